@@ -1,0 +1,93 @@
+// Lint rules that protect the engine's invariants: no floating promises anywhere, and deterministic workflow code
+// (workflows/ may import only @temporalio/workflow, @temporalio/common, its own modules, the pure src/domain, and
+// types of anything else).
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'coverage/', 'test/artifacts/', 'bin/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs'] } },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // Fastify hooks and SDK interfaces are async by contract even when a body has nothing to await.
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflow code is deterministic: no Node built-ins (use an activity).',
+          })),
+          patterns: [
+            {
+              regex: '^(?!@temporalio/(workflow|common)(/|$))(@[^/]+/)?[a-z][^/]*',
+              message:
+                'Workflow code may import only @temporalio/workflow and @temporalio/common; do I/O in activities.',
+              allowTypeImports: true,
+            },
+            {
+              regex: '^\\.\\./(activities|workers|src/(?!domain/))',
+              message: 'Workflows may import only types from activities/ and src/ (except the pure src/domain).',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep() in a loop from @temporalio/workflow.' },
+        { name: 'process', message: 'Workflow code cannot read the process environment.' },
+        { name: 'fetch', message: 'Workflow code does no I/O: use an activity.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'Date',
+          property: 'now',
+          message:
+            'Use workflow time: Date.now() is replaced deterministically, but be explicit (workflowInfo / new Date()).',
+        },
+        { object: 'Math', property: 'random', message: 'Use uuid4() or the workflow random stream.' },
+      ],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.)',
+              message: 'src/domain is pure (workflows import it): no packages.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

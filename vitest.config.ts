@@ -1,0 +1,40 @@
+import { defineConfig } from 'vitest/config';
+
+// Three projects: `unit` (no servers), `integration` (one real Temporal dev server per run, started in
+// test/harness/global-setup.ts, plus real worker/bridge/sandbox processes) and `time-skipping` (each file starts the
+// time-skipping test server for long timers).
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    // Two cores: keep integration files from starving each other's workers and servers.
+    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/harness/global-setup.ts'],
+          setupFiles: ['test/harness/runtime-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'time-skipping',
+          include: ['test/time-skipping/**/*.test.ts'],
+          globalSetup: ['test/harness/bundle-setup.ts'],
+          setupFiles: ['test/harness/runtime-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
