@@ -1,0 +1,55 @@
+// Structured JSON logs (pino). Log lines carry ids (workflow ids, vendor request ids, event ids) and never PHI or
+// secrets: callers pass only those. The redaction list is a second line of defence for fields that must never appear
+// even if an object is logged by mistake.
+import { pino, type Logger, type LevelWithSilent } from 'pino';
+
+export type { Logger };
+
+/** Field names that may hold PHI or secrets, wherever they sit in a logged object (two levels deep). */
+const SENSITIVE_FIELDS = [
+  'first_name',
+  'last_name',
+  'firstName',
+  'lastName',
+  'name',
+  'dob',
+  'dateOfBirth',
+  'email',
+  'phone',
+  'phoneNumber',
+  'address',
+  'street1',
+  'street2',
+  'streetAddress1',
+  'streetAddress2',
+  'shippingAddress',
+  'patientInformation',
+  'patient',
+  'authorization',
+  'access_token',
+  'client_secret',
+  'password',
+  'secret',
+  'token',
+  'body',
+  'rawBody',
+];
+
+export const REDACT_PATHS = [
+  ...SENSITIVE_FIELDS,
+  ...SENSITIVE_FIELDS.map((field) => `*.${field}`),
+  ...SENSITIVE_FIELDS.map((field) => `*.*.${field}`),
+  'req.headers.authorization',
+  'req.headers["x-honeybee-signature"]',
+  'req.headers["x-honeybee-secret"]',
+  'req.headers["x-onegevity-signature"]',
+];
+
+export function createLogger(component: string, level: LevelWithSilent = 'info'): Logger {
+  return pino({
+    level,
+    base: { component },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}

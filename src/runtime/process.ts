@@ -1,0 +1,42 @@
+// Shared start-up for the engine's processes (worker, bridge, sandbox): configuration errors print one clear message
+// and exit 2; a process announces readiness with one JSON log line `{"msg":"ready", ...}` that `fulfill dev` and the
+// test harness wait for.
+import { ConfigError, loadConfig, type EngineConfig } from '../config/env.js';
+
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): EngineConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/** Runs `main`, turning an unexpected failure into one line on stderr and exit code 1. */
+export function runMain(name: string, main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`${name} failed: ${message}\n`);
+    process.exit(1);
+  });
+}
+
+/** Calls `stop` once on SIGINT or SIGTERM, then exits. */
+export function onShutdownSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        process.stderr.write(`shutdown after ${signal} failed: ${String(error)}\n`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}

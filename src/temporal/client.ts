@@ -1,0 +1,22 @@
+// Temporal connections for every process (bridge, CLI, tests, benchmarks) and the worker, built from the one config.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { EngineConfig } from '../config/env.js';
+import { createDataConverter } from './data-converter.js';
+
+type ConnectionConfig = Pick<EngineConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> & Partial<EngineConfig>;
+
+export async function connectClient(config: ConnectionConfig): Promise<Client> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: await createDataConverter(config),
+  });
+}
+
+export async function connectWorkerConnection(
+  config: Pick<EngineConfig, 'TEMPORAL_ADDRESS'>,
+): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+}

@@ -1,0 +1,102 @@
+// Starts the real Temporal dev server (the `temporal` CLI: SQLite, Web UI) for `fulfill dev` and for the test
+// harness, with the engine's search attributes registered and update-with-start enabled.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ENGINE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import {
+  describeExecutable,
+  resolveTemporalExecutable,
+  TemporalBinaryNotFoundError,
+  toSdkExecutable,
+  type ResolveOptions,
+} from './binaries.js';
+
+export interface DevServerOptions {
+  /** SQLite file for persistence; omitted = in memory. */
+  dbFilename?: string;
+  /** gRPC port; omitted = a free port. */
+  port?: number;
+  ip?: string;
+  /** Web UI port; omitted = no UI. */
+  uiPort?: number;
+  /** Codec endpoint the Web UI uses to decode payloads (the bridge's `/codec`). */
+  uiCodecEndpoint?: string;
+  namespace?: string;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  resolve?: ResolveOptions;
+}
+
+/** Dynamic config the engine depends on: update-with-start (ExecuteMultiOperation) for the partner API. */
+export const ENGINE_DYNAMIC_CONFIG: Readonly<Record<string, string>> = {
+  'frontend.enableExecuteMultiOperation': 'true',
+};
+
+export function devServerExtraArgs(options: Pick<DevServerOptions, 'uiCodecEndpoint'>): string[] {
+  const args: string[] = [];
+  for (const [key, value] of Object.entries(ENGINE_DYNAMIC_CONFIG))
+    args.push('--dynamic-config-value', `${key}=${value}`);
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  // The UI's news feed reaches for the internet; this machine (and many hospitals') has none.
+  args.push('--ui-disable-news-fetch');
+  return args;
+}
+
+export interface StartedDevServer {
+  env: TestWorkflowEnvironment;
+  address: string;
+  /** Where the binary came from, for the startup banner. */
+  binary: string;
+  teardown(): Promise<void>;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<StartedDevServer> {
+  const resolved = resolveTemporalExecutable('dev-server', options.resolve);
+  try {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: toSdkExecutable(resolved),
+        ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        ...(options.ip ? { ip: options.ip } : {}),
+        ...(options.uiPort !== undefined ? { ui: true, uiPort: options.uiPort } : { ui: false }),
+        namespace: options.namespace ?? 'default',
+        searchAttributes: [...ENGINE_SEARCH_ATTRIBUTES],
+        extraArgs: devServerExtraArgs(options),
+        log: { format: 'pretty', level: options.logLevel ?? 'warn' },
+      },
+    });
+    return { env, address: env.address, binary: describeExecutable(resolved), teardown: () => env.teardown() };
+  } catch (error) {
+    if (resolved.type === 'cached-download') {
+      throw new TemporalBinaryNotFoundError(
+        'dev-server',
+        `The Temporal SDK could not download the dev server: ${String(error)}`,
+      );
+    }
+    throw error;
+  }
+}
+
+export interface StartedTimeSkippingServer {
+  env: TestWorkflowEnvironment;
+  binary: string;
+  teardown(): Promise<void>;
+}
+
+/** The time-skipping test server, for tests of long timers (escalations, reminders, refill windows). */
+export async function startTimeSkippingServer(resolve?: ResolveOptions): Promise<StartedTimeSkippingServer> {
+  const resolved = resolveTemporalExecutable('test-server', resolve);
+  try {
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: toSdkExecutable(resolved) },
+    });
+    return { env, binary: describeExecutable(resolved), teardown: () => env.teardown() };
+  } catch (error) {
+    if (resolved.type === 'cached-download') {
+      throw new TemporalBinaryNotFoundError(
+        'test-server',
+        `The Temporal SDK could not download the time-skipping test server: ${String(error)}`,
+      );
+    }
+    throw error;
+  }
+}

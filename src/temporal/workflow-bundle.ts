@@ -1,0 +1,19 @@
+// One way to bundle the workflows, shared by the build, the test harness and the benchmarks.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { PROJECT_ROOT } from './binaries.js';
+
+export function workflowsEntry(): string {
+  const ts = join(PROJECT_ROOT, 'workflows', 'index.ts');
+  return existsSync(ts) ? ts : join(PROJECT_ROOT, 'workflows', 'index.js');
+}
+
+export async function bundleWorkflows(): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: workflowsEntry(),
+    // The bundler's own progress lines are noise in test and build output.
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
+  });
+  return code;
+}
