@@ -1,0 +1,108 @@
+// `fulfill dev`: the whole engine on one machine with embedded defaults. Starts the Temporal dev server (SQLite under
+// DATA_DIR, Web UI), then the worker and the bridge as child processes, prints the URLs, and on Ctrl-C stops
+// everything in reverse order. A second start reuses the same database.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { EngineConfig } from '../config/env.js';
+import { startEngineProcess, type EngineProcess } from '../runtime/child-process.js';
+import { startDevServer, type StartedDevServer } from '../temporal/dev-server.js';
+
+function hostAndPort(address: string): { host: string; port: number } {
+  const [host = '127.0.0.1', port = '7233'] = address.split(':');
+  return { host, port: Number(port) };
+}
+
+function prefixed(name: string) {
+  return (line: string) => process.stdout.write(`[${name}] ${line}\n`);
+}
+
+export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const dataDir = resolve(config.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const { host, port } = hostAndPort(config.TEMPORAL_ADDRESS);
+  const bridgeUrl = config.BRIDGE_PUBLIC_URL.replace(/\/$/, '');
+
+  process.stdout.write('Starting the Temporal dev server…\n');
+  let server: StartedDevServer;
+  try {
+    server = await startDevServer({
+      dbFilename: resolve(dataDir, 'temporal.db'),
+      ip: host,
+      port,
+      uiPort: config.TEMPORAL_UI_PORT,
+      uiCodecEndpoint: `${bridgeUrl}/codec`,
+      namespace: config.TEMPORAL_NAMESPACE,
+    });
+  } catch (error) {
+    throw new Error(
+      `Could not start the Temporal dev server on ${config.TEMPORAL_ADDRESS} (UI ${config.TEMPORAL_UI_PORT}). ` +
+        `Is another Temporal server using the port? Set TEMPORAL_ADDRESS / TEMPORAL_UI_PORT to free ports.\n${String(error)}`,
+    );
+  }
+
+  const childEnv: NodeJS.ProcessEnv = { ...baseEnv, TEMPORAL_ADDRESS: server.address };
+  const children: EngineProcess[] = [];
+  const stopAll = async () => {
+    for (const child of children.reverse()) await child.stop();
+    await server.teardown().catch(() => undefined);
+  };
+
+  try {
+    children.push(
+      await startEngineProcess({
+        name: 'worker',
+        entry: 'workers/worker.ts',
+        env: childEnv,
+        onLine: prefixed('worker'),
+      }),
+    );
+    children.push(
+      await startEngineProcess({
+        name: 'bridge',
+        entry: 'workers/bridge.ts',
+        env: childEnv,
+        onLine: prefixed('bridge'),
+      }),
+    );
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  process.stdout.write(
+    [
+      '',
+      'Fulfillment engine is running:',
+      `  Temporal (gRPC)   ${server.address}   [${server.binary}]`,
+      `  Temporal Web UI   http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${config.TEMPORAL_UI_PORT}`,
+      `  Bridge            ${bridgeUrl}   (health: ${bridgeUrl}/healthz)`,
+      `  Task queue        ${config.TEMPORAL_TASK_QUEUE}`,
+      `  Data              ${dataDir}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  await new Promise<void>((resolveStop) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write('\nStopping…\n');
+      void stopAll().then(resolveStop);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    for (const child of children) {
+      void child.exited.then((code) => {
+        if (stopping) return;
+        // Ctrl-C in a terminal signals the whole process group, so a child may exit just before we see SIGINT.
+        if (child.child.signalCode === null && code !== 0) {
+          process.stderr.write(`${child.name} exited unexpectedly (code ${String(code)}); stopping the engine.\n`);
+        }
+        stop();
+      });
+    }
+  });
+  process.stdout.write('Stopped.\n');
+}

@@ -1,0 +1,57 @@
+// `fulfill`: the engine's command line for operators and developers.
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig } from '../config/env.js';
+import { runDev } from './dev.js';
+import { signWebhookHeaders, UsageError } from './webhook-sign.js';
+
+export function buildProgram(): Command {
+  const program = new Command('fulfill')
+    .description('Fulfillment engine for Honeybee Health prescriptions and Onegevity lab kits, on Temporal.')
+    .showHelpAfterError();
+
+  program
+    .command('dev')
+    .description('Start the engine locally: Temporal dev server (SQLite, Web UI), worker and bridge.')
+    .action(async () => {
+      await runDev(loadConfig());
+    });
+
+  const webhook = program.command('webhook').description('Webhook tools for integrators.');
+  webhook
+    .command('sign')
+    .description('Print the headers a vendor would send with a webhook body (use them with curl).')
+    .argument('<vendor>', 'honeybee or onegevity')
+    .requiredOption('--body-file <path>', 'the exact bytes to send')
+    .option(
+      '--url <url>',
+      'Honeybee: the public webhook URL configured at the vendor (default: from BRIDGE_PUBLIC_URL)',
+    )
+    .option('--topic <topic>', 'Onegevity: the webhook topic, sent as X-Onegevity-Topic')
+    .option('--json', 'print the headers as JSON')
+    .action((vendor: string, options: { bodyFile: string; url?: string; topic?: string; json?: boolean }) => {
+      const headers = signWebhookHeaders(vendor, options, loadConfig());
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(headers, null, 2)}\n`);
+      } else {
+        for (const [name, value] of Object.entries(headers)) process.stdout.write(`${name}: ${value}\n`);
+      }
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,18 @@
+// The bridge process: vendor webhooks in, partner API, codec endpoint. Stateless: run as many copies as needed.
+import { buildBridge } from '../src/bridge/server.js';
+import { createLogger } from '../src/observability/logger.js';
+import { loadConfigOrExit, onShutdownSignal, runMain } from '../src/runtime/process.js';
+import { connectClient } from '../src/temporal/client.js';
+
+runMain('bridge', async () => {
+  const config = loadConfigOrExit();
+  const logger = createLogger('bridge', config.LOG_LEVEL);
+  const client = await connectClient(config);
+  const app = buildBridge({ config, client, logger });
+  const address = await app.listen({ host: config.BRIDGE_HOST, port: config.BRIDGE_PORT });
+  logger.info({ url: address }, 'ready');
+  onShutdownSignal(async () => {
+    await app.close();
+    await client.connection.close();
+  });
+});

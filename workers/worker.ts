@@ -1,0 +1,37 @@
+// The worker process: runs workflows/ and activities/ on the configured task queue. Scale out by running more copies.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { createLogger } from '../src/observability/logger.js';
+import { loadConfigOrExit, runMain } from '../src/runtime/process.js';
+import { connectWorkerConnection } from '../src/temporal/client.js';
+import { createDataConverter } from '../src/temporal/data-converter.js';
+import { buildActivityDependencies } from '../src/runtime/dependencies.js';
+
+function workflowsSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const bundle = process.env.WORKFLOW_BUNDLE_PATH;
+  if (bundle) return { workflowBundle: { codePath: bundle } };
+  // Source checkout (tsx) has index.ts; a compiled build has index.js.
+  const ts = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+  return { workflowsPath: existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/index.js', import.meta.url)) };
+}
+
+runMain('worker', async () => {
+  const config = loadConfigOrExit();
+  const logger = createLogger('worker', config.LOG_LEVEL);
+  const connection = await connectWorkerConnection(config);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dataConverter: await createDataConverter(config),
+    activities: createActivities(buildActivityDependencies(config, logger)),
+    ...workflowsSource(),
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'ready');
+  // Worker.run resolves after SIGINT/SIGTERM (the SDK's shutdown signals) once in-flight tasks finish.
+  await worker.run();
+  await connection.close();
+  logger.info('stopped');
+});
