@@ -1,0 +1,53 @@
+// Real engine processes (worker, bridge) against the run's dev server, for tests that claim the engine works.
+import { inject } from 'vitest';
+import { startEngineProcess, type EngineProcess } from '../../src/runtime/child-process.js';
+import { temporalAddress, uniqueTaskQueue } from './temporal.js';
+
+export interface EngineProcesses {
+  env: NodeJS.ProcessEnv;
+  worker: EngineProcess;
+  bridge: EngineProcess;
+  bridgeUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Environment for engine child processes: the run's dev server, a unique task queue, the prebuilt bundle. */
+export function engineEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+    TEMPORAL_TASK_QUEUE: uniqueTaskQueue('engine'),
+    WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+    BRIDGE_PORT: '0',
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
+}
+
+export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<EngineProcess> {
+  return startEngineProcess({ name: 'worker', entry: 'workers/worker.ts', env });
+}
+
+export async function startBridgeProcess(env: NodeJS.ProcessEnv): Promise<{ process: EngineProcess; url: string }> {
+  const bridge = await startEngineProcess({ name: 'bridge', entry: 'workers/bridge.ts', env });
+  const url = bridge.ready.url;
+  if (typeof url !== 'string') throw new Error(`bridge ready line has no url:\n${bridge.output()}`);
+  return { process: bridge, url };
+}
+
+/** Worker and bridge as separate processes sharing one environment. */
+export async function startEngine(overrides: NodeJS.ProcessEnv = {}): Promise<EngineProcesses> {
+  const env = engineEnv(overrides);
+  const [worker, bridge] = await Promise.all([startWorkerProcess(env), startBridgeProcess(env)]);
+  return {
+    env,
+    worker,
+    bridge: bridge.process,
+    bridgeUrl: bridge.url,
+    stop: async () => {
+      await Promise.all([worker.stop(), bridge.process.stop()]);
+    },
+  };
+}

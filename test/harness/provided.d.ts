@@ -1,0 +1,11 @@
+// Values the global setups hand to test files through vitest's provide/inject.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** host:port of the run's Temporal dev server (integration project). */
+    temporalAddress: string;
+    temporalNamespace: string;
+    /** The workflow bundle built once per run. */
+    workflowBundlePath: string;
+  }
+}
+export {};

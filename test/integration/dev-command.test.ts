@@ -1,0 +1,103 @@
+// The README's start command: `fulfill dev` brings up the dev server (SQLite, Web UI), the worker and the bridge;
+// a signed webhook reaches a workflow; Ctrl-C stops everything; a second start reuses the same data.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
+import { prescriptionStatusQuery } from '../../workflows/definitions.js';
+import { freePort } from '../harness/ports.js';
+
+interface DevRun {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startDev(env: NodeJS.ProcessEnv): Promise<DevRun> {
+  // detached: its own process group, so we can send SIGINT to the group the way a terminal's Ctrl-C does.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'dev'], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('Press Ctrl-C to stop.')) {
+        clearInterval(timer);
+        resolve({ child, output: () => output, exited });
+      }
+    }, 200);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`fulfill dev exited (${String(code)}) before it was ready:\n${output}`));
+    });
+  });
+}
+
+async function ctrlC(run: DevRun): Promise<number | null> {
+  process.kill(-run.child.pid!, 'SIGINT');
+  return run.exited;
+}
+
+describe('fulfill dev', () => {
+  it('starts the engine, serves a signed webhook, stops on Ctrl-C and keeps its data across restarts', async () => {
+    const [temporalPort, uiPort, bridgePort] = [await freePort(), await freePort(), await freePort()];
+    const bridgeUrl = `http://127.0.0.1:${bridgePort}`;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'fulfill-dev-')),
+      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      TEMPORAL_UI_PORT: String(uiPort),
+      BRIDGE_PORT: String(bridgePort),
+      BRIDGE_PUBLIC_URL: bridgeUrl,
+      HONEYBEE_CLIENT_SECRET: 'dev-test-secret',
+    };
+
+    const first = await startDev(env);
+    expect(first.output()).toContain(`Temporal Web UI   http://127.0.0.1:${uiPort}`);
+    expect(first.output()).toContain(`Bridge            ${bridgeUrl}`);
+    expect((await fetch(`${bridgeUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+
+    const body = JSON.stringify({
+      event_id: 'dev-evt-1',
+      event_type: 'RX_RECEIVED',
+      patient_id: 1,
+      medication_requests: [{ id: 555001 }],
+    });
+    const signature = signHoneybeeWebhook('dev-test-secret', {
+      method: 'POST',
+      url: `${bridgeUrl}/webhooks/honeybee`,
+      body: Buffer.from(body),
+    });
+    const response = await fetch(`${bridgeUrl}/webhooks/honeybee`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-honeybee-signature': signature },
+      body,
+    });
+    expect(response.status).toBe(200);
+
+    expect(await ctrlC(first)).toBe(0);
+    expect(first.output()).toContain('Stopped.');
+    await expect(fetch(`${bridgeUrl}/healthz`)).rejects.toThrow();
+
+    const second = await startDev(env);
+    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
+    try {
+      const client = new Client({ connection });
+      const status = await client.workflow.getHandle('honeybee-rx-555001').query(prescriptionStatusQuery);
+      expect(status).toMatchObject({ prescriptionId: '555001', eventsReceived: 1 });
+    } finally {
+      await connection.close();
+      expect(await ctrlC(second)).toBe(0);
+    }
+  });
+});

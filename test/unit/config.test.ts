@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ENV_NAMES, honeybeeWebhookUrl, loadConfig } from '../../src/config/env.js';
+
+describe('configuration', () => {
+  it('starts with embedded defaults from an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
+    expect(config.BRIDGE_PORT).toBe(3000);
+    expect(config.TEMPORAL_UI_PORT).toBe(8233);
+    expect(config.PARTNER_API_KEYS).toEqual([]);
+    expect(config.HOLD_ESCALATION_AFTER).toBe(4 * 3_600_000);
+  });
+
+  it('parses lists, durations, flags and numbers', () => {
+    const config = loadConfig({
+      PARTNER_API_KEYS: ' key-a , ,key-b ',
+      HOLD_ESCALATION_AFTER: '90s',
+      SANDBOX_FORCE: 'false',
+      BRIDGE_PORT: '4000',
+    });
+    expect(config.PARTNER_API_KEYS).toEqual(['key-a', 'key-b']);
+    expect(config.HOLD_ESCALATION_AFTER).toBe(90_000);
+    expect(config.SANDBOX_FORCE).toBe(false);
+    expect(config.BRIDGE_PORT).toBe(4000);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ BRIDGE_PORT: '' }).BRIDGE_PORT).toBe(3000);
+  });
+
+  it('names every wrong variable in one error', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ BRIDGE_PORT: 'seventy', HONEYBEE_API_URL: 'not a url', HOLD_ESCALATION_AFTER: 'soon' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const message = (caught as ConfigError).message;
+    expect(message).toContain('BRIDGE_PORT');
+    expect(message).toContain('HONEYBEE_API_URL');
+    expect(message).toContain('HOLD_ESCALATION_AFTER');
+    expect((caught as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+      'BRIDGE_PORT',
+      'HOLD_ESCALATION_AFTER',
+      'HONEYBEE_API_URL',
+    ]);
+  });
+
+  it('rejects a port out of range and an unknown enum value', () => {
+    expect(() => loadConfig({ BRIDGE_PORT: '70000' })).toThrow(/BRIDGE_PORT/);
+    expect(() => loadConfig({ HONEYBEE_WEBHOOK_AUTH: 'maybe' })).toThrow(/HONEYBEE_WEBHOOK_AUTH/);
+  });
+
+  it('derives the Honeybee webhook URL from the bridge URL unless set', () => {
+    expect(honeybeeWebhookUrl(loadConfig({ BRIDGE_PUBLIC_URL: 'https://hooks.example.com' }))).toBe(
+      'https://hooks.example.com/webhooks/honeybee',
+    );
+    expect(honeybeeWebhookUrl(loadConfig({ HONEYBEE_WEBHOOK_URL: 'https://x.example/hb?a=1' }))).toBe(
+      'https://x.example/hb?a=1',
+    );
+  });
+
+  it('.env.example documents exactly the variables of the schema', () => {
+    const documented = readFileSync('.env.example', 'utf8')
+      .split('\n')
+      .map((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1])
+      .filter((name): name is string => Boolean(name));
+    expect([...documented].sort()).toEqual([...ENV_NAMES].sort());
+    // Every documented default parses.
+    const fromExample: Record<string, string> = Object.fromEntries(
+      readFileSync('.env.example', 'utf8')
+        .split('\n')
+        .flatMap((line) => {
+          const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+          return match?.[1] !== undefined && match[2] !== undefined ? [[match[1], match[2]] as const] : [];
+        }),
+    );
+    expect(() => loadConfig(fromExample)).not.toThrow();
+  });
+});
