@@ -20,12 +20,13 @@ function workflowsSource(): { workflowBundle: { codePath: string } } | { workflo
 runMain('worker', async () => {
   const config = loadConfigOrExit();
   const logger = createLogger('worker', config.LOG_LEVEL);
+  const dataConverter = createDataConverter(config);
   const connection = await connectWorkerConnection(config);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dataConverter: await createDataConverter(config),
+    dataConverter,
     activities: createActivities(buildActivityDependencies(config, logger)),
     ...workflowsSource(),
   });

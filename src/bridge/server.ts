@@ -5,6 +5,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { honeybeeWebhookUrl, type EngineConfig } from '../config/env.js';
 import type { Logger } from '../observability/logger.js';
+import { AesGcmPayloadCodec } from '../crypto/payload-codec.js';
+import { loadPayloadKeyRing } from '../crypto/payload-keys.js';
+import { registerCodecRoutes } from './codec-route.js';
 import { registerHoneybeeWebhookRoute } from './honeybee-webhook.js';
 
 export interface BridgeDependencies {
@@ -34,6 +37,12 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+
+  registerCodecRoutes(app, {
+    codec: new AesGcmPayloadCodec(loadPayloadKeyRing(config)),
+    allowedOrigins: config.CODEC_CORS_ORIGINS,
+    authToken: config.CODEC_AUTH_TOKEN,
+  });
 
   registerHoneybeeWebhookRoute(app, {
     client,

@@ -1,15 +1,30 @@
 // `fulfill dev`: the whole engine on one machine with embedded defaults. Starts the Temporal dev server (SQLite under
 // DATA_DIR, Web UI), then the worker and the bridge as child processes, prints the URLs, and on Ctrl-C stops
 // everything in reverse order. A second start reuses the same database.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EngineConfig } from '../config/env.js';
+import { generatePayloadKeyFile } from '../crypto/payload-keys.js';
 import { startEngineProcess, type EngineProcess } from '../runtime/child-process.js';
 import { startDevServer, type StartedDevServer } from '../temporal/dev-server.js';
 
 function hostAndPort(address: string): { host: string; port: number } {
   const [host = '127.0.0.1', port = '7233'] = address.split(':');
   return { host, port: Number(port) };
+}
+
+/**
+ * Dev without configured keys still encrypts: the first start writes a key file into DATA_DIR, later starts reuse it
+ * (histories in the dev database cannot be decoded without it).
+ */
+export function ensureDevPayloadKeys(config: EngineConfig, dataDir: string): NodeJS.ProcessEnv {
+  if (config.PAYLOAD_KEYS.length > 0 || config.PAYLOAD_KEY_FILE) return {};
+  const keyFile = resolve(dataDir, 'payload-keys.json');
+  if (!existsSync(keyFile)) {
+    writeFileSync(keyFile, generatePayloadKeyFile('dev-1'), { mode: 0o600 });
+    process.stdout.write(`Generated a payload encryption key for dev: ${keyFile}\n`);
+  }
+  return { PAYLOAD_KEY_FILE: keyFile };
 }
 
 function prefixed(name: string) {
@@ -40,7 +55,11 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
     );
   }
 
-  const childEnv: NodeJS.ProcessEnv = { ...baseEnv, TEMPORAL_ADDRESS: server.address };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    ...ensureDevPayloadKeys(config, dataDir),
+    TEMPORAL_ADDRESS: server.address,
+  };
   const children: EngineProcess[] = [];
   const stopAll = async () => {
     for (const child of children.reverse()) await child.stop();

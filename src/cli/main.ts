@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.js';
 import { runDev } from './dev.js';
+import { generateKeyLine } from './keys.js';
 import { signWebhookHeaders, UsageError } from './webhook-sign.js';
 
 export function buildProgram(): Command {
@@ -34,6 +35,23 @@ export function buildProgram(): Command {
         process.stdout.write(`${JSON.stringify(headers, null, 2)}\n`);
       } else {
         for (const [name, value] of Object.entries(headers)) process.stdout.write(`${name}: ${value}\n`);
+      }
+    });
+
+  const keys = program.command('keys').description('Payload encryption keys (PHI at rest).');
+  keys
+    .command('generate')
+    .description('Print a new 256-bit key as a PAYLOAD_KEYS entry (keyId:base64).')
+    .option(
+      '--id <keyId>',
+      'the key id stored with every payload it encrypts',
+      `key-${new Date().toISOString().slice(0, 10)}`,
+    )
+    .action((options: { id: string }) => {
+      try {
+        process.stdout.write(`${generateKeyLine(options.id)}\n`);
+      } catch (error) {
+        throw new UsageError(error instanceof Error ? error.message : String(error));
       }
     });
 

@@ -4,15 +4,16 @@ import { NativeConnection } from '@temporalio/worker';
 import type { EngineConfig } from '../config/env.js';
 import { createDataConverter } from './data-converter.js';
 
-type ConnectionConfig = Pick<EngineConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> & Partial<EngineConfig>;
+type ConnectionConfig = Pick<
+  EngineConfig,
+  'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_FILE' | 'PAYLOAD_CURRENT_KEY_ID'
+>;
 
 export async function connectClient(config: ConnectionConfig): Promise<Client> {
+  // The data converter first: a missing key is a configuration error worth reporting before any network call.
+  const dataConverter = createDataConverter(config);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  return new Client({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: await createDataConverter(config),
-  });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 }
 
 export async function connectWorkerConnection(

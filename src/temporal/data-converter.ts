@@ -1,8 +1,20 @@
-// The data converter shared by the worker and every client, so payloads are encoded the same way everywhere.
-// Payload encryption (PHI at rest) plugs in here as a payload codec.
+// The data converter shared by the worker and every client (bridge, CLI, tests, benchmarks), so payloads are encrypted
+// the same way everywhere and any of them can decode what another wrote.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import type { EngineConfig } from '../config/env.js';
+import { AesGcmPayloadCodec } from '../crypto/payload-codec.js';
+import { loadPayloadKeyRing, type PayloadKeyConfig } from '../crypto/payload-keys.js';
 
-export async function createDataConverter(_config: Partial<EngineConfig>): Promise<DataConverter> {
-  return {};
+/** Path of the failure converter module (a .ts file from source, .js when compiled). */
+export function failureConverterPath(): string {
+  const ts = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
+  return existsSync(ts) ? ts : fileURLToPath(new URL('./failure-converter.js', import.meta.url));
+}
+
+export function createDataConverter(config: PayloadKeyConfig): DataConverter {
+  return {
+    payloadCodecs: [new AesGcmPayloadCodec(loadPayloadKeyRing(config))],
+    failureConverterPath: failureConverterPath(),
+  };
 }

@@ -1,5 +1,6 @@
 // Starts the real Temporal dev server (the `temporal` CLI: SQLite, Web UI) for `fulfill dev` and for the test
 // harness, with the engine's search attributes registered and update-with-start enabled.
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ENGINE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import {
@@ -82,12 +83,21 @@ export interface StartedTimeSkippingServer {
   teardown(): Promise<void>;
 }
 
+export interface TimeSkippingServerOptions {
+  resolve?: ResolveOptions;
+  /** For the environment's client (payload encryption). */
+  dataConverter?: DataConverter;
+}
+
 /** The time-skipping test server, for tests of long timers (escalations, reminders, refill windows). */
-export async function startTimeSkippingServer(resolve?: ResolveOptions): Promise<StartedTimeSkippingServer> {
-  const resolved = resolveTemporalExecutable('test-server', resolve);
+export async function startTimeSkippingServer(
+  options: TimeSkippingServerOptions = {},
+): Promise<StartedTimeSkippingServer> {
+  const resolved = resolveTemporalExecutable('test-server', options.resolve);
   try {
     const env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: toSdkExecutable(resolved) },
+      ...(options.dataConverter ? { client: { dataConverter: options.dataConverter } } : {}),
     });
     return { env, binary: describeExecutable(resolved), teardown: () => env.teardown() };
   } catch (error) {

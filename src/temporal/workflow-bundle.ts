@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { PROJECT_ROOT } from './binaries.js';
+import { failureConverterPath } from './data-converter.js';
 
 export function workflowsEntry(): string {
   const ts = join(PROJECT_ROOT, 'workflows', 'index.ts');
@@ -12,6 +13,8 @@ export function workflowsEntry(): string {
 export async function bundleWorkflows(): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: workflowsEntry(),
+    // Must match the worker's and clients' data converter: failure messages are encoded (and so encrypted).
+    failureConverterPath: failureConverterPath(),
     // The bundler's own progress lines are noise in test and build output.
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
   });

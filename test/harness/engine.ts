@@ -1,6 +1,7 @@
 // Real engine processes (worker, bridge) against the run's dev server, for tests that claim the engine works.
 import { inject } from 'vitest';
 import { startEngineProcess, type EngineProcess } from '../../src/runtime/child-process.js';
+import { TEST_PAYLOAD_KEYS } from './payload-keys.js';
 import { temporalAddress, uniqueTaskQueue } from './temporal.js';
 
 export interface EngineProcesses {
@@ -21,6 +22,7 @@ export function engineEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv 
     TEMPORAL_TASK_QUEUE: uniqueTaskQueue('engine'),
     WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
     BRIDGE_PORT: '0',
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     LOG_LEVEL: 'info',
     ...overrides,
   };

@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createDataConverter } from '../../src/temporal/data-converter.js';
+import { testPayloadKeyConfig } from './payload-keys.js';
 
 export function temporalAddress(): string {
   return inject('temporalAddress');
@@ -15,7 +17,11 @@ export function uniqueTaskQueue(prefix = 'test'): string {
 
 export async function connectTestClient(): Promise<Client> {
   const connection = await Connection.connect({ address: temporalAddress() });
-  return new Client({ connection, namespace: inject('temporalNamespace') });
+  return new Client({
+    connection,
+    namespace: inject('temporalNamespace'),
+    dataConverter: createDataConverter(testPayloadKeyConfig),
+  });
 }
 
 export interface TestWorker {
@@ -38,6 +44,7 @@ export async function createTestWorker(
     ...options,
     connection,
     taskQueue,
+    dataConverter: createDataConverter(testPayloadKeyConfig),
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   return {

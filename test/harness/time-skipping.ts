@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { createDataConverter } from '../../src/temporal/data-converter.js';
 import { startTimeSkippingServer } from '../../src/temporal/dev-server.js';
+import { testPayloadKeyConfig } from './payload-keys.js';
 
 export interface TimeSkippingHarness {
   env: TestWorkflowEnvironment;
@@ -15,7 +17,8 @@ export interface TimeSkippingHarness {
 }
 
 export async function startTimeSkipping(): Promise<TimeSkippingHarness> {
-  const server = await startTimeSkippingServer();
+  const dataConverter = createDataConverter(testPayloadKeyConfig);
+  const server = await startTimeSkippingServer({ dataConverter });
   return {
     env: server.env,
     createWorker: (options = {}) =>
@@ -23,6 +26,7 @@ export async function startTimeSkipping(): Promise<TimeSkippingHarness> {
         taskQueue: `ts-${randomUUID()}`,
         ...options,
         connection: server.env.nativeConnection,
+        dataConverter,
         workflowBundle: { codePath: inject('workflowBundlePath') },
       }),
     teardown: () => server.teardown(),

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
+import { createDataConverter } from '../../src/temporal/data-converter.js';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
 import { prescriptionStatusQuery } from '../../workflows/definitions.js';
 import { freePort } from '../harness/ports.js';
@@ -92,7 +93,13 @@ describe('fulfill dev', () => {
     const second = await startDev(env);
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
     try {
-      const client = new Client({ connection });
+      // The key file `fulfill dev` generated on its first start, reused by the second.
+      const dataConverter = createDataConverter({
+        PAYLOAD_KEYS: [],
+        PAYLOAD_KEY_FILE: join(env.DATA_DIR!, 'payload-keys.json'),
+        PAYLOAD_CURRENT_KEY_ID: undefined,
+      });
+      const client = new Client({ connection, dataConverter });
       const status = await client.workflow.getHandle('honeybee-rx-555001').query(prescriptionStatusQuery);
       expect(status).toMatchObject({ prescriptionId: '555001', eventsReceived: 1 });
     } finally {
