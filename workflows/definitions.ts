@@ -1,6 +1,10 @@
-// Signal, query and update definitions: the one module that workflows and clients (bridge, CLI, tests) share.
-// Handler descriptions live next to the setHandler calls in the workflows; input shapes live here.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+// Signal, query and update definitions: the one module that workflows and clients (bridge, CLI, partner API, tests)
+// share. Input shapes live here; each workflow registers its handlers (with descriptions, which the Web UI lists)
+// before its first await. Operator inputs are one JSON object, which is what the Web UI's "Send a Signal" sends.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Vendor events (bridge → workflows, by signal-with-start)
 
 /** A verified Honeybee webhook, as the bridge hands it to a workflow. */
 export interface HoneybeeEventSignal {
@@ -17,6 +21,95 @@ export interface HoneybeeEventSignal {
 }
 
 export const honeybeeEventSignal = defineSignal<[HoneybeeEventSignal]>('honeybeeEvent');
+
+/** A verified Onegevity webhook. Onegevity sends no event id, so the bridge derives one from topic and raw body. */
+export interface OnegevityEventSignal {
+  /** sha256 hex of `topic + "\n" + raw body`: the de-duplication key. */
+  dedupeKey: string;
+  /** e.g. `fulfillment.accepted` (an open set). */
+  topic: string;
+  receivedAt: string;
+  requestId: string;
+  payload: Record<string, unknown>;
+}
+
+export const onegevityEventSignal = defineSignal<[OnegevityEventSignal]>('onegevityEvent');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Operators (Web UI signals, CLI, partner API)
+
+/** Who did it and why: every operator input carries both, and the audit shows them. */
+export interface OperatorAttribution {
+  operator: string;
+  reason: string;
+}
+
+/**
+ * Resolve an exception with one of the offered actions: an On Hold order (`order_actions` of the ORDER_EXCEPTION
+ * event), or an order creation the vendor refused (422; e.g. `update_shipping_address` with a corrected address).
+ */
+export interface ResolveExceptionInput extends OperatorAttribution {
+  action: string;
+  fields?: Record<string, unknown>;
+}
+
+/** The outcome the update returns to API/CLI callers; a rejection names the reason. */
+export type ResolutionResult =
+  { accepted: true; action: string; message: string } | { accepted: false; reason: string; offeredActions: string[] };
+
+/** Signal form, for the Web UI: an invalid input is recorded in the workflow state and current details. */
+export const resolveExceptionSignal = defineSignal<[ResolveExceptionInput]>('resolveException');
+/** Update form, for the partner API and CLI: the validator rejects an action that was not offered, with the reason. */
+export const resolveExceptionUpdate = defineUpdate<ResolutionResult, [ResolveExceptionInput]>('resolveExceptionUpdate');
+
+/** Match a prescription's patient to the partner's patient when the directory found none or several. */
+export interface MatchPatientInput extends OperatorAttribution {
+  partnerPatientId: string;
+}
+
+export const matchPatientSignal = defineSignal<[MatchPatientInput]>('matchPatient');
+
+/** Cancel at any wait: a prescription, an order (its On Hold exception's cancel action) or a lab order. */
+export type CancelInput = OperatorAttribution;
+
+export const cancelSignal = defineSignal<[CancelInput]>('cancel');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Partner (partner API → prescription workflow)
+
+/** The partner approves a fill (payment done). Without `fillNumber`, the fill currently waiting. */
+export interface ApproveFillInput {
+  approvedBy: string;
+  fillNumber?: number;
+  paymentReference?: string;
+}
+
+export const approveFillSignal = defineSignal<[ApproveFillInput]>('approveFill');
+
+/** The partner asks for the next refill (Partner Requested Fills). */
+export interface RequestRefillInput {
+  requestedBy: string;
+}
+
+export const requestRefillSignal = defineSignal<[RequestRefillInput]>('requestRefill');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lab orders (Onegevity)
+
+/** Resolve a rejected kit fulfillment: resubmit (usually with a corrected address) or cancel. */
+export interface ResolveLabExceptionInput extends OperatorAttribution {
+  action: 'resubmit' | 'cancel';
+  /** A corrected shipping address for `resubmit` (Onegevity address shape). */
+  address?: Record<string, unknown>;
+}
+
+export const resolveLabExceptionSignal = defineSignal<[ResolveLabExceptionInput]>('resolveLabException');
+export const resolveLabExceptionUpdate = defineUpdate<ResolutionResult, [ResolveLabExceptionInput]>(
+  'resolveLabExceptionUpdate',
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Queries. Each workflow answers `status` with its own state type (see its module); this definition is the name.
 
 export interface PrescriptionStatus {
   prescriptionId: string;
