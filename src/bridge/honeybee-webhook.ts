@@ -1,23 +1,20 @@
 // POST /webhooks/honeybee: authenticate → parse → route → signal-with-start → 200 once Temporal accepted.
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
-import { prescriptionWorkflowId } from '../domain/workflow-ids.js';
+import type { HoneybeeWorkflowSettings, LabWorkflowSettings } from '../domain/workflow-settings.js';
 import { authenticateHoneybeeWebhook, type HoneybeeWebhookAuthConfig } from '../vendors/honeybee/webhook-auth.js';
-import { honeybeeEventSignal, type HoneybeeEventSignal } from '../../workflows/definitions.js';
-import type { prescriptionWorkflow } from '../../workflows/prescription.js';
+import { routeHoneybeeEvent } from './honeybee-routing.js';
 
 export interface HoneybeeWebhookRouteOptions {
   client: Client;
   taskQueue: string;
   auth: HoneybeeWebhookAuthConfig;
+  honeybeeSettings: HoneybeeWorkflowSettings;
+  labSettings: LabWorkflowSettings;
 }
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function registerHoneybeeWebhookRoute(app: FastifyInstance, options: HoneybeeWebhookRouteOptions): void {
@@ -40,42 +37,27 @@ export function registerHoneybeeWebhookRoute(app: FastifyInstance, options: Hone
     } catch {
       return reply.code(400).send({ error: { code: 'malformed_json', message: 'the body is not valid JSON' } });
     }
-    if (!isRecord(payload) || typeof payload.event_id !== 'string' || typeof payload.event_type !== 'string') {
-      return reply
-        .code(422)
-        .send({ error: { code: 'invalid_event', message: 'event_id and event_type are required strings' } });
-    }
-
-    const prescriptionIds = Array.isArray(payload.medication_requests)
-      ? payload.medication_requests.flatMap((item: unknown) =>
-          isRecord(item) && (typeof item.id === 'number' || typeof item.id === 'string') ? [String(item.id)] : [],
-        )
-      : [];
-    const signal: HoneybeeEventSignal = {
-      eventId: payload.event_id,
-      eventType: payload.event_type,
+    const routing = routeHoneybeeEvent(payload, {
       receivedAt: new Date().toISOString(),
       requestId: request.id,
-      payload,
-    };
+      honeybeeSettings: options.honeybeeSettings,
+      labSettings: options.labSettings,
+    });
+    if (routing.kind === 'park') {
+      return reply.code(422).send({ error: { code: 'unroutable', message: routing.reason } });
+    }
     await Promise.all(
-      prescriptionIds.map((prescriptionId) =>
-        options.client.workflow.signalWithStart<typeof prescriptionWorkflow, [HoneybeeEventSignal]>(
-          'prescriptionWorkflow',
-          {
-            workflowId: prescriptionWorkflowId(prescriptionId),
-            taskQueue: options.taskQueue,
-            args: [{ prescriptionId }],
-            signal: honeybeeEventSignal,
-            signalArgs: [signal],
-          },
-        ),
+      routing.deliveries.map((delivery) =>
+        options.client.workflow.signalWithStart(delivery.workflowType, {
+          workflowId: delivery.workflowId,
+          taskQueue: options.taskQueue,
+          args: delivery.startArgs,
+          signal: delivery.signalName,
+          signalArgs: delivery.signalArgs,
+        }),
       ),
     );
-    request.log.info(
-      { vendor: 'honeybee', eventId: signal.eventId, eventType: signal.eventType, workflows: prescriptionIds.length },
-      'webhook accepted',
-    );
-    return reply.code(200).send({ accepted: prescriptionIds.map(prescriptionWorkflowId) });
+    request.log.info({ vendor: 'honeybee', workflows: routing.deliveries.length }, 'webhook accepted');
+    return reply.code(200).send({ accepted: routing.deliveries.map((delivery) => delivery.workflowId) });
   });
 }

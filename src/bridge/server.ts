@@ -9,6 +9,7 @@ import { AesGcmPayloadCodec } from '../crypto/payload-codec.js';
 import { loadPayloadKeyRing } from '../crypto/payload-keys.js';
 import { registerCodecRoutes } from './codec-route.js';
 import { registerHoneybeeWebhookRoute } from './honeybee-webhook.js';
+import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/workflow-settings.js';
 
 export interface BridgeDependencies {
   config: EngineConfig;
@@ -47,6 +48,8 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
   registerHoneybeeWebhookRoute(app, {
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    honeybeeSettings: honeybeeSettingsFromConfig(config),
+    labSettings: labSettingsFromConfig(config),
     auth: {
       mode: config.HONEYBEE_WEBHOOK_AUTH,
       clientSecrets: [config.HONEYBEE_CLIENT_SECRET, ...config.HONEYBEE_PREVIOUS_CLIENT_SECRETS].filter(

@@ -1,0 +1,26 @@
+// The seam between a vendor's webhook and Temporal: a routing function turns one verified, parsed webhook into the
+// signal-with-starts that deliver it (or a reason to park it in the dead-letter workflow). Routing is pure and
+// vendor-specific (honeybee-routing.ts, onegevity-routing.ts); the bridge's pipeline does the I/O.
+import type { HoneybeeWorkflowSettings, LabWorkflowSettings } from '../domain/workflow-settings.js';
+
+/** One signal-with-start: start `workflowType` with `startArgs` if `workflowId` is not running, then signal it. */
+export interface WorkflowDelivery {
+  workflowId: string;
+  workflowType: string;
+  startArgs: unknown[];
+  signalName: string;
+  signalArgs: unknown[];
+}
+
+export type RoutingResult =
+  | { kind: 'deliver'; deliveries: WorkflowDelivery[] }
+  /** Authentic but fits no workflow (unknown type, nothing to route on): kept in the dead-letter workflow. */
+  | { kind: 'park'; reason: string };
+
+/** What routing knows besides the payload: when and how the event arrived, and the settings new workflows start with. */
+export interface RoutingContext {
+  receivedAt: string;
+  requestId: string;
+  honeybeeSettings: HoneybeeWorkflowSettings;
+  labSettings: LabWorkflowSettings;
+}
