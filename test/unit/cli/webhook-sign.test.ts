@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { honeybeeSecretHeader, verifyHoneybeeSignature } from '../../../src/vendors/honeybee/webhook-auth.js';
 import { verifyOnegevitySignature } from '../../../src/vendors/onegevity/webhook-auth.js';
@@ -24,8 +24,26 @@ const ENV_DEFAULTS = {
   ONEGEVITY_WEBHOOK_SECRETS: 'cli-onegevity-secret,previous-secret',
 };
 
+/** Environment values a test replaced, to put back afterwards. */
+const savedEnv = new Map<string, string | undefined>();
+
+function setEnv(values: Record<string, string>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (!savedEnv.has(name)) savedEnv.set(name, process.env[name]);
+    process.env[name] = value;
+  }
+}
+
+function restoreEnv(): void {
+  for (const [name, value] of savedEnv) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  savedEnv.clear();
+}
+
 async function run(args: string[], env: Record<string, string> = {}) {
-  for (const [name, value] of Object.entries({ ...ENV_DEFAULTS, ...env })) vi.stubEnv(name, value);
+  setEnv({ ...ENV_DEFAULTS, ...env });
   let stdout = '';
   let stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -57,8 +75,7 @@ function headerLines(stdout: string): Record<string, string> {
 }
 
 describe('fulfill webhook sign', () => {
-  beforeEach(() => vi.unstubAllEnvs());
-  afterEach(() => vi.unstubAllEnvs());
+  afterEach(restoreEnv);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('honeybee: prints curl-ready headers whose signature verifies for the default public URL', async () => {
