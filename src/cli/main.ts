@@ -58,8 +58,15 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** exitOverride is copied to subcommands only when they are created, so set it on every command afterwards. */
+function overrideExits(command: Command): Command {
+  command.exitOverride();
+  for (const sub of command.commands) overrideExits(sub);
+  return command;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = overrideExits(buildProgram());
   try {
     await program.parseAsync(argv);
     return 0;

@@ -1,0 +1,124 @@
+// Onegevity webhook payloads (seed: "List of webhook topics and payloads") read into typed events. The topic is not in
+// the body: it comes from X-Onegevity-Topic or the per-topic path (ASSUMED, VENDOR-FACTS.md) and is an open set, so
+// an unknown topic is kept with its payload, never dropped. `id` is the resource's id, not an event id: deliveries
+// are de-duplicated on a hash of topic + raw body.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { orderIdentifierFromRequestorId } from '../../domain/lab-order-identifiers.js';
+import { issueLocations, readJsonBody } from '../shared/json-body.js';
+import { vendorIdString } from '../shared/lenient.js';
+
+/** `Order.Created`, ` order.created ` → `order.created`; `fulfillment.cancelled` → `fulfillment.canceled`. */
+export function normalizeOnegevityTopic(value: string): string {
+  const topic = value.trim().toLowerCase();
+  return topic === 'fulfillment.cancelled' ? 'fulfillment.canceled' : topic;
+}
+
+const resourceId = vendorIdString.nullish();
+
+const patientPayload = z.looseObject({ id: resourceId, patientIdentifier: vendorIdString });
+const orderPayload = z.looseObject({
+  id: resourceId,
+  orderIdentifier: vendorIdString,
+  patientIdentifier: vendorIdString.nullish(),
+});
+const kitActivatedPayload = orderPayload.extend({ activationCode: z.string().nullish() });
+const fulfillmentPayload = z.looseObject({ id: resourceId, requestorId: vendorIdString });
+/** ASSUMED (WIRE-CONTRACT.md): a rejection carries `reason`. */
+const fulfillmentRejectedPayload = fulfillmentPayload.extend({ reason: z.string().nullish() });
+const fulfillmentShippedPayload = fulfillmentPayload.extend({
+  trackingNumber: z.string().nullish(),
+  trackingUrl: z.string().nullish(),
+});
+
+const PAYLOAD_SCHEMAS = {
+  'patient.created': patientPayload,
+  'patient.updated': patientPayload,
+  'order.created': orderPayload,
+  'order.updated': orderPayload,
+  'kit.activated': kitActivatedPayload,
+  'results.released': orderPayload,
+  'fulfillment.requested': fulfillmentPayload,
+  'fulfillment.accepted': fulfillmentPayload,
+  'fulfillment.rejected': fulfillmentRejectedPayload,
+  'fulfillment.canceled': fulfillmentPayload,
+  'fulfillment.shipped': fulfillmentShippedPayload,
+} as const;
+
+export type KnownOnegevityTopic = keyof typeof PAYLOAD_SCHEMAS;
+export const ONEGEVITY_TOPICS = Object.keys(PAYLOAD_SCHEMAS) as KnownOnegevityTopic[];
+
+export function isKnownOnegevityTopic(topic: string): topic is KnownOnegevityTopic {
+  return Object.hasOwn(PAYLOAD_SCHEMAS, topic);
+}
+
+export type OnegevityKnownEvent = {
+  [T in KnownOnegevityTopic]: { kind: T; topic: T; payload: z.output<(typeof PAYLOAD_SCHEMAS)[T]> };
+}[KnownOnegevityTopic];
+
+export type OnegevityWebhookEvent =
+  OnegevityKnownEvent | { kind: 'unknown'; topic: string; payload: Record<string, unknown> };
+
+export type OnegevityWebhookParseResult =
+  | { ok: true; event: OnegevityWebhookEvent }
+  /** `issues` are locations in the payload (never values). */
+  | { ok: false; problem: 'missing_topic' | 'malformed_json' | 'invalid_event'; issues: string[] };
+
+const unknownPayload = z.looseObject({});
+
+/** Reads an already-parsed payload delivered under `topic`. */
+export function readOnegevityWebhookEvent(topic: string | undefined, payload: unknown): OnegevityWebhookParseResult {
+  const normalized = topic === undefined ? '' : normalizeOnegevityTopic(topic);
+  if (normalized === '') return { ok: false, problem: 'missing_topic', issues: [] };
+  if (isKnownOnegevityTopic(normalized)) {
+    const parsed = PAYLOAD_SCHEMAS[normalized].safeParse(payload);
+    if (!parsed.success) return { ok: false, problem: 'invalid_event', issues: issueLocations(parsed.error.issues) };
+    // The schema table is keyed by topic, so the payload matches the topic's type.
+    return { ok: true, event: { kind: normalized, topic: normalized, payload: parsed.data } as OnegevityKnownEvent };
+  }
+  const parsed = unknownPayload.safeParse(payload);
+  if (!parsed.success) return { ok: false, problem: 'invalid_event', issues: issueLocations(parsed.error.issues) };
+  return { ok: true, event: { kind: 'unknown', topic: normalized, payload: parsed.data } };
+}
+
+/** Reads a webhook body (the raw bytes that were authenticated) delivered under `topic`. */
+export function parseOnegevityWebhookEvent(
+  topic: string | undefined,
+  body: Uint8Array | string,
+): OnegevityWebhookParseResult {
+  const json = readJsonBody(body);
+  if (!json.ok) return { ok: false, problem: 'malformed_json', issues: [] };
+  return readOnegevityWebhookEvent(topic, json.value);
+}
+
+export type OnegevityRoute =
+  { kind: 'order'; orderIdentifier: string } | { kind: 'patient'; patientIdentifier: string } | { kind: 'none' };
+
+function stringField(payload: Record<string, unknown>, name: string): string | undefined {
+  const value = payload[name];
+  return (typeof value === 'string' && value !== '') || typeof value === 'number' ? String(value) : undefined;
+}
+
+/**
+ * Which workflow an event belongs to: a lab order (by orderIdentifier, or by the fulfillment requestorId, which the
+ * engine derives from the orderIdentifier), else a patient. Unknown topics route by whatever identifier they carry.
+ */
+export function onegevityRouteKey(event: OnegevityWebhookEvent): OnegevityRoute {
+  const payload = event.payload as Record<string, unknown>;
+  const orderIdentifier = stringField(payload, 'orderIdentifier');
+  if (orderIdentifier) return { kind: 'order', orderIdentifier };
+  const requestorId = stringField(payload, 'requestorId');
+  if (requestorId) return { kind: 'order', orderIdentifier: orderIdentifierFromRequestorId(requestorId) };
+  const patientIdentifier = stringField(payload, 'patientIdentifier');
+  if (patientIdentifier) return { kind: 'patient', patientIdentifier };
+  return { kind: 'none' };
+}
+
+/** The de-duplication key of one delivery: sha256 over the normalised topic and the raw body. */
+export function onegevityDeliveryKey(topic: string, body: Uint8Array | string): string {
+  return createHash('sha256')
+    .update(normalizeOnegevityTopic(topic), 'utf8')
+    .update('\n')
+    .update(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
+    .digest('hex');
+}

@@ -1,0 +1,75 @@
+// One HTTP exchange with a vendor, on got, with got's own retries off: Temporal retries activities, so a client that
+// also retried would multiply attempts (and could duplicate a Honeybee fill). Every HTTP status comes back as a
+// response; only failures with no answer (network error, timeout) throw, already classified as VendorUnavailable.
+import type { IncomingHttpHeaders } from 'node:http';
+import { got, RequestError, TimeoutError, type Method } from 'got';
+import { FailureType } from '../../domain/failure-types.js';
+import { VendorError, type VendorName } from './vendor-error.js';
+
+export interface VendorExchange {
+  vendor: VendorName;
+  /** Endpoint template for errors, e.g. `GET /orders/{order_number}`. */
+  endpoint: string;
+  method: Method;
+  url: string;
+  headers: Record<string, string>;
+  /** A JSON body (sent with Content-Type: application/json). */
+  json?: unknown;
+  /** A form body (application/x-www-form-urlencoded). */
+  form?: Record<string, string>;
+  timeoutMs: number;
+}
+
+export interface VendorResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+  requestId: string | undefined;
+}
+
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export async function exchange(request: VendorExchange): Promise<VendorResponse> {
+  try {
+    const response = await got(request.url, {
+      method: request.method,
+      headers: { accept: 'application/json', ...request.headers },
+      ...(request.json !== undefined ? { json: request.json } : {}),
+      ...(request.form !== undefined ? { form: request.form } : {}),
+      responseType: 'text',
+      throwHttpErrors: false,
+      followRedirect: false,
+      retry: { limit: 0 },
+      timeout: { request: request.timeoutMs },
+    });
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: response.body,
+      requestId: headerValue(response.headers['x-request-id']),
+    };
+  } catch (error) {
+    if (!(error instanceof RequestError)) throw error;
+    // got's errors hold the request options (bearer token, body): only the error code leaves this function.
+    throw new VendorError({
+      vendor: request.vendor,
+      endpoint: request.endpoint,
+      failureType: FailureType.VendorUnavailable,
+      detail: error instanceof TimeoutError ? `timeout after ${request.timeoutMs} ms` : `network error ${error.code}`,
+    });
+  }
+}
+
+/** The body parsed as JSON, undefined when empty, or the symbol INVALID_JSON. */
+export const INVALID_JSON: unique symbol = Symbol('invalid JSON');
+
+export function parseJsonBody(body: string): unknown {
+  if (body.trim() === '') return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return INVALID_JSON;
+  }
+}
