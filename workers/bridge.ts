@@ -2,12 +2,12 @@
 import { buildBridge } from '../src/bridge/server.js';
 import { createLogger } from '../src/observability/logger.js';
 import { loadConfigOrExit, onShutdownSignal, runMain } from '../src/runtime/process.js';
-import { connectClient } from '../src/temporal/client.js';
+import { createLazyClient } from '../src/temporal/client.js';
 
 runMain('bridge', async () => {
   const config = loadConfigOrExit();
   const logger = createLogger('bridge', config.LOG_LEVEL);
-  const client = await connectClient(config);
+  const client = createLazyClient(config);
   const app = buildBridge({ config, client, logger });
   const address = await app.listen({ host: config.BRIDGE_HOST, port: config.BRIDGE_PORT });
   logger.info({ url: address }, 'ready');

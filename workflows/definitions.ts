@@ -109,6 +109,31 @@ export const resolveLabExceptionUpdate = defineUpdate<ResolutionResult, [Resolve
 );
 
 // ---------------------------------------------------------------------------------------------------------------
+// Dead letters (bridge → deadLetterWorkflow)
+
+/** An authentic webhook that fits no workflow, kept with why. */
+export interface ParkedWebhook {
+  vendor: 'honeybee' | 'onegevity';
+  reason: string;
+  receivedAt: string;
+  requestId: string;
+  /** Onegevity topic, or Honeybee event type when readable. */
+  topic?: string;
+  /** The raw body as text (vendor webhooks carry ids, not PHI; the payload is encrypted at rest anyway). */
+  body: string;
+}
+
+export const parkWebhookSignal = defineSignal<[ParkedWebhook]>('parkWebhook');
+
+export interface ParkedWebhooks {
+  vendor: string;
+  total: number;
+  entries: ParkedWebhook[];
+}
+
+export const parkedWebhooksQuery = defineQuery<ParkedWebhooks>('parked');
+
+// ---------------------------------------------------------------------------------------------------------------
 // Queries. Each workflow answers `status` with its own state type (see its module); this definition is the name.
 
 export interface PrescriptionStatus {

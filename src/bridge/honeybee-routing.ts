@@ -1,29 +1,24 @@
-// Which workflows a Honeybee webhook goes to. RX_RECEIVED: one prescriptionWorkflow per medication request.
+// Which workflows a Honeybee webhook goes to. RX_RECEIVED: one prescriptionWorkflow per medication request. A
+// schema-invalid or unknown event is parked (202), never dropped.
 import { prescriptionWorkflowId } from '../domain/workflow-ids.js';
+import { honeybeeEventPrescriptionIds, readHoneybeeWebhookEvent } from '../vendors/honeybee/webhook-events.js';
 import type { HoneybeeEventSignal } from '../../workflows/definitions.js';
 import type { RoutingContext, RoutingResult } from './webhook-routing.js';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function routeHoneybeeEvent(payload: unknown, context: RoutingContext): RoutingResult {
-  if (!isRecord(payload) || typeof payload.event_id !== 'string' || typeof payload.event_type !== 'string') {
-    return { kind: 'park', reason: 'event_id and event_type are required strings' };
-  }
+  const read = readHoneybeeWebhookEvent(payload);
+  if (!read.ok) return { kind: 'park', reason: `invalid event: ${read.issues.join(', ') || read.problem}` };
+  const { event } = read;
   const signal: HoneybeeEventSignal = {
-    eventId: payload.event_id,
-    eventType: payload.event_type,
+    eventId: String(event.event.event_id),
+    eventType: String(event.event.event_type),
     receivedAt: context.receivedAt,
     requestId: context.requestId,
-    payload,
+    payload: event.event,
   };
-  const prescriptionIds = Array.isArray(payload.medication_requests)
-    ? payload.medication_requests.flatMap((item: unknown) =>
-        isRecord(item) && (typeof item.id === 'number' || typeof item.id === 'string') ? [String(item.id)] : [],
-      )
-    : [];
-  if (prescriptionIds.length === 0) return { kind: 'park', reason: 'no prescription to route to' };
+  if (event.kind !== 'RX_RECEIVED') return { kind: 'park', reason: `no route for event type ${signal.eventType}` };
+  const prescriptionIds = honeybeeEventPrescriptionIds(event);
+  if (prescriptionIds.length === 0) return { kind: 'park', reason: 'RX_RECEIVED without medication requests' };
   return {
     kind: 'deliver',
     deliveries: prescriptionIds.map((prescriptionId) => ({

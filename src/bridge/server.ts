@@ -1,21 +1,31 @@
 // The bridge: one HTTP server in front of Temporal. Vendor webhooks are authenticated on their raw bytes, then handed
 // to their workflow by signal-with-start, and answered 2xx only once Temporal accepted them.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { honeybeeWebhookUrl, type EngineConfig } from '../config/env.js';
-import type { Logger } from '../observability/logger.js';
 import { AesGcmPayloadCodec } from '../crypto/payload-codec.js';
 import { loadPayloadKeyRing } from '../crypto/payload-keys.js';
-import { registerCodecRoutes } from './codec-route.js';
-import { registerHoneybeeWebhookRoute } from './honeybee-webhook.js';
 import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/workflow-settings.js';
+import type { Logger } from '../observability/logger.js';
+import { registerCodecRoutes } from './codec-route.js';
+import { createTemporalDelivery } from './temporal-delivery.js';
+import { honeybeeWebhookSpec, onegevityWebhookSpecs } from './vendor-webhooks.js';
+import { registerVendorWebhook, type WebhookPipelineDependencies } from './webhook-pipeline.js';
 
 export interface BridgeDependencies {
   config: EngineConfig;
   client: Client;
   logger: Logger;
 }
+
+/** Errors raised before a handler runs (body parsing), answered in the bridge's own JSON error shape. */
+const PARSER_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'send application/json' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'the body exceeds the size limit' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'empty_body', message: 'the body is empty' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', message: 'bad Content-Length' },
+};
 
 export function buildBridge({ config, client, logger }: BridgeDependencies): FastifyInstance {
   // Widened to Fastify's logger interface so routes see the default FastifyInstance type.
@@ -37,6 +47,21 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     reply.header('x-request-id', request.id);
   });
 
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = error.code ? PARSER_ERRORS[error.code] : undefined;
+    if (known) {
+      request.log.warn({ code: error.code }, 'request refused before routing');
+      return reply.code(known.status).send({ error: { code: known.code, message: known.message } });
+    }
+    request.log.error({ err: { name: error.name, code: error.code } }, 'request failed');
+    return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error; see the bridge logs' } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   registerCodecRoutes(app, {
@@ -45,20 +70,26 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     authToken: config.CODEC_AUTH_TOKEN,
   });
 
-  registerHoneybeeWebhookRoute(app, {
-    client,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    honeybeeSettings: honeybeeSettingsFromConfig(config),
-    labSettings: labSettingsFromConfig(config),
-    auth: {
+  const honeybeeSettings = honeybeeSettingsFromConfig(config);
+  const labSettings = labSettingsFromConfig(config);
+  const pipeline: WebhookPipelineDependencies = {
+    delivery: createTemporalDelivery(client, config.TEMPORAL_TASK_QUEUE),
+    routingContext: (requestId) => ({ receivedAt: new Date().toISOString(), requestId, honeybeeSettings, labSettings }),
+  };
+  registerVendorWebhook(
+    app,
+    honeybeeWebhookSpec({
       mode: config.HONEYBEE_WEBHOOK_AUTH,
       clientSecrets: [config.HONEYBEE_CLIENT_SECRET, ...config.HONEYBEE_PREVIOUS_CLIENT_SECRETS].filter(
         (secret): secret is string => Boolean(secret),
       ),
       webhookSecrets: config.HONEYBEE_WEBHOOK_SECRETS,
       url: honeybeeWebhookUrl(config),
-    },
-  });
+    }),
+    pipeline,
+  );
+  for (const spec of onegevityWebhookSpecs(config.ONEGEVITY_WEBHOOK_SECRETS))
+    registerVendorWebhook(app, spec, pipeline);
 
   return app;
 }

@@ -16,6 +16,16 @@ export async function connectClient(config: ConnectionConfig): Promise<Client> {
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 }
 
+/**
+ * A client that connects on first use, for long-running servers (the bridge): it starts while Temporal is down and
+ * its calls fail (→ 503) until Temporal is back, instead of the process refusing to start.
+ */
+export function createLazyClient(config: ConnectionConfig): Client {
+  const dataConverter = createDataConverter(config);
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+}
+
 export async function connectWorkerConnection(
   config: Pick<EngineConfig, 'TEMPORAL_ADDRESS'>,
 ): Promise<NativeConnection> {

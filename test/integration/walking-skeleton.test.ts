@@ -49,7 +49,7 @@ describe('walking skeleton: webhook → bridge → signal-with-start → workflo
     const response = await postSigned(body);
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBeTruthy();
-    expect(await response.json()).toEqual({ accepted: [`honeybee-rx-${prescriptionId}`] });
+    expect(await response.json()).toEqual({ accepted: [`honeybee-rx-${prescriptionId}`], recorded: [] });
 
     const handle = client.workflow.getHandle(`honeybee-rx-${prescriptionId}`);
     const status = await handle.query(prescriptionStatusQuery);

@@ -1,0 +1,82 @@
+// Hands routed webhooks to Temporal. The bridge answers 2xx only after this resolves, so the vendor's retry covers
+// every failure: Temporal unreachable becomes TemporalUnavailableError (→ 503 with Retry-After). An event for a
+// workflow that already ended is not allowed to start a new run (REJECT_DUPLICATE): it is reported back so the
+// pipeline records it in the dead-letter workflow.
+import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { deadLetterWorkflowId } from '../domain/workflow-ids.js';
+import { parkWebhookSignal, type ParkedWebhook } from '../../workflows/definitions.js';
+import type { deadLetterWorkflow } from '../../workflows/dead-letter.js';
+import type { WorkflowDelivery } from './webhook-routing.js';
+
+/** How long one delivery may wait for Temporal before the vendor is told to retry. */
+const DELIVERY_DEADLINE_MS = 5_000;
+
+export class TemporalUnavailableError extends Error {
+  override name = 'TemporalUnavailableError';
+}
+
+export interface DeliveryOutcome {
+  delivered: string[];
+  /** Workflows that already ended: the event was not delivered (and must be recorded). */
+  ended: string[];
+}
+
+export interface TemporalDelivery {
+  deliver(deliveries: readonly WorkflowDelivery[]): Promise<DeliveryOutcome>;
+  park(entry: ParkedWebhook): Promise<string>;
+}
+
+async function withDeadline<T>(client: Client, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, fn);
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw error;
+    throw new TemporalUnavailableError(
+      `Temporal did not accept the signal: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+export function createTemporalDelivery(client: Client, taskQueue: string): TemporalDelivery {
+  return {
+    async deliver(deliveries) {
+      const outcome: DeliveryOutcome = { delivered: [], ended: [] };
+      await Promise.all(
+        deliveries.map(async (delivery) => {
+          try {
+            await withDeadline(client, () =>
+              client.workflow.signalWithStart(delivery.workflowType, {
+                workflowId: delivery.workflowId,
+                taskQueue,
+                args: delivery.startArgs,
+                signal: delivery.signalName,
+                signalArgs: delivery.signalArgs,
+                workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+              }),
+            );
+            outcome.delivered.push(delivery.workflowId);
+          } catch (error) {
+            if (error instanceof WorkflowExecutionAlreadyStartedError) outcome.ended.push(delivery.workflowId);
+            else throw error;
+          }
+        }),
+      );
+      return outcome;
+    },
+
+    async park(entry) {
+      const workflowId = deadLetterWorkflowId(entry.vendor, entry.receivedAt.slice(0, 10));
+      await withDeadline(client, () =>
+        client.workflow.signalWithStart<typeof deadLetterWorkflow, [ParkedWebhook]>('deadLetterWorkflow', {
+          workflowId,
+          taskQueue,
+          args: [{ vendor: entry.vendor }],
+          signal: parkWebhookSignal,
+          signalArgs: [entry],
+        }),
+      );
+      return workflowId;
+    },
+  };
+}

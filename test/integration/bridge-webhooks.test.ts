@@ -1,0 +1,166 @@
+// The bridge's webhook answers, through a real bridge process, worker process and dev server: forged, malformed,
+// oversized, wrong content type, unroutable (parked in the dead-letter workflow), for a workflow that already ended
+// (recorded, not restarted), and Temporal unreachable (503 with Retry-After).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { deadLetterWorkflowId } from '../../src/domain/workflow-ids.js';
+import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
+import { signOnegevityWebhook } from '../../src/vendors/onegevity/webhook-auth.js';
+import { parkedWebhooksQuery, prescriptionStatusQuery } from '../../workflows/definitions.js';
+import { engineEnv, startBridgeProcess, startEngine, type EngineProcesses } from '../harness/engine.js';
+import { connectTestClient } from '../harness/temporal.js';
+
+const HONEYBEE_SECRET = 'bridge-test-client-secret';
+const ONEGEVITY_SECRET = 'bridge-test-onegevity-secret';
+const PUBLIC_URL = 'http://127.0.0.1:3000/webhooks/honeybee';
+
+let sequence = 0;
+function rxReceived(prescriptionId: string, eventId = `evt-${prescriptionId}-${sequence++}`): string {
+  return JSON.stringify({
+    event_id: eventId,
+    event_type: 'RX_RECEIVED',
+    patient_id: 77,
+    medication_requests: [{ id: Number(prescriptionId), prescription_id: Number(prescriptionId), refills_left: 1 }],
+  });
+}
+
+describe('bridge webhook answers', () => {
+  let engine: EngineProcesses;
+  let client: Client;
+
+  beforeAll(async () => {
+    engine = await startEngine({
+      HONEYBEE_CLIENT_SECRET: HONEYBEE_SECRET,
+      ONEGEVITY_WEBHOOK_SECRETS: ONEGEVITY_SECRET,
+      BRIDGE_BODY_LIMIT_BYTES: '4096',
+    });
+    client = await connectTestClient();
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    await client?.connection.close();
+  });
+
+  const honeybee = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${engine.bridgeUrl}/webhooks/honeybee`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-honeybee-signature': signHoneybeeWebhook(HONEYBEE_SECRET, {
+          method: 'POST',
+          url: PUBLIC_URL,
+          body: Buffer.from(body),
+        }),
+        ...headers,
+      },
+      body,
+    });
+
+  async function parkedReasons(vendor: 'honeybee' | 'onegevity'): Promise<string[]> {
+    const handle = client.workflow.getHandle(deadLetterWorkflowId(vendor, new Date().toISOString().slice(0, 10)));
+    return (await handle.query(parkedWebhooksQuery)).entries.map((entry) => entry.reason);
+  }
+
+  it('delivers a signed event and answers with the workflow it reached and a request id', async () => {
+    const response = await honeybee(rxReceived('7000001'));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ accepted: ['honeybee-rx-7000001'], recorded: [] });
+    expect(response.headers.get('x-request-id')).toMatch(/.+/);
+  });
+
+  it('refuses a forged signature and a body changed after signing with 401, starting nothing', async () => {
+    const body = rxReceived('7000002');
+    const forged = await honeybee(body, { 'x-honeybee-signature': 'Zm9yZ2VkCg==' });
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toEqual({ error: { code: 'unauthorized', message: 'webhook authentication failed' } });
+    const signature = signHoneybeeWebhook(HONEYBEE_SECRET, {
+      method: 'POST',
+      url: PUBLIC_URL,
+      body: Buffer.from(body),
+    });
+    const replayed = await honeybee(body.replace('7000002', '7000003'), { 'x-honeybee-signature': signature });
+    expect(replayed.status).toBe(401);
+    for (const id of ['7000002', '7000003']) {
+      await expect(client.workflow.getHandle(`honeybee-rx-${id}`).describe()).rejects.toThrow(/not found/i);
+    }
+  });
+
+  it('answers 415 to a wrong content type, 413 to an oversized body, 400 to signed malformed JSON', async () => {
+    const wrongType = await honeybee(rxReceived('7000004'), { 'content-type': 'text/plain' });
+    expect(wrongType.status).toBe(415);
+    const oversized = await honeybee(JSON.stringify({ pad: 'x'.repeat(5000) }));
+    expect(oversized.status).toBe(413);
+    const malformed = await honeybee('{"event_id": "e", ');
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('malformed_json');
+  });
+
+  it('parks an authentic event it cannot route (202), in the dead-letter workflow, with the reason', async () => {
+    const unknown = await honeybee(JSON.stringify({ event_id: 'u-1', event_type: 'PRICE_CHANGED', patient_id: 1 }));
+    expect(unknown.status).toBe(202);
+    expect(await unknown.json()).toMatchObject({ parked: true, reason: 'no route for event type PRICE_CHANGED' });
+    const invalid = await honeybee(JSON.stringify({ event_type: 'RX_RECEIVED' }));
+    expect(invalid.status).toBe(202);
+    expect(await parkedReasons('honeybee')).toEqual(
+      expect.arrayContaining(['no route for event type PRICE_CHANGED', expect.stringMatching(/^invalid event: /)]),
+    );
+  });
+
+  it('records an event for a workflow that already ended instead of starting a new run', async () => {
+    expect((await honeybee(rxReceived('7000005'))).status).toBe(200);
+    const handle = client.workflow.getHandle('honeybee-rx-7000005');
+    await handle.query(prescriptionStatusQuery);
+    await handle.terminate('test: prescription ended');
+    const late = await honeybee(rxReceived('7000005'));
+    expect(late.status).toBe(202);
+    expect(await late.json()).toEqual({ accepted: [], recorded: ['honeybee-rx-7000005'] });
+    expect((await handle.describe()).status.name).toBe('TERMINATED');
+    expect(await parkedReasons('honeybee')).toContain('workflow honeybee-rx-7000005 has already ended');
+  });
+
+  it('parks an Onegevity event without a topic, and refuses a forged one', async () => {
+    const body = JSON.stringify({ id: 1, orderIdentifier: 'lab0123456789abcdef01234567' });
+    const signature = signOnegevityWebhook(ONEGEVITY_SECRET, Buffer.from(body));
+    const noTopic = await fetch(`${engine.bridgeUrl}/webhooks/onegevity`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-onegevity-signature': signature },
+      body,
+    });
+    expect(noTopic.status).toBe(202);
+    expect(await parkedReasons('onegevity')).toContain('no topic (X-Onegevity-Topic or /webhooks/onegevity/{topic})');
+    const forged = await fetch(`${engine.bridgeUrl}/webhooks/onegevity/kit.activated`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-onegevity-signature': signature.replace(/^./, 'A') },
+      body: body.replace('01', '02'),
+    });
+    expect(forged.status).toBe(401);
+  });
+});
+
+describe('bridge with Temporal unreachable', () => {
+  it('still starts, and answers a valid webhook 503 with Retry-After so the vendor retries', async () => {
+    const { process: bridge, url } = await startBridgeProcess(
+      engineEnv({ TEMPORAL_ADDRESS: '127.0.0.1:1', HONEYBEE_CLIENT_SECRET: HONEYBEE_SECRET }),
+    );
+    try {
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const body = rxReceived('7000006');
+      const response = await fetch(`${url}/webhooks/honeybee`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-honeybee-signature': signHoneybeeWebhook(HONEYBEE_SECRET, {
+            method: 'POST',
+            url: PUBLIC_URL,
+            body: Buffer.from(body),
+          }),
+        },
+        body,
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+    } finally {
+      await bridge.stop();
+    }
+  });
+});
