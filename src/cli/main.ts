@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.js';
 import { runDev } from './dev.js';
+import { registerSandboxCommands } from './sandbox.js';
 import { signWebhookHeaders, UsageError } from './webhook-sign.js';
 
 export function buildProgram(): Command {
@@ -36,6 +37,8 @@ export function buildProgram(): Command {
         for (const [name, value] of Object.entries(headers)) process.stdout.write(`${name}: ${value}\n`);
       }
     });
+
+  registerSandboxCommands(program);
 
   return program;
 }
