@@ -28,6 +28,8 @@ export class SandboxClock {
   /** Due tasks run one at a time, in (due time, scheduling order). */
   #chain: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** While a task runs, the clock reads the task's due time, so what it schedules is timed from then. */
+  #taskTime: number | undefined;
 
   constructor(
     options: {
@@ -42,7 +44,7 @@ export class SandboxClock {
   }
 
   now(): number {
-    return this.#realNow() + this.#offsetMs;
+    return this.#taskTime ?? this.#realNow() + this.#offsetMs;
   }
 
   iso(at: number = this.now()): string {
@@ -103,7 +105,16 @@ export class SandboxClock {
       if (!due || due.at > this.now()) break;
       this.#tasks.delete(due.key);
       try {
-        await due.run();
+        // An advance of three hours runs a step due at +1 h as of +1 h: its follow-up is due at +2 h, not +4 h.
+        // Only the task's synchronous part sees that time; anything it awaits sees the clock again.
+        this.#taskTime = due.at;
+        let result: void | Promise<void>;
+        try {
+          result = due.run();
+        } finally {
+          this.#taskTime = undefined;
+        }
+        await result;
       } catch (error) {
         this.#onError(due.key, error);
       }
