@@ -48,6 +48,8 @@ export const scenarioOptions = z.strictObject({
 });
 
 export type ScenarioOptions = z.infer<typeof scenarioOptions>;
+/** Scenario options as callers write them (durations may be strings like `5m`). */
+export type ScenarioInput = z.input<typeof scenarioOptions>;
 
 export type DirectoryPresence = 'present' | 'absent' | 'ambiguous';
 

@@ -1,6 +1,6 @@
 // A typed client for the sandbox control API, used by `fulfill sandbox …` and the tests.
 import type { FaultRuleInput } from '../faults.js';
-import type { ScenarioOptions } from '../scenarios.js';
+import type { ScenarioInput } from '../scenarios.js';
 import type { DeliveryFilter, WebhookDelivery } from '../webhooks/delivery.js';
 import type { SettingsInput, WebhookSettingsInput } from './schemas.js';
 import type { ControlApi, ScenarioResult } from './types.js';
@@ -42,7 +42,7 @@ export class SandboxControlClient {
     return this.#request('GET', '/scenarios');
   }
 
-  runScenario(name: string, options: ScenarioOptions = {}): Promise<ScenarioResult> {
+  runScenario(name: string, options: ScenarioInput = {}): Promise<ScenarioResult> {
     return this.#request('POST', `/scenarios/${encodeURIComponent(name)}`, options);
   }
 
