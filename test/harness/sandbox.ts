@@ -72,7 +72,8 @@ export async function startTestSandbox(
 
 /** The sandbox as a separate process (workers/sandbox.ts), as `fulfill dev` runs it. */
 export async function startSandboxProcess(overrides: Record<string, string> = {}): Promise<SandboxProcess> {
-  const env = sandboxEnv(overrides);
+  // The ready line is logged at info level.
+  const env = sandboxEnv({ LOG_LEVEL: 'info', ...overrides });
   const child = await startEngineProcess({
     name: 'sandbox',
     entry: 'workers/sandbox.ts',
