@@ -272,7 +272,12 @@ export class SandboxCore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    const saved = JSON.parse(text) as Partial<SandboxSnapshot>;
+    let saved: Partial<SandboxSnapshot>;
+    try {
+      saved = JSON.parse(text) as Partial<SandboxSnapshot>;
+    } catch {
+      throw new Error(`${this.#stateFile} is not valid JSON; delete it to start the sandbox afresh`);
+    }
     if (saved.version !== 1) {
       throw new Error(`${this.#stateFile} is not a sandbox state file of version 1; delete it to start afresh`);
     }

@@ -69,7 +69,7 @@ export function buildSandboxApp(core: SandboxCore, logger?: Logger): FastifyInst
       latencyMs: Math.round(performance.now() - context.startedAt),
     };
     core.requests.record(entry);
-    logger?.info(
+    logger?.debug(
       { requestId: entry.requestId, method: entry.method, route: entry.route, status, fault: entry.fault },
       'sandbox request',
     );
