@@ -381,6 +381,25 @@ export function registerSandboxCommands(program: Command): void {
     );
 
   sandbox
+    .command('settings')
+    .description('Show or change the step delay and the Honeybee workflow the sandbox simulates.')
+    .option('--step-delay <d>', 'sandbox time between order steps (0 = at once)', duration)
+    .addOption(new Option('--mode <mode>', 'Honeybee workflow').choices(['automatic', 'partner_requested']))
+    .action(async (flags: { stepDelay?: number; mode?: 'automatic' | 'partner_requested' }, command: Command) =>
+      run(
+        command,
+        (client) =>
+          flags.stepDelay === undefined && flags.mode === undefined
+            ? client.settings()
+            : client.updateSettings({
+                ...(flags.stepDelay !== undefined ? { stepDelay: flags.stepDelay } : {}),
+                ...(flags.mode !== undefined ? { workflowMode: flags.mode } : {}),
+              }),
+        ({ settings }) => `Step delay ${settings.stepDelayMs} ms, Honeybee workflow ${settings.workflowMode}`,
+      ),
+    );
+
+  sandbox
     .command('counters')
     .description('What happened: orders per prescription and fill, kit orders, webhooks, notifications, requests.')
     .action(async (_options: unknown, command: Command) =>

@@ -85,6 +85,39 @@ describe('sandbox process and CLI', () => {
     expect(orderList.stdout).toContain('74 Allergy Detected');
   });
 
+  it('settings: a step delay of 0 runs an order through at once; the mode switches to Automatic Processing', async () => {
+    const set = await fulfill([
+      'sandbox',
+      '--url',
+      sandbox.url,
+      'settings',
+      '--step-delay',
+      '0',
+      '--mode',
+      'automatic',
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('Step delay 0 ms, Honeybee workflow automatic');
+    try {
+      const result = await sandbox.control.runScenario('happy-path');
+      expect(result.orderNumber).toMatch(/^HB/);
+      const deadline = Date.now() + 10_000;
+      let status: string | undefined;
+      while (status !== 'Delivered' && Date.now() < deadline) {
+        const { orders } = await sandbox.control.honeybeeOrders();
+        status = orders.find((record) => record.order.order_number === result.orderNumber)?.order.status;
+        if (status !== 'Delivered') await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(status).toBe('Delivered');
+    } finally {
+      await sandbox.control.updateSettings({ stepDelay: '1h', workflowMode: 'partner_requested' });
+    }
+    expect((await sandbox.control.settings()).settings).toEqual({
+      stepDelayMs: STEP_MS,
+      workflowMode: 'partner_requested',
+    });
+  });
+
   it('exits 2 on bad usage and 1 when the sandbox cannot be reached', async () => {
     const url = ['sandbox', '--url', sandbox.url];
     const unknown = await fulfill([...url, 'scenario', 'no-such-scenario']);
