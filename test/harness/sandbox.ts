@@ -36,6 +36,9 @@ export function sandboxEnv(overrides: Record<string, string> = {}): Record<strin
   const env: Record<string, string> = {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'fulfill-sandbox-')),
     SANDBOX_PORT: '0',
+    // Webhooks go nowhere unless a test points them at its receiver (never at a fixed port someone may be using:
+    // port 9 is privileged and unused, so deliveries there fail and are merely recorded).
+    BRIDGE_PUBLIC_URL: 'http://127.0.0.1:9',
     SANDBOX_STEP_DELAY: TEST_STEP_DELAY,
     SANDBOX_WEBHOOK_BACKOFF: '1s',
     SANDBOX_WEBHOOK_TIMEOUT: '5s',
