@@ -51,7 +51,7 @@ const LAST_NAMES = [
   'Samplewood',
   'Demoford',
   'Fixture',
-  'Stubbs',
+  'Blankwell',
   'Synthetica',
 ] as const;
 
