@@ -1,11 +1,13 @@
 // `fulfill dev`: the whole engine on one machine with embedded defaults. Starts the Temporal dev server (SQLite under
-// DATA_DIR, Web UI), then the worker and the bridge as child processes, prints the URLs, and on Ctrl-C stops
-// everything in reverse order. A second start reuses the same database.
+// DATA_DIR, Web UI), then (without real vendor credentials, or with SANDBOX_FORCE) the sandbox vendors, then the
+// worker and the bridge as child processes, prints the URLs, and on Ctrl-C stops everything in reverse order. A second
+// start reuses the same database, payload key and sandbox state.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { EngineConfig } from '../config/env.js';
+import { hasRealVendorCredentials, type EngineConfig } from '../config/env.js';
 import { generatePayloadKeyFile } from '../crypto/payload-keys.js';
 import { startEngineProcess, type EngineProcess } from '../runtime/child-process.js';
+import { withSandboxCredentials } from '../sandbox/dev-credentials.js';
 import { startDevServer, type StartedDevServer } from '../temporal/dev-server.js';
 
 function hostAndPort(address: string): { host: string; port: number } {
@@ -55,8 +57,11 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
     );
   }
 
-  const childEnv: NodeJS.ProcessEnv = {
-    ...baseEnv,
+  const useSandbox = config.SANDBOX_FORCE || !hasRealVendorCredentials(config);
+  // With the sandbox, every process gets the dev credentials wherever the environment has none, so what the sandbox
+  // accepts and signs with is what the worker and the bridge use.
+  let childEnv: NodeJS.ProcessEnv = {
+    ...(useSandbox ? withSandboxCredentials(baseEnv) : baseEnv),
     ...ensureDevPayloadKeys(config, dataDir),
     TEMPORAL_ADDRESS: server.address,
   };
@@ -66,7 +71,25 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
     await server.teardown().catch(() => undefined);
   };
 
+  let sandboxUrl: string | undefined;
   try {
+    if (useSandbox) {
+      const sandbox = await startEngineProcess({
+        name: 'sandbox',
+        entry: 'workers/sandbox.ts',
+        env: childEnv,
+        onLine: prefixed('sandbox'),
+      });
+      children.push(sandbox);
+      sandboxUrl = String(sandbox.ready.url);
+      childEnv = {
+        ...childEnv,
+        HONEYBEE_API_URL: `${sandboxUrl}/honeybee/v1`,
+        HONEYBEE_TOKEN_URL: `${sandboxUrl}/honeybee/oauth/token`,
+        ONEGEVITY_API_URL: `${sandboxUrl}/onegevity`,
+        PARTNER_WEBHOOK_URL: baseEnv.PARTNER_WEBHOOK_URL?.trim() || `${sandboxUrl}/partner/notifications`,
+      };
+    }
     children.push(
       await startEngineProcess({
         name: 'worker',
@@ -95,6 +118,12 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
       `  Temporal (gRPC)   ${server.address}   [${server.binary}]`,
       `  Temporal Web UI   http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${config.TEMPORAL_UI_PORT}`,
       `  Bridge            ${bridgeUrl}   (health: ${bridgeUrl}/healthz)`,
+      ...(sandboxUrl
+        ? [
+            `  Sandbox vendors   ${sandboxUrl}   (control: ${sandboxUrl}/__sandbox)`,
+            '                    try: npm run -s fulfill -- sandbox scenario happy-path',
+          ]
+        : ['  Vendors           real (credentials configured; SANDBOX_FORCE=true starts the sandbox)']),
       `  Task queue        ${config.TEMPORAL_TASK_QUEUE}`,
       `  Data              ${dataDir}`,
       'Press Ctrl-C to stop.',

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.js';
 import { runDev } from './dev.js';
 import { generateKeyLine } from './keys.js';
+import { registerSandboxCommands } from './sandbox.js';
 import { signWebhookHeaders, UsageError } from './webhook-sign.js';
 
 export function buildProgram(): Command {
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
         throw new UsageError(error instanceof Error ? error.message : String(error));
       }
     });
+  registerSandboxCommands(program);
 
   return program;
 }

@@ -1,6 +1,7 @@
 // The one schema for the engine's environment. Every process (worker, bridge, sandbox, CLI) reads its
 // configuration through `loadConfig`, so a wrong value fails at start with a message naming the variable.
 // `.env.example` documents every variable below; test/unit/config.test.ts keeps the two in step.
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const DEFAULT_BRIDGE_PORT = 3000;
@@ -89,6 +90,8 @@ export const envSchema = z.object({
   /** Shared secrets for X-Onegevity-Signature; current first, then previous ones. */
   ONEGEVITY_WEBHOOK_SECRETS: csv.default([]),
   ONEGEVITY_PACKAGE_IDENTIFIER: z.string().min(1).default('KIT-STANDARD'),
+  /** The webhook URL registered at Onegevity (where the sandbox delivers). Defaults to the bridge's. */
+  ONEGEVITY_WEBHOOK_URL: url.optional(),
 
   // Vendor HTTP behaviour
   VENDOR_HTTP_TIMEOUT: durationMs.default(10_000),
@@ -130,6 +133,13 @@ export const envSchema = z.object({
   SANDBOX_STEP_DELAY: durationMs.default(2_000),
   /** Start the sandbox from `dev` even when vendor credentials are set. */
   SANDBOX_FORCE: flag.default(false),
+  /** Delivery attempts per sandbox webhook (first try included) before it is marked failed. */
+  SANDBOX_WEBHOOK_ATTEMPTS: positiveInt.default(8),
+  /** Wait before the first redelivery; doubles per attempt up to SANDBOX_WEBHOOK_BACKOFF_MAX. */
+  SANDBOX_WEBHOOK_BACKOFF: durationMs.default(1_000),
+  SANDBOX_WEBHOOK_BACKOFF_MAX: durationMs.default(5 * 60_000),
+  /** A delivery attempt that has no answer after this counts as failed (and is redelivered). */
+  SANDBOX_WEBHOOK_TIMEOUT: durationMs.default(10_000),
 
   // Logging
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -177,6 +187,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
 /** The Honeybee webhook URL as configured at the vendor: explicit, else derived from the bridge's public URL. */
 export function honeybeeWebhookUrl(config: EngineConfig): string {
   return config.HONEYBEE_WEBHOOK_URL ?? new URL('/webhooks/honeybee', config.BRIDGE_PUBLIC_URL).toString();
+}
+
+/** The Onegevity webhook URL as registered at the vendor: explicit, else derived from the bridge's public URL. */
+export function onegevityWebhookUrl(config: EngineConfig): string {
+  return config.ONEGEVITY_WEBHOOK_URL ?? new URL('/webhooks/onegevity', config.BRIDGE_PUBLIC_URL).toString();
+}
+
+/** The partner directory file: explicit, else `{DATA_DIR}/partner-directory.json`. */
+export function partnerDirectoryFile(config: EngineConfig): string {
+  return config.PARTNER_DIRECTORY_FILE ?? join(config.DATA_DIR, 'partner-directory.json');
 }
 
 /** True when real vendor credentials are configured; `dev` then does not start the sandbox. */

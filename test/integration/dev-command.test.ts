@@ -1,5 +1,6 @@
-// The README's start command: `fulfill dev` brings up the dev server (SQLite, Web UI), the worker and the bridge;
-// a signed webhook reaches a workflow; Ctrl-C stops everything; a second start reuses the same data.
+// The README's start command: `fulfill dev` brings up the dev server (SQLite, Web UI), the sandbox vendors (no real
+// vendor credentials are set), the worker and the bridge; a signed webhook, from curl or from the sandbox, reaches a
+// workflow; Ctrl-C stops everything; a second start reuses the same data, the sandbox's included.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
+import { SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
 import { prescriptionStatusQuery } from '../../workflows/definitions.js';
 import { freePort } from '../harness/ports.js';
@@ -49,8 +51,14 @@ async function ctrlC(run: DevRun): Promise<number | null> {
 
 describe('fulfill dev', () => {
   it('starts the engine, serves a signed webhook, stops on Ctrl-C and keeps its data across restarts', async () => {
-    const [temporalPort, uiPort, bridgePort] = [await freePort(), await freePort(), await freePort()];
+    const [temporalPort, uiPort, bridgePort, sandboxPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const bridgeUrl = `http://127.0.0.1:${bridgePort}`;
+    const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -59,6 +67,7 @@ describe('fulfill dev', () => {
       TEMPORAL_UI_PORT: String(uiPort),
       BRIDGE_PORT: String(bridgePort),
       BRIDGE_PUBLIC_URL: bridgeUrl,
+      SANDBOX_PORT: String(sandboxPort),
       HONEYBEE_CLIENT_SECRET: 'dev-test-secret',
     };
 
@@ -67,6 +76,20 @@ describe('fulfill dev', () => {
     expect(first.output()).toContain(`Bridge            ${bridgeUrl}`);
     expect((await fetch(`${bridgeUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+
+    // Without real vendor credentials the sandbox is up, and it signs with the secret the bridge verifies with.
+    expect(first.output()).toContain(`Sandbox vendors   ${sandboxUrl}`);
+    const sandbox = new SandboxControlClient(sandboxUrl);
+    expect(await sandbox.health()).toMatchObject({ status: 'ok' });
+    const scenario = await sandbox.runScenario('happy-path');
+    const prescriptionId = scenario.prescriptionIds![0]!;
+    const [delivery] = await sandbox.waitForWebhooks(
+      { eventType: 'RX_RECEIVED' },
+      (all) => all.some((d) => d.state === 'delivered' || d.state === 'failed'),
+      30_000,
+    );
+    expect(delivery?.target).toBe(`${bridgeUrl}/webhooks/honeybee`);
+    expect(delivery?.attempts.at(-1)).toMatchObject({ status: 200 });
 
     const body = JSON.stringify({
       event_id: 'dev-evt-1',
@@ -102,6 +125,13 @@ describe('fulfill dev', () => {
       const client = new Client({ connection, dataConverter });
       const status = await client.workflow.getHandle('honeybee-rx-555001').query(prescriptionStatusQuery);
       expect(status).toMatchObject({ prescriptionId: '555001', eventsReceived: 1 });
+      const fromSandbox = await client.workflow
+        .getHandle(`honeybee-rx-${prescriptionId}`)
+        .query(prescriptionStatusQuery);
+      expect(fromSandbox).toMatchObject({ prescriptionId: String(prescriptionId), lastEventType: 'RX_RECEIVED' });
+      // The restarted sandbox remembers the patient it generated.
+      const { patients } = await sandbox.patients();
+      expect(patients.map((patient) => patient.id)).toEqual([scenario.patient.id]);
     } finally {
       await connection.close();
       expect(await ctrlC(second)).toBe(0);

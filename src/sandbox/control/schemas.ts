@@ -1,0 +1,57 @@
+// Bodies of the control API (/__sandbox/…), validated at the boundary. The shapes the API answers with are the
+// types in ./types.ts.
+import { z } from 'zod';
+import { durationInput } from '../durations.js';
+import { faultRuleInput } from '../faults.js';
+
+export const advanceBody = z.strictObject({
+  /** How far to move the sandbox clock: milliseconds or a duration string (`90s`, `2h`). */
+  by: durationInput,
+  /** Wait (real time, at most 10 s) until the webhooks the advance produced have been attempted. Default true. */
+  settle: z.boolean().default(true),
+});
+
+export const settingsBody = z.strictObject({
+  stepDelay: durationInput.optional(),
+  workflowMode: z.enum(['automatic', 'partner_requested']).optional(),
+});
+
+export const faultsReplaceBody = z.strictObject({ faults: z.array(faultRuleInput) });
+
+export const webhookSettingsBody = z.strictObject({
+  duplicate: z.boolean().optional(),
+  reorder: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      batchSize: z.number().int().min(2).max(100).optional(),
+      window: durationInput.optional(),
+    })
+    .optional(),
+  targets: z
+    .strictObject({
+      honeybee: z.url({ protocol: /^https?$/ }).optional(),
+      onegevity: z.url({ protocol: /^https?$/ }).optional(),
+    })
+    .optional(),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  backoff: durationInput.optional(),
+  backoffMax: durationInput.optional(),
+  timeout: durationInput.optional(),
+});
+
+export const settleBody = z.strictObject({ timeout: durationInput.default(10_000) });
+
+export const holdBody = z.strictObject({ reason: z.number().int().positive().default(64) });
+
+export const expireTokensBody = z.strictObject({ vendor: z.enum(['honeybee', 'onegevity']).optional() });
+
+export const webhooksQuery = z.object({
+  vendor: z.enum(['honeybee', 'onegevity']).optional(),
+  eventType: z.string().min(1).optional(),
+  state: z.enum(['held', 'queued', 'in_flight', 'retry_scheduled', 'delivered', 'failed']).optional(),
+  subject: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
+});
+
+export type WebhookSettingsInput = z.input<typeof webhookSettingsBody>;
+export type SettingsInput = z.input<typeof settingsBody>;

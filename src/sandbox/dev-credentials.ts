@@ -1,0 +1,33 @@
+// The sandbox's development credentials (docs/WIRE-CONTRACT.md, "Sandbox layout"): the one place they are written
+// down. `fulfill dev`, the sandbox process and the tests lay them over an environment that lacks real ones; the sandbox
+// accepts and signs with whatever the variables finally hold, so the engine and the sandbox always agree.
+import type { EnvName } from '../config/env.js';
+
+export const SANDBOX_DEV_CREDENTIALS = {
+  HONEYBEE_CLIENT_ID: 'sandbox-honeybee-client',
+  HONEYBEE_CLIENT_SECRET: 'sandbox-honeybee-secret',
+  HONEYBEE_WEBHOOK_SECRETS: 'sandbox-honeybee-webhook-secret',
+  ONEGEVITY_CLIENT_ID: 'sandbox-onegevity-client',
+  ONEGEVITY_CLIENT_SECRET: 'sandbox-onegevity-secret',
+  ONEGEVITY_WEBHOOK_SECRETS: 'sandbox-onegevity-webhook-secret',
+  PARTNER_API_KEYS: 'sandbox-partner-key',
+  // Standard Webhooks secret: whsec_ + base64("sandbox-partner-webhook-secret").
+  PARTNER_WEBHOOK_SECRET: 'whsec_c2FuZGJveC1wYXJ0bmVyLXdlYmhvb2stc2VjcmV0',
+} as const satisfies Partial<Record<EnvName, string>>;
+
+/**
+ * The dev credentials for every variable the environment leaves unset (or blank), as an overlay to spread over it:
+ * `{ ...env, ...sandboxCredentialsOverlay(env) }`. Values already set are kept.
+ */
+export function sandboxCredentialsOverlay(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const overlay: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(SANDBOX_DEV_CREDENTIALS)) {
+    if (!env[name]?.trim()) overlay[name] = value;
+  }
+  return overlay;
+}
+
+/** An environment with the dev credentials filled in where it has none. */
+export function withSandboxCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, ...sandboxCredentialsOverlay(env) };
+}

@@ -1,0 +1,28 @@
+// The sandbox process: simulated Honeybee and Onegevity, the partner's backend, and the control API on one port
+// (SANDBOX_HOST:SANDBOX_PORT; 0 picks a free port and the ready line says which). Unset credentials get the dev
+// defaults; state persists in {DATA_DIR}/sandbox-state.json.
+import { join } from 'node:path';
+import { createLogger } from '../src/observability/logger.js';
+import { loadConfigOrExit, onShutdownSignal, runMain } from '../src/runtime/process.js';
+import { withSandboxCredentials } from '../src/sandbox/dev-credentials.js';
+import { startSandbox } from '../src/sandbox/server.js';
+
+runMain('sandbox', async () => {
+  const config = loadConfigOrExit(withSandboxCredentials(process.env));
+  const logger = createLogger('sandbox', config.LOG_LEVEL);
+  const sandbox = await startSandbox({
+    config,
+    logger,
+    stateFile: join(config.DATA_DIR, 'sandbox-state.json'),
+  });
+  logger.info(
+    {
+      url: sandbox.url,
+      control: `${sandbox.url}/__sandbox`,
+      seed: config.SANDBOX_SEED,
+      webhookTargets: sandbox.core.webhooks.targets,
+    },
+    'ready',
+  );
+  onShutdownSignal(() => sandbox.close());
+});
