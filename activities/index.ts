@@ -1,11 +1,23 @@
 // Activities are built by a factory that receives their dependencies, so tests pass fakes and production passes
-// real clients (see src/runtime/dependencies.ts).
+// real clients (src/runtime/dependencies.ts). Each domain contributes its own factory.
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../src/observability/logger.js';
+import type { HoneybeeClient } from '../src/vendors/honeybee/client.js';
+import type { OnegevityClient } from '../src/vendors/onegevity/client.js';
+import { createPartnerActivities, type PartnerActivityDependencies } from './partner.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- grows with the vendor clients (issues 3, 5, 6)
-export interface ActivityDependencies {}
+export interface ActivityDependencies extends PartnerActivityDependencies {
+  honeybee: HoneybeeClient;
+  onegevity: OnegevityClient;
+  /** For activities that hand work to other workflows (signal-with-start). */
+  temporal: Client;
+  logger: Logger;
+}
 
-export function createActivities(_deps: ActivityDependencies) {
-  return {};
+export function createActivities(deps: ActivityDependencies) {
+  return {
+    ...createPartnerActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { loadConfigOrExit, runMain } from '../src/runtime/process.js';
-import { connectWorkerConnection } from '../src/temporal/client.js';
+import { connectClient, connectWorkerConnection } from '../src/temporal/client.js';
 import { createDataConverter } from '../src/temporal/data-converter.js';
 import { buildActivityDependencies } from '../src/runtime/dependencies.js';
 
@@ -22,17 +22,20 @@ runMain('worker', async () => {
   const logger = createLogger('worker', config.LOG_LEVEL);
   const dataConverter = createDataConverter(config);
   const connection = await connectWorkerConnection(config);
+  // Activities that hand work to other workflows use an ordinary client.
+  const client = await connectClient(config);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
-    activities: createActivities(buildActivityDependencies(config, logger)),
+    activities: createActivities(buildActivityDependencies(config, logger, client)),
     ...workflowsSource(),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'ready');
   // Worker.run resolves after SIGINT/SIGTERM (the SDK's shutdown signals) once in-flight tasks finish.
   await worker.run();
   await connection.close();
+  await client.connection.close();
   logger.info('stopped');
 });

@@ -1,9 +1,51 @@
-// Production wiring: builds the real dependencies the activity factory receives (vendor clients, partner
-// directory, notifier) from the configuration. Tests build their own fakes instead.
+// Production wiring: builds the real dependencies the activity factory receives (vendor clients, partner directory,
+// notifier, a Temporal client) from the configuration. Tests build their own fakes instead.
+import type { Client } from '@temporalio/client';
 import type { ActivityDependencies } from '../../activities/index.js';
-import type { EngineConfig } from '../config/env.js';
+import { partnerDirectoryFile, type EngineConfig } from '../config/env.js';
 import type { Logger } from '../observability/logger.js';
+import { FilePatientDirectory } from '../partner/file-directory.js';
+import { HttpPatientDirectory } from '../partner/http-directory.js';
+import { HttpPartnerNotifier, LoggingPartnerNotifier, type PartnerNotifier } from '../partner/notifier.js';
+import type { PartnerPatientDirectory } from '../partner/patient-directory.js';
+import { createHoneybeeClientFromConfig } from '../vendors/honeybee/client.js';
+import { createOnegevityClientFromConfig } from '../vendors/onegevity/client.js';
 
-export function buildActivityDependencies(_config: EngineConfig, _logger: Logger): ActivityDependencies {
-  return {};
+export function buildPartnerDirectory(config: EngineConfig): PartnerPatientDirectory {
+  return config.PARTNER_DIRECTORY_URL
+    ? new HttpPatientDirectory({
+        baseUrl: config.PARTNER_DIRECTORY_URL,
+        apiKey: config.PARTNER_API_KEYS[0],
+        timeoutMs: config.VENDOR_HTTP_TIMEOUT,
+      })
+    : new FilePatientDirectory(partnerDirectoryFile(config));
+}
+
+export function buildPartnerNotifier(config: EngineConfig, logger: Logger): PartnerNotifier {
+  if (config.PARTNER_WEBHOOK_URL && config.PARTNER_WEBHOOK_SECRET) {
+    return new HttpPartnerNotifier({
+      url: config.PARTNER_WEBHOOK_URL,
+      secret: config.PARTNER_WEBHOOK_SECRET,
+      timeoutMs: config.VENDOR_HTTP_TIMEOUT,
+    });
+  }
+  if (config.PARTNER_WEBHOOK_URL) {
+    logger.warn('PARTNER_WEBHOOK_URL is set without PARTNER_WEBHOOK_SECRET: notifications are only logged');
+  }
+  return new LoggingPartnerNotifier(logger);
+}
+
+export function buildActivityDependencies(
+  config: EngineConfig,
+  logger: Logger,
+  temporal: Client,
+): ActivityDependencies {
+  return {
+    honeybee: createHoneybeeClientFromConfig(config),
+    onegevity: createOnegevityClientFromConfig(config),
+    directory: buildPartnerDirectory(config),
+    notifier: buildPartnerNotifier(config, logger),
+    temporal,
+    logger,
+  };
 }

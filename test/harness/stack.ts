@@ -1,0 +1,98 @@
+// The whole engine as separate real processes against the run's Temporal dev server: the sandbox vendors, the bridge
+// and the worker, wired the way `fulfill dev` wires them (same credentials, the sandbox's webhooks to the bridge, the
+// engine's vendor calls to the sandbox, one DATA_DIR for the partner directory file). For tests that claim the engine
+// works end to end.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { EngineProcess } from '../../src/runtime/child-process.js';
+import { SandboxControlClient } from '../../src/sandbox/control/client.js';
+import { withSandboxCredentials } from '../../src/sandbox/dev-credentials.js';
+import { engineEnv, startBridgeProcess, startWorkerProcess } from './engine.js';
+import { freePort } from './ports.js';
+import { startSandboxProcess, type SandboxProcess } from './sandbox.js';
+import { connectTestClient } from './temporal.js';
+
+export interface EngineStack {
+  /** The environment every engine process got (task queue, URLs, credentials). */
+  env: Record<string, string>;
+  sandbox: SandboxProcess;
+  control: SandboxControlClient;
+  bridgeUrl: string;
+  bridge: EngineProcess;
+  worker: EngineProcess;
+  client: Client;
+  /** Kill the worker (SIGKILL by default) and start a new one with the same environment. */
+  restartWorker(signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Variables for the bridge and worker (e.g. HONEYBEE_WORKFLOW_MODE, short timers). */
+  engine?: Record<string, string>;
+  /** Variables for the sandbox (e.g. SANDBOX_STEP_DELAY). */
+  sandbox?: Record<string, string>;
+}
+
+function defined(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])));
+}
+
+export async function startStack(options: StackOptions = {}): Promise<EngineStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fulfill-stack-'));
+  const bridgePort = await freePort();
+  const bridgePublicUrl = `http://127.0.0.1:${bridgePort}`;
+  const sandbox = await startSandboxProcess({
+    DATA_DIR: dataDir,
+    BRIDGE_PUBLIC_URL: bridgePublicUrl,
+    ...(options.engine?.HONEYBEE_WORKFLOW_MODE
+      ? { HONEYBEE_WORKFLOW_MODE: options.engine.HONEYBEE_WORKFLOW_MODE }
+      : {}),
+    ...options.sandbox,
+  });
+  const env = defined(
+    withSandboxCredentials({
+      ...engineEnv(),
+      DATA_DIR: dataDir,
+      BRIDGE_PORT: String(bridgePort),
+      BRIDGE_PUBLIC_URL: bridgePublicUrl,
+      HONEYBEE_API_URL: `${sandbox.url}/honeybee/v1`,
+      HONEYBEE_TOKEN_URL: `${sandbox.url}/honeybee/oauth/token`,
+      ONEGEVITY_API_URL: `${sandbox.url}/onegevity`,
+      PARTNER_WEBHOOK_URL: `${sandbox.url}/partner/notifications`,
+      ...options.engine,
+    }),
+  );
+  let worker: EngineProcess | undefined;
+  let bridge: EngineProcess | undefined;
+  try {
+    const [startedWorker, startedBridge] = await Promise.all([startWorkerProcess(env), startBridgeProcess(env)]);
+    worker = startedWorker;
+    bridge = startedBridge.process;
+    const client = await connectTestClient();
+    const stack: EngineStack = {
+      env,
+      sandbox,
+      control: sandbox.control,
+      bridgeUrl: startedBridge.url,
+      bridge,
+      worker,
+      client,
+      restartWorker: async (signal = 'SIGKILL') => {
+        stack.worker.kill(signal);
+        await stack.worker.exited;
+        stack.worker = await startWorkerProcess(env);
+      },
+      stop: async () => {
+        await Promise.all([stack.worker.stop(), stack.bridge.stop()]);
+        await sandbox.close();
+        await client.connection.close();
+      },
+    };
+    return stack;
+  } catch (error) {
+    await Promise.all([worker?.stop(), bridge?.stop(), sandbox.close()]);
+    throw error;
+  }
+}
