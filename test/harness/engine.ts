@@ -1,6 +1,7 @@
 // Real engine processes (worker, bridge) against the run's dev server, for tests that claim the engine works.
 import { inject } from 'vitest';
 import { startEngineProcess, type EngineProcess } from '../../src/runtime/child-process.js';
+import { withSandboxCredentials } from '../../src/sandbox/dev-credentials.js';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.js';
 import { temporalAddress, uniqueTaskQueue } from './temporal.js';
 
@@ -14,7 +15,8 @@ export interface EngineProcesses {
 
 /** Environment for engine child processes: the run's dev server, a unique task queue, the prebuilt bundle. */
 export function engineEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
+  // The sandbox's dev credentials wherever a test sets none: the worker refuses to start without vendor credentials.
+  return withSandboxCredentials({
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     TEMPORAL_ADDRESS: temporalAddress(),
@@ -25,7 +27,7 @@ export function engineEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv 
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     LOG_LEVEL: 'info',
     ...overrides,
-  };
+  });
 }
 
 export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<EngineProcess> {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { EngineProcess } from '../../src/runtime/child-process.js';
-import { SandboxControlClient } from '../../src/sandbox/control/client.js';
+import { type SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { withSandboxCredentials } from '../../src/sandbox/dev-credentials.js';
 import { engineEnv, startBridgeProcess, startWorkerProcess } from './engine.js';
 import { freePort } from './ports.js';
