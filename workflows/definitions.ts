@@ -144,3 +144,6 @@ export interface PrescriptionStatus {
 }
 
 export const prescriptionStatusQuery = defineQuery<PrescriptionStatus>('status');
+
+/** Every engine workflow answers `status`; clients that handle any of them (partner API, CLI) read it untyped. */
+export const workflowStatusQuery = defineQuery<unknown>('status');

@@ -9,6 +9,8 @@ import { loadPayloadKeyRing } from '../crypto/payload-keys.js';
 import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/workflow-settings.js';
 import type { Logger } from '../observability/logger.js';
 import { registerCodecRoutes } from './codec-route.js';
+import { createBridgeMetrics } from './metrics.js';
+import { registerPartnerApi } from './partner-api/routes.js';
 import { createTemporalDelivery } from './temporal-delivery.js';
 import { honeybeeWebhookSpec, onegevityWebhookSpecs } from './vendor-webhooks.js';
 import { registerVendorWebhook, type WebhookPipelineDependencies } from './webhook-pipeline.js';
@@ -62,7 +64,23 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
       .send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
+  const metrics = createBridgeMetrics();
+
+  /** Process up: for liveness probes. */
   app.get('/healthz', async () => ({ status: 'ok' }));
+  /** Temporal reachable: for readiness probes and load balancers (webhooks would answer 503 otherwise). */
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await client.withDeadline(Date.now() + 2_000, () => client.workflowService.getSystemInfo({}));
+      return { status: 'ready' };
+    } catch {
+      request.log.warn('readiness check: Temporal unreachable');
+      return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', temporal: 'unreachable' });
+    }
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 
   registerCodecRoutes(app, {
     codec: new AesGcmPayloadCodec(loadPayloadKeyRing(config)),
@@ -75,6 +93,7 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
   const pipeline: WebhookPipelineDependencies = {
     delivery: createTemporalDelivery(client, config.TEMPORAL_TASK_QUEUE),
     routingContext: (requestId) => ({ receivedAt: new Date().toISOString(), requestId, honeybeeSettings, labSettings }),
+    metrics,
   };
   registerVendorWebhook(
     app,
@@ -90,6 +109,8 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
   );
   for (const spec of onegevityWebhookSpecs(config.ONEGEVITY_WEBHOOK_SECRETS))
     registerVendorWebhook(app, spec, pipeline);
+
+  registerPartnerApi(app, { client, apiKeys: config.PARTNER_API_KEYS, metrics });
 
   return app;
 }

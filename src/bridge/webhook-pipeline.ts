@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebhookAuthResult } from '../vendors/shared/webhook-auth-result.js';
 import type { ParkedWebhook } from '../../workflows/definitions.js';
+import { recordWebhookOutcome, type BridgeMetrics } from './metrics.js';
 import { TemporalUnavailableError, type TemporalDelivery } from './temporal-delivery.js';
 import type { RoutingContext, RoutingResult } from './webhook-routing.js';
 
@@ -26,8 +27,7 @@ export interface VendorWebhookSpec {
 export interface WebhookPipelineDependencies {
   delivery: TemporalDelivery;
   routingContext(requestId: string): RoutingContext;
-  /** Observes each outcome (metrics). */
-  onOutcome?(vendor: Vendor, eventType: string | undefined, outcome: WebhookOutcome): void;
+  metrics: BridgeMetrics;
 }
 
 export type WebhookOutcome =
@@ -47,7 +47,8 @@ export function registerVendorWebhook(
     const auth = spec.authenticate(request, body);
     if (!auth.ok) {
       request.log.warn({ vendor: spec.vendor, reason: auth.reason }, 'webhook authentication failed');
-      deps.onOutcome?.(spec.vendor, undefined, 'unauthorized');
+      deps.metrics.verificationFailures.inc({ vendor: spec.vendor, reason: auth.reason });
+      recordWebhookOutcome(deps.metrics, spec.vendor, undefined, 'unauthorized');
       return reply.code(401).send(errorBody('unauthorized', 'webhook authentication failed'));
     }
 
@@ -56,7 +57,7 @@ export function registerVendorWebhook(
       payload = JSON.parse(body.toString('utf8'));
     } catch {
       request.log.warn({ vendor: spec.vendor }, 'webhook body is not valid JSON');
-      deps.onOutcome?.(spec.vendor, undefined, 'malformed');
+      recordWebhookOutcome(deps.metrics, spec.vendor, undefined, 'malformed');
       return reply.code(400).send(errorBody('malformed_json', 'the body is not valid JSON'));
     }
 
@@ -72,7 +73,7 @@ export function registerVendorWebhook(
         body: body.toString('utf8'),
       });
       request.log.warn({ vendor: spec.vendor, eventType, reason, parkedIn }, 'webhook parked');
-      deps.onOutcome?.(spec.vendor, eventType, outcome);
+      recordWebhookOutcome(deps.metrics, spec.vendor, eventType, outcome);
       return parkedIn;
     };
 
@@ -82,20 +83,28 @@ export function registerVendorWebhook(
         const parkedIn = await park(routing.reason, 'parked');
         return reply.code(202).send({ parked: true, reason: routing.reason, deadLetter: parkedIn });
       }
-      const outcome = await deps.delivery.deliver(routing.deliveries);
+      const stopTimer = deps.metrics.signalWithStartSeconds.startTimer({ vendor: spec.vendor });
+      let outcome;
+      try {
+        outcome = await deps.delivery.deliver(routing.deliveries);
+        stopTimer({ result: 'accepted' });
+      } catch (error) {
+        stopTimer({ result: 'failed' });
+        throw error;
+      }
       for (const workflowId of outcome.ended) await park(`workflow ${workflowId} has already ended`, 'recorded_ended');
       request.log.info(
         { vendor: spec.vendor, eventType, delivered: outcome.delivered, ended: outcome.ended },
         'webhook accepted',
       );
-      if (outcome.delivered.length > 0) deps.onOutcome?.(spec.vendor, eventType, 'delivered');
+      if (outcome.delivered.length > 0) recordWebhookOutcome(deps.metrics, spec.vendor, eventType, 'delivered');
       return reply
         .code(outcome.delivered.length > 0 ? 200 : 202)
         .send({ accepted: outcome.delivered, recorded: outcome.ended });
     } catch (error) {
       if (error instanceof TemporalUnavailableError) {
         request.log.error({ vendor: spec.vendor, eventType }, 'Temporal unavailable: asking the vendor to retry');
-        deps.onOutcome?.(spec.vendor, eventType, 'temporal_unavailable');
+        recordWebhookOutcome(deps.metrics, spec.vendor, eventType, 'temporal_unavailable');
         return reply
           .code(503)
           .header('retry-after', String(RETRY_AFTER_SECONDS))

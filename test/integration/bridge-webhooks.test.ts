@@ -144,6 +144,9 @@ describe('bridge with Temporal unreachable', () => {
     );
     try {
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'unavailable', temporal: 'unreachable' });
       const body = rxReceived('7000006');
       const response = await fetch(`${url}/webhooks/honeybee`, {
         method: 'POST',

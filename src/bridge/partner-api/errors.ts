@@ -1,0 +1,71 @@
+// One error shape for the partner API: {"error": {"code", "message", "issues"?}}, with the status that says what to
+// do: 400 fix the request, 401 authenticate, 404 no such workflow, 422 the workflow refused it (reason given), 503
+// retry later.
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+
+export class PartnerApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export function invalidRequest(what: string, error: z.ZodError): PartnerApiError {
+  return new PartnerApiError(
+    400,
+    'invalid_request',
+    `invalid ${what}`,
+    error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message })),
+  );
+}
+
+/** The deepest message of an update failure: the validator's or the handler's own words. */
+function updateFailureReason(error: WorkflowUpdateFailedError): string {
+  let cause: unknown = error.cause;
+  let message = error.message;
+  while (cause instanceof Error) {
+    message = cause.message;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return message;
+}
+
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) anywhere in the cause chain: Temporal could not be reached. */
+export function isTemporalUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (code === 14 || code === 4) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export function toPartnerApiError(error: unknown): PartnerApiError {
+  if (error instanceof PartnerApiError) return error;
+  if (error instanceof WorkflowNotFoundError) {
+    return new PartnerApiError(404, 'not_found', 'no such workflow (or it has ended and been removed)');
+  }
+  if (error instanceof WorkflowUpdateFailedError) {
+    return new PartnerApiError(422, 'rejected', updateFailureReason(error));
+  }
+  if (isTemporalUnreachable(error)) {
+    return new PartnerApiError(503, 'temporal_unavailable', 'the engine could not reach Temporal; retry later');
+  }
+  return new PartnerApiError(500, 'internal_error', 'internal error; see the bridge logs');
+}
+
+export function sendPartnerApiError(reply: FastifyReply, error: PartnerApiError): FastifyReply {
+  if (error.status === 503) reply.header('retry-after', '5');
+  if (error.status === 401) reply.header('www-authenticate', 'Bearer');
+  return reply.code(error.status).send({
+    error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
+  });
+}
