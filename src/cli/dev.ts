@@ -3,6 +3,7 @@
 // worker and the bridge as child processes, prints the URLs, and on Ctrl-C stops everything in reverse order. A second
 // start reuses the same database, payload key and sandbox state.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { hasRealVendorCredentials, type EngineConfig } from '../config/env.js';
 import { generatePayloadKeyFile } from '../crypto/payload-keys.js';
@@ -29,6 +30,14 @@ export function ensureDevPayloadKeys(config: EngineConfig, dataDir: string): Nod
   return { PAYLOAD_KEY_FILE: keyFile };
 }
 
+async function isPortFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const probe = createServer();
+    probe.once('error', () => resolveFree(false));
+    probe.listen(port, host, () => probe.close(() => resolveFree(true)));
+  });
+}
+
 function prefixed(name: string) {
   return (line: string) => process.stdout.write(`[${name}] ${line}\n`);
 }
@@ -38,6 +47,22 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
   mkdirSync(dataDir, { recursive: true });
   const { host, port } = hostAndPort(config.TEMPORAL_ADDRESS);
   const bridgeUrl = config.BRIDGE_PUBLIC_URL.replace(/\/$/, '');
+
+  // The SDK would happily connect to whatever already listens on the port (someone else's Temporal), so check first.
+  const busy: string[] = [];
+  for (const [what, portHost, portNumber] of [
+    ['TEMPORAL_ADDRESS', host, port],
+    ['TEMPORAL_UI_PORT', host, config.TEMPORAL_UI_PORT],
+    ['BRIDGE_PORT', config.BRIDGE_HOST, config.BRIDGE_PORT],
+  ] as const) {
+    if (!(await isPortFree(portHost, portNumber))) busy.push(`${what} (${portHost}:${portNumber})`);
+  }
+  if (busy.length > 0) {
+    throw new Error(
+      `Ports already in use: ${busy.join(', ')}. Stop what uses them (another \`fulfill dev\`? a Temporal server?) ` +
+        'or set those variables to free ports.',
+    );
+  }
 
   process.stdout.write('Starting the Temporal dev server…\n');
   let server: StartedDevServer;

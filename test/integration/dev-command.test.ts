@@ -3,6 +3,7 @@
 // workflow; Ctrl-C stops everything; a second start reuses the same data, the sandbox's included.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -135,6 +136,27 @@ describe('fulfill dev', () => {
     } finally {
       await connection.close();
       expect(await ctrlC(second)).toBe(0);
+    }
+  });
+
+  it('refuses to start, naming the variable, when a port it needs is taken', async () => {
+    const blocker = createServer();
+    const bridgePort = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(bridgePort, '127.0.0.1', resolve));
+    try {
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'fulfill-dev-busy-')),
+        TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+        TEMPORAL_UI_PORT: String(await freePort()),
+        BRIDGE_PORT: String(bridgePort),
+      };
+      await expect(startDev(env)).rejects.toThrow(
+        new RegExp(`Ports already in use: BRIDGE_PORT \\(127.0.0.1:${bridgePort}\\)`),
+      );
+    } finally {
+      blocker.close();
     }
   });
 });
