@@ -91,7 +91,8 @@ export type OnegevityReport = z.output<typeof onegevityReportSchema>;
 export type OnegevityReportPage = z.output<typeof onegevityReportPageSchema>;
 export type OnegevityFulfillmentRequest = z.output<typeof onegevityFulfillmentRequestSchema>;
 
-// Requests: checked before they leave; loose, so fields the vendor accepts beyond these go through unchanged.
+// Requests: checked before they leave; loose, so fields the vendor accepts beyond these go through unchanged. Required
+// and optional exactly as VENDOR-FACTS.md writes the bodies (only the fields marked `?` there are optional).
 
 export const onegevityAddressInputSchema = z.looseObject({
   streetAddress1: z.string().min(1),
@@ -105,7 +106,7 @@ export const onegevityAddressInputSchema = z.looseObject({
 export const onegevityFulfillmentInformationSchema = z.looseObject({
   recipientFirstName: z.string().min(1),
   recipientLastName: z.string().min(1),
-  recipientPhoneNumber: z.string().min(1).optional(),
+  recipientPhoneNumber: z.string().min(1),
   shippingMethod: z.enum(['GROUND', 'TWODAY', 'NEXTDAY']),
   shippingAddress: onegevityAddressInputSchema,
 });
@@ -118,9 +119,9 @@ export const onegevityCreateOrderRequestSchema = z.looseObject({
     lastName: z.string().min(1),
     gender: z.enum(['FEMALE', 'MALE', 'UNKNOWN']),
     dateOfBirth: z.string().min(1),
-    email: z.string().min(1).optional(),
-    address: onegevityAddressInputSchema.optional(),
-    phoneNumber: z.string().min(1).optional(),
+    email: z.string().min(1),
+    address: onegevityAddressInputSchema,
+    phoneNumber: z.string().min(1),
   }),
   /** Present: Onegevity also creates the fulfillment request, with requestIdentifier = orderIdentifier. */
   fulfillmentInformation: onegevityFulfillmentInformationSchema.optional(),

@@ -33,9 +33,19 @@ const ORDER = {
 };
 
 const ADDRESS = { streetAddress1: '1 Main St', city: 'Austin', region: 'TX', country: 'US', postalCode: '78701' };
+const PATIENT = {
+  firstName: 'Ana',
+  lastName: 'Lee',
+  gender: 'FEMALE' as const,
+  dateOfBirth: '1990-02-03',
+  email: 'ana.lee@example.com',
+  address: ADDRESS,
+  phoneNumber: '+1 512 555 0100',
+};
 const FULFILLMENT = {
   recipientFirstName: 'Ana',
   recipientLastName: 'Lee',
+  recipientPhoneNumber: '+1 512 555 0100',
   shippingMethod: 'GROUND' as const,
   shippingAddress: ADDRESS,
 };
@@ -123,7 +133,7 @@ describe('Onegevity endpoints', () => {
     const request = {
       orderIdentifier: ORDER_ID,
       packageIdentifier: 'KIT-STANDARD',
-      patientInformation: { firstName: 'Ana', lastName: 'Lee', gender: 'FEMALE' as const, dateOfBirth: '1990-02-03' },
+      patientInformation: PATIENT,
       fulfillmentInformation: FULFILLMENT,
     };
     const result = await client.createPatientOrder(PATIENT_ID, request);
@@ -142,13 +152,37 @@ describe('Onegevity endpoints', () => {
         orderIdentifier: ORDER_ID,
         packageIdentifier: 'KIT-STANDARD',
         // @ts-expect-error -- what an untyped caller could send
-        patientInformation: { firstName: 'Ana', lastName: 'Lee', gender: 'F', dateOfBirth: '1990-02-03' },
+        patientInformation: { ...PATIENT, gender: 'F' },
         // @ts-expect-error -- likewise
         fulfillmentInformation: { ...FULFILLMENT, shippingMethod: 'DRONE' },
       }),
     );
     expect(error.failureType).toBe(FailureType.InvalidInput);
     expect(error.fields).toEqual(['patientInformation.gender', 'fulfillmentInformation.shippingMethod']);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('createPatientOrder refuses a body without the fields VENDOR-FACTS does not mark optional', async () => {
+    const { client } = createOnegevityClientParts(options());
+    const { email: _email, address: _address, phoneNumber: _phone, ...patient } = PATIENT;
+    const { recipientPhoneNumber: _recipientPhone, ...fulfillment } = FULFILLMENT;
+    const error = await failure(
+      client.createPatientOrder(PATIENT_ID, {
+        orderIdentifier: ORDER_ID,
+        packageIdentifier: 'KIT-STANDARD',
+        // @ts-expect-error -- what an untyped caller could send
+        patientInformation: patient,
+        // @ts-expect-error -- likewise
+        fulfillmentInformation: fulfillment,
+      }),
+    );
+    expect(error.failureType).toBe(FailureType.InvalidInput);
+    expect(error.fields).toEqual([
+      'patientInformation.email',
+      'patientInformation.address',
+      'patientInformation.phoneNumber',
+      'fulfillmentInformation.recipientPhoneNumber',
+    ]);
     expect(server.requests).toHaveLength(0);
   });
 
@@ -268,7 +302,7 @@ describe('Onegevity errors', () => {
       client.createPatientOrder(PATIENT_ID, {
         orderIdentifier: ORDER_ID,
         packageIdentifier: 'KIT-STANDARD',
-        patientInformation: { firstName: 'Ana', lastName: 'Lee', gender: 'FEMALE', dateOfBirth: '1990-02-03' },
+        patientInformation: PATIENT,
       }),
     );
     expect(error.failureType).toBe(FailureType.VendorConflict);
