@@ -12,28 +12,59 @@ import type { WebhookAuthResult } from '../shared/webhook-auth-result.js';
 export type { WebhookAuthResult };
 
 const UNRESERVED = /[A-Za-z0-9_.\-~]/;
-const ESCAPED_BYTE: readonly string[] = Array.from({ length: 256 }, (_, byte) => {
-  const char = String.fromCharCode(byte);
-  if (byte < 0x80 && UNRESERVED.test(char)) return char;
-  if (byte === 0x20) return '+';
-  return `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-});
+/** 1 where CGI.escape keeps the byte as is. */
+const KEEP = Uint8Array.from({ length: 256 }, (_, byte) =>
+  byte < 0x80 && UNRESERVED.test(String.fromCharCode(byte)) ? 1 : 0,
+);
+const HEX_UPPER = Buffer.from('0123456789ABCDEF', 'latin1');
+const PLUS = 0x2b;
+const PERCENT = 0x25;
+const SPACE = 0x20;
 
-/** CGI.escape over raw bytes (never decoded to a string first, so any byte sequence is signed as sent). */
-export function cgiEscape(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) out += ESCAPED_BYTE[byte];
-  return out;
+/**
+ * CGI.escape over raw bytes into bytes (never decoded to a string first, so any byte sequence is signed as sent).
+ * Escaping is byte-wise, so escape(a + b) = escape(a) + escape(b): callers may escape and hash in pieces.
+ */
+export function cgiEscapeBytes(bytes: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(bytes.length * 3);
+  let length = 0;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const byte = bytes[i]!;
+    if (KEEP[byte] === 1) {
+      out[length++] = byte;
+    } else if (byte === SPACE) {
+      out[length++] = PLUS;
+    } else {
+      out[length++] = PERCENT;
+      out[length++] = HEX_UPPER[byte >> 4]!;
+      out[length++] = HEX_UPPER[byte & 0x0f]!;
+    }
+  }
+  return out.subarray(0, length);
 }
+
+/** CGI.escape as a string (ASCII by construction). */
+export function cgiEscape(bytes: Uint8Array): string {
+  return cgiEscapeBytes(bytes).toString('latin1');
+}
+
+/** Derived keys are cached: a verifier checks every webhook against the same few configured secrets. */
+const signingKeys = new Map<string, string>();
 
 /** The HMAC key Honeybee derives from a client secret: the lowercase hex sha256 digest, as a string. */
 export function honeybeeSigningKey(clientSecret: string): string {
-  return createHash('sha256').update(clientSecret, 'utf8').digest('hex');
+  let key = signingKeys.get(clientSecret);
+  if (key === undefined) {
+    key = createHash('sha256').update(clientSecret, 'utf8').digest('hex');
+    if (signingKeys.size < 64) signingKeys.set(clientSecret, key);
+  }
+  return key;
 }
 
-function hmacSha1WithNewline(key: string, data: string | Buffer): string {
-  const digest = createHmac('sha1', key).update(data).digest();
-  return Buffer.concat([digest, Buffer.from('\n')]).toString('base64');
+const NEWLINE = Buffer.from('\n');
+
+function base64WithNewline(digest: Buffer): string {
+  return Buffer.concat([digest, NEWLINE]).toString('base64');
 }
 
 export interface HoneybeeSignedRequest {
@@ -46,16 +77,16 @@ export interface HoneybeeSignedRequest {
 
 /** X-Honeybee-Signature for a request; the sandbox signs with this, the bridge verifies against it. */
 export function signHoneybeeWebhook(clientSecret: string, request: HoneybeeSignedRequest): string {
-  const base = Buffer.concat([
-    Buffer.from(request.method.toUpperCase() + request.url, 'utf8'),
-    Buffer.from(request.body),
-  ]);
-  return hmacSha1WithNewline(honeybeeSigningKey(clientSecret), cgiEscape(base));
+  const digest = createHmac('sha1', honeybeeSigningKey(clientSecret))
+    .update(cgiEscapeBytes(Buffer.from(request.method.toUpperCase() + request.url, 'utf8')))
+    .update(cgiEscapeBytes(request.body))
+    .digest();
+  return base64WithNewline(digest);
 }
 
 /** X-Honeybee-Secret: constant for a (client secret, partner webhook secret) pair. */
 export function honeybeeSecretHeader(clientSecret: string, webhookSecret: string): string {
-  return hmacSha1WithNewline(honeybeeSigningKey(clientSecret), webhookSecret);
+  return base64WithNewline(createHmac('sha1', honeybeeSigningKey(clientSecret)).update(webhookSecret).digest());
 }
 
 /** Header values may carry the trailing newline of Ruby's Base64.encode64. */
