@@ -1,7 +1,7 @@
 // The bridge process: vendor webhooks in, partner API, codec endpoint. Stateless: run as many copies as needed.
 import { buildBridge } from '../src/bridge/server.js';
 import { createLogger } from '../src/observability/logger.js';
-import { loadConfigOrExit, onShutdownSignal, runMain } from '../src/runtime/process.js';
+import { announceReady, loadConfigOrExit, onShutdownSignal, runMain } from '../src/runtime/process.js';
 import { createLazyClient } from '../src/temporal/client.js';
 
 runMain('bridge', async () => {
@@ -10,7 +10,7 @@ runMain('bridge', async () => {
   const client = createLazyClient(config);
   const app = buildBridge({ config, client, logger });
   const address = await app.listen({ host: config.BRIDGE_HOST, port: config.BRIDGE_PORT });
-  logger.info({ url: address }, 'ready');
+  announceReady('bridge', { url: address });
   onShutdownSignal(async () => {
     await app.close();
     await client.connection.close();

@@ -3,7 +3,7 @@
 // defaults; state persists in {DATA_DIR}/sandbox-state.json.
 import { join } from 'node:path';
 import { createLogger } from '../src/observability/logger.js';
-import { loadConfigOrExit, onShutdownSignal, runMain } from '../src/runtime/process.js';
+import { announceReady, loadConfigOrExit, onShutdownSignal, runMain } from '../src/runtime/process.js';
 import { withSandboxCredentials } from '../src/sandbox/dev-credentials.js';
 import { startSandbox } from '../src/sandbox/server.js';
 
@@ -15,14 +15,7 @@ runMain('sandbox', async () => {
     logger,
     stateFile: join(config.DATA_DIR, 'sandbox-state.json'),
   });
-  logger.info(
-    {
-      url: sandbox.url,
-      control: `${sandbox.url}/__sandbox`,
-      seed: config.SANDBOX_SEED,
-      webhookTargets: sandbox.core.webhooks.targets,
-    },
-    'ready',
-  );
+  logger.info({ webhookTargets: sandbox.core.webhooks.targets }, 'webhook targets');
+  announceReady('sandbox', { url: sandbox.url, control: `${sandbox.url}/__sandbox`, seed: config.SANDBOX_SEED });
   onShutdownSignal(() => sandbox.close());
 });

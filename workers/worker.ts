@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createLogger } from '../src/observability/logger.js';
-import { loadConfigOrExit, runMain } from '../src/runtime/process.js';
+import { announceReady, loadConfigOrExit, runMain } from '../src/runtime/process.js';
 import { connectClient, connectWorkerConnection } from '../src/temporal/client.js';
 import { createDataConverter } from '../src/temporal/data-converter.js';
 import { buildActivityDependencies } from '../src/runtime/dependencies.js';
@@ -32,7 +32,7 @@ runMain('worker', async () => {
     activities: createActivities(buildActivityDependencies(config, logger, client)),
     ...workflowsSource(),
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'ready');
+  announceReady('worker', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS });
   // Worker.run resolves after SIGINT/SIGTERM (the SDK's shutdown signals) once in-flight tasks finish.
   await worker.run();
   await connection.close();

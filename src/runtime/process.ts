@@ -40,3 +40,11 @@ export function onShutdownSignal(stop: () => Promise<void>): void {
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);
 }
+
+/**
+ * The readiness line `fulfill dev`, the tests and the benchmarks wait for. Written straight to stdout, not through the
+ * logger, so it appears whatever LOG_LEVEL is (a quiet process must still be seen to start).
+ */
+export function announceReady(component: string, fields: Record<string, string | number>): void {
+  process.stdout.write(`${JSON.stringify({ msg: 'ready', component, time: new Date().toISOString(), ...fields })}\n`);
+}

@@ -75,7 +75,7 @@ export async function startTestSandbox(
 
 /** The sandbox as a separate process (workers/sandbox.ts), as `fulfill dev` runs it. */
 export async function startSandboxProcess(overrides: Record<string, string> = {}): Promise<SandboxProcess> {
-  // The ready line is logged at info level.
+  // Info logs, so a failing test's output shows what the sandbox did.
   const env = sandboxEnv({ LOG_LEVEL: 'info', ...overrides });
   const child = await startEngineProcess({
     name: 'sandbox',
