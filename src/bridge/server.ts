@@ -1,7 +1,7 @@
 // The bridge: one HTTP server in front of Temporal. Vendor webhooks are authenticated on their raw bytes, then handed
 // to their workflow by signal-with-start, and answered 2xx only once Temporal accepted them.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { honeybeeWebhookUrl, type EngineConfig } from '../config/env.js';
 import { AesGcmPayloadCodec } from '../crypto/payload-codec.js';
@@ -29,11 +29,17 @@ const PARSER_ERRORS: Record<string, { status: number; code: string; message: str
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', message: 'bad Content-Length' },
 };
 
+/** One log line per request (on completion, with status and time) instead of two: logging is on the hot path. */
+class CompletionOnlyLogController extends LogController {
+  override incomingRequest(): void {}
+}
+
 export function buildBridge({ config, client, logger }: BridgeDependencies): FastifyInstance {
   // Widened to Fastify's logger interface so routes see the default FastifyInstance type.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
     loggerInstance,
+    logController: new CompletionOnlyLogController(),
     bodyLimit: config.BRIDGE_BODY_LIMIT_BYTES,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];

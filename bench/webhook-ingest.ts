@@ -1,0 +1,120 @@
+// Webhook ingest: N signed RX_RECEIVED webhooks at concurrency C through the bridge process, against the same
+// signal-with-starts issued directly by a Temporal client (the baseline), on the same dev server in the same run.
+// No worker runs: this measures getting events durably into Temporal, not executing them (bench:end-to-end does).
+// Usage: npm run bench:webhook-ingest -- --requests=2000 --concurrency=32
+import { honeybeeEventSignal, type HoneybeeEventSignal } from '../workflows/definitions.js';
+import { signHoneybeeWebhook } from '../src/vendors/honeybee/webhook-auth.js';
+import { honeybeeSettingsFromConfig } from '../src/domain/workflow-settings.js';
+import { loadConfig } from '../src/config/env.js';
+import { startBenchEnvironment } from './lib/engine.js';
+import { formatNumber, intArg, machineLine, printTable, runConcurrently, summarize } from './lib/stats.js';
+
+const requests = intArg('requests', 2000);
+const concurrency = intArg('concurrency', 32);
+const rounds = intArg('rounds', 2);
+
+const bench = await startBenchEnvironment();
+const bridge = await bench.start('bridge');
+const bridgeUrl = String(bridge.ready.url);
+const config = loadConfig(bench.env);
+const signedUrl = new URL('/webhooks/honeybee', config.BRIDGE_PUBLIC_URL).toString();
+const secret = config.HONEYBEE_CLIENT_SECRET!;
+let nextId = 10_000_000;
+
+function rxReceived(prescriptionId: number): string {
+  return JSON.stringify({
+    event_id: `bench-${prescriptionId}`,
+    event_type: 'RX_RECEIVED',
+    patient_id: 4242,
+    timestamp: new Date().toISOString(),
+    medication_requests: [
+      {
+        id: prescriptionId,
+        prescription_id: prescriptionId,
+        active: true,
+        drug_name: 'Atorvastatin 20 mg',
+        refills_left: 3,
+      },
+    ],
+  });
+}
+
+/** Bodies are signed before the clock starts: signing is the vendor's cost, not the engine's. */
+function signedWebhooks(count: number): { body: string; signature: string }[] {
+  return Array.from({ length: count }, () => {
+    const body = rxReceived(nextId++);
+    return {
+      body,
+      signature: signHoneybeeWebhook(secret, { method: 'POST', url: signedUrl, body: Buffer.from(body) }),
+    };
+  });
+}
+
+let prepared: { body: string; signature: string }[] = [];
+async function throughBridge(): Promise<void> {
+  const { body, signature } = prepared.pop()!;
+  const response = await fetch(`${bridgeUrl}/webhooks/honeybee`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-honeybee-signature': signature },
+    body,
+  });
+  if (response.status !== 200) throw new Error(`bridge answered ${response.status}: ${await response.text()}`);
+  await response.arrayBuffer();
+}
+
+const settings = honeybeeSettingsFromConfig(config);
+async function direct(): Promise<void> {
+  const prescriptionId = nextId++;
+  const payload = JSON.parse(rxReceived(prescriptionId)) as Record<string, unknown>;
+  const signal: HoneybeeEventSignal = {
+    eventId: String(payload.event_id),
+    eventType: 'RX_RECEIVED',
+    receivedAt: new Date().toISOString(),
+    requestId: 'bench',
+    payload,
+  };
+  await bench.client.workflow.signalWithStart('prescriptionWorkflow', {
+    workflowId: `honeybee-rx-${prescriptionId}`,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [{ prescriptionId: String(prescriptionId), settings }],
+    signal: honeybeeEventSignal,
+    signalArgs: [signal],
+  });
+}
+
+try {
+  await runConcurrently(100, concurrency, () => direct());
+  prepared = signedWebhooks(100);
+  await runConcurrently(100, concurrency, () => throughBridge());
+  const rows: string[][] = [];
+  const throughput = { baseline: [] as number[], bridge: [] as number[] };
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const [name, task] of [
+      ['baseline', direct],
+      ['bridge', throughBridge],
+    ] as const) {
+      if (name === 'bridge') prepared = signedWebhooks(requests);
+      const { latenciesMs, elapsedMs } = await runConcurrently(requests, concurrency, () => task());
+      const stats = summarize(latenciesMs);
+      const perSecond = requests / (elapsedMs / 1000);
+      throughput[name].push(perSecond);
+      rows.push([
+        name === 'baseline' ? 'direct signal-with-start (baseline)' : 'signed webhook through the bridge',
+        String(round),
+        formatNumber(perSecond),
+        formatNumber(stats.p50, 2),
+        formatNumber(stats.p99, 2),
+      ]);
+    }
+  }
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  process.stdout.write(
+    `# Webhook ingest (${requests} requests × ${rounds} rounds, concurrency ${concurrency}; ${machineLine()})\n\n`,
+  );
+  printTable(['path', 'round', 'requests/s', 'p50 ms', 'p99 ms'], rows);
+  process.stdout.write(
+    `\nratio: bridge throughput / baseline throughput = ${formatNumber(mean(throughput.bridge) / mean(throughput.baseline), 2)}\n`,
+  );
+} finally {
+  await bench.stop();
+}
