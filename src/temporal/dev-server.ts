@@ -1,7 +1,8 @@
 // Starts the real Temporal dev server (the `temporal` CLI: SQLite, Web UI) for `fulfill dev` and for the test
 // harness, with the engine's search attributes registered and update-with-start enabled.
 import type { DataConverter } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// CommonJS without static export names: Node's ESM loader offers only the default export.
+import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ENGINE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import {
@@ -107,7 +108,7 @@ export async function startTimeSkippingServer(
         searchAttributes: Object.fromEntries(
           ENGINE_SEARCH_ATTRIBUTES.map((key) => [
             key.name,
-            temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`],
+            proto.temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`],
           ]),
         ),
       });
