@@ -84,22 +84,23 @@ export type LabOrderRequestInput = z.input<typeof labOrderRequestSchema>;
 export type LabAddress = z.output<typeof labAddressSchema>;
 export type LabPatientInformation = z.output<typeof labPatientInformationSchema>;
 
-export interface LabFulfillmentInformation {
+// Type aliases, not interfaces: they must fit the vendor schemas' open (index-signature) object types.
+export type LabFulfillmentInformation = {
   recipientFirstName: string;
   recipientLastName: string;
   recipientPhoneNumber: string;
   shippingMethod: 'GROUND' | 'TWODAY' | 'NEXTDAY';
   shippingAddress: LabAddress;
-}
+};
 
 /** What the workflow sends to Onegevity: the request with every default filled in (PHI: encrypted input only). */
-export interface LabOrderPlacement {
+export type LabOrderPlacement = {
   patientIdentifier: string;
   packageIdentifier: string;
   patientInformation: LabPatientInformation;
   fulfillmentInformation: LabFulfillmentInformation;
   notes?: string;
-}
+};
 
 export interface LabOrderRequestIssue {
   /** Where in the request, e.g. `patientInformation.address.postalCode`. */
