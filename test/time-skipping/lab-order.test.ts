@@ -12,7 +12,6 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { Worker } from '@temporalio/worker';
 import { labOrderWorkflowId } from '../../src/domain/workflow-ids.js';
 import type { LabWorkflowSettings } from '../../src/domain/workflow-settings.js';
@@ -27,6 +26,7 @@ import {
 } from '../../workflows/definitions.js';
 import type { labOrderWorkflow } from '../../workflows/lab-order.js';
 import { EscalationLevel, FulfillmentStage, LabOrderId, NeedsOperator } from '../../workflows/search-attributes.js';
+import { historyToFixtureJson } from '../harness/history-json.js';
 import { createFakeLabVendor, fakeLabActivities, type FakeLabVendor } from '../harness/lab-activities.js';
 import { DAY, HOUR, labEvent, labPlacement, labSettings } from '../harness/lab-orders.js';
 import { startTimeSkipping, type TimeSkippingHarness } from '../harness/time-skipping.js';
@@ -102,7 +102,7 @@ async function searchAttributes(handle: WorkflowHandle) {
 async function record(name: string, handle: WorkflowHandle): Promise<void> {
   if (!process.env.RECORD_LAB_HISTORIES) return;
   const history = await handle.fetchHistory();
-  writeFileSync(join(HISTORIES, `lab-${name}.json`), `${historyToJSON(history)}\n`);
+  writeFileSync(join(HISTORIES, `lab-${name}.json`), historyToFixtureJson(history));
 }
 
 describe('labOrderWorkflow (time-skipping)', () => {
