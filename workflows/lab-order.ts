@@ -517,7 +517,8 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
       outcomes.set(resolution.id, await resolve(resolution.input));
       continue;
     }
-    if (order && !state.orderCreated && !state.attention) {
+    // Events may overtake the create answer (a rejection included): only a failed creation waits for an operator.
+    if (order && !state.orderCreated && state.attention?.kind !== 'order_failed') {
       await createOrder(order);
       continue;
     }

@@ -22,6 +22,8 @@ export interface FakeLabVendor {
   failCreates: number;
   createFailure: () => Error;
   createOutcome: 'created' | 'adopted';
+  /** createLabOrder waits for this before answering (events can then overtake the answer). */
+  createGate?: Promise<void>;
   /** requestLabFulfillment fails with this when set. */
   fulfillmentFailure?: () => Error;
   reports: string[];
@@ -83,6 +85,7 @@ export function fakeLabActivities(vendor: FakeLabVendor) {
   return {
     async createLabOrder(input: CreateLabOrderInput): Promise<CreateLabOrderResult> {
       vendor.calls.createLabOrder.push(input);
+      await vendor.createGate;
       if (vendor.failCreates > 0) {
         vendor.failCreates -= 1;
         throw vendor.createFailure();

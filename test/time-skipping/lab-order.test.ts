@@ -361,6 +361,49 @@ describe('labOrderWorkflow (time-skipping)', () => {
     });
   });
 
+  it('applies events that overtake the create answer, and notifies them after created', async () => {
+    const vendor = createFakeLabVendor();
+    let release: () => void = () => undefined;
+    vendor.createGate = new Promise((resolve) => {
+      release = resolve;
+    });
+    await withWorker(async (run) => {
+      // The rejection comes with the start (as a signal-with-start would bring it): it is in the first activation.
+      const orderIdentifier = newOrderIdentifier();
+      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEventSignal]>(
+        'labOrderWorkflow',
+        {
+          taskQueue: run.worker.options.taskQueue,
+          workflowId: labOrderWorkflowId(orderIdentifier),
+          args: [{ orderIdentifier, settings: labSettings(), order: labPlacement('P-TS-1') }],
+          signal: onegevityEventSignal,
+          signalArgs: [labEvent('fulfillment.rejected', { id: 9, requestorId: orderIdentifier, reason: 'early' })],
+        },
+      );
+      const early = await waitFor(
+        () => status(handle),
+        (s) => s.fulfillment.status === 'REJECTED',
+        'early rejection',
+      );
+      expect(early).toMatchObject({ stage: 'CREATING_ORDER', notified: [] });
+      await waitFor(
+        async () => run.vendor.calls.createLabOrder.length,
+        (n) => n === 1,
+        'create in flight',
+      );
+      release();
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('rejected:1'),
+        'rejected sent',
+      );
+      expect(await status(handle)).toMatchObject({ stage: 'REJECTED', needsOperator: true });
+      expect(notifiedTypes(run.vendor, orderIdentifier)).toEqual(['lab_order.created', 'lab_order.rejected']);
+      await handle.signal(cancelSignal, { operator: 'ops@example.com', reason: 'test done' });
+      expect(await handle.result()).toMatchObject({ stage: 'CANCELED' });
+    }, vendor);
+  });
+
   it('asks an operator when Onegevity refuses the order, and a resubmission with a corrected address creates it', async () => {
     const vendor = createFakeLabVendor();
     vendor.failCreates = 1;

@@ -37,16 +37,16 @@ function base(state: LabOrderState): Record<string, NotificationValue> {
  */
 export function reachedMilestones(state: LabOrderState): LabMilestone[] {
   if (!state.startedByEngine) return [];
+  // Events can overtake the create answer; the partner hears of them once the order exists, after `created`.
+  if (!state.orderCreated) return state.canceled ? [canceledMilestone(state)] : [];
   const milestones: LabMilestone[] = [];
   const { fulfillment } = state;
   const request = { requestIdentifier: fulfillment.requestIdentifier, attempt: fulfillment.attempt };
-  if (state.orderCreated) {
-    milestones.push({
-      id: 'created',
-      type: LabNotificationType.Created,
-      data: { ...base(state), createOutcome: state.createOutcome ?? null },
-    });
-  }
+  milestones.push({
+    id: 'created',
+    type: LabNotificationType.Created,
+    data: { ...base(state), createOutcome: state.createOutcome ?? null },
+  });
   const shipped = fulfillment.status === FulfillmentStatus.Shipped;
   if (shipped || fulfillment.status === FulfillmentStatus.Accepted) {
     milestones.push({ id: 'accepted', type: LabNotificationType.Accepted, data: { ...base(state), ...request } });

@@ -13,7 +13,8 @@ export type LabResolutionCheck =
 export function offeredLabActions(state: LabOrderState): LabAction[] {
   if (isTerminal(state)) return [];
   const kind = state.attention?.kind;
-  if (state.startedByEngine && (kind === 'fulfillment_rejected' || kind === 'order_failed')) {
+  const rejected = kind === 'fulfillment_rejected' && state.orderCreated;
+  if (state.startedByEngine && (rejected || kind === 'order_failed')) {
     return ['resubmit', 'cancel'];
   }
   return ['cancel'];

@@ -150,6 +150,22 @@ describe('applyOrderSnapshot', () => {
 });
 
 describe('reachedMilestones', () => {
+  it('holds back events that overtook the create answer until the order exists, so created comes first', () => {
+    const state = initialLabOrderState({
+      orderIdentifier: ORDER,
+      startedByEngine: true,
+      patientIdentifier: 'P-1',
+      now: T0,
+    });
+    event(state, 'fulfillment.accepted', { requestorId: ORDER });
+    expect(reachedMilestones(state)).toEqual([]);
+    state.orderCreated = true;
+    expect(reachedMilestones(state).map((m) => m.id)).toEqual(['created', 'accepted']);
+    const canceledFirst = initialLabOrderState({ orderIdentifier: ORDER, startedByEngine: true, now: T0 });
+    canceledFirst.canceled = { by: 'operator', at: T0, operator: 'ops', canceledAtVendor: false };
+    expect(reachedMilestones(canceledFirst).map((m) => m.id)).toEqual(['canceled']);
+  });
+
   it('implies acceptance when shipping overtook it, and names rejections per attempt', () => {
     const state = created();
     event(state, 'fulfillment.shipped', { requestorId: ORDER, trackingNumber: '42', trackingUrl: 'https://t/42' });
