@@ -3,7 +3,7 @@
 // sandbox moves one step per `advance(1h)`, its webhooks reach the workflows through the bridge, and the partner's
 // notifications land in the sandbox inbox. Several orders run side by side in one stack to keep the suite short.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { loadConfig } from '../../src/config/env.js';
 import { deadLetterWorkflowId, labOrderWorkflowId } from '../../src/domain/workflow-ids.js';
 import { labSettingsFromConfig, type LabWorkflowSettings } from '../../src/domain/workflow-settings.js';
@@ -18,6 +18,7 @@ import {
   type LabOrderStatus,
 } from '../../workflows/definitions.js';
 import { EscalationLevel, FulfillmentStage, LabOrderId, NeedsOperator } from '../../workflows/search-attributes.js';
+import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
 import { OnegevityHttp } from '../harness/vendor-http.js';
 
@@ -26,16 +27,25 @@ import { OnegevityHttp } from '../harness/vendor-http.js';
 const STEP = '20m';
 
 let stack: EngineStack;
+let testNamespace: TestNamespace;
+let client: Client;
 let settings: LabWorkflowSettings;
 let onegevity: OnegevityHttp;
 
 beforeAll(async () => {
-  stack = await startStack({ engine: { ORDER_RECONCILE_INTERVAL: '1h' }, sandbox: { SANDBOX_STEP_DELAY: STEP } });
+  // Its own namespace: this engine parks webhooks, and dead-letter workflows are shared per namespace.
+  testNamespace = await createTestNamespace('lab-orders');
+  client = testNamespace.client;
+  stack = await startStack({
+    engine: { TEMPORAL_NAMESPACE: testNamespace.namespace, ORDER_RECONCILE_INTERVAL: '1h' },
+    sandbox: { SANDBOX_STEP_DELAY: STEP },
+  });
   settings = labSettingsFromConfig(loadConfig(stack.env));
   onegevity = new OnegevityHttp(stack.sandbox.url);
 });
 afterAll(async () => {
   await stack?.stop();
+  await testNamespace?.close();
 });
 
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
@@ -87,12 +97,12 @@ async function startFlow(
 
 async function startFlowFor(scenario: ScenarioResult, extra: Partial<LabOrderRequestInput> = {}): Promise<Flow> {
   const request = requestFor(scenario, extra);
-  const started = await startLabOrder(stack.client, stack.env.TEMPORAL_TASK_QUEUE as string, request, settings);
+  const started = await startLabOrder(client, stack.env.TEMPORAL_TASK_QUEUE as string, request, settings);
   return {
     scenario,
     patientIdentifier: request.patientIdentifier,
     started,
-    handle: stack.client.workflow.getHandle(started.workflowId),
+    handle: client.workflow.getHandle(started.workflowId),
   };
 }
 
@@ -174,8 +184,8 @@ describe('lab orders through the whole stack', () => {
     // same key with another request is refused.
     const queue = stack.env.TEMPORAL_TASK_QUEUE as string;
     const again = requestFor(happy.scenario, { requestKey, notes: 'first kit' });
-    expect(await startLabOrder(stack.client, queue, again, settings)).toEqual({ ...happy.started, started: false });
-    await expect(startLabOrder(stack.client, queue, { ...again, notes: 'another kit' }, settings)).rejects.toThrow(
+    expect(await startLabOrder(client, queue, again, settings)).toEqual({ ...happy.started, started: false });
+    await expect(startLabOrder(client, queue, { ...again, notes: 'another kit' }, settings)).rejects.toThrow(
       LabOrderConflictError,
     );
 
@@ -309,7 +319,7 @@ describe('lab orders through the whole stack', () => {
     });
 
     // ---------------------------------------------------------------- the order nobody here placed
-    const foreignHandle = stack.client.workflow.getHandle(labOrderWorkflowId(foreignId));
+    const foreignHandle = client.workflow.getHandle(labOrderWorkflowId(foreignId));
     const parked = await eventually(
       () => foreignHandle.query(labOrderStatusQuery),
       (s) => s.events.received >= 2 && s.orderStatus !== undefined,
@@ -403,9 +413,7 @@ async function parkedOnegevityReasons(): Promise<string[]> {
   for (const offset of [0, -1]) {
     const day = new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     try {
-      const parked = await stack.client.workflow
-        .getHandle(deadLetterWorkflowId('onegevity', day))
-        .query(parkedWebhooksQuery);
+      const parked = await client.workflow.getHandle(deadLetterWorkflowId('onegevity', day)).query(parkedWebhooksQuery);
       reasons.push(...parked.entries.map((entry) => entry.reason));
     } catch {
       // No dead letters that day.
