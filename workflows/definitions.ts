@@ -113,8 +113,8 @@ export type LabAttentionKind =
   'fulfillment_rejected' | 'order_failed' | 'kit_not_activated' | 'reports_unavailable' | 'unknown_order';
 
 /**
- * The `status` query of `labOrderWorkflow`: ids, vendor statuses and counters, never PHI (no names, addresses,
- * dates of birth; the patient's address a `resubmit` brought stays out too).
+ * The `status` query of `labOrderWorkflow`: ids, vendor statuses and counters. No patient details (names, addresses,
+ * dates of birth; the address a `resubmit` brought stays out too); only `fulfillment.rejectionReason` is vendor text.
  */
 export interface LabOrderStatus {
   orderIdentifier: string;
@@ -134,6 +134,7 @@ export interface LabOrderStatus {
     status: string;
     trackingNumber?: string;
     trackingUrl?: string;
+    /** Onegevity's own words, kept for the operator (encrypted like every payload; never in details or notifications). */
     rejectionReason?: string;
   };
   /** The least advanced kit element's status (UNREGISTERED … COMPLETED). */
