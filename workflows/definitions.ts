@@ -108,6 +108,58 @@ export const resolveLabExceptionUpdate = defineUpdate<ResolutionResult, [Resolve
   'resolveLabExceptionUpdate',
 );
 
+/** What needs a human on a lab order (NeedsOperator is true exactly when one of these is set). */
+export type LabAttentionKind =
+  'fulfillment_rejected' | 'order_failed' | 'kit_not_activated' | 'reports_unavailable' | 'unknown_order';
+
+/**
+ * The `status` query of `labOrderWorkflow`: ids, vendor statuses and counters. No patient details (names, addresses,
+ * dates of birth; the address a `resubmit` brought stays out too); only `fulfillment.rejectionReason` is vendor text.
+ */
+export interface LabOrderStatus {
+  orderIdentifier: string;
+  workflowId: string;
+  /** False for an order this engine never started (a webhook for an unknown `lab…` identifier). */
+  startedByEngine: boolean;
+  /** CREATING_ORDER, ORDER_FAILED, FULFILLMENT_REQUESTED, ACCEPTED, REJECTED, SHIPPED, KIT_ACTIVATED, AT_LAB, RESULTS_RELEASED, CANCELED, UNKNOWN_ORDER, DISMISSED. */
+  stage: string;
+  /** How the order came to exist at Onegevity: created now, or adopted after a conflict or a lost answer. */
+  createOutcome?: 'created' | 'adopted';
+  /** Onegevity's order status, as last read. */
+  orderStatus?: string;
+  fulfillment: {
+    requestIdentifier: string;
+    /** 1 for the order's own request, n ≥ 2 for resubmission `{orderIdentifier}R{n}`. */
+    attempt: number;
+    status: string;
+    trackingNumber?: string;
+    trackingUrl?: string;
+    /** Onegevity's own words, kept for the operator (encrypted like every payload; never in details or notifications). */
+    rejectionReason?: string;
+  };
+  /** The least advanced kit element's status (UNREGISTERED … COMPLETED). */
+  kitStatus: string;
+  needsOperator: boolean;
+  attention?: { kind: LabAttentionKind; since: string; detail: string };
+  /** 0 none, 1 activation reminder(s) sent, 2 an operator was asked to step in. */
+  escalationLevel: number;
+  activationRemindersSent: number;
+  shippedAt?: string;
+  kitActivatedAt?: string;
+  resultsReleasedAt?: string;
+  reportIdentifiers?: string[];
+  canceled?: { by: 'vendor' | 'operator'; at: string; operator?: string; canceledAtVendor?: boolean };
+  events: { received: number; duplicates: number; late: number; informational: number; lastTopic?: string };
+  reconcile: { reads: number; lastAt?: string };
+  /** Partner notifications sent (milestone ids, e.g. `shipped`, `rejected:1`). */
+  notified: string[];
+  resolutions: { action: string; operator: string; reason: string; at: string; outcome: string }[];
+  /** The last thing that went wrong (an operator input refused, a vendor call failed), without PHI. */
+  lastProblem?: string;
+}
+
+export const labOrderStatusQuery = defineQuery<LabOrderStatus>('status');
+
 // ---------------------------------------------------------------------------------------------------------------
 // Dead letters (bridge → deadLetterWorkflow)
 

@@ -2,3 +2,4 @@
 // @temporalio/common, its own modules, src/domain (pure) and types.
 export { prescriptionWorkflow } from './prescription.js';
 export { deadLetterWorkflow } from './dead-letter.js';
+export { labOrderWorkflow } from './lab-order.js';

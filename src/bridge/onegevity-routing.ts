@@ -1,6 +1,20 @@
-// Which workflow an Onegevity webhook goes to: the lab order named by orderIdentifier (or by the fulfillment
-// requestorId derived from it). The delivery key (hash of topic + raw body) is the de-duplication key, since
-// Onegevity sends no event id. Schema-invalid, topic-less or unroutable events are parked (202), never dropped.
+// Which workflow an Onegevity webhook goes to. Pure: the bridge has no state, so it decides from the payload alone.
+//
+// - Order, kit, results and fulfillment events go to the lab order named by orderIdentifier, or by the fulfillment
+//   requestorId (the engine's requestIdentifier: the orderIdentifier, or `{orderIdentifier}R{n}` after a
+//   resubmission). The delivery key (hash of topic + raw body) is the de-duplication key, since Onegevity sends no
+//   event id.
+// - An identifier that is not the engine's (`lab` + 24 hex, docs/WIRE-CONTRACT.md "Engine identifiers") cannot belong
+//   to an order this engine placed: parked, so no workflow is started for someone else's order.
+// - An engine-shaped identifier whose workflow does not exist starts labOrderWorkflow without a placement: the
+//   workflow parks itself as an "unknown order" for an operator (it never acts on it). One that already ended is
+//   recorded in the dead-letter workflow by the pipeline.
+// - patient.created / patient.updated carry only a patientIdentifier. Delivering them to that patient's open lab
+//   orders would need state the bridge does not have, and a per-patient workflow would put a patient's identifier in
+//   a workflow id; the lab workflow has no use for them either (the order and fulfillment events say everything it
+//   follows). They are parked as informational, so the audit keeps them.
+// - Schema-invalid, topic-less or unroutable events are parked (202), never dropped.
+import { isLabOrderIdentifier } from '../domain/lab-order-identifiers.js';
 import { labOrderWorkflowId } from '../domain/workflow-ids.js';
 import {
   onegevityDeliveryKey,
@@ -8,7 +22,11 @@ import {
   readOnegevityWebhookEvent,
 } from '../vendors/onegevity/webhook-events.js';
 import type { OnegevityEventSignal } from '../../workflows/definitions.js';
+import type { LabOrderWorkflowInput } from '../../workflows/lab-order.js';
 import type { RoutingContext, RoutingResult } from './webhook-routing.js';
+
+/** Reason prefix of parked events that are expected and need nobody (operators filter them out). */
+export const INFORMATIONAL_PARK_PREFIX = 'informational:';
 
 export function routeOnegevityEvent(
   topic: string | undefined,
@@ -26,22 +44,39 @@ export function routeOnegevityEvent(
           : `invalid event: ${read.issues.join(', ')}`,
     };
   }
-  const route = onegevityRouteKey(read.event);
-  if (route.kind !== 'order') return { kind: 'park', reason: `no lab order to route ${read.event.topic} to` };
+  const { event } = read;
+  if (event.kind === 'patient.created' || event.kind === 'patient.updated') {
+    return {
+      kind: 'park',
+      reason:
+        `${INFORMATIONAL_PARK_PREFIX} ${event.topic} names only a patient; lab orders follow their order and ` +
+        'fulfillment events',
+    };
+  }
+  const route = onegevityRouteKey(event);
+  if (route.kind !== 'order') return { kind: 'park', reason: `no lab order to route ${event.topic} to` };
+  if (!isLabOrderIdentifier(route.orderIdentifier)) {
+    return {
+      kind: 'park',
+      reason: `${event.topic} names an order identifier this engine never issues (not lab + 24 hex)`,
+    };
+  }
   const signal: OnegevityEventSignal = {
-    dedupeKey: onegevityDeliveryKey(read.event.topic, body),
-    topic: read.event.topic,
+    dedupeKey: onegevityDeliveryKey(event.topic, body),
+    topic: event.topic,
     receivedAt: context.receivedAt,
     requestId: context.requestId,
-    payload: read.event.payload,
+    payload: event.payload,
   };
+  // No placement: if this starts the workflow, the order is not one the engine placed (see above).
+  const startInput: LabOrderWorkflowInput = { orderIdentifier: route.orderIdentifier, settings: context.labSettings };
   return {
     kind: 'deliver',
     deliveries: [
       {
         workflowId: labOrderWorkflowId(route.orderIdentifier),
         workflowType: 'labOrderWorkflow',
-        startArgs: [{ orderIdentifier: route.orderIdentifier, settings: context.labSettings }],
+        startArgs: [startInput],
         signalName: 'onegevityEvent',
         signalArgs: [signal],
       },

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.js';
 import { runDev } from './dev.js';
 import { generateKeyLine } from './keys.js';
+import { registerLabCommands } from './lab.js';
 import { registerSandboxCommands } from './sandbox.js';
 import { signWebhookHeaders, UsageError } from './webhook-sign.js';
 
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
       }
     });
   registerSandboxCommands(program);
+  registerLabCommands(program);
 
   return program;
 }

@@ -1,6 +1,8 @@
 // Starts the real Temporal dev server (the `temporal` CLI: SQLite, Web UI) for `fulfill dev` and for the test
 // harness, with the engine's search attributes registered and update-with-start enabled.
 import type { DataConverter } from '@temporalio/common';
+// CommonJS without static export names: Node's ESM loader offers only the default export.
+import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ENGINE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import {
@@ -99,6 +101,21 @@ export async function startTimeSkippingServer(
       server: { executable: toSdkExecutable(resolved) },
       ...(options.dataConverter ? { client: { dataConverter: options.dataConverter } } : {}),
     });
+    try {
+      // Like the dev server: a workflow that upserts an unregistered search attribute cannot complete its tasks.
+      await env.connection.operatorService.addSearchAttributes({
+        namespace: env.namespace ?? 'default',
+        searchAttributes: Object.fromEntries(
+          ENGINE_SEARCH_ATTRIBUTES.map((key) => [
+            key.name,
+            proto.temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`],
+          ]),
+        ),
+      });
+    } catch (error) {
+      await env.teardown();
+      throw error;
+    }
     return { env, binary: describeExecutable(resolved), teardown: () => env.teardown() };
   } catch (error) {
     if (resolved.type === 'cached-download') {

@@ -1,0 +1,75 @@
+// `fulfill lab order --file request.json`: starts a lab-kit order for the partner from a JSON request (the same body
+// the partner API takes; see README "Lab orders"). A request that cannot be read or is invalid exits 2 naming the
+// fields (never their values: the request is PHI); Temporal unreachable or any other failure exits 1.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../config/env.js';
+import { labSettingsFromConfig } from '../domain/workflow-settings.js';
+import { LabOrderRequestError, parseLabOrderRequest } from '../lab/lab-order-request.js';
+import { LabOrderConflictError, startLabOrder, type StartedLabOrder } from '../lab/start-lab-order.js';
+import { connectClient } from '../temporal/client.js';
+import { UsageError } from './webhook-sign.js';
+
+interface LabOrderFlags {
+  file: string;
+  json?: boolean;
+}
+
+function readRequest(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new UsageError(`Cannot read --file ${path}${typeof code === 'string' ? ` (${code})` : ''}.`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(`--file ${path} is not valid JSON.`);
+  }
+}
+
+export function registerLabCommands(program: Command): void {
+  const lab = program.command('lab').description('Onegevity lab-test kit orders.');
+  lab
+    .command('order')
+    .description('Start a lab-kit order for a patient (orderIdentifier chosen by the engine; prints it).')
+    .requiredOption('--file <path>', 'the request as JSON: patientIdentifier, patientInformation, … (README)')
+    .option('--json', 'print {orderIdentifier, workflowId, started} as JSON')
+    .action(async (flags: LabOrderFlags) => {
+      const request = readRequest(flags.file);
+      // Checked before connecting: a bad request is the caller's to fix whether or not Temporal is up.
+      try {
+        parseLabOrderRequest(request);
+      } catch (error) {
+        if (!(error instanceof LabOrderRequestError)) throw error;
+        const lines = error.issues.map((issue) => `  ${issue.path || '(request)'}: ${issue.message}`);
+        throw new UsageError(['The lab order request is invalid:', ...lines].join('\n'));
+      }
+      const config = loadConfig();
+      const client = await connectClient(config).catch((error: unknown) => {
+        throw new Error(
+          `Cannot reach Temporal at ${config.TEMPORAL_ADDRESS}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+      let started: StartedLabOrder;
+      try {
+        started = await startLabOrder(client, config.TEMPORAL_TASK_QUEUE, request, labSettingsFromConfig(config));
+      } catch (error) {
+        if (error instanceof LabOrderConflictError) throw new UsageError(error.message);
+        throw error;
+      } finally {
+        await client.connection.close();
+      }
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(started, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(
+        started.started
+          ? `Lab order ${started.orderIdentifier} started (workflow ${started.workflowId}).\n`
+          : `Lab order ${started.orderIdentifier} was already started by this requestKey (workflow ${started.workflowId}).\n`,
+      );
+    });
+}

@@ -1,0 +1,582 @@
+// labOrderWorkflow on the time-skipping server with fake activities (test/harness/lab-activities.ts): activation
+// reminders and the operator flag days after shipping, reconcile polls only once an order has been quiet, the
+// operator's resubmission and cancel, a failed creation, an unknown order, and duplicates across continue-as-new.
+//
+// RECORD_LAB_HISTORIES=1 npx vitest run --project time-skipping test/time-skipping/lab-order.test.ts
+// re-records test/fixtures/histories/lab-*.json from these runs (replayed by lab-replay.test.ts).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { labOrderWorkflowId } from '../../src/domain/workflow-ids.js';
+import type { LabWorkflowSettings } from '../../src/domain/workflow-settings.js';
+import {
+  cancelSignal,
+  labOrderStatusQuery,
+  onegevityEventSignal,
+  resolveLabExceptionSignal,
+  resolveLabExceptionUpdate,
+  type LabOrderStatus,
+  type OnegevityEventSignal,
+} from '../../workflows/definitions.js';
+import type { labOrderWorkflow } from '../../workflows/lab-order.js';
+import { EscalationLevel, FulfillmentStage, LabOrderId, NeedsOperator } from '../../workflows/search-attributes.js';
+import { historyToFixtureJson } from '../harness/history-json.js';
+import { createFakeLabVendor, fakeLabActivities, type FakeLabVendor } from '../harness/lab-activities.js';
+import { DAY, HOUR, labEvent, labPlacement, labSettings } from '../harness/lab-orders.js';
+import { startTimeSkipping, type TimeSkippingHarness } from '../harness/time-skipping.js';
+
+const HISTORIES = join(import.meta.dirname, '..', 'fixtures', 'histories');
+
+let harness: TimeSkippingHarness;
+let counter = 0;
+
+beforeAll(async () => {
+  harness = await startTimeSkipping();
+});
+afterAll(async () => {
+  await harness?.teardown();
+});
+
+function newOrderIdentifier(): string {
+  counter += 1;
+  return `lab${(Date.now().toString(16) + counter.toString(16).padStart(4, '0')).padStart(24, '0').slice(-24)}`;
+}
+
+/** Polls (real time) until `ok` holds; the workflow processes signals asynchronously. */
+async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  let last: T | undefined;
+  for (;;) {
+    last = await read();
+    if (ok(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+interface Run {
+  vendor: FakeLabVendor;
+  worker: Worker;
+}
+
+async function withWorker(fn: (run: Run) => Promise<void>, vendor = createFakeLabVendor()): Promise<void> {
+  const worker = await harness.createWorker({ activities: fakeLabActivities(vendor) });
+  await worker.runUntil(() => fn({ vendor, worker }));
+}
+
+async function startOrder(
+  run: Run,
+  settings: LabWorkflowSettings,
+  extra: { historyEventsPerRun?: number } = {},
+): Promise<{ handle: WorkflowHandleWithFirstExecutionRunId<typeof labOrderWorkflow>; orderIdentifier: string }> {
+  const orderIdentifier = newOrderIdentifier();
+  const handle = await harness.env.client.workflow.start<typeof labOrderWorkflow>('labOrderWorkflow', {
+    taskQueue: run.worker.options.taskQueue,
+    workflowId: labOrderWorkflowId(orderIdentifier),
+    args: [{ orderIdentifier, settings, order: labPlacement('P-TS-1'), ...extra }],
+  });
+  return { handle, orderIdentifier };
+}
+
+const status = (handle: WorkflowHandle) => handle.query(labOrderStatusQuery);
+const stageIs = (stage: string) => (value: LabOrderStatus) => value.stage === stage;
+const notifiedTypes = (vendor: FakeLabVendor, orderIdentifier: string) =>
+  vendor.notifications.filter((n) => n.data.orderIdentifier === orderIdentifier).map((n) => n.type);
+
+async function searchAttributes(handle: WorkflowHandle) {
+  const { typedSearchAttributes } = await handle.describe();
+  return {
+    stage: typedSearchAttributes.get(FulfillmentStage),
+    labOrderId: typedSearchAttributes.get(LabOrderId),
+    needsOperator: typedSearchAttributes.get(NeedsOperator),
+    escalationLevel: typedSearchAttributes.get(EscalationLevel),
+  };
+}
+
+async function record(name: string, handle: WorkflowHandle): Promise<void> {
+  if (!process.env.RECORD_LAB_HISTORIES) return;
+  const history = await handle.fetchHistory();
+  writeFileSync(join(HISTORIES, `lab-${name}.json`), historyToFixtureJson(history));
+}
+
+describe('labOrderWorkflow (time-skipping)', () => {
+  it('reminds the partner while the kit waits for activation, then asks an operator, and clears on activation', async () => {
+    await withWorker(async (run) => {
+      const settings = labSettings({ kitActivationReminderAfterMs: 2 * DAY, kitActivationOperatorAfterMs: 5 * DAY });
+      const { handle, orderIdentifier } = await startOrder(run, settings);
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('created'),
+        'created',
+      );
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('fulfillment.accepted', { id: 1, requestorId: orderIdentifier }),
+      );
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('fulfillment.shipped', {
+          id: 1,
+          requestorId: orderIdentifier,
+          trackingNumber: '123456789012',
+          trackingUrl: 'https://track.example/123456789012',
+        }),
+      );
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('shipped'),
+        'shipped',
+      );
+      expect(run.vendor.notifications.find((n) => n.type === 'lab_order.shipped')?.data).toMatchObject({
+        trackingNumber: '123456789012',
+        trackingUrl: 'https://track.example/123456789012',
+      });
+
+      await harness.env.sleep(2 * DAY + HOUR);
+      let current = await waitFor(
+        () => status(handle),
+        (s) => s.activationRemindersSent === 1,
+        'first reminder',
+      );
+      expect(current).toMatchObject({ needsOperator: false, escalationLevel: 1 });
+      await harness.env.sleep(2 * DAY);
+      await waitFor(
+        () => status(handle),
+        (s) => s.activationRemindersSent === 2,
+        'second reminder',
+      );
+      await harness.env.sleep(DAY);
+      current = await waitFor(
+        () => status(handle),
+        (s) => s.needsOperator,
+        'operator flag',
+      );
+      expect(current).toMatchObject({ escalationLevel: 2, activationRemindersSent: 2 });
+      expect(current.attention?.kind).toBe('kit_not_activated');
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('needs_operator:kit_not_activated:1'),
+        'flag sent',
+      );
+      expect(await searchAttributes(handle)).toEqual({
+        stage: 'SHIPPED',
+        labOrderId: orderIdentifier,
+        needsOperator: true,
+        escalationLevel: 2,
+      });
+      // Keeps waiting after the flag, without further reminders.
+      await harness.env.sleep(3 * DAY);
+      expect((await status(handle)).activationRemindersSent).toBe(2);
+
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('kit.activated', { id: 1, orderIdentifier, patientIdentifier: 'P-TS-1', activationCode: 'TH-AB12' }),
+      );
+      current = await waitFor(() => status(handle), stageIs('KIT_ACTIVATED'), 'kit activated');
+      expect(current).toMatchObject({ needsOperator: false, escalationLevel: 0, kitStatus: 'ACTIVATED' });
+      expect(await searchAttributes(handle)).toMatchObject({ needsOperator: false, escalationLevel: 0 });
+
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('results.released', { id: 1, orderIdentifier, patientIdentifier: 'P-TS-1' }),
+      );
+      const result = await handle.result();
+      expect(result).toMatchObject({ stage: 'RESULTS_RELEASED', reportIdentifiers: ['R-1'] });
+      expect(notifiedTypes(run.vendor, orderIdentifier)).toEqual([
+        'lab_order.created',
+        'lab_order.accepted',
+        'lab_order.shipped',
+        'lab_order.activation_reminder',
+        'lab_order.activation_reminder',
+        'lab_order.needs_operator',
+        'lab_order.kit_activated',
+        'lab_order.results_released',
+      ]);
+      expect(run.vendor.notifications.map((n) => n.id)).toContain(`${handle.workflowId}:activation_reminder:2`);
+      expect(run.vendor.notifications.at(-1)?.data).toMatchObject({ reportIdentifiers: 'R-1', reportCount: 1 });
+      // Quiet for less than the 30-day reconcile interval: the only read is the one before listing the reports.
+      expect(run.vendor.calls.getLabOrder).toHaveLength(1);
+      await record('activation-escalation', handle);
+    });
+  });
+
+  it('polls a quiet order once per reconcile interval, never while events flow, with few timers', async () => {
+    await withWorker(async (run) => {
+      const { handle, orderIdentifier } = await startOrder(run, labSettings({ reconcileIntervalMs: 6 * HOUR }));
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('created'),
+        'created',
+      );
+      for (let hour = 1; hour <= 24; hour++) {
+        await harness.env.sleep(HOUR);
+        await handle.signal(onegevityEventSignal, labEvent('order.created', { id: hour, orderIdentifier }));
+      }
+      await waitFor(
+        () => status(handle),
+        (s) => s.events.received === 24,
+        'events',
+      );
+      expect(run.vendor.calls.getLabOrder).toHaveLength(0);
+
+      // The order shipped and its webhooks were lost: the first quiet interval finds it.
+      run.vendor.orders.set(orderIdentifier, {
+        orderIdentifier,
+        packageIdentifier: 'KIT-STANDARD',
+        status: 'SHIPPED',
+        completed: false,
+        fulfillment: {
+          requestIdentifier: orderIdentifier,
+          status: 'SHIPPED',
+          trackingNumber: '998877665544',
+          trackingUrl: 'https://track.example/998877665544',
+          rejectionReason: null,
+        },
+        kitStatuses: ['NOT_ACTIVATED'],
+      });
+      await harness.env.sleep(6 * HOUR + 60_000);
+      const polled = await waitFor(() => status(handle), stageIs('SHIPPED'), 'shipped by poll');
+      expect(polled.reconcile.reads).toBe(1);
+      expect(polled.fulfillment.trackingNumber).toBe('998877665544');
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('shipped'),
+        'shipped sent',
+      );
+      expect(notifiedTypes(run.vendor, orderIdentifier)).toEqual([
+        'lab_order.created',
+        'lab_order.accepted',
+        'lab_order.shipped',
+      ]);
+      await harness.env.sleep(6 * HOUR);
+      await waitFor(
+        () => status(handle),
+        (s) => s.reconcile.reads === 2,
+        'second poll',
+      );
+
+      const history = await handle.fetchHistory();
+      const timers = (history.events ?? []).filter((event) => event.timerStartedEventAttributes).length;
+      // 24 events in a day, then two quiet intervals: a timer per wake-up, not one per event.
+      expect(timers).toBeLessThanOrEqual(10);
+      await handle.terminate('test done');
+    });
+  });
+
+  it('waits for an operator after a rejection; the update refuses bad input and resubmits as R2; cancel ends it', async () => {
+    await withWorker(async (run) => {
+      const { handle, orderIdentifier } = await startOrder(run, labSettings());
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('fulfillment.rejected', { id: 7, requestorId: orderIdentifier, reason: 'not serviceable' }),
+      );
+      let current = await waitFor(() => status(handle), stageIs('REJECTED'), 'rejected');
+      expect(current).toMatchObject({
+        needsOperator: true,
+        attention: { kind: 'fulfillment_rejected' },
+        fulfillment: { attempt: 1, rejectionReason: 'not serviceable' },
+      });
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('rejected:1'),
+        'rejected sent',
+      );
+      expect(await searchAttributes(handle)).toMatchObject({ stage: 'REJECTED', needsOperator: true });
+
+      const refused = async (input: Record<string, unknown>) => {
+        const error = await handle.executeUpdate(resolveLabExceptionUpdate, { args: [input as never] }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+        return (error as WorkflowUpdateFailedError).cause?.message ?? '';
+      };
+      expect(await refused({ action: 'resubmit', reason: 'x' })).toMatch(/operator is required/);
+      expect(
+        await refused({ action: 'resubmit', operator: 'ops', reason: 'fix', address: { city: 'Nowhere' } }),
+      ).toMatch(/address\.streetAddress1 is required.*address\.country/);
+      expect(await refused({ action: 'refund', operator: 'ops', reason: 'x' })).toMatch(/resubmit" or "cancel/);
+      expect(run.vendor.calls.requestLabFulfillment).toHaveLength(0);
+
+      const corrected = {
+        streetAddress1: '500 Fixed Avenue',
+        city: 'Salem',
+        region: 'OR',
+        country: 'US',
+        postalCode: '97301',
+      };
+      const outcome = await handle.executeUpdate(resolveLabExceptionUpdate, {
+        args: [{ action: 'resubmit', operator: 'ops@example.com', reason: 'address corrected', address: corrected }],
+      });
+      expect(outcome).toMatchObject({ accepted: true, action: 'resubmit' });
+      expect(run.vendor.calls.requestLabFulfillment).toHaveLength(1);
+      expect(run.vendor.calls.requestLabFulfillment[0]).toMatchObject({
+        requestIdentifier: `${orderIdentifier}R2`,
+        orderIdentifier,
+        patientIdentifier: 'P-TS-1',
+        fulfillmentInformation: { shippingAddress: corrected, recipientLastName: 'Kitowska' },
+      });
+      current = await status(handle);
+      expect(current).toMatchObject({
+        stage: 'FULFILLMENT_REQUESTED',
+        needsOperator: false,
+        fulfillment: { requestIdentifier: `${orderIdentifier}R2`, attempt: 2, status: 'REQUESTED' },
+      });
+      // The corrected address is PHI: it is in the request to Onegevity, not in the status.
+      expect(JSON.stringify(current)).not.toContain('Fixed Avenue');
+
+      // A late copy of the first request's rejection changes nothing; R2's acceptance counts.
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('fulfillment.rejected', { id: 7, requestorId: orderIdentifier, reason: 'again' }),
+      );
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('fulfillment.accepted', { id: 8, requestorId: `${orderIdentifier}R2` }),
+      );
+      current = await waitFor(() => status(handle), stageIs('ACCEPTED'), 'R2 accepted');
+      expect(current.events.late).toBe(1);
+      expect(await refused({ action: 'resubmit', operator: 'ops', reason: 'again' })).toMatch(/not offered now/);
+
+      await handle.signal(cancelSignal, { operator: 'ops@example.com', reason: 'partner withdrew the order' });
+      const result = await handle.result();
+      expect(result).toMatchObject({ stage: 'CANCELED', canceled: { by: 'operator', canceledAtVendor: true } });
+      expect(run.vendor.calls.cancelLabFulfillment).toEqual([{ requestIdentifier: `${orderIdentifier}R2` }]);
+      expect(result.resolutions.map((r) => r.action)).toEqual(['resubmit', 'cancel']);
+      expect(notifiedTypes(run.vendor, orderIdentifier)).toEqual([
+        'lab_order.created',
+        'lab_order.rejected',
+        'lab_order.resolved',
+        'lab_order.accepted',
+        'lab_order.canceled',
+      ]);
+      expect(run.vendor.notifications.at(-1)?.data).toMatchObject({ canceledBy: 'operator', canceledAtVendor: true });
+      await record('rejected-resubmitted-canceled', handle);
+    });
+  });
+
+  it('applies events that overtake the create answer, and notifies them after created', async () => {
+    const vendor = createFakeLabVendor();
+    let release: () => void = () => undefined;
+    vendor.createGate = new Promise((resolve) => {
+      release = resolve;
+    });
+    await withWorker(async (run) => {
+      // The rejection comes with the start (as a signal-with-start would bring it): it is in the first activation.
+      const orderIdentifier = newOrderIdentifier();
+      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEventSignal]>(
+        'labOrderWorkflow',
+        {
+          taskQueue: run.worker.options.taskQueue,
+          workflowId: labOrderWorkflowId(orderIdentifier),
+          args: [{ orderIdentifier, settings: labSettings(), order: labPlacement('P-TS-1') }],
+          signal: onegevityEventSignal,
+          signalArgs: [labEvent('fulfillment.rejected', { id: 9, requestorId: orderIdentifier, reason: 'early' })],
+        },
+      );
+      const early = await waitFor(
+        () => status(handle),
+        (s) => s.fulfillment.status === 'REJECTED',
+        'early rejection',
+      );
+      expect(early).toMatchObject({ stage: 'CREATING_ORDER', notified: [] });
+      await waitFor(
+        async () => run.vendor.calls.createLabOrder.length,
+        (n) => n === 1,
+        'create in flight',
+      );
+      release();
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('rejected:1'),
+        'rejected sent',
+      );
+      expect(await status(handle)).toMatchObject({ stage: 'REJECTED', needsOperator: true });
+      expect(notifiedTypes(run.vendor, orderIdentifier)).toEqual(['lab_order.created', 'lab_order.rejected']);
+      await handle.signal(cancelSignal, { operator: 'ops@example.com', reason: 'test done' });
+      expect(await handle.result()).toMatchObject({ stage: 'CANCELED' });
+    }, vendor);
+  });
+
+  it('asks an operator when Onegevity refuses the order, and a resubmission with a corrected address creates it', async () => {
+    const vendor = createFakeLabVendor();
+    vendor.failCreates = 1;
+    await withWorker(async (run) => {
+      const { handle, orderIdentifier } = await startOrder(run, labSettings());
+      let current = await waitFor(() => status(handle), stageIs('ORDER_FAILED'), 'order failed');
+      expect(current.attention?.detail).toMatch(/VendorRejected/);
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('needs_operator:order_failed:1'),
+        'flag sent',
+      );
+      expect(await searchAttributes(handle)).toMatchObject({ stage: 'ORDER_FAILED', needsOperator: true });
+
+      // The Web UI's signal form: an invalid input is recorded, not applied.
+      await handle.signal(resolveLabExceptionSignal, { action: 'resubmit', operator: '', reason: 'x' });
+      current = await waitFor(
+        () => status(handle),
+        (s) => s.resolutions.length === 1,
+        'refusal recorded',
+      );
+      expect(current.resolutions[0]?.outcome).toMatch(/refused: operator is required/);
+      expect(run.vendor.calls.createLabOrder).toHaveLength(1);
+
+      const corrected = {
+        streetAddress1: '9 Better Way',
+        city: 'Bend',
+        region: 'OR',
+        country: 'US',
+        postalCode: '97701',
+      };
+      await handle.signal(resolveLabExceptionSignal, {
+        action: 'resubmit',
+        operator: 'ops@example.com',
+        reason: 'postal code fixed',
+        address: corrected,
+      });
+      current = await waitFor(() => status(handle), stageIs('FULFILLMENT_REQUESTED'), 'created on resubmit');
+      expect(current.needsOperator).toBe(false);
+      expect(run.vendor.calls.createLabOrder).toHaveLength(2);
+      expect(run.vendor.calls.createLabOrder[1]?.request).toMatchObject({
+        orderIdentifier,
+        fulfillmentInformation: { shippingAddress: corrected },
+      });
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('created'),
+        'created sent',
+      );
+      expect(notifiedTypes(run.vendor, orderIdentifier)).toEqual(['lab_order.needs_operator', 'lab_order.created']);
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('fulfillment.canceled', { id: 3, requestorId: orderIdentifier }),
+      );
+      expect(await handle.result()).toMatchObject({ stage: 'CANCELED', canceled: { by: 'vendor' } });
+      expect(run.vendor.calls.cancelLabFulfillment).toHaveLength(0);
+      expect(run.vendor.notifications.at(-1)).toMatchObject({
+        id: `${handle.workflowId}:canceled`,
+        type: 'lab_order.canceled',
+        data: { canceledBy: 'vendor', canceledAtVendor: true },
+      });
+      await record('create-failed-resubmitted-vendor-canceled', handle);
+    }, vendor);
+  });
+
+  it('parks an order it never started as an unknown order, reads it once, acts on nothing, and closes on cancel', async () => {
+    await withWorker(async (run) => {
+      const orderIdentifier = newOrderIdentifier();
+      run.vendor.orders.set(orderIdentifier, { ...createdSnapshotFor(orderIdentifier), status: 'SHIPPED' });
+      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEventSignal]>(
+        'labOrderWorkflow',
+        {
+          taskQueue: run.worker.options.taskQueue,
+          workflowId: labOrderWorkflowId(orderIdentifier),
+          args: [{ orderIdentifier, settings: labSettings() }],
+          signal: onegevityEventSignal,
+          signalArgs: [
+            labEvent('kit.activated', {
+              id: 4,
+              orderIdentifier,
+              patientIdentifier: 'P-ELSEWHERE',
+              activationCode: 'TH-ZZ99',
+            }),
+          ],
+        },
+      );
+      const current = await waitFor(
+        () => status(handle),
+        (s) => s.orderStatus !== undefined,
+        'one read',
+      );
+      expect(current).toMatchObject({
+        reconcile: { reads: 1 },
+        stage: 'UNKNOWN_ORDER',
+        startedByEngine: false,
+        needsOperator: true,
+        orderStatus: 'SHIPPED',
+        kitStatus: 'UNREGISTERED',
+        attention: { kind: 'unknown_order' },
+      });
+      expect(await searchAttributes(handle)).toEqual({
+        stage: 'UNKNOWN_ORDER',
+        labOrderId: orderIdentifier,
+        needsOperator: true,
+        escalationLevel: 0,
+      });
+      const error = await handle
+        .executeUpdate(resolveLabExceptionUpdate, { args: [{ action: 'resubmit', operator: 'ops', reason: 'x' }] })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect((error as WorkflowUpdateFailedError).cause?.message).toMatch(/not offered now; offered: cancel/);
+      const outcome = await handle.executeUpdate(resolveLabExceptionUpdate, {
+        args: [{ action: 'cancel', operator: 'ops@example.com', reason: 'placed by another system' }],
+      });
+      expect(outcome).toMatchObject({ accepted: true, action: 'cancel' });
+      expect(await handle.result()).toMatchObject({ stage: 'DISMISSED', needsOperator: false });
+      expect(run.vendor.calls.createLabOrder).toHaveLength(0);
+      expect(run.vendor.calls.cancelLabFulfillment).toHaveLength(0);
+      expect(run.vendor.notifications).toHaveLength(0);
+      await record('unknown-order-dismissed', handle);
+    });
+  });
+
+  it('keeps its state and de-duplication across continue-as-new', async () => {
+    await withWorker(async (run) => {
+      const { handle, orderIdentifier } = await startOrder(run, labSettings(), { historyEventsPerRun: 40 });
+      const accepted = labEvent('fulfillment.accepted', { id: 1, requestorId: orderIdentifier });
+      await handle.signal(onegevityEventSignal, accepted);
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('accepted'),
+        'accepted sent',
+      );
+      for (let i = 0; i < 30; i++) {
+        await handle.signal(onegevityEventSignal, labEvent('order.created', { id: 100 + i, orderIdentifier }));
+      }
+      const described = await waitFor(
+        () => handle.describe(),
+        (d) => d.runId !== handle.firstExecutionRunId,
+        'a new run',
+      );
+      expect(described.status.name).toBe('RUNNING');
+      await handle.signal(onegevityEventSignal, accepted);
+      const current = await waitFor(
+        () => status(handle),
+        (s) => s.events.duplicates === 1,
+        'duplicate counted',
+      );
+      expect(current).toMatchObject({ stage: 'ACCEPTED', events: { received: 31 } });
+      expect(notifiedTypes(run.vendor, orderIdentifier)).toEqual(['lab_order.created', 'lab_order.accepted']);
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('fulfillment.canceled', { id: 2, requestorId: orderIdentifier }),
+      );
+      await handle.result();
+      expect(notifiedTypes(run.vendor, orderIdentifier)).toEqual([
+        'lab_order.created',
+        'lab_order.accepted',
+        'lab_order.canceled',
+      ]);
+    });
+  });
+});
+
+function createdSnapshotFor(orderIdentifier: string) {
+  return {
+    orderIdentifier,
+    packageIdentifier: 'KIT-STANDARD',
+    status: 'FULFILLMENT_REQUESTED',
+    completed: false,
+    fulfillment: null,
+    kitStatuses: ['UNREGISTERED'],
+  };
+}

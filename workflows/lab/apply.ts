@@ -1,0 +1,194 @@
+// How a webhook or a read of the order moves a lab order's state: forward only (the pure orderings of
+// src/domain/onegevity-status.ts), so a late, repeated or reordered event never undoes anything. Fulfillment events
+// count only for the current fulfillment request; an earlier request's events (a rejected R1 after R2 was sent) are
+// late. Pure: the workflow calls these from its handlers and loop.
+import { fulfillmentRequestIdentifier } from '../../src/domain/lab-order-identifiers.js';
+import {
+  classifyFulfillmentStatusChange,
+  classifyKitStatusChange,
+  FulfillmentStatus,
+  KitStatus,
+  LabOrderStatus,
+  normalizeOnegevityStatus,
+} from '../../src/domain/onegevity-status.js';
+import type { LabOrderSnapshot } from '../../activities/lab.js';
+import type { OnegevityEventSignal } from '../definitions.js';
+import { clearAttention, kitRank, setAttention, type LabOrderState } from './state.js';
+
+/**
+ * - `applied`: the state moved forward (or gained tracking it lacked).
+ * - `late`: nothing new (an earlier status, or an earlier fulfillment request's event).
+ * - `read_requested`: the event says something changed without saying what; the workflow reads the order.
+ * - `informational`: recorded only (order.created, patient events, unknown topics, any event of an unknown order).
+ * - `other_request`: a fulfillment event for a request identifier this order never made.
+ */
+export type LabEventEffect = 'applied' | 'late' | 'read_requested' | 'informational' | 'other_request';
+
+const FULFILLMENT_TOPICS: Readonly<Record<string, string>> = {
+  'fulfillment.requested': FulfillmentStatus.Requested,
+  'fulfillment.accepted': FulfillmentStatus.Accepted,
+  'fulfillment.rejected': FulfillmentStatus.Rejected,
+  'fulfillment.canceled': FulfillmentStatus.Canceled,
+  'fulfillment.shipped': FulfillmentStatus.Shipped,
+};
+
+/** A string (or number) field of a vendor payload. */
+function field(payload: Record<string, unknown> | undefined, name: string): string | undefined {
+  const value = payload?.[name];
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  return typeof value === 'number' ? String(value) : undefined;
+}
+
+export interface FulfillmentExtras {
+  trackingNumber?: string;
+  trackingUrl?: string;
+  reason?: string;
+}
+
+/** Moves the kit forward; reaching ACTIVATED ends the activation reminders and their operator flag. */
+export function applyKitStatus(state: LabOrderState, incoming: string, now: string): boolean {
+  const status = normalizeOnegevityStatus(incoming);
+  if (classifyKitStatusChange(state.kitStatus, status) !== 'forward') return false;
+  state.kitStatus = status;
+  if (kitRank(status) >= kitRank(KitStatus.Activated)) {
+    state.kitActivatedAt ??= now;
+    clearAttention(state, 'kit_not_activated');
+    state.escalationLevel = state.attention ? state.escalationLevel : 0;
+  }
+  return true;
+}
+
+/** Moves the current fulfillment request forward, with what each status brings (rejection, tracking, cancel). */
+export function applyFulfillmentStatus(
+  state: LabOrderState,
+  incoming: string,
+  extras: FulfillmentExtras,
+  now: string,
+): boolean {
+  const status = normalizeOnegevityStatus(incoming);
+  const fulfillment = state.fulfillment;
+  const change = classifyFulfillmentStatusChange(fulfillment.status, status);
+  if (change === 'same') {
+    // A repeat of SHIPPED may carry the tracking a first, thinner report lacked.
+    if (status !== FulfillmentStatus.Shipped || fulfillment.trackingNumber || !extras.trackingNumber) return false;
+    fulfillment.trackingNumber = extras.trackingNumber;
+    if (extras.trackingUrl) fulfillment.trackingUrl = extras.trackingUrl;
+    return true;
+  }
+  if (change !== 'forward') return false;
+  fulfillment.status = status;
+  switch (status) {
+    case FulfillmentStatus.Rejected:
+      if (extras.reason) fulfillment.rejectionReason = extras.reason;
+      setAttention(
+        state,
+        'fulfillment_rejected',
+        `Onegevity rejected fulfillment request ${fulfillment.requestIdentifier} (attempt ${fulfillment.attempt})`,
+        now,
+      );
+      break;
+    case FulfillmentStatus.Shipped:
+      if (extras.trackingNumber) fulfillment.trackingNumber = extras.trackingNumber;
+      if (extras.trackingUrl) fulfillment.trackingUrl = extras.trackingUrl;
+      state.shippedAt ??= now;
+      applyKitStatus(state, KitStatus.NotActivated, now);
+      break;
+    case FulfillmentStatus.Canceled:
+      state.canceled ??= { by: 'vendor', at: now };
+      break;
+  }
+  return true;
+}
+
+/** Results are out: the kit is done and the workflow fetches the reports. */
+export function markResultsReleased(state: LabOrderState, now: string): boolean {
+  if (state.resultsReleasedAt) return false;
+  state.resultsReleasedAt = now;
+  applyKitStatus(state, KitStatus.Completed, now);
+  return true;
+}
+
+/** Whether `requestorId` is one of this order's earlier fulfillment requests. */
+function isEarlierRequest(state: LabOrderState, requestorId: string | undefined): boolean {
+  if (!requestorId) return false;
+  for (let attempt = 1; attempt < state.fulfillment.attempt; attempt++) {
+    if (fulfillmentRequestIdentifier(state.orderIdentifier, attempt) === requestorId) return true;
+  }
+  return false;
+}
+
+export function applyLabEvent(state: LabOrderState, event: OnegevityEventSignal, now: string): LabEventEffect {
+  const payload = event.payload;
+  const patientIdentifier = field(payload, 'patientIdentifier');
+  if (!state.patientIdentifier && patientIdentifier) {
+    state.patientIdentifier = patientIdentifier;
+    // An order this engine did not start: read it once, so the operator sees where it stands.
+    if (!state.startedByEngine) state.readRequested = true;
+  }
+  // An unknown order is kept for an operator, not followed: nothing is notified or decided on its events.
+  if (!state.startedByEngine) return 'informational';
+
+  const fulfillmentStatus = FULFILLMENT_TOPICS[event.topic];
+  if (fulfillmentStatus) {
+    const requestorId = field(payload, 'requestorId');
+    if (requestorId !== state.fulfillment.requestIdentifier) {
+      return isEarlierRequest(state, requestorId) ? 'late' : 'other_request';
+    }
+    const extras: FulfillmentExtras = {};
+    const trackingNumber = field(payload, 'trackingNumber');
+    const trackingUrl = field(payload, 'trackingUrl');
+    const reason = field(payload, 'reason');
+    if (trackingNumber) extras.trackingNumber = trackingNumber;
+    if (trackingUrl) extras.trackingUrl = trackingUrl;
+    if (reason) extras.reason = reason;
+    return applyFulfillmentStatus(state, fulfillmentStatus, extras, now) ? 'applied' : 'late';
+  }
+  switch (event.topic) {
+    case 'kit.activated':
+      return applyKitStatus(state, KitStatus.Activated, now) ? 'applied' : 'late';
+    case 'results.released':
+      return markResultsReleased(state, now) ? 'applied' : 'late';
+    case 'order.updated':
+      state.readRequested = true;
+      return 'read_requested';
+    default:
+      return 'informational';
+  }
+}
+
+/** The least advanced kit element (the kit as a whole is only as far as its slowest element). */
+export function leastKitStatus(statuses: readonly string[]): string | undefined {
+  let least: string | undefined;
+  for (const raw of statuses) {
+    const status = normalizeOnegevityStatus(raw);
+    if (kitRank(status) === 0) continue;
+    if (least === undefined || kitRank(status) < kitRank(least)) least = status;
+  }
+  return least;
+}
+
+/** Applies a read of the order (creation answer, reconcile poll, final read before the results). */
+export function applyOrderSnapshot(state: LabOrderState, snapshot: LabOrderSnapshot, now: string): boolean {
+  let changed = false;
+  if (snapshot.status) state.orderStatus = normalizeOnegevityStatus(snapshot.status);
+  const fulfillment = snapshot.fulfillment;
+  // The order shows its latest fulfillment request; an older one (read before a resubmission landed) says nothing.
+  if (fulfillment?.status && fulfillment.requestIdentifier === state.fulfillment.requestIdentifier) {
+    const extras: FulfillmentExtras = {};
+    if (fulfillment.trackingNumber) extras.trackingNumber = fulfillment.trackingNumber;
+    if (fulfillment.trackingUrl) extras.trackingUrl = fulfillment.trackingUrl;
+    if (fulfillment.rejectionReason) extras.reason = fulfillment.rejectionReason;
+    changed = applyFulfillmentStatus(state, fulfillment.status, extras, now) || changed;
+  }
+  const kit = leastKitStatus(snapshot.kitStatuses);
+  if (kit) changed = applyKitStatus(state, kit, now) || changed;
+  const orderStatus = snapshot.status ? normalizeOnegevityStatus(snapshot.status) : undefined;
+  if (orderStatus === LabOrderStatus.ResultsReleased || snapshot.completed) {
+    changed = markResultsReleased(state, now) || changed;
+  }
+  if (orderStatus === LabOrderStatus.Canceled && !state.canceled && !state.resultsReleasedAt) {
+    state.canceled = { by: 'vendor', at: now };
+    changed = true;
+  }
+  return changed;
+}

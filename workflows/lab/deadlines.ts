@@ -1,0 +1,41 @@
+// When a lab order next needs to act on its own: a reconcile read once it has been quiet for a full interval (every
+// event or read restarts the wait), activation reminders every `kitActivationReminderAfterMs` after shipping, and the
+// operator flag at `kitActivationOperatorAfterMs`. Times are epoch milliseconds of workflow time. Pure.
+import type { LabWorkflowSettings } from '../../src/domain/workflow-settings.js';
+import { KitStatus } from '../../src/domain/onegevity-status.js';
+import { isTerminal, kitRank, type LabOrderState } from './state.js';
+
+export interface LabDeadlines {
+  reconcileAt?: number;
+  reminderAt?: number;
+  operatorAt?: number;
+}
+
+export function labDeadlines(state: LabOrderState, settings: LabWorkflowSettings): LabDeadlines {
+  // Unknown orders are kept for an operator, not followed; ended orders have nothing left to do.
+  if (isTerminal(state) || !state.startedByEngine || !state.orderCreated) return {};
+  const deadlines: LabDeadlines = { reconcileAt: Date.parse(state.lastActivityAt) + settings.reconcileIntervalMs };
+  const waitingForActivation =
+    state.shippedAt !== undefined &&
+    !state.resultsReleasedAt &&
+    kitRank(state.kitStatus) < kitRank(KitStatus.Activated) &&
+    state.activationOperatorAskedAt === undefined;
+  if (waitingForActivation && state.shippedAt !== undefined) {
+    const shippedAt = Date.parse(state.shippedAt);
+    const operatorAt = shippedAt + settings.kitActivationOperatorAfterMs;
+    deadlines.operatorAt = operatorAt;
+    if (settings.kitActivationReminderAfterMs > 0) {
+      const reminderAt = shippedAt + settings.kitActivationReminderAfterMs * (state.activationRemindersSent + 1);
+      if (reminderAt < operatorAt) deadlines.reminderAt = reminderAt;
+    }
+  }
+  return deadlines;
+}
+
+/** The earliest deadline, if any. */
+export function nextDeadline(deadlines: LabDeadlines): number | undefined {
+  const times = [deadlines.reconcileAt, deadlines.reminderAt, deadlines.operatorAt].filter(
+    (time): time is number => time !== undefined && Number.isFinite(time),
+  );
+  return times.length > 0 ? Math.min(...times) : undefined;
+}

@@ -1,0 +1,222 @@
+// The lab order's durable state, kept by labOrderWorkflow and carried across continue-as-new: ids, vendor statuses,
+// what needs a human, counters. No PHI: the placement (names, address, …) stays in the workflow input and an operator's
+// corrected address in a separate carried value, so the state can be shown by the `status` query as it is.
+import { fulfillmentRequestIdentifier } from '../../src/domain/lab-order-identifiers.js';
+import { FulfillmentStatus, KitStatus } from '../../src/domain/onegevity-status.js';
+import type { LabAttentionKind, LabOrderStatus } from '../definitions.js';
+
+export const LabStage = {
+  CreatingOrder: 'CREATING_ORDER',
+  OrderFailed: 'ORDER_FAILED',
+  FulfillmentRequested: 'FULFILLMENT_REQUESTED',
+  Accepted: 'ACCEPTED',
+  Rejected: 'REJECTED',
+  Shipped: 'SHIPPED',
+  KitActivated: 'KIT_ACTIVATED',
+  AtLab: 'AT_LAB',
+  ResultsReleased: 'RESULTS_RELEASED',
+  Canceled: 'CANCELED',
+  UnknownOrder: 'UNKNOWN_ORDER',
+  Dismissed: 'DISMISSED',
+} as const;
+export type LabStage = (typeof LabStage)[keyof typeof LabStage];
+
+export interface LabAttention {
+  kind: LabAttentionKind;
+  since: string;
+  /** Ids, statuses, failure types and field names only. */
+  detail: string;
+}
+
+export interface LabResolutionRecord {
+  action: string;
+  operator: string;
+  reason: string;
+  at: string;
+  outcome: string;
+}
+
+export interface LabOrderState {
+  orderIdentifier: string;
+  startedByEngine: boolean;
+  /** The partner's patient id (the vendor's URL needs it). Known from the input, or from events for unknown orders. */
+  patientIdentifier?: string;
+  orderCreated: boolean;
+  createOutcome?: 'created' | 'adopted';
+  /** Order creation attempts that failed for good (each asks an operator). */
+  createFailures: number;
+  orderStatus?: string;
+  fulfillment: {
+    requestIdentifier: string;
+    attempt: number;
+    status: string;
+    trackingNumber?: string;
+    trackingUrl?: string;
+    rejectionReason?: string;
+  };
+  /** Fulfillment requests the engine has asked for (the next resubmission is attempt requestsMade + 1). */
+  requestsMade: number;
+  kitStatus: string;
+  shippedAt?: string;
+  kitActivatedAt?: string;
+  resultsReleasedAt?: string;
+  reportIdentifiers?: string[];
+  reportAttempts: number;
+  canceled?: { by: 'vendor' | 'operator'; at: string; operator?: string; canceledAtVendor?: boolean };
+  dismissed?: { at: string; operator: string };
+  attention?: LabAttention;
+  escalationLevel: number;
+  activationRemindersSent: number;
+  /** When the kit had waited for activation long enough that an operator was asked to step in. */
+  activationOperatorAskedAt?: string;
+  /** When the order last showed a sign of life (an event or a read): the reconcile poll waits for quiet after it. */
+  lastActivityAt: string;
+  /** An event (order.updated, or a first patientIdentifier on an unknown order) asked for a read of the order. */
+  readRequested: boolean;
+  events: { received: number; duplicates: number; late: number; informational: number; lastTopic?: string };
+  /** De-duplication keys of recent events (bounded; carried across continue-as-new). */
+  seenEventKeys: string[];
+  reconcile: { reads: number; lastAt?: string };
+  /** Milestone ids handed to the partner notifier (queued or sent), so each is sent once. */
+  milestonesQueued: string[];
+  notified: string[];
+  resolutions: LabResolutionRecord[];
+  lastProblem?: string;
+}
+
+/** How many de-duplication keys an order remembers; an order sees a few dozen events in its life. */
+export const SEEN_EVENT_KEYS_LIMIT = 500;
+/** How many operator resolutions the state keeps (the full record is the workflow history). */
+export const RESOLUTIONS_KEPT = 20;
+
+export function initialLabOrderState(options: {
+  orderIdentifier: string;
+  startedByEngine: boolean;
+  patientIdentifier?: string;
+  now: string;
+}): LabOrderState {
+  return {
+    orderIdentifier: options.orderIdentifier,
+    startedByEngine: options.startedByEngine,
+    ...(options.patientIdentifier ? { patientIdentifier: options.patientIdentifier } : {}),
+    orderCreated: false,
+    createFailures: 0,
+    fulfillment: {
+      requestIdentifier: fulfillmentRequestIdentifier(options.orderIdentifier, 1),
+      attempt: 1,
+      status: FulfillmentStatus.Requested,
+    },
+    requestsMade: 1,
+    kitStatus: KitStatus.Unregistered,
+    reportAttempts: 0,
+    escalationLevel: 0,
+    activationRemindersSent: 0,
+    lastActivityAt: options.now,
+    readRequested: false,
+    events: { received: 0, duplicates: 0, late: 0, informational: 0 },
+    seenEventKeys: [],
+    reconcile: { reads: 0 },
+    milestonesQueued: [],
+    notified: [],
+    resolutions: [],
+    ...(options.startedByEngine
+      ? {}
+      : {
+          attention: {
+            kind: 'unknown_order',
+            since: options.now,
+            detail: `Onegevity sent events for ${options.orderIdentifier}, an order this engine never started`,
+          },
+        }),
+  };
+}
+
+const KIT_RANK: Readonly<Record<string, number>> = {
+  [KitStatus.Unregistered]: 1,
+  [KitStatus.NotActivated]: 2,
+  [KitStatus.Activated]: 3,
+  [KitStatus.AtLab]: 4,
+  [KitStatus.Completed]: 5,
+};
+
+/** The kit status rank (0 for a status we do not know). */
+export function kitRank(status: string): number {
+  return KIT_RANK[status] ?? 0;
+}
+
+export function isTerminal(state: LabOrderState): boolean {
+  return Boolean(state.canceled || state.dismissed || (state.resultsReleasedAt && state.reportIdentifiers));
+}
+
+/** Where the order is, for the FulfillmentStage search attribute and the status query. */
+export function labStage(state: LabOrderState): LabStage {
+  if (state.dismissed) return LabStage.Dismissed;
+  if (state.canceled) return LabStage.Canceled;
+  if (!state.startedByEngine) return LabStage.UnknownOrder;
+  if (state.resultsReleasedAt) return LabStage.ResultsReleased;
+  if (!state.orderCreated)
+    return state.attention?.kind === 'order_failed' ? LabStage.OrderFailed : LabStage.CreatingOrder;
+  if (kitRank(state.kitStatus) >= kitRank(KitStatus.AtLab)) return LabStage.AtLab;
+  if (kitRank(state.kitStatus) >= kitRank(KitStatus.Activated)) return LabStage.KitActivated;
+  switch (state.fulfillment.status) {
+    case FulfillmentStatus.Shipped:
+      return LabStage.Shipped;
+    case FulfillmentStatus.Rejected:
+      return LabStage.Rejected;
+    case FulfillmentStatus.Accepted:
+      return LabStage.Accepted;
+    default:
+      return LabStage.FulfillmentRequested;
+  }
+}
+
+export function rememberEventKey(state: LabOrderState, key: string): boolean {
+  if (state.seenEventKeys.includes(key)) return false;
+  state.seenEventKeys.push(key);
+  if (state.seenEventKeys.length > SEEN_EVENT_KEYS_LIMIT)
+    state.seenEventKeys.splice(0, state.seenEventKeys.length - SEEN_EVENT_KEYS_LIMIT);
+  return true;
+}
+
+export function recordResolution(state: LabOrderState, record: LabResolutionRecord): void {
+  state.resolutions.push(record);
+  if (state.resolutions.length > RESOLUTIONS_KEPT)
+    state.resolutions.splice(0, state.resolutions.length - RESOLUTIONS_KEPT);
+}
+
+export function setAttention(state: LabOrderState, kind: LabAttentionKind, detail: string, now: string): void {
+  state.attention = { kind, since: state.attention?.kind === kind ? state.attention.since : now, detail };
+}
+
+export function clearAttention(state: LabOrderState, kind?: LabAttentionKind): void {
+  if (!state.attention || (kind && state.attention.kind !== kind)) return;
+  delete state.attention;
+  state.escalationLevel = 0;
+}
+
+export function labOrderStatusView(state: LabOrderState, workflowId: string): LabOrderStatus {
+  return {
+    orderIdentifier: state.orderIdentifier,
+    workflowId,
+    startedByEngine: state.startedByEngine,
+    stage: labStage(state),
+    ...(state.createOutcome ? { createOutcome: state.createOutcome } : {}),
+    ...(state.orderStatus ? { orderStatus: state.orderStatus } : {}),
+    fulfillment: { ...state.fulfillment },
+    kitStatus: state.kitStatus,
+    needsOperator: state.attention !== undefined,
+    ...(state.attention ? { attention: { ...state.attention } } : {}),
+    escalationLevel: state.escalationLevel,
+    activationRemindersSent: state.activationRemindersSent,
+    ...(state.shippedAt ? { shippedAt: state.shippedAt } : {}),
+    ...(state.kitActivatedAt ? { kitActivatedAt: state.kitActivatedAt } : {}),
+    ...(state.resultsReleasedAt ? { resultsReleasedAt: state.resultsReleasedAt } : {}),
+    ...(state.reportIdentifiers ? { reportIdentifiers: [...state.reportIdentifiers] } : {}),
+    ...(state.canceled ? { canceled: { ...state.canceled } } : {}),
+    events: { ...state.events },
+    reconcile: { ...state.reconcile },
+    notified: [...state.notified],
+    resolutions: state.resolutions.map((record) => ({ ...record })),
+    ...(state.lastProblem ? { lastProblem: state.lastProblem } : {}),
+  };
+}
