@@ -8,7 +8,7 @@ import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js'
 import { signOnegevityWebhook } from '../../src/vendors/onegevity/webhook-auth.js';
 import { parkedWebhooksQuery, prescriptionStatusQuery } from '../../workflows/definitions.js';
 import { engineEnv, startBridgeProcess, startEngine, type EngineProcesses } from '../harness/engine.js';
-import { connectTestClient } from '../harness/temporal.js';
+import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
 
 const HONEYBEE_SECRET = 'bridge-test-client-secret';
 const ONEGEVITY_SECRET = 'bridge-test-onegevity-secret';
@@ -27,18 +27,22 @@ function rxReceived(prescriptionId: string, eventId = `evt-${prescriptionId}-${s
 describe('bridge webhook answers', () => {
   let engine: EngineProcesses;
   let client: Client;
+  let namespace: TestNamespace;
 
   beforeAll(async () => {
+    // Its own namespace: this test reads the dead-letter workflow, which is per namespace and day.
+    namespace = await createTestNamespace('bridge');
+    client = namespace.client;
     engine = await startEngine({
+      TEMPORAL_NAMESPACE: namespace.namespace,
       HONEYBEE_CLIENT_SECRET: HONEYBEE_SECRET,
       ONEGEVITY_WEBHOOK_SECRETS: ONEGEVITY_SECRET,
       BRIDGE_BODY_LIMIT_BYTES: '4096',
     });
-    client = await connectTestClient();
   });
   afterAll(async () => {
     await engine?.stop();
-    await client?.connection.close();
+    await namespace?.close();
   });
 
   const honeybee = (body: string, headers: Record<string, string> = {}) =>
