@@ -116,7 +116,13 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
   for (const spec of onegevityWebhookSpecs(config.ONEGEVITY_WEBHOOK_SECRETS))
     registerVendorWebhook(app, spec, pipeline);
 
-  registerPartnerApi(app, { client, apiKeys: config.PARTNER_API_KEYS, metrics });
+  registerPartnerApi(app, {
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    labSettings,
+    apiKeys: config.PARTNER_API_KEYS,
+    metrics,
+  });
 
   return app;
 }

@@ -23,6 +23,9 @@ import {
   LabOrderId,
   OnHoldSince,
 } from '../../../workflows/search-attributes.js';
+import type { LabWorkflowSettings } from '../../domain/workflow-settings.js';
+import { LabOrderRequestError } from '../../lab/lab-order-request.js';
+import { LabOrderConflictError, startLabOrder } from '../../lab/start-lab-order.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { invalidRequest, PartnerApiError, sendPartnerApiError, toPartnerApiError } from './errors.js';
 import {
@@ -43,6 +46,8 @@ const CALL_DEADLINE_MS = 15_000;
 
 export interface PartnerApiOptions {
   client: Client;
+  taskQueue: string;
+  labSettings: LabWorkflowSettings;
   apiKeys: readonly string[];
   metrics: BridgeMetrics;
 }
@@ -163,6 +168,19 @@ export function registerPartnerApi(app: FastifyInstance, options: PartnerApiOpti
   });
 
   // Lab orders (Onegevity)
+  route('POST', '/api/lab-orders', async (request, reply) => {
+    const body = jsonBody(request);
+    try {
+      const started = await within(() => startLabOrder(client, options.taskQueue, body, options.labSettings));
+      return reply.code(started.started ? 201 : 200).send(started);
+    } catch (error) {
+      if (error instanceof LabOrderRequestError) {
+        throw new PartnerApiError(400, 'invalid_request', 'invalid lab order request', [...error.issues]);
+      }
+      if (error instanceof LabOrderConflictError) throw new PartnerApiError(409, 'conflict', error.message);
+      throw error;
+    }
+  });
   route('GET', '/api/lab-orders/:orderIdentifier', async (request) => status(labOrder(request)));
   route('POST', '/api/lab-orders/:orderIdentifier/resolution', async (request) => {
     const input = parse(labResolutionBody, jsonBody(request), 'body');
