@@ -182,8 +182,12 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
   /** Tells the partner and the prescriptions what an observation changed. */
   function announce(effect: ObservationEffect): void {
     if (state.prescriptionIds.length > 0) once('created', () => notify('created', 'order.created'));
-    const newlyLinked = effect.prescriptionsAdded.filter((id) => !state.linkedBy.includes(id));
-    if (newlyLinked.length > 0) report('linked', newlyLinked);
+    // Each prescription learns of its order once, unless it created or adopted the order itself.
+    const toLink = state.prescriptionIds.filter(
+      (id) => !state.linkedBy.includes(id) && !state.milestonesSent.includes(`linked:${id}`),
+    );
+    for (const id of toLink) state.milestonesSent.push(`linked:${id}`);
+    if (toLink.length > 0) report('linked', toLink);
     if (isOnHold(state) && state.exception && !state.awaitingVendor) {
       once(`on_hold:${state.holdCount}`, () => {
         notify(`on_hold:${state.holdCount}`, 'order.on_hold', {
