@@ -6,6 +6,7 @@ import type { SandboxControlClient } from '../../src/sandbox/control/client.js';
 import type { ReceivedNotification, ScenarioResult } from '../../src/sandbox/control/types.js';
 import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
+import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
 import { honeybeeOrderStatusQuery, prescriptionStatusQuery } from '../../workflows/definitions.js';
 import type { HoneybeeOrderState, OfferedAction, PrescriptionState } from '../../workflows/honeybee/types.js';
 import type { EngineStack } from './stack.js';
@@ -221,4 +222,16 @@ export function settingsFrom(env: Record<string, string>, overrides: Partial<Hon
     ...overrides,
   };
   return settings;
+}
+
+/** POSTs a Honeybee webhook body to the bridge, signed as Honeybee signs for `target` (the bridge's public URL). */
+export async function postHoneybeeWebhook(stack: EngineStack, target: string, body: string): Promise<Response> {
+  const secret = stack.env.HONEYBEE_CLIENT_SECRET;
+  if (!secret) throw new Error('the stack has no HONEYBEE_CLIENT_SECRET');
+  const signature = signHoneybeeWebhook(secret, { method: 'POST', url: target, body: Buffer.from(body) });
+  return fetch(`${stack.bridgeUrl}/webhooks/honeybee`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-honeybee-signature': signature },
+    body,
+  });
 }
