@@ -158,6 +158,7 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
         prescriptionId: state.prescriptionId,
         partnerPatientId: state.match?.partnerPatientId ?? null,
         fillNumber: state.fillNumber,
+        fillsDelivered: state.fillsDelivered,
         stage: state.stage,
         ...extra,
       },
