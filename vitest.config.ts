@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `unit` (no servers), `integration` (one real Temporal dev server per run, started in
-// test/harness/global-setup.ts, plus real worker/bridge/sandbox processes) and `time-skipping` (each file starts the
-// time-skipping test server for long timers).
+// Four projects: `unit` (no servers), `integration` (one real Temporal dev server per run, started in
+// test/harness/global-setup.ts, plus real worker/bridge/sandbox processes), `time-skipping` (each file starts the
+// time-skipping test server for long timers) and `replay` (committed histories against the workflow bundle).
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -33,6 +33,17 @@ export default defineConfig({
           setupFiles: ['test/harness/runtime-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        // Committed workflow histories replayed against today's workflow code (no server needed).
+        test: {
+          name: 'replay',
+          include: ['test/replay/**/*.test.ts'],
+          globalSetup: ['test/harness/bundle-setup.ts'],
+          setupFiles: ['test/harness/runtime-setup.ts'],
+          testTimeout: 120_000,
         },
       },
     ],

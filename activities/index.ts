@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../src/observability/logger.js';
 import type { HoneybeeClient } from '../src/vendors/honeybee/client.js';
 import type { OnegevityClient } from '../src/vendors/onegevity/client.js';
+import { createHoneybeeActivities } from './honeybee.js';
 import { createLabActivities } from './lab.js';
 import { createPartnerActivities, type PartnerActivityDependencies } from './partner.js';
 
@@ -18,6 +19,7 @@ export interface ActivityDependencies extends PartnerActivityDependencies {
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...createPartnerActivities(deps),
+    ...createHoneybeeActivities(deps),
     ...createLabActivities(deps),
   };
 }

@@ -17,7 +17,8 @@ export interface PartnerActivityDependencies {
   notifier: PartnerNotifier;
 }
 
-function toPartnerFailure(error: unknown): unknown {
+/** A partner directory or notifier error as the ApplicationFailure Temporal retries by (other errors unchanged). */
+export function toPartnerFailure(error: unknown): unknown {
   if (error instanceof PartnerDirectoryError || error instanceof PartnerNotificationError) {
     return ApplicationFailure.create({
       type: error.failureType,

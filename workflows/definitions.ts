@@ -2,6 +2,12 @@
 // share. Input shapes live here; each workflow registers its handlers (with descriptions, which the Web UI lists)
 // before its first await. Operator inputs are one JSON object, which is what the Web UI's "Send a Signal" sends.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  HoneybeeOrderLink,
+  HoneybeeOrderMilestone,
+  HoneybeeOrderState,
+  PrescriptionState,
+} from './honeybee/types.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Vendor events (bridge → workflows, by signal-with-start)
@@ -186,16 +192,21 @@ export interface ParkedWebhooks {
 export const parkedWebhooksQuery = defineQuery<ParkedWebhooks>('parked');
 
 // ---------------------------------------------------------------------------------------------------------------
+// Honeybee workflows among themselves (activities signal-with-start the other workflow, so neither races a start)
+
+/** The order workflow tells its prescription workflows how the order goes (linked, on hold, shipped, ended, …). */
+export const orderMilestoneSignal = defineSignal<[HoneybeeOrderMilestone]>('orderMilestone');
+
+/** The prescription workflow that created (or adopted) an order tells the order workflow which fill it is. */
+export const orderLinkedSignal = defineSignal<[HoneybeeOrderLink]>('orderLinked');
+
+// ---------------------------------------------------------------------------------------------------------------
 // Queries. Each workflow answers `status` with its own state type (see its module); this definition is the name.
 
-export interface PrescriptionStatus {
-  prescriptionId: string;
-  stage: string;
-  eventsReceived: number;
-  lastEventType?: string;
-}
+export type PrescriptionStatus = PrescriptionState;
 
 export const prescriptionStatusQuery = defineQuery<PrescriptionStatus>('status');
+export const honeybeeOrderStatusQuery = defineQuery<HoneybeeOrderState>('status');
 
 /** Every engine workflow answers `status`; clients that handle any of them (partner API, CLI) read it untyped. */
 export const workflowStatusQuery = defineQuery<unknown>('status');

@@ -1,5 +1,6 @@
 // Every workflow the worker registers. Workflow code is deterministic: it imports only @temporalio/workflow,
 // @temporalio/common, its own modules, src/domain (pure) and types.
 export { prescriptionWorkflow } from './prescription.js';
+export { honeybeeOrderWorkflow } from './honeybee-order.js';
 export { deadLetterWorkflow } from './dead-letter.js';
 export { labOrderWorkflow } from './lab-order.js';

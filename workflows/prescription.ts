@@ -1,34 +1,732 @@
-// prescriptionWorkflow (id honeybee-rx-{prescription_id}): one durable execution per Honeybee prescription.
-import { condition, setHandler } from '@temporalio/workflow';
+// prescriptionWorkflow (id honeybee-rx-{prescription_id}): one durable execution per Honeybee prescription, from
+// RX_RECEIVED to its last fill. It matches Honeybee's patient to the partner's (or waits for an operator: it never
+// guesses), then runs one fill per run: under Partner Requested Fills it waits for the fill's approval (if configured)
+// and creates the order idempotently (a refusal waits for an operator's correction); under Automatic Processing it
+// waits for the order Honeybee creates. It follows the order through the order workflow's milestones and, once the
+// fill ends, waits for the next one (a refill request, or Honeybee's refill order) until no refills are left or the
+// prescription expires, continuing as new for each fill. `cancel` ends it at any wait.
 import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../src/domain/failure-types.js';
+import { isTerminalOrderStatus } from '../src/domain/honeybee-order-status.js';
+import type { PartnerNotification } from '../src/partner/notifier.js';
+import type { HoneybeeAddressInput } from '../src/vendors/honeybee/schemas.js';
+import {
+  approveFillSignal,
+  cancelSignal,
   honeybeeEventSignal,
+  matchPatientSignal,
+  orderMilestoneSignal,
   prescriptionStatusQuery,
-  type HoneybeeEventSignal,
-  type PrescriptionStatus,
+  requestRefillSignal,
+  resolveExceptionSignal,
+  resolveExceptionUpdate,
+  type CancelInput,
+  type ResolutionResult,
+  type ResolveExceptionInput,
 } from './definitions.js';
+import { prescriptionDetails } from './honeybee/details.js';
+import { EventDedupe } from './honeybee/event-dedupe.js';
+import { activityProblem, describeRefusal, type ActivityProblem } from './honeybee/failures.js';
+import { recordDecision } from './honeybee/order-state.js';
+import { Outbox } from './honeybee/outbox.js';
+import {
+  applyOrderMilestone,
+  applyRxReceived,
+  closeFill,
+  currentFillEnded,
+  fillsRemaining,
+  initialPrescriptionState,
+  msUntilExpiry,
+  noteRequestIds,
+  noteUnexpectedOrder,
+  orderFollowingStage,
+  PrescriptionStage,
+  recordOrder,
+} from './honeybee/prescription-state.js';
+import { checkResolution, offeredActionNames } from './honeybee/resolution.js';
+import { resolveHoneybeeSettings } from './honeybee/settings.js';
+import type {
+  HoneybeeOrderMilestone,
+  OfferedAction,
+  OperatorException,
+  PrescriptionState,
+  PrescriptionWorkflowInput,
+} from './honeybee/types.js';
+import { createVisibilitySync } from './honeybee/visibility.js';
 
-export interface PrescriptionWorkflowInput {
-  prescriptionId: string;
+export type { PrescriptionWorkflowInput, PrescriptionState };
+
+const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURE_TYPES];
+
+/** Vendor and directory calls: retried until they answer (an outage must not lose a prescription). */
+const vendor = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
+});
+
+/** Partner notifications, on the background outbox: retried until delivered. */
+const messaging = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes },
+});
+
+const ADDRESS_CODE = /^422(2\d|3[01])$/;
+
+const FOLLOWING_STAGES: ReadonlySet<string> = new Set([
+  PrescriptionStage.AwaitingOrder,
+  PrescriptionStage.OrderInProgress,
+  PrescriptionStage.OrderOnHold,
+  PrescriptionStage.OrderShipped,
+]);
+
+/** The actions an operator may take when Honeybee refuses to create the order. */
+function creationActions(problem: ActivityProblem): OfferedAction[] {
+  const addressProblem =
+    problem.codes.some((code) => ADDRESS_CODE.test(String(code)) || String(code) === '42293') ||
+    problem.fields.some((field) => field === 'address' || field.startsWith('address.'));
+  return [
+    ...(addressProblem
+      ? [
+          {
+            action: 'update_shipping_address',
+            description: 'Create the order with a corrected address',
+            fields: ['address'],
+          },
+        ]
+      : []),
+    { action: 'retry_order', description: 'Create the order again as it is (after fixing it at Honeybee)', fields: [] },
+    { action: 'cancel_prescription', description: 'Cancel this prescription', fields: [] },
+  ];
 }
 
-export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Promise<PrescriptionStatus> {
-  const seenEventIds = new Set<string>();
-  const status: PrescriptionStatus = { prescriptionId: input.prescriptionId, stage: 'RX_RECEIVED', eventsReceived: 0 };
+function creationExceptionName(problem: ActivityProblem): string {
+  switch (problem.type) {
+    case FailureType.VendorConflict:
+      return 'Order conflict: Honeybee reports an open order the engine cannot find';
+    case FailureType.VendorNotFound:
+      return 'Patient or prescription not found at Honeybee';
+    case FailureType.InvalidInput:
+      return 'Order request invalid';
+    case FailureType.VendorUnauthorized:
+      return 'Honeybee refused the credentials';
+    default:
+      return problem.codes.some((code) => ADDRESS_CODE.test(String(code))) ? 'Address rejected' : 'Order refused';
+  }
+}
+
+export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Promise<PrescriptionState> {
+  const settings = resolveHoneybeeSettings(input.settings);
+  const { workflowId } = workflowInfo();
+  const state: PrescriptionState = input.carried?.state ?? initialPrescriptionState(input, settings);
+  if (!state.patientId && input.patientId) state.patientId = input.patientId;
+  const dedupe = new EventDedupe(input.carried?.seenEventIds);
+  const syncVisibility = createVisibilitySync();
+  const now = () => new Date().toISOString();
+  const nowMs = () => new Date().getTime();
+
+  let cancelRequest: (CancelInput & { at: string }) | undefined;
+  let operatorMatch: { partnerPatientId: string; operator: string } | undefined;
+  let correction: { action: string; fields: Record<string, unknown> } | undefined;
+  /** Milestones of an order that is not the current one, arriving after the fill ended: the next fill's order. */
+  const nextFillMilestones: HoneybeeOrderMilestone[] = [...(input.carried?.pendingMilestones ?? [])];
+
+  const notifications = new Outbox<PartnerNotification>(async (notification) => {
+    try {
+      await messaging.notifyPartner(notification);
+    } catch {
+      state.notificationFailures += 1;
+    }
+  });
+
+  function notify(type: string, extra: PartnerNotification['data'] = {}): void {
+    state.notificationSeq += 1;
+    notifications.push({
+      id: `${workflowId}:${state.notificationSeq}:${type}`,
+      type,
+      occurredAt: now(),
+      data: {
+        prescriptionId: state.prescriptionId,
+        partnerPatientId: state.match?.partnerPatientId ?? null,
+        fillNumber: state.fillNumber,
+        fillsDelivered: state.fillsDelivered,
+        stage: state.stage,
+        ...extra,
+      },
+    });
+  }
+
+  function exceptionReason(): string | undefined {
+    if (state.exception) return `${state.exception.code} ${state.exception.name}`;
+    if (state.stage === PrescriptionStage.AwaitingFillApproval && state.escalationLevel > 0) {
+      return 'Fill approval overdue';
+    }
+    return state.currentOrder?.status === 'On Hold' ? state.currentOrder.exceptionReason : undefined;
+  }
+
+  function publish(): void {
+    const reason = exceptionReason();
+    syncVisibility({
+      stage: state.stage,
+      prescriptionId: state.prescriptionId,
+      ...(state.currentOrder ? { orderNumber: state.currentOrder.orderNumber } : {}),
+      ...(reason ? { exceptionReason: reason } : {}),
+      needsOperator: state.needsOperator,
+      escalationLevel: state.escalationLevel,
+    });
+    setCurrentDetails(prescriptionDetails(state));
+  }
+
+  function setStage(stage: string): void {
+    state.stage = stage;
+    publish();
+  }
+
+  function raise(exception: OperatorException, notifyReason: string): void {
+    state.exception = exception;
+    state.needsOperator = true;
+    notify('prescription.needs_operator', { reason: notifyReason, exception: `${exception.code} ${exception.name}` });
+  }
+
+  function clearException(): void {
+    delete state.exception;
+    state.needsOperator = false;
+    state.escalationLevel = 0;
+  }
+
+  /** Stops waiting: a cancellation or the fill's order appearing ends most waits. */
+  const canceled = () => cancelRequest !== undefined;
+
+  // ------------------------------------------------------------------------------------------------ handlers
 
   setHandler(
     honeybeeEventSignal,
-    (event: HoneybeeEventSignal) => {
-      if (seenEventIds.has(event.eventId)) return;
-      seenEventIds.add(event.eventId);
-      status.eventsReceived += 1;
-      status.lastEventType = event.eventType;
+    (event) => {
+      if (!dedupe.add(event.eventId)) {
+        state.duplicateEvents += 1;
+        return;
+      }
+      state.eventsReceived += 1;
+      state.lastEventType = event.eventType;
+      if (event.eventType.trim().toUpperCase() === 'RX_RECEIVED') applyRxReceived(state, event);
+      publish();
     },
-    { description: 'A verified Honeybee webhook for this prescription, delivered by the bridge.' },
+    { description: 'A verified Honeybee webhook for this prescription (RX_RECEIVED), delivered by the bridge.' },
   );
-  setHandler(prescriptionStatusQuery, () => status, {
-    description: 'The prescription state: stage and the events received.',
+
+  setHandler(
+    orderMilestoneSignal,
+    (milestone) => {
+      const waitingForFill = state.stage === PrescriptionStage.AwaitingRefill;
+      const canAdopt = !waitingForFill && !state.canceled && !state.endReason;
+      const disposition = applyOrderMilestone(state, milestone, canAdopt);
+      if (disposition === 'unexpected') {
+        if (waitingForFill) nextFillMilestones.push(milestone);
+        else noteUnexpectedOrder(state, milestone.orderNumber);
+      }
+      // While the flow follows the order, its stage follows the order (other stages belong to the flow's steps).
+      if ((disposition === 'applied' || disposition === 'adopted') && FOLLOWING_STAGES.has(state.stage)) {
+        state.stage = orderFollowingStage(state);
+      }
+      publish();
+    },
+    {
+      description:
+        "Internal: the order workflow reports how this prescription's order goes (linked, on hold, shipped, …).",
+    },
+  );
+
+  setHandler(
+    matchPatientSignal,
+    (match) => {
+      const problem =
+        typeof match?.partnerPatientId !== 'string' || match.partnerPatientId.trim() === ''
+          ? '"partnerPatientId" is required'
+          : typeof match.operator !== 'string' || match.operator.trim() === ''
+            ? '"operator" is required'
+            : typeof match.reason !== 'string' || match.reason.trim() === ''
+              ? '"reason" is required'
+              : state.stage !== PrescriptionStage.AwaitingPatientMatch
+                ? state.match
+                  ? `the patient is already matched (${state.match.partnerPatientId}, by ${state.match.matchedBy})`
+                  : `the prescription is not waiting for a patient match (stage ${state.stage})`
+                : undefined;
+      recordDecision(state, {
+        at: now(),
+        via: 'match',
+        operator: typeof match?.operator === 'string' ? match.operator : '(missing)',
+        reason: typeof match?.reason === 'string' ? match.reason : '(missing)',
+        action: 'matchPatient',
+        outcome: problem ? 'rejected' : 'accepted',
+        detail: problem ?? `matched to partner patient ${match.partnerPatientId}`,
+      });
+      if (!problem) operatorMatch = { partnerPatientId: match.partnerPatientId.trim(), operator: match.operator };
+      publish();
+    },
+    {
+      description:
+        "Match this prescription's patient to a partner patient when the directory found none or several: " +
+        '{"partnerPatientId", "operator", "reason"}.',
+    },
+  );
+
+  setHandler(
+    approveFillSignal,
+    (approval) => {
+      const fill = approval?.fillNumber ?? state.fillNumber;
+      const problem =
+        typeof approval?.approvedBy !== 'string' || approval.approvedBy.trim() === ''
+          ? '"approvedBy" is required'
+          : state.mode !== 'partner_requested' || state.fillApproval !== 'partner'
+            ? `fills need no approval here (mode ${state.mode}, fill approval ${state.fillApproval})`
+            : !Number.isInteger(fill) || fill < state.fillNumber
+              ? `fill ${String(fill)} is not pending (the current fill is ${state.fillNumber})`
+              : undefined;
+      if (!problem && !state.approvedFills.includes(fill)) state.approvedFills.push(fill);
+      recordDecision(state, {
+        at: now(),
+        via: 'approve',
+        operator: typeof approval?.approvedBy === 'string' ? approval.approvedBy : '(missing)',
+        reason: approval?.paymentReference ? `payment ${approval.paymentReference}` : 'fill approved',
+        action: 'approveFill',
+        outcome: problem ? 'rejected' : 'accepted',
+        detail: problem ?? `fill ${fill} approved`,
+      });
+      publish();
+    },
+    { description: 'The partner approves a fill (payment done): {"approvedBy", "fillNumber"?, "paymentReference"?}.' },
+  );
+
+  setHandler(
+    requestRefillSignal,
+    (request) => {
+      const problem =
+        typeof request?.requestedBy !== 'string' || request.requestedBy.trim() === ''
+          ? '"requestedBy" is required'
+          : state.mode !== 'partner_requested'
+            ? 'under Automatic Processing Honeybee creates refill orders itself'
+            : state.endReason
+              ? `the prescription has ended (${state.endReason})`
+              : fillsRemaining(state) <= (state.currentOrder ? 1 : 0)
+                ? 'no refills are left on this prescription'
+                : undefined;
+      if (!problem) state.refillRequested = { by: request.requestedBy, at: now() };
+      recordDecision(state, {
+        at: now(),
+        via: 'refill',
+        operator: typeof request?.requestedBy === 'string' ? request.requestedBy : '(missing)',
+        reason: 'refill requested',
+        action: 'requestRefill',
+        outcome: problem ? 'rejected' : 'accepted',
+        detail: problem ?? 'refill requested',
+      });
+      publish();
+    },
+    { description: 'The partner asks for the next refill (Partner Requested Fills): {"requestedBy"}.' },
+  );
+
+  function resolveCreation(resolution: ResolveExceptionInput, via: 'signal' | 'update'): ResolutionResult {
+    const check = checkResolution(creationException(), resolution, creationBlocked());
+    if (!check.ok) {
+      recordDecision(state, {
+        at: now(),
+        via,
+        operator: typeof resolution?.operator === 'string' ? resolution.operator : '(missing)',
+        reason: typeof resolution?.reason === 'string' ? resolution.reason : '(missing)',
+        action: typeof resolution?.action === 'string' ? resolution.action : '(missing)',
+        outcome: 'rejected',
+        detail: check.reason,
+      });
+      publish();
+      return { accepted: false, reason: check.reason, offeredActions: offeredActionNames(creationException()) };
+    }
+    const action = check.action.action;
+    correction = { action, fields: check.fields };
+    const message =
+      action === 'cancel_prescription'
+        ? 'the prescription will be canceled'
+        : action === 'update_shipping_address'
+          ? 'the order will be created again with the corrected address'
+          : 'the order will be created again';
+    recordDecision(state, {
+      at: now(),
+      via,
+      operator: resolution.operator,
+      reason: resolution.reason,
+      action,
+      outcome: 'accepted',
+      detail: message,
+    });
+    publish();
+    return { accepted: true, action, message };
+  }
+
+  function creationException(): OperatorException | undefined {
+    return state.exception?.source === 'order_creation' ? state.exception : undefined;
+  }
+
+  function creationBlocked(): string | undefined {
+    if (creationException()) return correction ? 'a correction is already being applied' : undefined;
+    if (state.currentOrder) {
+      const orderNumber = state.currentOrder.orderNumber;
+      return `there is no open exception on this prescription; order ${orderNumber}'s holds are resolved on workflow honeybee-order-${orderNumber}`;
+    }
+    if (state.exception?.source === 'patient_match') return 'the patient is not matched yet: send matchPatient';
+    return 'there is no open exception on this prescription';
+  }
+
+  setHandler(resolveExceptionSignal, (resolution) => void resolveCreation(resolution, 'signal'), {
+    description:
+      'Correct an order Honeybee refused to create (e.g. update_shipping_address with a new address): ' +
+      '{"action", "fields", "operator", "reason"}. An invalid input is rejected and shown in the current details.',
   });
 
-  await condition(() => status.stage === 'DONE');
-  return status;
+  setHandler(resolveExceptionUpdate, (resolution) => resolveCreation(resolution, 'update'), {
+    validator: (resolution) => {
+      const check = checkResolution(creationException(), resolution, creationBlocked());
+      if (!check.ok) {
+        throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: check.reason, nonRetryable: true });
+      }
+    },
+    description:
+      'Correct an order Honeybee refused to create (API/CLI): {"action", "fields", "operator", "reason"}; refused ' +
+      'with the reason unless the action was offered and its fields are present.',
+  });
+
+  setHandler(
+    cancelSignal,
+    (cancel) => {
+      const problem =
+        typeof cancel?.operator !== 'string' || cancel.operator.trim() === ''
+          ? '"operator" is required'
+          : typeof cancel.reason !== 'string' || cancel.reason.trim() === ''
+            ? '"reason" is required'
+            : state.endReason
+              ? `the prescription has already ended (${state.endReason})`
+              : cancelRequest
+                ? 'a cancellation is already under way'
+                : undefined;
+      recordDecision(state, {
+        at: now(),
+        via: 'cancel',
+        operator: typeof cancel?.operator === 'string' ? cancel.operator : '(missing)',
+        reason: typeof cancel?.reason === 'string' ? cancel.reason : '(missing)',
+        action: 'cancel',
+        outcome: problem ? 'rejected' : 'accepted',
+        detail: problem ?? 'the prescription will be canceled',
+      });
+      if (!problem) cancelRequest = { operator: cancel.operator, reason: cancel.reason, at: now() };
+      publish();
+    },
+    {
+      description:
+        'Cancel the prescription at any wait: {"operator", "reason"}. An open order is canceled too when Honeybee ' +
+        'allows it (On Hold); otherwise the prescription records that it could not be.',
+    },
+  );
+
+  setHandler(prescriptionStatusQuery, () => state, {
+    description: 'The prescription state: stage, match, current order, fills, exception, decisions, counters.',
+  });
+
+  // ------------------------------------------------------------------------------------------------ steps
+
+  async function finish(stage: string, endReason: string, notificationType: string): Promise<PrescriptionState> {
+    state.endReason = endReason;
+    state.needsOperator = false;
+    delete state.exception;
+    setStage(stage);
+    notify(notificationType, { reason: endReason });
+    await condition(() => allHandlersFinished() && notifications.idle());
+    return state;
+  }
+
+  async function finishCanceled(): Promise<PrescriptionState> {
+    const request = cancelRequest ?? { operator: '(unknown)', reason: '(unknown)', at: now() };
+    setStage(PrescriptionStage.Canceling);
+    let orderOutcome = 'no open order';
+    const order = state.currentOrder;
+    if (order && !(order.status && isTerminalOrderStatus(order.status))) {
+      try {
+        const result = await vendor.cancelHoneybeeOrder({ orderNumber: order.orderNumber, reason: request.reason });
+        if (result.outcome === 'canceled') {
+          noteRequestIds(state, result.requestId);
+          orderOutcome = `order ${order.orderNumber} canceled at Honeybee`;
+        } else if (result.outcome === 'already_ended') {
+          orderOutcome = `order ${order.orderNumber} had already ended (${result.status})`;
+        } else {
+          orderOutcome = `order ${order.orderNumber} could not be canceled: ${result.why}`;
+        }
+      } catch (error) {
+        const problem = activityProblem(error);
+        if (!problem) throw error;
+        orderOutcome = `order ${order.orderNumber} could not be canceled (${describeRefusal(problem)})`;
+      }
+    }
+    state.canceled = { operator: request.operator, reason: request.reason, at: request.at, orderOutcome };
+    return finish(
+      PrescriptionStage.Canceled,
+      `canceled by ${request.operator}; ${orderOutcome}`,
+      'prescription.canceled',
+    );
+  }
+
+  async function matchPatient(): Promise<'matched' | 'canceled'> {
+    for (;;) {
+      if (canceled()) return 'canceled';
+      setStage(PrescriptionStage.MatchingPatient);
+      let exception: OperatorException;
+      try {
+        const match = await vendor.matchHoneybeePatient({ patientId: state.patientId ?? '' });
+        noteRequestIds(state, match.requestId);
+        if (match.outcome === 'matched') {
+          state.match = { partnerPatientId: match.partnerPatientId, matchedBy: match.matchedBy };
+          notify('prescription.matched', { matchedBy: match.matchedBy });
+          return 'matched';
+        }
+        exception =
+          match.outcome === 'ambiguous'
+            ? {
+                source: 'patient_match',
+                code: 'PATIENT_AMBIGUOUS',
+                name: `Ambiguous patient: ${match.candidates} partner patients match by ${match.matchedBy}`,
+                actions: [{ action: 'matchPatient', fields: ['partnerPatientId'] }],
+                raisedAt: now(),
+              }
+            : {
+                source: 'patient_match',
+                code: 'PATIENT_NOT_FOUND',
+                name: `Patient not in the partner directory (tried ${match.tried.join(', ') || 'nothing: no usable identifiers'})`,
+                actions: [{ action: 'matchPatient', fields: ['partnerPatientId'] }],
+                raisedAt: now(),
+              };
+      } catch (error) {
+        const problem = activityProblem(error);
+        if (!problem) throw error;
+        exception = {
+          source: 'patient_match',
+          code: problem.type === FailureType.VendorNotFound ? 'HONEYBEE_PATIENT_NOT_FOUND' : 'PATIENT_LOOKUP_FAILED',
+          name:
+            problem.type === FailureType.VendorNotFound
+              ? 'Honeybee does not know this patient'
+              : `Patient lookup failed (${describeRefusal(problem)})`,
+          actions: [{ action: 'matchPatient', fields: ['partnerPatientId'] }],
+          raisedAt: now(),
+        };
+      }
+      raise(exception, exception.code.toLowerCase());
+      setStage(PrescriptionStage.AwaitingPatientMatch);
+      await condition(() => operatorMatch !== undefined || canceled());
+      if (operatorMatch) {
+        state.match = {
+          partnerPatientId: operatorMatch.partnerPatientId,
+          matchedBy: 'operator',
+          operator: operatorMatch.operator,
+        };
+        clearException();
+        notify('prescription.matched', { matchedBy: 'operator' });
+        return 'matched';
+      }
+    }
+  }
+
+  /** Partner approval of the fill, with an escalating timeout; an order that appears meanwhile ends the wait. */
+  async function awaitApproval(): Promise<'approved' | 'canceled'> {
+    const approved = () => state.approvedFills.includes(state.fillNumber) || state.currentOrder !== undefined;
+    if (settings.fillApproval !== 'partner' || approved()) return 'approved';
+    setStage(PrescriptionStage.AwaitingFillApproval);
+    notify('prescription.approval_requested');
+    let deadline = nowMs() + settings.fillApprovalTimeoutMs;
+    for (;;) {
+      const done = await condition(() => approved() || canceled(), Math.max(1, deadline - nowMs()));
+      if (canceled()) return 'canceled';
+      if (done) break;
+      state.escalationLevel += 1;
+      state.needsOperator = true;
+      notify('prescription.approval_overdue', { escalationLevel: state.escalationLevel });
+      publish();
+      deadline += settings.holdEscalationRepeatMs;
+    }
+    state.approvedFills = state.approvedFills.filter((fill) => fill > state.fillNumber);
+    state.escalationLevel = 0;
+    state.needsOperator = false;
+    return 'approved';
+  }
+
+  /** Creates the fill's order (or adopts the one a lost answer left behind), waiting for an operator on a refusal. */
+  async function createOrder(): Promise<'created' | 'canceled'> {
+    let address: HoneybeeAddressInput | undefined;
+    let attempt = 0;
+    while (!state.currentOrder) {
+      if (canceled()) return 'canceled';
+      setStage(PrescriptionStage.CreatingOrder);
+      attempt += 1;
+      try {
+        const result = await vendor.ensureHoneybeeFillOrder({
+          prescriptionId: state.prescriptionId,
+          patientId: state.patientId ?? '',
+          fillNumber: state.fillNumber,
+          recordedOrderNumbers: state.recordedOrders,
+          create: true,
+          shippingMethodId: settings.shippingMethodId,
+          quantity: 1,
+          ...(state.facts.writtenQty ? { packageSize: state.facts.writtenQty } : {}),
+          ...(address ? { address } : {}),
+          settings,
+        });
+        noteRequestIds(state, ...result.requestIds);
+        if (result.orderNumber) recordOrder(state, result.orderNumber, result.status);
+        if (!state.currentOrder) continue;
+        return 'created';
+      } catch (error) {
+        const problem = activityProblem(error);
+        if (!problem) throw error;
+        if (attempt > 1) {
+          recordDecision(state, {
+            at: now(),
+            via: 'signal',
+            operator: 'honeybee',
+            reason: 'order creation after a correction',
+            action: 'create_order',
+            outcome: 'rejected',
+            detail: `Honeybee refused the order again (${describeRefusal(problem)})`,
+          });
+        }
+        raise(
+          {
+            source: 'order_creation',
+            code: problem.codes.length > 0 ? problem.codes.join(',') : problem.type,
+            name: creationExceptionName(problem),
+            actions: creationActions(problem),
+            fields: problem.fields,
+            raisedAt: now(),
+          },
+          'order_refused',
+        );
+        setStage(PrescriptionStage.AwaitingOrderCorrection);
+        await condition(() => correction !== undefined || canceled() || state.currentOrder !== undefined);
+        const chosen = correction;
+        correction = undefined;
+        clearException();
+        if (chosen?.action === 'cancel_prescription') {
+          cancelRequest ??= { operator: lastDecisionOperator(), reason: 'cancel_prescription', at: now() };
+        }
+        if (chosen?.action === 'update_shipping_address' && typeof chosen.fields.address === 'object') {
+          address = chosen.fields.address as HoneybeeAddressInput;
+        }
+      }
+    }
+    return 'created';
+  }
+
+  function lastDecisionOperator(): string {
+    return state.decisions.at(-1)?.operator ?? '(unknown)';
+  }
+
+  /** Automatic Processing: Honeybee creates the order; if its event is late or lost, look for the order. */
+  async function awaitVendorOrder(): Promise<'linked' | 'canceled'> {
+    setStage(PrescriptionStage.AwaitingOrder);
+    while (!state.currentOrder) {
+      const linked = await condition(
+        () => state.currentOrder !== undefined || canceled(),
+        settings.reconcileIntervalMs,
+      );
+      if (canceled()) return 'canceled';
+      if (linked || !state.patientId) continue;
+      try {
+        const result = await vendor.ensureHoneybeeFillOrder({
+          prescriptionId: state.prescriptionId,
+          patientId: state.patientId,
+          fillNumber: state.fillNumber,
+          recordedOrderNumbers: state.recordedOrders,
+          create: false,
+          shippingMethodId: settings.shippingMethodId,
+          quantity: 1,
+          settings,
+        });
+        noteRequestIds(state, ...result.requestIds);
+        if (result.orderNumber) recordOrder(state, result.orderNumber, result.status);
+      } catch (error) {
+        if (!activityProblem(error)) throw error;
+      }
+    }
+    return 'linked';
+  }
+
+  // ------------------------------------------------------------------------------------------------ the flow
+
+  publish();
+  for (const milestone of nextFillMilestones.splice(0)) {
+    applyOrderMilestone(state, milestone, true);
+  }
+
+  if (!state.match) {
+    setStage(PrescriptionStage.Received);
+    await condition(() => state.patientId !== undefined || canceled());
+    if (canceled()) return finishCanceled();
+    if ((await matchPatient()) === 'canceled') return finishCanceled();
+  }
+
+  if (state.mode === 'partner_requested') {
+    if ((await awaitApproval()) === 'canceled') return finishCanceled();
+    if ((await createOrder()) === 'canceled') return finishCanceled();
+  } else if ((await awaitVendorOrder()) === 'canceled') {
+    return finishCanceled();
+  }
+
+  setStage(orderFollowingStage(state));
+  await condition(() => currentFillEnded(state) || canceled());
+  if (!currentFillEnded(state)) return finishCanceled();
+
+  // The fill ended: decide what comes next.
+  const outcome = closeFill(state, now());
+  if (state.facts.refillsLeft === undefined && state.patientId) {
+    try {
+      const found = await vendor.getHoneybeePrescription({
+        patientId: state.patientId,
+        prescriptionId: state.prescriptionId,
+      });
+      noteRequestIds(state, found.requestId);
+      state.facts = { ...found.facts, ...state.facts };
+    } catch (error) {
+      if (!activityProblem(error)) throw error;
+    }
+  }
+  if (fillsRemaining(state) === 0) {
+    return finish(
+      PrescriptionStage.Completed,
+      `all ${state.fillsDelivered} fill(s) delivered; no refills left`,
+      'prescription.completed',
+    );
+  }
+  const refillWindowMs = msUntilExpiry(state, nowMs());
+  if (refillWindowMs <= 0) {
+    return finish(PrescriptionStage.Expired, 'the prescription expired', 'prescription.expired');
+  }
+  setStage(PrescriptionStage.AwaitingRefill);
+  notify('prescription.awaiting_refill', { lastFillOutcome: outcome, fillsRemaining: fillsRemaining(state) });
+  const nextFill = () =>
+    nextFillMilestones.length > 0 || (state.mode === 'partner_requested' && state.refillRequested !== undefined);
+  const triggered = await condition(() => nextFill() || canceled(), refillWindowMs);
+  if (canceled()) return finishCanceled();
+  if (!triggered) return finish(PrescriptionStage.Expired, 'the prescription expired', 'prescription.expired');
+
+  // One run per fill keeps the history short.
+  delete state.refillRequested;
+  await condition(() => allHandlersFinished() && notifications.idle());
+  return continueAsNew<typeof prescriptionWorkflow>({
+    prescriptionId: state.prescriptionId,
+    ...(state.patientId ? { patientId: state.patientId } : {}),
+    settings,
+    carried: { state, seenEventIds: dedupe.snapshot(), pendingMilestones: nextFillMilestones },
+  });
 }

@@ -1,8 +1,17 @@
-// Which workflows a Honeybee webhook goes to. RX_RECEIVED: one prescriptionWorkflow per medication request. A
-// schema-invalid or unknown event is parked (202), never dropped.
-import { prescriptionWorkflowId } from '../domain/workflow-ids.js';
-import { honeybeeEventPrescriptionIds, readHoneybeeWebhookEvent } from '../vendors/honeybee/webhook-events.js';
+// Which workflows a Honeybee webhook goes to (pure; the pipeline does the signal-with-start):
+//   RX_RECEIVED                                        → one prescriptionWorkflow per medication request
+//   RX_UPDATED, SHIPMENT_UPDATED, ORDER_EXCEPTION      → the honeybeeOrderWorkflow of its order_number
+// Each start carries what the event says (ids) and the engine's Honeybee settings. The order workflow reports to its
+// prescription workflows itself, so the bridge never needs to know which prescription an order belongs to. An order
+// event without an order_number, an unknown event type or a schema-invalid payload is parked (202), never dropped.
+import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../domain/workflow-ids.js';
+import {
+  honeybeeEventOrderNumber,
+  honeybeeEventPrescriptionIds,
+  readHoneybeeWebhookEvent,
+} from '../vendors/honeybee/webhook-events.js';
 import type { HoneybeeEventSignal } from '../../workflows/definitions.js';
+import type { HoneybeeOrderWorkflowInput, PrescriptionWorkflowInput } from '../../workflows/honeybee/types.js';
 import type { RoutingContext, RoutingResult } from './webhook-routing.js';
 
 export function routeHoneybeeEvent(payload: unknown, context: RoutingContext): RoutingResult {
@@ -16,17 +25,55 @@ export function routeHoneybeeEvent(payload: unknown, context: RoutingContext): R
     requestId: context.requestId,
     payload: event.event,
   };
-  if (event.kind !== 'RX_RECEIVED') return { kind: 'park', reason: `no route for event type ${signal.eventType}` };
+  const patientId =
+    event.event.patient_id === null || event.event.patient_id === undefined
+      ? undefined
+      : String(event.event.patient_id);
   const prescriptionIds = honeybeeEventPrescriptionIds(event);
-  if (prescriptionIds.length === 0) return { kind: 'park', reason: 'RX_RECEIVED without medication requests' };
-  return {
-    kind: 'deliver',
-    deliveries: prescriptionIds.map((prescriptionId) => ({
-      workflowId: prescriptionWorkflowId(prescriptionId),
-      workflowType: 'prescriptionWorkflow',
-      startArgs: [{ prescriptionId }],
-      signalName: 'honeybeeEvent',
-      signalArgs: [signal],
-    })),
-  };
+
+  if (event.kind === 'RX_RECEIVED') {
+    if (prescriptionIds.length === 0) return { kind: 'park', reason: 'RX_RECEIVED without medication requests' };
+    return {
+      kind: 'deliver',
+      deliveries: prescriptionIds.map((prescriptionId) => {
+        const start: PrescriptionWorkflowInput = {
+          prescriptionId,
+          ...(patientId ? { patientId } : {}),
+          settings: context.honeybeeSettings,
+        };
+        return {
+          workflowId: prescriptionWorkflowId(prescriptionId),
+          workflowType: 'prescriptionWorkflow',
+          startArgs: [start],
+          signalName: 'honeybeeEvent',
+          signalArgs: [signal],
+        };
+      }),
+    };
+  }
+
+  if (event.kind === 'RX_UPDATED' || event.kind === 'SHIPMENT_UPDATED' || event.kind === 'ORDER_EXCEPTION') {
+    const orderNumber = honeybeeEventOrderNumber(event);
+    if (!orderNumber) return { kind: 'park', reason: `${signal.eventType} without an order_number` };
+    const start: HoneybeeOrderWorkflowInput = {
+      orderNumber,
+      ...(patientId ? { patientId } : {}),
+      ...(prescriptionIds.length > 0 ? { prescriptionIds } : {}),
+      settings: context.honeybeeSettings,
+    };
+    return {
+      kind: 'deliver',
+      deliveries: [
+        {
+          workflowId: honeybeeOrderWorkflowId(orderNumber),
+          workflowType: 'honeybeeOrderWorkflow',
+          startArgs: [start],
+          signalName: 'honeybeeEvent',
+          signalArgs: [signal],
+        },
+      ],
+    };
+  }
+
+  return { kind: 'park', reason: `no route for event type ${signal.eventType}` };
 }

@@ -18,6 +18,7 @@ export interface TimeSkippingHarness {
 
 export async function startTimeSkipping(): Promise<TimeSkippingHarness> {
   const dataConverter = createDataConverter(testPayloadKeyConfig);
+  // startTimeSkippingServer registers the engine's search attributes, as the dev server does.
   const server = await startTimeSkippingServer({ dataConverter });
   return {
     env: server.env,

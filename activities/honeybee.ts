@@ -1,0 +1,379 @@
+// Activities of the Honeybee workflows: patient matching, idempotent order creation, order reads and actions, and the
+// signal-with-starts that link a prescription workflow and its order workflows. Each returns the vendor's
+// X-Request-Id(s), so the workflow history names the vendor request behind every step; none returns patient data
+// (it stays inside the activity, so histories hold ids and statuses).
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { FailureType } from '../src/domain/failure-types.js';
+import { normalizeOrderStatus } from '../src/domain/honeybee-order-status.js';
+import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../src/domain/workflow-ids.js';
+import type { HoneybeeWorkflowSettings } from '../src/domain/workflow-settings.js';
+import type { Logger } from '../src/observability/logger.js';
+import {
+  matchPartnerPatient,
+  type PartnerPatientDirectory,
+  type PatientMatch,
+} from '../src/partner/patient-directory.js';
+import type { HoneybeeClient } from '../src/vendors/honeybee/client.js';
+import type {
+  HoneybeeAddressInput,
+  HoneybeeCreateOrderRequest,
+  HoneybeeOrder,
+} from '../src/vendors/honeybee/schemas.js';
+import { orderLinkedSignal, orderMilestoneSignal } from '../workflows/definitions.js';
+import type { honeybeeOrderWorkflow } from '../workflows/honeybee-order.js';
+import type { prescriptionWorkflow } from '../workflows/prescription.js';
+import type {
+  HoneybeeOrderLink,
+  HoneybeeOrderMilestone,
+  HoneybeeOrderSnapshot,
+  PrescriptionFacts,
+  ShipmentInfo,
+} from '../workflows/honeybee/types.js';
+import { toPartnerFailure } from './partner.js';
+import { callVendor, toApplicationFailure } from './vendor-failure.js';
+
+export interface HoneybeeActivityDependencies {
+  honeybee: HoneybeeClient;
+  directory: PartnerPatientDirectory;
+  temporal: Client;
+  logger: Logger;
+}
+
+export type HoneybeePatientMatch = PatientMatch & { requestId?: string };
+
+export interface EnsureFillOrderRequest {
+  prescriptionId: string;
+  patientId: string;
+  fillNumber: number;
+  /** Every order number the prescription already has for earlier fills (never adopted again). */
+  recordedOrderNumbers: string[];
+  /** false: only look for an order the vendor created (Automatic Processing); true: create one if there is none. */
+  create: boolean;
+  shippingMethodId: number;
+  quantity: number;
+  packageSize?: number;
+  /** A corrected shipping address from an operator (after a 422); otherwise the address on file is used. */
+  address?: HoneybeeAddressInput;
+  /** Settings the order workflow starts with, if it is not running yet. */
+  settings: HoneybeeWorkflowSettings;
+}
+
+export interface EnsureFillOrderResult {
+  orderNumber?: string;
+  /** created: POSTed now; adopted: an order for this prescription the engine had not recorded; none: nothing yet. */
+  how: 'created' | 'adopted' | 'none';
+  status?: string;
+  /** false when the order workflow had already ended. */
+  linked: boolean;
+  requestIds: string[];
+}
+
+export interface ReportMilestoneRequest {
+  prescriptionIds: string[];
+  patientId?: string;
+  settings: HoneybeeWorkflowSettings;
+  milestone: HoneybeeOrderMilestone;
+}
+
+export type CancelOrderOutcome =
+  | { outcome: 'canceled'; requestId?: string }
+  | { outcome: 'already_ended'; status: string }
+  | { outcome: 'not_cancelable'; status: string; why: string };
+
+/** Honeybee ids are numbers in request bodies; a numeric string goes as its number. */
+function vendorNumber(id: string): number | string {
+  return /^\d+$/.test(id) ? Number(id) : id;
+}
+
+function present<T>(value: T | null | undefined): value is T {
+  return value !== null && value !== undefined;
+}
+
+function orderPrescriptionIds(order: HoneybeeOrder): string[] {
+  const ids = [
+    ...order.items.map((item) => item.prescription_id),
+    ...order.medication_dispenses.map((dispense) => dispense.prescription_id),
+  ].filter(present);
+  return [...new Set(ids.map(String))];
+}
+
+function shipmentsOf(order: HoneybeeOrder): ShipmentInfo[] {
+  return order.medication_dispenses.flatMap((dispense) => {
+    const shipment = dispense.shipment;
+    if (!shipment) return [];
+    const info: ShipmentInfo = {};
+    if (shipment.tracking_no) info.trackingNo = shipment.tracking_no;
+    if (shipment.tracking_url) info.trackingUrl = shipment.tracking_url;
+    if (shipment.carrier) info.carrier = shipment.carrier;
+    if (shipment.shipped_at) info.shippedAt = shipment.shipped_at;
+    return Object.keys(info).length > 0 ? [info] : [];
+  });
+}
+
+export function orderSnapshot(order: HoneybeeOrder, requestId: string | undefined, fromCache: boolean) {
+  const snapshot: HoneybeeOrderSnapshot = {
+    orderNumber: order.order_number,
+    ...(present(order.patient_id) ? { patientId: String(order.patient_id) } : {}),
+    ...(order.status ? { status: order.status } : {}),
+    prescriptionIds: orderPrescriptionIds(order),
+    dispenseStatuses: order.medication_dispenses.map((dispense) => dispense.order_status).filter(present),
+    shipments: shipmentsOf(order),
+    actions: order.order_actions.map((action) => ({
+      action: action.action,
+      fields: [...action.fields],
+      ...(action.description ? { description: action.description } : {}),
+    })),
+    ...(requestId ? { requestId } : {}),
+    fromCache,
+  };
+  if (order.exception) {
+    snapshot.exception = {
+      ...(present(order.exception.id) ? { id: String(order.exception.id) } : {}),
+      ...(order.exception.name ? { name: order.exception.name } : {}),
+      ...(order.exception.message ? { message: order.exception.message } : {}),
+    };
+  }
+  return snapshot;
+}
+
+export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
+  const taskQueue = () => Context.current().info.taskQueue;
+
+  /** The newest order for the prescription that no earlier fill recorded and that is not canceled. */
+  async function findUnrecordedOrder(
+    request: Pick<EnsureFillOrderRequest, 'patientId' | 'prescriptionId' | 'recordedOrderNumbers'>,
+    requestIds: string[],
+  ): Promise<HoneybeeOrder | undefined> {
+    const listed = await callVendor(() => deps.honeybee.listOrders({ patientId: vendorNumber(request.patientId) }));
+    if (listed.requestId) requestIds.push(listed.requestId);
+    const recorded = new Set(request.recordedOrderNumbers);
+    return listed.data.find(
+      (order) =>
+        orderPrescriptionIds(order).includes(request.prescriptionId) &&
+        !recorded.has(order.order_number) &&
+        normalizeOrderStatus(order.status ?? '') !== 'Canceled',
+    );
+  }
+
+  async function linkOrderWorkflow(request: EnsureFillOrderRequest, orderNumber: string): Promise<boolean> {
+    const link: HoneybeeOrderLink = {
+      prescriptionId: request.prescriptionId,
+      fillNumber: request.fillNumber,
+      patientId: request.patientId,
+    };
+    try {
+      await deps.temporal.workflow.signalWithStart<typeof honeybeeOrderWorkflow, [HoneybeeOrderLink]>(
+        'honeybeeOrderWorkflow',
+        {
+          workflowId: honeybeeOrderWorkflowId(orderNumber),
+          taskQueue: taskQueue(),
+          args: [
+            {
+              orderNumber,
+              patientId: request.patientId,
+              prescriptionIds: [request.prescriptionId],
+              settings: request.settings,
+            },
+          ],
+          signal: orderLinkedSignal,
+          signalArgs: [link],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw error;
+    }
+  }
+
+  return {
+    /**
+     * Reads Honeybee's patient and matches it in the partner's directory (EHR id, then email, then name + date of
+     * birth). Returns the outcome only: the patient's details never leave this activity.
+     */
+    async matchHoneybeePatient(request: { patientId: string }): Promise<HoneybeePatientMatch> {
+      const patient = await callVendor(() => deps.honeybee.getPatient(vendorNumber(request.patientId)));
+      const { ehr_id: ehrId, email, first_name: firstName, last_name: lastName, dob } = patient.data;
+      let match: PatientMatch;
+      try {
+        match = await matchPartnerPatient(deps.directory, {
+          ehrId: present(ehrId) ? String(ehrId) : null,
+          email: email ?? null,
+          firstName: firstName ?? null,
+          lastName: lastName ?? null,
+          dob: dob ?? null,
+        });
+      } catch (error) {
+        throw toPartnerFailure(error);
+      }
+      return { ...match, ...(patient.requestId ? { requestId: patient.requestId } : {}) };
+    },
+
+    /** The prescription's facts (refills, expiry) when the RX_RECEIVED that carries them never arrived. */
+    async getHoneybeePrescription(request: {
+      patientId: string;
+      prescriptionId: string;
+    }): Promise<{ found: boolean; facts: PrescriptionFacts; requestId?: string }> {
+      const listed = await callVendor(() => deps.honeybee.listPatientPrescriptions(vendorNumber(request.patientId)));
+      const found = listed.data.find((rx) => String(rx.prescription_id ?? rx.id) === request.prescriptionId);
+      const facts: PrescriptionFacts = {};
+      if (found && present(found.refills_left)) facts.refillsLeft = found.refills_left;
+      if (found?.expire_date) facts.expireDate = found.expire_date;
+      if (found && present(found.written_qty)) facts.writtenQty = found.written_qty;
+      if (found && present(found.days_supply)) facts.daysSupply = found.days_supply;
+      return { found: found !== undefined, facts, ...(listed.requestId ? { requestId: listed.requestId } : {}) };
+    },
+
+    /**
+     * Makes sure the fill has exactly one order and that an order workflow follows it. Honeybee has no idempotency
+     * key, so every attempt first lists the patient's orders and adopts one for this prescription that no earlier
+     * fill recorded (a create whose answer was lost); only then does it POST. A 409 or a lost answer (timeout,
+     * network, 5xx) is reconciled by listing again, never by posting again; if the listing finds nothing, a 409
+     * fails for an operator and anything else fails retryably (the next attempt lists first).
+     */
+    async ensureHoneybeeFillOrder(request: EnsureFillOrderRequest): Promise<EnsureFillOrderResult> {
+      const requestIds: string[] = [];
+      let order = await findUnrecordedOrder(request, requestIds);
+      let how: EnsureFillOrderResult['how'] = order ? 'adopted' : 'none';
+      if (!order && request.create) {
+        const body: HoneybeeCreateOrderRequest = {
+          shipping: { method_id: request.shippingMethodId },
+          patient: {
+            patient_id: vendorNumber(request.patientId),
+            // ASSUMED: the engine has no clinical data of its own; Honeybee has the prescription's.
+            patient_safety: { medications: [], health_conditions: [], allergies: [] },
+          },
+          items: [
+            {
+              prescription_id: vendorNumber(request.prescriptionId),
+              quantity: request.quantity,
+              ...(request.packageSize ? { package_size: request.packageSize } : {}),
+            },
+          ],
+          ...(request.address ? { address: request.address } : {}),
+        };
+        try {
+          const created = await deps.honeybee.createOrder(body);
+          if (created.requestId) requestIds.push(created.requestId);
+          order = created.data;
+          how = 'created';
+        } catch (error) {
+          const failure = toApplicationFailure(error);
+          const doubtful =
+            failure.type === FailureType.VendorConflict || failure.type === FailureType.VendorUnavailable;
+          if (!doubtful) throw failure;
+          deps.logger.warn(
+            { prescriptionId: request.prescriptionId, fillNumber: request.fillNumber, failureType: failure.type },
+            'order creation in doubt: reconciling by listing orders',
+          );
+          order = await findUnrecordedOrder(request, requestIds);
+          if (!order) throw failure;
+          how = 'adopted';
+        }
+      }
+      if (!order) return { how: 'none', linked: false, requestIds };
+      const linked = await linkOrderWorkflow(request, order.order_number);
+      deps.logger.info(
+        {
+          prescriptionId: request.prescriptionId,
+          fillNumber: request.fillNumber,
+          orderNumber: order.order_number,
+          how,
+        },
+        'fill order ensured',
+      );
+      return {
+        orderNumber: order.order_number,
+        how,
+        ...(order.status ? { status: order.status } : {}),
+        linked,
+        requestIds,
+      };
+    },
+
+    /** One order as Honeybee has it now (revalidated with its ETag, so a quiet order costs a 304). */
+    async getHoneybeeOrder(request: { orderNumber: string }): Promise<HoneybeeOrderSnapshot> {
+      const result = await callVendor(() => deps.honeybee.getOrder(request.orderNumber));
+      return orderSnapshot(result.data, result.requestId, result.fromCache);
+    },
+
+    /** Submits one of the order actions the exception offered. A 422 (refused) or 409 (not On Hold) is not retried. */
+    async submitHoneybeeOrderAction(request: {
+      orderNumber: string;
+      action: string;
+      fields: Record<string, unknown>;
+    }): Promise<{ requestId?: string }> {
+      const result = await callVendor(() =>
+        deps.honeybee.submitOrderAction(request.orderNumber, { action: request.action, fields: request.fields }),
+      );
+      return result.requestId ? { requestId: result.requestId } : {};
+    },
+
+    /**
+     * Cancels an order when Honeybee allows it: only an On Hold order offers `cancel_order`. Otherwise says why not
+     * (a prescription cancelled while its order is filling records that the order goes on).
+     */
+    async cancelHoneybeeOrder(request: { orderNumber: string; reason: string }): Promise<CancelOrderOutcome> {
+      const current = await callVendor(() => deps.honeybee.getOrder(request.orderNumber));
+      const status = normalizeOrderStatus(current.data.status ?? '');
+      if (status === 'Canceled' || status === 'Delivered') return { outcome: 'already_ended', status };
+      const offered = current.data.order_actions.some((action) => action.action === 'cancel_order');
+      if (status !== 'On Hold' || !offered) {
+        return {
+          outcome: 'not_cancelable',
+          status: status || 'unknown',
+          why: `Honeybee offers cancel_order only while an order is On Hold; order ${request.orderNumber} is ${status || 'of unknown status'}`,
+        };
+      }
+      const result = await callVendor(() =>
+        deps.honeybee.submitOrderAction(request.orderNumber, {
+          action: 'cancel_order',
+          fields: { reason: request.reason },
+        }),
+      );
+      return { outcome: 'canceled', ...(result.requestId ? { requestId: result.requestId } : {}) };
+    },
+
+    /**
+     * Tells each prescription workflow how its order goes, by signal-with-start (an order event can come before the
+     * RX_RECEIVED). A prescription workflow that has ended is reported back, not restarted.
+     */
+    async reportHoneybeeOrderMilestone(
+      request: ReportMilestoneRequest,
+    ): Promise<{ delivered: string[]; ended: string[] }> {
+      const outcome = { delivered: [] as string[], ended: [] as string[] };
+      for (const prescriptionId of request.prescriptionIds) {
+        const workflowId = prescriptionWorkflowId(prescriptionId);
+        try {
+          await deps.temporal.workflow.signalWithStart<typeof prescriptionWorkflow, [HoneybeeOrderMilestone]>(
+            'prescriptionWorkflow',
+            {
+              workflowId,
+              taskQueue: taskQueue(),
+              args: [
+                {
+                  prescriptionId,
+                  ...(request.patientId ? { patientId: request.patientId } : {}),
+                  settings: request.settings,
+                },
+              ],
+              signal: orderMilestoneSignal,
+              signalArgs: [request.milestone],
+              workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            },
+          );
+          outcome.delivered.push(workflowId);
+        } catch (error) {
+          if (error instanceof WorkflowExecutionAlreadyStartedError) outcome.ended.push(workflowId);
+          else throw error;
+        }
+      }
+      return outcome;
+    },
+  };
+}
+
+export type HoneybeeActivities = ReturnType<typeof createHoneybeeActivities>;

@@ -1,0 +1,93 @@
+// Fake activities for time-skipping tests of the Honeybee workflows: they answer like the real ones (same names and
+// shapes) from a scripted vendor, and record every call so a test can assert what the workflow asked for.
+import type { PartnerNotification } from '../../src/partner/notifier.js';
+import type {
+  CancelOrderOutcome,
+  EnsureFillOrderRequest,
+  EnsureFillOrderResult,
+  ReportMilestoneRequest,
+} from '../../activities/honeybee.js';
+import type { HoneybeeOrderSnapshot } from '../../workflows/honeybee/types.js';
+
+export interface FakeVendor {
+  /** The order GET /orders/{n} returns. */
+  order: HoneybeeOrderSnapshot;
+  /** What ensureHoneybeeFillOrder finds or creates next (undefined: nothing found, nothing created). */
+  nextOrderNumber?: string;
+  refillsLeft: number;
+  expireDate: string;
+}
+
+export interface FakeCalls {
+  notifications: PartnerNotification[];
+  ensures: EnsureFillOrderRequest[];
+  polls: string[];
+  actions: { orderNumber: string; action: string; fields: Record<string, unknown> }[];
+  reports: ReportMilestoneRequest[];
+  matches: string[];
+}
+
+export function fakeOrder(orderNumber: string, status: string, prescriptionId = '1111111'): HoneybeeOrderSnapshot {
+  return {
+    orderNumber,
+    patientId: '4242',
+    status,
+    prescriptionIds: [prescriptionId],
+    dispenseStatuses: [status],
+    shipments: [],
+    actions: [],
+    requestId: 'req-get-order',
+    fromCache: false,
+  };
+}
+
+export function createFakeActivities(vendor: FakeVendor) {
+  const calls: FakeCalls = { notifications: [], ensures: [], polls: [], actions: [], reports: [], matches: [] };
+  const activities = {
+    async notifyPartner(notification: PartnerNotification) {
+      calls.notifications.push(notification);
+      return { delivered: true, status: 204 };
+    },
+    async matchHoneybeePatient(request: { patientId: string }) {
+      calls.matches.push(request.patientId);
+      return {
+        outcome: 'matched' as const,
+        partnerPatientId: 'P-1',
+        matchedBy: 'ehrId' as const,
+        requestId: 'req-match',
+      };
+    },
+    async getHoneybeePrescription() {
+      return { found: true, facts: { refillsLeft: vendor.refillsLeft, expireDate: vendor.expireDate } };
+    },
+    async ensureHoneybeeFillOrder(request: EnsureFillOrderRequest): Promise<EnsureFillOrderResult> {
+      calls.ensures.push(request);
+      const orderNumber = vendor.nextOrderNumber;
+      if (!orderNumber) return { how: 'none', linked: false, requestIds: ['req-list'] };
+      vendor.nextOrderNumber = undefined;
+      return {
+        orderNumber,
+        how: request.create ? 'created' : 'adopted',
+        status: 'Processing',
+        linked: true,
+        requestIds: ['req-list', 'req-create'],
+      };
+    },
+    async getHoneybeeOrder(request: { orderNumber: string }) {
+      calls.polls.push(request.orderNumber);
+      return structuredClone(vendor.order);
+    },
+    async submitHoneybeeOrderAction(request: { orderNumber: string; action: string; fields: Record<string, unknown> }) {
+      calls.actions.push(request);
+      return { requestId: 'req-action' };
+    },
+    async cancelHoneybeeOrder(): Promise<CancelOrderOutcome> {
+      return { outcome: 'not_cancelable', status: 'Filling', why: 'not On Hold' };
+    },
+    async reportHoneybeeOrderMilestone(request: ReportMilestoneRequest) {
+      calls.reports.push(request);
+      return { delivered: request.prescriptionIds.map((id) => `honeybee-rx-${id}`), ended: [] };
+    },
+  };
+  return { activities, calls };
+}

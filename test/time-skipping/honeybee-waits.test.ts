@@ -1,0 +1,383 @@
+// Every long wait of the Honeybee workflows, on the time-skipping server with fake activities: a hold that nobody
+// resolves escalates after holdEscalationAfterMs and again every holdEscalationRepeatMs; a fill the partner does not
+// approve escalates; a quiet order is polled every reconcileIntervalMs (and never while events flow); a prescription
+// under Automatic Processing looks for its order when Honeybee's event does not come; after a fill, the prescription
+// waits for a refill until it expires.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
+import {
+  approveFillSignal,
+  honeybeeEventSignal,
+  honeybeeOrderStatusQuery,
+  orderMilestoneSignal,
+  prescriptionStatusQuery,
+  requestRefillSignal,
+  resolveExceptionUpdate,
+  type HoneybeeEventSignal,
+} from '../../workflows/definitions.js';
+import type { HoneybeeOrderState } from '../../workflows/honeybee/types.js';
+import { recordHistory } from '../harness/histories.js';
+import { startTimeSkipping, type TimeSkippingHarness } from '../harness/time-skipping.js';
+import { createFakeActivities, fakeOrder, type FakeVendor } from './honeybee-fakes.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const SETTINGS: HoneybeeWorkflowSettings = {
+  mode: 'partner_requested',
+  fillApproval: 'automatic',
+  holdEscalationAfterMs: 4 * HOUR,
+  holdEscalationRepeatMs: 24 * HOUR,
+  fillApprovalTimeoutMs: 72 * HOUR,
+  reconcileIntervalMs: 6 * HOUR,
+  shippingMethodId: 1,
+};
+
+const ACTIONS = [
+  { action: 'override_allergy', description: 'Prescriber overrides the allergy alert', fields: ['prescriber_note'] },
+  { action: 'cancel_order', description: 'Cancel the order', fields: ['reason'] },
+];
+
+describe('Honeybee workflows: long waits', () => {
+  let harness: TimeSkippingHarness;
+  beforeAll(async () => {
+    harness = await startTimeSkipping();
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  async function now(): Promise<string> {
+    return new Date(await harness.env.currentTimeMs()).toISOString();
+  }
+
+  function event(eventType: string, payload: Record<string, unknown>): HoneybeeEventSignal {
+    return { eventId: randomUUID(), eventType, receivedAt: new Date().toISOString(), requestId: 'bridge-req', payload };
+  }
+
+  async function statusEvent(orderNumber: string, status: string, prescriptionId = '1111111') {
+    return event('RX_UPDATED', {
+      event_type: 'RX_UPDATED',
+      patient_id: 4242,
+      order_number: orderNumber,
+      timestamp: await now(),
+      medication_requests: [
+        {
+          id: Number(prescriptionId),
+          prescription_id: Number(prescriptionId),
+          medication_dispenses: [{ order_status: status }],
+        },
+      ],
+    });
+  }
+
+  async function exceptionEvent(orderNumber: string) {
+    return event('ORDER_EXCEPTION', {
+      event_type: 'ORDER_EXCEPTION',
+      patient_id: 4242,
+      order_number: orderNumber,
+      timestamp: await now(),
+      exception: { id: 74, name: 'Allergy Detected', message: 'Allergies to a drug in the order are detected' },
+      order_actions: ACTIONS,
+    });
+  }
+
+  function vendor(overrides: Partial<FakeVendor> = {}): FakeVendor {
+    return { order: fakeOrder('HB0', 'Processing'), refillsLeft: 0, expireDate: '2099-12-31', ...overrides };
+  }
+
+  /**
+   * Runs a test's workflows on a fresh worker, then terminates any it left running: a workflow with timers but no
+   * worker would hold up time skipping for the next test.
+   */
+  async function withWorker<T>(
+    activities: object,
+    run: (worker: Worker, started: (handle: WorkflowHandle) => WorkflowHandle) => Promise<T>,
+  ): Promise<T> {
+    const worker = await harness.createWorker({ activities });
+    const handles: WorkflowHandle[] = [];
+    try {
+      return await worker.runUntil(
+        run(worker, (handle) => {
+          handles.push(handle);
+          return handle;
+        }),
+      );
+    } finally {
+      for (const handle of handles) {
+        if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test over');
+      }
+    }
+  }
+
+  /** Starts an order workflow the way the bridge does: signal-with-start with its first event. */
+  async function startOrder(
+    worker: Worker,
+    orderNumber: string,
+    first: HoneybeeEventSignal,
+    settings: HoneybeeWorkflowSettings,
+  ): Promise<WorkflowHandle> {
+    return harness.env.client.workflow.signalWithStart('honeybeeOrderWorkflow', {
+      taskQueue: worker.options.taskQueue,
+      workflowId: `honeybee-order-${orderNumber}`,
+      args: [{ orderNumber, prescriptionIds: ['1111111'], settings }],
+      signal: honeybeeEventSignal,
+      signalArgs: [first],
+    });
+  }
+
+  it('an unresolved hold escalates after 4 h, then every 24 h; resolving it stops the escalation', async () => {
+    const orderNumber = 'HBESCALATE';
+    const fake = vendor({
+      order: {
+        ...fakeOrder(orderNumber, 'On Hold'),
+        exception: { id: '74', name: 'Allergy Detected' },
+        actions: ACTIONS,
+      },
+    });
+    const { activities, calls } = createFakeActivities(fake);
+    await withWorker(activities, async (worker, started) => {
+      const handle = started(
+        await startOrder(worker, orderNumber, await statusEvent(orderNumber, 'On Hold'), {
+          ...SETTINGS,
+          reconcileIntervalMs: 30 * DAY,
+        }),
+      );
+      await handle.signal(honeybeeEventSignal, await exceptionEvent(orderNumber));
+      const held = await handle.query(honeybeeOrderStatusQuery);
+      expect(held).toMatchObject({ status: 'On Hold', needsOperator: true, escalationLevel: 0 });
+
+      await harness.env.sleep(4 * HOUR - 60_000);
+      expect((await handle.query(honeybeeOrderStatusQuery)).escalationLevel).toBe(0);
+      await harness.env.sleep(2 * 60_000);
+      expect((await handle.query(honeybeeOrderStatusQuery)).escalationLevel).toBe(1);
+      await harness.env.sleep(24 * HOUR);
+      const twice = await handle.query(honeybeeOrderStatusQuery);
+      expect(twice.escalationLevel).toBe(2);
+      const escalations = calls.notifications.filter((n) => n.type === 'order.escalated');
+      expect(escalations.map((n) => [n.id, n.data.escalationLevel])).toEqual([
+        [`honeybee-order-${orderNumber}:escalated:1:1`, 1],
+        [`honeybee-order-${orderNumber}:escalated:1:2`, 2],
+      ]);
+      const attributes = (await handle.describe()).searchAttributes;
+      expect(attributes).toMatchObject({
+        EscalationLevel: [2],
+        NeedsOperator: [true],
+        ExceptionReason: ['74 Allergy Detected'],
+      });
+
+      const result = await handle.executeUpdate(resolveExceptionUpdate, {
+        args: [{ action: 'override_allergy', fields: { prescriber_note: 'ok' }, operator: 'alice', reason: 'checked' }],
+      });
+      expect(result).toMatchObject({ accepted: true });
+      await harness.env.sleep(3 * DAY);
+      const after = await handle.query(honeybeeOrderStatusQuery);
+      expect(after).toMatchObject({
+        escalationLevel: 2,
+        needsOperator: false,
+        awaitingVendor: { action: 'override_allergy' },
+      });
+      expect(calls.notifications.filter((n) => n.type === 'order.escalated')).toHaveLength(2);
+
+      await handle.signal(honeybeeEventSignal, await statusEvent(orderNumber, 'Filling'));
+      await handle.signal(honeybeeEventSignal, await statusEvent(orderNumber, 'Delivered'));
+      const final = (await handle.result()) as HoneybeeOrderState;
+      expect(final).toMatchObject({ status: 'Delivered', escalationLevel: 0 });
+      await recordHistory(harness.env.client, handle.workflowId, 'order-hold-escalated-then-resolved');
+    });
+  });
+
+  it('a quiet order is polled every reconcile interval; events that keep flowing mean no poll', async () => {
+    const orderNumber = 'HBQUIET';
+    const fake = vendor({ order: fakeOrder(orderNumber, 'Filling') });
+    const { activities, calls } = createFakeActivities(fake);
+    await withWorker(activities, async (worker, started) => {
+      const handle = started(
+        await startOrder(worker, orderNumber, await statusEvent(orderNumber, 'Processing'), SETTINGS),
+      );
+      // An event every 4 h: never 6 h of quiet, so never a poll.
+      for (const status of ['Filling', 'Filling', 'Filling']) {
+        await harness.env.sleep(4 * HOUR);
+        await handle.signal(honeybeeEventSignal, await statusEvent(orderNumber, status));
+      }
+      expect(calls.polls).toEqual([]);
+      // Then silence: the order shipped at Honeybee but its webhook was lost.
+      fake.order = {
+        ...fakeOrder(orderNumber, 'Shipped'),
+        shipments: [{ trackingNo: '9400TEST', carrier: 'USPS' }],
+      };
+      await harness.env.sleep(6 * HOUR + 60_000);
+      expect(calls.polls).toEqual([orderNumber]);
+      const shipped = await handle.query(honeybeeOrderStatusQuery);
+      expect(shipped).toMatchObject({ status: 'Shipped', polls: 1, shipments: [{ trackingNo: '9400TEST' }] });
+      expect(calls.notifications.map((n) => n.type)).toEqual(['order.created', 'order.shipped']);
+      await harness.env.sleep(6 * HOUR);
+      expect(calls.polls).toHaveLength(2);
+      fake.order = fakeOrder(orderNumber, 'Delivered');
+      await harness.env.sleep(6 * HOUR);
+      expect(await handle.result()).toMatchObject({ status: 'Delivered', polls: 3 });
+      expect(calls.reports.map((r) => r.milestone.milestone)).toEqual(['linked', 'delivered']);
+      await recordHistory(harness.env.client, handle.workflowId, 'order-quiet-reconciled-by-polling');
+    });
+  });
+
+  it('On Hold without its ORDER_EXCEPTION: the order asks Honeybee for the actions within a minute', async () => {
+    const orderNumber = 'HBNODETAIL';
+    const fake = vendor({
+      order: {
+        ...fakeOrder(orderNumber, 'On Hold'),
+        exception: { id: '74', name: 'Allergy Detected' },
+        actions: ACTIONS,
+      },
+    });
+    const { activities, calls } = createFakeActivities(fake);
+    await withWorker(activities, async (worker, started) => {
+      const handle = started(
+        await startOrder(worker, orderNumber, await statusEvent(orderNumber, 'On Hold'), SETTINGS),
+      );
+      expect((await handle.query(honeybeeOrderStatusQuery)).exception).toBeUndefined();
+      await harness.env.sleep(61_000);
+      const known = await handle.query(honeybeeOrderStatusQuery);
+      expect(known.exception).toMatchObject({ code: '74', actions: ACTIONS });
+      expect(calls.notifications.map((n) => n.type)).toContain('order.on_hold');
+    });
+  });
+
+  it('a fill the partner does not approve escalates after 72 h and every 24 h; approval creates the order', async () => {
+    const fake = vendor({ nextOrderNumber: 'HBAPPROVED' });
+    const { activities, calls } = createFakeActivities(fake);
+    await withWorker(activities, async (worker, started) => {
+      const handle = started(
+        await harness.env.client.workflow.start('prescriptionWorkflow', {
+          taskQueue: worker.options.taskQueue,
+          workflowId: 'honeybee-rx-2000001',
+          args: [{ prescriptionId: '2000001', patientId: '4242', settings: { ...SETTINGS, fillApproval: 'partner' } }],
+        }),
+      );
+      await harness.env.sleep(60_000);
+      expect((await handle.query(prescriptionStatusQuery)).stage).toBe('AWAITING_FILL_APPROVAL');
+      await harness.env.sleep(72 * HOUR);
+      const overdue = await handle.query(prescriptionStatusQuery);
+      expect(overdue).toMatchObject({ escalationLevel: 1, needsOperator: true });
+      expect((await handle.describe()).searchAttributes).toMatchObject({
+        ExceptionReason: ['Fill approval overdue'],
+        NeedsOperator: [true],
+        EscalationLevel: [1],
+      });
+      await harness.env.sleep(24 * HOUR);
+      expect((await handle.query(prescriptionStatusQuery)).escalationLevel).toBe(2);
+      expect(calls.ensures).toEqual([]);
+      expect(calls.notifications.map((n) => n.type)).toEqual([
+        'prescription.matched',
+        'prescription.approval_requested',
+        'prescription.approval_overdue',
+        'prescription.approval_overdue',
+      ]);
+
+      await handle.signal(approveFillSignal, { approvedBy: 'billing', paymentReference: 'pay_42' });
+      await harness.env.sleep(1_000);
+      const ordered = await handle.query(prescriptionStatusQuery);
+      expect(ordered).toMatchObject({ stage: 'ORDER_IN_PROGRESS', needsOperator: false, escalationLevel: 0 });
+      expect(calls.ensures).toEqual([
+        expect.objectContaining({ create: true, fillNumber: 1, recordedOrderNumbers: [] }),
+      ]);
+      await handle.signal(orderMilestoneSignal, {
+        orderNumber: 'HBAPPROVED',
+        milestone: 'delivered',
+        status: 'Delivered',
+        seq: 2,
+        at: await now(),
+      });
+      expect(await handle.result()).toMatchObject({ stage: 'COMPLETED', fillsDelivered: 1 });
+      await recordHistory(harness.env.client, handle.workflowId, 'prescription-approval-overdue-then-approved');
+    });
+  });
+
+  it('Automatic Processing: when Honeybee’s order event does not come, the prescription looks for the order', async () => {
+    const fake = vendor();
+    const { activities, calls } = createFakeActivities(fake);
+    await withWorker(activities, async (worker, started) => {
+      const handle = started(
+        await harness.env.client.workflow.start('prescriptionWorkflow', {
+          taskQueue: worker.options.taskQueue,
+          workflowId: 'honeybee-rx-2000002',
+          args: [{ prescriptionId: '2000002', patientId: '4242', settings: { ...SETTINGS, mode: 'automatic' } }],
+        }),
+      );
+      await harness.env.sleep(6 * HOUR + 60_000);
+      expect(calls.ensures).toEqual([expect.objectContaining({ create: false })]);
+      fake.nextOrderNumber = 'HBFOUND';
+      await harness.env.sleep(6 * HOUR);
+      expect(calls.ensures).toHaveLength(2);
+      expect((await handle.query(prescriptionStatusQuery)).currentOrder).toMatchObject({ orderNumber: 'HBFOUND' });
+    });
+  });
+
+  it('after a fill the prescription waits for a refill until it expires; a request within the window is one more run', async () => {
+    const start = await harness.env.currentTimeMs();
+    const expireDate = new Date(start + 30 * DAY).toISOString().slice(0, 10);
+    const fake = vendor({ nextOrderNumber: 'HBFILL1' });
+    const { activities, calls } = createFakeActivities(fake);
+    await withWorker(activities, async (worker, started) => {
+      const rx = '2000003';
+      const handle = started(
+        await harness.env.client.workflow.start('prescriptionWorkflow', {
+          taskQueue: worker.options.taskQueue,
+          workflowId: `honeybee-rx-${rx}`,
+          args: [{ prescriptionId: rx, settings: SETTINGS }],
+        }),
+      );
+      await handle.signal(
+        honeybeeEventSignal,
+        event('RX_RECEIVED', {
+          event_type: 'RX_RECEIVED',
+          patient_id: 4242,
+          medication_requests: [
+            { id: Number(rx), prescription_id: Number(rx), refills_left: 2, expire_date: expireDate },
+          ],
+        }),
+      );
+      const deliver = async (orderNumber: string, seq: number) =>
+        handle.signal(orderMilestoneSignal, {
+          orderNumber,
+          milestone: 'delivered',
+          status: 'Delivered',
+          seq,
+          at: await now(),
+        });
+      await harness.env.sleep(1_000);
+      await deliver('HBFILL1', 1);
+      await harness.env.sleep(10 * DAY);
+      expect(await handle.query(prescriptionStatusQuery)).toMatchObject({ stage: 'AWAITING_REFILL', fillNumber: 2 });
+
+      fake.nextOrderNumber = 'HBFILL2';
+      await handle.signal(requestRefillSignal, { requestedBy: 'partner' });
+      await harness.env.sleep(1_000);
+      const second = await handle.query(prescriptionStatusQuery);
+      expect(second).toMatchObject({
+        stage: 'ORDER_IN_PROGRESS',
+        fillNumber: 2,
+        currentOrder: { orderNumber: 'HBFILL2' },
+      });
+      expect(calls.ensures.at(-1)).toMatchObject({ fillNumber: 2, recordedOrderNumbers: ['HBFILL1'] });
+      // A late report about the first fill's order changes nothing.
+      await deliver('HBFILL1', 5);
+      await deliver('HBFILL2', 1);
+      await harness.env.sleep(1_000);
+      expect(await handle.query(prescriptionStatusQuery)).toMatchObject({
+        stage: 'AWAITING_REFILL',
+        fillsDelivered: 2,
+      });
+
+      // No request within the window: the prescription expires at the end of its expire_date.
+      await harness.env.sleep(21 * DAY);
+      const final = (await handle.result()) as { stage: string; endReason: string; fillsDelivered: number };
+      expect(final).toMatchObject({ stage: 'EXPIRED', fillsDelivered: 2, endReason: 'the prescription expired' });
+      expect(calls.notifications.map((n) => n.type)).toContain('prescription.expired');
+      await recordHistory(harness.env.client, handle.workflowId, 'prescription-refill-window-expired');
+    });
+  });
+});

@@ -1,0 +1,272 @@
+// The Honeybee activities against a scripted vendor client and Temporal client: idempotent fill order creation (list
+// before POST, a lost answer or a 409 reconciled by listing, never a second POST), linking the order workflow,
+// patient matching that returns no patient data, cancel only where Honeybee allows it, milestone reports.
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { Client } from '@temporalio/client';
+import { describe, expect, it, vi } from 'vitest';
+import { createHoneybeeActivities, type EnsureFillOrderRequest } from '../../../activities/honeybee.js';
+import { FailureType } from '../../../src/domain/failure-types.js';
+import type { Logger } from '../../../src/observability/logger.js';
+import type { DirectoryQuery, PartnerPatientDirectory } from '../../../src/partner/patient-directory.js';
+import type { HoneybeeClient } from '../../../src/vendors/honeybee/client.js';
+import type { HoneybeeOrder } from '../../../src/vendors/honeybee/schemas.js';
+import { VendorError } from '../../../src/vendors/shared/vendor-error.js';
+import { DEFAULT_HONEYBEE_SETTINGS } from '../../../workflows/honeybee/settings.js';
+
+function order(orderNumber: string, prescriptionId: number, status = 'Processing'): HoneybeeOrder {
+  return {
+    order_number: orderNumber,
+    patient_id: 4242,
+    status,
+    items: [{ prescription_id: prescriptionId, quantity: 1 }],
+    medication_dispenses: [],
+    order_actions: [],
+  };
+}
+
+function vendorError(failureType: FailureType, status: number, codes: number[] = []): VendorError {
+  return new VendorError({
+    vendor: 'honeybee',
+    endpoint: 'POST /orders',
+    failureType,
+    status,
+    codes,
+    detail: `HTTP ${status}`,
+  });
+}
+
+const result = <T>(data: T, requestId = 'req') => ({ data, requestId, status: 200, fromCache: false });
+
+function setup(honeybee: Partial<HoneybeeClient>, signalWithStart = vi.fn(async () => undefined)) {
+  const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() } as unknown as Logger;
+  const directory: PartnerPatientDirectory = {
+    find: vi.fn(async (query: DirectoryQuery) =>
+      query.by === 'ehrId' && query.ehrId === 'EHR-1' ? [{ partnerPatientId: 'P-1', ehrId: 'EHR-1' }] : [],
+    ),
+  };
+  const temporal = { workflow: { signalWithStart } } as unknown as Client;
+  const activities = createHoneybeeActivities({
+    honeybee: honeybee as HoneybeeClient,
+    directory,
+    temporal,
+    logger,
+  });
+  const env = new MockActivityEnvironment({ taskQueue: 'test-queue' });
+  return { activities, env, signalWithStart };
+}
+
+const request: EnsureFillOrderRequest = {
+  prescriptionId: '111',
+  patientId: '4242',
+  fillNumber: 2,
+  recordedOrderNumbers: ['HBOLD'],
+  create: true,
+  shippingMethodId: 1,
+  quantity: 1,
+  packageSize: 30,
+  settings: DEFAULT_HONEYBEE_SETTINGS,
+};
+
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ApplicationFailure);
+  return error as ApplicationFailure;
+}
+
+describe('ensureHoneybeeFillOrder', () => {
+  it('adopts an unrecorded open order for the prescription instead of posting, and links its workflow', async () => {
+    const createOrder = vi.fn();
+    const listOrders = vi.fn(async () =>
+      result(
+        [
+          order('HBOLD', 111, 'Delivered'),
+          order('HBOTHER', 999),
+          order('HBCANCELED', 111, 'Canceled'),
+          order('HBNEW', 111),
+        ],
+        'req-list',
+      ),
+    );
+    const { activities, env, signalWithStart } = setup({ createOrder, listOrders });
+    const outcome = await env.run(() => activities.ensureHoneybeeFillOrder(request));
+    expect(outcome).toEqual({
+      orderNumber: 'HBNEW',
+      how: 'adopted',
+      status: 'Processing',
+      linked: true,
+      requestIds: ['req-list'],
+    });
+    expect(createOrder).not.toHaveBeenCalled();
+    expect(listOrders).toHaveBeenCalledWith({ patientId: 4242 });
+    expect(signalWithStart).toHaveBeenCalledWith('honeybeeOrderWorkflow', {
+      workflowId: 'honeybee-order-HBNEW',
+      taskQueue: 'test-queue',
+      args: [
+        { orderNumber: 'HBNEW', patientId: '4242', prescriptionIds: ['111'], settings: DEFAULT_HONEYBEE_SETTINGS },
+      ],
+      signal: expect.objectContaining({ name: 'orderLinked' }) as unknown,
+      signalArgs: [{ prescriptionId: '111', fillNumber: 2, patientId: '4242' }],
+      workflowIdReusePolicy: expect.anything() as unknown,
+    });
+  });
+
+  it('posts the minimal order body (numeric ids, an operator’s address) when there is nothing to adopt', async () => {
+    const createOrder = vi.fn(async () => ({ ...result(order('HBNEW', 111), 'req-create'), status: 201 }));
+    const { activities, env } = setup({ createOrder, listOrders: vi.fn(async () => result([], 'req-list')) });
+    const address = { street1: '1 Main St', city: 'Austin', state: 'TX', zip: '78701' };
+    const outcome = await env.run(() => activities.ensureHoneybeeFillOrder({ ...request, address }));
+    expect(outcome).toMatchObject({ orderNumber: 'HBNEW', how: 'created', requestIds: ['req-list', 'req-create'] });
+    expect(createOrder).toHaveBeenCalledWith({
+      shipping: { method_id: 1 },
+      patient: { patient_id: 4242, patient_safety: { medications: [], health_conditions: [], allergies: [] } },
+      items: [{ prescription_id: 111, quantity: 1, package_size: 30 }],
+      address,
+    });
+  });
+
+  it('a lost answer to the POST is reconciled by listing again: the order is adopted, not posted twice', async () => {
+    const createOrder = vi.fn(async () => {
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    });
+    const listOrders = vi
+      .fn()
+      .mockResolvedValueOnce(result([]))
+      .mockResolvedValueOnce(result([order('HBLOST', 111)]));
+    const { activities, env } = setup({ createOrder, listOrders });
+    expect(await env.run(() => activities.ensureHoneybeeFillOrder(request))).toMatchObject({
+      orderNumber: 'HBLOST',
+      how: 'adopted',
+    });
+    expect(createOrder).toHaveBeenCalledTimes(1);
+  });
+
+  it('a 409 with nothing to adopt fails for an operator; a 503 with nothing found fails retryably', async () => {
+    const listOrders = vi.fn(async () => result([]));
+    const conflict = setup({
+      listOrders,
+      createOrder: vi.fn(async () => Promise.reject(vendorError(FailureType.VendorConflict, 409))),
+    });
+    const failure = await failureOf(conflict.env.run(() => conflict.activities.ensureHoneybeeFillOrder(request)));
+    expect(failure).toMatchObject({ type: 'VendorConflict', nonRetryable: true });
+    expect(listOrders).toHaveBeenCalledTimes(2);
+    const down = setup({
+      listOrders,
+      createOrder: vi.fn(async () => Promise.reject(vendorError(FailureType.VendorUnavailable, 503))),
+    });
+    expect(await failureOf(down.env.run(() => down.activities.ensureHoneybeeFillOrder(request)))).toMatchObject({
+      type: 'VendorUnavailable',
+      nonRetryable: false,
+    });
+  });
+
+  it('a 422 is not reconciled: it fails for an operator with the vendor’s codes', async () => {
+    const listOrders = vi.fn(async () => result([]));
+    const { activities, env } = setup({
+      listOrders,
+      createOrder: vi.fn(async () => Promise.reject(vendorError(FailureType.VendorRejected, 422, [42230]))),
+    });
+    const failure = await failureOf(env.run(() => activities.ensureHoneybeeFillOrder(request)));
+    expect(failure).toMatchObject({ type: 'VendorRejected', nonRetryable: true });
+    expect(failure.details?.[0]).toMatchObject({ codes: [42230], status: 422 });
+    expect(listOrders).toHaveBeenCalledTimes(1);
+  });
+
+  it('in find mode never posts; an order workflow that already ended is reported, not restarted', async () => {
+    const createOrder = vi.fn();
+    const none = setup({ createOrder, listOrders: vi.fn(async () => result([])) });
+    expect(await none.env.run(() => none.activities.ensureHoneybeeFillOrder({ ...request, create: false }))).toEqual({
+      how: 'none',
+      linked: false,
+      requestIds: ['req'],
+    });
+    const ended = setup(
+      { createOrder, listOrders: vi.fn(async () => result([order('HBDONE', 111, 'Shipped')])) },
+      vi.fn(async () =>
+        Promise.reject(new WorkflowExecutionAlreadyStartedError('ended', 'honeybee-order-HBDONE', 'x')),
+      ),
+    );
+    expect(
+      await ended.env.run(() => ended.activities.ensureHoneybeeFillOrder({ ...request, create: false })),
+    ).toMatchObject({
+      orderNumber: 'HBDONE',
+      linked: false,
+    });
+    expect(createOrder).not.toHaveBeenCalled();
+  });
+});
+
+describe('the other Honeybee activities', () => {
+  it('matchHoneybeePatient returns the outcome and request id, never the patient', async () => {
+    const patient = {
+      patient_id: 4242,
+      ehr_id: 'EHR-1',
+      first_name: 'Jane',
+      last_name: 'Roe',
+      dob: '1980-01-01',
+      email: 'j@x.io',
+    };
+    const { activities, env } = setup({ getPatient: vi.fn(async () => result(patient, 'req-patient')) });
+    const match = await env.run(() => activities.matchHoneybeePatient({ patientId: '4242' }));
+    expect(match).toEqual({
+      outcome: 'matched',
+      partnerPatientId: 'P-1',
+      matchedBy: 'ehrId',
+      requestId: 'req-patient',
+    });
+    expect(JSON.stringify(match)).not.toMatch(/Jane|Roe|1980|j@x/);
+  });
+
+  it('cancelHoneybeeOrder submits cancel_order only when the On Hold order offers it', async () => {
+    const submitOrderAction = vi.fn(async () => ({ ...result(undefined, 'req-cancel'), status: 204 }));
+    const held = { ...order('HB1', 111, 'On Hold'), order_actions: [{ action: 'cancel_order', fields: ['reason'] }] };
+    const onHold = setup({ getOrder: vi.fn(async () => result(held as HoneybeeOrder)), submitOrderAction });
+    expect(
+      await onHold.env.run(() => onHold.activities.cancelHoneybeeOrder({ orderNumber: 'HB1', reason: 'why' })),
+    ).toEqual({
+      outcome: 'canceled',
+      requestId: 'req-cancel',
+    });
+    expect(submitOrderAction).toHaveBeenCalledWith('HB1', { action: 'cancel_order', fields: { reason: 'why' } });
+    const filling = setup({ getOrder: vi.fn(async () => result(order('HB2', 111, 'Filling'))), submitOrderAction });
+    expect(
+      await filling.env.run(() => filling.activities.cancelHoneybeeOrder({ orderNumber: 'HB2', reason: 'why' })),
+    ).toMatchObject({
+      outcome: 'not_cancelable',
+      status: 'Filling',
+    });
+    expect(submitOrderAction).toHaveBeenCalledTimes(1);
+  });
+
+  it('reportHoneybeeOrderMilestone signal-with-starts each prescription and reports the ended ones', async () => {
+    const signalWithStart = vi
+      .fn()
+      .mockResolvedValueOnce(undefined)
+      .mockRejectedValueOnce(
+        new WorkflowExecutionAlreadyStartedError('ended', 'honeybee-rx-222', 'prescriptionWorkflow'),
+      );
+    const { activities, env } = setup({}, signalWithStart);
+    const milestone = { orderNumber: 'HB1', milestone: 'delivered' as const, status: 'Delivered', seq: 3, at: 't' };
+    expect(
+      await env.run(() =>
+        activities.reportHoneybeeOrderMilestone({
+          prescriptionIds: ['111', '222'],
+          patientId: '4242',
+          settings: DEFAULT_HONEYBEE_SETTINGS,
+          milestone,
+        }),
+      ),
+    ).toEqual({ delivered: ['honeybee-rx-111'], ended: ['honeybee-rx-222'] });
+    expect(signalWithStart).toHaveBeenCalledWith(
+      'prescriptionWorkflow',
+      expect.objectContaining({
+        workflowId: 'honeybee-rx-111',
+        args: [{ prescriptionId: '111', patientId: '4242', settings: DEFAULT_HONEYBEE_SETTINGS }],
+        signalArgs: [milestone],
+      }),
+    );
+  });
+});

@@ -1,0 +1,114 @@
+// Where each Honeybee webhook goes: RX_RECEIVED to one prescription workflow per medication request, order events to
+// the order workflow of their order_number (start input = what the event says + the engine's settings), anything
+// else parked with a reason.
+import { describe, expect, it } from 'vitest';
+import { routeHoneybeeEvent } from '../../../src/bridge/honeybee-routing.js';
+import type { RoutingContext } from '../../../src/bridge/webhook-routing.js';
+import { DEFAULT_HONEYBEE_SETTINGS } from '../../../workflows/honeybee/settings.js';
+
+const context: RoutingContext = {
+  receivedAt: '2026-01-01T00:00:00.000Z',
+  requestId: 'req-1',
+  honeybeeSettings: { ...DEFAULT_HONEYBEE_SETTINGS, mode: 'automatic' },
+  labSettings: {
+    packageIdentifier: 'KIT',
+    kitActivationReminderAfterMs: 1,
+    kitActivationOperatorAfterMs: 2,
+    reconcileIntervalMs: 3,
+  },
+};
+
+describe('routeHoneybeeEvent', () => {
+  it('starts one prescription workflow per medication request, with the patient and settings', () => {
+    const routing = routeHoneybeeEvent(
+      {
+        event_id: 'e1',
+        event_type: 'rx_received',
+        patient_id: 4242,
+        medication_requests: [{ id: 111 }, { id: 222, prescription_id: 222 }],
+      },
+      context,
+    );
+    expect(routing.kind).toBe('deliver');
+    if (routing.kind !== 'deliver') return;
+    expect(routing.deliveries.map((d) => [d.workflowId, d.workflowType, d.startArgs])).toEqual([
+      [
+        'honeybee-rx-111',
+        'prescriptionWorkflow',
+        [{ prescriptionId: '111', patientId: '4242', settings: context.honeybeeSettings }],
+      ],
+      [
+        'honeybee-rx-222',
+        'prescriptionWorkflow',
+        [{ prescriptionId: '222', patientId: '4242', settings: context.honeybeeSettings }],
+      ],
+    ]);
+    expect(routing.deliveries[0]?.signalArgs[0]).toMatchObject({
+      eventId: 'e1',
+      eventType: 'RX_RECEIVED',
+      requestId: 'req-1',
+    });
+  });
+
+  it('sends RX_UPDATED, SHIPMENT_UPDATED and ORDER_EXCEPTION to the order workflow of their order_number', () => {
+    for (const eventType of ['RX_UPDATED', 'SHIPMENT_UPDATED']) {
+      const routing = routeHoneybeeEvent(
+        {
+          event_id: 'e2',
+          event_type: eventType,
+          patient_id: 4242,
+          order_number: 'HB7K2M9Q',
+          medication_requests: [{ id: 111, medication_dispenses: [{ order_status: 'Shipped' }] }],
+        },
+        context,
+      );
+      expect(routing).toMatchObject({
+        kind: 'deliver',
+        deliveries: [
+          {
+            workflowId: 'honeybee-order-HB7K2M9Q',
+            workflowType: 'honeybeeOrderWorkflow',
+            startArgs: [
+              {
+                orderNumber: 'HB7K2M9Q',
+                patientId: '4242',
+                prescriptionIds: ['111'],
+                settings: context.honeybeeSettings,
+              },
+            ],
+            signalName: 'honeybeeEvent',
+          },
+        ],
+      });
+    }
+    const exception = routeHoneybeeEvent(
+      { event_id: 'e3', event_type: 'ORDER_EXCEPTION', order_number: 'HB9', exception: { id: 74 }, order_actions: [] },
+      context,
+    );
+    expect(exception).toMatchObject({
+      kind: 'deliver',
+      deliveries: [{ workflowId: 'honeybee-order-HB9', startArgs: [{ orderNumber: 'HB9' }] }],
+    });
+    if (exception.kind === 'deliver')
+      expect(exception.deliveries[0]?.startArgs[0]).not.toHaveProperty('prescriptionIds');
+  });
+
+  it('parks what it cannot route, with the reason', () => {
+    expect(routeHoneybeeEvent({ event_id: 'e4', event_type: 'RX_UPDATED', medication_requests: [] }, context)).toEqual({
+      kind: 'park',
+      reason: 'RX_UPDATED without an order_number',
+    });
+    expect(routeHoneybeeEvent({ event_id: 'e5', event_type: 'RX_RECEIVED' }, context)).toEqual({
+      kind: 'park',
+      reason: 'RX_RECEIVED without medication requests',
+    });
+    expect(routeHoneybeeEvent({ event_id: 'e6', event_type: 'PRICE_CHANGED' }, context)).toEqual({
+      kind: 'park',
+      reason: 'no route for event type PRICE_CHANGED',
+    });
+    expect(routeHoneybeeEvent({ event_type: 'RX_UPDATED' }, context)).toMatchObject({
+      kind: 'park',
+      reason: expect.stringMatching(/^invalid event: /) as unknown,
+    });
+  });
+});

@@ -1,0 +1,505 @@
+// honeybeeOrderWorkflow (id honeybee-order-{order_number}): follows one Honeybee order from the moment the engine
+// knows it (an order event through the bridge, or the prescription workflow that created it) to Delivered or
+// Canceled. Events are de-duplicated by event id and never move the status backwards; an On Hold order waits for an
+// operator's resolveException (only the offered actions), escalating to the partner while nobody acts; a quiet order
+// is reconciled by polling GET /orders/{order_number}. Milestones go to the partner (notifications) and to the
+// order's prescription workflows (orderMilestone signals).
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../src/domain/failure-types.js';
+import type { Activities } from '../activities/index.js';
+import type { PartnerNotification } from '../src/partner/notifier.js';
+import {
+  cancelSignal,
+  honeybeeEventSignal,
+  honeybeeOrderStatusQuery,
+  orderLinkedSignal,
+  resolveExceptionSignal,
+  resolveExceptionUpdate,
+  type ResolutionResult,
+  type ResolveExceptionInput,
+} from './definitions.js';
+import { orderDetails } from './honeybee/details.js';
+import { EventDedupe } from './honeybee/event-dedupe.js';
+import { activityProblem, describeRefusal } from './honeybee/failures.js';
+import { observationFromEvent, observationFromSnapshot } from './honeybee/order-observation.js';
+import {
+  applyOrderObservation,
+  initialOrderState,
+  isOnHold,
+  isOrderEnded,
+  orderStage,
+  recordDecision,
+  type ObservationEffect,
+} from './honeybee/order-state.js';
+import { Alarm } from './honeybee/alarm.js';
+import { Outbox } from './honeybee/outbox.js';
+import { checkResolution, offeredActionNames } from './honeybee/resolution.js';
+import { resolveHoneybeeSettings } from './honeybee/settings.js';
+import type { HoneybeeOrderMilestone, HoneybeeOrderState, HoneybeeOrderWorkflowInput } from './honeybee/types.js';
+import { createVisibilitySync } from './honeybee/visibility.js';
+
+export type { HoneybeeOrderWorkflowInput, HoneybeeOrderState };
+
+const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURE_TYPES];
+
+/** Vendor reads: retried until the vendor answers (an outage must not lose an order). */
+const vendor = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
+});
+
+/** An operator's action: bounded, so the operator gets an answer rather than a wait. */
+const operatorCall = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes },
+});
+
+/** Partner notifications and milestone reports: retried until delivered, on the background outbox. */
+const messaging = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes },
+});
+
+/** With the order On Hold but its exception unknown (the ORDER_EXCEPTION is late or lost), ask Honeybee this soon. */
+const EXCEPTION_DETAILS_GRACE_MS = 60_000;
+
+interface MilestoneReport {
+  prescriptionIds: string[];
+  milestone: HoneybeeOrderMilestone;
+}
+
+export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): Promise<HoneybeeOrderState> {
+  const settings = resolveHoneybeeSettings(input.settings);
+  const { workflowId } = workflowInfo();
+  const state: HoneybeeOrderState = input.carried?.state ?? initialOrderState(input);
+  const dedupe = new EventDedupe(input.carried?.seenEventIds);
+  const syncVisibility = createVisibilitySync();
+  const now = () => new Date().toISOString();
+  state.lastHeardAt ??= now();
+
+  /** Set by handlers: the main loop re-plans its timers. */
+  let changed = false;
+  let pollRequested = false;
+  let resolutionInFlight = false;
+  const alarm = new Alarm();
+
+  const notifications = new Outbox<PartnerNotification>(async (notification) => {
+    try {
+      await messaging.notifyPartner(notification);
+    } catch {
+      state.notificationFailures += 1;
+    }
+  });
+  const reports = new Outbox<MilestoneReport>(async (report) => {
+    try {
+      await messaging.reportHoneybeeOrderMilestone({
+        prescriptionIds: report.prescriptionIds,
+        ...(state.patientId ? { patientId: state.patientId } : {}),
+        settings,
+        milestone: report.milestone,
+      });
+    } catch {
+      state.reportFailures += 1;
+    }
+  });
+
+  function exceptionReason(): string | undefined {
+    return state.exception ? `${state.exception.code} ${state.exception.name}` : undefined;
+  }
+
+  function publish(): void {
+    state.stage = orderStage(state);
+    state.needsOperator = isOnHold(state) && state.awaitingVendor === undefined;
+    syncVisibility({
+      stage: state.stage,
+      orderNumber: state.orderNumber,
+      ...(state.prescriptionIds[0] ? { prescriptionId: state.prescriptionIds[0] } : {}),
+      ...(isOnHold(state) && exceptionReason() ? { exceptionReason: exceptionReason() } : {}),
+      needsOperator: state.needsOperator,
+      escalationLevel: state.escalationLevel,
+      ...(state.onHoldSince ? { onHoldSince: state.onHoldSince } : {}),
+    });
+    setCurrentDetails(orderDetails(state));
+  }
+
+  /** Runs `send` once per key over the whole life of the order (keys are carried across continue-as-new). */
+  function once(key: string, send: () => void): void {
+    if (state.milestonesSent.includes(key)) return;
+    state.milestonesSent.push(key);
+    send();
+  }
+
+  function notify(key: string, type: string, extra: PartnerNotification['data'] = {}): void {
+    notifications.push({
+      id: `${workflowId}:${key}`,
+      type,
+      occurredAt: now(),
+      data: {
+        orderNumber: state.orderNumber,
+        prescriptionIds: state.prescriptionIds.join(','),
+        status: state.status ?? null,
+        ...extra,
+      },
+    });
+  }
+
+  function report(milestone: HoneybeeOrderMilestone['milestone'], prescriptionIds = state.prescriptionIds): void {
+    if (prescriptionIds.length === 0) return;
+    state.notificationSeq += 1;
+    const reason = exceptionReason();
+    reports.push({
+      prescriptionIds: [...prescriptionIds],
+      milestone: {
+        orderNumber: state.orderNumber,
+        milestone,
+        ...(state.status ? { status: state.status } : {}),
+        seq: state.notificationSeq,
+        at: now(),
+        ...(reason ? { exceptionReason: reason } : {}),
+        ...(state.shipments.length > 0 ? { tracking: state.shipments } : {}),
+      },
+    });
+  }
+
+  function trackingData(): PartnerNotification['data'] {
+    const first = state.shipments[0];
+    return {
+      trackingNumber: first?.trackingNo ?? null,
+      trackingUrl: first?.trackingUrl ?? null,
+      carrier: first?.carrier ?? null,
+    };
+  }
+
+  /** Tells the partner and the prescriptions what an observation changed. */
+  function announce(effect: ObservationEffect): void {
+    if (state.prescriptionIds.length > 0) once('created', () => notify('created', 'order.created'));
+    // Each prescription learns of its order once, unless it created or adopted the order itself.
+    const toLink = state.prescriptionIds.filter(
+      (id) => !state.linkedBy.includes(id) && !state.milestonesSent.includes(`linked:${id}`),
+    );
+    for (const id of toLink) state.milestonesSent.push(`linked:${id}`);
+    if (toLink.length > 0) report('linked', toLink);
+    if (isOnHold(state) && state.exception && !state.awaitingVendor) {
+      once(`on_hold:${state.holdCount}`, () => {
+        notify(`on_hold:${state.holdCount}`, 'order.on_hold', {
+          exceptionId: state.exception?.code ?? null,
+          exceptionName: state.exception?.name ?? null,
+          offeredActions: offeredActionNames(state.exception).join(','),
+        });
+      });
+    }
+    if (effect.leftHold && effect.to !== 'Canceled') {
+      once(`resolved:${state.holdCount}`, () => notify(`resolved:${state.holdCount}`, 'order.resolved'));
+    }
+    if (state.status === 'Shipped' || state.status === 'Delivered') {
+      once('shipped', () => notify('shipped', 'order.shipped', trackingData()));
+    }
+    if (state.status === 'Delivered') {
+      once('delivered', () => {
+        notify('delivered', 'order.delivered', trackingData());
+        report('delivered');
+      });
+    }
+    if (state.status === 'Canceled') {
+      once('canceled', () => {
+        notify('canceled', 'order.canceled');
+        report('canceled');
+      });
+    }
+  }
+
+  function observe(effect: ObservationEffect): void {
+    if (effect.stale) state.lateEvents += 1;
+    announce(effect);
+    changed = true;
+    publish();
+  }
+
+  function blockedReason(): string | undefined {
+    if (resolutionInFlight) return 'a resolution is being submitted to Honeybee; wait for its outcome';
+    if (state.awaitingVendor) {
+      return `the action ${state.awaitingVendor.action} was accepted by Honeybee; the order waits for its next status`;
+    }
+    if (!isOnHold(state)) {
+      return `order ${state.orderNumber} is ${state.status ?? 'not known yet'}, not On Hold: there is nothing to resolve`;
+    }
+    if (!state.exception)
+      return "the hold's exception is not known yet (the order is being reconciled); try again shortly";
+    return undefined;
+  }
+
+  function reject(via: 'signal' | 'update' | 'cancel', input: Partial<ResolveExceptionInput>, reason: string) {
+    recordDecision(state, {
+      at: now(),
+      via,
+      operator: typeof input.operator === 'string' ? input.operator : '(missing)',
+      reason: typeof input.reason === 'string' ? input.reason : '(missing)',
+      action: typeof input.action === 'string' ? input.action : '(missing)',
+      outcome: 'rejected',
+      detail: reason,
+    });
+    publish();
+    const result: ResolutionResult = { accepted: false, reason, offeredActions: offeredActionNames(state.exception) };
+    return result;
+  }
+
+  /** Polls Honeybee and applies what it says (unless an event arrived meanwhile: the event is at least as fresh). */
+  async function reconcile(): Promise<void> {
+    const eventsBefore = state.eventsReceived;
+    try {
+      const snapshot = await vendor.getHoneybeeOrder({ orderNumber: state.orderNumber });
+      state.polls += 1;
+      if (snapshot.requestId) state.lastPollRequestId = snapshot.requestId;
+      state.lastHeardAt = now();
+      if (state.eventsReceived !== eventsBefore) return;
+      // A poll is the vendor's present: newer than whatever set the current status.
+      const at = state.statusAt && state.statusAt > now() ? state.statusAt : now();
+      observe(applyOrderObservation(state, observationFromSnapshot(snapshot, at), now()));
+    } catch (error) {
+      // Not found, unreadable, refused: try again at the next interval (and keep the reason in the audit trail).
+      state.lastHeardAt = now();
+      const problem = activityProblem(error);
+      if (!problem) throw error;
+      state.lastPollError = `${problem.type}: ${describeRefusal(problem)}`;
+    }
+  }
+
+  async function resolve(input: ResolveExceptionInput, via: 'signal' | 'update' | 'cancel'): Promise<ResolutionResult> {
+    const check = checkResolution(state.exception, input, blockedReason());
+    if (!check.ok) return reject(via, input, check.reason);
+    const action = check.action.action;
+    resolutionInFlight = true;
+    publish();
+    try {
+      const result = await operatorCall.submitHoneybeeOrderAction({
+        orderNumber: state.orderNumber,
+        action,
+        fields: check.fields,
+      });
+      state.awaitingVendor = { action, since: now() };
+      recordDecision(state, {
+        at: now(),
+        via,
+        operator: input.operator,
+        reason: input.reason,
+        action,
+        outcome: 'accepted',
+        detail: `Honeybee accepted ${action}`,
+        ...(result.requestId ? { requestId: result.requestId } : {}),
+      });
+      if (action !== 'cancel_order') {
+        once(`resolved:${state.holdCount}`, () =>
+          notify(`resolved:${state.holdCount}`, 'order.resolved', {
+            action,
+            exceptionId: state.exception?.code ?? null,
+          }),
+        );
+      }
+      return { accepted: true, action, message: `Honeybee accepted ${action}; the order waits for its next status` };
+    } catch (error) {
+      const problem = activityProblem(error);
+      if (!problem) throw error;
+      if (problem.type === FailureType.VendorConflict) {
+        // 409: Honeybee says the order is not On Hold any more (our action may have gone through on an earlier try).
+        await reconcile();
+        if (!isOnHold(state)) {
+          recordDecision(state, {
+            at: now(),
+            via,
+            operator: input.operator,
+            reason: input.reason,
+            action,
+            outcome: 'accepted',
+            detail: `the order had already left On Hold (now ${state.status ?? '?'})`,
+          });
+          return { accepted: true, action, message: `order ${state.orderNumber} is now ${state.status ?? '?'}` };
+        }
+        return reject(
+          via,
+          input,
+          `Honeybee refused ${action}: the order is not On Hold there (${describeRefusal(problem)})`,
+        );
+      }
+      if (problem.type === FailureType.VendorRejected || problem.type === FailureType.InvalidInput) {
+        return reject(
+          via,
+          input,
+          `Honeybee refused ${action} (${describeRefusal(problem)}); correct the fields and resolve again`,
+        );
+      }
+      return reject(via, input, `Honeybee could not be reached (${problem.type}); nothing was changed, try again`);
+    } finally {
+      resolutionInFlight = false;
+      changed = true;
+      publish();
+    }
+  }
+
+  setHandler(
+    honeybeeEventSignal,
+    (event) => {
+      state.lastHeardAt = now();
+      if (!dedupe.add(event.eventId)) {
+        state.duplicateEvents += 1;
+        return;
+      }
+      state.eventsReceived += 1;
+      state.lastEventType = event.eventType;
+      state.lastEventAt = event.receivedAt;
+      const observation = observationFromEvent(event);
+      if (!observation) {
+        changed = true;
+        publish();
+        return;
+      }
+      const effect = applyOrderObservation(state, observation, now());
+      if (effect.exceptionLearned && state.exception && observation.eventType === 'ORDER_EXCEPTION') {
+        state.exception.eventId = event.eventId;
+      }
+      observe(effect);
+    },
+    {
+      description: 'A verified Honeybee order webhook (RX_UPDATED, SHIPMENT_UPDATED, ORDER_EXCEPTION) from the bridge.',
+    },
+  );
+
+  setHandler(
+    orderLinkedSignal,
+    (link) => {
+      if (!state.linkedBy.includes(link.prescriptionId)) state.linkedBy.push(link.prescriptionId);
+      state.fillNumber ??= link.fillNumber;
+      if (!state.patientId && link.patientId) state.patientId = link.patientId;
+      const added = state.prescriptionIds.includes(link.prescriptionId) ? [] : [link.prescriptionId];
+      state.prescriptionIds.push(...added);
+      observe({
+        change: 'none',
+        applied: false,
+        stale: false,
+        newHold: false,
+        leftHold: false,
+        exceptionLearned: false,
+        shipmentsAdded: 0,
+        prescriptionsAdded: added,
+      });
+    },
+    { description: 'Internal: the prescription workflow that created or adopted this order names its fill.' },
+  );
+
+  setHandler(resolveExceptionSignal, (resolution) => resolve(resolution, 'signal').then(() => undefined), {
+    description:
+      'Resolve the On Hold exception with one of its offered actions: {"action", "fields", "operator", "reason"}. ' +
+      'An invalid input is rejected and shown in the current details.',
+  });
+
+  setHandler(resolveExceptionUpdate, (resolution) => resolve(resolution, 'update'), {
+    validator: (resolution) => {
+      const check = checkResolution(state.exception, resolution, blockedReason());
+      if (!check.ok) {
+        throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: check.reason, nonRetryable: true });
+      }
+    },
+    description:
+      'Resolve the On Hold exception (API/CLI): {"action", "fields", "operator", "reason"}; refused with the reason ' +
+      'unless the action was offered and its fields are present. Returns what Honeybee said.',
+  });
+
+  setHandler(
+    cancelSignal,
+    async (cancel) => {
+      if (!isOnHold(state) || !offeredActionNames(state.exception).includes('cancel_order')) {
+        reject(
+          'cancel',
+          { ...cancel, action: 'cancel_order' },
+          `Honeybee offers cancel_order only while the order is On Hold; order ${state.orderNumber} is ${
+            state.status ?? 'not known yet'
+          }${isOnHold(state) && state.exception ? ' and this exception does not offer it' : ''}`,
+        );
+        return;
+      }
+      await resolve({ ...cancel, action: 'cancel_order', fields: { reason: cancel.reason } }, 'cancel');
+    },
+    { description: 'Cancel the order: {"operator", "reason"}. Possible while it is On Hold (cancel_order).' },
+  );
+
+  setHandler(honeybeeOrderStatusQuery, () => state, {
+    description: 'The order state: status, exception and offered actions, decisions, shipments, counters.',
+  });
+
+  publish();
+  // Started by an event that names no prescription (ORDER_EXCEPTION) or names no status: ask Honeybee at once.
+  if (state.prescriptionIds.length === 0 || state.status === undefined) pollRequested = true;
+
+  while (!isOrderEnded(state)) {
+    if (pollRequested) {
+      pollRequested = false;
+      await reconcile();
+      continue;
+    }
+    const nowMs = new Date().getTime();
+    const heard = Date.parse(state.lastHeardAt ?? now());
+    const quietLimit =
+      isOnHold(state) && !state.exception
+        ? Math.min(settings.reconcileIntervalMs, EXCEPTION_DETAILS_GRACE_MS)
+        : settings.reconcileIntervalMs;
+    const reconcileAt = heard + quietLimit;
+    const escalateAt =
+      state.needsOperator && state.exception && state.onHoldSince
+        ? Date.parse(state.onHoldSince) +
+          settings.holdEscalationAfterMs +
+          state.escalationLevel * settings.holdEscalationRepeatMs
+        : Infinity;
+    const due = Math.min(reconcileAt, escalateAt);
+    if (due > nowMs) {
+      alarm.arm(due, nowMs);
+      changed = false;
+      await condition(
+        () =>
+          changed ||
+          pollRequested ||
+          alarm.rang ||
+          isOrderEnded(state) ||
+          (workflowInfo().continueAsNewSuggested && !resolutionInFlight),
+      );
+      alarm.consume();
+      if (workflowInfo().continueAsNewSuggested && !resolutionInFlight && !isOrderEnded(state)) break;
+      continue;
+    }
+    if (escalateAt <= new Date().getTime()) {
+      state.escalationLevel += 1;
+      const level = state.escalationLevel;
+      notify(`escalated:${state.holdCount}:${level}`, 'order.escalated', {
+        escalationLevel: level,
+        exceptionId: state.exception?.code ?? null,
+        exceptionName: state.exception?.name ?? null,
+        onHoldSince: state.onHoldSince ?? null,
+      });
+      publish();
+      continue;
+    }
+    await reconcile();
+  }
+
+  if (!isOrderEnded(state)) {
+    // History grew long (a hold waiting for weeks): carry on in a fresh run with the same state.
+    await condition(() => allHandlersFinished() && notifications.idle() && reports.idle());
+    return continueAsNew<typeof honeybeeOrderWorkflow>({
+      orderNumber: state.orderNumber,
+      ...(state.patientId ? { patientId: state.patientId } : {}),
+      prescriptionIds: state.prescriptionIds,
+      settings,
+      carried: { state, seenEventIds: dedupe.snapshot() },
+    });
+  }
+  publish();
+  await condition(() => allHandlersFinished() && notifications.idle() && reports.idle());
+  return state;
+}

@@ -1,0 +1,234 @@
+// The order workflow's state transitions, pure so they can be tested without Temporal: an observation (an event or a
+// poll) moves the status only forward, or sideways (`Filling` ⇄ `On Hold`) when it is newer than what set the current
+// status; a late or repeated observation changes nothing. Entering and leaving a hold manage the exception, the
+// escalation clock and the operator flag.
+import {
+  classifyOrderStatusChange,
+  isKnownOrderStatus,
+  isTerminalOrderStatus,
+  normalizeOrderStatus,
+  type OrderStatusChange,
+} from '../../src/domain/honeybee-order-status.js';
+import type { OrderObservation } from './order-observation.js';
+import type { HoneybeeOrderState, OperatorDecision, ShipmentInfo } from './types.js';
+
+export const MAX_DECISIONS = 50;
+const MAX_UNKNOWN_STATUSES = 10;
+
+export const OrderStage = {
+  Known: 'ORDER_KNOWN',
+  Processing: 'ORDER_PROCESSING',
+  Filling: 'ORDER_FILLING',
+  OnHold: 'ORDER_ON_HOLD',
+  ResolutionSubmitted: 'ORDER_RESOLUTION_SUBMITTED',
+  Shipped: 'ORDER_SHIPPED',
+  Delivered: 'ORDER_DELIVERED',
+  Canceled: 'ORDER_CANCELED',
+} as const;
+
+export function initialOrderState(input: {
+  orderNumber: string;
+  patientId?: string;
+  prescriptionIds?: string[];
+}): HoneybeeOrderState {
+  return {
+    orderNumber: input.orderNumber,
+    ...(input.patientId ? { patientId: input.patientId } : {}),
+    prescriptionIds: [...new Set(input.prescriptionIds ?? [])],
+    linkedBy: [],
+    stage: OrderStage.Known,
+    unknownStatuses: [],
+    shipments: [],
+    holdCount: 0,
+    escalationLevel: 0,
+    needsOperator: false,
+    decisions: [],
+    eventsReceived: 0,
+    duplicateEvents: 0,
+    lateEvents: 0,
+    polls: 0,
+    milestonesSent: [],
+    notificationSeq: 0,
+    notificationFailures: 0,
+    reportFailures: 0,
+  };
+}
+
+export function isOnHold(state: Pick<HoneybeeOrderState, 'status'>): boolean {
+  return state.status === 'On Hold';
+}
+
+export function isOrderEnded(state: Pick<HoneybeeOrderState, 'status'>): boolean {
+  return state.status !== undefined && isTerminalOrderStatus(state.status);
+}
+
+/** The stage shown in the FulfillmentStage search attribute. */
+export function orderStage(state: HoneybeeOrderState): string {
+  switch (state.status) {
+    case 'Processing':
+      return OrderStage.Processing;
+    case 'Filling':
+      return OrderStage.Filling;
+    case 'On Hold':
+      return state.awaitingVendor ? OrderStage.ResolutionSubmitted : OrderStage.OnHold;
+    case 'Shipped':
+      return OrderStage.Shipped;
+    case 'Delivered':
+      return OrderStage.Delivered;
+    case 'Canceled':
+      return OrderStage.Canceled;
+    default:
+      return OrderStage.Known;
+  }
+}
+
+export interface ObservationEffect {
+  change: OrderStatusChange | 'initial' | 'none';
+  /** The status changed. */
+  applied: boolean;
+  /** A late observation: an older status that was kept out. */
+  stale: boolean;
+  from?: string;
+  to?: string;
+  /** A new hold began (status became On Hold, or a newer exception replaced the current one). */
+  newHold: boolean;
+  leftHold: boolean;
+  /** The current hold's exception became known (with the new hold, or later). */
+  exceptionLearned: boolean;
+  shipmentsAdded: number;
+  prescriptionsAdded: string[];
+}
+
+function timeOf(value: string | undefined): number {
+  const parsed = value === undefined ? NaN : Date.parse(value);
+  return Number.isNaN(parsed) ? -Infinity : parsed;
+}
+
+function sameShipment(a: ShipmentInfo, b: ShipmentInfo): boolean {
+  return a.trackingNo !== undefined ? a.trackingNo === b.trackingNo : a.trackingUrl === b.trackingUrl;
+}
+
+function beginHold(state: HoneybeeOrderState, now: string): void {
+  state.holdCount += 1;
+  state.onHoldSince = now;
+  state.escalationLevel = 0;
+  delete state.exception;
+  delete state.awaitingVendor;
+}
+
+function endHold(state: HoneybeeOrderState): void {
+  delete state.exception;
+  delete state.onHoldSince;
+  delete state.awaitingVendor;
+  state.escalationLevel = 0;
+}
+
+/** Applies one observation; `now` is workflow time. Mutates `state` and says what changed. */
+export function applyOrderObservation(
+  state: HoneybeeOrderState,
+  observation: OrderObservation,
+  now: string,
+): ObservationEffect {
+  const effect: ObservationEffect = {
+    change: 'none',
+    applied: false,
+    stale: false,
+    newHold: false,
+    leftHold: false,
+    exceptionLearned: false,
+    shipmentsAdded: 0,
+    prescriptionsAdded: [],
+  };
+
+  for (const id of observation.prescriptionIds) {
+    if (!state.prescriptionIds.includes(id)) {
+      state.prescriptionIds.push(id);
+      effect.prescriptionsAdded.push(id);
+    }
+  }
+  if (!state.patientId && observation.patientId) state.patientId = observation.patientId;
+
+  for (const shipment of observation.shipments) {
+    if (!state.shipments.some((known) => sameShipment(known, shipment))) {
+      state.shipments.push(shipment);
+      effect.shipmentsAdded += 1;
+    }
+  }
+
+  const incoming = observation.status === undefined ? undefined : normalizeOrderStatus(observation.status);
+  if (incoming !== undefined) {
+    const current = state.status;
+    const change: ObservationEffect['change'] =
+      current === undefined ? 'initial' : classifyOrderStatusChange(current, incoming);
+    effect.change = change;
+    const newer = timeOf(observation.at) >= timeOf(state.statusAt);
+    const apply = change === 'initial' || change === 'forward' || (change === 'lateral' && newer);
+    if (change === 'unknown' && !isKnownOrderStatus(incoming) && !state.unknownStatuses.includes(incoming)) {
+      state.unknownStatuses.push(incoming);
+      if (state.unknownStatuses.length > MAX_UNKNOWN_STATUSES) state.unknownStatuses.shift();
+    }
+    if (change === 'backward' || (change === 'lateral' && !newer)) effect.stale = true;
+    if (apply) {
+      effect.applied = true;
+      effect.from = current;
+      effect.to = incoming;
+      state.status = incoming;
+      state.statusAt = observation.at;
+      if (incoming === 'On Hold') {
+        beginHold(state, now);
+        effect.newHold = true;
+      } else if (current === 'On Hold') {
+        endHold(state);
+        effect.leftHold = true;
+      } else {
+        delete state.awaitingVendor;
+      }
+    } else if (change === 'same' && timeOf(observation.at) > timeOf(state.statusAt)) {
+      state.statusAt = observation.at;
+    }
+  }
+
+  // The exception belongs to the current hold; a stale observation's exception is an old hold's.
+  if (observation.exception && isOnHold(state) && !effect.stale) {
+    const known = state.exception;
+    const replaces =
+      known !== undefined &&
+      timeOf(observation.at) > timeOf(known.vendorAt) &&
+      // A poll repeating the hold an accepted action is still clearing is not a new hold; a new event is.
+      (known.code !== observation.exception.code ||
+        (state.awaitingVendor !== undefined && observation.source === 'event'));
+    if (replaces && !effect.newHold) {
+      beginHold(state, now);
+      effect.newHold = true;
+    }
+    if (!state.exception) {
+      state.exception = {
+        source: 'order_exception',
+        code: observation.exception.code,
+        name: observation.exception.name,
+        ...(observation.exception.message ? { message: observation.exception.message } : {}),
+        actions: observation.actions ?? [],
+        raisedAt: now,
+        vendorAt: observation.at,
+      };
+      effect.exceptionLearned = true;
+    } else if (state.exception.actions.length === 0 && (observation.actions?.length ?? 0) > 0) {
+      state.exception.actions = observation.actions ?? [];
+      effect.exceptionLearned = true;
+    }
+  }
+
+  state.stage = orderStage(state);
+  state.needsOperator = isOnHold(state) && state.awaitingVendor === undefined;
+  return effect;
+}
+
+/** Appends an operator decision to the bounded audit list. */
+export function recordDecision(
+  state: { decisions: OperatorDecision[]; lastRejection?: OperatorDecision },
+  decision: OperatorDecision,
+): void {
+  state.decisions.push(decision);
+  if (state.decisions.length > MAX_DECISIONS) state.decisions.shift();
+  if (decision.outcome === 'rejected') state.lastRejection = decision;
+}

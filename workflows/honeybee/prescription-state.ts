@@ -1,0 +1,190 @@
+// The prescription workflow's pure parts: its initial state, what an RX_RECEIVED tells it, how an order milestone
+// moves the current fill (never backwards), and the refill arithmetic.
+import { isTerminalOrderStatus, normalizeOrderStatus } from '../../src/domain/honeybee-order-status.js';
+import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
+import type { HoneybeeEventSignal } from '../definitions.js';
+import { eventMedicationRequest, idString } from './order-observation.js';
+import type { HoneybeeOrderMilestone, PrescriptionFacts, PrescriptionState } from './types.js';
+
+export const PrescriptionStage = {
+  Received: 'RX_RECEIVED',
+  MatchingPatient: 'MATCHING_PATIENT',
+  AwaitingPatientMatch: 'AWAITING_PATIENT_MATCH',
+  AwaitingFillApproval: 'AWAITING_FILL_APPROVAL',
+  CreatingOrder: 'CREATING_ORDER',
+  AwaitingOrderCorrection: 'AWAITING_ORDER_CORRECTION',
+  AwaitingOrder: 'AWAITING_ORDER',
+  OrderInProgress: 'ORDER_IN_PROGRESS',
+  OrderOnHold: 'ORDER_ON_HOLD',
+  OrderShipped: 'ORDER_SHIPPED',
+  AwaitingRefill: 'AWAITING_REFILL',
+  Canceling: 'CANCELING',
+  Completed: 'COMPLETED',
+  Expired: 'EXPIRED',
+  Canceled: 'CANCELED',
+} as const;
+
+/** Without an expiry date from Honeybee, a prescription waits this long for a refill (a typical prescription's life). */
+export const DEFAULT_REFILL_WINDOW_MS = 365 * 86_400_000;
+const MAX_FILLS_KEPT = 24;
+const MAX_REQUEST_IDS = 20;
+const MAX_UNEXPECTED_ORDERS = 10;
+
+export function initialPrescriptionState(
+  input: { prescriptionId: string; patientId?: string },
+  settings: HoneybeeWorkflowSettings,
+): PrescriptionState {
+  return {
+    prescriptionId: input.prescriptionId,
+    ...(input.patientId ? { patientId: input.patientId } : {}),
+    stage: PrescriptionStage.Received,
+    mode: settings.mode,
+    fillApproval: settings.fillApproval,
+    facts: {},
+    fillNumber: 1,
+    fillsDelivered: 0,
+    fills: [],
+    recordedOrders: [],
+    unexpectedOrders: [],
+    approvedFills: [],
+    needsOperator: false,
+    escalationLevel: 0,
+    decisions: [],
+    eventsReceived: 0,
+    duplicateEvents: 0,
+    notificationSeq: 0,
+    notificationFailures: 0,
+    vendorRequestIds: [],
+  };
+}
+
+function numberOf(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+/** The patient id and the prescription's facts an RX_RECEIVED carries (facts already known are kept). */
+export function applyRxReceived(state: PrescriptionState, event: HoneybeeEventSignal): void {
+  const patientId = idString(event.payload.patient_id);
+  if (!state.patientId && patientId) state.patientId = patientId;
+  const request = eventMedicationRequest(event, state.prescriptionId);
+  if (!request) return;
+  const facts: PrescriptionFacts = state.facts;
+  const refillsLeft = numberOf(request.refills_left);
+  if (facts.refillsLeft === undefined && refillsLeft !== undefined) facts.refillsLeft = refillsLeft;
+  if (facts.expireDate === undefined && typeof request.expire_date === 'string' && request.expire_date !== '') {
+    facts.expireDate = request.expire_date;
+  }
+  const writtenQty = numberOf(request.written_qty);
+  if (facts.writtenQty === undefined && writtenQty !== undefined) facts.writtenQty = writtenQty;
+  const daysSupply = numberOf(request.days_supply);
+  if (facts.daysSupply === undefined && daysSupply !== undefined) facts.daysSupply = daysSupply;
+}
+
+export type MilestoneDisposition = 'applied' | 'late' | 'adopted' | 'earlier_fill' | 'unexpected';
+
+/**
+ * Applies a milestone of the current order (a late one, by the order workflow's sequence, changes nothing). An order
+ * that is not current is adopted when the prescription is waiting for one (`canAdopt`), ignored when an earlier fill
+ * recorded it, and otherwise reported as unexpected (the caller decides: the next fill's order, or an anomaly).
+ */
+export function applyOrderMilestone(
+  state: PrescriptionState,
+  milestone: HoneybeeOrderMilestone,
+  canAdopt: boolean,
+): MilestoneDisposition {
+  const current = state.currentOrder;
+  let disposition: MilestoneDisposition;
+  if (current && current.orderNumber === milestone.orderNumber) {
+    if (milestone.seq <= current.seq) return 'late';
+    disposition = 'applied';
+  } else if (state.recordedOrders.includes(milestone.orderNumber)) {
+    return 'earlier_fill';
+  } else if (!current && canAdopt) {
+    state.recordedOrders.push(milestone.orderNumber);
+    state.currentOrder = { orderNumber: milestone.orderNumber, seq: 0 };
+    disposition = 'adopted';
+  } else {
+    return 'unexpected';
+  }
+  const order = state.currentOrder;
+  if (!order) return disposition;
+  order.seq = milestone.seq;
+  order.milestone = milestone.milestone;
+  if (milestone.status) order.status = normalizeOrderStatus(milestone.status);
+  if (order.status === 'On Hold' && milestone.exceptionReason) order.exceptionReason = milestone.exceptionReason;
+  else delete order.exceptionReason;
+  if (milestone.tracking && milestone.tracking.length > 0) order.tracking = milestone.tracking;
+  return disposition;
+}
+
+/** Records an order the prescription created or adopted through its own activity. */
+export function recordOrder(state: PrescriptionState, orderNumber: string, status?: string): void {
+  if (!state.recordedOrders.includes(orderNumber)) state.recordedOrders.push(orderNumber);
+  if (!state.currentOrder) {
+    state.currentOrder = { orderNumber, seq: 0, ...(status ? { status: normalizeOrderStatus(status) } : {}) };
+  } else if (state.currentOrder.orderNumber !== orderNumber) {
+    noteUnexpectedOrder(state, orderNumber);
+  }
+}
+
+export function noteUnexpectedOrder(state: PrescriptionState, orderNumber: string): void {
+  if (state.unexpectedOrders.includes(orderNumber)) return;
+  state.unexpectedOrders.push(orderNumber);
+  if (state.unexpectedOrders.length > MAX_UNEXPECTED_ORDERS) state.unexpectedOrders.shift();
+}
+
+export function currentFillEnded(state: PrescriptionState): boolean {
+  const status = state.currentOrder?.status;
+  return status !== undefined && isTerminalOrderStatus(status);
+}
+
+/** The stage while an order is current and open. */
+export function orderFollowingStage(state: PrescriptionState): string {
+  switch (state.currentOrder?.status) {
+    case 'On Hold':
+      return PrescriptionStage.OrderOnHold;
+    case 'Shipped':
+      return PrescriptionStage.OrderShipped;
+    default:
+      return PrescriptionStage.OrderInProgress;
+  }
+}
+
+/** Moves the ended current order into the fill history; returns how it ended. */
+export function closeFill(state: PrescriptionState, endedAt: string): 'delivered' | 'canceled' {
+  const order = state.currentOrder;
+  const outcome = order?.status === 'Delivered' ? 'delivered' : 'canceled';
+  state.fills.push({
+    fillNumber: state.fillNumber,
+    ...(order ? { orderNumber: order.orderNumber } : {}),
+    outcome,
+    endedAt,
+    ...(order?.tracking ? { tracking: order.tracking } : {}),
+  });
+  if (state.fills.length > MAX_FILLS_KEPT) state.fills.shift();
+  if (outcome === 'delivered') state.fillsDelivered += 1;
+  delete state.currentOrder;
+  // A canceled fill is not used up: the next request asks for the same fill again.
+  state.fillNumber = state.fillsDelivered + 1;
+  return outcome;
+}
+
+/** Fills still possible: the first fill plus `refills_left` refills (as of receipt), minus those delivered. */
+export function fillsRemaining(state: PrescriptionState): number {
+  return Math.max(0, 1 + (state.facts.refillsLeft ?? 0) - state.fillsDelivered);
+}
+
+/** Milliseconds until the prescription expires (end of its expire_date, UTC); the default window without one. */
+export function msUntilExpiry(state: PrescriptionState, nowMs: number): number {
+  const date = state.facts.expireDate;
+  const end = date ? Date.parse(`${date}T23:59:59.999Z`) : NaN;
+  if (Number.isNaN(end)) return DEFAULT_REFILL_WINDOW_MS;
+  return end - nowMs;
+}
+
+export function noteRequestIds(state: PrescriptionState, ...ids: (string | undefined | null)[]): void {
+  for (const id of ids) if (id) state.vendorRequestIds.push(id);
+  while (state.vendorRequestIds.length > MAX_REQUEST_IDS) state.vendorRequestIds.shift();
+}

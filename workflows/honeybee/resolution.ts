@@ -1,0 +1,73 @@
+// Validation of an operator's resolveException input, shared by the signal handler (the Web UI: a rejection is
+// recorded in the state and the current details) and the update validator (API/CLI: the caller gets the reason).
+// Valid means: attributed (operator and reason), the action is one the exception offered, and every field that action
+// requires is present. The vendor checks the values themselves; its refusal is a rejection the operator sees too.
+import type { OfferedAction, OperatorException } from './types.js';
+
+export type ResolutionCheck =
+  { ok: true; action: OfferedAction; fields: Record<string, unknown> } | { ok: false; reason: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function filled(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'string') return value.trim() !== '';
+  if (isRecord(value)) return Object.keys(value).length > 0;
+  return true;
+}
+
+export function offeredActionNames(exception: OperatorException | undefined): string[] {
+  return exception?.actions.map((action) => action.action) ?? [];
+}
+
+/**
+ * Checks `input` against the open exception. `blocked` is why nothing can be resolved right now (no open exception,
+ * a resolution already in flight), when that is the case.
+ */
+export function checkResolution(
+  exception: OperatorException | undefined,
+  input: unknown,
+  blocked?: string,
+): ResolutionCheck {
+  if (!isRecord(input)) {
+    return { ok: false, reason: 'the input must be a JSON object {"action", "fields", "operator", "reason"}' };
+  }
+  const { action, fields, operator, reason } = input;
+  if (typeof operator !== 'string' || operator.trim() === '') {
+    return { ok: false, reason: '"operator" is required: who is resolving this' };
+  }
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    return { ok: false, reason: '"reason" is required: why this resolution' };
+  }
+  if (typeof action !== 'string' || action.trim() === '') {
+    return { ok: false, reason: '"action" is required: one of the offered actions' };
+  }
+  if (fields !== undefined && fields !== null && !isRecord(fields)) {
+    return { ok: false, reason: '"fields" must be an object of the action\'s fields' };
+  }
+  if (blocked) return { ok: false, reason: blocked };
+  if (!exception) return { ok: false, reason: 'there is no open exception to resolve' };
+  const offered = exception.actions.find((candidate) => candidate.action === action.trim());
+  if (!offered) {
+    return {
+      ok: false,
+      reason: `action "${action}" is not offered for ${exception.code} ${exception.name}; offered: ${
+        offeredActionNames(exception).join(', ') || 'none'
+      }`,
+    };
+  }
+  // A `reason` field (cancel_order) defaults to the operator's reason, so a cancellation needs no repetition.
+  const given: Record<string, unknown> = { ...(isRecord(fields) ? fields : {}) };
+  if (offered.fields.includes('reason') && !filled(given.reason)) given.reason = reason;
+  const missing = offered.fields.filter((field) => !filled(given[field]));
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      reason: `action "${offered.action}" needs the field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+    };
+  }
+  const picked = Object.fromEntries(offered.fields.map((field) => [field, given[field]]));
+  return { ok: true, action: offered, fields: picked };
+}

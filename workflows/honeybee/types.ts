@@ -1,0 +1,227 @@
+// The shapes the Honeybee workflows share with their activities, the bridge, clients and tests: workflow inputs,
+// the state each workflow answers its `status` query with, and the compact vendor views activities return. Pure
+// types: no PHI goes into search attributes or current details, but this state (encrypted at rest like every payload)
+// may hold the vendor's free-text exception message.
+import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
+
+/** One order action an exception offers, with the fields it requires (the vendor's `order_actions`, or ours). */
+export interface OfferedAction {
+  action: string;
+  description?: string;
+  fields: string[];
+}
+
+/** Something only a human can settle: an On Hold order, an order the vendor refused to create, an unmatched patient. */
+export interface OperatorException {
+  source: 'order_exception' | 'order_creation' | 'patient_match';
+  /** The vendor's exception id (74) or error codes ("42230"). */
+  code: string;
+  /** e.g. "Allergy Detected", "Address not found": shown to operators and in the ExceptionReason search attribute. */
+  name: string;
+  /** The vendor's free text. Kept in the (encrypted) state only: never in current details or search attributes. */
+  message?: string;
+  /** Authoritative: only these are accepted. */
+  actions: OfferedAction[];
+  /** Workflow time when the engine learned of it. */
+  raisedAt: string;
+  /** The vendor's time for it (the event's timestamp), to tell a newer exception from a late copy. */
+  vendorAt?: string;
+  /** The ORDER_EXCEPTION event that raised it, when one did. */
+  eventId?: string;
+  /** Field names the vendor objected to (creation refusals). */
+  fields?: string[];
+}
+
+/** An operator's input and what became of it; the audit trail of every resolution and rejection. */
+export interface OperatorDecision {
+  at: string;
+  via: 'signal' | 'update' | 'cancel' | 'match' | 'approve' | 'refill';
+  operator: string;
+  reason: string;
+  action: string;
+  outcome: 'accepted' | 'rejected';
+  /** Why it was rejected, or what accepting it did. */
+  detail: string;
+  /** The vendor's X-Request-Id of the call that carried it out. */
+  requestId?: string;
+}
+
+export interface ShipmentInfo {
+  trackingNo?: string;
+  trackingUrl?: string;
+  carrier?: string;
+  shippedAt?: string;
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// Order workflow
+
+export interface HoneybeeOrderWorkflowInput {
+  orderNumber: string;
+  patientId?: string;
+  prescriptionIds?: string[];
+  settings?: HoneybeeWorkflowSettings;
+  /** Set by continue-as-new. */
+  carried?: HoneybeeOrderCarried;
+}
+
+export interface HoneybeeOrderCarried {
+  state: HoneybeeOrderState;
+  seenEventIds: string[];
+}
+
+export interface HoneybeeOrderState {
+  orderNumber: string;
+  patientId?: string;
+  prescriptionIds: string[];
+  /** Prescriptions that linked this order themselves (they need no `linked` report back). */
+  linkedBy: string[];
+  fillNumber?: number;
+  stage: string;
+  /** Canonical overall status (`On Hold`, …) or an unknown value as the vendor wrote it. */
+  status?: string;
+  /** Timestamp of the event (or poll) that set `status`: decides `Filling` ⇄ `On Hold`. */
+  statusAt?: string;
+  /** Unknown statuses seen, kept for the record (they change nothing). */
+  unknownStatuses: string[];
+  shipments: ShipmentInfo[];
+  exception?: OperatorException;
+  /** Counts holds: an On Hold notification and escalation belong to one hold. */
+  holdCount: number;
+  onHoldSince?: string;
+  escalationLevel: number;
+  needsOperator: boolean;
+  /** An order action was accepted by Honeybee; the order waits for its next status. */
+  awaitingVendor?: { action: string; since: string };
+  decisions: OperatorDecision[];
+  lastRejection?: OperatorDecision;
+  eventsReceived: number;
+  duplicateEvents: number;
+  lateEvents: number;
+  lastEventType?: string;
+  lastEventAt?: string;
+  /** Workflow time of the last event or poll: the reconcile timer counts from here. */
+  lastHeardAt?: string;
+  polls: number;
+  lastPollRequestId?: string;
+  /** Why the last poll failed (a vendor refusal), if it did. */
+  lastPollError?: string;
+  /** Milestones already told to the partner and the prescriptions (by name and hold), so none goes twice. */
+  milestonesSent: string[];
+  notificationSeq: number;
+  notificationFailures: number;
+  reportFailures: number;
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// Prescription workflow
+
+export interface PrescriptionWorkflowInput {
+  prescriptionId: string;
+  patientId?: string;
+  settings?: HoneybeeWorkflowSettings;
+  /** Set by continue-as-new (one run per fill). */
+  carried?: PrescriptionCarried;
+}
+
+export interface PrescriptionCarried {
+  state: PrescriptionState;
+  seenEventIds: string[];
+  /** A milestone of the next fill's order that arrived before the previous run ended. */
+  pendingMilestones: HoneybeeOrderMilestone[];
+}
+
+export interface PrescriptionFacts {
+  refillsLeft?: number;
+  expireDate?: string;
+  writtenQty?: number;
+  daysSupply?: number;
+}
+
+export interface FillRecord {
+  fillNumber: number;
+  orderNumber?: string;
+  outcome: 'delivered' | 'canceled';
+  endedAt: string;
+  tracking?: ShipmentInfo[];
+}
+
+export interface PrescriptionState {
+  prescriptionId: string;
+  patientId?: string;
+  stage: string;
+  mode: HoneybeeWorkflowSettings['mode'];
+  fillApproval: HoneybeeWorkflowSettings['fillApproval'];
+  facts: PrescriptionFacts;
+  match?: { partnerPatientId: string; matchedBy: string; operator?: string };
+  fillNumber: number;
+  fillsDelivered: number;
+  fills: FillRecord[];
+  /** Every order number created or adopted for this prescription (across fills): never adopted twice. */
+  recordedOrders: string[];
+  currentOrder?: {
+    orderNumber: string;
+    status?: string;
+    milestone?: string;
+    seq: number;
+    exceptionReason?: string;
+    tracking?: ShipmentInfo[];
+  };
+  /** Orders for this prescription that were neither created nor adopted for a fill (kept for an operator to see). */
+  unexpectedOrders: string[];
+  approvedFills: number[];
+  refillRequested?: { by: string; at: string };
+  exception?: OperatorException;
+  needsOperator: boolean;
+  escalationLevel: number;
+  decisions: OperatorDecision[];
+  lastRejection?: OperatorDecision;
+  canceled?: { operator: string; reason: string; at: string; orderOutcome?: string };
+  endReason?: string;
+  eventsReceived: number;
+  duplicateEvents: number;
+  lastEventType?: string;
+  notificationSeq: number;
+  notificationFailures: number;
+  /** Vendor X-Request-Ids of the calls made for this fill, newest last (bounded). */
+  vendorRequestIds: string[];
+}
+
+/**
+ * What an order workflow tells its prescription workflows (internal signal `orderMilestone`): only what a
+ * prescription acts on, since each report is billed: the order exists (`linked`, unless the prescription linked it
+ * itself) and how it ended. Holds, resolutions and shipping are the order workflow's to show.
+ */
+export interface HoneybeeOrderMilestone {
+  orderNumber: string;
+  milestone: 'linked' | 'delivered' | 'canceled';
+  status?: string;
+  /** The order workflow's report counter: a late report never moves a prescription backwards. */
+  seq: number;
+  at: string;
+  exceptionReason?: string;
+  tracking?: ShipmentInfo[];
+}
+
+/** The prescription workflow's link to an order it created or adopted (internal signal `orderLinked`). */
+export interface HoneybeeOrderLink {
+  prescriptionId: string;
+  fillNumber: number;
+  patientId?: string;
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// Vendor views returned by activities (ids, statuses and codes; patient data never leaves the activity)
+
+export interface HoneybeeOrderSnapshot {
+  orderNumber: string;
+  patientId?: string;
+  status?: string;
+  prescriptionIds: string[];
+  dispenseStatuses: string[];
+  shipments: ShipmentInfo[];
+  exception?: { id?: string; name?: string; message?: string };
+  actions: OfferedAction[];
+  requestId?: string;
+  fromCache: boolean;
+}
