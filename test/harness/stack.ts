@@ -2,6 +2,7 @@
 // and the worker, wired the way `fulfill dev` wires them (same credentials, the sandbox's webhooks to the bridge, the
 // engine's vendor calls to the sandbox, one DATA_DIR for the partner directory file). For tests that claim the engine
 // works end to end.
+import { randomInt } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,8 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
   const bridgePublicUrl = `http://127.0.0.1:${bridgePort}`;
   const sandbox = await startSandboxProcess({
     DATA_DIR: dataDir,
+    // Stacks share the run's dev server: a seed of their own keeps their prescription ids (and workflow ids) apart.
+    SANDBOX_SEED: String(randomInt(1_000, 2 ** 31)),
     BRIDGE_PUBLIC_URL: bridgePublicUrl,
     ...(options.engine?.HONEYBEE_WORKFLOW_MODE
       ? { HONEYBEE_WORKFLOW_MODE: options.engine.HONEYBEE_WORKFLOW_MODE }

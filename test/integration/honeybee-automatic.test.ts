@@ -2,7 +2,6 @@
 // creates each order itself and the engine follows it from the events, or from polling when events go missing.
 // The webhook misbehaviour tests (duplicates, reordering, events lost or sent out of order) change the sandbox's
 // delivery for everyone, so they run alone, after the concurrent flows.
-import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelSignal, honeybeeOrderStatusQuery, resolveExceptionUpdate } from '../../workflows/definitions.js';
 import { recordHistory } from '../harness/histories.js';
@@ -38,7 +37,7 @@ describe('Honeybee workflows: Automatic Processing', () => {
       },
       // Its own seed: another stack on this dev server would otherwise make the same prescription ids and order
       // numbers, and so the same workflow ids.
-      sandbox: { SANDBOX_STEP_DELAY: '1s', SANDBOX_SEED: String(randomInt(1_000, 2 ** 31)) },
+      sandbox: { SANDBOX_STEP_DELAY: '1s' },
     });
     bridgeTarget = (await stack.control.webhooks({ limit: 1 })).settings.targets.honeybee;
   });

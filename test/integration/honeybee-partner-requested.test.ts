@@ -1,7 +1,6 @@
 // The Honeybee workflows under Partner Requested Fills, end to end through real processes (sandbox → bridge →
 // Temporal dev server → worker → sandbox): the engine creates each fill's order. Flows run concurrently in one
 // stack; the tests that inject global faults or kill the worker run alone, after them.
-import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { EXCEPTION_REASONS } from '../../src/vendors/honeybee/exception-reasons.js';
@@ -60,7 +59,7 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
       },
       // Its own seed: another stack on this dev server would otherwise make the same prescription ids and order
       // numbers, and so the same workflow ids.
-      sandbox: { SANDBOX_STEP_DELAY: '1s', SANDBOX_SEED: String(randomInt(1_000, 2 ** 31)) },
+      sandbox: { SANDBOX_STEP_DELAY: '1s' },
     });
   });
 
