@@ -35,8 +35,6 @@ describe('Honeybee workflows: Automatic Processing', () => {
         // Short, so a test that loses webhooks on purpose sees the engine catch up by polling within seconds.
         ORDER_RECONCILE_INTERVAL: '4s',
       },
-      // Its own seed: another stack on this dev server would otherwise make the same prescription ids and order
-      // numbers, and so the same workflow ids.
       sandbox: { SANDBOX_STEP_DELAY: '1s' },
     });
     bridgeTarget = (await stack.control.webhooks({ limit: 1 })).settings.targets.honeybee;

@@ -57,8 +57,6 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
         HOLD_ESCALATION_AFTER: '1h',
         ORDER_RECONCILE_INTERVAL: '10m',
       },
-      // Its own seed: another stack on this dev server would otherwise make the same prescription ids and order
-      // numbers, and so the same workflow ids.
       sandbox: { SANDBOX_STEP_DELAY: '1s' },
     });
   });
