@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config/env.js';
 import { runDev } from './dev.js';
 import { generateKeyLine } from './keys.js';
 import { registerLabCommands } from './lab.js';
+import { registerAuditCommand } from './audit/register.js';
 import { registerOperatorCommands } from './operators/register.js';
 import { registerSandboxCommands } from './sandbox.js';
 import { signWebhookHeaders, UsageError } from './webhook-sign.js';
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
   registerSandboxCommands(program);
   registerLabCommands(program);
   registerOperatorCommands(program);
+  registerAuditCommand(program);
 
   return program;
 }

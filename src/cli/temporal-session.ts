@@ -1,7 +1,7 @@
 // How operator commands reach Temporal: the one configuration (env), a client with the engine's data converter (the
 // payload codec: keys from PAYLOAD_KEYS / PAYLOAD_KEY_FILE, never printed), a clear error when Temporal cannot be
 // reached, and the connection closed afterwards. A failure the operator must act on is a CommandFailure (exit 1).
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig, type EngineConfig } from '../config/env.js';
 import { connectClient } from '../temporal/client.js';
 
@@ -28,12 +28,36 @@ export function unreachableMessage(config: Pick<EngineConfig, 'TEMPORAL_ADDRESS'
   );
 }
 
+export interface SessionOptions {
+  /**
+   * false: a client without the payload codec, for commands that only read raw histories and decode elsewhere (the
+   * audit through the bridge's codec endpoint). Default true.
+   */
+  payloadKeys?: boolean;
+}
+
+async function connect(config: EngineConfig, options: SessionOptions): Promise<Client> {
+  if (options.payloadKeys !== false) return connectClient(config);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}
+
 /** Runs `fn` with a connected client; a Temporal that cannot be reached becomes one clear CommandFailure. */
-export async function withTemporal<T>(fn: (client: Client, config: EngineConfig) => Promise<T>): Promise<T> {
+export async function withTemporal<T>(fn: (client: Client, config: EngineConfig) => Promise<T>): Promise<T>;
+export async function withTemporal<T>(
+  options: SessionOptions,
+  fn: (client: Client, config: EngineConfig) => Promise<T>,
+): Promise<T>;
+export async function withTemporal<T>(
+  first: SessionOptions | ((client: Client, config: EngineConfig) => Promise<T>),
+  second?: (client: Client, config: EngineConfig) => Promise<T>,
+): Promise<T> {
+  const options = typeof first === 'function' ? {} : first;
+  const fn = typeof first === 'function' ? first : second!;
   const config = loadConfig();
   let client: Client;
   try {
-    client = await connectClient(config);
+    client = await connect(config, options);
   } catch (error) {
     // A configuration error (no payload key) is the caller's to fix: main() reports it as usage (exit 2).
     if (error instanceof ConfigError) throw error;
