@@ -5,6 +5,7 @@ import { runDev } from './dev.js';
 import { generateKeyLine } from './keys.js';
 import { registerLabCommands } from './lab.js';
 import { registerAuditCommand } from './audit/register.js';
+import { registerHistoryCommands } from './history.js';
 import { registerOperatorCommands } from './operators/register.js';
 import { registerSandboxCommands } from './sandbox.js';
 import { signWebhookHeaders, UsageError } from './webhook-sign.js';
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
   registerLabCommands(program);
   registerOperatorCommands(program);
   registerAuditCommand(program);
+  registerHistoryCommands(program);
 
   return program;
 }

@@ -28,6 +28,7 @@ function checkEndpoint(url: string): string {
 export function registerAuditCommand(program: Command): void {
   program
     .command('audit')
+    .summary('The timeline of a prescription, order or lab order across its workflow runs (may contain PHI).')
     .description(
       'The timeline of one prescription, order or lab order across all its workflow runs (continue-as-new chains ' +
         'and related orders included): vendor events received, vendor calls with their X-Request-Id, operator ' +

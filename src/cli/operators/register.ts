@@ -34,6 +34,7 @@ const WAIT_HELP = 'seconds to wait for the workflow to answer';
 export function registerOperatorCommands(program: Command): void {
   program
     .command('holds')
+    .summary('List what waits for an operator, oldest first.')
     .description('List what waits for an operator (oldest first): order, prescription, reason, age, actions offered.')
     .option('--limit <n>', 'at most this many', positiveInteger(10_000), 100)
     .option('--json', 'print {holds: [...]} as JSON')
@@ -53,6 +54,7 @@ export function registerOperatorCommands(program: Command): void {
 
   program
     .command('resolve')
+    .summary('Resolve an exception with one of the offered actions; prints the result or the refusal.')
     .description(
       'Resolve an exception with one of the offered actions (On Hold order, refused order creation, rejected lab ' +
         'kit). Prints the result, or the reason it was refused (exit 1).',
@@ -90,6 +92,7 @@ export function registerOperatorCommands(program: Command): void {
 
   program
     .command('cancel')
+    .summary('Cancel a prescription, an On Hold order or a lab order.')
     .description(
       'Cancel a prescription (at any wait), an On Hold order (cancel_order), or a lab order (at Onegevity while it can).',
     )
