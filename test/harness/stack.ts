@@ -28,6 +28,8 @@ export interface EngineStack {
   client: Client;
   /** Kill the worker (SIGKILL by default) and start a new one with the same environment. */
   restartWorker(signal?: NodeJS.Signals): Promise<void>;
+  /** Stop the worker and the bridge and start them again with `overrides` (e.g. rotated payload keys). */
+  restartEngine(overrides: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -104,6 +106,13 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
         stack.worker.kill(signal);
         await stack.worker.exited;
         stack.worker = await startWorkerProcess(env);
+      },
+      restartEngine: async (overrides) => {
+        await Promise.all([stack.worker.stop(), stack.bridge.stop()]);
+        Object.assign(env, overrides);
+        const [nextWorker, nextBridge] = await Promise.all([startWorkerProcess(env), startBridgeProcess(env)]);
+        stack.worker = nextWorker;
+        stack.bridge = nextBridge.process;
       },
       stop: async () => {
         await Promise.all([stack.worker.stop(), stack.bridge.stop()]);
