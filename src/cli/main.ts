@@ -4,6 +4,9 @@ import { ConfigError, loadConfig } from '../config/env.js';
 import { runDev } from './dev.js';
 import { generateKeyLine } from './keys.js';
 import { registerLabCommands } from './lab.js';
+import { registerAuditCommand } from './audit/register.js';
+import { registerHistoryCommands } from './history.js';
+import { registerOperatorCommands } from './operators/register.js';
 import { registerSandboxCommands } from './sandbox.js';
 import { signWebhookHeaders, UsageError } from './webhook-sign.js';
 
@@ -58,6 +61,9 @@ export function buildProgram(): Command {
     });
   registerSandboxCommands(program);
   registerLabCommands(program);
+  registerOperatorCommands(program);
+  registerAuditCommand(program);
+  registerHistoryCommands(program);
 
   return program;
 }

@@ -6,11 +6,13 @@ import { randomInt } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { EngineProcess } from '../../src/runtime/child-process.js';
 import { type SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { withSandboxCredentials } from '../../src/sandbox/dev-credentials.js';
+import { createDataConverter } from '../../src/temporal/data-converter.js';
 import { engineEnv, startBridgeProcess, startWorkerProcess } from './engine.js';
+import { testPayloadKeyConfig } from './payload-keys.js';
 import { freePort } from './ports.js';
 import { startSandboxProcess, type SandboxProcess } from './sandbox.js';
 import { connectTestClient } from './temporal.js';
@@ -26,6 +28,8 @@ export interface EngineStack {
   client: Client;
   /** Kill the worker (SIGKILL by default) and start a new one with the same environment. */
   restartWorker(signal?: NodeJS.Signals): Promise<void>;
+  /** Stop the worker and the bridge and start them again with `overrides` (e.g. rotated payload keys). */
+  restartEngine(overrides: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,15 +38,28 @@ export interface StackOptions {
   engine?: Record<string, string>;
   /** Variables for the sandbox (e.g. SANDBOX_STEP_DELAY). */
   sandbox?: Record<string, string>;
+  /** A Temporal server of the test's own (a database file to inspect, a Web UI) instead of the run's shared one. */
+  temporal?: { address: string; namespace: string };
+  /** The bridge's port, when something must know its URL before the stack starts (the Web UI's codec endpoint). */
+  bridgePort?: number;
 }
 
 function defined(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])));
 }
 
+async function connectClientTo(temporal: { address: string; namespace: string }): Promise<Client> {
+  const connection = await Connection.connect({ address: temporal.address });
+  return new Client({
+    connection,
+    namespace: temporal.namespace,
+    dataConverter: createDataConverter(testPayloadKeyConfig),
+  });
+}
+
 export async function startStack(options: StackOptions = {}): Promise<EngineStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fulfill-stack-'));
-  const bridgePort = await freePort();
+  const bridgePort = options.bridgePort ?? (await freePort());
   const bridgePublicUrl = `http://127.0.0.1:${bridgePort}`;
   const sandbox = await startSandboxProcess({
     DATA_DIR: dataDir,
@@ -64,6 +81,9 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
       HONEYBEE_TOKEN_URL: `${sandbox.url}/honeybee/oauth/token`,
       ONEGEVITY_API_URL: `${sandbox.url}/onegevity`,
       PARTNER_WEBHOOK_URL: `${sandbox.url}/partner/notifications`,
+      ...(options.temporal
+        ? { TEMPORAL_ADDRESS: options.temporal.address, TEMPORAL_NAMESPACE: options.temporal.namespace }
+        : {}),
       ...options.engine,
     }),
   );
@@ -73,7 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
     const [startedWorker, startedBridge] = await Promise.all([startWorkerProcess(env), startBridgeProcess(env)]);
     worker = startedWorker;
     bridge = startedBridge.process;
-    const client = await connectTestClient();
+    const client = options.temporal ? await connectClientTo(options.temporal) : await connectTestClient();
     const stack: EngineStack = {
       env,
       sandbox,
@@ -86,6 +106,13 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
         stack.worker.kill(signal);
         await stack.worker.exited;
         stack.worker = await startWorkerProcess(env);
+      },
+      restartEngine: async (overrides) => {
+        await Promise.all([stack.worker.stop(), stack.bridge.stop()]);
+        Object.assign(env, overrides);
+        const [nextWorker, nextBridge] = await Promise.all([startWorkerProcess(env), startBridgeProcess(env)]);
+        stack.worker = nextWorker;
+        stack.bridge = nextBridge.process;
       },
       stop: async () => {
         await Promise.all([stack.worker.stop(), stack.bridge.stop()]);

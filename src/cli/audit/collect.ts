@@ -1,0 +1,143 @@
+// Gathers what the audit covers: the business object's workflow with every run of its continue-as-new chain (all run
+// ids from visibility `WorkflowId = '…'`), and the workflows around it: a prescription's orders (the order numbers its
+// history names, and order workflows whose HoneybeePrescriptionId is the prescription), an order's prescriptions, any
+// child workflows. Each run's history is fetched and decoded, then merged into one timeline.
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../../domain/workflow-ids.js';
+import { resolveTarget, type Target } from '../workflow-targets.js';
+import { decodeHistory, type PayloadDecoder } from './decode.js';
+import { buildTimeline, relatedIds, type AuditRunEvents, type TimelineEntry } from './timeline.js';
+
+export interface AuditRunInfo {
+  runId: string;
+  status: string;
+  startTime: string;
+  closeTime: string | null;
+}
+
+export interface AuditWorkflow {
+  workflowId: string;
+  workflowType: string;
+  runs: AuditRunInfo[];
+}
+
+export interface AuditReport {
+  subject: Target;
+  generatedAt: string;
+  decodedVia: string;
+  workflows: AuditWorkflow[];
+  /** Workflows the histories name that Temporal no longer (or never) had. */
+  missing: string[];
+  timeline: TimelineEntry[];
+}
+
+interface CollectedWorkflow {
+  info: AuditWorkflow;
+  runs: AuditRunEvents[];
+}
+
+async function listRuns(client: Client, workflowId: string): Promise<{ type: string; runs: AuditRunInfo[] }> {
+  const runs = new Map<string, AuditRunInfo & { start: number }>();
+  let type = '';
+  for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    type = execution.type;
+    runs.set(execution.runId, {
+      runId: execution.runId,
+      status: execution.status.name,
+      startTime: execution.startTime.toISOString(),
+      closeTime: execution.closeTime?.toISOString() ?? null,
+      start: execution.startTime.getTime(),
+    });
+  }
+  // Visibility trails the latest run by a moment: describe it too.
+  const latest = await client.workflow.getHandle(workflowId).describe();
+  type = latest.type;
+  runs.set(latest.runId, {
+    runId: latest.runId,
+    status: latest.status.name,
+    startTime: latest.startTime.toISOString(),
+    closeTime: latest.closeTime?.toISOString() ?? null,
+    start: latest.startTime.getTime(),
+  });
+  const ordered = [...runs.values()].sort((a, b) => a.start - b.start);
+  return { type, runs: ordered.map(({ start: _start, ...run }) => run) };
+}
+
+async function collectWorkflow(
+  client: Client,
+  workflowId: string,
+  decoder: PayloadDecoder,
+): Promise<CollectedWorkflow | undefined> {
+  let listed: { type: string; runs: AuditRunInfo[] };
+  try {
+    listed = await listRuns(client, workflowId);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+  const runs: AuditRunEvents[] = [];
+  for (const run of listed.runs) {
+    const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+    runs.push({
+      workflowId,
+      runId: run.runId,
+      workflowType: listed.type,
+      events: await decodeHistory(history, decoder),
+    });
+  }
+  return { info: { workflowId, workflowType: listed.type, runs: listed.runs }, runs };
+}
+
+async function ordersOfPrescription(client: Client, prescriptionId: string): Promise<string[]> {
+  const ids: string[] = [];
+  const query = `WorkflowType = 'honeybeeOrderWorkflow' AND HoneybeePrescriptionId = '${prescriptionId}'`;
+  for await (const execution of client.workflow.list({ query })) ids.push(execution.workflowId);
+  return ids;
+}
+
+export async function collectAudit(client: Client, input: string, decoder: PayloadDecoder): Promise<AuditReport> {
+  const subject = await resolveTarget(client, input);
+  const collected: CollectedWorkflow[] = [];
+  const missing: string[] = [];
+  const seen = new Set<string>();
+
+  const visit = async (workflowId: string): Promise<CollectedWorkflow | undefined> => {
+    if (seen.has(workflowId)) return undefined;
+    seen.add(workflowId);
+    const workflow = await collectWorkflow(client, workflowId, decoder);
+    if (workflow) collected.push(workflow);
+    else missing.push(workflowId);
+    return workflow;
+  };
+
+  const root = await visit(subject.workflowId);
+  const rootEvents = root?.runs.flatMap((run) => run.events) ?? [];
+  const related = relatedIds(rootEvents);
+  const around: string[] = [...related.childWorkflowIds];
+  if (subject.kind === 'prescription') {
+    around.push(...related.orderNumbers.map(honeybeeOrderWorkflowId));
+    around.push(...(await ordersOfPrescription(client, subject.id)));
+  } else if (subject.kind === 'order') {
+    const attribute = subject.description.searchAttributes.HoneybeePrescriptionId as unknown[] | undefined;
+    const fromAttribute = (attribute ?? []).map(String);
+    around.push(...[...related.prescriptionIds, ...fromAttribute].map(prescriptionWorkflowId));
+  }
+  for (const workflowId of around) {
+    const workflow = await visit(workflowId);
+    // Child workflows of the workflows around the subject belong to the story too (one level).
+    if (workflow) {
+      const children = relatedIds(workflow.runs.flatMap((run) => run.events)).childWorkflowIds;
+      for (const child of children) await visit(child);
+    }
+  }
+
+  return {
+    subject: { kind: subject.kind, id: subject.id, workflowId: subject.workflowId },
+    generatedAt: new Date().toISOString(),
+    decodedVia: decoder.via,
+    workflows: collected.map((workflow) => workflow.info),
+    missing,
+    timeline: buildTimeline(collected.flatMap((workflow) => workflow.runs)),
+  };
+}

@@ -1,0 +1,101 @@
+// The audit report in three forms: `text` for a terminal, `md` for a ticket (a table), `json` for tools (with the
+// decoded payloads of every step under `data`). Text and markdown show ids, statuses, actions and the operators' own
+// words; only JSON carries payloads, which may hold PHI.
+import { KIND_NAMES } from '../workflow-targets.js';
+import type { AuditReport } from './collect.js';
+import type { TimelineEntry } from './timeline.js';
+
+export type AuditFormat = 'text' | 'json' | 'md';
+
+function label(workflowId: string): string {
+  return workflowId
+    .replace(/^honeybee-rx-/, 'rx ')
+    .replace(/^honeybee-order-/, 'order ')
+    .replace(/^onegevity-order-/, 'lab ');
+}
+
+function time(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.(\d{3})Z$/, '.$1Z');
+}
+
+function who(entry: TimelineEntry): string {
+  if (!entry.operator && !entry.reason) return '';
+  return `${entry.operator ?? '?'}${entry.reason ? `: ${entry.reason}` : ''}`;
+}
+
+function header(report: AuditReport): string[] {
+  const lines = [
+    `Audit of ${KIND_NAMES[report.subject.kind]} ${report.subject.id} (${report.subject.workflowId})`,
+    `generated ${report.generatedAt}; payloads decoded ${report.decodedVia}`,
+    'Workflows:',
+  ];
+  for (const workflow of report.workflows) {
+    lines.push(`  ${workflow.workflowId} (${workflow.workflowType}), ${workflow.runs.length} run(s):`);
+    for (const run of workflow.runs) {
+      lines.push(`    ${run.runId} ${run.status} ${run.startTime} → ${run.closeTime ?? 'running'}`);
+    }
+  }
+  for (const workflowId of report.missing) lines.push(`  ${workflowId}: named in the history, not found`);
+  return lines;
+}
+
+export function renderText(report: AuditReport): string {
+  const width = Math.max(0, ...report.timeline.map((entry) => label(entry.workflowId).length));
+  const lines = [...header(report), '', 'Timeline (UTC):'];
+  for (const entry of report.timeline) {
+    lines.push(`${time(entry.at)}  ${label(entry.workflowId).padEnd(width)}  ${entry.summary}`);
+    const indent = ' '.repeat(time(entry.at).length + width + 4);
+    if (who(entry)) lines.push(`${indent}by ${who(entry)}${entry.via ? ` (${entry.via})` : ''}`);
+    if (entry.requestIds) lines.push(`${indent}X-Request-Id ${entry.requestIds.join(', ')}`);
+    if (entry.bridgeRequestId) lines.push(`${indent}bridge request ${entry.bridgeRequestId}`);
+  }
+  return lines.join('\n');
+}
+
+function cell(value: string): string {
+  return value.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function renderMarkdown(report: AuditReport): string {
+  const lines = [
+    `# Audit: ${KIND_NAMES[report.subject.kind]} ${report.subject.id}`,
+    '',
+    `Generated ${report.generatedAt}; payloads decoded ${report.decodedVia}.`,
+    '',
+    '## Workflows',
+    '',
+  ];
+  for (const workflow of report.workflows) {
+    lines.push(`- \`${workflow.workflowId}\` (${workflow.workflowType})`);
+    for (const run of workflow.runs) {
+      lines.push(`  - run \`${run.runId}\`: ${run.status}, ${run.startTime} → ${run.closeTime ?? 'running'}`);
+    }
+  }
+  for (const workflowId of report.missing) lines.push(`- \`${workflowId}\`: named in the history, not found`);
+  lines.push(
+    '',
+    '## Timeline',
+    '',
+    '| time (UTC) | workflow | what happened | who / why | vendor request ids |',
+    '|---|---|---|---|---|',
+  );
+  for (const entry of report.timeline) {
+    lines.push(
+      `| ${time(entry.at)} | ${cell(label(entry.workflowId))} | ${cell(entry.summary)} | ${cell(
+        who(entry) + (entry.via && who(entry) ? ` (${entry.via})` : ''),
+      )} | ${cell(entry.requestIds?.join(', ') ?? '')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function renderAudit(report: AuditReport, format: AuditFormat): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(report, null, 2);
+    case 'md':
+      return renderMarkdown(report);
+    default:
+      return renderText(report);
+  }
+}

@@ -1,0 +1,614 @@
+// The audit timeline: decoded history events of every run of the workflows behind one business object, turned into
+// what happened, in order: vendor events received, vendor calls made (with their X-Request-Id), operator and partner
+// inputs with who and why, the workflow's answers, timers fired, stage changes, holds and escalations (from the
+// search attributes the workflows upsert), partner notifications, and run boundaries (continue-as-new). Summaries
+// name ids, statuses and actions; decoded payloads go only into `data` (the JSON format), since they may hold PHI.
+// Pure: no Temporal, so it is tested on recorded histories.
+import { formatAge } from '../output.js';
+import { durationMs, type DecodedEvent, type DecodedFailure } from './decode.js';
+
+export interface AuditRunEvents {
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  events: DecodedEvent[];
+}
+
+export type EntryKind =
+  | 'run.started'
+  | 'run.continued_as_new'
+  | 'run.completed'
+  | 'run.failed'
+  | 'run.terminated'
+  | 'run.canceled'
+  | 'run.timed_out'
+  | 'vendor.event'
+  | 'vendor.call'
+  | 'vendor.call_failed'
+  | 'operator.input'
+  | 'operator.outcome'
+  | 'partner.input'
+  | 'internal.signal'
+  | 'notification'
+  | 'link'
+  | 'timer'
+  | 'stage'
+  | 'hold'
+  | 'escalation'
+  | 'workflow_task.failed'
+  | 'child.started';
+
+export interface TimelineEntry {
+  at: string;
+  workflowId: string;
+  runId: string;
+  eventId: number;
+  kind: EntryKind;
+  summary: string;
+  /** Who, for operator and partner inputs (and terminations). */
+  operator?: string;
+  /** Why, as the operator wrote it. */
+  reason?: string;
+  /** How it arrived: `signal`, `update`, and the sender's client identity. */
+  via?: string;
+  /** The vendor's X-Request-Id(s) of the call(s) behind this step. */
+  requestIds?: string[];
+  /** The bridge's request id of a received webhook. */
+  bridgeRequestId?: string;
+  /** Decoded payloads (JSON format only): may hold PHI. */
+  data?: unknown;
+}
+
+const OPERATOR_SIGNALS = new Set(['resolveException', 'resolveLabException', 'matchPatient', 'cancel']);
+const OPERATOR_UPDATES = new Set(['resolveExceptionUpdate', 'resolveLabExceptionUpdate']);
+const PARTNER_SIGNALS = new Set(['approveFill', 'requestRefill']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== ''
+    ? value
+    : typeof value === 'number'
+      ? String(value)
+      : undefined;
+}
+
+function nested(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const key of path) current = isRecord(current) ? current[key] : undefined;
+  return current;
+}
+
+/** An event id referenced by another event (a protobuf int64: a Long, a string or a number). */
+function eventRef(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Number(value);
+  if (isRecord(value) && typeof value.low === 'number') return Number((value as { toString(): string }).toString());
+  return 0;
+}
+
+function nameOf(attributes: Record<string, unknown>, key: string): string {
+  return text(nested(attributes, key, 'name')) ?? '?';
+}
+
+function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '?';
+  if (ms < 1000) return `${ms}ms`;
+  // Timers set to a deadline are rarely round: the two largest units say enough.
+  return formatAge(ms);
+}
+
+function describeFailure(failure: DecodedFailure | undefined): string {
+  if (!failure) return 'unknown failure';
+  const inner = failure.cause && !failure.type ? failure.cause : failure;
+  return `${inner.type ? `${inner.type}: ` : ''}${inner.message}`;
+}
+
+/** The vendor request ids an activity result names (`requestId`, `requestIds`, `vendorRequestId`). */
+export function requestIdsOf(result: unknown): string[] {
+  if (!isRecord(result)) return [];
+  const ids = [
+    result.requestId,
+    result.vendorRequestId,
+    ...(Array.isArray(result.requestIds) ? (result.requestIds as unknown[]) : []),
+  ].filter((id): id is string => typeof id === 'string' && id !== '');
+  return [...new Set(ids)];
+}
+
+// -------------------------------------------------------------------------------------------- vendor events
+
+function honeybeeStatuses(payload: Record<string, unknown>): string[] {
+  const requests = Array.isArray(payload.medication_requests) ? payload.medication_requests : [];
+  const statuses = requests.flatMap((request) => {
+    const dispenses = nested(request, 'medication_dispenses');
+    return Array.isArray(dispenses) ? dispenses.map((dispense) => text(nested(dispense, 'order_status'))) : [];
+  });
+  return [...new Set(statuses.filter((status): status is string => status !== undefined))];
+}
+
+function honeybeeTracking(payload: Record<string, unknown>): string[] {
+  const requests = Array.isArray(payload.medication_requests) ? payload.medication_requests : [];
+  const tracking = requests.flatMap((request) => {
+    const dispenses = nested(request, 'medication_dispenses');
+    return Array.isArray(dispenses)
+      ? dispenses.map((dispense) => {
+          const shipment = nested(dispense, 'shipment');
+          const number = text(nested(shipment, 'tracking_no'));
+          return number ? `${text(nested(shipment, 'carrier')) ?? ''} ${number}`.trim() : undefined;
+        })
+      : [];
+  });
+  return [...new Set(tracking.filter((value): value is string => value !== undefined))];
+}
+
+function vendorEventSummary(signalName: string, event: unknown): { summary: string; bridgeRequestId?: string } {
+  const bridgeRequestId = text(nested(event, 'requestId'));
+  const payload = isRecord(nested(event, 'payload')) ? (nested(event, 'payload') as Record<string, unknown>) : {};
+  if (signalName === 'onegevityEvent') {
+    const identifiers = [text(payload.orderIdentifier), text(payload.requestorId)].filter(Boolean);
+    const tracking = text(payload.trackingNumber);
+    return {
+      summary:
+        `Onegevity ${text(nested(event, 'topic')) ?? 'event'} received` +
+        (identifiers.length > 0 ? ` (${[...new Set(identifiers)].join(', ')})` : '') +
+        (tracking ? `, tracking ${tracking}` : ''),
+      ...(bridgeRequestId ? { bridgeRequestId } : {}),
+    };
+  }
+  const eventType = text(nested(event, 'eventType')) ?? 'event';
+  const parts = [`event ${text(nested(event, 'eventId')) ?? '?'}`];
+  const orderNumber = text(payload.order_number);
+  if (orderNumber) parts.push(`order ${orderNumber}`);
+  const statuses = honeybeeStatuses(payload);
+  if (statuses.length > 0) parts.push(`status ${statuses.join('/')}`);
+  const exception = payload.exception;
+  if (isRecord(exception)) parts.push(`exception ${text(exception.id) ?? '?'} ${text(exception.name) ?? ''}`.trim());
+  const tracking = honeybeeTracking(payload);
+  if (tracking.length > 0) parts.push(`shipped ${tracking.join(', ')}`);
+  if (eventType === 'RX_RECEIVED') {
+    const requests = Array.isArray(payload.medication_requests) ? payload.medication_requests : [];
+    const ids = requests.map((request) => text(nested(request, 'id'))).filter(Boolean);
+    if (ids.length > 0) parts.push(`prescriptions ${ids.join(', ')}`);
+  }
+  return {
+    summary: `Honeybee ${eventType} received (${parts.join(', ')})`,
+    ...(bridgeRequestId ? { bridgeRequestId } : {}),
+  };
+}
+
+// -------------------------------------------------------------------------------------------- operator inputs
+
+function fieldNames(input: unknown): string {
+  const fields = nested(input, 'fields');
+  const names = isRecord(fields) ? Object.keys(fields) : [];
+  const address = isRecord(nested(input, 'address')) ? ['address'] : [];
+  const all = [...names, ...address];
+  return all.length > 0 ? ` with ${all.join(', ')}` : '';
+}
+
+function operatorSummary(name: string, input: unknown): string {
+  switch (name) {
+    case 'matchPatient':
+      return `operator matches the patient to partner patient ${text(nested(input, 'partnerPatientId')) ?? '?'}`;
+    case 'cancel':
+      return 'operator cancels';
+    default:
+      return `operator resolves: ${text(nested(input, 'action')) ?? '?'}${fieldNames(input)}`;
+  }
+}
+
+function outcomeSummary(result: unknown): string {
+  if (nested(result, 'accepted') === true) {
+    return `resolution accepted: ${text(nested(result, 'message')) ?? text(nested(result, 'action')) ?? ''}`.trim();
+  }
+  if (nested(result, 'accepted') === false) {
+    return `resolution refused: ${text(nested(result, 'reason')) ?? '?'}`;
+  }
+  return 'update completed';
+}
+
+// -------------------------------------------------------------------------------------------- activities
+
+interface ActivityCall {
+  type: string;
+  input: unknown;
+  scheduledAt: string;
+  attempt: number;
+  lastFailure?: DecodedFailure;
+}
+
+function callSummary(call: ActivityCall, result: unknown): { kind: EntryKind; summary: string } {
+  const input = call.input;
+  switch (call.type) {
+    case 'notifyPartner':
+      return {
+        kind: 'notification',
+        summary: `partner notified: ${text(nested(input, 'type')) ?? '?'} (${text(nested(input, 'id')) ?? '?'})`,
+      };
+    case 'reportHoneybeeOrderMilestone': {
+      const ids = nested(input, 'prescriptionIds');
+      return {
+        kind: 'link',
+        summary:
+          `order ${text(nested(input, 'milestone', 'orderNumber')) ?? '?'} reported ` +
+          `${text(nested(input, 'milestone', 'milestone')) ?? '?'} to prescription(s) ${Array.isArray(ids) ? ids.join(', ') : '?'}`,
+      };
+    }
+    case 'matchHoneybeePatient': {
+      const outcome = text(nested(result, 'outcome'));
+      const detail =
+        outcome === 'matched'
+          ? `matched to partner patient ${text(nested(result, 'partnerPatientId')) ?? '?'} by ${text(nested(result, 'matchedBy')) ?? '?'}`
+          : outcome === 'ambiguous'
+            ? `ambiguous: ${text(nested(result, 'candidates')) ?? '?'} candidates`
+            : `no partner patient found`;
+      return {
+        kind: 'vendor.call',
+        summary: `Honeybee patient ${text(nested(input, 'patientId')) ?? '?'} read; ${detail}`,
+      };
+    }
+    case 'getHoneybeePrescription':
+      return {
+        kind: 'vendor.call',
+        summary: `Honeybee prescriptions of patient ${text(nested(input, 'patientId')) ?? '?'} read (found: ${nested(result, 'found') === true ? 'yes' : 'no'})`,
+      };
+    case 'ensureHoneybeeFillOrder': {
+      const how = text(nested(result, 'how')) ?? '?';
+      const orderNumber = text(nested(result, 'orderNumber'));
+      const what =
+        how === 'none'
+          ? 'no order found yet'
+          : `order ${orderNumber ?? '?'} ${how === 'created' ? 'created' : 'adopted'}`;
+      return {
+        kind: 'vendor.call',
+        summary: `Honeybee fill ${text(nested(input, 'fillNumber')) ?? '?'} of prescription ${text(nested(input, 'prescriptionId')) ?? '?'}: ${what}`,
+      };
+    }
+    case 'getHoneybeeOrder':
+      return {
+        kind: 'vendor.call',
+        summary:
+          `Honeybee order ${text(nested(input, 'orderNumber')) ?? '?'} read: ${text(nested(result, 'status')) ?? '?'}` +
+          (nested(result, 'fromCache') === true ? ' (not modified)' : ''),
+      };
+    case 'submitHoneybeeOrderAction':
+      return {
+        kind: 'vendor.call',
+        summary: `Honeybee order action ${text(nested(input, 'action')) ?? '?'} on order ${text(nested(input, 'orderNumber')) ?? '?'} accepted`,
+      };
+    case 'cancelHoneybeeOrder':
+      return {
+        kind: 'vendor.call',
+        summary: `Honeybee order ${text(nested(input, 'orderNumber')) ?? '?'} cancel: ${text(nested(result, 'outcome')) ?? '?'}`,
+      };
+    case 'createLabOrder':
+      return {
+        kind: 'vendor.call',
+        summary: `Onegevity order ${text(nested(input, 'request', 'orderIdentifier')) ?? '?'} ${text(nested(result, 'outcome')) ?? '?'}`,
+      };
+    case 'getLabOrder':
+      return {
+        kind: 'vendor.call',
+        summary:
+          `Onegevity order ${text(nested(input, 'orderIdentifier')) ?? '?'} read: ${text(nested(result, 'status')) ?? '?'}` +
+          `, fulfillment ${text(nested(result, 'fulfillment', 'status')) ?? '?'}`,
+      };
+    case 'requestLabFulfillment':
+      return {
+        kind: 'vendor.call',
+        summary: `Onegevity fulfillment request ${text(nested(input, 'requestIdentifier')) ?? '?'} ${text(nested(result, 'outcome')) ?? '?'} (${text(nested(result, 'status')) ?? '?'})`,
+      };
+    case 'cancelLabFulfillment':
+      return {
+        kind: 'vendor.call',
+        summary: `Onegevity fulfillment request ${text(nested(input, 'requestIdentifier')) ?? '?'} cancel: ${nested(result, 'canceled') === true ? 'canceled' : `not canceled (${text(nested(result, 'status')) ?? '?'})`}`,
+      };
+    case 'listLabReports': {
+      const reports = nested(result, 'reportIdentifiers');
+      return {
+        kind: 'vendor.call',
+        summary: `Onegevity reports listed: ${Array.isArray(reports) ? reports.length : '?'}`,
+      };
+    }
+    default:
+      return { kind: 'vendor.call', summary: `${call.type} completed` };
+  }
+}
+
+function attempts(call: ActivityCall): string {
+  if (call.attempt <= 1) return '';
+  return ` after ${call.attempt} attempts (last failure ${describeFailure(call.lastFailure)})`;
+}
+
+// -------------------------------------------------------------------------------------------- the timeline
+
+function searchAttributeEntries(
+  values: Record<string, unknown>,
+  previous: Map<string, unknown>,
+): { kind: EntryKind; summary: string }[] {
+  const entries: { kind: EntryKind; summary: string }[] = [];
+  const changed = (key: string): boolean => key in values && previous.get(key) !== values[key];
+  if (changed('FulfillmentStage') && text(values.FulfillmentStage)) {
+    entries.push({ kind: 'stage', summary: `stage ${text(values.FulfillmentStage)}` });
+  }
+  if (changed('ExceptionReason') && text(values.ExceptionReason)) {
+    entries.push({ kind: 'hold', summary: `exception: ${text(values.ExceptionReason)}` });
+  }
+  if (changed('NeedsOperator') && values.NeedsOperator === true) {
+    entries.push({ kind: 'hold', summary: 'needs an operator' });
+  }
+  if (changed('NeedsOperator') && values.NeedsOperator === false && previous.get('NeedsOperator') === true) {
+    entries.push({ kind: 'hold', summary: 'no longer needs an operator' });
+  }
+  if (changed('EscalationLevel') && typeof values.EscalationLevel === 'number') {
+    const level = values.EscalationLevel;
+    if (level > 0) entries.push({ kind: 'escalation', summary: `escalation level ${level}` });
+    else if (Number(previous.get('EscalationLevel') ?? 0) > 0) {
+      entries.push({ kind: 'escalation', summary: 'escalation cleared' });
+    }
+  }
+  for (const [key, value] of Object.entries(values)) previous.set(key, value);
+  return entries;
+}
+
+function resultSummary(workflowType: string, result: unknown): string {
+  const stage = text(nested(result, 'stage'));
+  const status = text(nested(result, 'status'));
+  const parts = [
+    stage ? `stage ${stage}` : undefined,
+    status && workflowType === 'honeybeeOrderWorkflow' ? `status ${status}` : undefined,
+  ];
+  const endReason = text(nested(result, 'endReason'));
+  if (endReason) parts.push(endReason);
+  return parts.filter(Boolean).join(', ');
+}
+
+/** The timeline of one run. */
+export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  const calls = new Map<number, ActivityCall>();
+  const timers = new Map<string, { at: string; ms: number | undefined }>();
+  const updates = new Map<string, { name: string; operator?: string; reason?: string }>();
+  const searchAttributes = new Map<string, unknown>();
+  const add = (event: DecodedEvent, entry: Omit<TimelineEntry, 'at' | 'workflowId' | 'runId' | 'eventId'>) =>
+    entries.push({ at: event.at, workflowId: run.workflowId, runId: run.runId, eventId: event.eventId, ...entry });
+
+  for (const event of run.events) {
+    const a = event.attributes;
+    switch (event.type) {
+      case 'WORKFLOW_EXECUTION_STARTED': {
+        const previous = text(a.continuedExecutionRunId);
+        const identity = text(a.identity);
+        add(event, {
+          kind: 'run.started',
+          summary:
+            `${run.workflowType} started (run ${run.runId})` +
+            (previous ? `, continuing run ${previous}` : identity ? ` by ${identity}` : ''),
+          data: { input: event.input },
+        });
+        for (const entry of searchAttributeEntries(event.searchAttributes ?? {}, searchAttributes)) add(event, entry);
+        break;
+      }
+      case 'WORKFLOW_EXECUTION_SIGNALED': {
+        const name = text(a.signalName) ?? '?';
+        const input = event.input?.[0];
+        const identity = text(a.identity);
+        if (name === 'honeybeeEvent' || name === 'onegevityEvent') {
+          const { summary, bridgeRequestId } = vendorEventSummary(name, input);
+          add(event, { kind: 'vendor.event', summary, ...(bridgeRequestId ? { bridgeRequestId } : {}), data: input });
+        } else if (OPERATOR_SIGNALS.has(name)) {
+          add(event, {
+            kind: 'operator.input',
+            summary: `${operatorSummary(name, input)} (signal ${name})`,
+            operator: text(nested(input, 'operator')) ?? '(missing)',
+            reason: text(nested(input, 'reason')) ?? '(missing)',
+            via: `signal${identity ? ` from ${identity}` : ''}`,
+            data: input,
+          });
+        } else if (PARTNER_SIGNALS.has(name)) {
+          const who = text(nested(input, 'approvedBy')) ?? text(nested(input, 'requestedBy')) ?? '?';
+          add(event, {
+            kind: 'partner.input',
+            summary:
+              name === 'approveFill'
+                ? `partner approves fill ${text(nested(input, 'fillNumber')) ?? '(current)'}`
+                : 'partner requests the next refill',
+            operator: who,
+            ...(text(nested(input, 'paymentReference'))
+              ? { reason: `payment ${text(nested(input, 'paymentReference'))}` }
+              : {}),
+            via: `signal${identity ? ` from ${identity}` : ''}`,
+            data: input,
+          });
+        } else {
+          let summary = `signal ${name}`;
+          if (name === 'orderMilestone') {
+            summary = `order ${text(nested(input, 'orderNumber')) ?? '?'} reports ${text(nested(input, 'milestone')) ?? '?'}${text(nested(input, 'status')) ? ` (${text(nested(input, 'status'))})` : ''}`;
+          } else if (name === 'orderLinked') {
+            summary = `prescription ${text(nested(input, 'prescriptionId')) ?? '?'} links this order as fill ${text(nested(input, 'fillNumber')) ?? '?'}`;
+          } else if (name === 'parkWebhook') {
+            summary = `webhook parked: ${text(nested(input, 'reason')) ?? '?'}`;
+          }
+          add(event, { kind: 'internal.signal', summary, data: input });
+        }
+        break;
+      }
+      case 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED': {
+        const request = nested(a, 'acceptedRequest');
+        const name = text(nested(request, 'input', 'name')) ?? '?';
+        const updateId = text(nested(request, 'meta', 'updateId')) ?? text(a.protocolInstanceId) ?? '';
+        const identity = text(nested(request, 'meta', 'identity'));
+        const input = event.input?.[0];
+        const operator = text(nested(input, 'operator'));
+        const reason = text(nested(input, 'reason'));
+        updates.set(updateId, { name, ...(operator ? { operator } : {}), ...(reason ? { reason } : {}) });
+        add(event, {
+          kind: OPERATOR_UPDATES.has(name) ? 'operator.input' : 'internal.signal',
+          summary: `${OPERATOR_UPDATES.has(name) ? operatorSummary(name, input) : `update ${name}`} (update ${name})`,
+          ...(operator ? { operator } : {}),
+          ...(reason ? { reason } : {}),
+          via: `update${identity ? ` from ${identity}` : ''}`,
+          data: input,
+        });
+        break;
+      }
+      case 'WORKFLOW_EXECUTION_UPDATE_COMPLETED': {
+        const update = updates.get(text(nested(a, 'meta', 'updateId')) ?? '');
+        add(event, {
+          kind: 'operator.outcome',
+          summary: event.failure ? `update failed: ${describeFailure(event.failure)}` : outcomeSummary(event.result),
+          ...(update?.operator ? { operator: update.operator } : {}),
+          ...(update?.reason ? { reason: update.reason } : {}),
+          via: `update ${update?.name ?? '?'}`,
+          data: event.failure ?? event.result,
+        });
+        break;
+      }
+      case 'ACTIVITY_TASK_SCHEDULED':
+        calls.set(event.eventId, {
+          type: nameOf(a, 'activityType'),
+          input: event.input?.[0],
+          scheduledAt: event.at,
+          attempt: 1,
+        });
+        break;
+      case 'ACTIVITY_TASK_STARTED': {
+        const call = calls.get(eventRef(a.scheduledEventId));
+        if (call) {
+          call.attempt = Number(a.attempt ?? 1);
+          if (event.failure) call.lastFailure = event.failure;
+        }
+        break;
+      }
+      case 'ACTIVITY_TASK_COMPLETED': {
+        const call = calls.get(eventRef(a.scheduledEventId));
+        if (!call) break;
+        const { kind, summary } = callSummary(call, event.result);
+        const requestIds = requestIdsOf(event.result);
+        add(event, {
+          kind,
+          summary: `${summary}${attempts(call)}`,
+          ...(requestIds.length > 0 ? { requestIds } : {}),
+          data: { activity: call.type, input: call.input, result: event.result },
+        });
+        break;
+      }
+      case 'ACTIVITY_TASK_FAILED':
+      case 'ACTIVITY_TASK_TIMED_OUT': {
+        const call = calls.get(eventRef(a.scheduledEventId));
+        if (!call) break;
+        add(event, {
+          kind: call.type === 'notifyPartner' ? 'notification' : 'vendor.call_failed',
+          summary: `${call.type} failed after ${call.attempt} attempt(s): ${describeFailure(event.failure)}`,
+          data: { activity: call.type, input: call.input, failure: event.failure },
+        });
+        break;
+      }
+      case 'TIMER_STARTED':
+        timers.set(text(a.timerId) ?? '', { at: event.at, ms: durationMs(a.startToFireTimeout) });
+        break;
+      case 'TIMER_FIRED': {
+        const timer = timers.get(text(a.timerId) ?? '');
+        add(event, {
+          kind: 'timer',
+          summary: `timer fired (${formatDuration(timer?.ms)}, set at ${timer?.at ?? '?'})`,
+        });
+        break;
+      }
+      case 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES':
+        for (const entry of searchAttributeEntries(event.searchAttributes ?? {}, searchAttributes)) add(event, entry);
+        break;
+      case 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW':
+        add(event, {
+          kind: 'run.continued_as_new',
+          summary: `continued as new (next run ${text(a.newExecutionRunId) ?? '?'})`,
+          data: { input: event.input },
+        });
+        break;
+      case 'WORKFLOW_EXECUTION_COMPLETED': {
+        const outcome = resultSummary(run.workflowType, event.result);
+        add(event, { kind: 'run.completed', summary: `completed${outcome ? `: ${outcome}` : ''}`, data: event.result });
+        break;
+      }
+      case 'WORKFLOW_EXECUTION_FAILED':
+        add(event, { kind: 'run.failed', summary: `failed: ${describeFailure(event.failure)}`, data: event.failure });
+        break;
+      case 'WORKFLOW_EXECUTION_TERMINATED': {
+        const identity = text(a.identity);
+        add(event, {
+          kind: 'run.terminated',
+          summary: 'terminated',
+          ...(identity ? { operator: identity } : {}),
+          reason: text(a.reason) ?? '(no reason given)',
+          data: event.input,
+        });
+        break;
+      }
+      case 'WORKFLOW_EXECUTION_CANCELED':
+        add(event, { kind: 'run.canceled', summary: 'canceled' });
+        break;
+      case 'WORKFLOW_EXECUTION_TIMED_OUT':
+        add(event, { kind: 'run.timed_out', summary: 'timed out' });
+        break;
+      case 'WORKFLOW_TASK_FAILED':
+        add(event, {
+          kind: 'workflow_task.failed',
+          summary: `workflow task failed (${text(a.cause) ?? '?'}): ${describeFailure(event.failure)}`,
+        });
+        break;
+      case 'START_CHILD_WORKFLOW_EXECUTION_INITIATED':
+        add(event, {
+          kind: 'child.started',
+          summary: `child workflow ${text(a.workflowId) ?? '?'} (${nameOf(a, 'workflowType')}) started`,
+        });
+        break;
+      default:
+        break;
+    }
+  }
+  return entries;
+}
+
+/** Every run's entries merged in time order (ties keep the workflows' and events' own order). */
+export function buildTimeline(runs: readonly AuditRunEvents[]): TimelineEntry[] {
+  const indexed = runs.flatMap((run, runIndex) =>
+    runTimeline(run).map((entry, position) => ({ entry, runIndex, position })),
+  );
+  indexed.sort((a, b) => a.entry.at.localeCompare(b.entry.at) || a.runIndex - b.runIndex || a.position - b.position);
+  return indexed.map(({ entry }) => entry);
+}
+
+/** Business ids a run's events name: the order numbers of a prescription, the prescriptions of an order. */
+export function relatedIds(events: readonly DecodedEvent[]): {
+  orderNumbers: string[];
+  prescriptionIds: string[];
+  childWorkflowIds: string[];
+} {
+  const orders = new Set<string>();
+  const prescriptions = new Set<string>();
+  const children = new Set<string>();
+  for (const event of events) {
+    const input = event.input?.[0];
+    if (event.type === 'WORKFLOW_EXECUTION_STARTED') {
+      const ids = nested(input, 'prescriptionIds');
+      if (Array.isArray(ids)) ids.forEach((id) => text(id) && prescriptions.add(String(id)));
+    }
+    if (event.type === 'WORKFLOW_EXECUTION_SIGNALED') {
+      const name = text(event.attributes.signalName);
+      if (name === 'orderMilestone' && text(nested(input, 'orderNumber')))
+        orders.add(text(nested(input, 'orderNumber'))!);
+      if (name === 'orderLinked' && text(nested(input, 'prescriptionId'))) {
+        prescriptions.add(text(nested(input, 'prescriptionId'))!);
+      }
+    }
+    if (event.type === 'ACTIVITY_TASK_COMPLETED' && text(nested(event.result, 'orderNumber'))) {
+      orders.add(text(nested(event.result, 'orderNumber'))!);
+    }
+    if (event.type === 'START_CHILD_WORKFLOW_EXECUTION_INITIATED' && text(event.attributes.workflowId)) {
+      children.add(text(event.attributes.workflowId)!);
+    }
+  }
+  return { orderNumbers: [...orders], prescriptionIds: [...prescriptions], childWorkflowIds: [...children] };
+}

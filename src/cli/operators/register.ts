@@ -1,0 +1,108 @@
+// The operator commands of `fulfill`: holds, show, resolve, match, cancel. Usage errors exit 2, a refusal or an
+// unreachable Temporal exits 1 with what to do; `--json` prints machine-readable results on stdout.
+import { type Command, InvalidArgumentError } from 'commander';
+import { collect } from '../operator-fields.js';
+import { withTemporal } from '../temporal-session.js';
+import { candidateTargets } from '../workflow-targets.js';
+import {
+  cancelWorkflow,
+  checkCancelArguments,
+  checkMatchArguments,
+  checkResolveArguments,
+  matchPatient,
+  resolveException,
+  type CancelFlags,
+  type MatchFlags,
+  type ResolveFlags,
+} from './actions.js';
+import { printHolds } from './holds.js';
+import { showWorkflow } from './show.js';
+
+function positiveInteger(max: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || number < 1 || number > max) {
+      throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
+    }
+    return number;
+  };
+}
+
+const ID_HELP = 'a prescription id, a Honeybee order number, a lab order identifier, or a workflow id';
+const WAIT_HELP = 'seconds to wait for the workflow to answer';
+
+export function registerOperatorCommands(program: Command): void {
+  program
+    .command('holds')
+    .summary('List what waits for an operator, oldest first.')
+    .description('List what waits for an operator (oldest first): order, prescription, reason, age, actions offered.')
+    .option('--limit <n>', 'at most this many', positiveInteger(10_000), 100)
+    .option('--json', 'print {holds: [...]} as JSON')
+    .action(async (flags: { limit: number; json?: boolean }) => {
+      await withTemporal((client) => printHolds(client, flags));
+    });
+
+  program
+    .command('show')
+    .description('Show one workflow: execution, search attributes, actions offered, current details, status.')
+    .argument('<id>', ID_HELP)
+    .option('--json', 'print everything as one JSON object')
+    .action(async (id: string, flags: { json?: boolean }) => {
+      candidateTargets(id);
+      await withTemporal((client) => showWorkflow(client, id, flags));
+    });
+
+  program
+    .command('resolve')
+    .summary('Resolve an exception with one of the offered actions; prints the result or the refusal.')
+    .description(
+      'Resolve an exception with one of the offered actions (On Hold order, refused order creation, rejected lab ' +
+        'kit). Prints the result, or the reason it was refused (exit 1).',
+    )
+    .argument('<id>', ID_HELP)
+    .requiredOption('--action <action>', 'one of the actions offered (see `fulfill show <id>`)')
+    .option(
+      '--field <name=value>',
+      'a field of the action, repeatable: name=text, name:=json (numbers, true, objects), dotted names nest ' +
+        '(--field address.city=Austin)',
+      collect,
+    )
+    .requiredOption('--operator <name>', 'who you are (recorded in the audit trail)')
+    .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
+    .option('--wait <seconds>', WAIT_HELP, positiveInteger(3600), 60)
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, flags: ResolveFlags) => {
+      checkResolveArguments(id, flags);
+      await withTemporal((client) => resolveException(client, id, flags));
+    });
+
+  program
+    .command('match')
+    .description("Match a prescription's patient to a partner patient when the directory found none or several.")
+    .argument('<prescription>', 'the prescription id (or its workflow id)')
+    .requiredOption('--partner-patient <id>', "the partner's patient id")
+    .requiredOption('--operator <name>', 'who you are')
+    .requiredOption('--reason <text>', 'why this patient')
+    .option('--wait <seconds>', WAIT_HELP, positiveInteger(3600), 60)
+    .option('--json', 'print the outcome as JSON')
+    .action(async (id: string, flags: MatchFlags) => {
+      checkMatchArguments(id, flags);
+      await withTemporal((client) => matchPatient(client, id, flags));
+    });
+
+  program
+    .command('cancel')
+    .summary('Cancel a prescription, an On Hold order or a lab order.')
+    .description(
+      'Cancel a prescription (at any wait), an On Hold order (cancel_order), or a lab order (at Onegevity while it can).',
+    )
+    .argument('<id>', ID_HELP)
+    .requiredOption('--operator <name>', 'who you are')
+    .requiredOption('--reason <text>', 'why')
+    .option('--wait <seconds>', WAIT_HELP, positiveInteger(3600), 60)
+    .option('--json', 'print the outcome as JSON')
+    .action(async (id: string, flags: CancelFlags) => {
+      checkCancelArguments(id, flags);
+      await withTemporal((client) => cancelWorkflow(client, id, flags));
+    });
+}

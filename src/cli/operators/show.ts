@@ -1,0 +1,77 @@
+// `fulfill show <id>`: one workflow as an operator needs it: execution, search attributes, the actions offered now
+// (with a `fulfill resolve` line to start from), the current details the Web UI shows, and the full `status` query.
+import type { Client } from '@temporalio/client';
+import { print, printJson } from '../output.js';
+import { resolveTarget, type ResolvedTarget } from '../workflow-targets.js';
+import { actionFields, offeredActions, readWorkflow } from './workflow-status.js';
+
+function searchAttributesOf(target: ResolvedTarget): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(target.description.searchAttributes)
+      .filter(([key]) => !key.startsWith('Temporal') && key !== 'BuildIds')
+      .map(([key, values]) => {
+        const value = (values as unknown[])[0];
+        return [key, value instanceof Date ? value.toISOString() : value];
+      }),
+  );
+}
+
+function resolveHint(target: ResolvedTarget, action: string, fields: readonly string[]): string {
+  if (action === 'matchPatient') {
+    return `fulfill match ${target.id} --partner-patient <id> --operator <you> --reason <why>`;
+  }
+  if (action === 'cancel' || action === 'approveFill') {
+    return action === 'cancel' ? `fulfill cancel ${target.id} --operator <you> --reason <why>` : '';
+  }
+  const fieldArgs = fields
+    .filter((field) => field !== 'reason' && !field.endsWith('(optional)'))
+    .map((field) => (field === 'address' ? '--field address.<name>=<value> …' : `--field ${field}=<value>`));
+  return ['fulfill resolve', target.id, '--action', action, ...fieldArgs, '--operator <you> --reason <why>'].join(' ');
+}
+
+export async function showWorkflow(client: Client, input: string, options: { json?: boolean }): Promise<void> {
+  const target = await resolveTarget(client, input);
+  const { description } = target;
+  const reading = await readWorkflow(client, target.workflowId, description.taskQueue);
+  const actions = offeredActions(description.type, reading.status);
+  const searchAttributes = searchAttributesOf(target);
+  if (options.json) {
+    printJson({
+      workflowId: target.workflowId,
+      runId: description.runId,
+      workflowType: description.type,
+      execution: description.status.name,
+      startTime: description.startTime.toISOString(),
+      closeTime: description.closeTime?.toISOString() ?? null,
+      taskQueue: description.taskQueue,
+      searchAttributes,
+      offeredActions: actions,
+      currentDetails: reading.currentDetails,
+      status: reading.status,
+    });
+    return;
+  }
+  const fields = actionFields(description.type, reading.status);
+  const hints = actions.map((action) => resolveHint(target, action, fields[action] ?? [])).filter(Boolean);
+  print(
+    [
+      `${target.workflowId} (${description.type}): ${description.status.name}, run ${description.runId}`,
+      `started ${description.startTime.toISOString()}` +
+        (description.closeTime ? `, closed ${description.closeTime.toISOString()}` : '') +
+        `, task queue ${description.taskQueue}`,
+      `search attributes: ${
+        Object.entries(searchAttributes)
+          .map(([key, value]) => `${key}=${String(value)}`)
+          .join(' · ') || 'none'
+      }`,
+      `actions offered: ${actions.join(', ') || 'none'}`,
+      ...hints.map((hint) => `  ${hint}`),
+      '',
+      '--- current details ---',
+      reading.currentDetails || '(none)',
+      '',
+      '--- status ---',
+      JSON.stringify(reading.status, null, 2),
+    ].join('\n'),
+  );
+}

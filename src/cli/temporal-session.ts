@@ -1,0 +1,74 @@
+// How operator commands reach Temporal: the one configuration (env), a client with the engine's data converter (the
+// payload codec: keys from PAYLOAD_KEYS / PAYLOAD_KEY_FILE, never printed), a clear error when Temporal cannot be
+// reached, and the connection closed afterwards. A failure the operator must act on is a CommandFailure (exit 1).
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError, loadConfig, type EngineConfig } from '../config/env.js';
+import { connectClient } from '../temporal/client.js';
+
+/** A command that ran but did not get what was asked (a rejection, nothing found, Temporal down): exit 1. */
+export class CommandFailure extends Error {
+  override name = 'CommandFailure';
+}
+
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) anywhere in the cause chain. */
+export function isUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (code === 14 || code === 4 || /Failed to connect|ECONNREFUSED|UNAVAILABLE/.test(current.message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export function unreachableMessage(config: Pick<EngineConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>): string {
+  return (
+    `Cannot reach Temporal at ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}). ` +
+    'Is it running? `npm run dev` starts one locally; TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE say where it is.'
+  );
+}
+
+export interface SessionOptions {
+  /**
+   * false: a client without the payload codec, for commands that only read raw histories and decode elsewhere (the
+   * audit through the bridge's codec endpoint). Default true.
+   */
+  payloadKeys?: boolean;
+}
+
+async function connect(config: EngineConfig, options: SessionOptions): Promise<Client> {
+  if (options.payloadKeys !== false) return connectClient(config);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}
+
+/** Runs `fn` with a connected client; a Temporal that cannot be reached becomes one clear CommandFailure. */
+export async function withTemporal<T>(fn: (client: Client, config: EngineConfig) => Promise<T>): Promise<T>;
+export async function withTemporal<T>(
+  options: SessionOptions,
+  fn: (client: Client, config: EngineConfig) => Promise<T>,
+): Promise<T>;
+export async function withTemporal<T>(
+  first: SessionOptions | ((client: Client, config: EngineConfig) => Promise<T>),
+  second?: (client: Client, config: EngineConfig) => Promise<T>,
+): Promise<T> {
+  const options = typeof first === 'function' ? {} : first;
+  const fn = typeof first === 'function' ? first : second!;
+  const config = loadConfig();
+  let client: Client;
+  try {
+    client = await connect(config, options);
+  } catch (error) {
+    // A configuration error (no payload key) is the caller's to fix: main() reports it as usage (exit 2).
+    if (error instanceof ConfigError) throw error;
+    throw new CommandFailure(unreachableMessage(config));
+  }
+  try {
+    return await fn(client, config);
+  } catch (error) {
+    if (isUnreachable(error)) throw new CommandFailure(unreachableMessage(config));
+    throw error;
+  } finally {
+    await client.connection.close();
+  }
+}

@@ -1,0 +1,114 @@
+// What an operator types to name a business object, and the workflow behind it: a prescription id
+// (`honeybee-rx-{id}`), a Honeybee order number (`honeybee-order-{n}`), a lab order identifier
+// (`onegevity-order-lab…`), or the full workflow id. Ids carry no PHI, so they are safe to echo in messages.
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import { isLabOrderIdentifier } from '../domain/lab-order-identifiers.js';
+import { honeybeeOrderWorkflowId, labOrderWorkflowId, prescriptionWorkflowId } from '../domain/workflow-ids.js';
+import { CommandFailure } from './temporal-session.js';
+import { UsageError } from './webhook-sign.js';
+
+export type TargetKind = 'prescription' | 'order' | 'lab';
+
+export interface Target {
+  kind: TargetKind;
+  /** The business id: prescription id, order number or lab order identifier. */
+  id: string;
+  workflowId: string;
+}
+
+export interface ResolvedTarget extends Target {
+  description: WorkflowExecutionDescription;
+}
+
+export const KIND_NAMES: Readonly<Record<TargetKind, string>> = {
+  prescription: 'prescription',
+  order: 'Honeybee order',
+  lab: 'lab order',
+};
+
+const PREFIXES: readonly [string, TargetKind][] = [
+  ['honeybee-rx-', 'prescription'],
+  ['honeybee-order-', 'order'],
+  ['onegevity-order-', 'lab'],
+];
+
+/** Vendor ids and workflow ids: letters, digits and a few separators (never quotes: they go into visibility queries). */
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+
+function target(kind: TargetKind, id: string): Target {
+  const workflowId =
+    kind === 'prescription'
+      ? prescriptionWorkflowId(id)
+      : kind === 'order'
+        ? honeybeeOrderWorkflowId(id)
+        : labOrderWorkflowId(id);
+  return { kind, id, workflowId };
+}
+
+/** The workflows `input` may name, most likely first; a usage error when it cannot be an id at all. */
+export function candidateTargets(input: string, kinds: readonly TargetKind[] = ['prescription', 'order', 'lab']) {
+  const value = input.trim();
+  if (!ID_PATTERN.test(value)) {
+    throw new UsageError(
+      `"${input}" is not an id: give a prescription id, an order number, a lab order identifier or a workflow id ` +
+        '(letters, digits, ".", "_", ":" and "-").',
+    );
+  }
+  const prefixed = PREFIXES.find(([prefix]) => value.startsWith(prefix));
+  let candidates: Target[];
+  if (prefixed) {
+    candidates = [target(prefixed[1], value.slice(prefixed[0].length))];
+  } else if (isLabOrderIdentifier(value)) {
+    candidates = [target('lab', value)];
+  } else if (/^\d+$/.test(value)) {
+    // Honeybee prescription ids are numbers; an all-digit order number is possible, but less likely.
+    candidates = [target('prescription', value), target('order', value)];
+  } else {
+    candidates = [target('order', value), target('prescription', value)];
+  }
+  const allowed = candidates.filter((candidate) => kinds.includes(candidate.kind));
+  if (allowed.length === 0) {
+    const what = candidates.map((candidate) => KIND_NAMES[candidate.kind]).join(' or ');
+    throw new UsageError(
+      `"${input}" names a ${what}; this command works on a ${kinds.map((kind) => KIND_NAMES[kind]).join(' or ')}.`,
+    );
+  }
+  return allowed;
+}
+
+async function describe(client: Client, candidate: Target): Promise<ResolvedTarget | undefined> {
+  try {
+    const description = await client.workflow.getHandle(candidate.workflowId).describe();
+    return { ...candidate, description };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** The one existing workflow `input` names (its latest run); a clear failure when there is none or several. */
+export async function resolveTarget(
+  client: Client,
+  input: string,
+  kinds?: readonly TargetKind[],
+): Promise<ResolvedTarget> {
+  const candidates = candidateTargets(input, kinds);
+  const found = (await Promise.all(candidates.map((candidate) => describe(client, candidate)))).filter(
+    (resolved): resolved is ResolvedTarget => resolved !== undefined,
+  );
+  if (found.length === 0) {
+    throw new CommandFailure(
+      `No workflow found for "${input}" in namespace ${client.options.namespace} ` +
+        `(looked for ${candidates.map((candidate) => candidate.workflowId).join(', ')}). ` +
+        'Check the id, or list what waits for an operator with `fulfill holds`.',
+    );
+  }
+  if (found.length > 1) {
+    throw new UsageError(
+      `"${input}" names more than one workflow (${found.map((resolved) => resolved.workflowId).join(', ')}): ` +
+        'give the full workflow id.',
+    );
+  }
+  return found[0]!;
+}

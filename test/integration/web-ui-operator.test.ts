@@ -1,0 +1,174 @@
+// An operator resolves an On Hold order in the real Temporal Web UI: Chromium (Debian's, driven by playwright-core)
+// opens the held order on a dev server of this test's own (with the UI, decoding through the bridge's codec
+// endpoint), reads the current details, sends `resolveException` through "Send a Signal" (the UI encodes the input
+// through the codec endpoint), and the order moves on: Temporal records the accepted resolution, the stage leaves
+// ORDER_ON_HOLD, and the sandbox pharmacy received the action. Screenshots go to test/artifacts/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../../src/temporal/binaries.js';
+import { startDevServer, type StartedDevServer } from '../../src/temporal/dev-server.js';
+import { launchChromium } from '../harness/chromium.js';
+import { firstPrescriptionId, orderOf, searchAttributes, waitForOrder } from '../harness/honeybee.js';
+import { freePort } from '../harness/ports.js';
+import { startStack, type EngineStack } from '../harness/stack.js';
+
+const ARTIFACTS = join(PROJECT_ROOT, 'test', 'artifacts');
+
+describe('operators in the Temporal Web UI', () => {
+  let server: StartedDevServer;
+  let stack: EngineStack;
+  let browser: BrowserContext;
+  let uiUrl: string;
+
+  beforeAll(async () => {
+    // The browser first: without Chromium the test fails at once, saying how to install it.
+    browser = await launchChromium();
+    const [uiPort, bridgePort] = [await freePort(), await freePort()];
+    uiUrl = `http://127.0.0.1:${uiPort}`;
+    server = await startDevServer({
+      ip: '127.0.0.1',
+      uiPort,
+      uiCodecEndpoint: `http://127.0.0.1:${bridgePort}/codec`,
+    });
+    stack = await startStack({
+      temporal: { address: server.address, namespace: 'default' },
+      bridgePort,
+      engine: {
+        HONEYBEE_WORKFLOW_MODE: 'partner_requested',
+        CODEC_CORS_ORIGINS: `${uiUrl},http://localhost:${uiPort}`,
+      },
+      sandbox: { SANDBOX_STEP_DELAY: '1s' },
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await server?.teardown();
+  });
+
+  async function screenshot(page: Page, name: string): Promise<string> {
+    const path = join(ARTIFACTS, name);
+    await page.screenshot({ path, fullPage: true });
+    process.stdout.write(`[web-ui] screenshot ${path}\n`);
+    return path;
+  }
+
+  /** The visible text of the current details (the UI renders the markdown in an iframe of its own). */
+  async function currentDetails(page: Page): Promise<string> {
+    for (const frame of page.frames()) {
+      if (!new URL(frame.url()).pathname.endsWith('/render')) continue;
+      const text = await frame
+        .locator('body')
+        .innerText()
+        .catch(() => '');
+      if (text.includes('Honeybee order')) return text;
+    }
+    return '';
+  }
+
+  it('lists resolveException with its description, sends it from "Send a Signal", and the order moves on', async () => {
+    const rx = firstPrescriptionId(await stack.control.runScenario('exception-74', { refills: 0 }));
+    const orderNumber = await orderOf(stack.client, rx);
+    const held = await waitForOrder(stack.client, orderNumber, (s) => s.status === 'On Hold' && !!s.exception);
+    expect(held.exception?.code).toBe('74');
+    const workflowId = `honeybee-order-${orderNumber}`;
+
+    const page = await browser.newPage();
+    const codecCalls: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/codec/') && request.method() === 'POST') codecCalls.push(path);
+    });
+    await page.goto(`${uiUrl}/namespaces/default/workflows/${workflowId}`);
+    await expect.poll(() => page.getByText(workflowId).first().isVisible(), { timeout: 30_000 }).toBe(true);
+    // The input is shown decoded (through the codec endpoint): the order number is inside the encrypted payload.
+    await expect
+      .poll(() => page.getByText(`"orderNumber": "${orderNumber}"`).first().isVisible(), { timeout: 30_000 })
+      .toBe(true);
+
+    // The current details: what is wrong, the actions offered, and an input to paste.
+    await page.getByRole('tab', { name: 'User Metadata' }).click();
+    await expect
+      .poll(() => currentDetails(page), { timeout: 30_000 })
+      .toContain(`Honeybee order ${orderNumber}: On Hold`);
+    const details = await currentDetails(page);
+    expect(details).toContain('74 Allergy Detected');
+    expect(details).toMatch(/override_allergy\s+prescriber_note/);
+    expect(details).toContain('"action":"override_allergy"');
+    await screenshot(page, 'web-ui-1-current-details.png');
+
+    await page.getByRole('button', { name: 'More Actions' }).click();
+    await page.getByRole('menuitem', { name: 'Send a Signal' }).click();
+    const dialog = page.locator('dialog[open]').filter({ hasText: 'Send a Signal' });
+    await expect.poll(() => dialog.isVisible(), { timeout: 10_000 }).toBe(true);
+    await dialog.getByTestId('signal-select-button').click();
+    const option = dialog.getByRole('option').filter({ hasText: 'resolveException' });
+    await expect.poll(() => option.isVisible()).toBe(true);
+    expect(await option.innerText()).toContain('Resolve the On Hold exception with one of its offered actions');
+    const offered = await dialog.getByRole('option').allInnerTexts();
+    expect(offered.some((text) => text.startsWith('cancel'))).toBe(true);
+    await screenshot(page, 'web-ui-2-signal-list.png');
+    await option.click();
+
+    const input = {
+      action: 'override_allergy',
+      fields: { prescriber_note: 'benefit outweighs risk' },
+      operator: 'ui-operator',
+      reason: 'prescriber confirmed by phone',
+    };
+    const editor = dialog.getByRole('textbox', { name: 'Data' });
+    await editor.click();
+    // insertText: typing key by key would meet the editor's auto-closed brackets and quotes.
+    await page.keyboard.insertText(JSON.stringify(input));
+    // Leaving the editor reformats the JSON (and moves the buttons): do it before aiming at Submit.
+    await editor.blur();
+    await expect.poll(async () => (await editor.innerText()).includes('\n')).toBe(true);
+    await screenshot(page, 'web-ui-3-signal-input.png');
+    const submit = dialog.getByTestId('confirm-modal-button');
+    await expect.poll(() => submit.isEnabled()).toBe(true);
+    await submit.click();
+    await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(false);
+    // The UI encoded the typed input through the bridge before sending it: the history holds it encrypted.
+    expect(codecCalls).toContain('/codec/encode');
+    const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+    const signaled = history.events
+      ?.map((event) => event.workflowExecutionSignaledEventAttributes)
+      .find((attributes) => attributes?.signalName === 'resolveException');
+    const payload = signaled?.input?.payloads?.[0];
+    expect(Buffer.from(payload?.metadata?.encoding ?? []).toString()).toBe('binary/encrypted');
+    expect(Buffer.from(payload?.data ?? []).toString('latin1')).not.toContain('ui-operator');
+
+    // Through Temporal: the resolution was accepted (by the operator, with the reason) and the order moved on.
+    const resolved = await waitForOrder(stack.client, orderNumber, (s) =>
+      s.decisions.some((d) => d.operator === 'ui-operator' && d.outcome === 'accepted'),
+    );
+    const decision = resolved.decisions.find((d) => d.operator === 'ui-operator')!;
+    expect(decision).toMatchObject({
+      via: 'signal',
+      action: 'override_allergy',
+      reason: 'prescriber confirmed by phone',
+      outcome: 'accepted',
+    });
+    const movedOn = await waitForOrder(stack.client, orderNumber, (s) => s.status !== 'On Hold');
+    expect(movedOn.stage).not.toBe('ORDER_ON_HOLD');
+    expect((await searchAttributes(stack.client, workflowId)).NeedsOperator).toBe(false);
+    // The sandbox pharmacy received the action, with the request id the workflow recorded.
+    const { requests } = await stack.control.requests({ endpoint: 'honeybee.orderAction' });
+    expect(decision.requestId).toBeDefined();
+    expect(requests.find((entry) => entry.requestId === decision.requestId)).toMatchObject({
+      endpoint: 'honeybee.orderAction',
+      status: 204,
+    });
+
+    await page.reload();
+    await page.getByRole('tab', { name: 'User Metadata' }).click();
+    await expect
+      .poll(() => currentDetails(page), { timeout: 30_000 })
+      .toMatch(new RegExp(`Honeybee order ${orderNumber}: (Filling|Shipped|Delivered)`));
+    await screenshot(page, 'web-ui-4-after-resolution.png');
+  });
+});

@@ -1,0 +1,105 @@
+// The audit timeline on recorded histories (test/fixtures/histories, encrypted with the public test key): decoded with
+// the engine's codec, each step of a hold, its resolution and the shipment appears in order with who and why and the
+// vendor request ids; escalations and timers show; a continue-as-new chain reads as one story; a missing key fails
+// with the codec's reason.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeHistory, localDecoder } from '../../../src/cli/audit/decode.js';
+import { buildTimeline, relatedIds, type TimelineEntry } from '../../../src/cli/audit/timeline.js';
+import { generatePayloadKey } from '../../../src/crypto/payload-keys.js';
+import { HISTORIES_DIR } from '../../harness/histories.js';
+import { historyFromFixtureJson } from '../../harness/history-json.js';
+import { testPayloadKeyConfig } from '../../harness/payload-keys.js';
+
+function fixture(name: string) {
+  return historyFromFixtureJson(readFileSync(join(HISTORIES_DIR, `${name}.json`), 'utf8'));
+}
+
+async function run(name: string, workflowType: string, workflowId = `wf-${name}`) {
+  const events = await decodeHistory(fixture(name), localDecoder(testPayloadKeyConfig));
+  return { workflowId, runId: `run-${name}`, workflowType, events };
+}
+
+/** Index of the first entry at or after `from` that matches, or -1. */
+function indexOf(entries: TimelineEntry[], match: (entry: TimelineEntry) => boolean, from = 0): number {
+  const index = entries.slice(from).findIndex(match);
+  return index < 0 ? -1 : index + from;
+}
+
+describe('audit timeline', () => {
+  it('tells a hold, its resolution (who, why, request id) and the shipment in order', async () => {
+    const timeline = buildTimeline([await run('order-exception-74-resolved', 'honeybeeOrderWorkflow')]);
+    const steps = [
+      (e: TimelineEntry) => e.kind === 'run.started',
+      (e: TimelineEntry) => e.kind === 'hold' && e.summary === 'exception: 74 Allergy Detected',
+      (e: TimelineEntry) => e.kind === 'notification' && e.summary.includes('order.on_hold'),
+      (e: TimelineEntry) =>
+        e.kind === 'operator.input' &&
+        e.summary.includes('override_allergy with prescriber_note') &&
+        e.operator === 'test-operator' &&
+        e.reason === 'resolving with override_allergy',
+      (e: TimelineEntry) =>
+        e.kind === 'vendor.call' && e.summary.includes('action override_allergy') && (e.requestIds?.length ?? 0) === 1,
+      (e: TimelineEntry) => e.kind === 'operator.outcome' && e.summary.startsWith('resolution accepted'),
+      (e: TimelineEntry) => e.kind === 'vendor.event' && /SHIPMENT_UPDATED .*shipped USPS 9400/.test(e.summary),
+      (e: TimelineEntry) => e.kind === 'stage' && e.summary === 'stage ORDER_DELIVERED',
+      (e: TimelineEntry) => e.kind === 'run.completed' && e.summary.includes('Delivered'),
+    ];
+    let at = 0;
+    for (const [step, match] of steps.entries()) {
+      const found = indexOf(timeline, match, at);
+      expect(
+        found,
+        `step ${step} after entry ${at}:\n${timeline.map((e) => e.summary).join('\n')}`,
+      ).toBeGreaterThanOrEqual(0);
+      at = found + 1;
+    }
+    // Vendor reads carry their X-Request-Id too; summaries name no payload values beyond ids and statuses.
+    expect(
+      timeline.find((e) => e.summary.startsWith('Honeybee order') && e.summary.includes('read'))?.requestIds,
+    ).toHaveLength(1);
+    expect(timeline.every((e) => e.at >= timeline[0]!.at)).toBe(true);
+  });
+
+  it('shows the timers that fired and each escalation of an unresolved hold', async () => {
+    const timeline = buildTimeline([await run('order-hold-escalated-then-resolved', 'honeybeeOrderWorkflow')]);
+    const kinds = timeline.map((entry) => `${entry.kind}: ${entry.summary}`);
+    const first = kinds.findIndex((line) => line === 'escalation: escalation level 1');
+    const second = kinds.findIndex((line) => line === 'escalation: escalation level 2');
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(first);
+    expect(kinds[first - 1]).toMatch(/^timer: timer fired \(3h 58m/);
+    expect(kinds.filter((line) => line.includes('order.escalated'))).toHaveLength(2);
+    const resolution = timeline.find((entry) => entry.kind === 'operator.input');
+    expect(resolution).toMatchObject({ operator: 'alice', reason: 'checked' });
+    expect(kinds.indexOf('escalation: escalation cleared')).toBeGreaterThan(kinds.indexOf(kinds[second]!));
+  });
+
+  it('reads a continue-as-new chain as one story, and finds the orders a prescription names', async () => {
+    const first = await run('prescription-partner-refill-first-run', 'prescriptionWorkflow', 'honeybee-rx-1');
+    const second = await run('prescription-partner-refill-second-run', 'prescriptionWorkflow', 'honeybee-rx-1');
+    const timeline = buildTimeline([first, second]);
+    const continued = timeline.findIndex((entry) => entry.kind === 'run.continued_as_new');
+    const restarted = timeline.findIndex((entry, index) => index > continued && entry.kind === 'run.started');
+    expect(continued).toBeGreaterThan(0);
+    expect(timeline[restarted]?.summary).toMatch(/continuing run/);
+    expect(timeline.find((entry) => entry.kind === 'partner.input')).toMatchObject({
+      operator: 'partner-backend',
+      summary: 'partner requests the next refill',
+    });
+    const orders = relatedIds([...first.events, ...second.events]).orderNumbers;
+    expect(orders).toHaveLength(2);
+  });
+
+  it('fails with the codec reason when the history was written under a key that is not configured', async () => {
+    const otherKey = {
+      PAYLOAD_KEYS: [generatePayloadKey('other')],
+      PAYLOAD_KEY_FILE: undefined,
+      PAYLOAD_CURRENT_KEY_ID: undefined,
+    };
+    await expect(decodeHistory(fixture('order-exception-74-resolved'), localDecoder(otherKey))).rejects.toThrow(
+      /encrypted with key "test-key-1", which is not configured/,
+    );
+  });
+});

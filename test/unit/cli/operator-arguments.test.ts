@@ -1,0 +1,122 @@
+// The operator commands' argument parsing, without Temporal: which workflows an id may name, `--field` syntax, the
+// actions each workflow type offers from its status, and ages.
+import { describe, expect, it } from 'vitest';
+import { offeredActions } from '../../../src/cli/operators/workflow-status.js';
+import { buildFields, parseField } from '../../../src/cli/operator-fields.js';
+import { formatAge } from '../../../src/cli/output.js';
+import { candidateTargets } from '../../../src/cli/workflow-targets.js';
+import { UsageError } from '../../../src/cli/webhook-sign.js';
+
+describe('candidateTargets', () => {
+  it('takes full workflow ids as they are', () => {
+    expect(candidateTargets('honeybee-rx-123')).toEqual([
+      { kind: 'prescription', id: '123', workflowId: 'honeybee-rx-123' },
+    ]);
+    expect(candidateTargets('honeybee-order-HB12AB')).toEqual([
+      { kind: 'order', id: 'HB12AB', workflowId: 'honeybee-order-HB12AB' },
+    ]);
+    expect(candidateTargets('onegevity-order-lab0123456789abcdef01234567')[0]?.kind).toBe('lab');
+  });
+
+  it('tries a number as a prescription first, other ids as an order first, a lab identifier as a lab order', () => {
+    expect(candidateTargets('5574755').map((target) => target.workflowId)).toEqual([
+      'honeybee-rx-5574755',
+      'honeybee-order-5574755',
+    ]);
+    expect(candidateTargets('HB8LGLQSFE').map((target) => target.workflowId)).toEqual([
+      'honeybee-order-HB8LGLQSFE',
+      'honeybee-rx-HB8LGLQSFE',
+    ]);
+    expect(candidateTargets('lab0123456789abcdef01234567').map((target) => target.workflowId)).toEqual([
+      'onegevity-order-lab0123456789abcdef01234567',
+    ]);
+  });
+
+  it('restricts to the kinds a command works on, and refuses what cannot be an id', () => {
+    expect(candidateTargets('HB8LGLQSFE', ['prescription']).map((target) => target.kind)).toEqual(['prescription']);
+    expect(() => candidateTargets('honeybee-order-HB1', ['prescription'])).toThrow(/works on a prescription/);
+    expect(() => candidateTargets("x' OR WorkflowId != '")).toThrow(UsageError);
+    expect(() => candidateTargets('')).toThrow(UsageError);
+    expect(() => candidateTargets('has space')).toThrow(/is not an id/);
+  });
+});
+
+describe('--field', () => {
+  it('keeps text as text, parses name:=json, and nests dotted names', () => {
+    expect(parseField('zip=02110')).toEqual({ path: ['zip'], value: '02110' });
+    expect(parseField('quantity:=30')).toEqual({ path: ['quantity'], value: 30 });
+    expect(parseField('note=a=b')).toEqual({ path: ['note'], value: 'a=b' });
+    expect(
+      buildFields([
+        'address.street1=1 Main St',
+        'address.zip=02110',
+        'address.street2:=null',
+        'prescriber_note=benefit outweighs risk',
+      ]),
+    ).toEqual({
+      address: { street1: '1 Main St', zip: '02110', street2: null },
+      prescriber_note: 'benefit outweighs risk',
+    });
+    expect(buildFields(['address:={"city":"Austin"}'])).toEqual({ address: { city: 'Austin' } });
+  });
+
+  it('refuses malformed fields with a usage error naming them', () => {
+    expect(() => parseField('novalue')).toThrow(/expected name=value/);
+    expect(() => parseField('quantity:=thirty')).toThrow(/needs a JSON value/);
+    expect(() => parseField('1bad=x')).toThrow(UsageError);
+    expect(() => buildFields(['a=1', 'a=2'])).toThrow(/given twice/);
+    expect(() => buildFields(['a=1', 'a.b=2'])).toThrow(/is not an object/);
+  });
+});
+
+describe('offeredActions', () => {
+  const exception = {
+    source: 'order_exception',
+    code: '74',
+    name: 'Allergy Detected',
+    actions: [
+      { action: 'override_allergy', fields: ['prescriber_note'] },
+      { action: 'cancel_order', fields: ['reason'] },
+    ],
+    raisedAt: '2026-01-01T00:00:00Z',
+  };
+
+  it('orders: the On Hold exception actions, none once an action is with the vendor or the hold is over', () => {
+    expect(offeredActions('honeybeeOrderWorkflow', { status: 'On Hold', exception })).toEqual([
+      'override_allergy',
+      'cancel_order',
+    ]);
+    expect(
+      offeredActions('honeybeeOrderWorkflow', { status: 'On Hold', exception, awaitingVendor: { action: 'x' } }),
+    ).toEqual([]);
+    expect(offeredActions('honeybeeOrderWorkflow', { status: 'Filling', exception })).toEqual([]);
+  });
+
+  it('prescriptions: the exception actions and cancel until the end; lab orders: resubmit after a rejection', () => {
+    expect(
+      offeredActions('prescriptionWorkflow', {
+        stage: 'AWAITING_PATIENT_MATCH',
+        exception: { actions: [{ action: 'matchPatient', fields: ['partnerPatientId'] }] },
+      }),
+    ).toEqual(['matchPatient', 'cancel']);
+    expect(offeredActions('prescriptionWorkflow', { stage: 'COMPLETED', endReason: 'done' })).toEqual([]);
+    expect(
+      offeredActions('labOrderWorkflow', {
+        stage: 'REJECTED',
+        startedByEngine: true,
+        attention: { kind: 'fulfillment_rejected' },
+      }),
+    ).toEqual(['resubmit', 'cancel']);
+    expect(offeredActions('labOrderWorkflow', { stage: 'UNKNOWN_ORDER', startedByEngine: false })).toEqual(['cancel']);
+    expect(offeredActions('labOrderWorkflow', { stage: 'CANCELED', startedByEngine: true })).toEqual([]);
+  });
+});
+
+describe('formatAge', () => {
+  it('prints the two largest units', () => {
+    expect(formatAge(45_000)).toBe('45s');
+    expect(formatAge(125_000)).toBe('2m 5s');
+    expect(formatAge(7_500_000)).toBe('2h 5m');
+    expect(formatAge(3 * 86_400_000 + 4 * 3_600_000)).toBe('3d 4h');
+  });
+});
