@@ -134,7 +134,6 @@ export async function replayFiles(files: readonly string[], flags: { json?: bool
   const histories = files.map((file) => ({ file, history: readHistory(file) }));
   const config = loadConfig();
   const dataConverter = createDataConverter(config);
-  installRuntimeLogger(config.LOG_LEVEL);
   const outcomes: ReplayOutcome[] = [];
   // A history written under a key this process does not have cannot be replayed: say which key, before replaying.
   const known = loadPayloadKeyRing(config).keys;
@@ -152,6 +151,9 @@ export async function replayFiles(files: readonly string[], flags: { json?: bool
     });
     return false;
   });
+  // The SDK runtime is installed only to replay: once installed, it keeps the process alive until a worker (the
+  // replay) has run and shut it down, so a run with nothing to replay would never exit.
+  if (replayable.length > 0) installRuntimeLogger(config.LOG_LEVEL);
   const workflowBundle = config.WORKFLOW_BUNDLE_PATH
     ? { codePath: config.WORKFLOW_BUNDLE_PATH }
     : { code: replayable.length > 0 ? await bundleWorkflows() : '' };

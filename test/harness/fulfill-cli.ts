@@ -10,6 +10,9 @@ export interface CliResult {
   stderr: string;
 }
 
+/** A command that runs longer is killed, and its output so far is returned (code null) for the test to show. */
+const CLI_TIMEOUT_MS = 60_000;
+
 export async function runFulfill(args: readonly string[], env: Record<string, string | undefined>): Promise<CliResult> {
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'fulfill.js'), ...args], {
     cwd: PROJECT_ROOT,
@@ -24,7 +27,12 @@ export async function runFulfill(args: readonly string[], env: Record<string, st
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const timer = setTimeout(() => {
+    stderr += `\n[test] fulfill ${args.join(' ')} still running after ${CLI_TIMEOUT_MS} ms: killed\n`;
+    child.kill('SIGKILL');
+  }, CLI_TIMEOUT_MS);
   const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
   return { code, stdout, stderr };
 }
 
