@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { hasRealVendorCredentials, type EngineConfig } from '../config/env.js';
 import { generatePayloadKeyFile } from '../crypto/payload-keys.js';
+import { devPayloadKeyFile } from './operator-config.js';
 import { startEngineProcess, type EngineProcess } from '../runtime/child-process.js';
 import { withSandboxCredentials } from '../sandbox/dev-credentials.js';
 import { startDevServer, type StartedDevServer } from '../temporal/dev-server.js';
@@ -22,7 +23,7 @@ function hostAndPort(address: string): { host: string; port: number } {
  */
 export function ensureDevPayloadKeys(config: EngineConfig, dataDir: string): NodeJS.ProcessEnv {
   if (config.PAYLOAD_KEYS.length > 0 || config.PAYLOAD_KEY_FILE) return {};
-  const keyFile = resolve(dataDir, 'payload-keys.json');
+  const keyFile = devPayloadKeyFile(dataDir);
   if (!existsSync(keyFile)) {
     writeFileSync(keyFile, generatePayloadKeyFile('dev-1'), { mode: 0o600 });
     process.stdout.write(`Generated a payload encryption key for dev: ${keyFile}\n`);

@@ -8,11 +8,12 @@ import { basename } from 'node:path';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DefaultLogger, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import type { Command } from 'commander';
-import { loadConfig, type EngineConfig } from '../config/env.js';
+import type { EngineConfig } from '../config/env.js';
 import { METADATA_KEY_ID } from '../crypto/payload-codec.js';
 import { loadPayloadKeyRing } from '../crypto/payload-keys.js';
 import { createDataConverter } from '../temporal/data-converter.js';
 import { bundleWorkflows } from '../temporal/workflow-bundle.js';
+import { loadOperatorConfig } from './operator-config.js';
 import { print, printJson } from './output.js';
 import { CommandFailure, withTemporal } from './temporal-session.js';
 import { candidateTargets, resolveTarget } from './workflow-targets.js';
@@ -31,14 +32,15 @@ interface ReplayOutcome {
 const SDK_LEVELS: Readonly<Record<EngineConfig['LOG_LEVEL'], LogLevel | undefined>> = {
   trace: 'TRACE',
   debug: 'DEBUG',
-  info: 'INFO',
+  // The replay worker's lifecycle lines are noise on an operator's terminal: at the default level only warnings show.
+  info: 'WARN',
   warn: 'WARN',
   error: 'ERROR',
   fatal: 'ERROR',
   silent: undefined,
 };
 
-/** The SDK's own log lines (its core's included, forwarded; on stderr) follow LOG_LEVEL; `silent` drops them. */
+/** The SDK's own log lines (its core's included, forwarded; on stderr) follow LOG_LEVEL (debug shows the worker's lifecycle); `silent` drops them. */
 function installRuntimeLogger(level: EngineConfig['LOG_LEVEL']): void {
   const sdkLevel = SDK_LEVELS[level] ?? 'ERROR';
   try {
@@ -132,7 +134,7 @@ export async function exportHistory(id: string, flags: { runId?: string; out?: s
 
 export async function replayFiles(files: readonly string[], flags: { json?: boolean }): Promise<void> {
   const histories = files.map((file) => ({ file, history: readHistory(file) }));
-  const config = loadConfig();
+  const config = loadOperatorConfig();
   const dataConverter = createDataConverter(config);
   const outcomes: ReplayOutcome[] = [];
   // A history written under a key this process does not have cannot be replayed: say which key, before replaying.

@@ -3,7 +3,7 @@
 // fields (never their values: the request is PHI); Temporal unreachable or any other failure exits 1.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/env.js';
+import { loadOperatorConfig } from './operator-config.js';
 import { labSettingsFromConfig } from '../domain/workflow-settings.js';
 import { LabOrderRequestError, parseLabOrderRequest } from '../lab/lab-order-request.js';
 import { LabOrderConflictError, startLabOrder, type StartedLabOrder } from '../lab/start-lab-order.js';
@@ -47,7 +47,7 @@ export function registerLabCommands(program: Command): void {
         const lines = error.issues.map((issue) => `  ${issue.path || '(request)'}: ${issue.message}`);
         throw new UsageError(['The lab order request is invalid:', ...lines].join('\n'));
       }
-      const config = loadConfig();
+      const config = loadOperatorConfig();
       const client = await connectClient(config).catch((error: unknown) => {
         throw new Error(
           `Cannot reach Temporal at ${config.TEMPORAL_ADDRESS}: ${error instanceof Error ? error.message : String(error)}`,

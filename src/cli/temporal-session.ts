@@ -2,7 +2,8 @@
 // payload codec: keys from PAYLOAD_KEYS / PAYLOAD_KEY_FILE, never printed), a clear error when Temporal cannot be
 // reached, and the connection closed afterwards. A failure the operator must act on is a CommandFailure (exit 1).
 import { Client, Connection } from '@temporalio/client';
-import { ConfigError, loadConfig, type EngineConfig } from '../config/env.js';
+import { ConfigError, type EngineConfig } from '../config/env.js';
+import { loadOperatorConfig } from './operator-config.js';
 import { connectClient } from '../temporal/client.js';
 
 /** A command that ran but did not get what was asked (a rejection, nothing found, Temporal down): exit 1. */
@@ -54,7 +55,7 @@ export async function withTemporal<T>(
 ): Promise<T> {
   const options = typeof first === 'function' ? {} : first;
   const fn = typeof first === 'function' ? first : second!;
-  const config = loadConfig();
+  const config = loadOperatorConfig();
   let client: Client;
   try {
     client = await connect(config, options);

@@ -74,10 +74,21 @@ describe('fulfill operator commands', () => {
     });
 
     it('no payload key configured is a configuration error naming PAYLOAD_KEYS', async () => {
-      const result = await runFulfill(['holds'], { ...env, PAYLOAD_KEYS: undefined });
+      // An empty DATA_DIR: no key file of `fulfill dev` to fall back on.
+      const dataDir = mkdtempSync(join(tmpdir(), 'no-keys-'));
+      const result = await runFulfill(['holds'], { ...env, PAYLOAD_KEYS: undefined, DATA_DIR: dataDir });
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/PAYLOAD_KEYS: no payload encryption key configured/);
     });
+  });
+
+  it('without a configured key, uses the key file `fulfill dev` wrote into DATA_DIR', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dev-keys-'));
+    const [keyId, base64] = TEST_PAYLOAD_KEYS.split(':');
+    writeFileSync(join(dataDir, 'payload-keys.json'), JSON.stringify({ current: keyId, keys: { [keyId!]: base64 } }));
+    const result = await runFulfill(['holds', '--json'], { ...env, PAYLOAD_KEYS: undefined, DATA_DIR: dataDir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(jsonOf<{ holds: Hold[] }>(result).holds).toBeInstanceOf(Array);
   });
 
   it('an unreachable Temporal exits 1 and says where it looked', async () => {
@@ -283,7 +294,8 @@ describe('fulfill operator commands', () => {
     });
 
     it('a rejected lab kit: listed with resubmit, resolved with a corrected address, then canceled', async () => {
-      const scenario = await stack.control.runScenario('kit-rejected', {});
+      // Rejected twice: the resubmission is rejected too, so the kit never ships and the cancel cannot be outrun.
+      const scenario = await stack.control.runScenario('kit-rejected', { times: 2 });
       const dir = mkdtempSync(join(tmpdir(), 'operator-cli-'));
       const file = join(dir, 'request.json');
       writeFileSync(
