@@ -8,6 +8,7 @@ import type { ControlApi, ScenarioResult } from '../sandbox/control/types.js';
 import { parseDuration } from '../sandbox/durations.js';
 import type { FaultRuleInput } from '../sandbox/faults.js';
 import type { ScenarioOptions } from '../sandbox/scenarios.js';
+import { print, table } from './output.js';
 import { UsageError } from './webhook-sign.js';
 
 interface ScenarioFlags {
@@ -100,23 +101,6 @@ function defaultUrl(): string {
   const config = loadConfig();
   const host = config.SANDBOX_HOST === '0.0.0.0' ? '127.0.0.1' : config.SANDBOX_HOST;
   return `http://${host}:${config.SANDBOX_PORT}`;
-}
-
-function print(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-}
-
-function table(rows: string[][]): string {
-  if (rows.length === 0) return '';
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 function describeScenario(result: ScenarioResult): string {
