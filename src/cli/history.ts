@@ -96,9 +96,12 @@ export function payloadKeyIds(history: History): Set<string> {
   return ids;
 }
 
+/** Temporal's run ids are UUIDs. */
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function exportHistory(id: string, flags: { runId?: string; out?: string }): Promise<void> {
   candidateTargets(id);
-  if (flags.runId !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(flags.runId)) {
+  if (flags.runId !== undefined && !RUN_ID.test(flags.runId)) {
     throw new UsageError(`--run-id ${flags.runId} is not a run id (a UUID).`);
   }
   // Raw payloads are exported as stored (encrypted): no key is needed.

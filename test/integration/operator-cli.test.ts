@@ -65,6 +65,9 @@ describe('fulfill operator commands', () => {
       [['audit', 'HB1', '--format', 'xml'], /Allowed choices are text, json, md/],
       [['audit', 'HB1', '--codec-endpoint', 'ftp://x'], /not an http\(s\) URL/],
       [['replay', '/nonexistent/history.json'], /Cannot read \/nonexistent\/history.json/],
+      [['history', 'export', 'HB1', '--run-id', 'latest'], /--run-id latest is not a run id/],
+      [['history', 'export'], /missing required argument 'id'/],
+      [['replay'], /missing required argument 'file'/],
       [['frobnicate'], /unknown command/],
     ])('fulfill %j', async (args, message) => {
       // An unreachable Temporal would be exit 1: these fail before connecting.
