@@ -14,16 +14,8 @@ import {
   resolveLabExceptionUpdate,
   workflowStatusQuery,
 } from '../../../workflows/definitions.js';
-import {
-  EscalationLevel,
-  ExceptionReason,
-  FulfillmentStage,
-  HoneybeeOrderNumber,
-  HoneybeePrescriptionId,
-  LabOrderId,
-  OnHoldSince,
-} from '../../../workflows/search-attributes.js';
 import type { LabWorkflowSettings } from '../../domain/workflow-settings.js';
+import { listNeedsOperator } from '../../operators/needs-operator.js';
 import { LabOrderRequestError } from '../../lab/lab-order-request.js';
 import { LabOrderConflictError, startLabOrder } from '../../lab/start-lab-order.js';
 import type { BridgeMetrics } from '../metrics.js';
@@ -195,25 +187,7 @@ export function registerPartnerApi(app: FastifyInstance, options: PartnerApiOpti
   // What needs an operator, oldest first.
   route('GET', '/api/operator-queue', async (request) => {
     const { limit } = parse(operatorQueueQuery, request.query, 'query');
-    const items = [];
-    const listing = client.workflow.list({ query: "NeedsOperator = true AND ExecutionStatus = 'Running'" });
-    for await (const execution of listing) {
-      const attributes = execution.typedSearchAttributes;
-      items.push({
-        workflowId: execution.workflowId,
-        workflowType: execution.type,
-        stage: attributes.get(FulfillmentStage) ?? null,
-        prescriptionId: attributes.get(HoneybeePrescriptionId) ?? null,
-        orderNumber: attributes.get(HoneybeeOrderNumber) ?? null,
-        labOrderId: attributes.get(LabOrderId) ?? null,
-        exceptionReason: attributes.get(ExceptionReason) ?? null,
-        escalationLevel: attributes.get(EscalationLevel) ?? 0,
-        onHoldSince: attributes.get(OnHoldSince)?.toISOString() ?? null,
-        startedAt: execution.startTime.toISOString(),
-      });
-      if (items.length >= limit) break;
-    }
-    items.sort((a, b) => (a.onHoldSince ?? a.startedAt).localeCompare(b.onHoldSince ?? b.startedAt));
+    const items = (await listNeedsOperator(client, limit)).map(({ since: _since, ...item }) => item);
     return { items };
   });
 }

@@ -1,21 +1,11 @@
 // `fulfill holds`: what waits for an operator, oldest first. The list comes from visibility (search attributes only,
-// no PHI: `NeedsOperator = true AND ExecutionStatus = 'Running'`), the offered actions from each workflow's `status`
+// no PHI; src/operators/needs-operator.ts), the offered actions from each workflow's `status`
 // query (a workflow that does not answer is still listed, its actions shown as unknown).
 import type { Client } from '@temporalio/client';
-import {
-  EscalationLevel,
-  ExceptionReason,
-  FulfillmentStage,
-  HoneybeeOrderNumber,
-  HoneybeePrescriptionId,
-  LabOrderId,
-  OnHoldSince,
-} from '../../../workflows/search-attributes.js';
+import { listNeedsOperator } from '../../operators/needs-operator.js';
 import { formatAge, print, printJson, table } from '../output.js';
 import { offeredActions, QUERY_DEADLINE_MS } from './workflow-status.js';
 import { workflowStatusQuery } from '../../../workflows/definitions.js';
-
-export const HOLDS_QUERY = "NeedsOperator = true AND ExecutionStatus = 'Running'";
 
 export interface Hold {
   workflowId: string;
@@ -47,29 +37,26 @@ async function actionsOf(client: Client, workflowId: string, workflowType: strin
 }
 
 export async function listHolds(client: Client, limit: number, now = Date.now()): Promise<Hold[]> {
-  const holds: Hold[] = [];
-  for await (const execution of client.workflow.list({ query: HOLDS_QUERY })) {
-    const attributes = execution.typedSearchAttributes;
-    const since = attributes.get(OnHoldSince) ?? execution.startTime;
-    const stage = attributes.get(FulfillmentStage) ?? null;
-    const read = await actionsOf(client, execution.workflowId, execution.type);
-    holds.push({
-      workflowId: execution.workflowId,
-      workflowType: execution.type,
-      stage,
-      orderNumber: attributes.get(HoneybeeOrderNumber) ?? null,
-      prescriptionId: attributes.get(HoneybeePrescriptionId) ?? null,
-      labOrderId: attributes.get(LabOrderId) ?? null,
-      reason: attributes.get(ExceptionReason) ?? read.attention ?? stage ?? 'needs an operator',
-      escalationLevel: attributes.get(EscalationLevel) ?? 0,
-      since: since.toISOString(),
-      ageSeconds: Math.max(0, Math.floor((now - since.getTime()) / 1000)),
-      actions: read.actions,
-      ...(read.error ? { statusError: read.error } : {}),
-    });
-    if (holds.length >= limit) break;
-  }
-  return holds.sort((a, b) => a.since.localeCompare(b.since));
+  const entries = await listNeedsOperator(client, limit);
+  return Promise.all(
+    entries.map(async (entry): Promise<Hold> => {
+      const read = await actionsOf(client, entry.workflowId, entry.workflowType);
+      return {
+        workflowId: entry.workflowId,
+        workflowType: entry.workflowType,
+        stage: entry.stage,
+        orderNumber: entry.orderNumber,
+        prescriptionId: entry.prescriptionId,
+        labOrderId: entry.labOrderId,
+        reason: entry.exceptionReason ?? read.attention ?? entry.stage ?? 'needs an operator',
+        escalationLevel: entry.escalationLevel,
+        since: entry.since,
+        ageSeconds: Math.max(0, Math.floor((now - Date.parse(entry.since)) / 1000)),
+        actions: read.actions,
+        ...(read.error ? { statusError: read.error } : {}),
+      };
+    }),
+  );
 }
 
 export function holdsTable(holds: readonly Hold[]): string {
