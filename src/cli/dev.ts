@@ -31,6 +31,15 @@ export function ensureDevPayloadKeys(config: EngineConfig, dataDir: string): Nod
   return { PAYLOAD_KEY_FILE: keyFile };
 }
 
+/**
+ * The Web UI calls the bridge's codec endpoint from its own origin: unless CODEC_CORS_ORIGINS is set, allow the UI
+ * this dev server serves, on whatever port it was given.
+ */
+export function uiCodecOrigins(env: NodeJS.ProcessEnv, uiPort: number): NodeJS.ProcessEnv {
+  if (env.CODEC_CORS_ORIGINS?.trim()) return {};
+  return { CODEC_CORS_ORIGINS: `http://localhost:${uiPort},http://127.0.0.1:${uiPort}` };
+}
+
 async function isPortFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolveFree) => {
     const probe = createServer();
@@ -89,6 +98,7 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
   let childEnv: NodeJS.ProcessEnv = {
     ...(useSandbox ? withSandboxCredentials(baseEnv) : baseEnv),
     ...ensureDevPayloadKeys(config, dataDir),
+    ...uiCodecOrigins(baseEnv, config.TEMPORAL_UI_PORT),
     TEMPORAL_ADDRESS: server.address,
   };
   const children: EngineProcess[] = [];

@@ -77,6 +77,16 @@ describe('fulfill dev', () => {
     expect(first.output()).toContain(`Bridge            ${bridgeUrl}`);
     expect((await fetch(`${bridgeUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    // The UI on its own port may call the bridge's codec endpoint (CORS for that origin).
+    const preflight = await fetch(`${bridgeUrl}/codec/decode`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: `http://localhost:${uiPort}`,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-namespace',
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://localhost:${uiPort}`);
 
     // Without real vendor credentials the sandbox is up, and it signs with the secret the bridge verifies with.
     expect(first.output()).toContain(`Sandbox vendors   ${sandboxUrl}`);

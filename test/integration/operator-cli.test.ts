@@ -68,6 +68,7 @@ describe('fulfill operator commands', () => {
       [['history', 'export', 'HB1', '--run-id', 'latest'], /--run-id latest is not a run id/],
       [['history', 'export'], /missing required argument 'id'/],
       [['replay'], /missing required argument 'file'/],
+      [['keys', 'generate', '--id', 'bad id!'], /key id must match/],
       [['frobnicate'], /unknown command/],
     ])('fulfill %j', async (args, message) => {
       // An unreachable Temporal would be exit 1: these fail before connecting.
@@ -83,6 +84,16 @@ describe('fulfill operator commands', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/PAYLOAD_KEYS: no payload encryption key configured/);
     });
+  });
+
+  it('keys generate prints a PAYLOAD_KEYS entry the engine accepts', async () => {
+    const result = await runFulfill(['keys', 'generate', '--id', 'key-2027-01'], {});
+    expect(result.code, result.stderr).toBe(0);
+    const entry = result.stdout.trim();
+    expect(entry).toMatch(/^key-2027-01:[A-Za-z0-9+/]{43}=$/);
+    // The new key works as the only key: the CLI configures itself with it and reaches Temporal.
+    const holds = await runFulfill(['holds', '--json'], { ...env, PAYLOAD_KEYS: entry });
+    expect(holds.code, holds.stderr).toBe(0);
   });
 
   it('without a configured key, uses the key file `fulfill dev` wrote into DATA_DIR', async () => {

@@ -26,7 +26,8 @@ async function ruleIdsFor(code: string, dir?: string): Promise<string[]> {
   return (await lint(code, dir)).map((message) => message.ruleId);
 }
 
-describe('workflow lint rules', () => {
+// The first lint builds the TypeScript program for the type-aware rules: seconds, more on a loaded machine.
+describe('workflow lint rules', { timeout: 120_000 }, () => {
   it('forbids Node built-ins, I/O packages and non-type imports of activities in workflows/', async () => {
     const messages = await lint(
       [
