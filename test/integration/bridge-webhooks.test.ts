@@ -97,6 +97,8 @@ describe('bridge webhook answers', () => {
     const malformed = await honeybee('{"event_id": "e", ');
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('malformed_json');
+    // None of them reached Temporal.
+    await expect(client.workflow.getHandle('honeybee-rx-7000004').describe()).rejects.toThrow(/not found/i);
   });
 
   it('parks an authentic event it cannot route (202), in the dead-letter workflow, with the reason', async () => {

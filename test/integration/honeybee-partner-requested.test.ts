@@ -22,6 +22,7 @@ import {
   orderOf,
   ordersPerFill,
   partnerNotifications,
+  pollUntil,
   resolutionFor,
   searchAttributes,
   settingsFrom,
@@ -400,6 +401,28 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
       expect(await ordersPerFill(stack.control, rx)).toEqual({ '1': 1 });
       expect((await stack.control.faults()).faults).toEqual([]);
       await recordHistory(stack.client, rxId(rx), 'prescription-create-answer-lost');
+    });
+
+    it('a POST /orders slower than the client timeout is retried after listing: one order, once', async () => {
+      // 12 s before the sandbox would handle each POST, past the engine's 10 s VENDOR_HTTP_TIMEOUT: the call times
+      // out (the sandbox drops a request whose client has gone), and the activity is retried.
+      const rule = await stack.control.addFault({ endpoint: 'honeybee.createOrder', latency: '12s' });
+      try {
+        const rx = firstPrescriptionId(await stack.control.runScenario('happy-path', { refills: 0 }));
+        const handle = stack.client.workflow.getHandle(rxId(rx));
+        await pollUntil(
+          'the order creation retried after a timeout',
+          async () => (await handle.describe()).raw.pendingActivities ?? [],
+          (pending) => pending.some((activity) => (activity.attempt ?? 0) >= 2),
+          90_000,
+        );
+        await stack.control.removeFault(rule.fault.id);
+        expect(await waitForClose(stack.client, rxId(rx))).toBe('COMPLETED');
+        expect(await ordersPerFill(stack.control, rx)).toEqual({ '1': 1 });
+        expect(await duplicateFills(stack.control)).toEqual([]);
+      } finally {
+        await stack.control.clearFaults();
+      }
     });
 
     it('503s and 429s on creation are retried after listing, without a duplicate fill', async () => {
