@@ -35,7 +35,6 @@ import {
   applyOrderObservation,
   isOnHold,
   isOrderEnded,
-  orderStage,
   recordDecision,
   startingOrderState,
   type ObservationEffect,
