@@ -16,6 +16,7 @@ import {
   emptyCounts,
   signalsByName,
   totalActions,
+  versioningEvents,
   type ActionCounts,
 } from './lib/actions.js';
 import { startBenchStack } from './lib/engine.js';
@@ -56,18 +57,29 @@ async function historiesOf(client: Client, workflowId: string): Promise<History[
 interface WorkflowTally {
   runs: number;
   actions: ActionCounts;
+  /** Patch markers and their TemporalChangeVersion upserts: in the history, not billed. */
+  versioning: { patchMarkers: number; changeVersionUpserts: number };
   activities: Record<string, number>;
   signals: Record<string, number>;
 }
 
 function newTally(): WorkflowTally {
-  return { runs: 0, actions: emptyCounts(), activities: {}, signals: {} };
+  return {
+    runs: 0,
+    actions: emptyCounts(),
+    versioning: { patchMarkers: 0, changeVersionUpserts: 0 },
+    activities: {},
+    signals: {},
+  };
 }
 
 function tallyInto(tally: WorkflowTally, histories: History[]): void {
   for (const history of histories) {
     tally.runs += 1;
     addCounts(tally.actions, countActions(history));
+    const versioning = versioningEvents(history);
+    tally.versioning.patchMarkers += versioning.patchMarkers;
+    tally.versioning.changeVersionUpserts += versioning.changeVersionUpserts;
     for (const [name, count] of Object.entries(activitiesByType(history)))
       tally.activities[name] = (tally.activities[name] ?? 0) + count;
     for (const [name, count] of Object.entries(signalsByName(history)))
@@ -286,6 +298,16 @@ try {
   );
   process.stdout.write(
     `engine signals per prescription: prescription ${perItem(engineTally.prescription.signals, engineCount)}; order ${perItem(engineTally.order.signals, engineCount)}\n`,
+  );
+  const versioning = [engineTally.prescription.versioning, engineTally.order.versioning];
+  process.stdout.write(
+    `engine history events not billed, per prescription: patch markers ${formatNumber(
+      versioning.reduce((sum, v) => sum + v.patchMarkers, 0) / engineCount,
+      2,
+    )}, TemporalChangeVersion upserts ${formatNumber(
+      versioning.reduce((sum, v) => sum + v.changeVersionUpserts, 0) / engineCount,
+      2,
+    )}\n`,
   );
   process.stdout.write(`baseline shape: ${JSON.stringify(shape)}\n`);
 

@@ -11,11 +11,15 @@
 //   activity             ACTIVITY_TASK_SCHEDULED: 1, plus (attempt - 1) retries from its ACTIVITY_TASK_STARTED
 //   timer                TIMER_STARTED (sleep, condition with a timeout): 1
 //   search attributes    UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 1 per command, however many attributes it sets
-//                        (attributes given at start are free)
+//                        (attributes given at start are free; an upsert of TemporalChangeVersion alone, which the
+//                        SDK makes with a patch marker, is exempt)
 //   update               WORKFLOW_EXECUTION_UPDATE_ACCEPTED: 1 (rejected updates are billed but never recorded)
 //   child workflow       START_CHILD_WORKFLOW_EXECUTION_INITIATED: 2
 //   local activities     MARKER_RECORDED of local activities: 1 per workflow task that recorded any
 //   workflow options     WORKFLOW_EXECUTION_OPTIONS_UPDATED: 1
+//
+// Patch markers (MARKER_RECORDED "core_patch", from patched()) are not billed; versioningEvents() counts them and their
+// TemporalChangeVersion upserts so the tables can show what a patch adds to a history.
 //
 // Not in histories, so not counted here: queries (billed per query received by a worker; the engine sends none, the
 // benchmarks wait with long polls instead), heartbeats, and rejected updates.
@@ -65,6 +69,38 @@ function typeOf(event: HistoryEvent): EventType {
 }
 
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+const PATCH_MARKER = 'core_patch';
+const CHANGE_VERSION_ATTRIBUTE = 'TemporalChangeVersion';
+
+/** An upsert the SDK made for a patch: it sets TemporalChangeVersion and nothing else (exempt from billing). */
+function isChangeVersionUpsert(event: HistoryEvent): boolean {
+  const fields = Object.keys(
+    event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {},
+  );
+  return fields.length > 0 && fields.every((field) => field === CHANGE_VERSION_ATTRIBUTE);
+}
+
+/** What patched() added to one run's history: patch markers and their TemporalChangeVersion upserts (not billed). */
+export function versioningEvents(history: { events?: HistoryEvent[] | null }): {
+  patchMarkers: number;
+  changeVersionUpserts: number;
+} {
+  let patchMarkers = 0;
+  let changeVersionUpserts = 0;
+  for (const event of history.events ?? []) {
+    const type = typeOf(event);
+    if (
+      type === EventType.EVENT_TYPE_MARKER_RECORDED &&
+      event.markerRecordedEventAttributes?.markerName === PATCH_MARKER
+    ) {
+      patchMarkers += 1;
+    }
+    if (type === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES && isChangeVersionUpsert(event)) {
+      changeVersionUpserts += 1;
+    }
+  }
+  return { patchMarkers, changeVersionUpserts };
+}
 
 /** The billable actions one run's history shows, by kind. */
 export function countActions(history: { events?: HistoryEvent[] | null }): ActionCounts {
@@ -97,7 +133,7 @@ export function countActions(history: { events?: HistoryEvent[] | null }): Actio
         counts.timer += 1;
         break;
       case EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
-        counts['search attributes'] += 1;
+        if (!isChangeVersionUpsert(event)) counts['search attributes'] += 1;
         break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
         counts.update += 1;
