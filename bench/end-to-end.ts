@@ -4,7 +4,8 @@
 // make as many activities, signals, timers and search attribute upserts per prescription as the engine's histories
 // show, and do nothing else (bench/lib/baseline/). Prints completed prescriptions per second, p50/p99 latency, the
 // Temporal actions per prescription by kind (counted from the histories, bench/lib/actions.ts) and the ratio last.
-// Usage: npm run bench:end-to-end -- --prescriptions=200 --concurrency=16 --rounds=2 --warmup=20
+// CPU time is read per process for every round (bench/lib/cpu.ts), to say where the time goes.
+// Usage: npm run bench:end-to-end -- --prescriptions=100 --concurrency=16 --rounds=3 --warmup=20
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { baselineEventSignal } from './lib/baseline/workflows.js';
 import { baselineOrderId, baselinePrescriptionId, type BaselineShape } from './lib/baseline/shape.js';
@@ -19,13 +20,14 @@ import {
   versioningEvents,
   type ActionCounts,
 } from './lib/actions.js';
+import { childPids, cpuDelta, sampleCpu, type CpuSample } from './lib/cpu.js';
 import { startBenchStack } from './lib/engine.js';
 import { formatNumber, intArg, machineLine, printTable, runConcurrently, summarize } from './lib/stats.js';
 import type { PrescriptionState } from '../workflows/honeybee/types.js';
 
-const prescriptions = intArg('prescriptions', 200);
+const prescriptions = intArg('prescriptions', 100);
 const concurrency = intArg('concurrency', 16);
-const rounds = intArg('rounds', 2);
+const rounds = intArg('rounds', 3);
 const warmup = intArg('warmup', 20);
 
 type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
@@ -213,15 +215,27 @@ try {
   Object.assign(engineTally, { prescription: newTally(), order: newTally() });
   await timedRound('baseline warm-up', warmup, baselinePrescription(shape));
 
+  const processes = {
+    'dev server': childPids(process.pid, 'temporal')[0],
+    worker: stack.worker.child.pid,
+    bridge: stack.bridge.child.pid,
+    'baseline worker': baselineWorker.child.pid,
+    'bench (load, sandbox vendors, client)': process.pid,
+  };
+  const cpu: Record<'baseline' | 'engine', CpuSample> = { baseline: {}, engine: {} };
   const rows: string[][] = [];
   const throughput = { baseline: [] as number[], engine: [] as number[] };
   const measured = { engine: [] as string[], baseline: [] as string[] };
   for (let round = 1; round <= rounds; round += 1) {
     for (const side of ['baseline', 'engine'] as const) {
+      const before = sampleCpu(processes);
       const result =
         side === 'engine'
           ? await timedRound(`engine round ${round}`, prescriptions, enginePrescription)
           : await timedRound(`baseline round ${round}`, prescriptions, baselinePrescription(shape));
+      for (const [name, ms] of Object.entries(cpuDelta(before, sampleCpu(processes)))) {
+        cpu[side][name] = (cpu[side][name] ?? 0) + ms;
+      }
       throughput[side].push(result.perSecond);
       measured[side].push(...result.ids);
       rows.push([
@@ -243,6 +257,20 @@ try {
     `# End to end (${prescriptions} prescriptions × ${rounds} rounds, concurrency ${concurrency}; ${machineLine()})\n\n`,
   );
   printTable(['path', 'round', 'prescriptions/s', 'p50 ms', 'p99 ms'], rows);
+
+  process.stdout.write('\n## CPU ms per prescription, by process (measured rounds; 2 cores shared by all)\n\n');
+  const cpuRows = Object.keys(processes).map((name) => [
+    name,
+    formatNumber((cpu.engine[name] ?? 0) / engineCount, 1),
+    formatNumber((cpu.baseline[name] ?? 0) / baselineCount, 1),
+  ]);
+  const cpuTotal = (side: 'engine' | 'baseline') => Object.values(cpu[side]).reduce((sum, ms) => sum + ms, 0);
+  cpuRows.push([
+    'total',
+    formatNumber(cpuTotal('engine') / engineCount, 1),
+    formatNumber(cpuTotal('baseline') / baselineCount, 1),
+  ]);
+  printTable(['process', 'engine rounds', 'baseline rounds'], cpuRows);
 
   process.stdout.write('\n## Temporal actions per prescription (from the histories)\n\n');
   const actionRows = ACTION_KINDS.flatMap((kind) => {

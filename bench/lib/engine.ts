@@ -101,6 +101,8 @@ export interface BenchStack {
 export async function startBenchStack(
   engine: Record<string, string> = {},
   sandboxSettings: Record<string, string> = {},
+  /** Another entry for the worker (bench/lib/memory-report-entry.ts wraps workers/worker.ts) and its extra env. */
+  worker: { entry?: string; env?: Record<string, string> } = {},
 ): Promise<BenchStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fulfill-bench-'));
   const bridgePort = await freePort();
@@ -122,9 +124,9 @@ export async function startBenchStack(
       ONEGEVITY_API_URL: `${sandbox.url}/onegevity`,
       PARTNER_WEBHOOK_URL: `${sandbox.url}/partner/notifications`,
     };
-    const [bridge, worker] = await Promise.all([
+    const [bridge, workerProcess] = await Promise.all([
       bench.start('bridge', { ...wired, BRIDGE_PORT: String(bridgePort) }),
-      bench.start('worker', wired),
+      bench.start('worker', { ...wired, ...worker.env }, worker.entry),
     ]);
     return {
       bench,
@@ -132,7 +134,7 @@ export async function startBenchStack(
       control: new SandboxControlClient(sandbox.url),
       bridge,
       bridgeUrl: String(bridge.ready.url),
-      worker,
+      worker: workerProcess,
       stop: async () => {
         await bench.stop();
         await sandbox.close();

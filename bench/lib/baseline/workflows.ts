@@ -87,3 +87,32 @@ export async function baselineOrderWorkflow(input: BaselineOrderInput): Promise<
   for (let left = 0; left < shape.upserts; left += 1) upsert('DONE');
   await activities.baselineReport({ prescriptionWorkflowId: input.prescriptionWorkflowId });
 }
+
+export interface BaselineWaitingInput {
+  /** The waiting prescription's shape so far: activities run, search attribute upserts, timers armed. */
+  activities: number;
+  upserts: number;
+  timers: number;
+}
+
+/**
+ * bench:idle-memory's baseline: a workflow that, once signalled, does what a prescription does before it waits for a
+ * fill approval (activities that return at once, upserts, a timer armed for the approval deadline), then waits for a
+ * signal that never comes.
+ */
+export async function baselineWaitingWorkflow(input: BaselineWaitingInput): Promise<void> {
+  let events = 0;
+  setHandler(baselineEventSignal, () => {
+    events += 1;
+  });
+  // The last upsert shows WAITING (the benchmark counts those).
+  const upsert = upserter(Math.max(1, input.upserts));
+  await condition(() => events > 0);
+  for (let step = 0; step < input.activities; step += 1) {
+    if (step < input.upserts - 1) upsert(`STEP_${step}`);
+    await activities.baselineNoop();
+  }
+  upsert('WAITING');
+  for (let timer = 0; timer < input.timers; timer += 1) void sleep('24 hours');
+  await condition(() => events > 1);
+}
