@@ -38,15 +38,29 @@ const stepDelay = intArg('step-delay', 0);
 
 type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
 
-/** Waits for a workflow id that may not exist yet (its start is still on its way) to close; follows its runs. */
+/**
+ * Waits for a workflow id that may not exist yet (its start is still on its way) to close; follows its runs. Gives up
+ * after two minutes, naming it: a benchmark that hangs says nothing.
+ */
 async function waitForResult<T>(client: Client, workflowId: string): Promise<T> {
-  for (;;) {
-    try {
-      return await client.workflow.getHandle<() => Promise<T>>(workflowId).result();
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+  const result = (async () => {
+    for (;;) {
+      try {
+        return await client.workflow.getHandle<() => Promise<T>>(workflowId).result();
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${workflowId} did not close within 2 minutes`)), 120_000);
+  });
+  try {
+    return await Promise.race([result, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -176,20 +190,20 @@ function shapeFrom(tally: typeof engineTally, items: number): BaselineShape {
   const rx = tally.prescription.actions;
   const order = tally.order.actions;
   const rxActivities = mean(rx.activity);
-  const rxSignals = mean(rx.signal);
+  const milestones = Math.max(1, mean(rx.signal));
   const orderSignals = mean(order.signal + order['signal-with-start']);
   return {
     prescription: {
       activitiesBeforeOrder: Math.max(0, rxActivities - 2),
       activitiesAfterOrder: Math.min(1, Math.max(0, rxActivities - 1)),
-      milestones: Math.max(1, rxSignals),
+      milestones,
       upserts: mean(rx['search attributes']),
       timers: mean(rx.timer),
     },
     order: {
       // The link from the prescription is one of the order's signals; the rest are vendor events.
       events: Math.max(1, orderSignals - 1),
-      activities: Math.max(0, mean(order.activity) - 1),
+      activities: Math.max(0, mean(order.activity) - milestones),
       upserts: mean(order['search attributes']),
       timers: mean(order.timer),
     },

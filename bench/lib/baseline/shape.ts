@@ -16,7 +16,7 @@ export interface BaselineShape {
   order: {
     /** Order events the "vendor" sends (signals). */
     events: number;
-    /** Activities besides the one that reports to the prescription (notifications, polls). */
+    /** Activities besides those that report milestones to the prescription (notifications, polls). */
     activities: number;
     upserts: number;
     timers: number;

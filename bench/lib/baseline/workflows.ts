@@ -85,7 +85,10 @@ export async function baselineOrderWorkflow(input: BaselineOrderInput): Promise<
   }
   for (; done < shape.activities; done += 1) await activities.baselineNoop();
   for (let left = 0; left < shape.upserts; left += 1) upsert('DONE');
-  await activities.baselineReport({ prescriptionWorkflowId: input.prescriptionWorkflowId });
+  // One report per milestone the prescription waits for, as reportHoneybeeOrderMilestone does.
+  for (let milestone = 0; milestone < input.shape.prescription.milestones; milestone += 1) {
+    await activities.baselineReport({ prescriptionWorkflowId: input.prescriptionWorkflowId });
+  }
 }
 
 export interface BaselineWaitingInput {
