@@ -34,7 +34,7 @@ const warmup = intArg('warmup', 20);
  * spaces the vendor's events the way a real order's are (hours apart), which the actions count depends on: at 0 an
  * order can be over before its workflow has looked at it.
  */
-const stepDelay = intArg('step-delay', 0);
+const stepDelay = intArg('step-delay', 0, 0);
 
 type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
 
