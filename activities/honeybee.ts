@@ -24,8 +24,10 @@ import type {
 import { orderLinkedSignal, orderMilestoneSignal } from '../workflows/definitions.js';
 import type { honeybeeOrderWorkflow } from '../workflows/honeybee-order.js';
 import type { prescriptionWorkflow } from '../workflows/prescription.js';
+import { orderStartSearchAttributes } from '../workflows/honeybee/visibility.js';
 import type {
   HoneybeeOrderLink,
+  HoneybeeOrderWorkflowInput,
   HoneybeeOrderMilestone,
   HoneybeeOrderSnapshot,
   PrescriptionFacts,
@@ -157,29 +159,38 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
     );
   }
 
-  async function linkOrderWorkflow(request: EnsureFillOrderRequest, orderNumber: string): Promise<boolean> {
+  /**
+   * Signal-with-starts the order's workflow with what Honeybee just said about the order (it need not poll at once)
+   * and the search attributes its first state shows (free at start; an upsert later).
+   */
+  async function linkOrderWorkflow(
+    request: EnsureFillOrderRequest,
+    order: HoneybeeOrder,
+    requestId: string | undefined,
+  ): Promise<boolean> {
     const link: HoneybeeOrderLink = {
       prescriptionId: request.prescriptionId,
       fillNumber: request.fillNumber,
       patientId: request.patientId,
     };
+    const input: HoneybeeOrderWorkflowInput = {
+      orderNumber: order.order_number,
+      patientId: request.patientId,
+      prescriptionIds: [request.prescriptionId],
+      settings: request.settings,
+      initialSnapshot: orderSnapshot(order, requestId, false),
+    };
     try {
       await deps.temporal.workflow.signalWithStart<typeof honeybeeOrderWorkflow, [HoneybeeOrderLink]>(
         'honeybeeOrderWorkflow',
         {
-          workflowId: honeybeeOrderWorkflowId(orderNumber),
+          workflowId: honeybeeOrderWorkflowId(order.order_number),
           taskQueue: taskQueue(),
-          args: [
-            {
-              orderNumber,
-              patientId: request.patientId,
-              prescriptionIds: [request.prescriptionId],
-              settings: request.settings,
-            },
-          ],
+          args: [input],
           signal: orderLinkedSignal,
           signalArgs: [link],
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          typedSearchAttributes: orderStartSearchAttributes(input, new Date().toISOString()),
         },
       );
       return true;
@@ -275,7 +286,7 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
         }
       }
       if (!order) return { how: 'none', linked: false, requestIds };
-      const linked = await linkOrderWorkflow(request, order.order_number);
+      const linked = await linkOrderWorkflow(request, order, requestIds.at(-1));
       deps.logger.info(
         {
           prescriptionId: request.prescriptionId,

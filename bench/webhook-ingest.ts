@@ -2,10 +2,12 @@
 // signal-with-starts issued directly by a Temporal client (the baseline), on the same dev server in the same run.
 // No worker runs: this measures getting events durably into Temporal, not executing them (bench:end-to-end does).
 // Usage: npm run bench:webhook-ingest -- --requests=2000 --concurrency=32
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { honeybeeEventSignal, type HoneybeeEventSignal } from '../workflows/definitions.js';
 import { signHoneybeeWebhook } from '../src/vendors/honeybee/webhook-auth.js';
 import { honeybeeSettingsFromConfig } from '../src/domain/workflow-settings.js';
 import { loadConfig } from '../src/config/env.js';
+import { prescriptionStartSearchAttributes } from '../workflows/honeybee/visibility.js';
 import { startBenchEnvironment } from './lib/engine.js';
 import { formatNumber, intArg, machineLine, printTable, runConcurrently, summarize } from './lib/stats.js';
 
@@ -73,12 +75,16 @@ async function direct(): Promise<void> {
     requestId: 'bench',
     payload,
   };
+  const input = { prescriptionId: String(prescriptionId), settings };
+  // The bridge's own signal-with-start, start search attributes included (the server indexes them either way).
   await bench.client.workflow.signalWithStart('prescriptionWorkflow', {
     workflowId: `honeybee-rx-${prescriptionId}`,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [{ prescriptionId: String(prescriptionId), settings }],
+    args: [input],
     signal: honeybeeEventSignal,
     signalArgs: [signal],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    typedSearchAttributes: prescriptionStartSearchAttributes(input),
   });
 }
 

@@ -33,11 +33,10 @@ import { activityProblem, describeRefusal } from './honeybee/failures.js';
 import { observationFromEvent, observationFromSnapshot } from './honeybee/order-observation.js';
 import {
   applyOrderObservation,
-  initialOrderState,
   isOnHold,
   isOrderEnded,
-  orderStage,
   recordDecision,
+  startingOrderState,
   type ObservationEffect,
 } from './honeybee/order-state.js';
 import { Alarm } from './honeybee/alarm.js';
@@ -45,7 +44,7 @@ import { Outbox } from './honeybee/outbox.js';
 import { checkResolution, offeredActionNames } from './honeybee/resolution.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import type { HoneybeeOrderMilestone, HoneybeeOrderState, HoneybeeOrderWorkflowInput } from './honeybee/types.js';
-import { createVisibilitySync } from './honeybee/visibility.js';
+import { createVisibilitySync, orderVisibility } from './honeybee/visibility.js';
 
 export type { HoneybeeOrderWorkflowInput, HoneybeeOrderState };
 
@@ -80,10 +79,11 @@ interface MilestoneReport {
 export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): Promise<HoneybeeOrderState> {
   const settings = resolveHoneybeeSettings(input.settings);
   const { workflowId } = workflowInfo();
-  const state: HoneybeeOrderState = input.carried?.state ?? initialOrderState(input);
+  const now = () => new Date().toISOString();
+  // Before any handler runs: events that came with the start apply on top of the snapshot, as after a poll.
+  const state: HoneybeeOrderState = input.carried?.state ?? startingOrderState(input, now());
   const dedupe = new EventDedupe(input.carried?.seenEventIds);
   const syncVisibility = createVisibilitySync();
-  const now = () => new Date().toISOString();
   state.lastHeardAt ??= now();
 
   /** Set by handlers: the main loop re-plans its timers. */
@@ -117,17 +117,10 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
   }
 
   function publish(): void {
-    state.stage = orderStage(state);
-    state.needsOperator = isOnHold(state) && state.awaitingVendor === undefined;
-    syncVisibility({
-      stage: state.stage,
-      orderNumber: state.orderNumber,
-      ...(state.prescriptionIds[0] ? { prescriptionId: state.prescriptionIds[0] } : {}),
-      ...(isOnHold(state) && exceptionReason() ? { exceptionReason: exceptionReason() } : {}),
-      needsOperator: state.needsOperator,
-      escalationLevel: state.escalationLevel,
-      ...(state.onHoldSince ? { onHoldSince: state.onHoldSince } : {}),
-    });
+    const visibility = orderVisibility(state);
+    state.stage = visibility.stage;
+    state.needsOperator = visibility.needsOperator;
+    syncVisibility(visibility);
     setCurrentDetails(orderDetails(state));
   }
 

@@ -62,7 +62,7 @@ import type {
   PrescriptionState,
   PrescriptionWorkflowInput,
 } from './honeybee/types.js';
-import { createVisibilitySync } from './honeybee/visibility.js';
+import { createVisibilitySync, prescriptionVisibility } from './honeybee/visibility.js';
 
 export type { PrescriptionWorkflowInput, PrescriptionState };
 
@@ -165,24 +165,8 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     });
   }
 
-  function exceptionReason(): string | undefined {
-    if (state.exception) return `${state.exception.code} ${state.exception.name}`;
-    if (state.stage === PrescriptionStage.AwaitingFillApproval && state.escalationLevel > 0) {
-      return 'Fill approval overdue';
-    }
-    return state.currentOrder?.status === 'On Hold' ? state.currentOrder.exceptionReason : undefined;
-  }
-
   function publish(): void {
-    const reason = exceptionReason();
-    syncVisibility({
-      stage: state.stage,
-      prescriptionId: state.prescriptionId,
-      ...(state.currentOrder ? { orderNumber: state.currentOrder.orderNumber } : {}),
-      ...(reason ? { exceptionReason: reason } : {}),
-      needsOperator: state.needsOperator,
-      escalationLevel: state.escalationLevel,
-    });
+    syncVisibility(prescriptionVisibility(state));
     setCurrentDetails(prescriptionDetails(state));
   }
 

@@ -1,7 +1,16 @@
 // What the benchmarks start: a Temporal dev server in this process and the engine's own processes (bridge, worker,
-// sandbox) as children, exactly as `fulfill dev` and the tests do.
+// sandbox) as children, exactly as `fulfill dev` and the tests do. The sandbox vendors can also run inside the
+// benchmark process (`startBenchStack`): they are the vendors' side, not the engine, and without a state file they
+// do not spend the shared cores rewriting their state.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from '@temporalio/client';
+import { loadConfig } from '../../src/config/env.js';
+import { SandboxControlClient } from '../../src/sandbox/control/client.js';
+import { startSandbox, type StartedSandbox } from '../../src/sandbox/server.js';
 import { startEngineProcess, type EngineProcess } from '../../src/runtime/child-process.js';
 import { withSandboxCredentials } from '../../src/sandbox/dev-credentials.js';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
@@ -13,7 +22,8 @@ export interface BenchEnvironment {
   client: Client;
   /** The environment every engine process of this run gets. */
   env: Record<string, string>;
-  start(name: 'bridge' | 'worker' | 'sandbox', overrides?: Record<string, string>): Promise<EngineProcess>;
+  /** Starts `workers/{name}.ts`, or `entry` (relative to the project root) when given. */
+  start(name: string, overrides?: Record<string, string>, entry?: string): Promise<EngineProcess>;
   stop(): Promise<void>;
 }
 
@@ -49,8 +59,8 @@ export async function startBenchEnvironment(overrides: Record<string, string> = 
     server,
     client,
     env,
-    async start(name, extra = {}) {
-      const child = await startEngineProcess({ name, entry: `workers/${name}.ts`, env: { ...env, ...extra } });
+    async start(name, extra = {}, entry = `workers/${name}.ts`) {
+      const child = await startEngineProcess({ name, entry, env: { ...env, ...extra } });
       children.push(child);
       return child;
     },
@@ -59,4 +69,80 @@ export async function startBenchEnvironment(overrides: Record<string, string> = 
       await server.teardown();
     },
   };
+}
+
+/** A port free right now on 127.0.0.1 (the bridge must know its public URL before the sandbox signs for it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface BenchStack {
+  bench: BenchEnvironment;
+  sandbox: StartedSandbox;
+  control: SandboxControlClient;
+  bridge: EngineProcess;
+  bridgeUrl: string;
+  worker: EngineProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole engine for end-to-end figures: a dev server, the sandbox vendors (in this process, no state file), and
+ * the bridge and worker processes wired to them the way `fulfill dev` wires them.
+ */
+export async function startBenchStack(
+  engine: Record<string, string> = {},
+  sandboxSettings: Record<string, string> = {},
+  /** Another entry for the worker (bench/lib/memory-report-entry.ts wraps workers/worker.ts) and its extra env. */
+  worker: { entry?: string; env?: Record<string, string> } = {},
+): Promise<BenchStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fulfill-bench-'));
+  const bridgePort = await freePort();
+  const bridgePublicUrl = `http://127.0.0.1:${bridgePort}`;
+  const bench = await startBenchEnvironment({ DATA_DIR: dataDir, BRIDGE_PUBLIC_URL: bridgePublicUrl, ...engine });
+  const sandbox = await startSandbox({
+    config: loadConfig({
+      ...bench.env,
+      SANDBOX_PORT: '0',
+      SANDBOX_SEED: String(Date.now() % 1_000_000_000),
+      ...sandboxSettings,
+    }),
+    stateFile: null,
+  });
+  try {
+    const wired = {
+      HONEYBEE_API_URL: `${sandbox.url}/honeybee/v1`,
+      HONEYBEE_TOKEN_URL: `${sandbox.url}/honeybee/oauth/token`,
+      ONEGEVITY_API_URL: `${sandbox.url}/onegevity`,
+      PARTNER_WEBHOOK_URL: `${sandbox.url}/partner/notifications`,
+    };
+    const [bridge, workerProcess] = await Promise.all([
+      bench.start('bridge', { ...wired, BRIDGE_PORT: String(bridgePort) }),
+      bench.start('worker', { ...wired, ...worker.env }, worker.entry),
+    ]);
+    return {
+      bench,
+      sandbox,
+      control: new SandboxControlClient(sandbox.url),
+      bridge,
+      bridgeUrl: String(bridge.ready.url),
+      worker: workerProcess,
+      stop: async () => {
+        await bench.stop();
+        await sandbox.close();
+      },
+    };
+  } catch (error) {
+    await bench.stop();
+    await sandbox.close();
+    throw error;
+  }
 }

@@ -59,12 +59,12 @@ export async function runConcurrently(
   return { latenciesMs, elapsedMs: performance.now() - started };
 }
 
-export function intArg(name: string, fallback: number): number {
+export function intArg(name: string, fallback: number, min = 1): number {
   const prefix = `--${name}=`;
   const raw = process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
-    process.stderr.write(`--${name} must be a positive integer\n`);
+  if (!Number.isInteger(value) || value < min) {
+    process.stderr.write(`--${name} must be an integer ≥ ${min}\n`);
     process.exit(2);
   }
   return value;

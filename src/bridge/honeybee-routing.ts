@@ -11,6 +11,7 @@ import {
   readHoneybeeWebhookEvent,
 } from '../vendors/honeybee/webhook-events.js';
 import type { HoneybeeEventSignal } from '../../workflows/definitions.js';
+import { prescriptionStartSearchAttributes } from '../../workflows/honeybee/visibility.js';
 import type { HoneybeeOrderWorkflowInput, PrescriptionWorkflowInput } from '../../workflows/honeybee/types.js';
 import type { RoutingContext, RoutingResult } from './webhook-routing.js';
 
@@ -45,6 +46,7 @@ export function routeHoneybeeEvent(payload: unknown, context: RoutingContext): R
           workflowId: prescriptionWorkflowId(prescriptionId),
           workflowType: 'prescriptionWorkflow',
           startArgs: [start],
+          startSearchAttributes: prescriptionStartSearchAttributes(start),
           signalName: 'honeybeeEvent',
           signalArgs: [signal],
         };

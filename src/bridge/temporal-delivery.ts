@@ -53,6 +53,7 @@ export function createTemporalDelivery(client: Client, taskQueue: string): Tempo
                 signal: delivery.signalName,
                 signalArgs: delivery.signalArgs,
                 workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+                ...(delivery.startSearchAttributes ? { typedSearchAttributes: delivery.startSearchAttributes } : {}),
               }),
             );
             outcome.delivered.push(delivery.workflowId);

@@ -1,6 +1,7 @@
 // The seam between a vendor's webhook and Temporal: a routing function turns one verified, parsed webhook into the
 // signal-with-starts that deliver it (or a reason to park it in the dead-letter workflow). Routing is pure and
 // vendor-specific (honeybee-routing.ts, onegevity-routing.ts); the bridge's pipeline does the I/O.
+import type { SearchAttributePair } from '@temporalio/common';
 import type { HoneybeeWorkflowSettings, LabWorkflowSettings } from '../domain/workflow-settings.js';
 
 /** One signal-with-start: start `workflowType` with `startArgs` if `workflowId` is not running, then signal it. */
@@ -8,6 +9,8 @@ export interface WorkflowDelivery {
   workflowId: string;
   workflowType: string;
   startArgs: unknown[];
+  /** Search attributes the workflow starts with (free at start, where an upsert later is a billed action). */
+  startSearchAttributes?: SearchAttributePair[];
   signalName: string;
   signalArgs: unknown[];
 }

@@ -9,8 +9,8 @@ import {
   normalizeOrderStatus,
   type OrderStatusChange,
 } from '../../src/domain/honeybee-order-status.js';
-import type { OrderObservation } from './order-observation.js';
-import type { HoneybeeOrderState, OperatorDecision, ShipmentInfo } from './types.js';
+import { observationFromSnapshot, type OrderObservation } from './order-observation.js';
+import type { HoneybeeOrderState, HoneybeeOrderWorkflowInput, OperatorDecision, ShipmentInfo } from './types.js';
 
 export const MAX_DECISIONS = 50;
 const MAX_UNKNOWN_STATUSES = 10;
@@ -52,6 +52,13 @@ export function initialOrderState(input: {
     notificationFailures: 0,
     reportFailures: 0,
   };
+}
+
+/** A new order workflow's state: its input, and the snapshot it was started with applied like a first poll. */
+export function startingOrderState(input: HoneybeeOrderWorkflowInput, now: string): HoneybeeOrderState {
+  const state = initialOrderState(input);
+  if (input.initialSnapshot) applyOrderObservation(state, observationFromSnapshot(input.initialSnapshot, now), now);
+  return state;
 }
 
 export function isOnHold(state: Pick<HoneybeeOrderState, 'status'>): boolean {

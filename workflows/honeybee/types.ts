@@ -61,6 +61,11 @@ export interface HoneybeeOrderWorkflowInput {
   patientId?: string;
   prescriptionIds?: string[];
   settings?: HoneybeeWorkflowSettings;
+  /**
+   * The order as Honeybee answered the prescription's activity that created or adopted it, moments before: taken as
+   * the first poll, so the workflow need not ask again at once.
+   */
+  initialSnapshot?: HoneybeeOrderSnapshot;
   /** Set by continue-as-new. */
   carried?: HoneybeeOrderCarried;
 }

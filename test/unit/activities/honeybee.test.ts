@@ -106,11 +106,35 @@ describe('ensureHoneybeeFillOrder', () => {
       workflowId: 'honeybee-order-HBNEW',
       taskQueue: 'test-queue',
       args: [
-        { orderNumber: 'HBNEW', patientId: '4242', prescriptionIds: ['111'], settings: DEFAULT_HONEYBEE_SETTINGS },
+        {
+          orderNumber: 'HBNEW',
+          patientId: '4242',
+          prescriptionIds: ['111'],
+          settings: DEFAULT_HONEYBEE_SETTINGS,
+          // What the listing said: the order workflow takes it as its first poll instead of asking again.
+          initialSnapshot: expect.objectContaining({
+            orderNumber: 'HBNEW',
+            status: 'Processing',
+            prescriptionIds: ['111'],
+            requestId: 'req-list',
+          }) as unknown,
+        },
       ],
       signal: expect.objectContaining({ name: 'orderLinked' }) as unknown,
       signalArgs: [{ prescriptionId: '111', fillNumber: 2, patientId: '4242' }],
       workflowIdReusePolicy: expect.anything() as unknown,
+      typedSearchAttributes: expect.anything() as unknown,
+    });
+    // It starts showing the stage that snapshot gives, so its first state needs no upsert.
+    const options = (signalWithStart.mock.calls[0] as unknown[])[1] as {
+      typedSearchAttributes: { key: { name: string }; value: unknown }[];
+    };
+    expect(Object.fromEntries(options.typedSearchAttributes.map((pair) => [pair.key.name, pair.value]))).toEqual({
+      FulfillmentStage: 'ORDER_PROCESSING',
+      HoneybeeOrderNumber: 'HBNEW',
+      HoneybeePrescriptionId: '111',
+      NeedsOperator: false,
+      EscalationLevel: 0,
     });
   });
 

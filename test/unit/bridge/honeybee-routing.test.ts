@@ -48,6 +48,15 @@ describe('routeHoneybeeEvent', () => {
       eventType: 'RX_RECEIVED',
       requestId: 'req-1',
     });
+    // The workflow starts showing its first stage: no upsert (a billed action) for it.
+    expect(
+      Object.fromEntries((routing.deliveries[1]?.startSearchAttributes ?? []).map((p) => [p.key.name, p.value])),
+    ).toEqual({
+      FulfillmentStage: 'RX_RECEIVED',
+      HoneybeePrescriptionId: '222',
+      NeedsOperator: false,
+      EscalationLevel: 0,
+    });
   });
 
   it('sends RX_UPDATED, SHIPMENT_UPDATED and ORDER_EXCEPTION to the order workflow of their order_number', () => {

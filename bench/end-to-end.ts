@@ -1,0 +1,374 @@
+// End to end: N prescriptions from RX_RECEIVED to Delivered through the whole engine (sandbox vendors at zero step
+// delay → signed webhooks → bridge → Temporal dev server → worker → vendor calls, partner notifications), C in
+// flight at a time, against a baseline of the same shape on the same dev server in the same run: two workflows that
+// make as many activities, signals, timers and search attribute upserts per prescription as the engine's histories
+// show, and do nothing else (bench/lib/baseline/). Prints completed prescriptions per second, p50/p99 latency, the
+// Temporal actions per prescription by kind (counted from the histories, bench/lib/actions.ts) and the ratio last.
+// CPU time is read per process for every round (bench/lib/cpu.ts), to say where the time goes.
+// Usage: npm run bench:end-to-end -- --prescriptions=100 --concurrency=16 --rounds=3 --warmup=20 --step-delay=0
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { baselineEventSignal } from './lib/baseline/workflows.js';
+import { baselineOrderId, baselinePrescriptionId, type BaselineShape } from './lib/baseline/shape.js';
+import {
+  ACTION_KINDS,
+  activitiesByType,
+  addCounts,
+  countActions,
+  emptyCounts,
+  signalsByName,
+  totalActions,
+  versioningEvents,
+  type ActionCounts,
+} from './lib/actions.js';
+import { childPids, cpuDelta, sampleCpu, type CpuSample } from './lib/cpu.js';
+import { startBenchStack } from './lib/engine.js';
+import { formatNumber, intArg, machineLine, printTable, runConcurrently, summarize } from './lib/stats.js';
+import type { PrescriptionState } from '../workflows/honeybee/types.js';
+
+const prescriptions = intArg('prescriptions', 100);
+const concurrency = intArg('concurrency', 16);
+const rounds = intArg('rounds', 3);
+const warmup = intArg('warmup', 20);
+/**
+ * The sandbox's delay between an order's steps, ms. 0 (the default) measures the engine's own cost; a few hundred ms
+ * spaces the vendor's events the way a real order's are (hours apart), which the actions count depends on: at 0 an
+ * order can be over before its workflow has looked at it.
+ */
+const stepDelay = intArg('step-delay', 0, 0);
+
+type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
+
+/**
+ * Waits for a workflow id that may not exist yet (its start is still on its way) to close; follows its runs. Gives up
+ * after two minutes, naming it: a benchmark that hangs says nothing.
+ */
+async function waitForResult<T>(client: Client, workflowId: string): Promise<T> {
+  const result = (async () => {
+    for (;;) {
+      try {
+        return await client.workflow.getHandle<() => Promise<T>>(workflowId).result();
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${workflowId} did not close within 2 minutes`)), 120_000);
+  });
+  try {
+    return await Promise.race([result, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Every run of a workflow id, newest first (a continue-as-new chain, walked back from the latest run). */
+async function historiesOf(client: Client, workflowId: string): Promise<History[]> {
+  const histories: History[] = [];
+  let runId: string | undefined;
+  for (;;) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    histories.push(history);
+    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+    if (!runId) return histories;
+  }
+}
+
+interface WorkflowTally {
+  runs: number;
+  actions: ActionCounts;
+  /** Patch markers and their TemporalChangeVersion upserts: in the history, not billed. */
+  versioning: { patchMarkers: number; changeVersionUpserts: number };
+  activities: Record<string, number>;
+  signals: Record<string, number>;
+}
+
+function newTally(): WorkflowTally {
+  return {
+    runs: 0,
+    actions: emptyCounts(),
+    versioning: { patchMarkers: 0, changeVersionUpserts: 0 },
+    activities: {},
+    signals: {},
+  };
+}
+
+function tallyInto(tally: WorkflowTally, histories: History[]): void {
+  for (const history of histories) {
+    tally.runs += 1;
+    addCounts(tally.actions, countActions(history));
+    const versioning = versioningEvents(history);
+    tally.versioning.patchMarkers += versioning.patchMarkers;
+    tally.versioning.changeVersionUpserts += versioning.changeVersionUpserts;
+    for (const [name, count] of Object.entries(activitiesByType(history)))
+      tally.activities[name] = (tally.activities[name] ?? 0) + count;
+    for (const [name, count] of Object.entries(signalsByName(history)))
+      tally.signals[name] = (tally.signals[name] ?? 0) + count;
+  }
+}
+
+function perItem(record: Record<string, number>, items: number): string {
+  return Object.entries(record)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, count]) => `${name} ${formatNumber(count / items, 2)}`)
+    .join(', ');
+}
+
+const stack = await startBenchStack(
+  { HONEYBEE_WORKFLOW_MODE: 'partner_requested', HONEYBEE_FILL_APPROVAL: 'automatic' },
+  { SANDBOX_STEP_DELAY: String(stepDelay), HONEYBEE_WORKFLOW_MODE: 'partner_requested' },
+);
+const { client } = stack.bench;
+// The baseline carries its payloads unencrypted (the default data converter): encryption is the engine's work.
+const plainClient = new Client({ connection: stack.bench.server.env.connection });
+const baselineQueue = `${stack.bench.env.TEMPORAL_TASK_QUEUE}-baseline`;
+const engineTally = { prescription: newTally(), order: newTally() };
+const baselineTally = { prescription: newTally(), order: newTally() };
+
+/** One prescription through the engine: the sandbox announces it (RX_RECEIVED webhook) and it runs to the end. */
+async function enginePrescription(record: string[]): Promise<void> {
+  const scenario = await stack.control.runScenario('happy-path', { refills: 0 });
+  const prescriptionId = scenario.prescriptionIds?.[0];
+  if (prescriptionId === undefined) throw new Error('the happy-path scenario made no prescription');
+  const state = await waitForResult<PrescriptionState>(client, `honeybee-rx-${prescriptionId}`);
+  if (state.stage !== 'COMPLETED' || state.fillsDelivered !== 1) {
+    throw new Error(`prescription ${prescriptionId} ended ${state.stage} with ${state.fillsDelivered} fill(s)`);
+  }
+  record.push(String(prescriptionId));
+}
+
+let nextBaselineId = 1;
+/** One baseline prescription: started like the bridge starts one, its order's events signalled as the vendor would. */
+function baselinePrescription(shape: BaselineShape) {
+  return async (record: string[]): Promise<void> => {
+    const id = String(nextBaselineId++);
+    const workflowId = baselinePrescriptionId(id);
+    await plainClient.workflow.signalWithStart('baselinePrescriptionWorkflow', {
+      workflowId,
+      taskQueue: baselineQueue,
+      args: [{ prescriptionId: id, shape }],
+      signal: baselineEventSignal,
+      signalArgs: [{ n: 0 }],
+    });
+    for (let n = 1; n <= shape.order.events; n += 1) {
+      await plainClient.workflow.signalWithStart('baselineOrderWorkflow', {
+        workflowId: baselineOrderId(id),
+        taskQueue: baselineQueue,
+        args: [{ prescriptionWorkflowId: workflowId, shape }],
+        signal: baselineEventSignal,
+        signalArgs: [{ n }],
+      });
+    }
+    await waitForResult<void>(plainClient, workflowId);
+    record.push(id);
+  };
+}
+
+async function tallyEngine(ids: string[]): Promise<void> {
+  await runConcurrently(ids.length, 8, async (index) => {
+    const rx = `honeybee-rx-${ids[index]}`;
+    const runs = await historiesOf(client, rx);
+    tallyInto(engineTally.prescription, runs);
+    const state = await client.workflow.getHandle<() => Promise<PrescriptionState>>(rx).result();
+    for (const orderNumber of state.recordedOrders)
+      tallyInto(engineTally.order, await historiesOf(client, `honeybee-order-${orderNumber}`));
+  });
+}
+
+async function tallyBaseline(ids: string[]): Promise<void> {
+  await runConcurrently(ids.length, 8, async (index) => {
+    tallyInto(baselineTally.prescription, await historiesOf(client, baselinePrescriptionId(ids[index]!)));
+    tallyInto(baselineTally.order, await historiesOf(client, baselineOrderId(ids[index]!)));
+  });
+}
+
+/** The baseline's shape: the engine's mean counts per prescription, rounded. */
+function shapeFrom(tally: typeof engineTally, items: number): BaselineShape {
+  const mean = (value: number) => Math.round(value / items);
+  const rx = tally.prescription.actions;
+  const order = tally.order.actions;
+  const rxActivities = mean(rx.activity);
+  const milestones = Math.max(1, mean(rx.signal));
+  const orderSignals = mean(order.signal + order['signal-with-start']);
+  return {
+    prescription: {
+      activitiesBeforeOrder: Math.max(0, rxActivities - 2),
+      activitiesAfterOrder: Math.min(1, Math.max(0, rxActivities - 1)),
+      milestones,
+      upserts: mean(rx['search attributes']),
+      timers: mean(rx.timer),
+    },
+    order: {
+      // The link from the prescription is one of the order's signals; the rest are vendor events.
+      events: Math.max(1, orderSignals - 1),
+      activities: Math.max(0, mean(order.activity) - milestones),
+      upserts: mean(order['search attributes']),
+      timers: mean(order.timer),
+    },
+  };
+}
+
+async function timedRound(
+  name: string,
+  count: number,
+  task: (record: string[]) => Promise<void>,
+): Promise<{ perSecond: number; p50: number; p99: number; ids: string[] }> {
+  const ids: string[] = [];
+  const { latenciesMs, elapsedMs } = await runConcurrently(count, concurrency, () => task(ids));
+  const stats = summarize(latenciesMs);
+  process.stderr.write(`[bench] ${name}: ${count} in ${formatNumber(elapsedMs / 1000, 1)} s\n`);
+  return { perSecond: count / (elapsedMs / 1000), p50: stats.p50, p99: stats.p99, ids };
+}
+
+try {
+  const baselineWorker = await stack.bench.start(
+    'baseline-worker',
+    { BASELINE_TASK_QUEUE: baselineQueue },
+    'bench/lib/baseline/worker.ts',
+  );
+  // Warm-up: JIT, connections, token caches; its histories give the shape the baseline copies.
+  const warm = await timedRound('engine warm-up', warmup, enginePrescription);
+  await tallyEngine(warm.ids);
+  const shape = shapeFrom(engineTally, warm.ids.length);
+  Object.assign(engineTally, { prescription: newTally(), order: newTally() });
+  await timedRound('baseline warm-up', warmup, baselinePrescription(shape));
+
+  const processes = {
+    'dev server': childPids(process.pid, 'temporal')[0],
+    worker: stack.worker.child.pid,
+    bridge: stack.bridge.child.pid,
+    'baseline worker': baselineWorker.child.pid,
+    'bench (load, sandbox vendors, client)': process.pid,
+  };
+  const cpu: Record<'baseline' | 'engine', CpuSample> = { baseline: {}, engine: {} };
+  const rows: string[][] = [];
+  const throughput = { baseline: [] as number[], engine: [] as number[] };
+  const measured = { engine: [] as string[], baseline: [] as string[] };
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const side of ['baseline', 'engine'] as const) {
+      const before = sampleCpu(processes);
+      const result =
+        side === 'engine'
+          ? await timedRound(`engine round ${round}`, prescriptions, enginePrescription)
+          : await timedRound(`baseline round ${round}`, prescriptions, baselinePrescription(shape));
+      for (const [name, ms] of Object.entries(cpuDelta(before, sampleCpu(processes)))) {
+        cpu[side][name] = (cpu[side][name] ?? 0) + ms;
+      }
+      throughput[side].push(result.perSecond);
+      measured[side].push(...result.ids);
+      rows.push([
+        side === 'baseline' ? 'baseline workflows of the same shape' : 'engine: RX_RECEIVED → Delivered',
+        String(round),
+        formatNumber(result.perSecond, 1),
+        formatNumber(result.p50, 0),
+        formatNumber(result.p99, 0),
+      ]);
+    }
+  }
+  await baselineWorker.stop();
+  await tallyEngine(measured.engine);
+  await tallyBaseline(measured.baseline);
+
+  const engineCount = measured.engine.length;
+  const baselineCount = measured.baseline.length;
+  process.stdout.write(
+    `# End to end (${prescriptions} prescriptions × ${rounds} rounds, concurrency ${concurrency}, sandbox step delay ${stepDelay} ms; ${machineLine()})\n\n`,
+  );
+  printTable(['path', 'round', 'prescriptions/s', 'p50 ms', 'p99 ms'], rows);
+
+  process.stdout.write('\n## CPU ms per prescription, by process (measured rounds; 2 cores shared by all)\n\n');
+  const cpuRows = Object.keys(processes).map((name) => [
+    name,
+    formatNumber((cpu.engine[name] ?? 0) / engineCount, 1),
+    formatNumber((cpu.baseline[name] ?? 0) / baselineCount, 1),
+  ]);
+  const cpuTotal = (side: 'engine' | 'baseline') => Object.values(cpu[side]).reduce((sum, ms) => sum + ms, 0);
+  cpuRows.push([
+    'total',
+    formatNumber(cpuTotal('engine') / engineCount, 1),
+    formatNumber(cpuTotal('baseline') / baselineCount, 1),
+  ]);
+  printTable(['process', 'engine rounds', 'baseline rounds'], cpuRows);
+
+  process.stdout.write('\n## Temporal actions per prescription (from the histories)\n\n');
+  const actionRows = ACTION_KINDS.flatMap((kind) => {
+    const cells = [
+      engineTally.prescription.actions[kind] / engineCount,
+      engineTally.order.actions[kind] / engineCount,
+      baselineTally.prescription.actions[kind] / baselineCount,
+      baselineTally.order.actions[kind] / baselineCount,
+    ];
+    if (cells.every((value) => value === 0)) return [];
+    return [
+      [
+        kind,
+        ...cells.map((value) => formatNumber(value, 2)),
+        formatNumber((cells[0] ?? 0) + (cells[1] ?? 0), 2),
+        formatNumber((cells[2] ?? 0) + (cells[3] ?? 0), 2),
+      ],
+    ];
+  });
+  const engineTotal =
+    (totalActions(engineTally.prescription.actions) + totalActions(engineTally.order.actions)) / engineCount;
+  const baselineTotal =
+    (totalActions(baselineTally.prescription.actions) + totalActions(baselineTally.order.actions)) / baselineCount;
+  actionRows.push([
+    'total',
+    formatNumber(totalActions(engineTally.prescription.actions) / engineCount, 2),
+    formatNumber(totalActions(engineTally.order.actions) / engineCount, 2),
+    formatNumber(totalActions(baselineTally.prescription.actions) / baselineCount, 2),
+    formatNumber(totalActions(baselineTally.order.actions) / baselineCount, 2),
+    formatNumber(engineTotal, 2),
+    formatNumber(baselineTotal, 2),
+  ]);
+  printTable(
+    [
+      'action kind',
+      'engine prescriptionWorkflow',
+      'engine honeybeeOrderWorkflow',
+      'baseline prescription',
+      'baseline order',
+      'engine total',
+      'baseline total',
+    ],
+    actionRows,
+  );
+  process.stdout.write(
+    `\nengine activities per prescription: ${perItem(
+      {
+        ...prefixed('rx.', engineTally.prescription.activities),
+        ...prefixed('order.', engineTally.order.activities),
+      },
+      engineCount,
+    )}\n`,
+  );
+  process.stdout.write(
+    `engine signals per prescription: prescription ${perItem(engineTally.prescription.signals, engineCount)}; order ${perItem(engineTally.order.signals, engineCount)}\n`,
+  );
+  const versioning = [engineTally.prescription.versioning, engineTally.order.versioning];
+  process.stdout.write(
+    `engine history events not billed, per prescription: patch markers ${formatNumber(
+      versioning.reduce((sum, v) => sum + v.patchMarkers, 0) / engineCount,
+      2,
+    )}, TemporalChangeVersion upserts ${formatNumber(
+      versioning.reduce((sum, v) => sum + v.changeVersionUpserts, 0) / engineCount,
+      2,
+    )}\n`,
+  );
+  process.stdout.write(`baseline shape: ${JSON.stringify(shape)}\n`);
+
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  process.stdout.write(
+    `\nratio: engine prescriptions/s / baseline prescriptions/s = ${formatNumber(mean(throughput.engine) / mean(throughput.baseline), 2)} ` +
+      `(rounds: ${throughput.engine.map((value, i) => formatNumber(value / (throughput.baseline[i] ?? NaN), 2)).join(', ')}); ` +
+      `actions per prescription ${formatNumber(engineTotal, 2)} (baseline ${formatNumber(baselineTotal, 2)})\n`,
+  );
+} finally {
+  await stack.stop();
+}
+
+function prefixed(prefix: string, record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).map(([name, count]) => [`${prefix}${name}`, count]));
+}
