@@ -14,7 +14,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../src/domain/failure-types.js';
+import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
+import { FailureType } from '../src/domain/failure-types.js';
 import type { Activities } from '../activities/index.js';
 import type { PartnerNotification } from '../src/partner/notifier.js';
 import {
@@ -48,25 +49,9 @@ import { createVisibilitySync, orderVisibility } from './honeybee/visibility.js'
 
 export type { HoneybeeOrderWorkflowInput, HoneybeeOrderState };
 
-const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURE_TYPES];
-
-/** Vendor reads: retried until the vendor answers (an outage must not lose an order). */
-const vendor = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
-});
-
-/** An operator's action: bounded, so the operator gets an answer rather than a wait. */
-const operatorCall = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes },
-});
-
-/** Partner notifications and milestone reports: retried until delivered, on the background outbox. */
-const messaging = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes },
-});
+const vendor = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeVendor);
+const operatorCall = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeOperatorAction);
+const messaging = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeMessaging);
 
 /** With the order On Hold but its exception unknown (the ORDER_EXCEPTION is late or lost), ask Honeybee this soon. */
 const EXCEPTION_DETAILS_GRACE_MS = 60_000;

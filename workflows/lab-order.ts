@@ -25,7 +25,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../src/domain/failure-types.js';
+import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
+import { FailureType } from '../src/domain/failure-types.js';
 import { fulfillmentRequestIdentifier } from '../src/domain/lab-order-identifiers.js';
 import { FulfillmentStatus, normalizeOnegevityStatus } from '../src/domain/onegevity-status.js';
 import type { LabWorkflowSettings } from '../src/domain/workflow-settings.js';
@@ -80,27 +81,9 @@ export interface LabOrderWorkflowInput {
   carried?: { state: LabOrderState; correctedAddress?: LabAddress };
 }
 
-const retry = { backoffCoefficient: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] };
-
-/** Writes at Onegevity: retried through a long outage (each attempt is idempotent), then an operator decides. */
-const vendorWrites = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 day',
-  retry: { ...retry, initialInterval: '2 seconds', maximumInterval: '10 minutes' },
-});
-
-/** Reads: a failed reconcile read is simply tried again at the next interval. */
-const vendorReads = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '30 minutes',
-  retry: { ...retry, initialInterval: '2 seconds', maximumInterval: '1 minute' },
-});
-
-const partner = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '7 days',
-  retry: { ...retry, initialInterval: '2 seconds', maximumInterval: '30 minutes' },
-});
+const vendorWrites = proxyActivities<Activities>(ACTIVITY_OPTIONS.onegevityWrites);
+const vendorReads = proxyActivities<Activities>(ACTIVITY_OPTIONS.onegevityReads);
+const partner = proxyActivities<Activities>(ACTIVITY_OPTIONS.labPartner);
 
 /** Continue as new well before the history gets heavy (a lab order normally needs a few hundred events). */
 const HISTORY_EVENTS_PER_RUN = 5_000;

@@ -16,7 +16,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../src/domain/failure-types.js';
+import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
+import { FailureType } from '../src/domain/failure-types.js';
 import { isTerminalOrderStatus } from '../src/domain/honeybee-order-status.js';
 import type { PartnerNotification } from '../src/partner/notifier.js';
 import type { HoneybeeAddressInput } from '../src/vendors/honeybee/schemas.js';
@@ -66,19 +67,8 @@ import { createVisibilitySync, prescriptionVisibility } from './honeybee/visibil
 
 export type { PrescriptionWorkflowInput, PrescriptionState };
 
-const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURE_TYPES];
-
-/** Vendor and directory calls: retried until they answer (an outage must not lose a prescription). */
-const vendor = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
-});
-
-/** Partner notifications, on the background outbox: retried until delivered. */
-const messaging = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes },
-});
+const vendor = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeVendor);
+const messaging = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeMessaging);
 
 const ADDRESS_CODE = /^422(2\d|3[01])$/;
 

@@ -1,0 +1,59 @@
+// Every activity's timeouts and retry policy, as data in one place (workflows pass these to proxyActivities). The
+// activities never retry on their own: they classify failures (src/domain/failure-types.ts), a vendor's Retry-After
+// becomes nextRetryDelay, and these policies decide the rest. What must not be lost (a fill, a notification) is
+// retried without an attempt limit, through an outage; what a person waits for is bounded, so they get an answer.
+import type { ActivityOptions } from '@temporalio/common';
+import { NON_RETRYABLE_FAILURE_TYPES } from './failure-types.js';
+
+const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURE_TYPES];
+
+export const ACTIVITY_OPTIONS = {
+  /** Honeybee and partner-directory calls of the Honeybee workflows: retried until they answer. */
+  honeybeeVendor: {
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
+  },
+  /** An operator's action at Honeybee: bounded, so the operator gets an answer rather than a wait. */
+  honeybeeOperatorAction: {
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes },
+  },
+  /** Partner notifications and milestone reports between workflows: retried until delivered (background outbox). */
+  honeybeeMessaging: {
+    startToCloseTimeout: '30 seconds',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '10 minutes',
+      nonRetryableErrorTypes,
+    },
+  },
+  /** Writes at Onegevity: retried through a long outage (each attempt is idempotent), then an operator decides. */
+  onegevityWrites: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '1 day',
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '10 minutes',
+      nonRetryableErrorTypes,
+    },
+  },
+  /** Onegevity reads: a failed reconcile read is simply tried again at the next interval. */
+  onegevityReads: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '30 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
+  },
+  /** Partner notifications of the lab workflow: retried for a week. */
+  labPartner: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '7 days',
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '30 minutes',
+      nonRetryableErrorTypes,
+    },
+  },
+} as const satisfies Record<string, ActivityOptions>;
