@@ -5,8 +5,58 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { SandboxCounters } from '../../src/sandbox/control/types.js';
 import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
+import { randomInt } from 'node:crypto';
 import { firstPrescriptionId } from '../harness/honeybee.js';
-import type { EngineStack } from '../harness/stack.js';
+import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
+import { startStack, type EngineStack, type StackOptions } from '../harness/stack.js';
+import { temporalAddress } from '../harness/temporal.js';
+
+/** The run's seed: RESILIENCE_SEED to repeat a run, else a fresh one (printed by every scenario). */
+export function resilienceSeed(): number {
+  const fromEnv = process.env.RESILIENCE_SEED;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const seed = Number(fromEnv);
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new Error(`RESILIENCE_SEED must be a whole number, got ${fromEnv}`);
+    return seed;
+  }
+  return randomInt(1, 2 ** 31);
+}
+
+export interface RunStack {
+  stack: EngineStack;
+  namespace: TestNamespace;
+  seed: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A stack in a namespace of its own on the run's dev server (each scenario's workflows, dead letters included, are
+ * its own to count), its sandbox seeded from the run's seed.
+ */
+export async function startRunStack(seed: number, options: StackOptions = {}): Promise<RunStack> {
+  const namespace = await createTestNamespace('resilience');
+  try {
+    const stack = await startStack({
+      temporal: { address: temporalAddress(), namespace: namespace.namespace },
+      ...options,
+      engine: { ...RUN_ENGINE_ENV, ...options.engine },
+      sandbox: { ...RUN_SANDBOX_ENV, SANDBOX_SEED: String(seed), ...options.sandbox },
+    });
+    return {
+      stack,
+      namespace,
+      seed,
+      stop: async () => {
+        await stack.stop();
+        await namespace.close();
+      },
+    };
+  } catch (error) {
+    await namespace.close();
+    throw error;
+  }
+}
 
 /** Engine settings for a run: orders created by the engine, no partner approval, quick reconciliation. */
 export const RUN_ENGINE_ENV: Record<string, string> = {
@@ -22,6 +72,15 @@ export const RUN_SANDBOX_ENV: Record<string, string> = {
   SANDBOX_STEP_DELAY: '1s',
   LOG_LEVEL: 'warn',
 };
+
+/** 30% of Honeybee calls (tokens too) answered 429 (Retry-After: 1) or 503, every call 50 ms slower. */
+export const VENDOR_FAULTS = {
+  endpoint: 'honeybee.*',
+  rate429: 0.15,
+  rate503: 0.15,
+  latency: '50ms',
+  retryAfterSeconds: 1,
+} as const;
 
 /** Starts `count` prescriptions (one patient each, no refills), a few scenario calls at a time. */
 export async function startPrescriptions(stack: EngineStack, count: number, concurrency = 4): Promise<string[]> {
@@ -167,6 +226,12 @@ export function injectedFaults(counters: SandboxCounters): Record<string, number
   return totals;
 }
 
+function honeybeeRequests(counters: SandboxCounters): number {
+  return Object.entries(counters.requests)
+    .filter(([name]) => name.startsWith('honeybee.'))
+    .reduce((sum, [, stats]) => sum + stats.total, 0);
+}
+
 /** Prints a two-column table: what was checked and the figure. */
 export function printSummary(title: string, rows: [string, string | number][]): void {
   const width = Math.max(...rows.map(([label]) => label.length));
@@ -186,6 +251,7 @@ export function runRows(check: RunCheck, elapsedMs: number): [string, string | n
     ['sandbox orders created', counters.honeybee.ordersCreated],
     ['prescriptions without exactly 1 order', check.notOneOrder.length],
     ['duplicate fills', check.duplicateFills.length],
+    ['Honeybee API requests (all endpoints)', honeybeeRequests(counters)],
     [
       'webhooks delivered / attempts / failed',
       `${counters.webhooks.honeybee.delivered} / ${counters.webhooks.honeybee.attempts} / ${counters.webhooks.honeybee.failed}`,
