@@ -56,7 +56,7 @@ export default defineConfig({
           globalSetup: ['test/harness/global-setup.ts'],
           setupFiles: ['test/harness/runtime-setup.ts'],
           fileParallelism: false,
-          testTimeout: 900_000,
+          testTimeout: 1_800_000,
           hookTimeout: 180_000,
         },
       },
