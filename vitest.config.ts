@@ -53,10 +53,10 @@ export default defineConfig({
         test: {
           name: 'resilience',
           include: ['test/resilience/**/*.test.ts'],
-          globalSetup: ['test/harness/global-setup.ts'],
+          globalSetup: ['test/harness/global-setup.ts', 'test/resilience/seed-setup.ts'],
           setupFiles: ['test/harness/runtime-setup.ts'],
           fileParallelism: false,
-          testTimeout: 1_800_000,
+          testTimeout: 2_700_000,
           hookTimeout: 180_000,
         },
       },

@@ -5,22 +5,15 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { SandboxCounters } from '../../src/sandbox/control/types.js';
 import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
-import { randomInt } from 'node:crypto';
+import { inject } from 'vitest';
 import { firstPrescriptionId } from '../harness/honeybee.js';
 import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
 import { startStack, type EngineStack, type StackOptions } from '../harness/stack.js';
 import { temporalAddress } from '../harness/temporal.js';
 
-/** The run's seed: RESILIENCE_SEED to repeat a run, else a fresh one (printed by every scenario). */
+/** The run's seed (test/resilience/seed-setup.ts), the same in every file of the run and printed by each. */
 export function resilienceSeed(): number {
-  const fromEnv = process.env.RESILIENCE_SEED;
-  if (fromEnv !== undefined && fromEnv !== '') {
-    const seed = Number(fromEnv);
-    if (!Number.isSafeInteger(seed) || seed < 0)
-      throw new Error(`RESILIENCE_SEED must be a whole number, got ${fromEnv}`);
-    return seed;
-  }
-  return randomInt(1, 2 ** 31);
+  return inject('resilienceSeed');
 }
 
 export interface RunStack {

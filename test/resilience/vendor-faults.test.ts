@@ -33,7 +33,7 @@ describe('resilience: vendor faults', () => {
     const { stack } = run;
     const { fault } = await stack.control.addFault(VENDOR_FAULTS);
     const ids = await startPrescriptions(stack, PRESCRIPTIONS);
-    const progress = await waitUntilAllClosed(stack, ids, { timeoutMs: 1_500_000 });
+    const progress = await waitUntilAllClosed(stack, ids, { timeoutMs: 2_400_000 });
     const check = await checkRun(stack, ids);
     const injected = injectedFaults(check.counters);
     const rule = (await stack.control.faults()).faults.find((f) => f.id === fault.id);
