@@ -101,35 +101,53 @@ function stageOf(execution: WorkflowExecutionInfo): unknown {
 }
 
 export interface Progress {
+  /** Prescriptions whose workflow has closed. */
   finished: number;
+  /** Prescriptions still open, plus order workflows still open. */
   running: number;
   elapsedMs: number;
 }
 
 /**
- * Waits until every prescription's workflow has closed (visibility, by task queue), calling `during` between polls
- * (to kill a worker, stop a server, …). Throws on the deadline with what is still open.
+ * Waits until every prescription's workflow has closed and so has every order workflow (at least one per
+ * prescription; an order may finish its last notification after its prescription completed), by visibility on the
+ * stack's task queue, calling `during` between polls (to kill a worker, stop a server, …). Throws on the deadline
+ * with what is still open.
  */
 export async function waitUntilAllClosed(
   stack: EngineStack,
   ids: readonly string[],
-  options: { timeoutMs: number; during?: (progress: Progress) => Promise<void>; pollMs?: number },
+  options: {
+    timeoutMs: number;
+    during?: (progress: Progress) => Promise<void>;
+    pollMs?: number;
+    /** false: the prescriptions alone (to act mid-run, while other orders are open). */
+    orders?: boolean;
+  },
 ): Promise<Progress> {
   const started = Date.now();
+  const withOrders = options.orders ?? true;
   const wanted = new Set(ids.map((id) => prescriptionWorkflowId(id)));
-  const query = `WorkflowType = 'prescriptionWorkflow' AND TaskQueue = '${stack.env.TEMPORAL_TASK_QUEUE}'`;
+  const onQueue = `TaskQueue = '${stack.env.TEMPORAL_TASK_QUEUE}'`;
   let last: Progress = { finished: 0, running: ids.length, elapsedMs: 0 };
+  let openOrders = 0;
   for (;;) {
     try {
-      const executions = await listAll(stack.client, query);
-      const finished = executions.filter((e) => wanted.has(e.workflowId) && e.status.name !== 'RUNNING').length;
-      last = { finished, running: ids.length - finished, elapsedMs: Date.now() - started };
-      if (finished === ids.length) return last;
+      const [prescriptions, orders] = await Promise.all([
+        listAll(stack.client, `WorkflowType = 'prescriptionWorkflow' AND ${onQueue}`),
+        withOrders ? listAll(stack.client, `WorkflowType = 'honeybeeOrderWorkflow' AND ${onQueue}`) : [],
+      ]);
+      const finished = prescriptions.filter((e) => wanted.has(e.workflowId) && e.status.name !== 'RUNNING').length;
+      openOrders = orders.filter((e) => e.status.name === 'RUNNING').length;
+      last = { finished, running: ids.length - finished + openOrders, elapsedMs: Date.now() - started };
+      if (finished === ids.length && openOrders === 0 && (!withOrders || orders.length >= ids.length)) return last;
     } catch {
       // Temporal may be down on purpose (the dev-server scenario): keep polling.
     }
     if (Date.now() - started > options.timeoutMs) {
-      throw new Error(`${last.running} of ${ids.length} prescriptions still open after ${options.timeoutMs} ms`);
+      throw new Error(
+        `${ids.length - last.finished} of ${ids.length} prescriptions and ${openOrders} orders still open after ${options.timeoutMs} ms`,
+      );
     }
     await options.during?.(last);
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 2_000));
