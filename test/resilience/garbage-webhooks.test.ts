@@ -3,6 +3,7 @@
 // authentic delivery replayed with its body tampered, for both vendors. The bridge stays up, accepts none of them
 // (no workflow in its namespace, no accepted or parked webhook in its metrics) and answers each with a 4xx and a
 // reason. Then one authentic webhook still gets through: the same checks see a workflow when there is one.
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForPrescription, firstPrescriptionId } from '../harness/honeybee.js';
 import { GARBAGE_CATEGORIES, generateGarbage, type GarbageRequest } from './garbage-webhooks.js';
@@ -19,7 +20,54 @@ interface Answer {
   error?: string;
 }
 
+function answerFrom(status: number, text: string): Answer {
+  try {
+    const { error } = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    return {
+      status,
+      ...(typeof error?.code === 'string' ? { code: error.code } : {}),
+      ...(typeof error?.message === 'string' ? { message: error.message } : {}),
+    };
+  } catch {
+    return { status, error: `body is not JSON: ${text.slice(0, 80)}` };
+  }
+}
+
+/**
+ * An oversized body the way a careful client sends one: headers first (Content-Length says how big), the body only
+ * if no answer comes within a second. The bridge refuses on Content-Length alone and closes the connection, so a
+ * client that streams the megabyte regardless may hit EPIPE before it reads the 413 (seen for about 3% of them
+ * under load).
+ */
+function sendHeadersFirst(bridgeUrl: string, request: GarbageRequest): Promise<Answer> {
+  return new Promise((resolve) => {
+    const url = new URL(request.path, bridgeUrl);
+    const outgoing = httpRequest(url, {
+      method: 'POST',
+      headers: { ...request.headers, 'content-length': String(request.body.length) },
+    });
+    let settled = false;
+    const settle = (answer: Answer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outgoing.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => outgoing.end(request.body), 1_000);
+    outgoing.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => settle(answerFrom(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))));
+      response.on('error', (error) => settle({ status: 0, error: error.message }));
+    });
+    outgoing.on('error', (error) => settle({ status: 0, error: error.message }));
+    outgoing.flushHeaders();
+  });
+}
+
 async function send(bridgeUrl: string, request: GarbageRequest): Promise<Answer> {
+  if (request.category === 'oversized-body') return sendHeadersFirst(bridgeUrl, request);
   try {
     const response = await fetch(`${bridgeUrl}${request.path}`, {
       method: 'POST',
@@ -27,17 +75,7 @@ async function send(bridgeUrl: string, request: GarbageRequest): Promise<Answer>
       body: request.body,
       signal: AbortSignal.timeout(30_000),
     });
-    const text = await response.text();
-    try {
-      const { error } = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-      return {
-        status: response.status,
-        ...(typeof error?.code === 'string' ? { code: error.code } : {}),
-        ...(typeof error?.message === 'string' ? { message: error.message } : {}),
-      };
-    } catch {
-      return { status: response.status, error: `body is not JSON: ${text.slice(0, 80)}` };
-    }
+    return answerFrom(response.status, await response.text());
   } catch (error) {
     return {
       status: 0,
