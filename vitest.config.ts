@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: `unit` (no servers), `integration` (one real Temporal dev server per run, started in
+// Five projects: `unit` (no servers), `integration` (one real Temporal dev server per run, started in
 // test/harness/global-setup.ts, plus real worker/bridge/sandbox processes), `time-skipping` (each file starts the
-// time-skipping test server for long timers) and `replay` (committed histories against the workflow bundle).
+// time-skipping test server for long timers), `replay` (committed histories against the workflow bundle) and
+// `resilience` (hundreds of prescriptions under faults, crashes and garbage; `npm run test:resilience`).
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -44,6 +45,19 @@ export default defineConfig({
           globalSetup: ['test/harness/bundle-setup.ts'],
           setupFiles: ['test/harness/runtime-setup.ts'],
           testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        // Each file loads the whole machine: one at a time, so a run's figures are its own.
+        test: {
+          name: 'resilience',
+          include: ['test/resilience/**/*.test.ts'],
+          globalSetup: ['test/harness/global-setup.ts', 'test/resilience/seed-setup.ts'],
+          setupFiles: ['test/harness/runtime-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 2_700_000,
+          hookTimeout: 180_000,
         },
       },
     ],
