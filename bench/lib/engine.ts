@@ -4,7 +4,6 @@
 // do not spend the shared cores rewriting their state.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
@@ -12,6 +11,7 @@ import { loadConfig } from '../../src/config/env.js';
 import { SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { startSandbox, type StartedSandbox } from '../../src/sandbox/server.js';
 import { startEngineProcess, type EngineProcess } from '../../src/runtime/child-process.js';
+import { freePort } from '../../src/runtime/free-port.js';
 import { withSandboxCredentials } from '../../src/sandbox/dev-credentials.js';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
 import { startDevServer, type StartedDevServer } from '../../src/temporal/dev-server.js';
@@ -69,19 +69,6 @@ export async function startBenchEnvironment(overrides: Record<string, string> = 
       await server.teardown();
     },
   };
-}
-
-/** A port free right now on 127.0.0.1 (the bridge must know its public URL before the sandbox signs for it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface BenchStack {
