@@ -5,7 +5,7 @@
 // show, and do nothing else (bench/lib/baseline/). Prints completed prescriptions per second, p50/p99 latency, the
 // Temporal actions per prescription by kind (counted from the histories, bench/lib/actions.ts) and the ratio last.
 // CPU time is read per process for every round (bench/lib/cpu.ts), to say where the time goes.
-// Usage: npm run bench:end-to-end -- --prescriptions=100 --concurrency=16 --rounds=3 --warmup=20 --step-delay=0
+// Usage: npm run bench:end-to-end -- --prescriptions=100 --concurrency=16 --rounds=4 --warmup=20 --step-delay=0
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { baselineEventSignal } from './lib/baseline/workflows.js';
 import { baselineOrderId, baselinePrescriptionId, type BaselineShape } from './lib/baseline/shape.js';
@@ -15,19 +15,29 @@ import {
   addCounts,
   countActions,
   emptyCounts,
+  historyWork,
   signalsByName,
   totalActions,
   versioningEvents,
   type ActionCounts,
+  type HistoryWork,
 } from './lib/actions.js';
 import { childPids, cpuDelta, sampleCpu, type CpuSample } from './lib/cpu.js';
 import { startBenchStack } from './lib/engine.js';
-import { formatNumber, intArg, machineLine, printTable, runConcurrently, summarize } from './lib/stats.js';
+import {
+  formatNumber,
+  intArg,
+  machineLine,
+  printTable,
+  runConcurrently,
+  sidesInRound,
+  summarize,
+} from './lib/stats.js';
 import type { PrescriptionState } from '../workflows/honeybee/types.js';
 
 const prescriptions = intArg('prescriptions', 100);
 const concurrency = intArg('concurrency', 16);
-const rounds = intArg('rounds', 3);
+const rounds = intArg('rounds', 4);
 const warmup = intArg('warmup', 20);
 /**
  * The sandbox's delay between an order's steps, ms. 0 (the default) measures the engine's own cost; a few hundred ms
@@ -36,20 +46,25 @@ const warmup = intArg('warmup', 20);
  */
 const stepDelay = intArg('step-delay', 0, 0);
 
+let notFoundPolls = 0;
+
 type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
 
 /**
  * Waits for a workflow id that may not exist yet (its start is still on its way) to close; follows its runs. Gives up
- * after two minutes, naming it: a benchmark that hangs says nothing.
+ * after two minutes, naming it: a benchmark that hangs says nothing. Until the id exists it asks again with a growing
+ * pause: a fixed 20 ms poll cost the dev server (and this process) a not-found call every 20 ms per prescription in
+ * flight, load the baseline, which starts its workflows itself, never paid.
  */
 async function waitForResult<T>(client: Client, workflowId: string): Promise<T> {
   const result = (async () => {
-    for (;;) {
+    for (let pauseMs = 25; ; pauseMs = Math.min(pauseMs * 2, 400)) {
       try {
         return await client.workflow.getHandle<() => Promise<T>>(workflowId).result();
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        notFoundPolls += 1;
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
     }
   })();
@@ -83,6 +98,7 @@ interface WorkflowTally {
   versioning: { patchMarkers: number; changeVersionUpserts: number };
   activities: Record<string, number>;
   signals: Record<string, number>;
+  work: HistoryWork;
 }
 
 function newTally(): WorkflowTally {
@@ -92,6 +108,7 @@ function newTally(): WorkflowTally {
     versioning: { patchMarkers: 0, changeVersionUpserts: 0 },
     activities: {},
     signals: {},
+    work: { events: 0, workflowTasks: 0, bytes: 0 },
   };
 }
 
@@ -106,6 +123,10 @@ function tallyInto(tally: WorkflowTally, histories: History[]): void {
       tally.activities[name] = (tally.activities[name] ?? 0) + count;
     for (const [name, count] of Object.entries(signalsByName(history)))
       tally.signals[name] = (tally.signals[name] ?? 0) + count;
+    const work = historyWork(history);
+    tally.work.events += work.events;
+    tally.work.workflowTasks += work.workflowTasks;
+    tally.work.bytes += work.bytes;
   }
 }
 
@@ -246,9 +267,11 @@ try {
   const rows: string[][] = [];
   const throughput = { baseline: [] as number[], engine: [] as number[] };
   const measured = { engine: [] as string[], baseline: [] as string[] };
+  const waitPolls = { engine: 0, baseline: 0 };
   for (let round = 1; round <= rounds; round += 1) {
-    for (const side of ['baseline', 'engine'] as const) {
+    for (const side of sidesInRound(round, 'baseline' as const, 'engine' as const)) {
       const before = sampleCpu(processes);
+      const pollsBefore = notFoundPolls;
       const result =
         side === 'engine'
           ? await timedRound(`engine round ${round}`, prescriptions, enginePrescription)
@@ -257,6 +280,7 @@ try {
         cpu[side][name] = (cpu[side][name] ?? 0) + ms;
       }
       throughput[side].push(result.perSecond);
+      waitPolls[side] += notFoundPolls - pollsBefore;
       measured[side].push(...result.ids);
       rows.push([
         side === 'baseline' ? 'baseline workflows of the same shape' : 'engine: RX_RECEIVED → Delivered',
@@ -358,6 +382,25 @@ try {
     )}\n`,
   );
   process.stdout.write(`baseline shape: ${JSON.stringify(shape)}\n`);
+
+  process.stdout.write("\n## Server work per prescription (from the histories; drives the dev server's CPU)\n\n");
+  const workOf = (tally: typeof engineTally, items: number, field: keyof HistoryWork) =>
+    (tally.prescription.work[field] + tally.order.work[field]) / items;
+  printTable(
+    ['figure', 'engine', 'baseline'],
+    [
+      ['history events', 'events', 1],
+      ['workflow tasks', 'workflowTasks', 1],
+      ['history KiB', 'bytes', 1024],
+    ].map(([label, field, unit]) => [
+      String(label),
+      formatNumber(workOf(engineTally, engineCount, field as keyof HistoryWork) / Number(unit), 2),
+      formatNumber(workOf(baselineTally, baselineCount, field as keyof HistoryWork) / Number(unit), 2),
+    ]),
+  );
+  process.stdout.write(
+    `bench's not-found polls while waiting for a workflow to exist, per prescription: engine ${formatNumber(waitPolls.engine / engineCount, 2)}, baseline ${formatNumber(waitPolls.baseline / baselineCount, 2)}\n`,
+  );
 
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   process.stdout.write(

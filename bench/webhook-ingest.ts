@@ -8,8 +8,17 @@ import { signHoneybeeWebhook } from '../src/vendors/honeybee/webhook-auth.js';
 import { honeybeeSettingsFromConfig } from '../src/domain/workflow-settings.js';
 import { loadConfig } from '../src/config/env.js';
 import { prescriptionStartSearchAttributes } from '../workflows/honeybee/visibility.js';
+import { childPids, cpuDelta, sampleCpu, type CpuSample } from './lib/cpu.js';
 import { startBenchEnvironment } from './lib/engine.js';
-import { formatNumber, intArg, machineLine, printTable, runConcurrently, summarize } from './lib/stats.js';
+import {
+  formatNumber,
+  intArg,
+  machineLine,
+  printTable,
+  runConcurrently,
+  sidesInRound,
+  summarize,
+} from './lib/stats.js';
 
 const requests = intArg('requests', 2000);
 const concurrency = intArg('concurrency', 32);
@@ -94,13 +103,19 @@ try {
   await runConcurrently(100, concurrency, () => throughBridge());
   const rows: string[][] = [];
   const throughput = { baseline: [] as number[], bridge: [] as number[] };
+  const processes = {
+    'dev server': childPids(process.pid, 'temporal')[0],
+    bridge: bridge.child.pid,
+    'bench (load, baseline client)': process.pid,
+  };
+  const cpu: Record<'baseline' | 'bridge', CpuSample> = { baseline: {}, bridge: {} };
   for (let round = 1; round <= rounds; round += 1) {
-    for (const [name, task] of [
-      ['baseline', direct],
-      ['bridge', throughBridge],
-    ] as const) {
+    for (const [name, task] of sidesInRound(round, ['baseline', direct] as const, ['bridge', throughBridge] as const)) {
       if (name === 'bridge') prepared = signedWebhooks(requests);
+      const before = sampleCpu(processes);
       const { latenciesMs, elapsedMs } = await runConcurrently(requests, concurrency, () => task());
+      for (const [processName, ms] of Object.entries(cpuDelta(before, sampleCpu(processes))))
+        cpu[name][processName] = (cpu[name][processName] ?? 0) + ms;
       const stats = summarize(latenciesMs);
       const perSecond = requests / (elapsedMs / 1000);
       throughput[name].push(perSecond);
@@ -118,6 +133,20 @@ try {
     `# Webhook ingest (${requests} requests × ${rounds} rounds, concurrency ${concurrency}; ${machineLine()})\n\n`,
   );
   printTable(['path', 'round', 'requests/s', 'p50 ms', 'p99 ms'], rows);
+  process.stdout.write('\n## CPU ms per request, by process (measured rounds; 2 cores shared by all)\n\n');
+  const cpuTotal = (side: 'baseline' | 'bridge') => Object.values(cpu[side]).reduce((sum, ms) => sum + ms, 0);
+  const perRequest = (ms: number) => formatNumber(ms / (requests * rounds), 2);
+  printTable(
+    ['process', 'bridge rounds', 'baseline rounds'],
+    [
+      ...Object.keys(processes).map((processName) => [
+        processName,
+        perRequest(cpu.bridge[processName] ?? 0),
+        perRequest(cpu.baseline[processName] ?? 0),
+      ]),
+      ['total', perRequest(cpuTotal('bridge')), perRequest(cpuTotal('baseline'))],
+    ],
+  );
   process.stdout.write(
     `\nratio: bridge throughput / baseline throughput = ${formatNumber(mean(throughput.bridge) / mean(throughput.baseline), 2)}\n`,
   );

@@ -28,6 +28,7 @@ import proto from '@temporalio/proto';
 const EventType = proto.temporal.api.enums.v1.EventType;
 type EventType = proto.temporal.api.enums.v1.EventType;
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
+const History = proto.temporal.api.history.v1.History;
 
 export const ACTION_KINDS = [
   'workflow started',
@@ -180,4 +181,24 @@ export function signalsByName(history: { events?: HistoryEvent[] | null }): Reco
     byName[name] = (byName[name] ?? 0) + 1;
   }
   return byName;
+}
+
+/**
+ * What a history costs the server beyond its billed actions: events stored, workflow tasks handed to a worker, and
+ * bytes (the encoded history, payloads included). These, not actions, drive the dev server's CPU.
+ */
+export interface HistoryWork {
+  events: number;
+  workflowTasks: number;
+  bytes: number;
+}
+
+export function historyWork(history: { events?: HistoryEvent[] | null }): HistoryWork {
+  const events = history.events ?? [];
+  return {
+    events: events.length,
+    workflowTasks: events.filter((event) => typeOf(event) === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length,
+    // fromObject accepts both a fetched history and one read from JSON (enum names, base64 payloads).
+    bytes: History.encode(History.fromObject({ events })).finish().length,
+  };
 }

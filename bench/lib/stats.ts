@@ -69,3 +69,11 @@ export function intArg(name: string, fallback: number, min = 1): number {
   }
   return value;
 }
+
+/**
+ * The order of the two sides in a round, alternating (ABBA): the dev server slows as it fills up with the
+ * workflows every round leaves, so the side that always ran second would always run on the fuller server.
+ */
+export function sidesInRound<T>(round: number, first: T, second: T): [T, T] {
+  return round % 2 === 1 ? [first, second] : [second, first];
+}

@@ -1,7 +1,7 @@
 // The bridge: one HTTP server in front of Temporal. Vendor webhooks are authenticated on their raw bytes, then handed
 // to their workflow by signal-with-start, and answered 2xx only once Temporal accepted them.
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { honeybeeWebhookUrl, type EngineConfig } from '../config/env.js';
 import { AesGcmPayloadCodec } from '../crypto/payload-codec.js';
@@ -11,6 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import { registerCodecRoutes } from './codec-route.js';
 import { createBridgeMetrics } from './metrics.js';
 import { registerPartnerApi } from './partner-api/routes.js';
+import { OneLinePerRequestLogController } from './request-log.js';
 import { createTemporalDelivery } from './temporal-delivery.js';
 import { honeybeeWebhookSpec, onegevityWebhookSpecs } from './vendor-webhooks.js';
 import { registerVendorWebhook, type WebhookPipelineDependencies } from './webhook-pipeline.js';
@@ -29,17 +30,12 @@ const PARSER_ERRORS: Record<string, { status: number; code: string; message: str
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', message: 'bad Content-Length' },
 };
 
-/** One log line per request (on completion, with status and time) instead of two: logging is on the hot path. */
-class CompletionOnlyLogController extends LogController {
-  override incomingRequest(): void {}
-}
-
 export function buildBridge({ config, client, logger }: BridgeDependencies): FastifyInstance {
   // Widened to Fastify's logger interface so routes see the default FastifyInstance type.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
     loggerInstance,
-    logController: new CompletionOnlyLogController(),
+    logController: new OneLinePerRequestLogController(),
     bodyLimit: config.BRIDGE_BODY_LIMIT_BYTES,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebhookAuthResult } from '../vendors/shared/webhook-auth-result.js';
 import type { ParkedWebhook } from '../../workflows/definitions.js';
 import { recordWebhookOutcome, type BridgeMetrics } from './metrics.js';
+import { addToRequestLog } from './request-log.js';
 import { TemporalUnavailableError, type TemporalDelivery } from './temporal-delivery.js';
 import type { RoutingContext, RoutingResult } from './webhook-routing.js';
 
@@ -93,10 +94,7 @@ export function registerVendorWebhook(
         throw error;
       }
       for (const workflowId of outcome.ended) await park(`workflow ${workflowId} has already ended`, 'recorded_ended');
-      request.log.info(
-        { vendor: spec.vendor, eventType, delivered: outcome.delivered, ended: outcome.ended },
-        'webhook accepted',
-      );
+      addToRequestLog(request, { vendor: spec.vendor, eventType, delivered: outcome.delivered, ended: outcome.ended });
       if (outcome.delivered.length > 0) recordWebhookOutcome(deps.metrics, spec.vendor, eventType, 'delivered');
       return reply
         .code(outcome.delivered.length > 0 ? 200 : 202)

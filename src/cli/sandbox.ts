@@ -62,6 +62,7 @@ interface WebhookSetFlags {
   honeybeeUrl?: string;
   onegevityUrl?: string;
   attempts?: number;
+  concurrency?: number;
 }
 
 interface GlobalOptions {
@@ -425,6 +426,7 @@ export function registerSandboxCommands(program: Command): void {
     .option('--honeybee-url <url>', 'where Honeybee webhooks go (and the URL they sign)')
     .option('--onegevity-url <url>', 'where Onegevity webhooks go')
     .option('--attempts <n>', 'delivery attempts per webhook', integer(1, 100))
+    .option('--concurrency <n>', "deliveries in flight per target (one order's events stay in order)", integer(1, 256))
     .action(async (flags: WebhookSetFlags, command: Command) =>
       run(
         command,
@@ -448,10 +450,11 @@ export function registerSandboxCommands(program: Command): void {
                 }
               : {}),
             ...(flags.attempts !== undefined ? { maxAttempts: flags.attempts } : {}),
+            ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
           }),
         ({ settings }) =>
           `duplicate ${settings.duplicate ? 'on' : 'off'}, reorder ${settings.reorder.enabled ? `on (batch ${settings.reorder.batchSize})` : 'off'}, ` +
-          `${settings.policy.maxAttempts} attempts; targets ${settings.targets.honeybee}, ${settings.targets.onegevity}`,
+          `${settings.policy.maxAttempts} attempts, ${settings.policy.concurrency} in flight; targets ${settings.targets.honeybee}, ${settings.targets.onegevity}`,
       ),
     );
   webhooks

@@ -133,6 +133,8 @@ export const envSchema = z.object({
   SANDBOX_STEP_DELAY: durationMs.default(2_000),
   /** Start the sandbox from `dev` even when vendor credentials are set. */
   SANDBOX_FORCE: flag.default(false),
+  /** Sandbox webhooks in flight at once per target URL (one order's or kit's events still go one at a time). */
+  SANDBOX_WEBHOOK_CONCURRENCY: positiveInt.default(8),
   /** Delivery attempts per sandbox webhook (first try included) before it is marked failed. */
   SANDBOX_WEBHOOK_ATTEMPTS: positiveInt.default(8),
   /** Wait before the first redelivery; doubles per attempt up to SANDBOX_WEBHOOK_BACKOFF_MAX. */

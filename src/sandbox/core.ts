@@ -132,6 +132,7 @@ export class SandboxCore {
       random: this.random.stream('webhooks'),
       sign: (event, target, body) => this.#sign(event, target, body),
       policy: {
+        concurrency: config.SANDBOX_WEBHOOK_CONCURRENCY,
         maxAttempts: config.SANDBOX_WEBHOOK_ATTEMPTS,
         backoffMs: config.SANDBOX_WEBHOOK_BACKOFF,
         backoffMaxMs: config.SANDBOX_WEBHOOK_BACKOFF_MAX,

@@ -79,6 +79,11 @@ describe('sandbox process and CLI', () => {
     const webhooks = await fulfill([...url, 'webhooks', '--type', 'ORDER_EXCEPTION']);
     expect(webhooks.code).toBe(0);
     expect(webhooks.stdout).toContain(result.orderNumber);
+    const sending = await fulfill([...url, 'webhooks', 'set', '--concurrency', '4']);
+    expect(sending.code, sending.stderr).toBe(0);
+    expect(sending.stdout).toContain('4 in flight');
+    expect((await sandbox.control.configureWebhooks({})).settings.policy.concurrency).toBe(4);
+    expect((await fulfill([...url, 'webhooks', 'set', '--concurrency', '0'])).code).toBe(2);
     const patients = await fulfill([...url, 'patients']);
     expect(patients.stdout).toContain('exception-74');
     const orderList = await fulfill([...url, 'orders']);

@@ -181,6 +181,7 @@ export function registerControlRoutes(app: FastifyInstance, core: SandboxCore): 
           }
         : {}),
       policy: {
+        ...(body.concurrency !== undefined ? { concurrency: body.concurrency } : {}),
         ...(body.maxAttempts !== undefined ? { maxAttempts: body.maxAttempts } : {}),
         ...(body.backoff !== undefined ? { backoffMs: body.backoff } : {}),
         ...(body.backoffMax !== undefined ? { backoffMaxMs: body.backoffMax } : {}),

@@ -33,6 +33,7 @@ export const webhookSettingsBody = z.strictObject({
       onegevity: z.url({ protocol: /^https?$/ }).optional(),
     })
     .optional(),
+  concurrency: z.number().int().min(1).max(256).optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
   backoff: durationInput.optional(),
   backoffMax: durationInput.optional(),

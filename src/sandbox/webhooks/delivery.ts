@@ -1,6 +1,8 @@
 // Webhook delivery the way a vendor does it: each event is signed for its target URL and POSTed; a non-2xx answer,
 // a network error or a timeout is redelivered later with exponential backoff (sandbox time), up to a bounded number
-// of attempts (at-least-once). One queue per target, first tries in order. Two switches misbehave on purpose:
+// of attempts (at-least-once). Up to `concurrency` deliveries are in flight per target, as a vendor's sender pool
+// sends them; the events of one order or kit (one subject) go one at a time, first tries in order, so without the
+// switches a resource's events arrive in the order they happened. Two switches misbehave on purpose:
 // `duplicate` sends every event twice, `reorder` holds events in batches and releases each batch shuffled.
 // Every attempt is recorded (status, latency, error, the start of the answer) for the control API.
 import type { SandboxClock } from '../clock.js';
@@ -51,6 +53,8 @@ export interface WebhookEvent {
 }
 
 export interface DeliveryPolicy {
+  /** Deliveries in flight at once per target (events of one subject are never in flight together). */
+  concurrency: number;
   maxAttempts: number;
   backoffMs: number;
   backoffMaxMs: number;
@@ -93,7 +97,8 @@ export class WebhookDispatcher {
   #switches: DeliverySwitches = { duplicate: false, reorder: { enabled: false, batchSize: 3, windowMs: 10_000 } };
   #targets: Record<WebhookVendor, string>;
   #deliveries: WebhookDelivery[] = [];
-  readonly #queues = new Map<string, { items: WebhookDelivery[]; busy: boolean }>();
+  /** Per target: deliveries waiting (oldest first), how many are in flight, and the subjects that have one in flight. */
+  readonly #queues = new Map<string, { inFlight: number; waiting: WebhookDelivery[]; busySubjects: Set<string> }>();
   #held: WebhookDelivery[] = [];
   #nextId = 1;
   #events: Record<WebhookVendor, number> = { honeybee: 0, onegevity: 0 };
@@ -199,7 +204,7 @@ export class WebhookDispatcher {
 
   /** True when nothing is queued or being sent (held events and scheduled redeliveries wait for later). */
   isIdle(): boolean {
-    for (const queue of this.#queues.values()) if (queue.busy || queue.items.length > 0) return false;
+    for (const queue of this.#queues.values()) if (queue.inFlight > 0 || queue.waiting.length > 0) return false;
     return true;
   }
 
@@ -271,23 +276,32 @@ export class WebhookDispatcher {
     delete delivery.nextAttemptAt;
     let queue = this.#queues.get(delivery.target);
     if (!queue) {
-      queue = { items: [], busy: false };
+      queue = { inFlight: 0, waiting: [], busySubjects: new Set() };
       this.#queues.set(delivery.target, queue);
     }
-    queue.items.push(delivery);
-    void this.#pump(delivery.target);
+    queue.waiting.push(delivery);
+    this.#pump(delivery.target);
   }
 
-  async #pump(target: string): Promise<void> {
+  /** Starts waiting deliveries, oldest first, skipping subjects with one in flight, while the target has a slot. */
+  #pump(target: string): void {
     const queue = this.#queues.get(target);
-    if (!queue || queue.busy) return;
-    queue.busy = true;
-    try {
-      for (let next = queue.items.shift(); next && !this.#stopped; next = queue.items.shift()) {
-        await this.#attempt(next);
+    if (!queue || this.#stopped) return;
+    for (let index = 0; index < queue.waiting.length && queue.inFlight < this.#policy.concurrency;) {
+      const next = queue.waiting[index]!;
+      const subject = next.subject ?? next.id;
+      if (queue.busySubjects.has(subject)) {
+        index += 1;
+        continue;
       }
-    } finally {
-      queue.busy = false;
+      queue.waiting.splice(index, 1);
+      queue.busySubjects.add(subject);
+      queue.inFlight += 1;
+      void this.#attempt(next).finally(() => {
+        queue.busySubjects.delete(subject);
+        queue.inFlight -= 1;
+        this.#pump(target);
+      });
     }
   }
 

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countActions, totalActions, versioningEvents } from '../../../bench/lib/actions.js';
+import { countActions, historyWork, totalActions, versioningEvents } from '../../../bench/lib/actions.js';
+import { sidesInRound } from '../../../bench/lib/stats.js';
 
 type Event = Record<string, unknown>;
 const started = (extra: Record<string, unknown> = {}): Event => ({
@@ -79,5 +80,41 @@ describe('countActions', () => {
     const counts = countActions(history);
     expect(counts['signal-with-start']).toBe(1);
     expect(counts.activity).toBeGreaterThan(0);
+  });
+});
+
+describe('historyWork', () => {
+  it('counts events, completed workflow tasks and encoded bytes, from a committed history', () => {
+    const file = join(
+      import.meta.dirname,
+      '..',
+      '..',
+      'fixtures',
+      'histories',
+      'prescription-partner-happy-path-start-attributes.json',
+    );
+    const history = JSON.parse(readFileSync(file, 'utf8')) as { events: Event[] };
+    const work = historyWork(history);
+    expect(work.events).toBe(history.events.length);
+    expect(work.workflowTasks).toBe(
+      history.events.filter((event) => event.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED').length,
+    );
+    expect(work.workflowTasks).toBeGreaterThan(0);
+    // The payloads are in the bytes: the encoded history is larger than a history without them.
+    const withoutPayloads = historyWork({
+      events: history.events.map((event): Event => ({ eventType: event.eventType })),
+    });
+    expect(work.bytes).toBeGreaterThan(withoutPayloads.bytes + 1_000);
+  });
+});
+
+describe('sidesInRound', () => {
+  it('alternates which side runs first, so neither always runs on the fuller server', () => {
+    expect([1, 2, 3, 4].map((round) => sidesInRound(round, 'baseline', 'engine'))).toEqual([
+      ['baseline', 'engine'],
+      ['engine', 'baseline'],
+      ['baseline', 'engine'],
+      ['engine', 'baseline'],
+    ]);
   });
 });
