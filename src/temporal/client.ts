@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { EngineConfig } from '../config/env.js';
 import { createDataConverter } from './data-converter.js';
+import { LazyNativeConnection } from './lazy-native-connection.js';
 
 type ConnectionConfig = Pick<
   EngineConfig,
@@ -18,11 +19,12 @@ export async function connectClient(config: ConnectionConfig): Promise<Client> {
 
 /**
  * A client that connects on first use, for long-running servers (the bridge): it starts while Temporal is down and
- * its calls fail (→ 503) until Temporal is back, instead of the process refusing to start.
+ * its calls fail (→ 503) until Temporal is back, instead of the process refusing to start. It runs on the SDK's
+ * native transport (see lazy-native-connection.ts for why).
  */
 export function createLazyClient(config: ConnectionConfig): Client {
   const dataConverter = createDataConverter(config);
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const connection = new LazyNativeConnection(config.TEMPORAL_ADDRESS);
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 }
 
