@@ -1,11 +1,12 @@
 // The worker process: runs workflows/ and activities/ on the configured task queue. Scale out by running more copies.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { announceReady, loadConfigOrExit, runMain } from '../src/runtime/process.js';
-import { connectClient, connectWorkerConnection } from '../src/temporal/client.js';
+import { connectWorkerConnection } from '../src/temporal/client.js';
 import { createDataConverter } from '../src/temporal/data-converter.js';
 import { buildActivityDependencies } from '../src/runtime/dependencies.js';
 
@@ -22,8 +23,9 @@ runMain('worker', async () => {
   const logger = createLogger('worker', config.LOG_LEVEL);
   const dataConverter = createDataConverter(config);
   const connection = await connectWorkerConnection(config);
-  // Activities that hand work to other workflows use an ordinary client.
-  const client = await connectClient(config);
+  // Activities that hand work to other workflows use a client on the worker's own (native) connection: no second
+  // connection, and no pure-JS gRPC on the worker's CPU.
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -36,6 +38,5 @@ runMain('worker', async () => {
   // Worker.run resolves after SIGINT/SIGTERM (the SDK's shutdown signals) once in-flight tasks finish.
   await worker.run();
   await connection.close();
-  await client.connection.close();
   logger.info('stopped');
 });
