@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -46,6 +47,9 @@ import { checkResolution, offeredActionNames } from './honeybee/resolution.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import type { HoneybeeOrderMilestone, HoneybeeOrderState, HoneybeeOrderWorkflowInput } from './honeybee/types.js';
 import { createVisibilitySync, orderVisibility } from './honeybee/visibility.js';
+
+/** See `linkReportsHeld`. */
+export const LINK_REPORT_WAITS_FOR_LINK_PATCH = 'link-report-waits-for-link';
 
 export type { HoneybeeOrderWorkflowInput, HoneybeeOrderState };
 
@@ -157,15 +161,40 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     };
   }
 
-  /** Tells the partner and the prescriptions what an observation changed. */
-  function announce(effect: ObservationEffect): void {
-    if (state.prescriptionIds.length > 0) once('created', () => notify('created', 'order.created'));
-    // Each prescription learns of its order once, unless it created or adopted the order itself.
+  /**
+   * Partner Requested Fills: the prescription that created this order links it itself (orderLinked), usually moments
+   * after Honeybee's own announcement of the order started this run. A `linked` report sent from that announcement
+   * would cost an activity and a signal the prescription does not need, so a run started by a webhook (not by the
+   * prescription's activity, which brings the order's first snapshot) holds the report until the workflow wakes
+   * again (the link, the next event, a poll or the reconcile timer), then sends it only to prescriptions that have not
+   * linked the order themselves. Asked only in such runs; older runs replay as recorded.
+   */
+  let linkReportsHeld =
+    settings.mode === 'partner_requested' &&
+    !input.initialSnapshot &&
+    !input.carried &&
+    patched(LINK_REPORT_WAITS_FOR_LINK_PATCH);
+
+  /** Each prescription learns of its order once, unless it created or adopted the order itself. */
+  function announceLinks(): void {
+    if (linkReportsHeld) return;
     const toLink = state.prescriptionIds.filter(
       (id) => !state.linkedBy.includes(id) && !state.milestonesSent.includes(`linked:${id}`),
     );
     for (const id of toLink) state.milestonesSent.push(`linked:${id}`);
     if (toLink.length > 0) report('linked', toLink);
+  }
+
+  function releaseLinkReports(): void {
+    if (!linkReportsHeld) return;
+    linkReportsHeld = false;
+    announceLinks();
+  }
+
+  /** Tells the partner and the prescriptions what an observation changed. */
+  function announce(effect: ObservationEffect): void {
+    if (state.prescriptionIds.length > 0) once('created', () => notify('created', 'order.created'));
+    announceLinks();
     if (isOnHold(state) && state.exception && !state.awaitingVendor) {
       once(`on_hold:${state.holdCount}`, () => {
         notify(`on_hold:${state.holdCount}`, 'order.on_hold', {
@@ -420,6 +449,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     if (pollRequested) {
       pollRequested = false;
       await reconcile();
+      releaseLinkReports();
       continue;
     }
     const nowMs = new Date().getTime();
@@ -448,6 +478,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
           (workflowInfo().continueAsNewSuggested && !resolutionInFlight),
       );
       alarm.consume();
+      releaseLinkReports();
       if (workflowInfo().continueAsNewSuggested && !resolutionInFlight && !isOrderEnded(state)) break;
       continue;
     }
@@ -464,7 +495,9 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
       continue;
     }
     await reconcile();
+    releaseLinkReports();
   }
+  releaseLinkReports();
 
   if (!isOrderEnded(state)) {
     // History grew long (a hold waiting for weeks): carry on in a fresh run with the same state.

@@ -12,6 +12,7 @@ import {
   approveFillSignal,
   honeybeeEventSignal,
   honeybeeOrderStatusQuery,
+  orderLinkedSignal,
   orderMilestoneSignal,
   prescriptionStatusQuery,
   requestRefillSignal,
@@ -221,6 +222,29 @@ describe('Honeybee workflows: long waits', () => {
       expect(await handle.result()).toMatchObject({ status: 'Delivered', polls: 3 });
       expect(calls.reports.map((r) => r.milestone.milestone)).toEqual(['linked', 'delivered']);
       await recordHistory(harness.env.client, handle.workflowId, 'order-quiet-reconciled-by-polling');
+    });
+  });
+
+  it('Partner Requested Fills: an order started by Honeybee’s announcement sends no `linked` report to the prescription that links it itself', async () => {
+    const orderNumber = 'HBRACE';
+    const fake = vendor({ order: fakeOrder(orderNumber, 'Processing') });
+    const { activities, calls } = createFakeActivities(fake);
+    await withWorker(activities, async (worker, started) => {
+      // Honeybee's announcement wins the race against the prescription's own signal-with-start, as it often does.
+      const handle = started(
+        await startOrder(worker, orderNumber, await statusEvent(orderNumber, 'Processing'), SETTINGS),
+      );
+      await handle.signal(orderLinkedSignal, { prescriptionId: '1111111', fillNumber: 1 });
+      await harness.env.sleep(HOUR);
+      await handle.signal(honeybeeEventSignal, await statusEvent(orderNumber, 'Delivered'));
+      expect(await handle.result()).toMatchObject({ status: 'Delivered', linkedBy: ['1111111'] });
+      expect(calls.reports.map((r) => r.milestone.milestone)).toEqual(['delivered']);
+      const history = await handle.fetchHistory();
+      const markers = (history.events ?? []).filter(
+        (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
+      );
+      expect(markers).toHaveLength(1);
+      await recordHistory(harness.env.client, handle.workflowId, 'order-announced-before-its-link');
     });
   });
 
