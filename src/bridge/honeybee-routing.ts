@@ -1,9 +1,10 @@
 // Which workflows a Honeybee webhook goes to (pure; the pipeline does the signal-with-start):
 //   RX_RECEIVED                                        → one prescriptionWorkflow per medication request
 //   RX_UPDATED, SHIPMENT_UPDATED, ORDER_EXCEPTION      → the honeybeeOrderWorkflow of its order_number
-// Each start carries what the event says (ids) and the engine's Honeybee settings. The order workflow reports to its
-// prescription workflows itself, so the bridge never needs to know which prescription an order belongs to. An order
-// event without an order_number, an unknown event type or a schema-invalid payload is parked (202), never dropped.
+// Each start carries what the event says (ids), the engine's Honeybee settings and the search attributes of the
+// workflow's first state (free at start; an upsert later). The order workflow reports to its prescription workflows
+// itself, so the bridge never needs to know which prescription an order belongs to. An order event without an
+// order_number, an unknown event type or a schema-invalid payload is parked (202), never dropped.
 import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../domain/workflow-ids.js';
 import {
   honeybeeEventOrderNumber,
@@ -11,7 +12,10 @@ import {
   readHoneybeeWebhookEvent,
 } from '../vendors/honeybee/webhook-events.js';
 import type { HoneybeeEventSignal } from '../../workflows/definitions.js';
-import { prescriptionStartSearchAttributes } from '../../workflows/honeybee/visibility.js';
+import {
+  orderEventStartSearchAttributes,
+  prescriptionStartSearchAttributes,
+} from '../../workflows/honeybee/visibility.js';
 import type { HoneybeeOrderWorkflowInput, PrescriptionWorkflowInput } from '../../workflows/honeybee/types.js';
 import type { RoutingContext, RoutingResult } from './webhook-routing.js';
 
@@ -70,6 +74,7 @@ export function routeHoneybeeEvent(payload: unknown, context: RoutingContext): R
           workflowId: honeybeeOrderWorkflowId(orderNumber),
           workflowType: 'honeybeeOrderWorkflow',
           startArgs: [start],
+          startSearchAttributes: orderEventStartSearchAttributes(start, signal, context.receivedAt),
           signalName: 'honeybeeEvent',
           signalArgs: [signal],
         },

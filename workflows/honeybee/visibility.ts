@@ -13,7 +13,9 @@ import {
   NeedsOperator,
   OnHoldSince,
 } from '../search-attributes.js';
-import { isOnHold, orderStage, startingOrderState } from './order-state.js';
+import type { HoneybeeEventSignal } from '../definitions.js';
+import { observationFromEvent } from './order-observation.js';
+import { applyOrderObservation, isOnHold, orderStage, startingOrderState } from './order-state.js';
 import { initialPrescriptionState, PrescriptionStage } from './prescription-state.js';
 import { resolveHoneybeeSettings } from './settings.js';
 import type {
@@ -86,6 +88,22 @@ export function startSearchAttributes(visibility: HoneybeeVisibility): SearchAtt
 /** The search attributes to start an order workflow with: those of its first state (`now`: the start time, ISO). */
 export function orderStartSearchAttributes(input: HoneybeeOrderWorkflowInput, now: string): SearchAttributePair[] {
   return startSearchAttributes(orderVisibility(startingOrderState(input, now)));
+}
+
+/**
+ * The search attributes to start an order workflow with when a webhook starts it (the bridge): those of its state
+ * once that first event is applied, as the workflow's handler applies it. Where they differ from the workflow's own
+ * (an On Hold order's hold time is the workflow's clock), the workflow upserts the difference, as it would anyway.
+ */
+export function orderEventStartSearchAttributes(
+  input: HoneybeeOrderWorkflowInput,
+  event: HoneybeeEventSignal,
+  now: string,
+): SearchAttributePair[] {
+  const state = startingOrderState(input, now);
+  const observation = observationFromEvent(event);
+  if (observation) applyOrderObservation(state, observation, now);
+  return startSearchAttributes(orderVisibility(state));
 }
 
 /** The search attributes to start a prescription workflow with: those of its first state. */

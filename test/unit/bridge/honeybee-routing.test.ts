@@ -90,6 +90,26 @@ describe('routeHoneybeeEvent', () => {
         ],
       });
     }
+    // Started by its webhook, the order workflow shows the event's stage from the start: no upsert for it.
+    const shipped = routeHoneybeeEvent(
+      {
+        event_id: 'e2s',
+        event_type: 'SHIPMENT_UPDATED',
+        order_number: 'HB7K2M9Q',
+        medication_requests: [{ id: 111, medication_dispenses: [{ order_status: 'Shipped' }] }],
+      },
+      context,
+    );
+    if (shipped.kind !== 'deliver') throw new Error('not delivered');
+    expect(
+      Object.fromEntries((shipped.deliveries[0]?.startSearchAttributes ?? []).map((p) => [p.key.name, p.value])),
+    ).toEqual({
+      FulfillmentStage: 'ORDER_SHIPPED',
+      HoneybeeOrderNumber: 'HB7K2M9Q',
+      HoneybeePrescriptionId: '111',
+      NeedsOperator: false,
+      EscalationLevel: 0,
+    });
     const exception = routeHoneybeeEvent(
       { event_id: 'e3', event_type: 'ORDER_EXCEPTION', order_number: 'HB9', exception: { id: 74 }, order_actions: [] },
       context,
