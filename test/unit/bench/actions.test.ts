@@ -28,6 +28,12 @@ const activityStarted = (attempt: number): Event => ({
   activityTaskStartedEventAttributes: { attempt },
 });
 
+/** A history committed under test/fixtures/histories/, as JSON (event types by name). */
+function committedHistory(name: string): { events: Event[] } {
+  const file = join(import.meta.dirname, '..', '..', 'fixtures', 'histories', `${name}.json`);
+  return JSON.parse(readFileSync(file, 'utf8')) as { events: Event[] };
+}
+
 describe('countActions', () => {
   it('a signal-with-start is one action; later signals, activities, retries, timers and upserts one each', () => {
     const counts = countActions({
@@ -67,15 +73,7 @@ describe('countActions', () => {
   });
 
   it('reads a committed history: the prescription started with its attributes records the patch', () => {
-    const file = join(
-      import.meta.dirname,
-      '..',
-      '..',
-      'fixtures',
-      'histories',
-      'prescription-partner-happy-path-start-attributes.json',
-    );
-    const history = JSON.parse(readFileSync(file, 'utf8')) as { events: Event[] };
+    const history = committedHistory('prescription-partner-happy-path-start-attributes');
     expect(versioningEvents(history)).toEqual({ patchMarkers: 1, changeVersionUpserts: 1 });
     const counts = countActions(history);
     expect(counts['signal-with-start']).toBe(1);
@@ -85,15 +83,7 @@ describe('countActions', () => {
 
 describe('historyWork', () => {
   it('counts events, completed workflow tasks and encoded bytes, from a committed history', () => {
-    const file = join(
-      import.meta.dirname,
-      '..',
-      '..',
-      'fixtures',
-      'histories',
-      'prescription-partner-happy-path-start-attributes.json',
-    );
-    const history = JSON.parse(readFileSync(file, 'utf8')) as { events: Event[] };
+    const history = committedHistory('prescription-partner-happy-path-start-attributes');
     const work = historyWork(history);
     expect(work.events).toBe(history.events.length);
     expect(work.workflowTasks).toBe(
