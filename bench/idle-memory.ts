@@ -89,14 +89,16 @@ async function openPrescriptions(started: string[], total: number): Promise<void
   });
   process.stderr.write(`[bench] ${count} prescriptions announced in ${formatNumber(elapsedMs / 1000, 1)} s\n`);
   await waitForCount('prescriptions awaiting fill approval', total, () =>
-    client.workflow
-      .count(
-        `WorkflowType = 'prescriptionWorkflow' AND TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running' AND FulfillmentStage = '${PrescriptionStage.AwaitingFillApproval}'`,
-      )
-      .then((result) => result.count),
+    countWaiting(client, 'prescriptionWorkflow', taskQueue, PrescriptionStage.AwaitingFillApproval),
   );
   // The approval-requested notice is sent after the stage is shown: let the last activities finish.
   await sleep(5000);
+}
+
+/** Running workflows of a type on a task queue that show `stage`. */
+async function countWaiting(on: Client, workflowType: string, queue: string, stage: string): Promise<number> {
+  const query = `WorkflowType = '${workflowType}' AND TaskQueue = '${queue}' AND ExecutionStatus = 'Running' AND FulfillmentStage = '${stage}'`;
+  return (await on.workflow.count(query)).count;
 }
 
 /** Starts baseline workflows until `total` are waiting. */
@@ -111,11 +113,7 @@ async function openBaseline(from: number, total: number, shape: BaselineWaitingI
     });
   });
   await waitForCount('baseline workflows waiting', total, () =>
-    plainClient.workflow
-      .count(
-        `WorkflowType = 'baselineWaitingWorkflow' AND TaskQueue = '${baselineQueue}' AND ExecutionStatus = 'Running' AND FulfillmentStage = 'WAITING'`,
-      )
-      .then((result) => result.count),
+    countWaiting(plainClient, 'baselineWaitingWorkflow', baselineQueue, 'WAITING'),
   );
   await sleep(5000);
 }
