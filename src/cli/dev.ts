@@ -1,16 +1,19 @@
 // `fulfill dev`: the whole engine on one machine with embedded defaults. Starts the Temporal dev server (SQLite under
 // DATA_DIR, Web UI), then (without real vendor credentials, or with SANDBOX_FORCE) the sandbox vendors, then the
-// worker and the bridge as child processes, prints the URLs, and on Ctrl-C stops everything in reverse order. A second
-// start reuses the same database, payload key and sandbox state.
+// worker and the bridge as child processes, prints the URLs, and on Ctrl-C stops everything in reverse order. A child
+// that dies is restarted with backoff, one that keeps dying stops the engine with a non-zero exit (docs/OPERATIONS.md).
+// A second start reuses the same database, payload key and sandbox state.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { hasRealVendorCredentials, type EngineConfig } from '../config/env.js';
 import { generatePayloadKeyFile } from '../crypto/payload-keys.js';
 import { devPayloadKeyFile } from './operator-config.js';
-import { startEngineProcess, type EngineProcess } from '../runtime/child-process.js';
+import { startEngineProcess } from '../runtime/child-process.js';
+import { ProcessSupervisor } from '../runtime/supervisor.js';
 import { withSandboxCredentials } from '../sandbox/dev-credentials.js';
 import { startDevServer, type StartedDevServer } from '../temporal/dev-server.js';
+import { watchDevServer } from '../temporal/dev-server-liveness.js';
 
 function hostAndPort(address: string): { host: string; port: number } {
   const [host = '127.0.0.1', port = '7233'] = address.split(':');
@@ -101,23 +104,33 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
     ...uiCodecOrigins(baseEnv, config.TEMPORAL_UI_PORT),
     TEMPORAL_ADDRESS: server.address,
   };
-  const children: EngineProcess[] = [];
+  // Children are supervised (src/runtime/supervisor.ts): one that dies is named and restarted with backoff; one that
+  // keeps dying, or the Temporal dev server going away, stops the engine with the reason (exit non-zero).
+  let giveUp: (reason: string) => void = () => undefined;
+  const gaveUp = new Promise<string>((resolveGaveUp) => (giveUp = resolveGaveUp));
+  const supervisor = new ProcessSupervisor({
+    report: (line) => process.stderr.write(`[dev] ${line}\n`),
+    onGiveUp: giveUp,
+  });
+  let stopWatching: () => void = () => undefined;
   const stopAll = async () => {
-    for (const child of children.reverse()) await child.stop();
+    stopWatching();
+    await supervisor.stopAll();
     await server.teardown().catch(() => undefined);
   };
+  const engineChild = (name: string, entry: string, env: () => NodeJS.ProcessEnv) => ({
+    name,
+    start: () => startEngineProcess({ name, entry, env: env(), onLine: prefixed(name) }),
+  });
 
   let sandboxUrl: string | undefined;
   try {
     if (useSandbox) {
-      const sandbox = await startEngineProcess({
-        name: 'sandbox',
-        entry: 'workers/sandbox.ts',
-        env: childEnv,
-        onLine: prefixed('sandbox'),
-      });
-      children.push(sandbox);
+      let sandboxEnv = childEnv;
+      const sandbox = await supervisor.start(engineChild('sandbox', 'workers/sandbox.ts', () => sandboxEnv));
       sandboxUrl = String(sandbox.ready.url);
+      // A restarted sandbox must come back where the worker and the bridge expect it, even if it was given port 0.
+      sandboxEnv = { ...sandboxEnv, SANDBOX_PORT: new URL(sandboxUrl).port };
       childEnv = {
         ...childEnv,
         HONEYBEE_API_URL: `${sandboxUrl}/honeybee/v1`,
@@ -126,26 +139,14 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
         PARTNER_WEBHOOK_URL: baseEnv.PARTNER_WEBHOOK_URL?.trim() || `${sandboxUrl}/partner/notifications`,
       };
     }
-    children.push(
-      await startEngineProcess({
-        name: 'worker',
-        entry: 'workers/worker.ts',
-        env: childEnv,
-        onLine: prefixed('worker'),
-      }),
-    );
-    children.push(
-      await startEngineProcess({
-        name: 'bridge',
-        entry: 'workers/bridge.ts',
-        env: childEnv,
-        onLine: prefixed('bridge'),
-      }),
-    );
+    const engineEnv = childEnv;
+    await supervisor.start(engineChild('worker', 'workers/worker.ts', () => engineEnv));
+    await supervisor.start(engineChild('bridge', 'workers/bridge.ts', () => engineEnv));
   } catch (error) {
     await stopAll();
     throw error;
   }
+  stopWatching = watchDevServer({ host, port, onDown: giveUp });
 
   process.stdout.write(
     [
@@ -167,26 +168,18 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
     ].join('\n'),
   );
 
-  await new Promise<void>((resolveStop) => {
+  const failure = await new Promise<string | undefined>((resolveStop) => {
     let stopping = false;
-    const stop = () => {
+    const stop = (reason?: string) => {
       if (stopping) return;
       stopping = true;
       process.stdout.write('\nStopping…\n');
-      void stopAll().then(resolveStop);
+      void stopAll().then(() => resolveStop(reason));
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    for (const child of children) {
-      void child.exited.then((code) => {
-        if (stopping) return;
-        // Ctrl-C in a terminal signals the whole process group, so a child may exit just before we see SIGINT.
-        if (child.child.signalCode === null && code !== 0) {
-          process.stderr.write(`${child.name} exited unexpectedly (code ${String(code)}); stopping the engine.\n`);
-        }
-        stop();
-      });
-    }
+    process.once('SIGINT', () => stop());
+    process.once('SIGTERM', () => stop());
+    void gaveUp.then(stop);
   });
+  if (failure) throw new Error(`fulfill dev stopped: ${failure}.`);
   process.stdout.write('Stopped.\n');
 }
