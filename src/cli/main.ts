@@ -7,6 +7,7 @@ import { registerLabCommands } from './lab.js';
 import { registerAuditCommand } from './audit/register.js';
 import { registerHistoryCommands } from './history.js';
 import { registerOperatorCommands } from './operators/register.js';
+import { registerRepairCommand } from './repair/register.js';
 import { registerSandboxCommands } from './sandbox.js';
 import { signWebhookHeaders, UsageError } from './webhook-sign.js';
 
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
   registerSandboxCommands(program);
   registerLabCommands(program);
   registerOperatorCommands(program);
+  registerRepairCommand(program);
   registerAuditCommand(program);
   registerHistoryCommands(program);
 

@@ -1,9 +1,10 @@
 // One error shape for the partner API: {"error": {"code", "message", "issues"?}}, with the status that says what to
-// do: 400 fix the request, 401 authenticate, 404 no such workflow, 422 the workflow refused it (reason given), 503
-// retry later.
+// do: 400 fix the request, 401 authenticate, 404 no such workflow, 409 the workflow is stuck (its workflow task keeps
+// failing: an operator must repair it), 422 the workflow refused it (reason given), 503 retry later.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyReply } from 'fastify';
+import { WorkflowTaskFailingError } from '../../operators/workflow-health.js';
 import type { z } from 'zod';
 
 export class PartnerApiError extends Error {
@@ -52,6 +53,9 @@ export function toPartnerApiError(error: unknown): PartnerApiError {
   if (error instanceof PartnerApiError) return error;
   if (error instanceof WorkflowNotFoundError) {
     return new PartnerApiError(404, 'not_found', 'no such workflow (or it has ended and been removed)');
+  }
+  if (error instanceof WorkflowTaskFailingError) {
+    return new PartnerApiError(409, 'workflow_task_failing', `${error.message} (an operator must repair it)`);
   }
   if (error instanceof WorkflowUpdateFailedError) {
     return new PartnerApiError(422, 'rejected', updateFailureReason(error));

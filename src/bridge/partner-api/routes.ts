@@ -16,6 +16,7 @@ import {
 } from '../../../workflows/definitions.js';
 import type { LabWorkflowSettings } from '../../domain/workflow-settings.js';
 import { listNeedsOperator } from '../../operators/needs-operator.js';
+import { assertWorkflowTaskHealthy } from '../../operators/workflow-health.js';
 import { LabOrderRequestError } from '../../lab/lab-order-request.js';
 import { LabOrderConflictError, startLabOrder } from '../../lab/start-lab-order.js';
 import type { BridgeMetrics } from '../metrics.js';
@@ -65,11 +66,17 @@ export function registerPartnerApi(app: FastifyInstance, options: PartnerApiOpti
   const { client } = options;
   const within = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
 
+  // A workflow whose workflow task keeps failing answers no query or update: 409 with the reason at once
+  // (src/operators/workflow-health.ts), rather than a wait and a 500 or 503.
   async function status(handle: WorkflowHandle) {
-    const [description, state] = await within(() =>
-      Promise.all([handle.describe(), handle.query(workflowStatusQuery)]),
-    );
+    const description = await within(() => assertWorkflowTaskHealthy(client, handle.workflowId));
+    const state = await within(() => handle.query(workflowStatusQuery));
     return { workflowId: handle.workflowId, execution: description.status.name, status: state };
+  }
+
+  async function update<T>(handle: WorkflowHandle, send: () => Promise<T>): Promise<T> {
+    await within(() => assertWorkflowTaskHealthy(client, handle.workflowId));
+    return within(send);
   }
 
   /** Wraps a handler: authentication, errors in one shape, metrics by route template. */
@@ -140,7 +147,7 @@ export function registerPartnerApi(app: FastifyInstance, options: PartnerApiOpti
   route('POST', '/api/prescriptions/:prescriptionId/resolution', async (request) => {
     const input = parse(resolutionBody, jsonBody(request), 'body');
     const handle = prescription(request);
-    return within(() => handle.executeUpdate(resolveExceptionUpdate, { args: [input] }));
+    return update(handle, () => handle.executeUpdate(resolveExceptionUpdate, { args: [input] }));
   });
   route('POST', '/api/prescriptions/:prescriptionId/cancellation', async (request, reply) => {
     const input = parse(cancelBody, jsonBody(request), 'body');
@@ -152,7 +159,7 @@ export function registerPartnerApi(app: FastifyInstance, options: PartnerApiOpti
   route('POST', '/api/orders/:orderNumber/resolution', async (request) => {
     const input = parse(resolutionBody, jsonBody(request), 'body');
     const handle = order(request);
-    return within(() => handle.executeUpdate(resolveExceptionUpdate, { args: [input] }));
+    return update(handle, () => handle.executeUpdate(resolveExceptionUpdate, { args: [input] }));
   });
   route('POST', '/api/orders/:orderNumber/cancellation', async (request, reply) => {
     const input = parse(cancelBody, jsonBody(request), 'body');
@@ -177,7 +184,7 @@ export function registerPartnerApi(app: FastifyInstance, options: PartnerApiOpti
   route('POST', '/api/lab-orders/:orderIdentifier/resolution', async (request) => {
     const input = parse(labResolutionBody, jsonBody(request), 'body');
     const handle = labOrder(request);
-    return within(() => handle.executeUpdate(resolveLabExceptionUpdate, { args: [input] }));
+    return update(handle, () => handle.executeUpdate(resolveLabExceptionUpdate, { args: [input] }));
   });
   route('POST', '/api/lab-orders/:orderIdentifier/cancellation', async (request, reply) => {
     const input = parse(cancelBody, jsonBody(request), 'body');

@@ -6,6 +6,7 @@
 // Pure: no Temporal, so it is tested on recorded histories.
 import { formatAge } from '../output.js';
 import { durationMs, type DecodedEvent, type DecodedFailure } from './decode.js';
+import { repairTermination, resetEntry, withoutCopiedEvents } from './resets.js';
 
 export interface AuditRunEvents {
   workflowId: string;
@@ -35,6 +36,7 @@ export type EntryKind =
   | 'stage'
   | 'hold'
   | 'escalation'
+  | 'run.reset'
   | 'workflow_task.failed'
   | 'child.started';
 
@@ -536,6 +538,11 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
         add(event, { kind: 'run.failed', summary: `failed: ${describeFailure(event.failure)}`, data: event.failure });
         break;
       case 'WORKFLOW_EXECUTION_TERMINATED': {
+        const repair = repairTermination(a);
+        if (repair) {
+          add(event, repair);
+          break;
+        }
         const identity = text(a.identity);
         add(event, {
           kind: 'run.terminated',
@@ -553,10 +560,13 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
         add(event, { kind: 'run.timed_out', summary: 'timed out' });
         break;
       case 'WORKFLOW_TASK_FAILED':
-        add(event, {
-          kind: 'workflow_task.failed',
-          summary: `workflow task failed (${text(a.cause) ?? '?'}): ${describeFailure(event.failure)}`,
-        });
+        add(
+          event,
+          resetEntry(event) ?? {
+            kind: 'workflow_task.failed',
+            summary: `workflow task failed (${text(a.cause) ?? '?'}): ${describeFailure(event.failure)}`,
+          },
+        );
         break;
       case 'START_CHILD_WORKFLOW_EXECUTION_INITIATED':
         add(event, {
@@ -573,7 +583,7 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
 
 /** Every run's entries merged in time order (ties keep the workflows' and events' own order). */
 export function buildTimeline(runs: readonly AuditRunEvents[]): TimelineEntry[] {
-  const indexed = runs.flatMap((run, runIndex) =>
+  const indexed = withoutCopiedEvents(runs).flatMap((run, runIndex) =>
     runTimeline(run).map((entry, position) => ({ entry, runIndex, position })),
   );
   indexed.sort((a, b) => a.entry.at.localeCompare(b.entry.at) || a.runIndex - b.runIndex || a.position - b.position);

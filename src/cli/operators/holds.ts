@@ -1,8 +1,10 @@
 // `fulfill holds`: what waits for an operator, oldest first. The list comes from visibility (search attributes only,
 // no PHI; src/operators/needs-operator.ts), the offered actions from each workflow's `status`
-// query (a workflow that does not answer is still listed, its actions shown as unknown).
+// query (a workflow that does not answer is still listed, its actions shown as unknown; a stuck one, whose workflow
+// task keeps failing, is listed as `workflow task failing: …`).
 import type { Client } from '@temporalio/client';
 import { listNeedsOperator } from '../../operators/needs-operator.js';
+import { workflowTaskFailing, workflowTaskFailingLine } from '../../operators/workflow-health.js';
 import { formatAge, print, printJson, table } from '../output.js';
 import { offeredActions, QUERY_DEADLINE_MS } from './workflow-status.js';
 import { workflowStatusQuery } from '../../../workflows/definitions.js';
@@ -22,10 +24,14 @@ export interface Hold {
   /** Null when the workflow did not answer its status query. */
   actions: string[] | null;
   statusError?: string;
+  /** `workflow task failing: …` when the workflow is stuck (it answers nothing until `fulfill repair`). */
+  workflowTaskFailing?: string;
 }
 
 async function actionsOf(client: Client, workflowId: string, workflowType: string) {
   try {
+    const failing = await workflowTaskFailing(client, workflowId);
+    if (failing) return { actions: null, error: workflowTaskFailingLine(failing), stuck: true };
     const status = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
       client.workflow.getHandle(workflowId).query(workflowStatusQuery),
     );
@@ -48,12 +54,14 @@ export async function listHolds(client: Client, limit: number, now = Date.now())
         orderNumber: entry.orderNumber,
         prescriptionId: entry.prescriptionId,
         labOrderId: entry.labOrderId,
-        reason: entry.exceptionReason ?? read.attention ?? entry.stage ?? 'needs an operator',
+        reason:
+          (read.stuck ? read.error : entry.exceptionReason) ?? read.attention ?? entry.stage ?? 'needs an operator',
         escalationLevel: entry.escalationLevel,
         since: entry.since,
         ageSeconds: Math.max(0, Math.floor((now - Date.parse(entry.since)) / 1000)),
         actions: read.actions,
         ...(read.error ? { statusError: read.error } : {}),
+        ...(read.stuck ? { workflowTaskFailing: read.error } : {}),
       };
     }),
   );
@@ -66,7 +74,11 @@ export function holdsTable(holds: readonly Hold[]): string {
     hold.prescriptionId ?? '-',
     hold.reason + (hold.escalationLevel > 0 ? ` (escalation ${hold.escalationLevel})` : ''),
     formatAge(hold.ageSeconds * 1000),
-    hold.actions === null ? '? (no answer to the status query)' : hold.actions.join(', ') || '-',
+    hold.workflowTaskFailing
+      ? 'none until repaired: fulfill repair'
+      : hold.actions === null
+        ? '? (no answer to the status query)'
+        : hold.actions.join(', ') || '-',
     hold.workflowId,
   ]);
   return table([['order', 'prescription', 'reason', 'age', 'actions', 'workflow'], ...rows]);

@@ -1,7 +1,9 @@
 // `fulfill show <id>`: one workflow as an operator needs it: execution, search attributes, the actions offered now
 // (with a `fulfill resolve` line to start from), the current details the Web UI shows, and the full `status` query.
 import type { Client } from '@temporalio/client';
+import { workflowTaskFailing } from '../../operators/workflow-health.js';
 import { print, printJson } from '../output.js';
+import { stuckDetails } from '../repair/stuck-details.js';
 import { resolveTarget, type ResolvedTarget } from '../workflow-targets.js';
 import { actionFields, offeredActions, readWorkflow } from './workflow-status.js';
 
@@ -32,7 +34,11 @@ function resolveHint(target: ResolvedTarget, action: string, fields: readonly st
 export async function showWorkflow(client: Client, input: string, options: { json?: boolean }): Promise<void> {
   const target = await resolveTarget(client, input);
   const { description } = target;
-  const reading = await readWorkflow(client, target.workflowId, description.taskQueue);
+  // A stuck workflow answers no query: say so instead of waiting for one (src/operators/workflow-health.ts).
+  const failing = await workflowTaskFailing(client, target.workflowId, description);
+  const reading = failing
+    ? { status: null, currentDetails: stuckDetails(failing) }
+    : await readWorkflow(client, target.workflowId, description.taskQueue);
   const actions = offeredActions(description.type, reading.status);
   const searchAttributes = searchAttributesOf(target);
   if (options.json) {
@@ -45,6 +51,7 @@ export async function showWorkflow(client: Client, input: string, options: { jso
       closeTime: description.closeTime?.toISOString() ?? null,
       taskQueue: description.taskQueue,
       searchAttributes,
+      workflowTaskFailing: failing ?? null,
       offeredActions: actions,
       currentDetails: reading.currentDetails,
       status: reading.status,

@@ -1,0 +1,122 @@
+// How `fulfill repair` reads a stuck run's history (src/operators/repair-plan.ts) and records itself
+// (repair-reason.ts), on histories shaped like the ones the dev server writes (test/integration/stuck-workflow.test.ts
+// repairs a real one).
+import { describe, expect, it } from 'vitest';
+import proto from '@temporalio/proto';
+import { planRepair, RepairRefused } from '../../../src/operators/repair-plan.js';
+import { formatRepairReason, leftOutEventIds, parseRepairReason } from '../../../src/operators/repair-reason.js';
+
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
+const { EventType, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
+
+/** A history from a compact script: `S` started, `T` a completed task, `F` a failed task, `s:name` a signal, … */
+function history(...steps: string[]): HistoryEvent[] {
+  const events: HistoryEvent[] = [];
+  // fromObject: int64 fields (event ids, times) become Long, as in a fetched history.
+  const add = (event: Record<string, unknown>) =>
+    events.push(
+      proto.temporal.api.history.v1.HistoryEvent.fromObject({
+        ...event,
+        eventId: events.length + 1,
+        eventTime: { seconds: 1_800_000_000 + events.length },
+      }),
+    );
+  for (const step of steps) {
+    const [kind, name] = step.split(':');
+    if (kind === 'S') add({ eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED });
+    if (kind === 's') {
+      add({
+        eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+        workflowExecutionSignaledEventAttributes: { signalName: name, identity: 'ops@host' },
+      });
+    }
+    if (kind === 'timer') add({ eventType: EventType.EVENT_TYPE_TIMER_FIRED });
+    if (kind === 'T' || kind === 'F' || kind === 'U') {
+      add({ eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED });
+      add({ eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED });
+      const startedEventId = events.length;
+      if (kind === 'T') add({ eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED });
+      else {
+        add({
+          eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+          workflowTaskFailedEventAttributes: {
+            startedEventId,
+            cause:
+              kind === 'F'
+                ? WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE
+                : WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+          },
+        });
+      }
+    }
+  }
+  return events;
+}
+
+const ids = (signals: { eventId: number }[]) => signals.map((signal) => signal.eventId);
+
+describe('planRepair', () => {
+  it('resets to the last completed task, leaves out the failing task’s signals and sends the later ones again', () => {
+    // 1 S, 2-4 T, 5 s:a, 6-8 T, 9 s:poison, 10 s:other, 11 timer, 12-14 F, 15 s:b, 16-18 F, 19 s:c, 20-22 F
+    const events = history('S', 'T', 's:a', 'T', 's:poison', 's:other', 'timer', 'F', 's:b', 'F', 's:c', 'F');
+    const plan = planRepair(events);
+    expect(plan.resetEventId).toBe(8);
+    expect(plan.failedEventId).toBe(14);
+    expect(ids(plan.leftOut)).toEqual([9, 10]);
+    expect(ids(plan.resent)).toEqual([15, 19]);
+    expect(plan.resent.map((signal) => signal.name)).toEqual(['b', 'c']);
+    expect(plan.redone).toEqual({ TIMER_FIRED: 1 });
+  });
+
+  it('keeps a signal of the failing task the operator vouches for, in event order', () => {
+    const events = history('S', 'T', 's:poison', 's:other', 'F', 's:b', 'F');
+    const plan = planRepair(events, new Set([6]));
+    expect(ids(plan.leftOut)).toEqual([5]);
+    expect(ids(plan.resent)).toEqual([6, 10]);
+  });
+
+  it('refuses to keep an event that is not a signal of the failing task', () => {
+    const events = history('S', 'T', 's:poison', 'F', 's:b', 'F');
+    expect(() => planRepair(events, new Set([9]))).toThrow(
+      'event 9 is not a signal delivered in the failing workflow task (those are: 5)',
+    );
+  });
+
+  it('ignores routine task failures (a signal racing a completion) before and after', () => {
+    const events = history('S', 'T', 's:a', 'U', 'T', 's:poison', 'F');
+    expect(planRepair(events)).toMatchObject({ resetEventId: 11, failedEventId: 15 });
+    expect(() => planRepair(history('S', 'T', 's:a', 'U'))).toThrow(RepairRefused);
+  });
+
+  it('refuses when nothing has failed since the last completed task', () => {
+    expect(() => planRepair(history('S', 'T', 's:a', 'F', 'T'))).toThrow('nothing to repair');
+  });
+
+  it('refuses when the very first task failed: nothing good to reset to', () => {
+    expect(() => planRepair(history('S', 's:poison', 'F'))).toThrow('no good workflow task to reset to');
+  });
+});
+
+describe('the recorded reason', () => {
+  const plan = planRepair(history('S', 'T', 's:poison', 'F', 's:b', 'F'));
+
+  it('says who, why, where to and what was left out, and reads back', () => {
+    const text = formatRepairReason({ operator: 'alice', reason: 'sent by mistake: ticket 42' }, plan);
+    expect(text).toBe(
+      'fulfill repair by alice: sent by mistake: ticket 42 [reset to event 4; left out: poison #5; every later signal sent again]',
+    );
+    const parsed = parseRepairReason(text);
+    expect(parsed).toEqual({
+      operator: 'alice',
+      reason: 'sent by mistake: ticket 42',
+      details: 'reset to event 4; left out: poison #5; every later signal sent again',
+    });
+    expect(leftOutEventIds(parsed!)).toEqual([5]);
+  });
+
+  it('is not found in other reasons', () => {
+    expect(parseRepairReason('reset by the temporal CLI')).toBeUndefined();
+    expect(parseRepairReason('fulfill repair by alice: no details')).toBeUndefined();
+    expect(parseRepairReason(undefined)).toBeUndefined();
+  });
+});
