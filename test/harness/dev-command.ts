@@ -1,7 +1,11 @@
 // `fulfill dev` as a real process, the way a developer runs it, for the tests of the dev command: started in its own
 // process group (so a test can send SIGINT to the group, as a terminal's Ctrl-C does), its output collected.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { childPids } from '../../bench/lib/cpu.js';
+import { freePort } from './ports.js';
 
 export interface DevRun {
   child: ChildProcess;
@@ -39,21 +43,48 @@ export async function ctrlC(run: DevRun): Promise<number | null> {
   return run.exited;
 }
 
-/** The pids of `fulfill dev`'s children running `entry` (e.g. `workers/worker.ts`), from /proc. */
-export function devChildPids(run: DevRun, entry: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+/**
+ * The pids of `fulfill dev`'s children named `command` (`node`, `temporal`) with `argument` among their arguments (a
+ * path may be given from the project root).
+ */
+export function devChildPids(run: DevRun, command: string, argument: string): number[] {
+  return childPids(run.child.pid!, command).filter((pid) => {
     try {
-      // The command name (field 2) may hold spaces and parentheses: the parent pid is the 2nd field after its ")".
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent !== run.child.pid) continue;
-      const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (args.some((arg) => arg.endsWith(entry))) pids.push(Number(name));
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return args.some((arg) => arg === argument || arg.endsWith(`/${argument}`));
     } catch {
-      // The process ended while we looked.
+      return false; // It ended while we looked.
     }
-  }
-  return pids;
+  });
+}
+
+/** Free ports and a fresh DATA_DIR for one `fulfill dev`, and the URLs its bridge and sandbox will have. */
+export async function devCommandEnv(dataDirPrefix: string): Promise<{
+  env: NodeJS.ProcessEnv;
+  ports: { temporal: number; ui: number; bridge: number; sandbox: number };
+  bridgeUrl: string;
+  sandboxUrl: string;
+}> {
+  const ports = {
+    temporal: await freePort(),
+    ui: await freePort(),
+    bridge: await freePort(),
+    sandbox: await freePort(),
+  };
+  const bridgeUrl = `http://127.0.0.1:${ports.bridge}`;
+  return {
+    ports,
+    bridgeUrl,
+    sandboxUrl: `http://127.0.0.1:${ports.sandbox}`,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: mkdtempSync(join(tmpdir(), dataDirPrefix)),
+      TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+      TEMPORAL_UI_PORT: String(ports.ui),
+      BRIDGE_PORT: String(ports.bridge),
+      BRIDGE_PUBLIC_URL: bridgeUrl,
+      SANDBOX_PORT: String(ports.sandbox),
+    },
+  };
 }

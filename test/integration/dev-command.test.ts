@@ -11,30 +11,15 @@ import { createDataConverter } from '../../src/temporal/data-converter.js';
 import { SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
 import { prescriptionStatusQuery } from '../../workflows/definitions.js';
-import { ctrlC, startDev } from '../harness/dev-command.js';
+import { ctrlC, devCommandEnv, startDev } from '../harness/dev-command.js';
 import { freePort } from '../harness/ports.js';
 
 describe('fulfill dev', () => {
   it('starts the engine, serves a signed webhook, stops on Ctrl-C and keeps its data across restarts', async () => {
-    const [temporalPort, uiPort, bridgePort, sandboxPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    const bridgeUrl = `http://127.0.0.1:${bridgePort}`;
-    const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'fulfill-dev-')),
-      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-      TEMPORAL_UI_PORT: String(uiPort),
-      BRIDGE_PORT: String(bridgePort),
-      BRIDGE_PUBLIC_URL: bridgeUrl,
-      SANDBOX_PORT: String(sandboxPort),
-      HONEYBEE_CLIENT_SECRET: 'dev-test-secret',
-    };
+    const dev = await devCommandEnv('fulfill-dev-');
+    const { bridgeUrl, sandboxUrl } = dev;
+    const uiPort = dev.ports.ui;
+    const env: NodeJS.ProcessEnv = { ...dev.env, HONEYBEE_CLIENT_SECRET: 'dev-test-secret' };
 
     const first = await startDev(env);
     expect(first.output()).toContain(`Temporal Web UI   http://127.0.0.1:${uiPort}`);

@@ -2,54 +2,28 @@
 // are in flight is named with its signal and started again, every prescription finishes with exactly one order per
 // fill (the sandbox's own counters), and dev is still up afterwards; a bridge that cannot start again (its port taken)
 // makes dev stop everything and exit non-zero, naming it; so does the Temporal dev server dying.
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
 import { SandboxControlClient } from '../../src/sandbox/control/client.js';
-import { ctrlC, devChildPids, startDev, type DevRun } from '../harness/dev-command.js';
+import { ctrlC, devChildPids, devCommandEnv, startDev, type DevRun } from '../harness/dev-command.js';
 import { firstPrescriptionId, pollUntil } from '../harness/honeybee.js';
-import { freePort } from '../harness/ports.js';
 
 const PRESCRIPTIONS = 8;
 
-async function devEnv(): Promise<{
-  env: NodeJS.ProcessEnv;
-  bridgePort: number;
-  bridgeUrl: string;
-  sandboxUrl: string;
-}> {
-  const [temporalPort, uiPort, bridgePort, sandboxPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  const bridgeUrl = `http://127.0.0.1:${bridgePort}`;
-  return {
-    bridgePort,
-    bridgeUrl,
-    sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'fulfill-dev-supervision-')),
-      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-      TEMPORAL_UI_PORT: String(uiPort),
-      BRIDGE_PORT: String(bridgePort),
-      BRIDGE_PUBLIC_URL: bridgeUrl,
-      SANDBOX_PORT: String(sandboxPort),
-      // The engine creates every order (the fill a duplicate would double); orders move a step a second.
-      HONEYBEE_WORKFLOW_MODE: 'partner_requested',
-      HONEYBEE_FILL_APPROVAL: 'automatic',
-      ORDER_RECONCILE_INTERVAL: '1m',
-      SANDBOX_STEP_DELAY: '1s',
-      LOG_LEVEL: 'warn',
-    },
+/** A `fulfill dev` where the engine creates every order (the fill a duplicate would double), orders step each second. */
+async function devEnv() {
+  const dev = await devCommandEnv('fulfill-dev-supervision-');
+  dev.env = {
+    ...dev.env,
+    HONEYBEE_WORKFLOW_MODE: 'partner_requested',
+    HONEYBEE_FILL_APPROVAL: 'automatic',
+    ORDER_RECONCILE_INTERVAL: '1m',
+    SANDBOX_STEP_DELAY: '1s',
+    LOG_LEVEL: 'warn',
   };
+  return dev;
 }
 
 /** The pids `[dev] <name> running (pid N)` lines have announced, in order. */
@@ -59,9 +33,9 @@ function announcedPids(run: DevRun, name: string): number[] {
   );
 }
 
-/** The one process of dev's running `entry`. */
+/** The one child of dev's running `entry` (a workers/*.ts file), or the Temporal dev server (`start-dev`). */
 function onlyChild(run: DevRun, entry: string): number {
-  const pids = devChildPids(run, entry);
+  const pids = devChildPids(run, entry === 'start-dev' ? 'temporal' : 'node', entry);
   expect(pids, `processes running ${entry} under fulfill dev`).toHaveLength(1);
   return pids[0]!;
 }
@@ -139,7 +113,7 @@ describe('fulfill dev supervises its children', () => {
   }, 420_000);
 
   it('stops everything and exits non-zero, naming the child, when the bridge keeps failing to start', async () => {
-    const { env, bridgePort, bridgeUrl } = await devEnv();
+    const { env, ports, bridgeUrl } = await devEnv();
     const run = await startDev(env);
     let squatter: Server | undefined;
     try {
@@ -152,7 +126,7 @@ describe('fulfill dev supervises its children', () => {
           new Promise<Server | undefined>((resolve) => {
             const server = createServer();
             server.once('error', () => resolve(undefined));
-            server.listen(bridgePort, '127.0.0.1', () => resolve(server));
+            server.listen(ports.bridge, '127.0.0.1', () => resolve(server));
           }),
         (server) => server !== undefined,
         10_000,

@@ -41,6 +41,8 @@ describe('a stuck workflow is visible and repairable', () => {
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
   };
   const fulfill = (...args: string[]) => runFulfill(args, cliEnv);
+  const repairByAlice = (reason: string, ...args: string[]) =>
+    fulfill('repair', workflowId, '--operator', 'alice', '--reason', reason, ...args);
   const received = async () => (await handle.query(noteStatusQuery)).received;
 
   beforeAll(async () => {
@@ -148,16 +150,7 @@ describe('a stuck workflow is visible and repairable', () => {
 
   it('fulfill repair --dry-run names the poison and the good note, and changes nothing', async () => {
     const before = await handle.describe();
-    const result = await fulfill(
-      'repair',
-      workflowId,
-      '--operator',
-      'alice',
-      '--reason',
-      'bad note',
-      '--dry-run',
-      '--json',
-    );
+    const result = await repairByAlice('bad note', '--dry-run', '--json');
     const outcome = jsonOf<RepairOutcome>(result);
     expect(result.code).toBe(0);
     expect(outcome.dryRun).toBe(true);
@@ -173,14 +166,7 @@ describe('a stuck workflow is visible and repairable', () => {
 
   it('fulfill repair resets without the poison, keeps the good note, and the workflow finishes', async () => {
     const oldRun = (await handle.describe()).runId;
-    const result = await fulfill(
-      'repair',
-      workflowId,
-      '--operator',
-      'alice',
-      '--reason',
-      'note sent by mistake (ticket 42)',
-    );
+    const result = await repairByAlice('note sent by mistake (ticket 42)');
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toMatch(/Repaired: new run [0-9a-f-]{36}/);
     const current = client.workflow.getHandle(workflowId);
@@ -196,13 +182,13 @@ describe('a stuck workflow is visible and repairable', () => {
     expect(state).toEqual({ received: ['before', 'after'] });
 
     // The old run is finished as repaired; doing it again (as after an interruption) sends nothing twice.
-    const again = await fulfill('repair', workflowId, '--run-id', oldRun, '--operator', 'alice', '--reason', 'again');
+    const again = await repairByAlice('again', '--run-id', oldRun);
     expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
     expect(again.stdout).toContain(`Finished an interrupted repair: the signals above were sent to run ${newRun}.`);
     expect((await current.query(noteStatusQuery)).received).toEqual(['before', 'after']);
 
     // Nothing left to repair now.
-    const nothing = await fulfill('repair', workflowId, '--operator', 'alice', '--reason', 'again');
+    const nothing = await repairByAlice('again');
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toContain('its workflow task is not failing: nothing to repair');
 
