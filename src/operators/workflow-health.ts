@@ -1,7 +1,7 @@
 // Is a workflow stuck? A workflow whose workflow task keeps failing (a handler throws, a non-deterministic change)
 // answers no query and no update until someone repairs it, so every reader (`fulfill show`, `fulfill holds`, the
 // partner API) asks here first, instead of waiting out a query and blaming the worker. Cheap when all is well: one
-// describe, and only while a workflow task is pending a page of history read newest first.
+// describe; only while a retried workflow task is pending, the history read newest first to its last task outcome.
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
 import { tsToDate } from '@temporalio/common/lib/time.js';
@@ -23,8 +23,8 @@ const ROUTINE_CAUSES: ReadonlySet<number> = new Set([
   WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FAILOVER_CLOSE_COMMAND,
 ]);
 
-/** How many of the newest events to look through for the last workflow task's outcome. */
-const RECENT_EVENTS = 200;
+/** History is read newest first, this many events a page, until the last workflow task's outcome turns up. */
+const PAGE_SIZE = 200;
 
 export interface WorkflowTaskFailing {
   workflowId: string;
@@ -33,7 +33,7 @@ export interface WorkflowTaskFailing {
   attempt: number;
   /** The failure's own message (decoded: the engine encrypts failure messages). */
   message: string;
-  /** e.g. WORKFLOW_WORKER_UNHANDLED_FAILURE, NON_DETERMINISTIC_ERROR, or TIMED_OUT. */
+  /** e.g. WORKFLOW_WORKER_UNHANDLED_FAILURE, NON_DETERMINISTIC_ERROR. */
   cause: string;
   /** When the latest failed attempt was recorded. */
   failedAt: string | null;
@@ -61,15 +61,27 @@ function causeName(cause: number | null | undefined): string {
   return (WorkflowTaskFailedCause[cause ?? 0] ?? 'UNSPECIFIED').replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, '');
 }
 
-/** The newest workflow task outcome among `events` (newest first): completed, failed or timed out. */
-function latestOutcome(events: readonly HistoryEvent[]): HistoryEvent | undefined {
-  return events.find((event) =>
-    [
-      EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
-      EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
-      EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
-    ].includes(event.eventType ?? 0),
-  );
+const OUTCOMES: ReadonlySet<number> = new Set([
+  EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+]);
+
+/** The run's newest workflow task outcome (completed, failed or timed out), reading its history newest first. */
+async function latestOutcome(client: Client, workflowId: string, runId: string): Promise<HistoryEvent | undefined> {
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.getWorkflowExecutionHistoryReverse({
+      namespace: client.options.namespace,
+      execution: { workflowId, runId },
+      maximumPageSize: PAGE_SIZE,
+      ...(nextPageToken ? { nextPageToken } : {}),
+    });
+    const outcome = page.history?.events?.find((event) => OUTCOMES.has(event.eventType ?? 0));
+    if (outcome) return outcome;
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return undefined;
 }
 
 /** The decoded message of a workflow task failure (the failure converter moved it into an encrypted payload). */
@@ -85,7 +97,8 @@ export async function workflowTaskFailureMessage(client: Client, event: HistoryE
 
 /**
  * What is wrong with the workflow's current run, if its workflow task is failing; undefined when it is not (no task
- * pending, or a first attempt). Pass the description when the caller already has it.
+ * pending, a first attempt, a routine failure, or a timeout: a worker that died or is busy, which a worker fixes and a
+ * repair would not). Pass the description when the caller already has it.
  */
 export async function workflowTaskFailing(
   client: Client,
@@ -95,28 +108,17 @@ export async function workflowTaskFailing(
   const current = description ?? (await client.workflow.getHandle(workflowId).describe());
   const pending = current.raw.pendingWorkflowTask;
   if (!pending || (pending.attempt ?? 1) <= 1) return undefined;
-  const { history } = await client.workflowService.getWorkflowExecutionHistoryReverse({
-    namespace: client.options.namespace,
-    execution: { workflowId, runId: current.runId },
-    maximumPageSize: RECENT_EVENTS,
-  });
-  const outcome = latestOutcome(history?.events ?? []);
-  const failedAt = outcome?.eventTime ? tsToDate(outcome.eventTime).toISOString() : null;
-  const base = { workflowId, runId: current.runId, attempt: pending.attempt ?? 1, failedAt };
-  if (outcome?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) {
-    return {
-      ...base,
-      cause: 'TIMED_OUT',
-      message: 'timed out (no worker completed it in time: a worker crashed, or the task blocks)',
-    };
-  }
+  const outcome = await latestOutcome(client, workflowId, current.runId);
   const failed = outcome?.workflowTaskFailedEventAttributes;
-  if (!outcome || !failed) {
-    // A task retried without a recorded failure among the newest events: still not healthy, say what we know.
-    return { ...base, cause: 'UNKNOWN', message: `attempt ${base.attempt} pending; no recent failure recorded` };
-  }
-  if (isRoutineWorkflowTaskFailure(failed.cause)) return undefined;
-  return { ...base, cause: causeName(failed.cause), message: await workflowTaskFailureMessage(client, outcome) };
+  if (!outcome || !failed || isRoutineWorkflowTaskFailure(failed.cause)) return undefined;
+  return {
+    workflowId,
+    runId: current.runId,
+    attempt: pending.attempt ?? 1,
+    message: await workflowTaskFailureMessage(client, outcome),
+    cause: causeName(failed.cause),
+    failedAt: outcome.eventTime ? tsToDate(outcome.eventTime).toISOString() : null,
+  };
 }
 
 /** Throws WorkflowTaskFailingError when the workflow is stuck, so a caller fails fast with the reason. */
