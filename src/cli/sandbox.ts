@@ -7,6 +7,8 @@ import { SandboxControlClient, SandboxControlError } from '../sandbox/control/cl
 import type { ControlApi, ScenarioResult } from '../sandbox/control/types.js';
 import { parseDuration } from '../sandbox/durations.js';
 import type { FaultRuleInput } from '../sandbox/faults.js';
+import { RX_RESPONSE_SHAPES, type RxResponseShape } from '../sandbox/honeybee/model.js';
+import { ORDER_UPDATE_MODES, type OrderUpdateMode } from '../sandbox/onegevity/model.js';
 import type { ScenarioOptions } from '../sandbox/scenarios.js';
 import { print, table } from './output.js';
 import { UsageError } from './webhook-sign.js';
@@ -367,21 +369,39 @@ export function registerSandboxCommands(program: Command): void {
 
   sandbox
     .command('settings')
-    .description('Show or change the step delay and the Honeybee workflow the sandbox simulates.')
+    .description('Show or change the step delay, the Honeybee workflow and the wire shapes the sandbox writes.')
     .option('--step-delay <d>', 'sandbox time between order steps (0 = at once)', duration)
     .addOption(new Option('--mode <mode>', 'Honeybee workflow').choices(['automatic', 'partner_requested']))
-    .action(async (flags: { stepDelay?: number; mode?: 'automatic' | 'partner_requested' }, command: Command) =>
-      run(
-        command,
-        (client) =>
-          flags.stepDelay === undefined && flags.mode === undefined
-            ? client.settings()
-            : client.updateSettings({
-                ...(flags.stepDelay !== undefined ? { stepDelay: flags.stepDelay } : {}),
-                ...(flags.mode !== undefined ? { workflowMode: flags.mode } : {}),
-              }),
-        ({ settings }) => `Step delay ${settings.stepDelayMs} ms, Honeybee workflow ${settings.workflowMode}`,
-      ),
+    .addOption(
+      new Option('--rx-shape <shape>', 'how GET /patients/{id}/rx is wrapped').choices([...RX_RESPONSE_SHAPES]),
+    )
+    .addOption(
+      new Option('--order-updates <when>', 'when Onegevity sends order.updated').choices([...ORDER_UPDATE_MODES]),
+    )
+    .action(
+      async (
+        flags: {
+          stepDelay?: number;
+          mode?: 'automatic' | 'partner_requested';
+          rxShape?: RxResponseShape;
+          orderUpdates?: OrderUpdateMode;
+        },
+        command: Command,
+      ) => {
+        const changes = {
+          ...(flags.stepDelay !== undefined ? { stepDelay: flags.stepDelay } : {}),
+          ...(flags.mode !== undefined ? { workflowMode: flags.mode } : {}),
+          ...(flags.rxShape !== undefined ? { rxResponseShape: flags.rxShape } : {}),
+          ...(flags.orderUpdates !== undefined ? { onegevityOrderUpdates: flags.orderUpdates } : {}),
+        };
+        return run(
+          command,
+          (client) => (Object.keys(changes).length === 0 ? client.settings() : client.updateSettings(changes)),
+          ({ settings }) =>
+            `Step delay ${settings.stepDelayMs} ms, Honeybee workflow ${settings.workflowMode}, ` +
+            `GET /patients/{id}/rx as ${settings.rxResponseShape}, Onegevity order.updated ${settings.onegevityOrderUpdates}`,
+        );
+      },
     );
 
   sandbox

@@ -10,9 +10,10 @@ import { honeybeeSecretHeader, signHoneybeeWebhook } from '../vendors/honeybee/w
 import { signOnegevityWebhook } from '../vendors/onegevity/webhook-auth.js';
 import { SandboxClock } from './clock.js';
 import { FaultInjector } from './faults.js';
-import type { HoneybeeState } from './honeybee/model.js';
+
+import type { HoneybeeState, RxResponseShape } from './honeybee/model.js';
 import { HoneybeeSimulator, type HoneybeeWorkflowMode } from './honeybee/simulator.js';
-import type { OnegevityState } from './onegevity/model.js';
+import type { OnegevityState, OrderUpdateMode } from './onegevity/model.js';
 import { OnegevitySimulator } from './onegevity/simulator.js';
 import { PartnerDirectory } from './partner/directory.js';
 import { PartnerInbox, type ReceivedNotification } from './partner/inbox.js';
@@ -101,7 +102,12 @@ export class SandboxCore {
   readonly directory: PartnerDirectory;
   readonly inbox: PartnerInbox;
   readonly requests = new RequestLog();
-  readonly settings: { stepDelayMs: number; workflowMode: HoneybeeWorkflowMode };
+  readonly settings: {
+    stepDelayMs: number;
+    workflowMode: HoneybeeWorkflowMode;
+    rxResponseShape: RxResponseShape;
+    onegevityOrderUpdates: OrderUpdateMode;
+  };
   readonly #logger: Logger | undefined;
   readonly #stateFile: string | null;
   #generated: GeneratedPatient[] = [];
@@ -114,7 +120,12 @@ export class SandboxCore {
     this.credentials = sandboxCredentials(config);
     this.#logger = options.logger;
     this.#stateFile = options.stateFile ?? null;
-    this.settings = { stepDelayMs: config.SANDBOX_STEP_DELAY, workflowMode: config.HONEYBEE_WORKFLOW_MODE };
+    this.settings = {
+      stepDelayMs: config.SANDBOX_STEP_DELAY,
+      workflowMode: config.HONEYBEE_WORKFLOW_MODE,
+      rxResponseShape: 'medication_requests-list',
+      onegevityOrderUpdates: 'every-change',
+    };
     const saved = this.#load();
 
     this.clock = new SandboxClock({
@@ -150,6 +161,7 @@ export class SandboxCore {
       emit,
       stepDelayMs: () => this.settings.stepDelayMs,
       workflowMode: () => this.settings.workflowMode,
+      rxResponseShape: () => this.settings.rxResponseShape,
       newPatient: () => this.#simulatedPatient(),
       onChange,
       ...(saved ? { state: saved.honeybee } : {}),
@@ -159,6 +171,7 @@ export class SandboxCore {
       random: this.random,
       emit,
       stepDelayMs: () => this.settings.stepDelayMs,
+      orderUpdates: () => this.settings.onegevityOrderUpdates,
       packages: {
         ...PACKAGES,
         [config.ONEGEVITY_PACKAGE_IDENTIFIER]: PACKAGES[config.ONEGEVITY_PACKAGE_IDENTIFIER] ?? 1,

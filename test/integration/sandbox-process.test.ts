@@ -120,6 +120,8 @@ describe('sandbox process and CLI', () => {
     expect((await sandbox.control.settings()).settings).toEqual({
       stepDelayMs: STEP_MS,
       workflowMode: 'partner_requested',
+      rxResponseShape: 'medication_requests-list',
+      onegevityOrderUpdates: 'every-change',
     });
   });
 

@@ -37,6 +37,7 @@ import {
   type OrderRecord,
   type PlannedHold,
   type PrescriptionCounters,
+  type RxResponseShape,
 } from './model.js';
 import { checkAddress, checkDeliverable, isControlled, isRecord, isValidDate, isValidEmail } from './validation.js';
 
@@ -48,6 +49,7 @@ export interface HoneybeeSimulatorDeps {
   emit: (event: WebhookEvent) => void;
   stepDelayMs: () => number;
   workflowMode: () => HoneybeeWorkflowMode;
+  rxResponseShape: () => RxResponseShape;
   /** A new patient for `POST /simulate` without a `patient_id` (the sandbox adds it to the partner directory). */
   newPatient: () => HoneybeePatient;
   onChange?: () => void;
@@ -199,7 +201,8 @@ export class HoneybeeSimulator {
     const requests = Object.values(this.state.prescriptions)
       .filter((record) => record.patientId === patientId)
       .map((record) => copy(record.request));
-    return { status: 200, body: { medication_requests: requests } };
+    const [key, form] = this.#deps.rxResponseShape().split('-') as [string, 'list' | 'object'];
+    return { status: 200, body: { [key]: form === 'object' && requests.length === 1 ? requests[0] : requests } };
   }
 
   createOrder(body: unknown): HoneybeeReply {
