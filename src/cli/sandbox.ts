@@ -38,6 +38,7 @@ interface FaultFlags {
   endpoint?: string;
   method?: string;
   path?: string;
+  webhook?: string;
   rate429?: number;
   rate503?: number;
   rate500?: number;
@@ -53,7 +54,7 @@ interface FaultFlags {
 interface WebhookListFlags {
   vendor?: 'honeybee' | 'onegevity';
   type?: string;
-  state?: 'held' | 'queued' | 'in_flight' | 'retry_scheduled' | 'delivered' | 'failed';
+  state?: 'held' | 'queued' | 'in_flight' | 'retry_scheduled' | 'delivered' | 'failed' | 'dropped';
   limit?: number;
 }
 
@@ -156,7 +157,7 @@ function describeCounters(counters: ControlApi['counters']): string {
     const w = counters.webhooks[vendor];
     lines.push(
       `Webhooks ${vendor}: ${w.events} events, ${w.deliveries} deliveries, ${w.attempts} attempts, ` +
-        `${w.delivered} delivered, ${w.failed} failed, ${w.pending} pending`,
+        `${w.delivered} delivered, ${w.failed} failed, ${w.dropped} dropped, ${w.pending} pending`,
     );
   }
   lines.push(
@@ -191,10 +192,10 @@ function describeWebhooks(result: ControlApi['webhooks']): string {
 function describeFaults(faults: ControlApi['faults']['faults']): string {
   if (faults.length === 0) return 'No faults.';
   return table([
-    ['id', 'endpoint/path', 'method', '429', '503', '500', 'drop', 'lost', 'latency', 'injected', 'until'],
+    ['id', 'endpoint/path/webhook', 'method', '429', '503', '500', 'drop', 'lost', 'latency', 'injected', 'until'],
     ...faults.map((fault) => [
       fault.id,
-      fault.endpoint ?? fault.path ?? '',
+      fault.endpoint ?? fault.path ?? (fault.webhook ? `webhook ${fault.webhook}` : ''),
       fault.method ?? '*',
       String(fault.rate429),
       String(fault.rate503),
@@ -306,14 +307,17 @@ export function registerSandboxCommands(program: Command): void {
     );
   faults
     .command('set')
-    .description('Add a fault rule for an endpoint (name or vendor.*) or a path glob.')
+    .description(
+      'Add a fault rule for an endpoint (name or vendor.*) or a path glob, or drop webhooks of one event type for good.',
+    )
     .option('--endpoint <name>', 'e.g. honeybee.createOrder, onegevity.*, * (see GET /__sandbox/endpoints)')
     .option('--method <method>', 'only this HTTP method')
     .option('--path <glob>', 'a path glob, e.g. /honeybee/v1/orders/*')
+    .option('--webhook <type>', 'a webhook event type or topic, e.g. RX_RECEIVED: --drop of them are never sent')
     .option('--rate-429 <r>', 'share of requests answered 429', rate)
     .option('--rate-503 <r>', 'share answered 503', rate)
     .option('--rate-500 <r>', 'share answered 500', rate)
-    .option('--drop <r>', 'share whose connection is dropped before handling', rate)
+    .option('--drop <r>', 'share whose connection is dropped before handling (with --webhook: never sent)', rate)
     .option('--lost-response <r>', 'share handled, then the connection dropped', rate)
     .option('--latency <d>', 'added latency', duration)
     .option('--retry-after <seconds>', 'Retry-After of a 429', integer(0))
@@ -321,8 +325,8 @@ export function registerSandboxCommands(program: Command): void {
     .option('--limit <n>', 'stop after this many faults', integer(1))
     .option('--for <d>', 'active for this long (sandbox time)', duration)
     .action(async (flags: FaultFlags, command: Command) => {
-      if (flags.endpoint === undefined && flags.path === undefined) {
-        throw new UsageError('faults set needs --endpoint or --path');
+      if (flags.endpoint === undefined && flags.path === undefined && flags.webhook === undefined) {
+        throw new UsageError('faults set needs --endpoint, --path or --webhook');
       }
       const { drop, lostResponse, retryAfter, for: activeFor, ...rest } = flags;
       const rule: FaultRuleInput = {
@@ -424,6 +428,7 @@ export function registerSandboxCommands(program: Command): void {
         'retry_scheduled',
         'delivered',
         'failed',
+        'dropped',
       ]),
     )
     .option('--limit <n>', 'the last n', integer(1, 5000))

@@ -151,6 +151,7 @@ export class SandboxCore {
       },
       targets: { honeybee: honeybeeWebhookUrl(config), onegevity: onegevityWebhookUrl(config) },
       onChange,
+      dropRule: (event) => this.faults.decideWebhook({ eventType: event.eventType }),
     });
     const emit = (event: WebhookEvent) => {
       this.webhooks.emit(event);

@@ -55,7 +55,7 @@ export const expireTokensBody = z.strictObject({ vendor: z.enum(['honeybee', 'on
 export const webhooksQuery = z.object({
   vendor: z.enum(['honeybee', 'onegevity']).optional(),
   eventType: z.string().min(1).optional(),
-  state: z.enum(['held', 'queued', 'in_flight', 'retry_scheduled', 'delivered', 'failed']).optional(),
+  state: z.enum(['held', 'queued', 'in_flight', 'retry_scheduled', 'delivered', 'failed', 'dropped']).optional(),
   subject: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
