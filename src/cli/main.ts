@@ -8,6 +8,7 @@ import { registerAuditCommand } from './audit/register.js';
 import { registerHistoryCommands } from './history.js';
 import { registerOperatorCommands } from './operators/register.js';
 import { registerSandboxCommands } from './sandbox.js';
+import { registerSpoolCommands } from './spool.js';
 import { signWebhookHeaders, UsageError } from './webhook-sign.js';
 
 export function buildProgram(): Command {
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
   registerOperatorCommands(program);
   registerAuditCommand(program);
   registerHistoryCommands(program);
+  registerSpoolCommands(program);
 
   return program;
 }
