@@ -32,6 +32,8 @@ interface ScenarioFlags {
   activation?: 'patient' | 'api' | 'never';
   createOrder?: boolean;
   package?: string;
+  allergies?: string[];
+  intake?: 'supplied' | 'missing';
 }
 
 interface FaultFlags {
@@ -99,6 +101,13 @@ function duration(value: string): number {
 
 function integerList(value: string): number[] {
   return value.split(',').map((part) => integer(1)(part.trim()));
+}
+
+function textList(value: string): string[] {
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
 }
 
 function defaultUrl(): string {
@@ -187,6 +196,19 @@ function describeWebhooks(result: ControlApi['webhooks']): string {
     `Targets: honeybee ${settings.targets.honeybee}, onegevity ${settings.targets.onegevity}`,
     `Switches: duplicate ${settings.duplicate ? 'on' : 'off'}, reorder ${settings.reorder.enabled ? `on (batch ${settings.reorder.batchSize})` : 'off'}`,
   ].join('\n');
+}
+
+/** What an order's POST /orders carried: the allergies by name, the other lists by count (`--json` has them all). */
+function describePatientSafety(safety: Record<string, unknown> | undefined): string {
+  if (!safety) return '';
+  const list = (key: string) => (Array.isArray(safety[key]) ? (safety[key] as unknown[]) : undefined);
+  const allergies = list('allergies');
+  const names = allergies?.map((allergy) => (typeof allergy === 'string' ? allergy : JSON.stringify(allergy)));
+  return [
+    `allergies ${allergies === undefined ? '(none sent)' : names && names.length > 0 ? names.join('; ') : '[]'}`,
+    `medications ${list('medications')?.length ?? '(none sent)'}`,
+    `conditions ${list('health_conditions')?.length ?? '(none sent)'}`,
+  ].join(', ');
 }
 
 function describeFaults(faults: ControlApi['faults']['faults']): string {
@@ -281,6 +303,13 @@ export function registerSandboxCommands(program: Command): void {
     .addOption(new Option('--activation <who>', 'kit activation').choices(['patient', 'api', 'never']))
     .option('--create-order', 'kit scenarios: also create the kit order at Onegevity')
     .option('--package <id>', 'kit scenarios: package identifier')
+    .option('--allergies <names>', "allergies in the partner's intake, comma-separated (default none known)", textList)
+    .addOption(
+      new Option('--intake <state>', "missing: the partner's directory record has no patient-safety intake").choices([
+        'supplied',
+        'missing',
+      ]),
+    )
     .action(async (name: string, flags: ScenarioFlags, command: Command) => {
       const { email, controlled, createOrder, package: packageIdentifier, state, ...rest } = flags;
       const options: ScenarioOptions = {
@@ -533,7 +562,7 @@ export function registerSandboxCommands(program: Command): void {
             result.honeybee.length === 0
               ? 'Honeybee: no orders.'
               : table([
-                  ['order_number', 'patient_id', 'status', 'fills', 'origin', 'exception'],
+                  ['order_number', 'patient_id', 'status', 'fills', 'origin', 'patient_safety received', 'exception'],
                   ...result.honeybee.map((record) => [
                     record.order.order_number,
                     String(record.order.patient_id),
@@ -542,6 +571,7 @@ export function registerSandboxCommands(program: Command): void {
                       .map(([rx, fill]) => `${rx}#${fill}`)
                       .join(','),
                     record.origin,
+                    describePatientSafety(record.patientSafety),
                     record.order.exception ? `${record.order.exception.id} ${record.order.exception.name}` : '',
                   ]),
                 ]),

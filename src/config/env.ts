@@ -79,6 +79,11 @@ export const envSchema = z.object({
   /** automatic = fill as soon as the patient is matched; partner = wait for the partner's approveFill. */
   HONEYBEE_FILL_APPROVAL: z.enum(['automatic', 'partner']).default('automatic'),
   HONEYBEE_SHIPPING_METHOD_ID: positiveInt.default(1),
+  /**
+   * When the partner's intake has no patient-safety data for a patient: `hold` the order for an operator (an empty
+   * allergy list reads as "no known allergies" to a pharmacist), or `send-empty` lists anyway.
+   */
+  HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN: z.enum(['hold', 'send-empty']).default('hold'),
 
   // Onegevity
   ONEGEVITY_API_URL: url.default(`http://127.0.0.1:${DEFAULT_SANDBOX_PORT}/onegevity`),

@@ -21,6 +21,7 @@ import { generatePerson } from './people.js';
 import { RandomStreams } from './random.js';
 import { RequestLog } from './requests.js';
 import {
+  intakeFor,
   scenarioByName,
   scenarioOptions,
   ScenarioError,
@@ -329,6 +330,7 @@ export class SandboxCore {
       firstName: person.firstName,
       lastName: person.lastName,
       dob: person.dob,
+      patientSafety: intakeFor({}),
     };
     this.directory.add([entry]);
     const patient = this.honeybee.createPatient(person, entry.ehrId, 'simulate');

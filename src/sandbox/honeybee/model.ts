@@ -121,6 +121,8 @@ export interface OrderRecord {
   fills: Record<string, number>;
   origin: 'api' | 'automatic' | 'reorder';
   reorderOf: string | null;
+  /** `patient.patient_safety` as POST /orders sent it (absent for orders the pharmacy made itself, and reorders). */
+  patientSafety?: Record<string, unknown>;
   pendingHolds: PlannedHold[];
   /** Sandbox time (ms) of the next lifecycle step, if one is scheduled. */
   nextStepAt: number | null;
