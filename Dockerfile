@@ -19,6 +19,8 @@ ENV NODE_ENV=production \
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The bridge's webhook spool ({DATA_DIR}/webhook-spool): owned by node, so a volume mounted there is writable.
+RUN mkdir -p /app/.data/webhook-spool && chown -R node:node /app/.data
 USER node
 EXPOSE 3000
 CMD ["node", "dist/workers/worker.js"]

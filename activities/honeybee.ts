@@ -1,25 +1,36 @@
 // Activities of the Honeybee workflows: patient matching, idempotent order creation, order reads and actions, and the
 // signal-with-starts that link a prescription workflow and its order workflows. Each returns the vendor's
-// X-Request-Id(s), so the workflow history names the vendor request behind every step; none returns patient data
-// (it stays inside the activity, so histories hold ids and statuses).
+// X-Request-Id(s), so the workflow history names the vendor request behind every step. Patient details stay inside
+// the activities, with one exception the audit needs: order creation returns the patient-safety data it sent (the
+// history is encrypted at rest like every payload).
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { FailureType } from '../src/domain/failure-types.js';
 import { normalizeOrderStatus } from '../src/domain/honeybee-order-status.js';
 import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../src/domain/workflow-ids.js';
 import type { HoneybeeWorkflowSettings } from '../src/domain/workflow-settings.js';
 import type { Logger } from '../src/observability/logger.js';
 import {
-  matchPartnerPatient,
+  findPartnerPatient,
+  type PartnerPatient,
   type PartnerPatientDirectory,
+  type PatientIdentity,
   type PatientMatch,
 } from '../src/partner/patient-directory.js';
+import {
+  EMPTY_PATIENT_SAFETY,
+  honeybeePatientSafety,
+  readPatientSafety,
+  type PatientSafety,
+  type PatientSafetyWhenUnknown,
+} from '../src/partner/patient-safety.js';
 import type { HoneybeeClient } from '../src/vendors/honeybee/client.js';
 import type {
   HoneybeeAddressInput,
   HoneybeeCreateOrderRequest,
   HoneybeeOrder,
+  HoneybeePatient,
 } from '../src/vendors/honeybee/schemas.js';
 import { orderLinkedSignal, orderMilestoneSignal } from '../workflows/definitions.js';
 import type { honeybeeOrderWorkflow } from '../workflows/honeybee-order.js';
@@ -39,6 +50,8 @@ import { callVendor, toApplicationFailure } from './vendor-failure.js';
 export interface HoneybeeActivityDependencies {
   honeybee: HoneybeeClient;
   directory: PartnerPatientDirectory;
+  /** HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN: what order creation does when the partner supplied no intake. */
+  patientSafetyWhenUnknown: PatientSafetyWhenUnknown;
   temporal: Client;
   logger: Logger;
 }
@@ -48,6 +61,11 @@ export type HoneybeePatientMatch = PatientMatch & { requestId?: string };
 export interface EnsureFillOrderRequest {
   prescriptionId: string;
   patientId: string;
+  /**
+   * The partner's patient, when the prescription knows it (matched, or named by an operator): its intake is read by
+   * this id. Without it the patient is matched again by Honeybee's identity, as matchHoneybeePatient does.
+   */
+  partnerPatientId?: string;
   fillNumber: number;
   /** Every order number the prescription already has for earlier fills (never adopted again). */
   recordedOrderNumbers: string[];
@@ -70,6 +88,13 @@ export interface EnsureFillOrderResult {
   /** false when the order workflow had already ended. */
   linked: boolean;
   requestIds: string[];
+  /** The `patient_safety` a POST /orders sent, and where it came from (for the audit); absent when nothing was posted. */
+  patientSafetySent?: PatientSafetySent;
+}
+
+export interface PatientSafetySent extends PatientSafety {
+  /** partner_directory: the partner's intake; not_supplied_sent_empty: none, sent empty by setting (send-empty). */
+  source: 'partner_directory' | 'not_supplied_sent_empty';
 }
 
 export interface ReportMilestoneRequest {
@@ -91,6 +116,16 @@ function vendorNumber(id: string): number | string {
 
 function present<T>(value: T | null | undefined): value is T {
   return value !== null && value !== undefined;
+}
+
+function identityOf(patient: HoneybeePatient): PatientIdentity {
+  return {
+    ehrId: present(patient.ehr_id) ? String(patient.ehr_id) : null,
+    email: patient.email ?? null,
+    firstName: patient.first_name ?? null,
+    lastName: patient.last_name ?? null,
+    dob: patient.dob ?? null,
+  };
 }
 
 function orderPrescriptionIds(order: HoneybeeOrder): string[] {
@@ -159,6 +194,54 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
     );
   }
 
+  /** The partner's directory record for the fill's patient: by its id when known, else by Honeybee's identity. */
+  async function partnerRecord(
+    request: EnsureFillOrderRequest,
+    requestIds: string[],
+  ): Promise<PartnerPatient | undefined> {
+    const identity = request.partnerPatientId
+      ? undefined
+      : await callVendor(() => deps.honeybee.getPatient(vendorNumber(request.patientId)));
+    if (identity?.requestId) requestIds.push(identity.requestId);
+    try {
+      if (!identity) {
+        const found = await deps.directory.find({
+          by: 'partnerPatientId',
+          partnerPatientId: request.partnerPatientId!,
+        });
+        return found.length === 1 ? found[0] : undefined;
+      }
+      return (await findPartnerPatient(deps.directory, identityOf(identity.data))).patient;
+    } catch (error) {
+      throw toPartnerFailure(error);
+    }
+  }
+
+  /**
+   * The patient-safety data to send: the partner's intake, or (when it supplied none) empty lists only under
+   * HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN=send-empty; under `hold` a non-retryable PatientSafetyUnknown, which the
+   * prescription workflow turns into an operator exception (retry_order once the intake is in, or cancel).
+   */
+  async function patientSafetyToSend(
+    request: EnsureFillOrderRequest,
+    requestIds: string[],
+  ): Promise<PatientSafetySent> {
+    const record = await partnerRecord(request, requestIds);
+    const reading = readPatientSafety(record?.patientSafety);
+    if (reading.supplied) return { source: 'partner_directory', ...reading.safety };
+    if (deps.patientSafetyWhenUnknown === 'send-empty')
+      return { source: 'not_supplied_sent_empty', ...EMPTY_PATIENT_SAFETY };
+    const fields = record ? reading.missing : ['patientSafety'];
+    throw ApplicationFailure.create({
+      type: FailureType.PatientSafetyUnknown,
+      nonRetryable: true,
+      message: record
+        ? `the partner's intake for this patient has no ${fields.join(', ')}${reading.problems.length > 0 ? ` (${reading.problems.join('; ')})` : ''}; HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN=hold`
+        : 'the partner directory has no record of this patient to read patient-safety data from; HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN=hold',
+      details: [{ status: null, requestId: requestIds.at(-1) ?? null, codes: [], fields }],
+    });
+  }
+
   /**
    * Signal-with-starts the order's workflow with what Honeybee just said about the order (it need not poll at once)
    * and the search attributes its first state shows (free at start; an upsert later).
@@ -207,16 +290,9 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
      */
     async matchHoneybeePatient(request: { patientId: string }): Promise<HoneybeePatientMatch> {
       const patient = await callVendor(() => deps.honeybee.getPatient(vendorNumber(request.patientId)));
-      const { ehr_id: ehrId, email, first_name: firstName, last_name: lastName, dob } = patient.data;
       let match: PatientMatch;
       try {
-        match = await matchPartnerPatient(deps.directory, {
-          ehrId: present(ehrId) ? String(ehrId) : null,
-          email: email ?? null,
-          firstName: firstName ?? null,
-          lastName: lastName ?? null,
-          dob: dob ?? null,
-        });
+        ({ match } = await findPartnerPatient(deps.directory, identityOf(patient.data)));
       } catch (error) {
         throw toPartnerFailure(error);
       }
@@ -249,13 +325,14 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
       const requestIds: string[] = [];
       let order = await findUnrecordedOrder(request, requestIds);
       let how: EnsureFillOrderResult['how'] = order ? 'adopted' : 'none';
+      let patientSafetySent: PatientSafetySent | undefined;
       if (!order && request.create) {
+        patientSafetySent = await patientSafetyToSend(request, requestIds);
         const body: HoneybeeCreateOrderRequest = {
           shipping: { method_id: request.shippingMethodId },
           patient: {
             patient_id: vendorNumber(request.patientId),
-            // ASSUMED: the engine has no clinical data of its own; Honeybee has the prescription's.
-            patient_safety: { medications: [], health_conditions: [], allergies: [] },
+            patient_safety: honeybeePatientSafety(patientSafetySent),
           },
           items: [
             {
@@ -285,7 +362,8 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
           how = 'adopted';
         }
       }
-      if (!order) return { how: 'none', linked: false, requestIds };
+      const sent = patientSafetySent ? { patientSafetySent } : {};
+      if (!order) return { how: 'none', linked: false, requestIds, ...sent };
       const linked = await linkOrderWorkflow(request, order, requestIds.at(-1));
       deps.logger.info(
         {
@@ -302,6 +380,7 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
         ...(order.status ? { status: order.status } : {}),
         linked,
         requestIds,
+        ...sent,
       };
     },
 

@@ -2,6 +2,7 @@
 // real clients (src/runtime/dependencies.ts). Each domain contributes its own factory.
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../src/observability/logger.js';
+import type { PatientSafetyWhenUnknown } from '../src/partner/patient-safety.js';
 import type { HoneybeeClient } from '../src/vendors/honeybee/client.js';
 import type { OnegevityClient } from '../src/vendors/onegevity/client.js';
 import { createHoneybeeActivities } from './honeybee.js';
@@ -11,6 +12,8 @@ import { createPartnerActivities, type PartnerActivityDependencies } from './par
 export interface ActivityDependencies extends PartnerActivityDependencies {
   honeybee: HoneybeeClient;
   onegevity: OnegevityClient;
+  /** HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN. */
+  patientSafetyWhenUnknown: PatientSafetyWhenUnknown;
   /** For activities that hand work to other workflows (signal-with-start). */
   temporal: Client;
   logger: Logger;

@@ -17,6 +17,8 @@ export interface BridgeMetrics {
   webhooks: Counter<'vendor' | 'event_type' | 'outcome'>;
   verificationFailures: Counter<'vendor' | 'reason'>;
   signalWithStartSeconds: Histogram<'vendor' | 'result'>;
+  /** Authentic webhooks Temporal refused for good, kept in the bridge's spool (code: payload_too_large, …). */
+  spooledWebhooks: Counter<'vendor' | 'code'>;
   partnerApiRequests: Counter<'route' | 'method' | 'status'>;
 }
 
@@ -42,6 +44,14 @@ export function createBridgeMetrics(): BridgeMetrics {
       help: 'Time for Temporal to accept the signal-with-starts of one webhook.',
       labelNames: ['vendor', 'result'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    spooledWebhooks: new Counter({
+      name: 'fulfill_webhooks_spooled_total',
+      help:
+        'Authentic webhooks Temporal can never store as they are (payload_too_large, invalid_argument) or that met an ' +
+        'engine fault (engine_misconfigured, bridge_error): kept in the bridge spool for an operator (fulfill spool list).',
+      labelNames: ['vendor', 'code'],
       registers: [registry],
     }),
     partnerApiRequests: new Counter({

@@ -3,11 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
-import { honeybeeWebhookUrl, type EngineConfig } from '../config/env.js';
+import { honeybeeWebhookUrl, webhookSpoolDir, type EngineConfig } from '../config/env.js';
 import { AesGcmPayloadCodec } from '../crypto/payload-codec.js';
 import { loadPayloadKeyRing } from '../crypto/payload-keys.js';
 import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/workflow-settings.js';
 import type { Logger } from '../observability/logger.js';
+import { WebhookSpool } from '../spool/webhook-spool.js';
 import { registerCodecRoutes } from './codec-route.js';
 import { createBridgeMetrics } from './metrics.js';
 import { registerPartnerApi } from './partner-api/routes.js';
@@ -94,6 +95,7 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
   const labSettings = labSettingsFromConfig(config);
   const pipeline: WebhookPipelineDependencies = {
     delivery: createTemporalDelivery(client, config.TEMPORAL_TASK_QUEUE),
+    spool: new WebhookSpool(webhookSpoolDir(config)),
     routingContext: (requestId) => ({ receivedAt: new Date().toISOString(), requestId, honeybeeSettings, labSettings }),
     metrics,
   };

@@ -1,12 +1,14 @@
-// Hands routed webhooks to Temporal. The bridge answers 2xx only after this resolves, so the vendor's retry covers
-// every failure: Temporal unreachable becomes TemporalUnavailableError (→ 503 with Retry-After). An event for a
-// workflow that already ended is not allowed to start a new run (REJECT_DUPLICATE): it is reported back so the
-// pipeline records it in the dead-letter workflow.
+// Hands routed webhooks to Temporal. The bridge answers 2xx only after this resolves. A failure is classified
+// (temporal-refusals.ts): a transient one becomes TemporalUnavailableError (→ 503 with Retry-After, the vendor's retry
+// covers it), a permanent one TemporalRefusedError (→ the event is spooled and the vendor told why, 413/422/500). An
+// event for a workflow that already ended is not allowed to start a new run (REJECT_DUPLICATE): it is reported back
+// so the pipeline records it in the dead-letter workflow.
 import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { deadLetterWorkflowId } from '../domain/workflow-ids.js';
 import { parkWebhookSignal, type ParkedWebhook } from '../../workflows/definitions.js';
 import type { deadLetterWorkflow } from '../../workflows/dead-letter.js';
+import { classifyTemporalFailure, type RefusalCode } from './temporal-refusals.js';
 import type { WorkflowDelivery } from './webhook-routing.js';
 
 /** How long one delivery may wait for Temporal before the vendor is told to retry. */
@@ -14,6 +16,19 @@ const DELIVERY_DEADLINE_MS = 5_000;
 
 export class TemporalUnavailableError extends Error {
   override name = 'TemporalUnavailableError';
+}
+
+/** Temporal (or the bridge itself) can never take this event as it is: retrying it would fail the same way. */
+export class TemporalRefusedError extends Error {
+  override name = 'TemporalRefusedError';
+  constructor(
+    message: string,
+    readonly status: 413 | 422 | 500,
+    readonly code: RefusalCode,
+    readonly grpcCode?: number,
+  ) {
+    super(message);
+  }
 }
 
 export interface DeliveryOutcome {
@@ -32,9 +47,11 @@ async function withDeadline<T>(client: Client, fn: () => Promise<T>): Promise<T>
     return await client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, fn);
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) throw error;
-    throw new TemporalUnavailableError(
-      `Temporal did not accept the signal: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    const failure = classifyTemporalFailure(error);
+    if (failure.kind === 'transient') {
+      throw new TemporalUnavailableError(`Temporal did not accept the signal: ${failure.message}`);
+    }
+    throw new TemporalRefusedError(failure.message, failure.status, failure.code, failure.grpcCode);
   }
 }
 

@@ -1,15 +1,19 @@
 // One pipeline for every vendor webhook: authenticate the raw bytes → parse → route → signal-with-start → answer.
 //   401 authentication failed (same answer whatever the reason)   400 malformed JSON
 //   200 delivered to every workflow it routes to                   202 authentic but parked (unroutable, invalid,
-//   503 + Retry-After when Temporal did not accept it (the vendor      or for a workflow that already ended)
-//       retries; nothing is lost)
-// 413 (too large) and 415 (not JSON) are answered before this runs, by the server's body parser.
+//   503 + Retry-After when Temporal could not take it for now          or for a workflow that already ended)
+//       (unreachable, overloaded, too slow: the vendor retries; nothing is lost)
+//   413 / 422 / 500 when Temporal can never take it as it is (over its blob size limit, an invalid argument) or the
+//       engine is misconfigured: the event is kept in the bridge's spool first (src/spool), the answer names the
+//       problem and the spooled body's hash, and the vendor stops retrying what would fail the same way for ever
+// 413 (over BRIDGE_BODY_LIMIT_BYTES) and 415 (not JSON) are answered before this runs, by the server's body parser.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebhookAuthResult } from '../vendors/shared/webhook-auth-result.js';
 import type { ParkedWebhook } from '../../workflows/definitions.js';
+import type { WebhookSpool } from '../spool/webhook-spool.js';
 import { recordWebhookOutcome, type BridgeMetrics } from './metrics.js';
 import { addToRequestLog } from './request-log.js';
-import { TemporalUnavailableError, type TemporalDelivery } from './temporal-delivery.js';
+import { TemporalRefusedError, TemporalUnavailableError, type TemporalDelivery } from './temporal-delivery.js';
 import type { RoutingContext, RoutingResult } from './webhook-routing.js';
 
 export const RETRY_AFTER_SECONDS = 5;
@@ -27,12 +31,14 @@ export interface VendorWebhookSpec {
 
 export interface WebhookPipelineDependencies {
   delivery: TemporalDelivery;
+  /** Where events Temporal refused for good are kept (never dropped). */
+  spool: WebhookSpool;
   routingContext(requestId: string): RoutingContext;
   metrics: BridgeMetrics;
 }
 
 export type WebhookOutcome =
-  'delivered' | 'parked' | 'recorded_ended' | 'unauthorized' | 'malformed' | 'temporal_unavailable';
+  'delivered' | 'parked' | 'recorded_ended' | 'unauthorized' | 'malformed' | 'temporal_unavailable' | 'refused_spooled';
 
 function errorBody(code: string, message: string) {
   return { error: { code, message } };
@@ -100,15 +106,49 @@ export function registerVendorWebhook(
         .code(outcome.delivered.length > 0 ? 200 : 202)
         .send({ accepted: outcome.delivered, recorded: outcome.ended });
     } catch (error) {
-      if (error instanceof TemporalUnavailableError) {
-        request.log.error({ vendor: spec.vendor, eventType }, 'Temporal unavailable: asking the vendor to retry');
+      const retryLater = () => {
         recordWebhookOutcome(deps.metrics, spec.vendor, eventType, 'temporal_unavailable');
         return reply
           .code(503)
           .header('retry-after', String(RETRY_AFTER_SECONDS))
           .send(errorBody('temporal_unavailable', 'the event could not be stored; retry later'));
+      };
+      if (error instanceof TemporalUnavailableError) {
+        request.log.error({ vendor: spec.vendor, eventType }, 'Temporal unavailable: asking the vendor to retry');
+        return retryLater();
       }
-      throw error;
+      if (!(error instanceof TemporalRefusedError)) throw error;
+      let hash: string;
+      try {
+        ({ hash } = await deps.spool.park({
+          vendor: spec.vendor,
+          ...(eventType ? { topic: eventType } : {}),
+          status: error.status,
+          code: error.code,
+          reason: error.message,
+          ...(error.grpcCode !== undefined ? { grpcCode: error.grpcCode } : {}),
+          requestId: request.id,
+          receivedAt: context.receivedAt,
+          body,
+        }));
+      } catch (spoolError) {
+        // Not kept anywhere yet: the vendor must keep it, so it is asked to retry.
+        request.log.error(
+          { vendor: spec.vendor, eventType, code: error.code, err: spoolError },
+          'Temporal refused the event and the spool could not keep it: asking the vendor to retry',
+        );
+        return retryLater();
+      }
+      request.log.error(
+        { vendor: spec.vendor, eventType, code: error.code, grpcCode: error.grpcCode, spooled: hash },
+        'Temporal refused the event for good: kept in the spool',
+      );
+      deps.metrics.spooledWebhooks.inc({ vendor: spec.vendor, code: error.code });
+      recordWebhookOutcome(deps.metrics, spec.vendor, eventType, 'refused_spooled');
+      return reply.code(error.status).send({
+        ...errorBody(error.code, `the event cannot be stored (${error.message}); it is kept in the bridge spool`),
+        spooled: hash,
+      });
     }
   };
   app.post(spec.path, handler);

@@ -9,6 +9,7 @@ import { registerHistoryCommands } from './history.js';
 import { registerOperatorCommands } from './operators/register.js';
 import { registerRepairCommand } from './repair/register.js';
 import { registerSandboxCommands } from './sandbox.js';
+import { registerSpoolCommands } from './spool.js';
 import { signWebhookHeaders, UsageError } from './webhook-sign.js';
 
 export function buildProgram(): Command {
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerRepairCommand(program);
   registerAuditCommand(program);
   registerHistoryCommands(program);
+  registerSpoolCommands(program);
 
   return program;
 }

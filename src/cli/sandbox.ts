@@ -7,6 +7,8 @@ import { SandboxControlClient, SandboxControlError } from '../sandbox/control/cl
 import type { ControlApi, ScenarioResult } from '../sandbox/control/types.js';
 import { parseDuration } from '../sandbox/durations.js';
 import type { FaultRuleInput } from '../sandbox/faults.js';
+import { RX_RESPONSE_SHAPES, type RxResponseShape } from '../sandbox/honeybee/model.js';
+import { ORDER_UPDATE_MODES, type OrderUpdateMode } from '../sandbox/onegevity/model.js';
 import type { ScenarioOptions } from '../sandbox/scenarios.js';
 import { print, table } from './output.js';
 import { UsageError } from './webhook-sign.js';
@@ -30,12 +32,15 @@ interface ScenarioFlags {
   activation?: 'patient' | 'api' | 'never';
   createOrder?: boolean;
   package?: string;
+  allergies?: string[];
+  intake?: 'supplied' | 'missing';
 }
 
 interface FaultFlags {
   endpoint?: string;
   method?: string;
   path?: string;
+  webhook?: string;
   rate429?: number;
   rate503?: number;
   rate500?: number;
@@ -51,7 +56,7 @@ interface FaultFlags {
 interface WebhookListFlags {
   vendor?: 'honeybee' | 'onegevity';
   type?: string;
-  state?: 'held' | 'queued' | 'in_flight' | 'retry_scheduled' | 'delivered' | 'failed';
+  state?: 'held' | 'queued' | 'in_flight' | 'retry_scheduled' | 'delivered' | 'failed' | 'dropped';
   limit?: number;
 }
 
@@ -96,6 +101,13 @@ function duration(value: string): number {
 
 function integerList(value: string): number[] {
   return value.split(',').map((part) => integer(1)(part.trim()));
+}
+
+function textList(value: string): string[] {
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
 }
 
 function defaultUrl(): string {
@@ -154,7 +166,7 @@ function describeCounters(counters: ControlApi['counters']): string {
     const w = counters.webhooks[vendor];
     lines.push(
       `Webhooks ${vendor}: ${w.events} events, ${w.deliveries} deliveries, ${w.attempts} attempts, ` +
-        `${w.delivered} delivered, ${w.failed} failed, ${w.pending} pending`,
+        `${w.delivered} delivered, ${w.failed} failed, ${w.dropped} dropped, ${w.pending} pending`,
     );
   }
   lines.push(
@@ -186,13 +198,26 @@ function describeWebhooks(result: ControlApi['webhooks']): string {
   ].join('\n');
 }
 
+/** What an order's POST /orders carried: the allergies by name, the other lists by count (`--json` has them all). */
+function describePatientSafety(safety: Record<string, unknown> | undefined): string {
+  if (!safety) return '';
+  const list = (key: string) => (Array.isArray(safety[key]) ? (safety[key] as unknown[]) : undefined);
+  const allergies = list('allergies');
+  const names = allergies?.map((allergy) => (typeof allergy === 'string' ? allergy : JSON.stringify(allergy)));
+  return [
+    `allergies ${allergies === undefined ? '(none sent)' : names && names.length > 0 ? names.join('; ') : '[]'}`,
+    `medications ${list('medications')?.length ?? '(none sent)'}`,
+    `conditions ${list('health_conditions')?.length ?? '(none sent)'}`,
+  ].join(', ');
+}
+
 function describeFaults(faults: ControlApi['faults']['faults']): string {
   if (faults.length === 0) return 'No faults.';
   return table([
-    ['id', 'endpoint/path', 'method', '429', '503', '500', 'drop', 'lost', 'latency', 'injected', 'until'],
+    ['id', 'endpoint/path/webhook', 'method', '429', '503', '500', 'drop', 'lost', 'latency', 'injected', 'until'],
     ...faults.map((fault) => [
       fault.id,
-      fault.endpoint ?? fault.path ?? '',
+      fault.endpoint ?? fault.path ?? (fault.webhook ? `webhook ${fault.webhook}` : ''),
       fault.method ?? '*',
       String(fault.rate429),
       String(fault.rate503),
@@ -278,6 +303,13 @@ export function registerSandboxCommands(program: Command): void {
     .addOption(new Option('--activation <who>', 'kit activation').choices(['patient', 'api', 'never']))
     .option('--create-order', 'kit scenarios: also create the kit order at Onegevity')
     .option('--package <id>', 'kit scenarios: package identifier')
+    .option('--allergies <names>', "allergies in the partner's intake, comma-separated (default none known)", textList)
+    .addOption(
+      new Option('--intake <state>', "missing: the partner's directory record has no patient-safety intake").choices([
+        'supplied',
+        'missing',
+      ]),
+    )
     .action(async (name: string, flags: ScenarioFlags, command: Command) => {
       const { email, controlled, createOrder, package: packageIdentifier, state, ...rest } = flags;
       const options: ScenarioOptions = {
@@ -304,14 +336,17 @@ export function registerSandboxCommands(program: Command): void {
     );
   faults
     .command('set')
-    .description('Add a fault rule for an endpoint (name or vendor.*) or a path glob.')
+    .description(
+      'Add a fault rule for an endpoint (name or vendor.*) or a path glob, or drop webhooks of one event type for good.',
+    )
     .option('--endpoint <name>', 'e.g. honeybee.createOrder, onegevity.*, * (see GET /__sandbox/endpoints)')
     .option('--method <method>', 'only this HTTP method')
     .option('--path <glob>', 'a path glob, e.g. /honeybee/v1/orders/*')
+    .option('--webhook <type>', 'a webhook event type or topic, e.g. RX_RECEIVED: --drop of them are never sent')
     .option('--rate-429 <r>', 'share of requests answered 429', rate)
     .option('--rate-503 <r>', 'share answered 503', rate)
     .option('--rate-500 <r>', 'share answered 500', rate)
-    .option('--drop <r>', 'share whose connection is dropped before handling', rate)
+    .option('--drop <r>', 'share whose connection is dropped before handling (with --webhook: never sent)', rate)
     .option('--lost-response <r>', 'share handled, then the connection dropped', rate)
     .option('--latency <d>', 'added latency', duration)
     .option('--retry-after <seconds>', 'Retry-After of a 429', integer(0))
@@ -319,8 +354,8 @@ export function registerSandboxCommands(program: Command): void {
     .option('--limit <n>', 'stop after this many faults', integer(1))
     .option('--for <d>', 'active for this long (sandbox time)', duration)
     .action(async (flags: FaultFlags, command: Command) => {
-      if (flags.endpoint === undefined && flags.path === undefined) {
-        throw new UsageError('faults set needs --endpoint or --path');
+      if (flags.endpoint === undefined && flags.path === undefined && flags.webhook === undefined) {
+        throw new UsageError('faults set needs --endpoint, --path or --webhook');
       }
       const { drop, lostResponse, retryAfter, for: activeFor, ...rest } = flags;
       const rule: FaultRuleInput = {
@@ -367,21 +402,39 @@ export function registerSandboxCommands(program: Command): void {
 
   sandbox
     .command('settings')
-    .description('Show or change the step delay and the Honeybee workflow the sandbox simulates.')
+    .description('Show or change the step delay, the Honeybee workflow and the wire shapes the sandbox writes.')
     .option('--step-delay <d>', 'sandbox time between order steps (0 = at once)', duration)
     .addOption(new Option('--mode <mode>', 'Honeybee workflow').choices(['automatic', 'partner_requested']))
-    .action(async (flags: { stepDelay?: number; mode?: 'automatic' | 'partner_requested' }, command: Command) =>
-      run(
-        command,
-        (client) =>
-          flags.stepDelay === undefined && flags.mode === undefined
-            ? client.settings()
-            : client.updateSettings({
-                ...(flags.stepDelay !== undefined ? { stepDelay: flags.stepDelay } : {}),
-                ...(flags.mode !== undefined ? { workflowMode: flags.mode } : {}),
-              }),
-        ({ settings }) => `Step delay ${settings.stepDelayMs} ms, Honeybee workflow ${settings.workflowMode}`,
-      ),
+    .addOption(
+      new Option('--rx-shape <shape>', 'how GET /patients/{id}/rx is wrapped').choices([...RX_RESPONSE_SHAPES]),
+    )
+    .addOption(
+      new Option('--order-updates <when>', 'when Onegevity sends order.updated').choices([...ORDER_UPDATE_MODES]),
+    )
+    .action(
+      async (
+        flags: {
+          stepDelay?: number;
+          mode?: 'automatic' | 'partner_requested';
+          rxShape?: RxResponseShape;
+          orderUpdates?: OrderUpdateMode;
+        },
+        command: Command,
+      ) => {
+        const changes = {
+          ...(flags.stepDelay !== undefined ? { stepDelay: flags.stepDelay } : {}),
+          ...(flags.mode !== undefined ? { workflowMode: flags.mode } : {}),
+          ...(flags.rxShape !== undefined ? { rxResponseShape: flags.rxShape } : {}),
+          ...(flags.orderUpdates !== undefined ? { onegevityOrderUpdates: flags.orderUpdates } : {}),
+        };
+        return run(
+          command,
+          (client) => (Object.keys(changes).length === 0 ? client.settings() : client.updateSettings(changes)),
+          ({ settings }) =>
+            `Step delay ${settings.stepDelayMs} ms, Honeybee workflow ${settings.workflowMode}, ` +
+            `GET /patients/{id}/rx as ${settings.rxResponseShape}, Onegevity order.updated ${settings.onegevityOrderUpdates}`,
+        );
+      },
     );
 
   sandbox
@@ -404,6 +457,7 @@ export function registerSandboxCommands(program: Command): void {
         'retry_scheduled',
         'delivered',
         'failed',
+        'dropped',
       ]),
     )
     .option('--limit <n>', 'the last n', integer(1, 5000))
@@ -508,7 +562,7 @@ export function registerSandboxCommands(program: Command): void {
             result.honeybee.length === 0
               ? 'Honeybee: no orders.'
               : table([
-                  ['order_number', 'patient_id', 'status', 'fills', 'origin', 'exception'],
+                  ['order_number', 'patient_id', 'status', 'fills', 'origin', 'patient_safety received', 'exception'],
                   ...result.honeybee.map((record) => [
                     record.order.order_number,
                     String(record.order.patient_id),
@@ -517,6 +571,7 @@ export function registerSandboxCommands(program: Command): void {
                       .map(([rx, fill]) => `${rx}#${fill}`)
                       .join(','),
                     record.origin,
+                    describePatientSafety(record.patientSafety),
                     record.order.exception ? `${record.order.exception.id} ${record.order.exception.name}` : '',
                   ]),
                 ]),

@@ -55,6 +55,8 @@ export const envSchema = z.object({
   /** The bridge's public base URL, as the vendors see it. Honeybee signs the full webhook URL. */
   BRIDGE_PUBLIC_URL: url.default(`http://127.0.0.1:${DEFAULT_BRIDGE_PORT}`),
   BRIDGE_BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  /** Where the bridge keeps authentic webhooks Temporal refused for good. Default `{DATA_DIR}/webhook-spool`. */
+  BRIDGE_SPOOL_DIR: z.string().min(1).optional(),
   /** Bearer keys accepted by the partner API, comma-separated. Required by the bridge outside the sandbox. */
   PARTNER_API_KEYS: csv.default([]),
 
@@ -77,6 +79,11 @@ export const envSchema = z.object({
   /** automatic = fill as soon as the patient is matched; partner = wait for the partner's approveFill. */
   HONEYBEE_FILL_APPROVAL: z.enum(['automatic', 'partner']).default('automatic'),
   HONEYBEE_SHIPPING_METHOD_ID: positiveInt.default(1),
+  /**
+   * When the partner's intake has no patient-safety data for a patient: `hold` the order for an operator (an empty
+   * allergy list reads as "no known allergies" to a pharmacist), or `send-empty` lists anyway.
+   */
+  HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN: z.enum(['hold', 'send-empty']).default('hold'),
 
   // Onegevity
   ONEGEVITY_API_URL: url.default(`http://127.0.0.1:${DEFAULT_SANDBOX_PORT}/onegevity`),
@@ -199,6 +206,11 @@ export function onegevityWebhookUrl(config: EngineConfig): string {
 /** The partner directory file: explicit, else `{DATA_DIR}/partner-directory.json`. */
 export function partnerDirectoryFile(config: EngineConfig): string {
   return config.PARTNER_DIRECTORY_FILE ?? join(config.DATA_DIR, 'partner-directory.json');
+}
+
+/** The bridge's webhook spool: explicit, else `{DATA_DIR}/webhook-spool`. */
+export function webhookSpoolDir(config: EngineConfig): string {
+  return config.BRIDGE_SPOOL_DIR ?? join(config.DATA_DIR, 'webhook-spool');
 }
 
 /** True when real vendor credentials are configured; `dev` then does not start the sandbox. */

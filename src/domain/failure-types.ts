@@ -21,6 +21,11 @@ export const FailureType = {
   PartnerUnavailable: 'PartnerUnavailable',
   /** Input that can never succeed (bad operator input, impossible state). Not retryable. */
   InvalidInput: 'InvalidInput',
+  /**
+   * The partner supplied no patient-safety data (medications, health conditions, allergies) for an order, and
+   * HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN=hold: the order is not created until an operator acts. Not retryable.
+   */
+  PatientSafetyUnknown: 'PatientSafetyUnknown',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
@@ -33,6 +38,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FailureType.VendorUnauthorized,
   FailureType.VendorResponseInvalid,
   FailureType.InvalidInput,
+  FailureType.PatientSafetyUnknown,
 ];
 
 export function isFailureType(value: unknown): value is FailureType {

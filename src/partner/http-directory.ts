@@ -22,6 +22,8 @@ export class PartnerDirectoryError extends Error {
 
 function searchParams(query: DirectoryQuery): Record<string, string> {
   switch (query.by) {
+    case 'partnerPatientId':
+      return { partner_patient_id: query.partnerPatientId };
     case 'ehrId':
       return { ehr_id: query.ehrId };
     case 'email':

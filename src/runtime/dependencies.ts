@@ -44,6 +44,7 @@ export function buildActivityDependencies(
     honeybee: createHoneybeeClientFromConfig(config),
     onegevity: createOnegevityClientFromConfig(config),
     directory: buildPartnerDirectory(config),
+    patientSafetyWhenUnknown: config.HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN,
     notifier: buildPartnerNotifier(config, logger),
     temporal,
     logger,

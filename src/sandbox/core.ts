@@ -10,9 +10,10 @@ import { honeybeeSecretHeader, signHoneybeeWebhook } from '../vendors/honeybee/w
 import { signOnegevityWebhook } from '../vendors/onegevity/webhook-auth.js';
 import { SandboxClock } from './clock.js';
 import { FaultInjector } from './faults.js';
-import type { HoneybeeState } from './honeybee/model.js';
+
+import type { HoneybeeState, RxResponseShape } from './honeybee/model.js';
 import { HoneybeeSimulator, type HoneybeeWorkflowMode } from './honeybee/simulator.js';
-import type { OnegevityState } from './onegevity/model.js';
+import type { OnegevityState, OrderUpdateMode } from './onegevity/model.js';
 import { OnegevitySimulator } from './onegevity/simulator.js';
 import { PartnerDirectory } from './partner/directory.js';
 import { PartnerInbox, type ReceivedNotification } from './partner/inbox.js';
@@ -20,6 +21,7 @@ import { generatePerson } from './people.js';
 import { RandomStreams } from './random.js';
 import { RequestLog } from './requests.js';
 import {
+  intakeFor,
   scenarioByName,
   scenarioOptions,
   ScenarioError,
@@ -101,7 +103,12 @@ export class SandboxCore {
   readonly directory: PartnerDirectory;
   readonly inbox: PartnerInbox;
   readonly requests = new RequestLog();
-  readonly settings: { stepDelayMs: number; workflowMode: HoneybeeWorkflowMode };
+  readonly settings: {
+    stepDelayMs: number;
+    workflowMode: HoneybeeWorkflowMode;
+    rxResponseShape: RxResponseShape;
+    onegevityOrderUpdates: OrderUpdateMode;
+  };
   readonly #logger: Logger | undefined;
   readonly #stateFile: string | null;
   #generated: GeneratedPatient[] = [];
@@ -114,7 +121,12 @@ export class SandboxCore {
     this.credentials = sandboxCredentials(config);
     this.#logger = options.logger;
     this.#stateFile = options.stateFile ?? null;
-    this.settings = { stepDelayMs: config.SANDBOX_STEP_DELAY, workflowMode: config.HONEYBEE_WORKFLOW_MODE };
+    this.settings = {
+      stepDelayMs: config.SANDBOX_STEP_DELAY,
+      workflowMode: config.HONEYBEE_WORKFLOW_MODE,
+      rxResponseShape: 'medication_requests-list',
+      onegevityOrderUpdates: 'every-change',
+    };
     const saved = this.#load();
 
     this.clock = new SandboxClock({
@@ -140,6 +152,7 @@ export class SandboxCore {
       },
       targets: { honeybee: honeybeeWebhookUrl(config), onegevity: onegevityWebhookUrl(config) },
       onChange,
+      dropRule: (event) => this.faults.decideWebhook({ eventType: event.eventType }),
     });
     const emit = (event: WebhookEvent) => {
       this.webhooks.emit(event);
@@ -150,6 +163,7 @@ export class SandboxCore {
       emit,
       stepDelayMs: () => this.settings.stepDelayMs,
       workflowMode: () => this.settings.workflowMode,
+      rxResponseShape: () => this.settings.rxResponseShape,
       newPatient: () => this.#simulatedPatient(),
       onChange,
       ...(saved ? { state: saved.honeybee } : {}),
@@ -159,6 +173,7 @@ export class SandboxCore {
       random: this.random,
       emit,
       stepDelayMs: () => this.settings.stepDelayMs,
+      orderUpdates: () => this.settings.onegevityOrderUpdates,
       packages: {
         ...PACKAGES,
         [config.ONEGEVITY_PACKAGE_IDENTIFIER]: PACKAGES[config.ONEGEVITY_PACKAGE_IDENTIFIER] ?? 1,
@@ -315,6 +330,7 @@ export class SandboxCore {
       firstName: person.firstName,
       lastName: person.lastName,
       dob: person.dob,
+      patientSafety: intakeFor({}),
     };
     this.directory.add([entry]);
     const patient = this.honeybee.createPatient(person, entry.ehrId, 'simulate');

@@ -1,13 +1,20 @@
 // Fault injection per endpoint: rules say which requests (endpoint name or wildcard, method, path glob) get which
 // faults (429 with Retry-After, 503, 500, a dropped connection, a lost response, added latency) at what rate, for how
-// long (sandbox time) and how many times. Decisions come from the seeded `faults` stream, so a run replays.
+// long (sandbox time) and how many times. A rule may instead name a webhook event type or topic: its deliveries are
+// dropped for good (never sent, never redelivered), as when a vendor gives up on an event while the receiver is down.
+// Decisions come from the seeded `faults` stream, so a run replays.
 import { z } from 'zod';
+import { HoneybeeEventType } from '../vendors/honeybee/webhook-events.js';
+import { ONEGEVITY_TOPICS } from '../vendors/onegevity/webhook-events.js';
 import type { SandboxClock } from './clock.js';
 import { durationInput } from './durations.js';
 import { endpointNameMatches, isKnownEndpointPattern } from './endpoints.js';
 import type { SeededRandom } from './random.js';
 
 const rate = z.number().min(0).max(1);
+
+/** Event types and topics the sandbox sends, so a typo in a webhook rule is refused instead of matching nothing. */
+const WEBHOOK_EVENT_TYPES: ReadonlySet<string> = new Set([...Object.values(HoneybeeEventType), ...ONEGEVITY_TOPICS]);
 
 export const faultRuleInput = z
   .strictObject({
@@ -23,6 +30,13 @@ export const faultRuleInput = z
       .optional(),
     /** A path glob under the sandbox root: `*` is one segment, `**` any number, e.g. `/honeybee/v1/orders/*`. */
     path: z.string().startsWith('/').optional(),
+    /** A webhook event type or topic (`RX_RECEIVED`, `order.updated`): `dropRate` of its deliveries are never sent. */
+    webhook: z
+      .string()
+      .refine((value) => WEBHOOK_EVENT_TYPES.has(value), {
+        message: `unknown webhook event type (one of ${[...WEBHOOK_EVENT_TYPES].join(', ')})`,
+      })
+      .optional(),
     rate429: rate.default(0),
     rate503: rate.default(0),
     rate500: rate.default(0),
@@ -40,9 +54,19 @@ export const faultRuleInput = z
     /** Active for this long from now, in sandbox time (advancing the clock ends it). */
     duration: durationInput.optional(),
   })
-  .refine((rule) => rule.endpoint !== undefined || rule.path !== undefined, {
-    message: 'a fault rule needs an endpoint or a path',
+  .refine((rule) => rule.endpoint !== undefined || rule.path !== undefined || rule.webhook !== undefined, {
+    message: 'a fault rule needs an endpoint, a path or a webhook event type',
   })
+  .refine(
+    (rule) =>
+      rule.webhook === undefined ||
+      (rule.endpoint === undefined &&
+        rule.path === undefined &&
+        rule.method === undefined &&
+        rule.rate429 + rule.rate503 + rule.rate500 + rule.lostResponseRate === 0 &&
+        rule.latency === 0),
+    { message: 'a webhook rule only drops deliveries (dropRate, limit, duration): no endpoint, path or other fault' },
+  )
   .refine((rule) => rule.rate429 + rule.rate503 + rule.rate500 + rule.dropRate + rule.lostResponseRate <= 1, {
     message: 'the rates of one rule add up to more than 1',
   })
@@ -57,11 +81,17 @@ type FaultRuleSpec = z.output<typeof faultRuleInput>;
 
 export type FaultKind = '429' | '503' | '500' | 'drop' | 'lost_response';
 
+export interface WebhookFaultRequest {
+  /** Honeybee event_type or Onegevity topic. */
+  eventType: string;
+}
+
 export interface FaultRule {
   id: string;
   endpoint?: string;
   method?: string;
   path?: string;
+  webhook?: string;
   rate429: number;
   rate503: number;
   rate500: number;
@@ -130,6 +160,7 @@ export class FaultInjector {
       ...(spec.endpoint !== undefined ? { endpoint: spec.endpoint } : {}),
       ...(spec.method !== undefined ? { method: spec.method } : {}),
       ...(spec.path !== undefined ? { path: spec.path } : {}),
+      ...(spec.webhook !== undefined ? { webhook: spec.webhook } : {}),
       rate429: spec.rate429,
       rate503: spec.rate503,
       rate500: spec.rate500,
@@ -169,7 +200,7 @@ export class FaultInjector {
     this.#purge();
     let latencyMs = 0;
     for (const rule of this.#rules) {
-      if (!this.#matches(rule, request)) continue;
+      if (rule.view.webhook !== undefined || !this.#matches(rule, request)) continue;
       const { view } = rule;
       latencyMs += view.latencyMs;
       const total = view.rate429 + view.rate503 + view.rate500 + view.dropRate + view.lostResponseRate;
@@ -188,6 +219,19 @@ export class FaultInjector {
       };
     }
     return { latencyMs };
+  }
+
+  /** The id of the rule that drops this webhook event for good, if one does. */
+  decideWebhook(request: WebhookFaultRequest): string | undefined {
+    this.#purge();
+    for (const rule of this.#rules) {
+      const { view } = rule;
+      if (view.webhook !== request.eventType) continue;
+      if (this.#random.next() >= view.dropRate) continue;
+      view.injected++;
+      return view.id;
+    }
+    return undefined;
   }
 
   #pick(view: FaultRule, roll: number): FaultKind | undefined {

@@ -10,7 +10,9 @@ import type { HoneybeeSimulator, HoneybeeWorkflowMode } from './honeybee/simulat
 import type { PlannedHold } from './honeybee/model.js';
 import type { KitPlan, PatientInformation } from './onegevity/model.js';
 import type { OnegevitySimulator } from './onegevity/simulator.js';
-import type { DirectoryPatient, PartnerDirectory } from './partner/directory.js';
+import { allergensOf } from './honeybee/catalog.js';
+import type { MedicationRequest } from './honeybee/model.js';
+import type { DirectoryPatient, IntakeSafety, PartnerDirectory } from './partner/directory.js';
 import { generatePerson, type AddressTrait, type SyntheticPerson } from './people.js';
 import type { RandomStreams } from './random.js';
 
@@ -45,6 +47,10 @@ export const scenarioOptions = z.strictObject({
   /** Kit scenarios: also create the kit order at Onegevity (as if the engine had). */
   createOrder: z.boolean().optional(),
   packageIdentifier: z.string().min(1).optional(),
+  /** The partner's intake: allergies it lists for the patient (default none known). */
+  allergies: z.array(z.string().trim().min(1).max(100)).max(10).optional(),
+  /** `missing`: the partner's directory record has no patient-safety intake at all. Default `supplied`. */
+  intake: z.enum(['supplied', 'missing']).optional(),
 });
 
 export type ScenarioOptions = z.infer<typeof scenarioOptions>;
@@ -119,7 +125,18 @@ function partnerIds(context: ScenarioContext): { partnerPatientId: string; ehrId
   return { partnerPatientId: `P-${suffix}`, ehrId: `EHR-${suffix}` };
 }
 
-function directoryEntry(person: SyntheticPerson, partnerPatientId: string, ehrId: string): DirectoryPatient {
+/** The partner's intake for a generated patient: none known unless the scenario lists allergies. */
+export function intakeFor(options: ScenarioOptions): IntakeSafety | undefined {
+  if (options.intake === 'missing') return undefined;
+  return { medications: [], healthConditions: [], allergies: [...(options.allergies ?? [])] };
+}
+
+function directoryEntry(
+  person: SyntheticPerson,
+  partnerPatientId: string,
+  ehrId: string,
+  intake: IntakeSafety | undefined,
+): DirectoryPatient {
   return {
     partnerPatientId,
     ehrId,
@@ -127,6 +144,7 @@ function directoryEntry(person: SyntheticPerson, partnerPatientId: string, ehrId
     firstName: person.firstName,
     lastName: person.lastName,
     dob: person.dob,
+    ...(intake ? { patientSafety: intake } : {}),
   };
 }
 
@@ -134,7 +152,14 @@ function prescriptionScenario(
   context: ScenarioContext,
   name: string,
   options: ScenarioOptions,
-  setup: { directory: DirectoryPresence; address?: AddressTrait; plannedHolds?: PlannedHold[]; expect: string },
+  setup: {
+    directory: DirectoryPresence;
+    address?: AddressTrait;
+    plannedHolds?: PlannedHold[];
+    /** Intake allergies derived from the prescriptions (e.g. one to the prescribed drug). */
+    allergiesFor?: (requests: readonly MedicationRequest[]) => string[];
+    expect: string;
+  },
 ): ScenarioResult {
   const person = generatePerson(
     context.random.stream('patients'),
@@ -147,20 +172,9 @@ function prescriptionScenario(
     new Date(context.clock.now()),
   );
   const ids = partnerIds(context);
-  let ehrId: string | null = ids.ehrId;
-  let entries: DirectoryPatient[] = [];
-  if (setup.directory === 'present') {
-    entries = [directoryEntry(person, ids.partnerPatientId, ids.ehrId)];
-  } else if (setup.directory === 'ambiguous') {
-    // Two partner records share the email, name and date of birth, and Honeybee knows no EHR id to tell them apart.
-    const twin = partnerIds(context);
-    entries = [
-      directoryEntry(person, ids.partnerPatientId, ids.ehrId),
-      directoryEntry(person, twin.partnerPatientId, twin.ehrId),
-    ];
-    ehrId = null;
-  }
-  if (entries.length > 0) context.directory.add(entries);
+  const twin = setup.directory === 'ambiguous' ? partnerIds(context) : undefined;
+  // Two partner records share the email, name and date of birth, and Honeybee knows no EHR id to tell them apart.
+  const ehrId: string | null = twin ? null : ids.ehrId;
   const patient = context.honeybee.createPatient(person, ehrId, name);
   const requests = context.honeybee.createPrescriptions(patient.patient_id, {
     count: options.medications ?? 1,
@@ -169,6 +183,18 @@ function prescriptionScenario(
     plannedHolds: setup.plannedHolds ?? [],
     scenario: name,
   });
+  const derived = setup.allergiesFor?.(requests) ?? [];
+  const intake = intakeFor({ ...options, allergies: [...(options.allergies ?? []), ...derived] });
+  let entries: DirectoryPatient[] = [];
+  if (setup.directory === 'present') entries = [directoryEntry(person, ids.partnerPatientId, ids.ehrId, intake)];
+  if (twin) {
+    entries = [
+      directoryEntry(person, ids.partnerPatientId, ids.ehrId, intake),
+      directoryEntry(person, twin.partnerPatientId, twin.ehrId, intake),
+    ];
+  }
+  // Written before RX_RECEIVED goes out, so the engine finds the patient when it matches.
+  if (entries.length > 0) context.directory.add(entries);
   const prescriptionIds = requests.map((request) => request.id);
   const generated: GeneratedPatient = {
     id: `gp-${context.generatedCount() + 1}`,
@@ -260,7 +286,7 @@ function kitScenario(
     new Date(context.clock.now()),
   );
   const ids = partnerIds(context);
-  const entries = [directoryEntry(person, ids.partnerPatientId, ids.ehrId)];
+  const entries = [directoryEntry(person, ids.partnerPatientId, ids.ehrId, intakeFor(options))];
   context.directory.add(entries);
   const kitPlan = context.onegevity.setPlan(ids.partnerPatientId, {
     ...plan,
@@ -334,6 +360,20 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
       }),
   },
   ...EXCEPTION_REASONS.map((reason) => exceptionScenario(reason.id, reason.name)),
+  {
+    name: 'allergy-from-intake',
+    vendor: 'honeybee',
+    description:
+      "The partner's intake lists an allergy to the prescribed drug: an order sent with it goes On Hold, 74 Allergy Detected",
+    run: (context, options) =>
+      prescriptionScenario(context, 'allergy-from-intake', options, {
+        directory: 'present',
+        allergiesFor: (requests) => requests.slice(0, 1).map((request) => allergensOf(request)[0] ?? request.drug_name),
+        expect:
+          'RX_RECEIVED now; a POST /orders whose patient_safety.allergies names the drug goes On Hold with ' +
+          '74 Allergy Detected (an order sent without the intake does not)',
+      }),
+  },
   {
     name: 'address-rejected',
     vendor: 'honeybee',

@@ -24,6 +24,8 @@ export interface DevServerOptions {
   /** Codec endpoint the Web UI uses to decode payloads (the bridge's `/codec`). */
   uiCodecEndpoint?: string;
   namespace?: string;
+  /** Dynamic config beyond the engine's own (e.g. `limit.blobSize.error` for a test of oversized payloads). */
+  dynamicConfig?: Readonly<Record<string, string>>;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   resolve?: ResolveOptions;
 }
@@ -33,9 +35,9 @@ export const ENGINE_DYNAMIC_CONFIG: Readonly<Record<string, string>> = {
   'frontend.enableExecuteMultiOperation': 'true',
 };
 
-export function devServerExtraArgs(options: Pick<DevServerOptions, 'uiCodecEndpoint'>): string[] {
+export function devServerExtraArgs(options: Pick<DevServerOptions, 'uiCodecEndpoint' | 'dynamicConfig'>): string[] {
   const args: string[] = [];
-  for (const [key, value] of Object.entries(ENGINE_DYNAMIC_CONFIG))
+  for (const [key, value] of Object.entries({ ...ENGINE_DYNAMIC_CONFIG, ...options.dynamicConfig }))
     args.push('--dynamic-config-value', `${key}=${value}`);
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   // The UI's news feed reaches for the internet; this machine (and many hospitals') has none.

@@ -277,6 +277,14 @@ export const partnerPatients = z.strictObject({
       firstName: z.string(),
       lastName: z.string(),
       dob: isoDay,
+      /** The partner's intake; the sandbox's generated patients have one unless a scenario leaves it out. */
+      patientSafety: z
+        .strictObject({
+          medications: z.array(z.string()),
+          healthConditions: z.array(z.string()),
+          allergies: z.array(z.string()),
+        })
+        .optional(),
     }),
   ),
 });

@@ -11,6 +11,7 @@ import { FailureType } from '../../src/domain/failure-types.js';
 import { prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
 import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../../src/domain/workflow-settings.js';
 import { SANDBOX_DEV_CREDENTIALS } from '../../src/sandbox/dev-credentials.js';
+import { RX_RESPONSE_SHAPES } from '../../src/sandbox/honeybee/model.js';
 import type { HoneybeeClient, HoneybeeClientParts } from '../../src/vendors/honeybee/client.js';
 import type { HoneybeeAddressInput, HoneybeeCreateOrderRequest } from '../../src/vendors/honeybee/schemas.js';
 import { authenticateHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
@@ -213,6 +214,26 @@ describe('contract: Honeybee client ↔ Honeybee simulator', () => {
         expect(request.refills_left).toBe(4);
         expect(request.ndc).toMatch(/^\d{11}$/);
         expect(request.active).toBe(true);
+      }
+    });
+
+    it('listPatientPrescriptions reads every wrapper the simulator can write for GET /patients/{id}/rx', async () => {
+      const single = await newPrescription('happy-path', { medications: 1 });
+      const several = await newPrescription('happy-path', { medications: 3 });
+      try {
+        for (const shape of RX_RESPONSE_SHAPES) {
+          await sandbox.control.updateSettings({ rxResponseShape: shape });
+          const [key, form] = shape.split('-');
+          for (const { patientId, prescriptionIds } of [single, several]) {
+            const written = sandbox.core.honeybee.listPrescriptions(patientId).body as Record<string, unknown>;
+            expect(Object.keys(written), shape).toEqual([key]);
+            expect(Array.isArray(written[key as string]), shape).toBe(form === 'list' || prescriptionIds.length > 1);
+            const listed = await hb.listPatientPrescriptions(patientId);
+            expect(listed.data.map((request) => request.id).sort(), shape).toEqual([...prescriptionIds].sort());
+          }
+        }
+      } finally {
+        await sandbox.control.updateSettings({ rxResponseShape: 'medication_requests-list' });
       }
     });
 

@@ -3,6 +3,8 @@
 // stack; the tests that inject global faults or kill the worker run alone, after them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { join } from 'node:path';
+import { PartnerDirectory } from '../../src/sandbox/partner/directory.js';
 import { EXCEPTION_REASONS } from '../../src/vendors/honeybee/exception-reasons.js';
 import {
   cancelSignal,
@@ -326,7 +328,8 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
     });
 
     it('a patient the directory does not know waits for matchPatient; an ambiguous one is canceled without an order', async () => {
-      const unknown = firstPrescriptionId(await stack.control.runScenario('patient-not-found', { refills: 0 }));
+      const unknownScenario = await stack.control.runScenario('patient-not-found', { refills: 0 });
+      const unknown = firstPrescriptionId(unknownScenario);
       const ambiguous = firstPrescriptionId(await stack.control.runScenario('ambiguous-patient', { refills: 0 }));
       const waiting = await waitForPrescription(stack.client, unknown, (s) => s.stage === 'AWAITING_PATIENT_MATCH');
       expect(waiting.exception).toMatchObject({ source: 'patient_match', code: 'PATIENT_NOT_FOUND' });
@@ -344,6 +347,29 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
       await stack.client.workflow
         .getHandle(rxId(ambiguous))
         .signal(cancelSignal, { operator: 'dana', reason: 'duplicate patient records' });
+
+      // The partner's directory has no intake for the patient yet: no order until it has (never "no known
+      // allergies" by default). The partner adds the record, the operator retries.
+      const noIntake = await waitForPrescription(stack.client, unknown, (s) => s.stage === 'AWAITING_ORDER_CORRECTION');
+      expect(noIntake.exception).toMatchObject({ source: 'order_creation', code: 'PatientSafetyUnknown' });
+      const { person, ehrId } = unknownScenario.patient;
+      new PartnerDirectory(join(stack.env.DATA_DIR as string, 'partner-directory.json')).add([
+        {
+          partnerPatientId: 'P-OPERATOR-1',
+          ehrId: ehrId ?? null,
+          email: person.email,
+          firstName: person.firstName,
+          lastName: person.lastName,
+          dob: person.dob,
+          patientSafety: { medications: [], healthConditions: [], allergies: [] },
+        },
+      ]);
+      await stack.client.workflow.getHandle(rxId(unknown)).signal(resolveExceptionSignal, {
+        action: 'retry_order',
+        fields: {},
+        operator: 'dana',
+        reason: 'the partner added the intake',
+      });
 
       expect(await waitForClose(stack.client, rxId(unknown))).toBe('COMPLETED');
       const matched = await waitForPrescription(stack.client, unknown, () => true);

@@ -1,10 +1,12 @@
 // Fault injection as a vendor client sees it: 429 with Retry-After (seconds or a date), 503 and 500 in the vendor's
 // error shape, latency past a client's timeout, dropped connections, lost responses (the order exists although the
 // client saw an error: the duplicate-fill trap), limits, durations on the sandbox clock, path and method matching, the
-// vendor-outage scenario, and seeded, repeatable decisions.
+// vendor-outage scenario, seeded, repeatable decisions, and webhooks of one event type dropped for good.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runFulfill } from '../harness/fulfill-cli.js';
 import { startTestSandbox, type InProcessSandbox } from '../harness/sandbox.js';
 import { HoneybeeHttp, minimalOrderBody, OnegevityHttp } from '../harness/vendor-http.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../harness/webhook-receiver.js';
 import { generalError, honeybeeError, honeybeeOrder } from '../harness/wire-shapes.js';
 
 describe('sandbox fault injection', () => {
@@ -183,5 +185,64 @@ describe('sandbox fault injection', () => {
     expect(first).toContain(503);
     expect(first).toContain(200);
     expect(await pattern('8')).not.toEqual(first);
+  });
+});
+
+describe('sandbox webhook drop faults', () => {
+  let sandbox: InProcessSandbox;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    sandbox = await startTestSandbox({ BRIDGE_PUBLIC_URL: receiver.url });
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+    await receiver?.close();
+  });
+
+  const received = (eventType: string, patientId: number) =>
+    receiver.received.filter((hook) => hook.json.event_type === eventType && hook.json.patient_id === patientId);
+
+  it('drops RX_RECEIVED for good (set by `fulfill sandbox faults set --webhook`), while the order events still go', async () => {
+    const set = await runFulfill(
+      ['sandbox', '--url', sandbox.url, 'faults', 'set', '--webhook', 'RX_RECEIVED', '--drop', '1', '--limit', '1'],
+      {},
+    );
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('webhook RX_RECEIVED');
+
+    const lost = await sandbox.control.runScenario('happy-path', { mode: 'automatic' });
+    const lostPatient = lost.patient.honeybeePatientId!;
+    await sandbox.control.advance('7d');
+    await sandbox.control.settleWebhooks();
+    // The order the pharmacy created itself is announced; the prescription's own RX_RECEIVED never is.
+    expect(received('RX_UPDATED', lostPatient).length).toBeGreaterThan(0);
+    expect(received('RX_RECEIVED', lostPatient)).toEqual([]);
+    const { deliveries } = await sandbox.control.webhooks({ eventType: 'RX_RECEIVED', state: 'dropped' });
+    const dropped = deliveries.find(
+      (delivery) => (JSON.parse(delivery.body) as { patient_id?: number }).patient_id === lostPatient,
+    );
+    expect(dropped).toMatchObject({ state: 'dropped', attempts: [] });
+    expect(dropped?.droppedBy).toMatch(/^fault-/);
+    expect((await sandbox.control.counters()).webhooks.honeybee.dropped).toBe(1);
+
+    // The rule's limit was one event: the next prescription's RX_RECEIVED arrives as usual.
+    const next = await sandbox.control.runScenario('happy-path');
+    await sandbox.control.settleWebhooks();
+    expect(received('RX_RECEIVED', next.patient.honeybeePatientId!)).toHaveLength(1);
+    expect((await sandbox.control.faults()).faults).toEqual([]);
+  });
+
+  it('refuses a webhook rule for an unknown event type, or one that mixes in endpoint faults', async () => {
+    for (const rule of [
+      { webhook: 'RX_RECIEVED', dropRate: 1 },
+      { webhook: 'RX_RECEIVED', dropRate: 1, endpoint: 'honeybee.*' },
+      { webhook: 'RX_RECEIVED', rate503: 1 },
+    ]) {
+      await expect(sandbox.control.addFault(rule), JSON.stringify(rule)).rejects.toMatchObject({ status: 400 });
+    }
+    expect((await sandbox.control.faults()).faults).toEqual([]);
   });
 });

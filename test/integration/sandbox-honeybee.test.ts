@@ -537,6 +537,68 @@ describe('Honeybee simulator', () => {
     });
   });
 
+  describe("the partner's patient-safety intake", () => {
+    it('records the patient_safety each POST /orders carried, and raises 74 Allergy Detected for an allergy to the drug', async () => {
+      const { result, patientId, prescriptionId } = await newPrescription('allergy-from-intake');
+      const intake = result.patient.directoryEntries[0]?.patientSafety as { allergies: string[] };
+      expect(intake.allergies).toHaveLength(1);
+      const allergy = intake.allergies[0] as string;
+      // The intake is in the partner's directory as the engine reads it.
+      const listed = await fetch(
+        `${sandbox.url}/partner/patients?partner_patient_id=${result.patient.directoryEntries[0]?.partnerPatientId}`,
+        {
+          headers: { authorization: `Bearer ${sandbox.config.PARTNER_API_KEYS[0]}` },
+        },
+      );
+      expect(((await listed.json()) as { patients: { patientSafety?: unknown }[] }).patients).toEqual([
+        expect.objectContaining({ patientSafety: { medications: [], healthConditions: [], allergies: [allergy] } }),
+      ]);
+
+      const safety = {
+        medications: ['ibuprofen'],
+        health_conditions: [],
+        allergies: [{ name: allergy.toUpperCase() }],
+      };
+      const body = minimalOrderBody(patientId, [prescriptionId]);
+      const answer = await hb.request('POST', '/orders', {
+        body: { ...body, patient: { ...body.patient, patient_safety: safety } },
+      });
+      expect(answer.status, answer.text).toBe(201);
+      const orderNumber = honeybeeOrder.parse((answer.body as { order: unknown }).order).order_number;
+      await sandbox.control.advance(STEP_MS);
+      expect(await getOrder(orderNumber)).toMatchObject({
+        status: 'On Hold',
+        exception: { id: 74, name: 'Allergy Detected' },
+      });
+      const { orders } = await sandbox.control.honeybeeOrders();
+      expect(orders.find((record) => record.order.order_number === orderNumber)?.patientSafety).toEqual(safety);
+    });
+
+    it('fills the same prescription normally when the order names no allergy to its drug', async () => {
+      const { patientId, prescriptionId } = await newPrescription('allergy-from-intake');
+      const order = await createOrder(patientId, [prescriptionId]);
+      await sandbox.control.advance(STEP_MS);
+      expect((await getOrder(order.order_number)).status).toBe('Filling');
+      const { orders } = await sandbox.control.honeybeeOrders();
+      expect(orders.find((record) => record.order.order_number === order.order_number)?.patientSafety).toEqual({
+        medications: [],
+        health_conditions: [],
+        allergies: [],
+      });
+    });
+
+    it('can leave the intake out of the directory record (intake: missing)', async () => {
+      const { result } = await newPrescription('happy-path', { intake: 'missing', allergies: ['latex'] });
+      expect(result.patient.directoryEntries[0]).not.toHaveProperty('patientSafety');
+      const { result: listed } = await newPrescription('happy-path', { allergies: ['latex'] });
+      expect(listed.patient.directoryEntries[0]?.patientSafety).toEqual({
+        medications: [],
+        healthConditions: [],
+        allergies: ['latex'],
+      });
+    });
+  });
+
   describe('Automatic Processing and the vendor sandbox simulation', () => {
     it('creates the order itself on receipt of the prescription, so a create answers 409', async () => {
       const { result, patientId, prescriptionId } = await newPrescription('happy-path', { mode: 'automatic' });

@@ -240,15 +240,29 @@ describe('Onegevity simulator', () => {
       expect((await og.request('GET', `/patients/${patientIdentifier}/orders/nope/reports`)).status).toBe(404);
 
       await settle();
+      // order.updated whenever the order gains information, as the seed describes Onegevity.
       expect(topicsFor(orderIdentifier)).toEqual([
         'order.created',
         'fulfillment.requested',
+        'order.updated',
         'fulfillment.accepted',
+        'order.updated',
         'fulfillment.shipped',
+        'order.updated',
         'kit.activated',
         'order.updated',
+        'order.updated',
         'results.released',
+        'order.updated',
       ]);
+      const updates = receiver.received.filter(
+        (hook) =>
+          hook.json.orderIdentifier === orderIdentifier && hook.headers['x-onegevity-topic'] === 'order.updated',
+      );
+      // Every one of them is byte for byte the same body: nothing in it tells one repeat from another.
+      expect(new Set(updates.map((hook) => hook.body.toString('utf8'))).size).toBe(1);
+      expect(updates[0]?.json).toMatchObject({ orderIdentifier, patientIdentifier });
+      expect(Object.keys(updates[0]?.json ?? {}).sort()).toEqual(['id', 'orderIdentifier', 'patientIdentifier']);
       const activation = receiver.received.find(
         (hook) =>
           hook.json.orderIdentifier === orderIdentifier && hook.headers['x-onegevity-topic'] === 'kit.activated',
@@ -256,6 +270,26 @@ describe('Onegevity simulator', () => {
       expect(activation?.json.activationCode).toBe(activated.elements[0]?.activationCode);
       const counters = await sandbox.control.counters();
       expect(counters.onegevity.kitActivations.patient).toBeGreaterThanOrEqual(1);
+    });
+
+    it('sends order.updated only when the samples reach the lab under the lab-only setting', async () => {
+      await sandbox.control.updateSettings({ onegevityOrderUpdates: 'lab-only' });
+      try {
+        const { orderIdentifier } = await createKitOrder();
+        await sandbox.control.advance(5 * STEP_MS);
+        await settle();
+        expect(topicsFor(orderIdentifier)).toEqual([
+          'order.created',
+          'fulfillment.requested',
+          'fulfillment.accepted',
+          'fulfillment.shipped',
+          'kit.activated',
+          'order.updated',
+          'results.released',
+        ]);
+      } finally {
+        await sandbox.control.updateSettings({ onegevityOrderUpdates: 'every-change' });
+      }
     });
 
     it('activates a kit by PATCH once shipped, checking the activation code and the element', async () => {
@@ -428,7 +462,9 @@ describe('Onegevity simulator', () => {
       expect(topicsFor(first.orderIdentifier)).toEqual([
         'order.created',
         'fulfillment.requested',
+        'order.updated',
         'fulfillment.canceled',
+        'order.updated',
       ]);
     });
   });

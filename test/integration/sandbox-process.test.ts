@@ -120,6 +120,8 @@ describe('sandbox process and CLI', () => {
     expect((await sandbox.control.settings()).settings).toEqual({
       stepDelayMs: STEP_MS,
       workflowMode: 'partner_requested',
+      rxResponseShape: 'medication_requests-list',
+      onegevityOrderUpdates: 'every-change',
     });
   });
 
@@ -136,7 +138,7 @@ describe('sandbox process and CLI', () => {
     expect(badRate.stderr).toContain('expected a rate from 0 to 1');
     const noTarget = await fulfill([...url, 'faults', 'set', '--rate-503', '1']);
     expect(noTarget.code).toBe(2);
-    expect(noTarget.stderr).toContain('needs --endpoint or --path');
+    expect(noTarget.stderr).toContain('needs --endpoint, --path or --webhook');
     const badDuration = await fulfill([...url, 'advance', 'soon']);
     expect(badDuration.code).toBe(2);
     const unreachable = await fulfill(['sandbox', '--url', 'http://127.0.0.1:9', 'status']);

@@ -13,6 +13,7 @@ import {
   type PartnerPatient,
   type PartnerPatientDirectory,
 } from '../../src/partner/patient-directory.js';
+import { readPatientSafety } from '../../src/partner/patient-safety.js';
 import { signStandardWebhook, verifyStandardWebhook } from '../../src/partner/standard-webhooks.js';
 
 const alice: PartnerPatient = {
@@ -29,11 +30,13 @@ function inMemory(patients: PartnerPatient[], log: DirectoryQuery['by'][] = []):
     find: async (query) => {
       log.push(query.by);
       return patients.filter((p) =>
-        query.by === 'ehrId'
-          ? p.ehrId === query.ehrId
-          : query.by === 'email'
-            ? p.email === query.email
-            : p.lastName === query.lastName && p.dob === query.dob,
+        query.by === 'partnerPatientId'
+          ? p.partnerPatientId === query.partnerPatientId
+          : query.by === 'ehrId'
+            ? p.ehrId === query.ehrId
+            : query.by === 'email'
+              ? p.email === query.email
+              : p.lastName === query.lastName && p.dob === query.dob,
       );
     },
   };
@@ -86,8 +89,45 @@ describe('file directory', () => {
     expect(
       await directory.find({ by: 'nameAndDob', firstName: 'Alice', lastName: 'Example', dob: '1980-01-30' }),
     ).toEqual([]);
+    expect(await directory.find({ by: 'partnerPatientId', partnerPatientId: 'P-1' })).toEqual([alice]);
+    expect(await directory.find({ by: 'partnerPatientId', partnerPatientId: 'P-2' })).toEqual([]);
     writeFileSync(file, '{"people": []}');
     await expect(directory.find({ by: 'ehrId', ehrId: 'EHR-1' })).rejects.toThrow(/partnerPatientId/);
+  });
+
+  it("keeps a patient's intake as written, and a malformed intake never fails the lookup", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dir-')), 'partner-directory.json');
+    const intake = { medications: [], healthConditions: ['asthma'], allergies: [{ name: 'penicillin' }] };
+    const bob = { ...alice, partnerPatientId: 'P-2', ehrId: 'EHR-2', patientSafety: 'allergic to bees' };
+    writeFileSync(file, JSON.stringify({ patients: [{ ...alice, patientSafety: intake }, bob] }));
+    const directory = new FilePatientDirectory(file);
+    const [found] = await directory.find({ by: 'ehrId', ehrId: 'EHR-1' });
+    expect(readPatientSafety(found?.patientSafety)).toEqual({ supplied: true, safety: intake });
+    const [malformed] = await directory.find({ by: 'ehrId', ehrId: 'EHR-2' });
+    expect(readPatientSafety(malformed?.patientSafety)).toEqual({
+      supplied: false,
+      missing: ['patientSafety'],
+      problems: ['patientSafety is not an object'],
+    });
+  });
+});
+
+describe('patient-safety intake', () => {
+  it('tells "none known" (empty lists) from "not supplied" (missing lists), list by list', () => {
+    expect(readPatientSafety({ medications: [], healthConditions: [], allergies: [] })).toEqual({
+      supplied: true,
+      safety: { medications: [], healthConditions: [], allergies: [] },
+    });
+    expect(readPatientSafety(undefined)).toMatchObject({ supplied: false, missing: expect.any(Array) as unknown });
+    expect(readPatientSafety({ medications: [], healthConditions: null, allergies: [''] })).toEqual({
+      supplied: false,
+      missing: ['patientSafety.healthConditions', 'patientSafety.allergies'],
+      problems: ['patientSafety.allergies is not a list of names or objects'],
+    });
+    expect(readPatientSafety({ medications: [], healthConditions: [], allergies: [7] })).toMatchObject({
+      supplied: false,
+      missing: ['patientSafety.allergies'],
+    });
   });
 });
 
@@ -125,6 +165,8 @@ describe('HTTP directory', () => {
     ).toEqual([alice]);
     expect(partner.requests[0]!.url).toBe('/v1/patients?first_name=Alice&last_name=Example&dob=1980-01-31');
     expect(partner.requests[0]!.headers.authorization).toBe('Bearer k1');
+    await directory.find({ by: 'partnerPatientId', partnerPatientId: 'P-1' });
+    expect(partner.requests[1]!.url).toBe('/v1/patients?partner_patient_id=P-1');
   });
 
   it('classifies failures: 503 retryable, 403 not, garbage retryable', async () => {

@@ -55,9 +55,38 @@ describe('fault injector', () => {
 
   it('refuses rules that name nothing, do nothing, or exceed certainty', () => {
     const { faults } = injector();
-    expect(() => faults.add({ rate503: 1 })).toThrow(/endpoint or a path/);
+    expect(() => faults.add({ rate503: 1 })).toThrow(/an endpoint, a path or a webhook event type/);
     expect(() => faults.add({ endpoint: 'honeybee.*' })).toThrow(/rate above 0 or a latency/);
     expect(() => faults.add({ endpoint: 'honeybee.*', rate503: 0.6, rate500: 0.6 })).toThrow(/more than 1/);
     expect(() => faults.add({ endpoint: 'pharmacy.*', rate503: 1 })).toThrow(/unknown endpoint/);
+  });
+
+  it('drops the deliveries of one webhook event type for good, at its rate and up to its limit', async () => {
+    const { clock, faults } = injector(7);
+    faults.add({ webhook: 'RX_RECEIVED', dropRate: 1, limit: 2 });
+    // A webhook rule never touches a vendor API request, whatever it matches.
+    expect(faults.decide(createOrder)).toEqual({ latencyMs: 0 });
+    expect(faults.decideWebhook({ eventType: 'RX_UPDATED' })).toBeUndefined();
+    const first = faults.decideWebhook({ eventType: 'RX_RECEIVED' });
+    expect(first).toMatch(/^fault-/);
+    expect(faults.decideWebhook({ eventType: 'RX_RECEIVED' })).toBe(first);
+    expect(faults.decideWebhook({ eventType: 'RX_RECEIVED' })).toBeUndefined();
+
+    faults.add({ webhook: 'order.updated', dropRate: 0.5, duration: '1h' });
+    const drops = Array.from({ length: 200 }, () => faults.decideWebhook({ eventType: 'order.updated' }));
+    const dropped = drops.filter((decision) => decision !== undefined).length;
+    expect(dropped).toBeGreaterThan(50);
+    expect(dropped).toBeLessThan(150);
+    await clock.advance(3_600_000);
+    expect(faults.decideWebhook({ eventType: 'order.updated' })).toBeUndefined();
+  });
+
+  it('refuses webhook rules for unknown event types or with anything but dropping', () => {
+    const { faults } = injector();
+    expect(() => faults.add({ webhook: 'RX_RECIEVED', dropRate: 1 })).toThrow(/unknown webhook event type/);
+    expect(() => faults.add({ webhook: 'RX_RECEIVED', dropRate: 1, path: '/honeybee/**' })).toThrow(/only drops/);
+    expect(() => faults.add({ webhook: 'RX_RECEIVED', dropRate: 0.5, rate503: 0.5 })).toThrow(/only drops/);
+    expect(() => faults.add({ webhook: 'RX_RECEIVED', latency: '1s' })).toThrow(/only drops/);
+    expect(faults.list()).toEqual([]);
   });
 });

@@ -59,7 +59,13 @@ describe('Honeybee simulator validation', () => {
     });
     expect(fine).toEqual({
       ok: true,
-      input: { shippingMethodId: 1, patientId: 7, items: [{ prescription_id: 1, quantity: 2 }] },
+      input: {
+        shippingMethodId: 1,
+        patientId: 7,
+        items: [{ prescription_id: 1, quantity: 2 }],
+        // Recorded exactly as sent (a list left out stays left out).
+        patientSafety: { allergies: [] },
+      },
     });
   });
 });

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { durationInput } from '../durations.js';
 import { faultRuleInput } from '../faults.js';
+import { RX_RESPONSE_SHAPES } from '../honeybee/model.js';
+import { ORDER_UPDATE_MODES } from '../onegevity/model.js';
 
 export const advanceBody = z.strictObject({
   /** How far to move the sandbox clock: milliseconds or a duration string (`90s`, `2h`). */
@@ -14,6 +16,10 @@ export const advanceBody = z.strictObject({
 export const settingsBody = z.strictObject({
   stepDelay: durationInput.optional(),
   workflowMode: z.enum(['automatic', 'partner_requested']).optional(),
+  /** How GET /patients/{id}/rx is wrapped (the seed's example is `medication_request-object`). */
+  rxResponseShape: z.enum(RX_RESPONSE_SHAPES).optional(),
+  /** When Onegevity sends order.updated: every time the order gains information (as Onegevity does), or at the lab. */
+  onegevityOrderUpdates: z.enum(ORDER_UPDATE_MODES).optional(),
 });
 
 export const faultsReplaceBody = z.strictObject({ faults: z.array(faultRuleInput) });
@@ -49,7 +55,7 @@ export const expireTokensBody = z.strictObject({ vendor: z.enum(['honeybee', 'on
 export const webhooksQuery = z.object({
   vendor: z.enum(['honeybee', 'onegevity']).optional(),
   eventType: z.string().min(1).optional(),
-  state: z.enum(['held', 'queued', 'in_flight', 'retry_scheduled', 'delivered', 'failed']).optional(),
+  state: z.enum(['held', 'queued', 'in_flight', 'retry_scheduled', 'delivered', 'failed', 'dropped']).optional(),
   subject: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });

@@ -2,8 +2,9 @@
 import type { PendingTask } from '../clock.js';
 import type { SandboxEndpoint } from '../endpoints.js';
 import type { FaultRule } from '../faults.js';
-import type { HoneybeeOrder, OrderRecord } from '../honeybee/model.js';
-import type { KitOrderRecord } from '../onegevity/model.js';
+import type { HoneybeeOrder, OrderRecord, RxResponseShape } from '../honeybee/model.js';
+
+import type { KitOrderRecord, OrderUpdateMode } from '../onegevity/model.js';
 import type { ReceivedNotification } from '../partner/inbox.js';
 import type { EndpointStats, RequestLogEntry } from '../requests.js';
 import type { GeneratedPatient, ScenarioResult } from '../scenarios.js';
@@ -41,6 +42,8 @@ export interface ClockView {
 export interface SettingsView {
   stepDelayMs: number;
   workflowMode: 'automatic' | 'partner_requested';
+  rxResponseShape: RxResponseShape;
+  onegevityOrderUpdates: OrderUpdateMode;
 }
 
 export interface WebhookSettingsView {

@@ -34,6 +34,8 @@ export interface CreateOrderInput {
   /** The address given in the body (already checked); absent in the minimal form. */
   address?: HoneybeeAddress;
   items: CreateOrderItem[];
+  /** `patient.patient_safety` exactly as received (its lists checked to be arrays where present). */
+  patientSafety: Record<string, unknown>;
 }
 
 const IDENTITY_DOCUMENT_TYPES: ReadonlySet<string> = new Set(['drivers_license', 'passport', 'state_id']);
@@ -140,6 +142,7 @@ export function parseCreateOrder(body: unknown): CreateOrderParse {
       patientId: p.patient_id as number,
       ...(typeof p.email === 'string' ? { email: p.email } : {}),
       ...(address ? { address } : {}),
+      patientSafety: structuredClone(p.patient_safety as Record<string, unknown>),
       items: parsedItems.map((item) => ({
         prescription_id: item.prescription_id as number,
         quantity: item.quantity as number,

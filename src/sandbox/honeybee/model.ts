@@ -4,6 +4,19 @@ import type { Gender } from '../people.js';
 
 export type HoneybeeOrderStatus = 'Processing' | 'Filling' | 'On Hold' | 'Shipped' | 'Delivered' | 'Canceled';
 
+/**
+ * How GET /patients/{id}/rx is wrapped: the key (`medication_requests` as the webhooks write it, or the seed's example
+ * `medication_request`) and whether it holds a list or one object. An object form answers a list when the patient has
+ * more than one prescription (one object cannot hold them).
+ */
+export const RX_RESPONSE_SHAPES = [
+  'medication_requests-list',
+  'medication_requests-object',
+  'medication_request-object',
+  'medication_request-list',
+] as const;
+export type RxResponseShape = (typeof RX_RESPONSE_SHAPES)[number];
+
 export interface HoneybeeAddress {
   street1: string;
   street2: string | null;
@@ -108,6 +121,8 @@ export interface OrderRecord {
   fills: Record<string, number>;
   origin: 'api' | 'automatic' | 'reorder';
   reorderOf: string | null;
+  /** `patient.patient_safety` as POST /orders sent it (absent for orders the pharmacy made itself, and reorders). */
+  patientSafety?: Record<string, unknown>;
   pendingHolds: PlannedHold[];
   /** Sandbox time (ms) of the next lifecycle step, if one is scheduled. */
   nextStepAt: number | null;

@@ -11,7 +11,7 @@ import type { SandboxClock } from '../clock.js';
 import type { SyntheticPerson } from '../people.js';
 import type { RandomStreams } from '../random.js';
 import type { WebhookEvent } from '../webhooks/delivery.js';
-import { CATALOG, CONTROLLED_DRUG, PRESCRIBERS, type CatalogDrug } from './catalog.js';
+import { allergensOf, CATALOG, CONTROLLED_DRUG, PRESCRIBERS, type CatalogDrug } from './catalog.js';
 import { parseCreateOrder, type CreateOrderItem } from './create-order.js';
 import {
   badRequest,
@@ -37,6 +37,7 @@ import {
   type OrderRecord,
   type PlannedHold,
   type PrescriptionCounters,
+  type RxResponseShape,
 } from './model.js';
 import { checkAddress, checkDeliverable, isControlled, isRecord, isValidDate, isValidEmail } from './validation.js';
 
@@ -48,6 +49,7 @@ export interface HoneybeeSimulatorDeps {
   emit: (event: WebhookEvent) => void;
   stepDelayMs: () => number;
   workflowMode: () => HoneybeeWorkflowMode;
+  rxResponseShape: () => RxResponseShape;
   /** A new patient for `POST /simulate` without a `patient_id` (the sandbox adds it to the partner directory). */
   newPatient: () => HoneybeePatient;
   onChange?: () => void;
@@ -199,7 +201,8 @@ export class HoneybeeSimulator {
     const requests = Object.values(this.state.prescriptions)
       .filter((record) => record.patientId === patientId)
       .map((record) => copy(record.request));
-    return { status: 200, body: { medication_requests: requests } };
+    const [key, form] = this.#deps.rxResponseShape().split('-') as [string, 'list' | 'object'];
+    return { status: 200, body: { [key]: form === 'object' && requests.length === 1 ? requests[0] : requests } };
   }
 
   createOrder(body: unknown): HoneybeeReply {
@@ -249,6 +252,7 @@ export class HoneybeeSimulator {
         );
       }
     }
+    const allergic = input.items.some((item) => this.#intakeRulesOut(input.patientSafety, item.prescription_id));
     const record = this.#openOrder({
       patientId: input.patientId,
       items: input.items,
@@ -256,6 +260,9 @@ export class HoneybeeSimulator {
       shippingMethodId: input.shippingMethodId,
       origin: 'api',
       reorderOf: null,
+      patientSafety: input.patientSafety,
+      // The pharmacist's review finds the drug among the patient's allergies: 74 Allergy Detected.
+      ...(allergic ? { extraHolds: [{ reasonId: 74, at: 'Processing' as const }] } : {}),
     });
     return { status: 201, body: { order: copy(record.order) } };
   }
@@ -516,6 +523,7 @@ export class HoneybeeSimulator {
     reorderOf: string | null;
     fills?: Record<string, number>;
     extraHolds?: PlannedHold[];
+    patientSafety?: Record<string, unknown>;
   }): OrderRecord {
     const now = this.#deps.clock.iso();
     const fills: Record<string, number> = {};
@@ -566,6 +574,7 @@ export class HoneybeeSimulator {
       fills,
       origin: options.origin,
       reorderOf: options.reorderOf,
+      ...(options.patientSafety ? { patientSafety: options.patientSafety } : {}),
       pendingHolds: holds,
       nextStepAt: null,
       updatedAt: now,
@@ -668,6 +677,17 @@ export class HoneybeeSimulator {
     }
     this.#emitUpdate(record, 'RX_UPDATED');
     this.#changed();
+  }
+
+  /** True when an allergy the order's patient_safety lists names the prescription's drug (a name, or `{name}`). */
+  #intakeRulesOut(patientSafety: Record<string, unknown>, prescriptionId: number): boolean {
+    const allergies = Array.isArray(patientSafety.allergies) ? (patientSafety.allergies as unknown[]) : [];
+    const named = allergies.flatMap((allergy) => {
+      const name = typeof allergy === 'string' ? allergy : isRecord(allergy) ? allergy.name : undefined;
+      return typeof name === 'string' ? [name.trim().toLowerCase()] : [];
+    });
+    const allergens = allergensOf(this.#prescription(prescriptionId).request);
+    return named.some((name) => allergens.includes(name));
   }
 
   #setStatus(record: OrderRecord, status: HoneybeeOrderStatus): void {

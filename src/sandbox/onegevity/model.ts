@@ -11,6 +11,14 @@ export type OnegevityOrderStatus =
   | 'ACTIVATED'
   | 'RESULTS_RELEASED';
 
+/**
+ * When `order.updated` goes out. `every-change`: whenever the order gains information (its fulfillment is requested,
+ * accepted, rejected, canceled or shipped, a kit is activated, the samples reach the lab, results are released), every
+ * time with the same body, as the seed describes Onegevity. `lab-only`: once, when the samples reach the lab.
+ */
+export const ORDER_UPDATE_MODES = ['every-change', 'lab-only'] as const;
+export type OrderUpdateMode = (typeof ORDER_UPDATE_MODES)[number];
+
 export type KitStatus = 'UNREGISTERED' | 'NOT_ACTIVATED' | 'ACTIVATED' | 'AT_LAB' | 'COMPLETED';
 
 export type FulfillmentStatus = 'REQUESTED' | 'ACCEPTED' | 'REJECTED' | 'CANCELED' | 'SHIPPED';

@@ -17,6 +17,7 @@ import {
   type KitStep,
   type OnegevityOrder,
   type OnegevityState,
+  type OrderUpdateMode,
   type PatientInformation,
 } from './model.js';
 import {
@@ -38,6 +39,7 @@ export interface OnegevitySimulatorDeps {
   random: RandomStreams;
   emit: (event: WebhookEvent) => void;
   stepDelayMs: () => number;
+  orderUpdates: () => OrderUpdateMode;
   /** Package identifiers and how many kit elements each holds. */
   packages: Readonly<Record<string, number>>;
   onChange?: () => void;
@@ -266,6 +268,7 @@ export class OnegevitySimulator {
       this.#clearStep(order);
     }
     this.#emitFulfillment('fulfillment.canceled', fulfillment);
+    if (order) this.#orderGainedInformation(order);
     this.#changed();
     return { status: 200, body: copy(fulfillment.request) };
   }
@@ -342,6 +345,7 @@ export class OnegevitySimulator {
     };
     record.order.status = 'FULFILLMENT_REQUESTED';
     this.#emitFulfillment('fulfillment.requested', fulfillment);
+    this.#orderGainedInformation(record);
     this.#scheduleIn(record, 'review');
     return fulfillment;
   }
@@ -362,10 +366,12 @@ export class OnegevitySimulator {
           this.#setFulfillmentStatus(fulfillment, record, 'REJECTED', record.plan.rejectReason);
           record.order.status = 'REJECTED';
           this.#emitFulfillment('fulfillment.rejected', fulfillment, { reason: record.plan.rejectReason });
+          this.#orderGainedInformation(record);
         } else {
           this.#setFulfillmentStatus(fulfillment, record, 'ACCEPTED');
           record.order.status = 'ACCEPTED';
           this.#emitFulfillment('fulfillment.accepted', fulfillment);
+          this.#orderGainedInformation(record);
           this.#scheduleIn(record, 'ship');
         }
         break;
@@ -382,6 +388,7 @@ export class OnegevitySimulator {
           trackingNumber,
           trackingUrl: fulfillment.request.trackingUrl,
         });
+        this.#orderGainedInformation(record);
         if (record.plan.activation === 'patient') this.#scheduleIn(record, 'activate');
         break;
       }
@@ -403,6 +410,7 @@ export class OnegevitySimulator {
           releasedAt: this.#deps.clock.iso(),
         });
         this.#emitOrder('results.released', record);
+        this.#orderGainedInformation(record);
         break;
       }
     }
@@ -421,6 +429,7 @@ export class OnegevitySimulator {
       patientIdentifier: record.order.patientIdentifier,
       activationCode: code,
     });
+    this.#orderGainedInformation(record);
     return true;
   }
 
@@ -490,6 +499,11 @@ export class OnegevitySimulator {
       orderIdentifier: record.order.orderIdentifier,
       patientIdentifier: record.order.patientIdentifier,
     });
+  }
+
+  /** Onegevity's "re-read me": the same body each time (the seed's payload has nothing that changes). */
+  #orderGainedInformation(record: KitOrderRecord): void {
+    if (this.#deps.orderUpdates() === 'every-change') this.#emitOrder('order.updated', record);
   }
 
   #emitFulfillment(topic: string, fulfillment: FulfillmentRecord, extra: Record<string, unknown> = {}): void {

@@ -1,5 +1,6 @@
 // The partner's patient directory as a JSON file (docs/WIRE-CONTRACT.md, "Partner backend"):
-// `{"patients":[{"partnerPatientId","ehrId","email","firstName","lastName","dob"}]}`. The engine's file adapter reads
+// `{"patients":[{"partnerPatientId","ehrId","email","firstName","lastName","dob","patientSafety"}]}`, where
+// `patientSafety` is the partner's intake `{medications, healthConditions, allergies}` (absent: none supplied). The engine's file adapter reads
 // the same file; the sandbox adds the patients it generates and answers `GET /partner/patients` from it. The file is
 // read on every lookup, so hand edits count, and written atomically (temp file + rename).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -13,14 +14,26 @@ export const directoryPatient = z.object({
   firstName: z.string(),
   lastName: z.string(),
   dob: z.string(),
+  /** Kept exactly as written (a hand edit may be malformed on purpose: the engine must then hold the order). */
+  patientSafety: z.unknown().optional(),
 });
 
 export type DirectoryPatient = z.infer<typeof directoryPatient>;
 
+/** The intake the sandbox writes for the patients it generates. */
+export interface IntakeSafety {
+  medications: string[];
+  healthConditions: string[];
+  allergies: string[];
+}
+
 const directoryFile = z.object({ patients: z.array(directoryPatient) });
 
 export type DirectoryQuery =
-  { ehrId: string } | { email: string } | { firstName: string; lastName: string; dob: string };
+  | { partnerPatientId: string }
+  | { ehrId: string }
+  | { email: string }
+  | { firstName: string; lastName: string; dob: string };
 
 export class DirectoryFileError extends Error {
   override name = 'DirectoryFileError';
@@ -69,6 +82,7 @@ export class PartnerDirectory {
   find(query: DirectoryQuery): DirectoryPatient[] {
     const same = (a: string | null, b: string) => a !== null && a.trim().toLowerCase() === b.trim().toLowerCase();
     return this.read().filter((entry) => {
+      if ('partnerPatientId' in query) return entry.partnerPatientId === query.partnerPatientId;
       if ('ehrId' in query) return entry.ehrId === query.ehrId;
       if ('email' in query) return same(entry.email, query.email);
       return same(entry.firstName, query.firstName) && same(entry.lastName, query.lastName) && entry.dob === query.dob;

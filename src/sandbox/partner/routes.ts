@@ -19,15 +19,28 @@ export function registerPartnerRoutes(app: FastifyInstance, core: SandboxCore): 
       if (!bearer || !constantTimeIncludes(core.config.PARTNER_API_KEYS, bearer)) {
         return reply.code(401).send(partnerError('unauthorized', 'a bearer key from PARTNER_API_KEYS is required'));
       }
-      const { ehr_id: ehrId, email, first_name: firstName, last_name: lastName, dob } = request.query;
+      const {
+        partner_patient_id: partnerPatientId,
+        ehr_id: ehrId,
+        email,
+        first_name: firstName,
+        last_name: lastName,
+        dob,
+      } = request.query;
       let query: DirectoryQuery;
-      if (ehrId) query = { ehrId };
+      if (partnerPatientId) query = { partnerPatientId };
+      else if (ehrId) query = { ehrId };
       else if (email) query = { email };
       else if (firstName && lastName && dob) query = { firstName, lastName, dob };
       else {
         return reply
           .code(400)
-          .send(partnerError('invalid_query', 'give ehr_id, email, or first_name with last_name and dob'));
+          .send(
+            partnerError(
+              'invalid_query',
+              'give partner_patient_id, ehr_id, email, or first_name with last_name and dob',
+            ),
+          );
       }
       try {
         return reply.code(200).send({ patients: core.directory.find(query) });

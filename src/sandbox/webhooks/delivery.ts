@@ -3,14 +3,15 @@
 // of attempts (at-least-once). Up to `concurrency` deliveries are in flight per target, as a vendor's sender pool
 // sends them; the events of one order or kit (one subject) go one at a time, first tries in order, so without the
 // switches a resource's events arrive in the order they happened. Two switches misbehave on purpose:
-// `duplicate` sends every event twice, `reorder` holds events in batches and releases each batch shuffled.
+// `duplicate` sends every event twice, `reorder` holds events in batches and releases each batch shuffled. A fault
+// rule may drop an event for good: its deliveries are recorded as `dropped` and never sent.
 // Every attempt is recorded (status, latency, error, the start of the answer) for the control API.
 import type { SandboxClock } from '../clock.js';
 import type { SeededRandom } from '../random.js';
 
 export type WebhookVendor = 'honeybee' | 'onegevity';
 
-export type DeliveryState = 'held' | 'queued' | 'in_flight' | 'retry_scheduled' | 'delivered' | 'failed';
+export type DeliveryState = 'held' | 'queued' | 'in_flight' | 'retry_scheduled' | 'delivered' | 'failed' | 'dropped';
 
 export interface WebhookAttempt {
   attempt: number;
@@ -42,6 +43,8 @@ export interface WebhookDelivery {
   nextAttemptAt?: string;
   /** Set on the second copy sent by the `duplicate` switch. */
   duplicateOf?: string;
+  /** The fault rule that dropped this event for good (state `dropped`). */
+  droppedBy?: string;
 }
 
 export interface WebhookEvent {
@@ -82,17 +85,20 @@ export interface VendorDeliveryStats {
   attempts: number;
   delivered: number;
   failed: number;
+  /** Dropped for good by a fault rule. */
+  dropped: number;
   pending: number;
 }
 
 const HISTORY_LIMIT = 5_000;
-const FINAL: ReadonlySet<DeliveryState> = new Set(['delivered', 'failed']);
+const FINAL: ReadonlySet<DeliveryState> = new Set(['delivered', 'failed', 'dropped']);
 
 export class WebhookDispatcher {
   readonly #clock: SandboxClock;
   readonly #random: SeededRandom;
   readonly #sign: WebhookSigner;
   readonly #onChange: () => void;
+  readonly #dropRule: (event: WebhookEvent) => string | undefined;
   #policy: DeliveryPolicy;
   #switches: DeliverySwitches = { duplicate: false, reorder: { enabled: false, batchSize: 3, windowMs: 10_000 } };
   #targets: Record<WebhookVendor, string>;
@@ -111,6 +117,8 @@ export class WebhookDispatcher {
     policy: DeliveryPolicy;
     targets: Record<WebhookVendor, string>;
     onChange?: () => void;
+    /** The fault rule that drops an event for good, if any (consulted once per event). */
+    dropRule?: (event: WebhookEvent) => string | undefined;
   }) {
     this.#clock = options.clock;
     this.#random = options.random;
@@ -118,6 +126,7 @@ export class WebhookDispatcher {
     this.#policy = options.policy;
     this.#targets = { ...options.targets };
     this.#onChange = options.onChange ?? (() => undefined);
+    this.#dropRule = options.dropRule ?? (() => undefined);
   }
 
   get targets(): Record<WebhookVendor, string> {
@@ -145,7 +154,7 @@ export class WebhookDispatcher {
     if (!this.#switches.reorder.enabled) this.flush();
   }
 
-  /** Signs and sends an event (twice with `duplicate`; held for shuffling with `reorder`). */
+  /** Signs and sends an event (twice with `duplicate`; held for shuffling with `reorder`; never when dropped). */
   emit(event: WebhookEvent): WebhookDelivery[] {
     this.#events[event.vendor]++;
     const body = JSON.stringify(event.payload);
@@ -153,8 +162,12 @@ export class WebhookDispatcher {
     const first = this.#create(event, target, body);
     const created = [first];
     if (this.#switches.duplicate) created.push(this.#create(event, target, body, first.id));
+    const droppedBy = this.#dropRule(event);
     for (const delivery of created) {
-      if (this.#switches.reorder.enabled) this.#hold(delivery);
+      if (droppedBy !== undefined) {
+        delivery.state = 'dropped';
+        delivery.droppedBy = droppedBy;
+      } else if (this.#switches.reorder.enabled) this.#hold(delivery);
       else this.#enqueue(delivery);
     }
     this.#onChange();
@@ -196,6 +209,7 @@ export class WebhookDispatcher {
         attempts: mine.reduce((sum, d) => sum + d.attempts.length, 0),
         delivered: mine.filter((d) => d.state === 'delivered').length,
         failed: mine.filter((d) => d.state === 'failed').length,
+        dropped: mine.filter((d) => d.state === 'dropped').length,
         pending: mine.filter((d) => !FINAL.has(d.state)).length,
       };
     };

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { normalizeOrderStatus } from '../../domain/honeybee-order-status.js';
 import {
   listOrEmpty,
+  listUnderAnyKey,
   listWrappedOrBare,
   numberish,
   openEnum,
@@ -114,8 +115,13 @@ export const honeybeeOrderSchema = z.looseObject({
 
 // Responses, wrapped or bare.
 export const honeybeePatientResponseSchema = wrappedOrBare('patient', honeybeePatientSchema);
-export const honeybeePrescriptionsResponseSchema = listWrappedOrBare(
-  'medication_requests',
+/**
+ * GET /patients/{id}/rx. The seed's example wraps it as `{"medication_request": {…}}`; webhooks (and the sandbox by
+ * default) write `{"medication_requests": […]}`. Either key, holding one object or a list, reads as the list.
+ */
+export const honeybeePrescriptionsResponseSchema = listUnderAnyKey(
+  ['medication_requests', 'medication_request'],
+  'id',
   honeybeeMedicationRequestSchema,
 );
 export const honeybeeOrderResponseSchema = wrappedOrBare('order', honeybeeOrderSchema);

@@ -2,6 +2,10 @@
 //   key                  = sha256_hex(client_secret)            (the 64-char lowercase hex STRING is the HMAC key)
 //   X-Honeybee-Signature = base64( hmac_sha1(key, escape(METHOD + URL + BODY)) + "\n" )
 //   X-Honeybee-Secret    = base64( hmac_sha1(key, partner_webhook_secret) + "\n" )
+// The seed's prose ("base64 encoding the result with a newline character") also reads as base64(digest) followed by
+// a newline (Ruby's Base64.encode64(digest)). Verification accepts both readings: they come from the same HMAC, so
+// accepting the second costs no security, and a vendor writing it is not refused for good. Signing (the sandbox)
+// follows the pseudo-code.
 // `escape` is CGI/form escaping (Ruby CGI.escape): every byte but A-Z a-z 0-9 _ . - ~ becomes %XX (uppercase), and
 // space becomes "+". BODY is the raw bytes as received: the vendor notes that clients which re-serialise JSON fail,
 // so nothing here ever parses the body.
@@ -67,6 +71,14 @@ function base64WithNewline(digest: Buffer): string {
   return Buffer.concat([digest, NEWLINE]).toString('base64');
 }
 
+/**
+ * Every header value a digest may arrive as, after a trailing newline is trimmed: base64(digest + "\n") (the
+ * pseudo-code) and base64(digest) (the digest's encoding followed by a newline).
+ */
+function acceptedEncodings(digest: Buffer): string[] {
+  return [base64WithNewline(digest), digest.toString('base64')];
+}
+
 export interface HoneybeeSignedRequest {
   method: string;
   /** The public webhook URL exactly as configured at Honeybee. */
@@ -75,18 +87,25 @@ export interface HoneybeeSignedRequest {
   body: Uint8Array;
 }
 
-/** X-Honeybee-Signature for a request; the sandbox signs with this, the bridge verifies against it. */
-export function signHoneybeeWebhook(clientSecret: string, request: HoneybeeSignedRequest): string {
-  const digest = createHmac('sha1', honeybeeSigningKey(clientSecret))
+function signatureDigest(clientSecret: string, request: HoneybeeSignedRequest): Buffer {
+  return createHmac('sha1', honeybeeSigningKey(clientSecret))
     .update(cgiEscapeBytes(Buffer.from(request.method.toUpperCase() + request.url, 'utf8')))
     .update(cgiEscapeBytes(request.body))
     .digest();
-  return base64WithNewline(digest);
+}
+
+function secretDigest(clientSecret: string, webhookSecret: string): Buffer {
+  return createHmac('sha1', honeybeeSigningKey(clientSecret)).update(webhookSecret).digest();
+}
+
+/** X-Honeybee-Signature for a request; the sandbox signs with this, the bridge verifies against it. */
+export function signHoneybeeWebhook(clientSecret: string, request: HoneybeeSignedRequest): string {
+  return base64WithNewline(signatureDigest(clientSecret, request));
 }
 
 /** X-Honeybee-Secret: constant for a (client secret, partner webhook secret) pair. */
 export function honeybeeSecretHeader(clientSecret: string, webhookSecret: string): string {
-  return base64WithNewline(createHmac('sha1', honeybeeSigningKey(clientSecret)).update(webhookSecret).digest());
+  return base64WithNewline(secretDigest(clientSecret, webhookSecret));
 }
 
 /** Header values may carry the trailing newline of Ruby's Base64.encode64. */
@@ -95,7 +114,10 @@ function normaliseHeader(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-/** True when the signature matches under any of the client secrets (current and previous, for rotation). */
+/**
+ * True when the signature matches under any of the client secrets (current and previous, for rotation), in either
+ * reading of the seed's encoding.
+ */
 export function verifyHoneybeeSignature(
   clientSecrets: readonly string[],
   request: HoneybeeSignedRequest,
@@ -103,11 +125,11 @@ export function verifyHoneybeeSignature(
 ): boolean {
   const received = normaliseHeader(header);
   if (!received || clientSecrets.length === 0) return false;
-  const expected = clientSecrets.map((secret) => signHoneybeeWebhook(secret, request));
+  const expected = clientSecrets.flatMap((secret) => acceptedEncodings(signatureDigest(secret, request)));
   return constantTimeIncludes(expected, received);
 }
 
-/** True when X-Honeybee-Secret matches any (client secret, webhook secret) pair. */
+/** True when X-Honeybee-Secret matches any (client secret, webhook secret) pair, in either reading. */
 export function verifyHoneybeeSecret(
   clientSecrets: readonly string[],
   webhookSecrets: readonly string[],
@@ -115,7 +137,9 @@ export function verifyHoneybeeSecret(
 ): boolean {
   const received = normaliseHeader(header);
   if (!received || clientSecrets.length === 0 || webhookSecrets.length === 0) return false;
-  const expected = clientSecrets.flatMap((client) => webhookSecrets.map((hook) => honeybeeSecretHeader(client, hook)));
+  const expected = clientSecrets.flatMap((client) =>
+    webhookSecrets.flatMap((hook) => acceptedEncodings(secretDigest(client, hook))),
+  );
   return constantTimeIncludes(expected, received);
 }
 

@@ -28,6 +28,21 @@ export function listWrappedOrBare<S extends z.ZodType>(key: string, item: S) {
   return z.preprocess((value) => (isRecord(value) && Array.isArray(value[key]) ? value[key] : value), z.array(item));
 }
 
+/**
+ * A list the vendor may write under any of `keys`, each holding a list or a single object, or bare (a list, or one
+ * object carrying `idField`): all read as the list. A body matching none of these is left for the schema to refuse.
+ */
+export function listUnderAnyKey<S extends z.ZodType>(keys: readonly string[], idField: string, item: S) {
+  return z.preprocess((value: unknown): unknown => {
+    if (!isRecord(value)) return value;
+    for (const key of keys) {
+      const inner: unknown = value[key];
+      if (Array.isArray(inner) || isRecord(inner)) return Array.isArray(inner) ? inner : [inner];
+    }
+    return idField in value ? [value] : value;
+  }, z.array(item));
+}
+
 /** A 204 (or any body we do not use): always undefined. */
 export const emptyBody = z.unknown().transform(() => undefined);
 

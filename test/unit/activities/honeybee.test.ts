@@ -1,11 +1,16 @@
 // The Honeybee activities against a scripted vendor client and Temporal client: idempotent fill order creation (list
 // before POST, a lost answer or a 409 reconciled by listing, never a second POST), linking the order workflow,
-// patient matching that returns no patient data, cancel only where Honeybee allows it, milestone reports.
+// patient matching that returns no patient data, cancel only where Honeybee allows it, milestone reports, and the
+// patient-safety data an order carries: the partner's intake, or per HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN.
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import { describe, expect, it, vi } from 'vitest';
-import { createHoneybeeActivities, type EnsureFillOrderRequest } from '../../../activities/honeybee.js';
+import {
+  createHoneybeeActivities,
+  type EnsureFillOrderRequest,
+  type EnsureFillOrderResult,
+} from '../../../activities/honeybee.js';
 import { FailureType } from '../../../src/domain/failure-types.js';
 import type { Logger } from '../../../src/observability/logger.js';
 import type { DirectoryQuery, PartnerPatientDirectory } from '../../../src/partner/patient-directory.js';
@@ -38,22 +43,54 @@ function vendorError(failureType: FailureType, status: number, codes: number[] =
 
 const result = <T>(data: T, requestId = 'req') => ({ data, requestId, status: 200, fromCache: false });
 
-function setup(honeybee: Partial<HoneybeeClient>, signalWithStart = vi.fn(async () => undefined)) {
+/** The partner's intake for P-1 in the directory: what the engine must forward. */
+const INTAKE = {
+  medications: ['Metformin 500 mg twice daily'],
+  healthConditions: [],
+  allergies: ['penicillin', { name: 'sulfa', reaction: 'hives' }],
+};
+
+const HONEYBEE_PATIENT = {
+  patient_id: 4242,
+  ehr_id: 'EHR-1',
+  first_name: 'Jane',
+  last_name: 'Roe',
+  dob: '1980-01-01',
+  email: 'j@x.io',
+};
+
+interface SetupOptions {
+  /** P-1's `patientSafety` in the directory; `absent` leaves it out. */
+  intake?: unknown;
+  whenUnknown?: 'hold' | 'send-empty';
+}
+
+function setup(
+  honeybee: Partial<HoneybeeClient>,
+  signalWithStart = vi.fn(async () => undefined),
+  options: SetupOptions = {},
+) {
   const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() } as unknown as Logger;
-  const directory: PartnerPatientDirectory = {
-    find: vi.fn(async (query: DirectoryQuery) =>
-      query.by === 'ehrId' && query.ehrId === 'EHR-1' ? [{ partnerPatientId: 'P-1', ehrId: 'EHR-1' }] : [],
-    ),
-  };
+  const intake = 'intake' in options ? options.intake : INTAKE;
+  const record = { partnerPatientId: 'P-1', ehrId: 'EHR-1', ...(intake !== 'absent' ? { patientSafety: intake } : {}) };
+  const find = vi.fn(async (query: DirectoryQuery) =>
+    (query.by === 'ehrId' && query.ehrId === 'EHR-1') ||
+    (query.by === 'partnerPatientId' && query.partnerPatientId === 'P-1')
+      ? [record]
+      : [],
+  );
+  const directory: PartnerPatientDirectory = { find };
   const temporal = { workflow: { signalWithStart } } as unknown as Client;
+  const getPatient = vi.fn(async () => result(HONEYBEE_PATIENT, 'req-patient'));
   const activities = createHoneybeeActivities({
-    honeybee: honeybee as HoneybeeClient,
+    honeybee: { getPatient, ...honeybee } as HoneybeeClient,
     directory,
+    patientSafetyWhenUnknown: options.whenUnknown ?? 'hold',
     temporal,
     logger,
   });
   const env = new MockActivityEnvironment({ taskQueue: 'test-queue' });
-  return { activities, env, signalWithStart };
+  return { activities, env, signalWithStart, find, getPatient };
 }
 
 const request: EnsureFillOrderRequest = {
@@ -143,10 +180,21 @@ describe('ensureHoneybeeFillOrder', () => {
     const { activities, env } = setup({ createOrder, listOrders: vi.fn(async () => result([], 'req-list')) });
     const address = { street1: '1 Main St', city: 'Austin', state: 'TX', zip: '78701' };
     const outcome = await env.run(() => activities.ensureHoneybeeFillOrder({ ...request, address }));
-    expect(outcome).toMatchObject({ orderNumber: 'HBNEW', how: 'created', requestIds: ['req-list', 'req-create'] });
+    expect(outcome).toMatchObject({
+      orderNumber: 'HBNEW',
+      how: 'created',
+      requestIds: ['req-list', 'req-patient', 'req-create'],
+    });
     expect(createOrder).toHaveBeenCalledWith({
       shipping: { method_id: 1 },
-      patient: { patient_id: 4242, patient_safety: { medications: [], health_conditions: [], allergies: [] } },
+      patient: {
+        patient_id: 4242,
+        patient_safety: {
+          medications: INTAKE.medications,
+          health_conditions: INTAKE.healthConditions,
+          allergies: INTAKE.allergies,
+        },
+      },
       items: [{ prescription_id: 111, quantity: 1, package_size: 30 }],
       address,
     });
@@ -223,17 +271,95 @@ describe('ensureHoneybeeFillOrder', () => {
   });
 });
 
+/** ensureHoneybeeFillOrder in the mock activity environment, typed (run cannot infer a result type). */
+function ensureFill(context: ReturnType<typeof setup>, input: EnsureFillOrderRequest) {
+  return context.env.run<[], EnsureFillOrderResult, () => Promise<EnsureFillOrderResult>>(() =>
+    context.activities.ensureHoneybeeFillOrder(input),
+  );
+}
+
+describe('ensureHoneybeeFillOrder: patient-safety data', () => {
+  const created = () => vi.fn(async () => ({ ...result(order('HBNEW', 111), 'req-create'), status: 201 }));
+  const nothingToAdopt = () => vi.fn(async () => result([], 'req-list'));
+
+  it('sends the intake of the partner patient the prescription names, and returns what it sent for the audit', async () => {
+    const createOrder = created();
+    const context = setup({ createOrder, listOrders: nothingToAdopt() });
+    const { getPatient, find } = context;
+    const outcome = await ensureFill(context, { ...request, partnerPatientId: 'P-1' });
+    expect(find).toHaveBeenCalledWith({ by: 'partnerPatientId', partnerPatientId: 'P-1' });
+    expect(getPatient).not.toHaveBeenCalled();
+    expect(outcome.patientSafetySent).toEqual({ source: 'partner_directory', ...INTAKE });
+    expect(outcome.requestIds).toEqual(['req-list', 'req-create']);
+    const body = (createOrder.mock.calls[0] as unknown[])[0] as { patient: { patient_safety: unknown } };
+    expect(body.patient.patient_safety).toEqual({
+      medications: ['Metformin 500 mg twice daily'],
+      health_conditions: [],
+      allergies: ['penicillin', { name: 'sulfa', reaction: 'hives' }],
+    });
+  });
+
+  it('under hold, refuses to post without the intake: non-retryable PatientSafetyUnknown naming what is missing', async () => {
+    for (const [intake, fields] of [
+      ['absent', ['patientSafety.medications', 'patientSafety.healthConditions', 'patientSafety.allergies']],
+      [{ allergies: [] }, ['patientSafety.medications', 'patientSafety.healthConditions']],
+      [{ ...INTAKE, allergies: 'penicillin' }, ['patientSafety.allergies']],
+    ] as const) {
+      const createOrder = created();
+      const { activities, env } = setup({ createOrder, listOrders: nothingToAdopt() }, undefined, { intake });
+      const failure = await failureOf(env.run(() => activities.ensureHoneybeeFillOrder(request)));
+      expect(failure, JSON.stringify(intake)).toMatchObject({ type: 'PatientSafetyUnknown', nonRetryable: true });
+      expect(failure.details?.[0]).toMatchObject({ codes: [], fields });
+      expect(failure.message).toMatch(/HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN=hold/);
+      expect(createOrder).not.toHaveBeenCalled();
+    }
+    // A patient the directory does not know (matched by an operator, say) has no intake to read either.
+    const createOrder = created();
+    const unknown = setup({ createOrder, listOrders: nothingToAdopt() });
+    const failure = await failureOf(
+      unknown.env.run(() => unknown.activities.ensureHoneybeeFillOrder({ ...request, partnerPatientId: 'P-404' })),
+    );
+    expect(failure.details?.[0]).toMatchObject({ fields: ['patientSafety'] });
+    expect(failure.message).not.toMatch(/Jane|Roe|penicillin/);
+    expect(createOrder).not.toHaveBeenCalled();
+  });
+
+  it('under send-empty, sends empty lists where the partner supplied none, and says so', async () => {
+    const createOrder = created();
+    const context = setup({ createOrder, listOrders: nothingToAdopt() }, undefined, {
+      intake: 'absent',
+      whenUnknown: 'send-empty',
+    });
+    const outcome = await ensureFill(context, request);
+    expect(outcome.patientSafetySent).toEqual({
+      source: 'not_supplied_sent_empty',
+      medications: [],
+      healthConditions: [],
+      allergies: [],
+    });
+    expect(createOrder).toHaveBeenCalledWith(
+      expect.objectContaining({
+        patient: { patient_id: 4242, patient_safety: { medications: [], health_conditions: [], allergies: [] } },
+      }),
+    );
+  });
+
+  it('reads no intake when it adopts an order instead of posting one', async () => {
+    const context = setup({ listOrders: vi.fn(async () => result([order('HBNEW', 111)])) }, undefined, {
+      intake: 'absent',
+    });
+    const { find, getPatient } = context;
+    const outcome = await ensureFill(context, request);
+    expect(outcome).toMatchObject({ how: 'adopted', orderNumber: 'HBNEW' });
+    expect(outcome.patientSafetySent).toBeUndefined();
+    expect(find).not.toHaveBeenCalled();
+    expect(getPatient).not.toHaveBeenCalled();
+  });
+});
+
 describe('the other Honeybee activities', () => {
   it('matchHoneybeePatient returns the outcome and request id, never the patient', async () => {
-    const patient = {
-      patient_id: 4242,
-      ehr_id: 'EHR-1',
-      first_name: 'Jane',
-      last_name: 'Roe',
-      dob: '1980-01-01',
-      email: 'j@x.io',
-    };
-    const { activities, env } = setup({ getPatient: vi.fn(async () => result(patient, 'req-patient')) });
+    const { activities, env } = setup({ getPatient: vi.fn(async () => result(HONEYBEE_PATIENT, 'req-patient')) });
     const match = await env.run(() => activities.matchHoneybeePatient({ patientId: '4242' }));
     expect(match).toEqual({
       outcome: 'matched',

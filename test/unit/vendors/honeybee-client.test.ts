@@ -148,6 +148,16 @@ describe('Honeybee endpoints', () => {
     expect(data[1]).toMatchObject({ drug_schedule: 4, days_supply: 30 });
   });
 
+  it('listPatientPrescriptions reads the seed\'s singular wrapper, {"medication_request": {…}}', async () => {
+    api('GET', '/patients/4242/rx', () => ({
+      status: 200,
+      body: { medication_request: { id: 1111111, prescription_id: 1111111, refills_left: 1, active: true } },
+    }));
+    const { client } = createHoneybeeClientParts(options());
+    const { data } = await client.listPatientPrescriptions(4242);
+    expect(data).toEqual([expect.objectContaining({ id: 1111111, refills_left: 1, active: true })]);
+  });
+
   it('createOrder: POST /orders with the checked body; 201 order, statuses normalised', async () => {
     api('POST', '/orders', () => ({
       status: 201,

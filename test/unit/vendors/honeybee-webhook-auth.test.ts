@@ -84,9 +84,22 @@ describe('verifyHoneybeeSignature', () => {
     expect(verifyHoneybeeSignature(['current-client-secret'], request, `${signed()}\r\n`)).toBe(true);
   });
 
-  it('refuses the signature without the newline in the digest (base64 of the bare 20-byte HMAC)', () => {
-    const bare = Buffer.from(signed(), 'base64').subarray(0, 20).toString('base64');
-    expect(verifyHoneybeeSignature(['current-client-secret'], request, bare)).toBe(false);
+  it("accepts the seed's other reading, base64 of the bare 20-byte HMAC followed by a newline", () => {
+    const digest = Buffer.from(signed(), 'base64').subarray(0, 20);
+    expect(verifyHoneybeeSignature(['current-client-secret'], request, `${digest.toString('base64')}\n`)).toBe(true);
+    expect(verifyHoneybeeSignature(['current-client-secret'], request, digest.toString('base64'))).toBe(true);
+  });
+
+  it('refuses other encodings of the right digest (hex, base64url, a newline before the digest)', () => {
+    const digest = Buffer.from(signed(), 'base64').subarray(0, 20);
+    for (const mangled of [
+      digest.toString('hex'),
+      digest.toString('base64url'),
+      Buffer.concat([Buffer.from('\n'), digest]).toString('base64'),
+      Buffer.concat([digest, Buffer.from('\r\n')]).toString('base64'),
+    ]) {
+      expect(verifyHoneybeeSignature(['current-client-secret'], request, mangled), mangled).toBe(false);
+    }
   });
 });
 

@@ -42,6 +42,34 @@ describe('Honeybee schemas', () => {
     expect(honeybeeOrderResponseSchema.safeParse([order]).success).toBe(false);
   });
 
+  it('reads GET /patients/{id}/rx under medication_request or medication_requests, one object or a list', () => {
+    const rx = { id: 1111111, prescription_id: 1111111, refills_left: 2 };
+    const other = { id: 2222222 };
+    const forms = {
+      'the seed: medication_request object': { medication_request: rx },
+      'medication_request list': { medication_request: [rx, other] },
+      'medication_requests list': { medication_requests: [rx, other] },
+      'medication_requests object': { medication_requests: rx },
+      'a bare list': [rx, other],
+      'a bare object': rx,
+    };
+    for (const [form, body] of Object.entries(forms)) {
+      const parsed = honeybeePrescriptionsResponseSchema.safeParse(body);
+      expect(parsed.success, form).toBe(true);
+      expect(parsed.data?.[0], form).toMatchObject({ id: 1111111, refills_left: 2 });
+      expect(parsed.data, form).toHaveLength(Array.isArray(body) || Object.values(body).some(Array.isArray) ? 2 : 1);
+    }
+    expect(honeybeePrescriptionsResponseSchema.parse({ medication_request: [] })).toEqual([]);
+    for (const bad of [
+      { prescriptions: [rx] },
+      { medication_request: 'x' },
+      { medication_request: [{ ndc: '1' }] },
+      7,
+    ]) {
+      expect(honeybeePrescriptionsResponseSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
   it('requires the order number', () => {
     expect(honeybeeOrderResponseSchema.safeParse({ order: { status: 'Filling' } }).success).toBe(false);
   });

@@ -26,8 +26,15 @@ interface Vectors {
     escaped_base: string;
     signature: string;
     signature_with_trailing_newline: string;
+    /** The seed's other reading: base64(digest) followed by a newline. */
+    signature_digest_then_newline: string;
   }[];
-  honeybee_secret: { client_secret: string; webhook_secret: string; secret_header: string }[];
+  honeybee_secret: {
+    client_secret: string;
+    webhook_secret: string;
+    secret_header: string;
+    secret_header_digest_then_newline: string;
+  }[];
   onegevity_signature: { name: string; secret: string; body_base64: string; signature: string }[];
 }
 
@@ -60,10 +67,18 @@ function independentEscapeText(text: string): string {
   return new URLSearchParams([['', text]]).toString().slice(1).replaceAll('*', '%2A').replaceAll('%7E', '~');
 }
 
-function independentHoneybee(clientSecret: string, message: string): string {
+function independentHoneybeeDigest(clientSecret: string, message: string): Buffer {
   const key = createHash('sha256').update(Buffer.from(clientSecret, 'utf8')).digest('hex');
-  const digest = createHmac('sha1', Buffer.from(key, 'ascii')).update(Buffer.from(message, 'ascii')).digest();
-  return Buffer.concat([digest, Buffer.from([0x0a])]).toString('base64');
+  return createHmac('sha1', Buffer.from(key, 'ascii')).update(Buffer.from(message, 'ascii')).digest();
+}
+
+function independentHoneybee(clientSecret: string, message: string): string {
+  return Buffer.concat([independentHoneybeeDigest(clientSecret, message), Buffer.from([0x0a])]).toString('base64');
+}
+
+/** The other reading of the seed: the digest's base64, then a newline character. */
+function independentHoneybeeDigestThenNewline(clientSecret: string, message: string): string {
+  return `${independentHoneybeeDigest(clientSecret, message).toString('base64')}\n`;
 }
 
 function independentOnegevity(secret: string, body: Buffer): string {
@@ -99,6 +114,9 @@ describe('webhook signature vectors (Python stdlib)', () => {
       expect(independentEscapeBytes(signed)).toBe(vector.escaped_base);
       if (isUtf8(signed)) expect(independentEscapeText(signed.toString('utf8'))).toBe(vector.escaped_base);
       expect(independentHoneybee(vector.client_secret, vector.escaped_base)).toBe(vector.signature);
+      expect(independentHoneybeeDigestThenNewline(vector.client_secret, vector.escaped_base)).toBe(
+        vector.signature_digest_then_newline,
+      );
     });
 
     it('the engine signs exactly the vector', () => {
@@ -115,6 +133,27 @@ describe('webhook signature vectors (Python stdlib)', () => {
       expect(verifyHoneybeeSignature([vector.client_secret], request, vector.signature_with_trailing_newline)).toBe(
         true,
       );
+    });
+
+    it('the engine verifies the other reading, base64(digest) then a newline, with or without that newline', () => {
+      const request = { method: vector.method, url: vector.url, body };
+      const digestThenNewline = vector.signature_digest_then_newline;
+      expect(digestThenNewline.endsWith('\n')).toBe(true);
+      expect(digestThenNewline.trimEnd()).not.toBe(vector.signature);
+      expect(verifyHoneybeeSignature([vector.client_secret], request, digestThenNewline)).toBe(true);
+      expect(verifyHoneybeeSignature([vector.client_secret], request, digestThenNewline.trimEnd())).toBe(true);
+      expect(
+        verifyHoneybeeSignature([`${vector.client_secret}x`], request, digestThenNewline),
+        'another client secret',
+      ).toBe(false);
+      expect(
+        verifyHoneybeeSignature(
+          [vector.client_secret],
+          { ...request, body: Buffer.concat([body, Buffer.from(' ')]) },
+          digestThenNewline,
+        ),
+        'a tampered body',
+      ).toBe(false);
     });
 
     it('a tampered body, URL, method or secret fails', () => {
@@ -168,6 +207,16 @@ describe('webhook signature vectors (Python stdlib)', () => {
       ]).toString('base64');
       expect(independent).toBe(vector.secret_header);
       expect(honeybeeSecretHeader(vector.client_secret, vector.webhook_secret)).toBe(vector.secret_header);
+      const digestThenNewline = `${createHmac('sha1', key).update(Buffer.from(vector.webhook_secret, 'utf8')).digest('base64')}\n`;
+      expect(digestThenNewline).toBe(vector.secret_header_digest_then_newline);
+    });
+
+    it('verifies the other reading, base64(digest) then a newline, and only for the right secrets', () => {
+      const other = vector.secret_header_digest_then_newline;
+      expect(verifyHoneybeeSecret([vector.client_secret], [vector.webhook_secret], other)).toBe(true);
+      expect(verifyHoneybeeSecret([vector.client_secret], [vector.webhook_secret], other.trimEnd())).toBe(true);
+      expect(verifyHoneybeeSecret([vector.client_secret], [`${vector.webhook_secret}x`], other)).toBe(false);
+      expect(verifyHoneybeeSecret([`${vector.client_secret}x`], [vector.webhook_secret], other)).toBe(false);
     });
 
     it('verifies, and fails for another client secret or webhook secret', () => {
