@@ -5,6 +5,7 @@ import { runDev } from './dev.js';
 import { generateKeyLine } from './keys.js';
 import { registerLabCommands } from './lab.js';
 import { registerAuditCommand } from './audit/register.js';
+import { registerClusterCommands } from './cluster.js';
 import { registerHistoryCommands } from './history.js';
 import { registerOperatorCommands } from './operators/register.js';
 import { registerSandboxCommands } from './sandbox.js';
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
   registerOperatorCommands(program);
   registerAuditCommand(program);
   registerHistoryCommands(program);
+  registerClusterCommands(program);
 
   return program;
 }
