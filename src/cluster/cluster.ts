@@ -182,7 +182,7 @@ export class Cluster {
   async restartPostgres(downMs = 0): Promise<void> {
     this.postgres.stop('fast');
     await new Promise((done) => setTimeout(done, downMs));
-    this.postgres.start();
+    await this.postgres.start();
     await this.postgres.waitReady();
   }
 
@@ -316,7 +316,7 @@ export async function clusterUp(options: ClusterUpOptions): Promise<Cluster> {
 
   if (!cluster.postgres.initialized) log(`creating the PostgreSQL database in ${cluster.postgres.dataDir}…`);
   cluster.postgres.init(cluster.state.postgres.password);
-  cluster.postgres.start();
+  await cluster.postgres.start();
   await cluster.postgres.waitReady();
   const settings = serverSettings();
   log(

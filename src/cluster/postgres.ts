@@ -195,19 +195,26 @@ export class PostgresServer {
     return this.#run('pg_ctl', ['status', '--pgdata', this.dataDir], true).status === 0;
   }
 
-  start(): void {
+  /**
+   * Starts the server in a session of its own (pg_ctl runs detached), so a Ctrl-C meant for the command that started
+   * it (`fulfill dev --cluster`) does not reach the database.
+   */
+  async start(): Promise<void> {
     if (this.isRunning()) return;
-    this.#run('pg_ctl', [
-      'start',
-      '--pgdata',
-      this.dataDir,
-      '--log',
-      this.logFile,
-      '--wait',
-      '--timeout=120',
-      '-o',
-      `-p ${this.options.port}`,
-    ]);
+    const user = this.options.user;
+    const args = ['start', '--pgdata', this.dataDir, '--log', this.logFile, '--wait', '--timeout=120'];
+    const child = spawn(join(this.options.bin, 'pg_ctl'), [...args, '-o', `-p ${this.options.port}`], {
+      cwd: this.options.dir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+      env: { PATH: process.env.PATH, LANG: 'C', LC_ALL: 'C' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    if (code !== 0) throw new Error(`pg_ctl start failed (exit ${String(code)}):\n${output}\n${this.#logTail()}`);
   }
 
   /** `fast`: rolls back open transactions and closes connections (what a routine restart does). */
