@@ -76,7 +76,23 @@ interface DatabaseSample {
   visibilityBytes: number;
 }
 
-const query = (sql: string) => psql(cluster.postgres, cluster.state.postgres.password, 'temporal', sql);
+const query = (sql: string, database = 'temporal') =>
+  psql(cluster.postgres, cluster.state.postgres.password, database, sql);
+
+/**
+ * Both databases' size once compacted (VACUUM FULL rewrites every table without its dead rows): the difference over
+ * the measured rounds is what their prescriptions keep on disk, without the bloat autovacuum would reclaim in time.
+ */
+async function compactSizes(): Promise<{ temporal: number; visibility: number }> {
+  await query('VACUUM FULL');
+  await query('VACUUM FULL', 'temporal_visibility');
+  const [temporal, visibility] = (
+    await query("SELECT pg_database_size('temporal'), pg_database_size('temporal_visibility')")
+  )
+    .split('|')
+    .map(Number);
+  return { temporal: temporal!, visibility: visibility! };
+}
 
 /**
  * Cumulative PostgreSQL counters of both Temporal databases (the WAL position as bytes since its origin). A checkpoint
@@ -168,6 +184,7 @@ try {
   const idleDb = databaseDelta(idleDbBefore, await sampleDatabase());
 
   for (const side of ['cluster', 'dev server'] as const) await timedRound(side, `${side} warm-up`, warmup);
+  const compactBefore = await compactSizes();
 
   const cpu: Record<Side, CpuSample> = { cluster: {}, 'dev server': {} };
   const database: DatabaseSample = databaseDelta(idleDbBefore, idleDbBefore);
@@ -196,6 +213,7 @@ try {
       ]);
     }
   }
+  const compactAfter = await compactSizes();
   const history = await tallyHistories(stacks.cluster.bench.client, measured.cluster);
   const count = { cluster: measured.cluster.length, 'dev server': measured['dev server'].length };
   const loadAfter = loadavg();
@@ -237,7 +255,7 @@ try {
   const aboveIdle = (key: keyof DatabaseSample, scale = 1, digits = 1) =>
     formatNumber((database[key] - (idleDb[key] / IDLE_SECONDS) * clusterSeconds) / scale / count.cluster, digits);
   printTable(
-    ['figure', 'per prescription', 'above idle'],
+    ['figure', 'per prescription', 'above idle (growth: compacted)'],
     [
       ['history events (prescription + order workflows)', per(history.events), ''],
       ['history KiB (encoded, payloads encrypted)', per(history.bytes / 1024, 2), ''],
@@ -256,8 +274,16 @@ try {
       ['WAL writes', per(database.walWrites), aboveIdle('walWrites')],
       ['WAL fsyncs', per(database.walSyncs), aboveIdle('walSyncs')],
       ['data pages written (8 KiB)', per(database.pagesWritten, 2), aboveIdle('pagesWritten', 1, 2)],
-      ['database growth KiB: temporal', per(database.temporalBytes / 1024), ''],
-      ['database growth KiB: temporal_visibility', per(database.visibilityBytes / 1024), ''],
+      [
+        'database growth KiB: temporal',
+        per(database.temporalBytes / 1024),
+        per((compactAfter.temporal - compactBefore.temporal) / 1024),
+      ],
+      [
+        'database growth KiB: temporal_visibility',
+        per(database.visibilityBytes / 1024),
+        per((compactAfter.visibility - compactBefore.visibility) / 1024),
+      ],
     ],
   );
 
