@@ -6,7 +6,9 @@
 // (docs/CAPACITY.md): history events and bytes, workflow tasks, Temporal actions, PostgreSQL commits, row writes, WAL
 // bytes, pages written, database growth; then the idle cluster's own cost per second, and the ratio last.
 // Usage: npm run bench:cluster -- --prescriptions=100 --concurrency=16 --rounds=4 --warmup=20 --step-delay=0
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { psql } from '../src/cluster/postgres.js';
 import { ROLES } from '../src/cluster/roles.js';
@@ -152,6 +154,15 @@ function sampleSide(side: Side): CpuSample {
   return { ...sampleCpu({ ...roles, ...own }), ...(postgres === undefined ? {} : { PostgreSQL: postgres }) };
 }
 
+/** Bytes of every file under `dir` (the archive: one file per history, one per visibility record). */
+function bytesUnder(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).reduce((sum, name) => {
+    const stat = statSync(join(dir, name));
+    return sum + (stat.isFile() ? stat.size : 0);
+  }, 0);
+}
+
 /** Histories of a side's prescriptions and their orders: events, bytes, workflow tasks, actions. */
 async function tallyHistories(client: Client, ids: string[]) {
   const totals = { events: 0, bytes: 0, workflowTasks: 0, actions: emptyCounts() };
@@ -214,6 +225,9 @@ try {
     }
   }
   const compactAfter = await compactSizes();
+  // Every closed workflow is archived within the archive delay (10 s): the cluster's prescriptions, warm-up included.
+  await new Promise((resolve) => setTimeout(resolve, 20_000));
+  const archivePerPrescription = bytesUnder(cluster.archivalDir) / (warmup + rounds * prescriptions);
   const history = await tallyHistories(stacks.cluster.bench.client, measured.cluster);
   const count = { cluster: measured.cluster.length, 'dev server': measured['dev server'].length };
   const loadAfter = loadavg();
@@ -284,6 +298,7 @@ try {
         per(database.visibilityBytes / 1024),
         per((compactAfter.visibility - compactBefore.visibility) / 1024),
       ],
+      ['archive KiB (history and visibility, filestore JSON)', formatNumber(archivePerPrescription / 1024, 1), ''],
     ],
   );
 

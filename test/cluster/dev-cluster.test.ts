@@ -1,7 +1,6 @@
 // One flag runs the engine on the cluster: `fulfill dev --cluster <dir>` finds the cluster running (`up` is idempotent),
 // starts the sandbox, worker and bridge against it over mTLS, and a prescription runs to its end. Ctrl-C stops the
 // engine and leaves the cluster running.
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
 import { SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { connectClient } from '../../src/temporal/client.js';
 import { firstPrescriptionId, waitForClose } from '../harness/honeybee.js';
+import { ctrlC, startDev } from '../harness/dev-process.js';
 import { freePort } from '../harness/ports.js';
 import { testCluster } from './cluster.js';
 
@@ -29,30 +29,10 @@ describe('fulfill dev --cluster', () => {
       SANDBOX_STEP_DELAY: '1s',
       LOG_LEVEL: 'warn',
     };
-    // Its own process group, for a Ctrl-C to the group as a terminal sends it.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'dev', '--cluster', cluster.root], {
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const run = await startDev(env, ['--cluster', cluster.root]);
+    let exitCode: number | null = null;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setInterval(() => {
-          if (output.includes('Press Ctrl-C to stop.')) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, 200);
-        void exited.then((code) => {
-          clearInterval(timer);
-          reject(new Error(`fulfill dev --cluster exited (${String(code)}) before it was ready:\n${output}`));
-        });
-      });
-      expect(output).toContain(`Temporal          ${cluster.address} (cluster in ${cluster.root}, mTLS`);
+      expect(run.output()).toContain(`Temporal          ${cluster.address} (cluster in ${cluster.root}, mTLS`);
 
       const sandbox = new SandboxControlClient(`http://127.0.0.1:${sandboxPort}`);
       const rx = firstPrescriptionId(await sandbox.runScenario('happy-path', { refills: 0 }));
@@ -66,10 +46,10 @@ describe('fulfill dev --cluster', () => {
         await client.connection.close();
       }
     } finally {
-      process.kill(-child.pid!, 'SIGINT');
+      exitCode = await ctrlC(run);
     }
-    expect(await exited).toBe(0);
-    expect(output).toContain('Stopped.');
+    expect(exitCode).toBe(0);
+    expect(run.output()).toContain('Stopped.');
     expect(cluster.isRunning('frontend')).toBe(true);
   });
 });

@@ -1,7 +1,6 @@
 // The README's start command: `fulfill dev` brings up the dev server (SQLite, Web UI), the sandbox vendors (no real
 // vendor credentials are set), the worker and the bridge; a signed webhook, from curl or from the sandbox, reaches a
 // workflow; Ctrl-C stops everything; a second start reuses the same data, the sandbox's included.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,43 +11,8 @@ import { createDataConverter } from '../../src/temporal/data-converter.js';
 import { SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
 import { prescriptionStatusQuery } from '../../workflows/definitions.js';
+import { ctrlC, startDev } from '../harness/dev-process.js';
 import { freePort } from '../harness/ports.js';
-
-interface DevRun {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startDev(env: NodeJS.ProcessEnv): Promise<DevRun> {
-  // detached: its own process group, so we can send SIGINT to the group the way a terminal's Ctrl-C does.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'dev'], {
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes('Press Ctrl-C to stop.')) {
-        clearInterval(timer);
-        resolve({ child, output: () => output, exited });
-      }
-    }, 200);
-    void exited.then((code) => {
-      clearInterval(timer);
-      reject(new Error(`fulfill dev exited (${String(code)}) before it was ready:\n${output}`));
-    });
-  });
-}
-
-async function ctrlC(run: DevRun): Promise<number | null> {
-  process.kill(-run.child.pid!, 'SIGINT');
-  return run.exited;
-}
 
 describe('fulfill dev', () => {
   it('starts the engine, serves a signed webhook, stops on Ctrl-C and keeps its data across restarts', async () => {

@@ -74,28 +74,15 @@ export async function archivedHistory(client: Client, workflowId: string, runId:
     client.workflow.getHandle(workflowId, runId).fetchHistory(),
     searchAttributeAliases(client),
   ]);
+  const named = <T extends { searchAttributes?: SearchAttributes | null } | null | undefined>(attributes: T) =>
+    attributes ? { ...attributes, searchAttributes: withNames(attributes.searchAttributes, aliases) } : attributes;
   return {
+    // Only the two kinds of event that carry search attributes are copied; the others stay as decoded.
     events: (history.events ?? []).map((event) => {
       const started = event.workflowExecutionStartedEventAttributes;
       const upsert = event.upsertWorkflowSearchAttributesEventAttributes;
-      if (started) {
-        return {
-          ...event,
-          workflowExecutionStartedEventAttributes: {
-            ...started,
-            searchAttributes: withNames(started.searchAttributes, aliases),
-          },
-        };
-      }
-      if (upsert) {
-        return {
-          ...event,
-          upsertWorkflowSearchAttributesEventAttributes: {
-            ...upsert,
-            searchAttributes: withNames(upsert.searchAttributes, aliases),
-          },
-        };
-      }
+      if (started) return { ...event, workflowExecutionStartedEventAttributes: named(started) };
+      if (upsert) return { ...event, upsertWorkflowSearchAttributesEventAttributes: named(upsert) };
       return event;
     }),
   };
