@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Five projects: `unit` (no servers), `integration` (one real Temporal dev server per run, started in
+// Six projects: `unit` (no servers), `integration` (one real Temporal dev server per run, started in
 // test/harness/global-setup.ts, plus real worker/bridge/sandbox processes), `time-skipping` (each file starts the
-// time-skipping test server for long timers), `replay` (committed histories against the workflow bundle) and
-// `resilience` (hundreds of prescriptions under faults, crashes and garbage; `npm run test:resilience`).
+// time-skipping test server for long timers), `replay` (committed histories against the workflow bundle),
+// `resilience` (hundreds of prescriptions under faults, crashes and garbage; `npm run test:resilience`) and `cluster`
+// (the engine on a multi-role Temporal cluster on PostgreSQL over mTLS, with its processes killed; `npm run
+// test:cluster`).
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -57,6 +59,19 @@ export default defineConfig({
           setupFiles: ['test/harness/runtime-setup.ts'],
           fileParallelism: false,
           testTimeout: 2_700_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        // One cluster per run (built from source the first time); files one at a time, since some kill its roles.
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          globalSetup: ['test/cluster/global-setup.ts'],
+          setupFiles: ['test/harness/runtime-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 900_000,
           hookTimeout: 180_000,
         },
       },

@@ -6,7 +6,7 @@
 // Temporal actions per prescription by kind (counted from the histories, bench/lib/actions.ts) and the ratio last.
 // CPU time is read per process for every round (bench/lib/cpu.ts), to say where the time goes.
 // Usage: npm run bench:end-to-end -- --prescriptions=100 --concurrency=16 --rounds=4 --warmup=20 --step-delay=0
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { baselineEventSignal } from './lib/baseline/workflows.js';
 import { baselineOrderId, baselinePrescriptionId, type BaselineShape } from './lib/baseline/shape.js';
 import {
@@ -23,6 +23,7 @@ import {
   type HistoryWork,
 } from './lib/actions.js';
 import { childPids, cpuDelta, sampleCpu, type CpuSample } from './lib/cpu.js';
+import { historiesOf, waitForResult, type History } from './lib/workflow-results.js';
 import { startBenchStack } from './lib/engine.js';
 import {
   formatNumber,
@@ -47,49 +48,9 @@ const warmup = intArg('warmup', 20);
 const stepDelay = intArg('step-delay', 0, 0);
 
 let notFoundPolls = 0;
-
-type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
-
-/**
- * Waits for a workflow id that may not exist yet (its start is still on its way) to close; follows its runs. Gives up
- * after two minutes, naming it: a benchmark that hangs says nothing. Until the id exists it asks again with a growing
- * pause: a fixed 20 ms poll cost the dev server (and this process) a not-found call every 20 ms per prescription in
- * flight, load the baseline, which starts its workflows itself, never paid.
- */
-async function waitForResult<T>(client: Client, workflowId: string): Promise<T> {
-  const result = (async () => {
-    for (let pauseMs = 25; ; pauseMs = Math.min(pauseMs * 2, 400)) {
-      try {
-        return await client.workflow.getHandle<() => Promise<T>>(workflowId).result();
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-        notFoundPolls += 1;
-        await new Promise((resolve) => setTimeout(resolve, pauseMs));
-      }
-    }
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${workflowId} did not close within 2 minutes`)), 120_000);
-  });
-  try {
-    return await Promise.race([result, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Every run of a workflow id, newest first (a continue-as-new chain, walked back from the latest run). */
-async function historiesOf(client: Client, workflowId: string): Promise<History[]> {
-  const histories: History[] = [];
-  let runId: string | undefined;
-  for (;;) {
-    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    histories.push(history);
-    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
-    if (!runId) return histories;
-  }
-}
+const countNotFound = () => {
+  notFoundPolls += 1;
+};
 
 interface WorkflowTally {
   runs: number;
@@ -143,7 +104,7 @@ const stack = await startBenchStack(
 );
 const { client } = stack.bench;
 // The baseline carries its payloads unencrypted (the default data converter): encryption is the engine's work.
-const plainClient = new Client({ connection: stack.bench.server.env.connection });
+const plainClient = new Client({ connection: stack.bench.client.connection });
 const baselineQueue = `${stack.bench.env.TEMPORAL_TASK_QUEUE}-baseline`;
 const engineTally = { prescription: newTally(), order: newTally() };
 const baselineTally = { prescription: newTally(), order: newTally() };
@@ -153,7 +114,7 @@ async function enginePrescription(record: string[]): Promise<void> {
   const scenario = await stack.control.runScenario('happy-path', { refills: 0 });
   const prescriptionId = scenario.prescriptionIds?.[0];
   if (prescriptionId === undefined) throw new Error('the happy-path scenario made no prescription');
-  const state = await waitForResult<PrescriptionState>(client, `honeybee-rx-${prescriptionId}`);
+  const state = await waitForResult<PrescriptionState>(client, `honeybee-rx-${prescriptionId}`, countNotFound);
   if (state.stage !== 'COMPLETED' || state.fillsDelivered !== 1) {
     throw new Error(`prescription ${prescriptionId} ended ${state.stage} with ${state.fillsDelivered} fill(s)`);
   }
@@ -182,7 +143,7 @@ function baselinePrescription(shape: BaselineShape) {
         signalArgs: [{ n }],
       });
     }
-    await waitForResult<void>(plainClient, workflowId);
+    await waitForResult<void>(plainClient, workflowId, countNotFound);
     record.push(id);
   };
 }

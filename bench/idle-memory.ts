@@ -75,7 +75,7 @@ const stack = await startBenchStack(
 );
 const { client } = stack.bench;
 const taskQueue = stack.bench.env.TEMPORAL_TASK_QUEUE!;
-const plainClient = new Client({ connection: stack.bench.server.env.connection });
+const plainClient = new Client({ connection: stack.bench.client.connection });
 const baselineQueue = `${taskQueue}-baseline`;
 
 /** Announces prescriptions through the sandbox (RX_RECEIVED webhook → bridge) until `total` are waiting. */

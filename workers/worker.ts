@@ -7,7 +7,9 @@ import { createActivities } from '../activities/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { announceReady, loadConfigOrExit, runMain } from '../src/runtime/process.js';
 import { connectWorkerConnection } from '../src/temporal/client.js';
+import { describeTemporalConnection } from '../src/temporal/connection-options.js';
 import { createDataConverter } from '../src/temporal/data-converter.js';
+import { assertEngineSearchAttributes } from '../src/temporal/search-attribute-check.js';
 import { buildActivityDependencies } from '../src/runtime/dependencies.js';
 
 function workflowsSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
@@ -23,6 +25,7 @@ runMain('worker', async () => {
   const logger = createLogger('worker', config.LOG_LEVEL);
   const dataConverter = createDataConverter(config);
   const connection = await connectWorkerConnection(config);
+  await assertEngineSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   // Activities that hand work to other workflows use a client on the worker's own (native) connection: no second
   // connection, and no pure-JS gRPC on the worker's CPU.
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
@@ -34,7 +37,7 @@ runMain('worker', async () => {
     activities: createActivities(buildActivityDependencies(config, logger, client)),
     ...workflowsSource(),
   });
-  announceReady('worker', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS });
+  announceReady('worker', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: describeTemporalConnection(config) });
   // Worker.run resolves after SIGINT/SIGTERM (the SDK's shutdown signals) once in-flight tasks finish.
   await worker.run();
   await connection.close();

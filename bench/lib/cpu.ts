@@ -51,3 +51,19 @@ export function sampleCpu(processes: Record<string, number | undefined>): CpuSam
 export function cpuDelta(before: CpuSample, after: CpuSample): CpuSample {
   return Object.fromEntries(Object.keys(after).map((name) => [name, (after[name] ?? 0) - (before[name] ?? 0)]));
 }
+
+/**
+ * CPU ms so far of a process and all its children named `childName`, the children that have exited included
+ * (cutime/cstime): PostgreSQL's postmaster and the backends it forks per connection.
+ */
+export function treeCpuMs(pid: number, childName: string): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const own = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    const children = childPids(pid, childName).reduce((sum, child) => sum + (cpuMsOf(child) ?? 0), 0);
+    return (own * 1000) / CLOCK_TICKS_PER_SECOND + children;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,24 +1,26 @@
-// What the benchmarks start: a Temporal dev server in this process and the engine's own processes (bridge, worker,
-// sandbox) as children, exactly as `fulfill dev` and the tests do. The sandbox vendors can also run inside the
+// What the benchmarks start: a Temporal dev server in this process (or, given its connection variables, an existing
+// Temporal: the cluster benchmark's cluster) and the engine's own processes (bridge, worker, sandbox) as children,
+// exactly as `fulfill dev` and the tests do. The sandbox vendors can also run inside the
 // benchmark process (`startBenchStack`): they are the vendors' side, not the engine, and without a state file they
 // do not spend the shared cores rewriting their state.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../src/config/env.js';
 import { SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { startSandbox, type StartedSandbox } from '../../src/sandbox/server.js';
 import { startEngineProcess, type EngineProcess } from '../../src/runtime/child-process.js';
 import { freePort } from '../../src/runtime/free-port.js';
 import { withSandboxCredentials } from '../../src/sandbox/dev-credentials.js';
-import { createDataConverter } from '../../src/temporal/data-converter.js';
+import { connectClient } from '../../src/temporal/client.js';
 import { startDevServer, type StartedDevServer } from '../../src/temporal/dev-server.js';
 import { generatePayloadKey } from '../../src/crypto/payload-keys.js';
 
 export interface BenchEnvironment {
-  server: StartedDevServer;
+  /** The dev server this run started; none when the benchmark runs on a Temporal of its own. */
+  server?: StartedDevServer;
   client: Client;
   /** The environment every engine process of this run gets. */
   env: Record<string, string>;
@@ -27,15 +29,20 @@ export interface BenchEnvironment {
   stop(): Promise<void>;
 }
 
-export async function startBenchEnvironment(overrides: Record<string, string> = {}): Promise<BenchEnvironment> {
-  const server = await startDevServer({ ip: '127.0.0.1' });
+export async function startBenchEnvironment(
+  overrides: Record<string, string> = {},
+  /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_* of a running Temporal; omitted: a dev server. */
+  temporal?: Record<string, string>,
+): Promise<BenchEnvironment> {
+  const server = temporal ? undefined : await startDevServer({ ip: '127.0.0.1' });
+  const connection = temporal ?? { TEMPORAL_ADDRESS: server!.address };
   const payloadKeys = generatePayloadKey('bench');
   const env = Object.fromEntries(
     Object.entries(
       withSandboxCredentials({
         PATH: process.env.PATH,
         HOME: process.env.HOME,
-        TEMPORAL_ADDRESS: server.address,
+        ...connection,
         TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
         PAYLOAD_KEYS: payloadKeys,
         BRIDGE_PORT: '0',
@@ -46,14 +53,7 @@ export async function startBenchEnvironment(overrides: Record<string, string> = 
       }),
     ).flatMap(([key, value]) => (value === undefined ? [] : [[key, value]])),
   );
-  const client = new Client({
-    connection: server.env.connection,
-    dataConverter: createDataConverter({
-      PAYLOAD_KEYS: [payloadKeys],
-      PAYLOAD_KEY_FILE: undefined,
-      PAYLOAD_CURRENT_KEY_ID: undefined,
-    }),
-  });
+  const client = await connectClient(loadConfig({ ...connection, PAYLOAD_KEYS: payloadKeys }));
   const children: EngineProcess[] = [];
   return {
     server,
@@ -66,7 +66,8 @@ export async function startBenchEnvironment(overrides: Record<string, string> = 
     },
     async stop() {
       await Promise.all(children.map((child) => child.stop()));
-      await server.teardown();
+      await client.connection.close();
+      await server?.teardown();
     },
   };
 }
@@ -90,11 +91,16 @@ export async function startBenchStack(
   sandboxSettings: Record<string, string> = {},
   /** Another entry for the worker (bench/lib/memory-report-entry.ts wraps workers/worker.ts) and its extra env. */
   worker: { entry?: string; env?: Record<string, string> } = {},
+  /** A running Temporal's connection variables instead of a dev server (see startBenchEnvironment). */
+  temporal?: Record<string, string>,
 ): Promise<BenchStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fulfill-bench-'));
   const bridgePort = await freePort();
   const bridgePublicUrl = `http://127.0.0.1:${bridgePort}`;
-  const bench = await startBenchEnvironment({ DATA_DIR: dataDir, BRIDGE_PUBLIC_URL: bridgePublicUrl, ...engine });
+  const bench = await startBenchEnvironment(
+    { DATA_DIR: dataDir, BRIDGE_PUBLIC_URL: bridgePublicUrl, ...engine },
+    temporal,
+  );
   const sandbox = await startSandbox({
     config: loadConfig({
       ...bench.env,

@@ -55,7 +55,19 @@ function prefixed(name: string) {
   return (line: string) => process.stdout.write(`[${name}] ${line}\n`);
 }
 
-export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** A Temporal that runs already (`fulfill dev --cluster`): the engine connects to it instead of a dev server. */
+export interface ExternalTemporal {
+  /** What points the engine's processes at it: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*. */
+  env: Record<string, string>;
+  /** Its line in the banner. */
+  description: string;
+}
+
+export async function runDev(
+  config: EngineConfig,
+  baseEnv: NodeJS.ProcessEnv = process.env,
+  external?: ExternalTemporal,
+): Promise<void> {
   const dataDir = resolve(config.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const { host, port } = hostAndPort(config.TEMPORAL_ADDRESS);
@@ -64,8 +76,12 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
   // The SDK would happily connect to whatever already listens on the port (someone else's Temporal), so check first.
   const busy: string[] = [];
   for (const [what, portHost, portNumber] of [
-    ['TEMPORAL_ADDRESS', host, port],
-    ['TEMPORAL_UI_PORT', host, config.TEMPORAL_UI_PORT],
+    ...(external
+      ? []
+      : ([
+          ['TEMPORAL_ADDRESS', host, port],
+          ['TEMPORAL_UI_PORT', host, config.TEMPORAL_UI_PORT],
+        ] as const)),
     ['BRIDGE_PORT', config.BRIDGE_HOST, config.BRIDGE_PORT],
   ] as const) {
     if (!(await isPortFree(portHost, portNumber))) busy.push(`${what} (${portHost}:${portNumber})`);
@@ -77,17 +93,19 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
     );
   }
 
-  process.stdout.write('Starting the Temporal dev server…\n');
-  let server: StartedDevServer;
+  let server: StartedDevServer | undefined;
+  if (!external) process.stdout.write('Starting the Temporal dev server…\n');
   try {
-    server = await startDevServer({
-      dbFilename: resolve(dataDir, 'temporal.db'),
-      ip: host,
-      port,
-      uiPort: config.TEMPORAL_UI_PORT,
-      uiCodecEndpoint: `${bridgeUrl}/codec`,
-      namespace: config.TEMPORAL_NAMESPACE,
-    });
+    server = external
+      ? undefined
+      : await startDevServer({
+          dbFilename: resolve(dataDir, 'temporal.db'),
+          ip: host,
+          port,
+          uiPort: config.TEMPORAL_UI_PORT,
+          uiCodecEndpoint: `${bridgeUrl}/codec`,
+          namespace: config.TEMPORAL_NAMESPACE,
+        });
   } catch (error) {
     throw new Error(
       `Could not start the Temporal dev server on ${config.TEMPORAL_ADDRESS} (UI ${config.TEMPORAL_UI_PORT}). ` +
@@ -102,7 +120,7 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
     ...(useSandbox ? withSandboxCredentials(baseEnv) : baseEnv),
     ...ensureDevPayloadKeys(config, dataDir),
     ...uiCodecOrigins(baseEnv, config.TEMPORAL_UI_PORT),
-    TEMPORAL_ADDRESS: server.address,
+    ...(server ? { TEMPORAL_ADDRESS: server.address } : external?.env),
   };
   // Children are supervised (src/runtime/supervisor.ts): one that dies is named and restarted with backoff; one that
   // keeps dying, or the Temporal dev server going away, stops the engine with the reason (exit non-zero).
@@ -116,7 +134,7 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
   const stopAll = async () => {
     stopWatching();
     await supervisor.stopAll();
-    await server.teardown().catch(() => undefined);
+    await server?.teardown().catch(() => undefined);
   };
   const engineChild = (name: string, entry: string, env: () => NodeJS.ProcessEnv) => ({
     name,
@@ -146,14 +164,19 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
     await stopAll();
     throw error;
   }
-  stopWatching = watchDevServer({ host, port, onDown: giveUp });
+  // An external Temporal (--cluster) is not ours to watch: it has its own supervision.
+  if (server) stopWatching = watchDevServer({ host, port, onDown: giveUp });
 
   process.stdout.write(
     [
       '',
       'Fulfillment engine is running:',
-      `  Temporal (gRPC)   ${server.address}   [${server.binary}]`,
-      `  Temporal Web UI   http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${config.TEMPORAL_UI_PORT}`,
+      ...(server
+        ? [
+            `  Temporal (gRPC)   ${server.address}   [${server.binary}]`,
+            `  Temporal Web UI   http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${config.TEMPORAL_UI_PORT}`,
+          ]
+        : [`  Temporal          ${external?.description ?? ''}`]),
       `  Bridge            ${bridgeUrl}   (health: ${bridgeUrl}/healthz)`,
       ...(sandboxUrl
         ? [

@@ -5,6 +5,7 @@ import { runDev } from './dev.js';
 import { generateKeyLine } from './keys.js';
 import { registerLabCommands } from './lab.js';
 import { registerAuditCommand } from './audit/register.js';
+import { registerClusterCommands, startCluster } from './cluster.js';
 import { registerHistoryCommands } from './history.js';
 import { registerOperatorCommands } from './operators/register.js';
 import { registerRepairCommand } from './repair/register.js';
@@ -20,8 +21,18 @@ export function buildProgram(): Command {
   program
     .command('dev')
     .description('Start the engine locally: Temporal dev server (SQLite, Web UI), worker and bridge.')
-    .action(async () => {
-      await runDev(loadConfig());
+    .option(
+      '--cluster [dir]',
+      'run against the local Temporal cluster in dir (default {DATA_DIR}/cluster) instead; `fulfill cluster up` first if needed',
+    )
+    .action(async (flags: { cluster?: boolean | string }) => {
+      const config = loadConfig();
+      if (!flags.cluster) return runDev(config);
+      const cluster = await startCluster(typeof flags.cluster === 'string' ? { dir: flags.cluster } : {});
+      await runDev(config, process.env, {
+        env: cluster.clientEnv(),
+        description: `${cluster.address} (cluster in ${cluster.root}, mTLS; it keeps running: \`fulfill cluster down\`)`,
+      });
     });
 
   const webhook = program.command('webhook').description('Webhook tools for integrators.');
@@ -68,6 +79,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerHistoryCommands(program);
   registerSpoolCommands(program);
+  registerClusterCommands(program);
 
   return program;
 }

@@ -1,10 +1,11 @@
 // How operator commands reach Temporal: the one configuration (env), a client with the engine's data converter (the
 // payload codec: keys from PAYLOAD_KEYS / PAYLOAD_KEY_FILE, never printed), a clear error when Temporal cannot be
 // reached, and the connection closed afterwards. A failure the operator must act on is a CommandFailure (exit 1).
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { ConfigError, type EngineConfig } from '../config/env.js';
 import { loadOperatorConfig } from './operator-config.js';
-import { connectClient } from '../temporal/client.js';
+import { connectClient, connectRawClient } from '../temporal/client.js';
+import { describeTemporalConnection, type TemporalConnectionConfig } from '../temporal/connection-options.js';
 
 /** A command that ran but did not get what was asked (a rejection, nothing found, Temporal down): exit 1. */
 export class CommandFailure extends Error {
@@ -22,10 +23,13 @@ export function isUnreachable(error: unknown): boolean {
   return false;
 }
 
-export function unreachableMessage(config: Pick<EngineConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>): string {
+export function unreachableMessage(
+  config: TemporalConnectionConfig & Pick<EngineConfig, 'TEMPORAL_NAMESPACE'>,
+): string {
   return (
-    `Cannot reach Temporal at ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}). ` +
-    'Is it running? `npm run dev` starts one locally; TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE say where it is.'
+    `Cannot reach Temporal at ${describeTemporalConnection(config)} (namespace ${config.TEMPORAL_NAMESPACE}). ` +
+    'Is it running? `npm run dev` starts one locally; TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE say where it is, ' +
+    'TEMPORAL_TLS_* and TEMPORAL_API_KEY how to reach it (docs/CLUSTER.md).'
   );
 }
 
@@ -39,8 +43,7 @@ export interface SessionOptions {
 
 async function connect(config: EngineConfig, options: SessionOptions): Promise<Client> {
   if (options.payloadKeys !== false) return connectClient(config);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return connectRawClient(config);
 }
 
 /** Runs `fn` with a connected client; a Temporal that cannot be reached becomes one clear CommandFailure. */

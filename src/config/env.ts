@@ -3,6 +3,7 @@
 // `.env.example` documents every variable below; test/unit/config.test.ts keeps the two in step.
 import { join } from 'node:path';
 import { z } from 'zod';
+import { applyTemporalProfile } from './temporal-profile.js';
 
 const DEFAULT_BRIDGE_PORT = 3000;
 const DEFAULT_SANDBOX_PORT = 4010;
@@ -36,9 +37,30 @@ export const durationMs = z.string().transform((value, ctx) => {
 });
 
 export const envSchema = z.object({
-  // Temporal
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  // Temporal. The connection variables are the `temporal` CLI's own, read the same way (src/config/temporal-profile.ts):
+  // a variable wins over the profile file (TEMPORAL_CONFIG_FILE / TEMPORAL_PROFILE), which wins over the defaults.
+  /** Default 127.0.0.1:7233 (applied after the profile file). */
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  /** Default `default` (applied after the profile file). */
+  TEMPORAL_NAMESPACE: z.string().min(1).optional(),
+  /** A TOML client profile file (the CLI's format); read only when this or TEMPORAL_PROFILE is set. */
+  TEMPORAL_CONFIG_FILE: z.string().min(1).optional(),
+  /** The profile to use from that file (or from ~/.config/temporalio/temporal.toml when no file is named). */
+  TEMPORAL_PROFILE: z.string().min(1).optional(),
+  /** TLS on or off; on by default when any TLS variable or an API key is set. */
+  TEMPORAL_TLS: flag.optional(),
+  /** The name the server's certificate must carry, when it differs from the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** The CA that signed the server's certificate (a private CA); unset = the system's trusted CAs. */
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: z.string().min(1).optional(),
+  /** mTLS: this process's client certificate and key (PEM), as paths or inline. */
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_CERT_DATA: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_DATA: z.string().min(1).optional(),
+  /** An API key (Temporal Cloud), sent as a bearer token; implies TLS. Never logged. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('fulfillment'),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
@@ -154,7 +176,12 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type EngineConfig = z.infer<typeof envSchema>;
+type ParsedEnv = z.infer<typeof envSchema>;
+/** The environment as parsed, with the Temporal connection resolved (variables, then profile file, then defaults). */
+export type EngineConfig = Omit<ParsedEnv, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> & {
+  TEMPORAL_ADDRESS: string;
+  TEMPORAL_NAMESPACE: string;
+};
 export type EnvName = keyof typeof envSchema.shape;
 export const ENV_NAMES = Object.keys(envSchema.shape) as EnvName[];
 
@@ -190,7 +217,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       })),
     );
   }
-  return parsed.data;
+  const temporal = applyTemporalProfile(parsed.data, env);
+  if (temporal.problems.length > 0) throw new ConfigError(temporal.problems);
+  return { ...parsed.data, ...temporal.settings };
 }
 
 /** The Honeybee webhook URL as configured at the vendor: explicit, else derived from the bridge's public URL. */

@@ -1,20 +1,28 @@
-// Temporal connections for every process (bridge, CLI, tests, benchmarks) and the worker, built from the one config.
+// Temporal connections for every process (bridge, CLI, tests, benchmarks) and the worker, built from the one config:
+// the address and, when configured, TLS, a client certificate, a server name and an API key (connection-options.ts).
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { EngineConfig } from '../config/env.js';
+import { temporalConnectionOptions, type TemporalConnectionConfig } from './connection-options.js';
 import { createDataConverter } from './data-converter.js';
 import { LazyNativeConnection } from './lazy-native-connection.js';
 
-type ConnectionConfig = Pick<
-  EngineConfig,
-  'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_FILE' | 'PAYLOAD_CURRENT_KEY_ID'
->;
+type ClientConfig = TemporalConnectionConfig &
+  Pick<EngineConfig, 'TEMPORAL_NAMESPACE' | 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_FILE' | 'PAYLOAD_CURRENT_KEY_ID'>;
 
-export async function connectClient(config: ConnectionConfig): Promise<Client> {
+export async function connectClient(config: ClientConfig): Promise<Client> {
   // The data converter first: a missing key is a configuration error worth reporting before any network call.
   const dataConverter = createDataConverter(config);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+}
+
+/** A client without the payload codec, for commands that read raw histories and decode elsewhere. */
+export async function connectRawClient(
+  config: TemporalConnectionConfig & Pick<EngineConfig, 'TEMPORAL_NAMESPACE'>,
+): Promise<Client> {
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 }
 
 /**
@@ -22,14 +30,12 @@ export async function connectClient(config: ConnectionConfig): Promise<Client> {
  * its calls fail (→ 503) until Temporal is back, instead of the process refusing to start. It runs on the SDK's
  * native transport (see lazy-native-connection.ts for why).
  */
-export function createLazyClient(config: ConnectionConfig): Client {
+export function createLazyClient(config: ClientConfig): Client {
   const dataConverter = createDataConverter(config);
-  const connection = new LazyNativeConnection(config.TEMPORAL_ADDRESS);
+  const connection = new LazyNativeConnection(temporalConnectionOptions(config));
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 }
 
-export async function connectWorkerConnection(
-  config: Pick<EngineConfig, 'TEMPORAL_ADDRESS'>,
-): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+export async function connectWorkerConnection(config: TemporalConnectionConfig): Promise<NativeConnection> {
+  return NativeConnection.connect(temporalConnectionOptions(config));
 }

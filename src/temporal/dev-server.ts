@@ -1,5 +1,5 @@
 // Starts the real Temporal dev server (the `temporal` CLI: SQLite, Web UI) for `fulfill dev` and for the test
-// harness, with the engine's search attributes registered and update-with-start enabled.
+// harness, with the engine's search attributes registered.
 import type { DataConverter } from '@temporalio/common';
 // CommonJS without static export names: Node's ESM loader offers only the default export.
 import proto from '@temporalio/proto';
@@ -30,14 +30,9 @@ export interface DevServerOptions {
   resolve?: ResolveOptions;
 }
 
-/** Dynamic config the engine depends on: update-with-start (ExecuteMultiOperation) for the partner API. */
-export const ENGINE_DYNAMIC_CONFIG: Readonly<Record<string, string>> = {
-  'frontend.enableExecuteMultiOperation': 'true',
-};
-
 export function devServerExtraArgs(options: Pick<DevServerOptions, 'uiCodecEndpoint' | 'dynamicConfig'>): string[] {
   const args: string[] = [];
-  for (const [key, value] of Object.entries({ ...ENGINE_DYNAMIC_CONFIG, ...options.dynamicConfig }))
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
     args.push('--dynamic-config-value', `${key}=${value}`);
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   // The UI's news feed reaches for the internet; this machine (and many hospitals') has none.

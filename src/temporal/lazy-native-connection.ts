@@ -7,6 +7,7 @@
 import type { ConnectionLike, ConnectionPlugin, Metadata } from '@temporalio/client';
 import type { OperatorService, WorkflowService } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import type { TemporalConnectionOptions } from './connection-options.js';
 
 /** gRPC status UNAVAILABLE: what callers already treat as "Temporal could not be reached". */
 const GRPC_UNAVAILABLE = 14;
@@ -36,19 +37,21 @@ export class LazyNativeConnection implements ConnectionLike {
   readonly plugins: ConnectionPlugin[] = [];
   readonly workflowService: WorkflowService;
   readonly operatorService: OperatorService;
+  readonly #options: TemporalConnectionOptions;
   readonly #address: string;
   #connection: Promise<NativeConnection> | undefined;
   #closed = false;
 
-  constructor(address: string) {
-    this.#address = address;
+  constructor(options: TemporalConnectionOptions) {
+    this.#options = options;
+    this.#address = options.address;
     this.workflowService = deferredService(async () => (await this.#connect()).workflowService);
     this.operatorService = deferredService(async () => (await this.#connect()).operatorService);
   }
 
   #connect(): Promise<NativeConnection> {
     if (this.#closed) return Promise.reject(new TemporalConnectError('the Temporal connection is closed'));
-    this.#connection ??= NativeConnection.connect({ address: this.#address }).catch((error: unknown) => {
+    this.#connection ??= NativeConnection.connect(this.#options).catch((error: unknown) => {
       this.#connection = undefined;
       throw new TemporalConnectError(
         `could not connect to Temporal at ${this.#address}: ${error instanceof Error ? error.message : String(error)}`,

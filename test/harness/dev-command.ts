@@ -13,9 +13,9 @@ export interface DevRun {
   exited: Promise<number | null>;
 }
 
-export function startDev(env: NodeJS.ProcessEnv): Promise<DevRun> {
+export function startDev(env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<DevRun> {
   // detached: its own process group, so we can send SIGINT to the group the way a terminal's Ctrl-C does.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'dev'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'dev', ...args], {
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +33,7 @@ export function startDev(env: NodeJS.ProcessEnv): Promise<DevRun> {
     }, 200);
     void exited.then((code) => {
       clearInterval(timer);
-      reject(new Error(`fulfill dev exited (${String(code)}) before it was ready:\n${output}`));
+      reject(new Error(`${['fulfill dev', ...args].join(' ')} exited (${String(code)}) before it was ready:\n${output}`));
     });
   });
 }

@@ -1,5 +1,5 @@
 // Integration project: one real Temporal dev server per run (the `temporal` CLI via createLocal, existing-path
-// binary, the engine's search attributes, update-with-start enabled) and one workflow bundle.
+// binary, the engine's search attributes) and one workflow bundle.
 import type { TestProject } from 'vitest/node';
 import { startDevServer } from '../../src/temporal/dev-server.js';
 import { writeWorkflowBundle } from './bundle.js';

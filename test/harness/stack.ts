@@ -6,11 +6,12 @@ import { randomInt } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { loadConfig } from '../../src/config/env.js';
 import type { EngineProcess } from '../../src/runtime/child-process.js';
 import { type SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { withSandboxCredentials } from '../../src/sandbox/dev-credentials.js';
-import { createDataConverter } from '../../src/temporal/data-converter.js';
+import { connectClient } from '../../src/temporal/client.js';
 import { engineEnv, startBridgeProcess, startWorkerProcess } from './engine.js';
 import { testPayloadKeyConfig } from './payload-keys.js';
 import { freePort } from './ports.js';
@@ -38,8 +39,11 @@ export interface StackOptions {
   engine?: Record<string, string>;
   /** Variables for the sandbox (e.g. SANDBOX_STEP_DELAY). */
   sandbox?: Record<string, string>;
-  /** A Temporal server of the test's own (a database file to inspect, a Web UI) instead of the run's shared one. */
-  temporal?: { address: string; namespace: string };
+  /**
+   * A Temporal server of the test's own (a database file to inspect, a Web UI, the cluster) instead of the run's
+   * shared one; `env`: how to reach it (TEMPORAL_TLS_* variables), for the engine's processes and the test's client.
+   */
+  temporal?: { address: string; namespace: string; env?: Record<string, string> };
   /** The bridge's port, when something must know its URL before the stack starts (the Web UI's codec endpoint). */
   bridgePort?: number;
 }
@@ -48,13 +52,16 @@ function defined(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])));
 }
 
-async function connectClientTo(temporal: { address: string; namespace: string }): Promise<Client> {
-  const connection = await Connection.connect({ address: temporal.address });
-  return new Client({
-    connection,
-    namespace: temporal.namespace,
-    dataConverter: createDataConverter(testPayloadKeyConfig),
-  });
+/** A client the way the engine's processes connect (connection options, payload codec), with the test key. */
+async function connectClientTo(temporal: NonNullable<StackOptions['temporal']>): Promise<Client> {
+  return connectClient(
+    loadConfig({
+      ...temporal.env,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      PAYLOAD_KEYS: testPayloadKeyConfig.PAYLOAD_KEYS.join(','),
+    }),
+  );
 }
 
 export async function startStack(options: StackOptions = {}): Promise<EngineStack> {
@@ -82,7 +89,11 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
       ONEGEVITY_API_URL: `${sandbox.url}/onegevity`,
       PARTNER_WEBHOOK_URL: `${sandbox.url}/partner/notifications`,
       ...(options.temporal
-        ? { TEMPORAL_ADDRESS: options.temporal.address, TEMPORAL_NAMESPACE: options.temporal.namespace }
+        ? {
+            ...options.temporal.env,
+            TEMPORAL_ADDRESS: options.temporal.address,
+            TEMPORAL_NAMESPACE: options.temporal.namespace,
+          }
         : {}),
       ...options.engine,
     }),

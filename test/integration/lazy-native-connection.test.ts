@@ -18,7 +18,7 @@ describe('LazyNativeConnection', () => {
 
   it('fails as unavailable while Temporal is down, then connects once it is up', async () => {
     const port = await freePort();
-    connection = new LazyNativeConnection(`127.0.0.1:${port}`);
+    connection = new LazyNativeConnection({ address: `127.0.0.1:${port}` });
     const client = new Client({ connection });
     const systemInfo = () => client.withDeadline(Date.now() + 3_000, () => client.workflowService.getSystemInfo({}));
 
@@ -39,7 +39,7 @@ describe('LazyNativeConnection', () => {
   });
 
   it('refuses calls once closed', async () => {
-    const closed = new LazyNativeConnection('127.0.0.1:1');
+    const closed = new LazyNativeConnection({ address: '127.0.0.1:1' });
     await closed.close();
     await expect(closed.ensureConnected()).rejects.toThrow(/closed/);
   });

@@ -1,11 +1,14 @@
 // Gathers what the audit covers: the business object's workflow with every run of its continue-as-new chain (all run
 // ids from visibility `WorkflowId = '…'`), and the workflows around it: a prescription's orders (the order numbers its
 // history names, and order workflows whose HoneybeePrescriptionId is the prescription), an order's prescriptions, any
-// child workflows. Each run's history is fetched and decoded, then merged into one timeline.
-import type { Client } from '@temporalio/client';
+// child workflows. Each run's history is fetched and decoded, then merged into one timeline. A workflow past its
+// namespace's retention comes from the archive (archive.ts).
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../../domain/workflow-ids.js';
-import { resolveTarget, type Target } from '../workflow-targets.js';
+import { CommandFailure } from '../temporal-session.js';
+import { candidateTargets, resolveTarget, type Target } from '../workflow-targets.js';
+import { archivedExecutions, archivedHistory } from './archive.js';
 import { decodeHistory, type PayloadDecoder } from './decode.js';
 import { buildTimeline, relatedIds, type AuditRunEvents, type TimelineEntry } from './timeline.js';
 
@@ -20,6 +23,8 @@ export interface AuditWorkflow {
   workflowId: string;
   workflowType: string;
   runs: AuditRunInfo[];
+  /** Read from the archive: past retention, deleted from Temporal's primary store. */
+  archived: boolean;
 }
 
 export interface AuditReport {
@@ -37,31 +42,63 @@ interface CollectedWorkflow {
   runs: AuditRunEvents[];
 }
 
-async function listRuns(client: Client, workflowId: string): Promise<{ type: string; runs: AuditRunInfo[] }> {
+function runInfo(execution: Omit<WorkflowExecutionInfo, 'raw'>): AuditRunInfo & { start: number } {
+  return {
+    runId: execution.runId,
+    status: execution.status.name,
+    startTime: execution.startTime.toISOString(),
+    closeTime: execution.closeTime?.toISOString() ?? null,
+    start: execution.startTime.getTime(),
+  };
+}
+
+async function listRuns(
+  client: Client,
+  workflowId: string,
+): Promise<{ type: string; runs: AuditRunInfo[]; archived: boolean }> {
   const runs = new Map<string, AuditRunInfo & { start: number }>();
   let type = '';
+  let archived = false;
   for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
     type = execution.type;
-    runs.set(execution.runId, {
-      runId: execution.runId,
-      status: execution.status.name,
-      startTime: execution.startTime.toISOString(),
-      closeTime: execution.closeTime?.toISOString() ?? null,
-      start: execution.startTime.getTime(),
-    });
+    runs.set(execution.runId, runInfo(execution));
   }
-  // Visibility trails the latest run by a moment: describe it too.
-  const latest = await client.workflow.getHandle(workflowId).describe();
-  type = latest.type;
-  runs.set(latest.runId, {
-    runId: latest.runId,
-    status: latest.status.name,
-    startTime: latest.startTime.toISOString(),
-    closeTime: latest.closeTime?.toISOString() ?? null,
-    start: latest.startTime.getTime(),
-  });
+  try {
+    // Visibility trails the latest run by a moment: describe it too.
+    const latest = await client.workflow.getHandle(workflowId).describe();
+    type = latest.type;
+    runs.set(latest.runId, runInfo(latest));
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError) || runs.size > 0) throw error;
+    // Past retention: its runs are in the archive, or nowhere.
+    const fromArchive = await archivedExecutions(client, workflowId);
+    if (fromArchive.length === 0) throw error;
+    archived = true;
+    for (const execution of fromArchive) {
+      type = execution.type;
+      runs.set(execution.runId, runInfo(execution));
+    }
+  }
   const ordered = [...runs.values()].sort((a, b) => a.start - b.start);
-  return { type, runs: ordered.map(({ start: _start, ...run }) => run) };
+  return { type, runs: ordered.map(({ start: _start, ...run }) => run), archived };
+}
+
+/** The workflow `input` names, live or, past retention, archived; with its search attributes. */
+async function resolveSubject(
+  client: Client,
+  input: string,
+): Promise<Target & { searchAttributes: WorkflowExecutionInfo['searchAttributes'] }> {
+  try {
+    const { description, ...subject } = await resolveTarget(client, input);
+    return { ...subject, searchAttributes: description.searchAttributes };
+  } catch (error) {
+    if (!(error instanceof CommandFailure)) throw error;
+    for (const candidate of candidateTargets(input)) {
+      const latest = (await archivedExecutions(client, candidate.workflowId)).at(-1);
+      if (latest) return { ...candidate, searchAttributes: latest.searchAttributes };
+    }
+    throw error;
+  }
 }
 
 async function collectWorkflow(
@@ -69,7 +106,7 @@ async function collectWorkflow(
   workflowId: string,
   decoder: PayloadDecoder,
 ): Promise<CollectedWorkflow | undefined> {
-  let listed: { type: string; runs: AuditRunInfo[] };
+  let listed: Awaited<ReturnType<typeof listRuns>>;
   try {
     listed = await listRuns(client, workflowId);
   } catch (error) {
@@ -78,7 +115,9 @@ async function collectWorkflow(
   }
   const runs: AuditRunEvents[] = [];
   for (const run of listed.runs) {
-    const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+    const history = listed.archived
+      ? await archivedHistory(client, workflowId, run.runId)
+      : await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
     runs.push({
       workflowId,
       runId: run.runId,
@@ -86,7 +125,7 @@ async function collectWorkflow(
       events: await decodeHistory(history, decoder),
     });
   }
-  return { info: { workflowId, workflowType: listed.type, runs: listed.runs }, runs };
+  return { info: { workflowId, workflowType: listed.type, runs: listed.runs, archived: listed.archived }, runs };
 }
 
 async function ordersOfPrescription(client: Client, prescriptionId: string): Promise<string[]> {
@@ -97,7 +136,7 @@ async function ordersOfPrescription(client: Client, prescriptionId: string): Pro
 }
 
 export async function collectAudit(client: Client, input: string, decoder: PayloadDecoder): Promise<AuditReport> {
-  const subject = await resolveTarget(client, input);
+  const subject = await resolveSubject(client, input);
   const collected: CollectedWorkflow[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
@@ -119,7 +158,7 @@ export async function collectAudit(client: Client, input: string, decoder: Paylo
     around.push(...related.orderNumbers.map(honeybeeOrderWorkflowId));
     around.push(...(await ordersOfPrescription(client, subject.id)));
   } else if (subject.kind === 'order') {
-    const attribute = subject.description.searchAttributes.HoneybeePrescriptionId as unknown[] | undefined;
+    const attribute = subject.searchAttributes.HoneybeePrescriptionId as unknown[] | undefined;
     const fromAttribute = (attribute ?? []).map(String);
     around.push(...[...related.prescriptionIds, ...fromAttribute].map(prescriptionWorkflowId));
   }

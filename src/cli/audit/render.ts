@@ -23,6 +23,11 @@ function who(entry: TimelineEntry): string {
   return `${entry.operator ?? '?'}${entry.reason ? `: ${entry.reason}` : ''}`;
 }
 
+/** Where a workflow's history came from, when not from Temporal's primary store. */
+function source(workflow: AuditReport['workflows'][number]): string {
+  return workflow.archived ? ', from the archive (past retention)' : '';
+}
+
 function header(report: AuditReport): string[] {
   const lines = [
     `Audit of ${KIND_NAMES[report.subject.kind]} ${report.subject.id} (${report.subject.workflowId})`,
@@ -30,7 +35,9 @@ function header(report: AuditReport): string[] {
     'Workflows:',
   ];
   for (const workflow of report.workflows) {
-    lines.push(`  ${workflow.workflowId} (${workflow.workflowType}), ${workflow.runs.length} run(s):`);
+    lines.push(
+      `  ${workflow.workflowId} (${workflow.workflowType}), ${workflow.runs.length} run(s)${source(workflow)}:`,
+    );
     for (const run of workflow.runs) {
       lines.push(`    ${run.runId} ${run.status} ${run.startTime} → ${run.closeTime ?? 'running'}`);
     }
@@ -66,7 +73,7 @@ export function renderMarkdown(report: AuditReport): string {
     '',
   ];
   for (const workflow of report.workflows) {
-    lines.push(`- \`${workflow.workflowId}\` (${workflow.workflowType})`);
+    lines.push(`- \`${workflow.workflowId}\` (${workflow.workflowType})${source(workflow)}`);
     for (const run of workflow.runs) {
       lines.push(`  - run \`${run.runId}\`: ${run.status}, ${run.startTime} → ${run.closeTime ?? 'running'}`);
     }
