@@ -33,7 +33,9 @@ export function startDev(env: NodeJS.ProcessEnv, args: readonly string[] = []): 
     }, 200);
     void exited.then((code) => {
       clearInterval(timer);
-      reject(new Error(`${['fulfill dev', ...args].join(' ')} exited (${String(code)}) before it was ready:\n${output}`));
+      reject(
+        new Error(`${['fulfill dev', ...args].join(' ')} exited (${String(code)}) before it was ready:\n${output}`),
+      );
     });
   });
 }
