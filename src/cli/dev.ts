@@ -1,6 +1,6 @@
 // `fulfill dev`: the whole engine on one machine with embedded defaults. Starts the Temporal dev server (SQLite under
 // DATA_DIR, Web UI), then (without real vendor credentials, or with SANDBOX_FORCE) the sandbox vendors, then the
-// worker and the bridge as child processes, prints the URLs, and on Ctrl-C stops everything in reverse order. A second
+// worker, the bridge and the codec service (the Web UI decodes through it) as child processes, prints the URLs, and on Ctrl-C stops everything in reverse order. A second
 // start reuses the same database, payload key and sandbox state.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -32,8 +32,8 @@ export function ensureDevPayloadKeys(config: EngineConfig, dataDir: string): Nod
 }
 
 /**
- * The Web UI calls the bridge's codec endpoint from its own origin: unless CODEC_CORS_ORIGINS is set, allow the UI
- * this dev server serves, on whatever port it was given.
+ * The Web UI calls the codec service from its own origin: unless CODEC_CORS_ORIGINS is set, allow the UI this dev
+ * server serves, on whatever port it was given.
  */
 export function uiCodecOrigins(env: NodeJS.ProcessEnv, uiPort: number): NodeJS.ProcessEnv {
   if (env.CODEC_CORS_ORIGINS?.trim()) return {};
@@ -57,6 +57,7 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
   mkdirSync(dataDir, { recursive: true });
   const { host, port } = hostAndPort(config.TEMPORAL_ADDRESS);
   const bridgeUrl = config.BRIDGE_PUBLIC_URL.replace(/\/$/, '');
+  const codecUrl = `http://${config.CODEC_HOST}:${config.CODEC_PORT}`;
 
   // The SDK would happily connect to whatever already listens on the port (someone else's Temporal), so check first.
   const busy: string[] = [];
@@ -64,6 +65,7 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
     ['TEMPORAL_ADDRESS', host, port],
     ['TEMPORAL_UI_PORT', host, config.TEMPORAL_UI_PORT],
     ['BRIDGE_PORT', config.BRIDGE_HOST, config.BRIDGE_PORT],
+    ['CODEC_PORT', config.CODEC_HOST, config.CODEC_PORT],
   ] as const) {
     if (!(await isPortFree(portHost, portNumber))) busy.push(`${what} (${portHost}:${portNumber})`);
   }
@@ -82,7 +84,7 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
       ip: host,
       port,
       uiPort: config.TEMPORAL_UI_PORT,
-      uiCodecEndpoint: `${bridgeUrl}/codec`,
+      uiCodecEndpoint: codecUrl,
       namespace: config.TEMPORAL_NAMESPACE,
     });
   } catch (error) {
@@ -99,6 +101,7 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
     ...(useSandbox ? withSandboxCredentials(baseEnv) : baseEnv),
     ...ensureDevPayloadKeys(config, dataDir),
     ...uiCodecOrigins(baseEnv, config.TEMPORAL_UI_PORT),
+    ENGINE_ENV: baseEnv.ENGINE_ENV?.trim() || 'development',
     TEMPORAL_ADDRESS: server.address,
   };
   const children: EngineProcess[] = [];
@@ -108,6 +111,7 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
   };
 
   let sandboxUrl: string | undefined;
+  let codecAccess = '';
   try {
     if (useSandbox) {
       const sandbox = await startEngineProcess({
@@ -142,6 +146,14 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
         onLine: prefixed('bridge'),
       }),
     );
+    const codec = await startEngineProcess({
+      name: 'codec',
+      entry: 'workers/codec.ts',
+      env: childEnv,
+      onLine: prefixed('codec'),
+    });
+    children.push(codec);
+    codecAccess = codec.ready.authentication === 'open' ? 'open on loopback, no token' : 'authentication required';
   } catch (error) {
     await stopAll();
     throw error;
@@ -154,6 +166,7 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
       `  Temporal (gRPC)   ${server.address}   [${server.binary}]`,
       `  Temporal Web UI   http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${config.TEMPORAL_UI_PORT}`,
       `  Bridge            ${bridgeUrl}   (health: ${bridgeUrl}/healthz)`,
+      `  Codec service     ${codecUrl}   (${codecAccess}; the Web UI and \`temporal --codec-endpoint\` decode here)`,
       ...(sandboxUrl
         ? [
             `  Sandbox vendors   ${sandboxUrl}   (control: ${sandboxUrl}/__sandbox)`,
