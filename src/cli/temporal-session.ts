@@ -3,7 +3,7 @@
 // reached, and the connection closed afterwards. A failure the operator must act on is a CommandFailure (exit 1).
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, type EngineConfig } from '../config/env.js';
-import { loadOperatorConfig } from './operator-config.js';
+import { cliIdentity, loadOperatorConfig } from './operator-config.js';
 import { connectClient } from '../temporal/client.js';
 
 /** A command that ran but did not get what was asked (a rejection, nothing found, Temporal down): exit 1. */
@@ -38,9 +38,10 @@ export interface SessionOptions {
 }
 
 async function connect(config: EngineConfig, options: SessionOptions): Promise<Client> {
-  if (options.payloadKeys !== false) return connectClient(config);
+  const identity = cliIdentity();
+  if (options.payloadKeys !== false) return connectClient(config, { identity });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, identity });
 }
 
 /** Runs `fn` with a connected client; a Temporal that cannot be reached becomes one clear CommandFailure. */

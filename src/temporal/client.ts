@@ -10,11 +10,16 @@ type ConnectionConfig = Pick<
   'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_FILE' | 'PAYLOAD_CURRENT_KEY_ID'
 >;
 
-export async function connectClient(config: ConnectionConfig): Promise<Client> {
+export async function connectClient(config: ConnectionConfig, options: { identity?: string } = {}): Promise<Client> {
   // The data converter first: a missing key is a configuration error worth reporting before any network call.
   const dataConverter = createDataConverter(config);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
 }
 
 /**

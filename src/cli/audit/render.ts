@@ -18,9 +18,12 @@ function time(iso: string): string {
   return iso.replace('T', ' ').replace(/\.(\d{3})Z$/, '.$1Z');
 }
 
+/** The name the input claims and why, then who Temporal says sent it: `alice: why [sent by partner-api:acme]`. */
 function who(entry: TimelineEntry): string {
-  if (!entry.operator && !entry.reason) return '';
-  return `${entry.operator ?? '?'}${entry.reason ? `: ${entry.reason}` : ''}`;
+  const sender = entry.identity ? `sent by ${entry.identity}` : '';
+  if (!entry.operator && !entry.reason) return sender;
+  const claimed = `${entry.operator ?? '?'}${entry.reason ? `: ${entry.reason}` : ''}`;
+  return sender ? `${claimed} [${sender}]` : claimed;
 }
 
 function header(report: AuditReport): string[] {
@@ -45,7 +48,10 @@ export function renderText(report: AuditReport): string {
   for (const entry of report.timeline) {
     lines.push(`${time(entry.at)}  ${label(entry.workflowId).padEnd(width)}  ${entry.summary}`);
     const indent = ' '.repeat(time(entry.at).length + width + 4);
-    if (who(entry)) lines.push(`${indent}by ${who(entry)}${entry.via ? ` (${entry.via})` : ''}`);
+    if (who(entry)) {
+      const by = entry.operator || entry.reason ? 'by ' : '';
+      lines.push(`${indent}${by}${who(entry)}${entry.via ? ` (${entry.via})` : ''}`);
+    }
     if (entry.requestIds) lines.push(`${indent}X-Request-Id ${entry.requestIds.join(', ')}`);
     if (entry.bridgeRequestId) lines.push(`${indent}bridge request ${entry.bridgeRequestId}`);
   }
