@@ -20,10 +20,13 @@ export interface PartnerActivityDependencies {
 /** A partner directory or notifier error as the ApplicationFailure Temporal retries by (other errors unchanged). */
 export function toPartnerFailure(error: unknown): unknown {
   if (error instanceof PartnerDirectoryError || error instanceof PartnerNotificationError) {
+    const retryAfterMs = error instanceof PartnerNotificationError ? error.retryAfterMs : undefined;
     return ApplicationFailure.create({
       type: error.failureType,
       message: error.message,
       nonRetryable: NON_RETRYABLE_FAILURE_TYPES.includes(error.failureType),
+      // The partner's Retry-After replaces Temporal's backoff for the next attempt, as for the vendors.
+      ...(retryAfterMs ? { nextRetryDelay: retryAfterMs } : {}),
       details: [{ status: error.status ?? null }],
     });
   }

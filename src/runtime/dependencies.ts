@@ -2,7 +2,7 @@
 // notifier, a Temporal client) from the configuration. Tests build their own fakes instead.
 import type { Client } from '@temporalio/client';
 import type { ActivityDependencies } from '../../activities/index.js';
-import { partnerDirectoryFile, type EngineConfig } from '../config/env.js';
+import { isDevelopment, partnerDirectoryFile, type EngineConfig } from '../config/env.js';
 import type { Logger } from '../observability/logger.js';
 import { FilePatientDirectory } from '../partner/file-directory.js';
 import { HttpPatientDirectory } from '../partner/http-directory.js';
@@ -15,22 +15,23 @@ export function buildPartnerDirectory(config: EngineConfig): PartnerPatientDirec
   return config.PARTNER_DIRECTORY_URL
     ? new HttpPatientDirectory({
         baseUrl: config.PARTNER_DIRECTORY_URL,
-        apiKey: config.PARTNER_API_KEYS[0],
+        apiKey: config.PARTNER_DIRECTORY_API_KEY,
         timeoutMs: config.VENDOR_HTTP_TIMEOUT,
       })
     : new FilePatientDirectory(partnerDirectoryFile(config));
 }
 
 export function buildPartnerNotifier(config: EngineConfig, logger: Logger): PartnerNotifier {
-  if (config.PARTNER_WEBHOOK_URL && config.PARTNER_WEBHOOK_SECRET) {
+  if (config.PARTNER_WEBHOOK_URL && config.PARTNER_WEBHOOK_SECRETS.length > 0) {
     return new HttpPartnerNotifier({
       url: config.PARTNER_WEBHOOK_URL,
-      secret: config.PARTNER_WEBHOOK_SECRET,
+      secrets: config.PARTNER_WEBHOOK_SECRETS,
       timeoutMs: config.VENDOR_HTTP_TIMEOUT,
+      requireHttps: !isDevelopment(config),
     });
   }
   if (config.PARTNER_WEBHOOK_URL) {
-    logger.warn('PARTNER_WEBHOOK_URL is set without PARTNER_WEBHOOK_SECRET: notifications are only logged');
+    logger.warn('PARTNER_WEBHOOK_URL is set without PARTNER_WEBHOOK_SECRETS: notifications are only logged');
   }
   return new LoggingPartnerNotifier(logger);
 }

@@ -13,6 +13,13 @@ import { areaOf, pathOf, type SandboxArea } from './http.js';
 import { registerOnegevityRoutes } from './onegevity/routes.js';
 import { registerPartnerRoutes } from './partner/routes.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The sandbox endpoint a route serves (src/sandbox/endpoints.ts): faults and counters go by it. */
+    endpoint?: string;
+  }
+}
+
 interface RequestContext {
   startedAt: number;
   area: SandboxArea;
@@ -42,8 +49,7 @@ const FAULT_MESSAGES: Record<'429' | '500' | '503', string> = {
 };
 
 function endpointOf(request: FastifyRequest): string | null {
-  const config = request.routeOptions.config as { endpoint?: unknown } | undefined;
-  return typeof config?.endpoint === 'string' ? config.endpoint : null;
+  return request.routeOptions.config.endpoint ?? null;
 }
 
 export function buildSandboxApp(core: SandboxCore, logger?: Logger): FastifyInstance {
