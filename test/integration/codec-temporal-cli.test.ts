@@ -91,7 +91,7 @@ describe('the temporal CLI through the codec service', () => {
     expect(encrypted.stdout).not.toContain('On Hold');
   });
 
-  it("reads an update's validation error in the validator's words, not \"Encoded failure\"", async () => {
+  it('reads an update\'s validation error in the validator\'s words, not "Encoded failure"', async () => {
     const input = JSON.stringify({ action: 'not_an_action', operator: 'cli-operator', reason: 'testing the CLI' });
     const update = ['workflow', 'update', 'execute', '--name', 'resolveExceptionUpdate', '-w', workflowId];
     const decoded = await temporalCli([...update, '--input', input, '--codec-endpoint', codecUrl]);
