@@ -4,3 +4,4 @@ export { prescriptionWorkflow } from './prescription.js';
 export { honeybeeOrderWorkflow } from './honeybee-order.js';
 export { deadLetterWorkflow } from './dead-letter.js';
 export { labOrderWorkflow } from './lab-order.js';
+export { partnerApiIdempotencyWorkflow } from './partner-api/idempotency.js';
