@@ -7,6 +7,7 @@ import { honeybeeWebhookUrl, type EngineConfig } from '../config/env.js';
 import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/workflow-settings.js';
 import type { Logger } from '../observability/logger.js';
 import { createBridgeMetrics } from './metrics.js';
+import { registerNotificationTargetMetrics } from './notification-target-metrics.js';
 import { registerPartnerApi } from './partner-api/routes.js';
 import { OneLinePerRequestLogController } from './request-log.js';
 import { createTemporalDelivery } from './temporal-delivery.js';
@@ -64,6 +65,7 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
   );
 
   const metrics = createBridgeMetrics();
+  registerNotificationTargetMetrics(metrics.registry, client, config.PARTNER_WEBHOOK_URL);
 
   /** Process up: for liveness probes. */
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -112,6 +114,7 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     rateLimit: { max: config.PARTNER_API_RATE_LIMIT, timeWindowMs: config.PARTNER_API_RATE_WINDOW },
     bodyLimitBytes: config.PARTNER_API_BODY_LIMIT_BYTES,
     idempotencyTtlMs: config.PARTNER_API_IDEMPOTENCY_TTL,
+    notificationTargetUrl: config.PARTNER_WEBHOOK_URL,
   });
   for (const key of config.PARTNER_API_KEYS.filter((entry) => entry.legacy)) {
     logger.warn(

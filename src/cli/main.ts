@@ -6,6 +6,7 @@ import { generateKeyLine } from './keys.js';
 import { registerLabCommands } from './lab.js';
 import { registerAuditCommand } from './audit/register.js';
 import { registerHistoryCommands } from './history.js';
+import { registerNotificationCommands } from './notifications.js';
 import { registerOperatorCommands } from './operators/register.js';
 import { registerSandboxCommands } from './sandbox.js';
 import { signWebhookHeaders, UsageError } from './webhook-sign.js';
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
   registerOperatorCommands(program);
   registerAuditCommand(program);
   registerHistoryCommands(program);
+  registerNotificationCommands(program);
 
   return program;
 }

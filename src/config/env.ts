@@ -216,7 +216,11 @@ export const envSchema = z.object({
   /** Standard Webhooks signing secrets, current first; every one signs while a rotation is under way. */
   PARTNER_WEBHOOK_SECRETS: standardWebhookSecrets.default([]),
   /** A notification target failing without a break for this long is disabled; its notifications are kept. */
-  PARTNER_WEBHOOK_DISABLE_AFTER: durationMs.default(3 * 86_400_000),
+  PARTNER_WEBHOOK_DISABLE_AFTER: durationMs
+    .refine((ms) => ms > 0 && ms < 7 * 86_400_000, {
+      message: 'must be under 7d: lab-kit notifications are retried for 7 days and must be parked before that',
+    })
+    .default(3 * 86_400_000),
   /** The partner's patient directory over HTTP; without it the file directory below is used. */
   PARTNER_DIRECTORY_URL: url.optional(),
   /** The bearer key the engine presents to the partner's directory. */

@@ -56,4 +56,13 @@ export const ACTIVITY_OPTIONS = {
       nonRetryableErrorTypes,
     },
   },
+  /**
+   * Re-sending parked partner notifications after an operator's resend: one attempt sends a batch in order and
+   * heartbeats its progress (a retried attempt resumes there); a refusal is the activity's answer, not a retry.
+   */
+  partnerRedelivery: {
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes },
+  },
 } as const satisfies Record<string, ActivityOptions>;

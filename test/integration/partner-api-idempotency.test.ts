@@ -12,6 +12,7 @@ import {
 } from '../../src/bridge/partner-api/idempotency.js';
 import { PartnerApiError } from '../../src/bridge/partner-api/errors.js';
 import { claimIdempotencyKeyUpdate, recordResponseSignal } from '../../workflows/partner-api/idempotency.js';
+import { recordHistory } from '../harness/histories.js';
 import { pollUntil } from '../harness/honeybee.js';
 import { connectTestClient, createTestWorker, type TestWorker } from '../harness/temporal.js';
 
@@ -82,6 +83,7 @@ describe('Idempotency-Key record', () => {
     const expiring = call('c', 'fingerprint-1');
     expect(await claim(client, expiring, settings)).toBeUndefined();
     await record(client, expiring, { status: 200, body: '{}' });
+    expect(await claim(client, expiring, settings)).toEqual({ status: 200, body: '{}' });
     const handle = client.workflow.getHandle(expiring.workflowId);
     await pollUntil(
       'the record closed',
@@ -89,6 +91,7 @@ describe('Idempotency-Key record', () => {
       (s) => s === 'COMPLETED',
       30_000,
     );
+    await recordHistory(client, expiring.workflowId, 'partner-api-idempotency-replayed-then-expired');
     expect(await claim(client, { ...expiring, fingerprint: 'fingerprint-2' }, settings)).toBeUndefined();
   });
 

@@ -2,7 +2,7 @@
 // operator and submits operator resolutions. Named, scoped keys from PARTNER_API_KEYS (callers.ts), rate-limited per
 // key; bodies capped at PARTNER_API_BODY_LIMIT_BYTES; every POST honours an Idempotency-Key (idempotency.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { PartnerApiKey, PartnerApiScope } from '../../config/env.js';
 import type { z } from 'zod';
 import { honeybeeOrderWorkflowId, labOrderWorkflowId, prescriptionWorkflowId } from '../../domain/workflow-ids.js';
@@ -17,6 +17,8 @@ import {
 } from '../../../workflows/definitions.js';
 import type { LabWorkflowSettings } from '../../domain/workflow-settings.js';
 import { listNeedsOperator } from '../../operators/needs-operator.js';
+import { notificationTargetWorkflowId } from '../../partner/notification-target.js';
+import { resumeDeliveryUpdate, targetStateQuery } from '../../../workflows/notifications/partner-target.js';
 import { LabOrderRequestError } from '../../lab/lab-order-request.js';
 import { LabOrderConflictError, startLabOrder } from '../../lab/start-lab-order.js';
 import type { BridgeMetrics } from '../metrics.js';
@@ -33,6 +35,7 @@ import {
   orderParams,
   prescriptionParams,
   requestRefillBody,
+  resendBody,
   resolutionBody,
 } from './schemas.js';
 
@@ -50,6 +53,8 @@ export interface PartnerApiOptions {
   rateLimit: { max: number; timeWindowMs: number };
   bodyLimitBytes: number;
   idempotencyTtlMs: number;
+  /** PARTNER_WEBHOOK_URL: the notification target whose state /api/notifications reports. */
+  notificationTargetUrl?: string | undefined;
 }
 
 /** What a route's handler gets besides the request: the caller's own client, and the ids an Idempotency-Key gives. */
@@ -272,5 +277,33 @@ function registerPartnerRoutes(app: FastifyInstance, options: PartnerApiOptions)
     const { limit } = parse(operatorQueueQuery, request.query, 'query');
     const items = (await listNeedsOperator(contextOf(request).client, limit)).map(({ since: _since, ...item }) => item);
     return { items };
+  });
+
+  // The notification target (the partner's own webhook endpoint): its state, and the resend after an outage.
+  const notificationTarget = (request: FastifyRequest) => {
+    if (!options.notificationTargetUrl) {
+      throw new PartnerApiError(404, 'not_found', 'no notification target is configured (PARTNER_WEBHOOK_URL)');
+    }
+    return handleFor(request, notificationTargetWorkflowId(options.notificationTargetUrl));
+  };
+  route('GET', '/api/notifications/target', 'read', async (request) => {
+    try {
+      return await within(() => notificationTarget(request).query(targetStateQuery));
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return { parked: 0, redelivering: false, resumes: [] };
+      throw error;
+    }
+  });
+  route('POST', '/api/notifications/target/resend', 'admin', async (request) => {
+    const input = parse(resendBody, jsonBody(request), 'body');
+    const handle = notificationTarget(request);
+    try {
+      return await within(() => handle.executeUpdate(resumeDeliveryUpdate, updateOptions(request, input)));
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) {
+        throw new PartnerApiError(409, 'nothing_to_resend', 'the target never failed: nothing is parked');
+      }
+      throw error;
+    }
   });
 }
