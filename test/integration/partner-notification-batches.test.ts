@@ -45,11 +45,9 @@ describe('notification target batches and resends', () => {
         return { delivered: true, status: 204 };
       },
     };
-    const { redeliverPartnerNotifications } = createPartnerActivities({
-      notifier: partner,
-      directory: { find: async () => [] },
+    worker = await createTestWorker({
+      activities: createPartnerActivities({ notifier: partner, directory: { find: async () => [] } }),
     });
-    worker = await createTestWorker({ activities: { redeliverPartnerNotifications } });
     running = worker.worker.run();
   });
 
@@ -126,11 +124,8 @@ describe('notification target batches and resends', () => {
     );
     expect(received).toEqual([1, 2, 3, 4, 5].map((n) => notification(n).id));
     expect(partial.parked).toBe(3);
-    expect(partial.resumes[0]).toMatchObject({
-      operator: 'ops',
-      redelivered: 5,
-      failure: expect.stringMatching(/503/),
-    });
+    expect(partial.resumes[0]).toMatchObject({ operator: 'ops', redelivered: 5 });
+    expect(partial.resumes[0]?.failure).toMatch(/503/);
     expect(partial.failingSince).toBeDefined();
     expect(partial.disabledAt).toBeUndefined();
 
