@@ -1,7 +1,7 @@
 // The sandbox's one HTTP server (docs/WIRE-CONTRACT.md, "Sandbox layout"): /honeybee/…, /onegevity/…, /partner/…
 // and the control API /__sandbox/…. Every vendor and partner request passes the fault injector first, and is counted.
-// Bodies stay raw bytes until a route parses them. Request logging is our own, by route pattern: query strings of
-// directory lookups hold names and emails, and never reach a log.
+// Bodies stay raw bytes until a route parses them. Request logging is our own, by route pattern: a query string never
+// reaches a log.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../observability/logger.js';
 import { signHoneybeeWebhook } from '../vendors/honeybee/webhook-auth.js';
