@@ -2,14 +2,12 @@
 // installs) against an order held On Hold by the sandbox pharmacy: `workflow metadata` shows its current details
 // decoded, `workflow query --name status` decodes, and an update refused by its validator reads as the validator's
 // words instead of "Encoded failure". Without --codec-endpoint the same commands show only ciphertext, so each check
-// can fail. A codec that requires a token serves the CLI's `--codec-auth`; and the process itself refuses, in
-// production, to listen beyond loopback without authentication.
+// can fail. A codec that requires a token serves the CLI's `--codec-auth`.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTemporalExecutable } from '../../src/temporal/binaries.js';
-import { startEngineProcess, type EngineProcess } from '../../src/runtime/child-process.js';
 import { firstPrescriptionId, orderOf, pollUntil, waitForOrder } from '../harness/honeybee.js';
-import { engineEnv, startCodecProcess } from '../harness/engine.js';
+import { startCodecProcess } from '../harness/engine.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
 import { temporalAddress } from '../harness/temporal.js';
 
@@ -130,33 +128,5 @@ describe('the temporal CLI through the codec service', () => {
     } finally {
       await guarded.process.stop();
     }
-  });
-});
-
-describe('the codec process', () => {
-  async function exitOf(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-    let started: EngineProcess | undefined;
-    try {
-      started = await startEngineProcess({ name: 'codec', entry: 'workers/codec.ts', env, readyTimeoutMs: 30_000 });
-    } catch (error) {
-      return { code: null, output: String(error) };
-    }
-    const output = started.output();
-    await started.stop();
-    return { code: 0, output };
-  }
-
-  it('refuses, in production, to listen beyond loopback without authentication', async () => {
-    const refused = await exitOf(engineEnv({ ENGINE_ENV: 'production', CODEC_HOST: '0.0.0.0', CODEC_PORT: '0' }));
-    expect(refused.code).toBeNull();
-    expect(refused.output).toContain('exited with code 2');
-    expect(refused.output).toContain('will not listen on 0.0.0.0');
-    expect(refused.output).toContain('CODEC_JWKS_URL');
-  });
-
-  it('starts open on loopback, and says so', async () => {
-    const open = await exitOf(engineEnv({ ENGINE_ENV: 'development', CODEC_HOST: '127.0.0.1', CODEC_PORT: '0' }));
-    expect(open.code).toBe(0);
-    expect(open.output).toContain('codec service open without authentication, on loopback only');
   });
 });

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FailureType } from '../../src/domain/failure-types.js';
 import { FilePatientDirectory } from '../../src/partner/file-directory.js';
 import { HttpPatientDirectory, PartnerDirectoryError } from '../../src/partner/http-directory.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { toPartnerFailure } from '../../activities/partner.js';
 import { HttpPartnerNotifier, PartnerNotificationError } from '../../src/partner/notifier.js';
 import {
   matchPartnerPatient,
@@ -245,6 +247,15 @@ describe('Standard Webhooks notifications', () => {
     expect(retryAfter).toBeLessThanOrEqual(600_000);
     const none = await serve(() => ({ status: 503 }));
     expect((await failureOf(notifier(none.url).notify(SHIPPED))).retryAfterMs).toBeUndefined();
+  });
+
+  it("turns the Retry-After into the activity failure's nextRetryDelay, as for the vendors", async () => {
+    const partner = await serve(() => ({ status: 429, headers: { 'retry-after': '90' } }));
+    const failure = toPartnerFailure(await failureOf(notifier(partner.url).notify(SHIPPED)));
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).type).toBe(FailureType.PartnerUnavailable);
+    expect((failure as ApplicationFailure).nonRetryable).toBe(false);
+    expect((failure as ApplicationFailure).nextRetryDelay).toBe(90_000);
   });
 
   it('refuses a plain-http URL outside development', () => {
