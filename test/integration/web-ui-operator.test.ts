@@ -10,6 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/temporal/binaries.js';
 import { startDevServer, type StartedDevServer } from '../../src/temporal/dev-server.js';
 import { launchChromium } from '../harness/chromium.js';
+import { runFulfill } from '../harness/fulfill-cli.js';
 import { firstPrescriptionId, orderOf, searchAttributes, waitForOrder } from '../harness/honeybee.js';
 import { freePort } from '../harness/ports.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
@@ -142,10 +143,13 @@ describe('operators in the Temporal Web UI', () => {
     const payload = signaled?.input?.payloads?.[0];
     expect(Buffer.from(payload?.metadata?.encoding ?? []).toString()).toBe('binary/encrypted');
     expect(Buffer.from(payload?.data ?? []).toString('latin1')).not.toContain('ui-operator');
-    // Beside the operator name typed into the input, the history records who sent it: the UI's own identity.
-    expect(signaled?.identity).toBeTruthy();
-    expect(signaled?.identity).not.toContain('ui-operator');
-    process.stdout.write(`[web-ui] the UI signalled as identity ${String(signaled?.identity)}\n`);
+    // The UI sends a signal without an identity (unlike its updates and terminations): the audit says the sender was
+    // not recorded, beside the operator name typed into the input.
+    const audit = await runFulfill(['audit', orderNumber], { ...stack.env, LOG_LEVEL: 'warn' });
+    expect(audit.code, audit.stderr).toBe(0);
+    expect(audit.stdout).toContain(
+      `by ui-operator: prescriber confirmed by phone${signaled?.identity ? ` [sent by ${signaled.identity}]` : ' [sender not recorded]'}`,
+    );
 
     // Through Temporal: the resolution was accepted (by the operator, with the reason) and the order moved on.
     const resolved = await waitForOrder(stack.client, orderNumber, (s) =>

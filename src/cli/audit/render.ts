@@ -18,9 +18,16 @@ function time(iso: string): string {
   return iso.replace('T', ' ').replace(/\.(\d{3})Z$/, '.$1Z');
 }
 
+/** Inputs whose sender Temporal should have recorded (the Web UI sends a signal without any identity). */
+const ATTRIBUTED_KINDS = new Set<TimelineEntry['kind']>(['operator.input', 'partner.input']);
+
 /** The name the input claims and why, then who Temporal says sent it: `alice: why [sent by partner-api:acme]`. */
 function who(entry: TimelineEntry): string {
-  const sender = entry.identity ? `sent by ${entry.identity}` : '';
+  const sender = entry.identity
+    ? `sent by ${entry.identity}`
+    : ATTRIBUTED_KINDS.has(entry.kind)
+      ? 'sender not recorded'
+      : '';
   if (!entry.operator && !entry.reason) return sender;
   const claimed = `${entry.operator ?? '?'}${entry.reason ? `: ${entry.reason}` : ''}`;
   return sender ? `${claimed} [${sender}]` : claimed;

@@ -121,5 +121,8 @@ describe('audit timeline', () => {
     const text = renderText(report);
     expect(text).toContain('by test-operator: resolving with override_allergy [sent by 1001@vm] (update)');
     expect(renderMarkdown(report)).toContain('test-operator: resolving with override_allergy [sent by 1001@vm]');
+    // A signal sent without an identity (what the Web UI does) says so rather than staying silent.
+    const anonymous = { ...report, timeline: timeline.map((entry) => ({ ...entry, identity: undefined })) };
+    expect(renderText(anonymous)).toContain('by test-operator: resolving with override_allergy [sender not recorded]');
   });
 });
