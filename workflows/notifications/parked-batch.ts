@@ -64,7 +64,9 @@ export async function partnerNotificationBatchWorkflow(input: PartnerNotificatio
   while (pending.length > 0) {
     await condition(() => requested);
     requested = false;
-    const result = await messaging.redeliverPartnerNotifications(pending);
+    const result = await messaging
+      .redeliverPartnerNotifications(pending)
+      .catch((error: unknown) => ({ delivered: 0, failure: error instanceof Error ? error.message : 'resend failed' }));
     pending = pending.slice(result.delivered);
     await getExternalWorkflowHandle(input.targetWorkflowId).signal(batchRedeliveredSignal, {
       workflowId: workflowInfo().workflowId,

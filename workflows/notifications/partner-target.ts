@@ -236,7 +236,13 @@ export async function partnerNotificationTargetWorkflow(start?: PartnerTargetInp
     }
     while (!failure && parked.length > 0) {
       const sending = parked.slice(0, batchSize);
-      const result = await messaging.redeliverPartnerNotifications(sending);
+      // The activity answers a refusal as data; an activity failure (a non-retryable type) stops the resend the same way.
+      const result = await messaging
+        .redeliverPartnerNotifications(sending)
+        .catch((error: unknown) => ({
+          delivered: 0,
+          failure: error instanceof Error ? error.message : 'resend failed',
+        }));
       for (const sent of parked.splice(0, result.delivered)) parkedIds.delete(sent.id);
       redelivered += result.delivered;
       failure = result.failure;
