@@ -169,13 +169,20 @@ describe('partner API controls', () => {
     expect(await accepted()).toHaveLength(1);
   });
 
-  it('refuses a body over PARTNER_API_BODY_LIMIT_BYTES with 413', async () => {
+  it('refuses a body over PARTNER_API_BODY_LIMIT_BYTES with 413, and a body that is not JSON with 415', async () => {
     const response = await api(`/api/prescriptions/${prescriptionId}/refill-requests`, OPERATOR, {
       method: 'POST',
       body: { requestedBy: 'x'.repeat(4096) },
     });
     expect(response.status).toBe(413);
     expect(await errorCode(response)).toBe('payload_too_large');
+    const text = await api(`/api/prescriptions/${prescriptionId}/refill-requests`, OPERATOR, {
+      method: 'POST',
+      body: 'requestedBy=x',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(text.status).toBe(415);
+    expect(await errorCode(text)).toBe('unsupported_media_type');
   });
 
   it('rate-limits each key: 429 with Retry-After, while another key goes on', async () => {

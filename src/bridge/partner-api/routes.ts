@@ -1,7 +1,7 @@
 // The partner API (/api): the partner's backend approves fills, asks for refills, reads status, lists what needs an
 // operator and submits operator resolutions. Named, scoped keys from PARTNER_API_KEYS (callers.ts), rate-limited per
 // key; bodies capped at PARTNER_API_BODY_LIMIT_BYTES; every POST honours an Idempotency-Key (idempotency.ts).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { PartnerApiKey, PartnerApiScope } from '../../config/env.js';
 import type { z } from 'zod';
@@ -101,7 +101,7 @@ export function registerPartnerApi(app: FastifyInstance, options: PartnerApiOpti
   // A plugin of its own: the rate limiter and the error handler apply to /api only, not to the vendor webhooks.
   void app.register(async (api) => {
     await registerPartnerRateLimit(api, { keys: options.apiKeys, ...options.rateLimit });
-    api.setErrorHandler((error: { code?: string }, request, reply) => {
+    api.setErrorHandler((error: FastifyError, _request, reply) => {
       if (error instanceof PartnerApiError) return sendPartnerApiError(reply, error);
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         return sendPartnerApiError(
@@ -109,7 +109,8 @@ export function registerPartnerApi(app: FastifyInstance, options: PartnerApiOpti
           new PartnerApiError(413, 'payload_too_large', `the body exceeds ${options.bodyLimitBytes} bytes`),
         );
       }
-      return sendPartnerApiError(reply, toPartnerApiError(error));
+      // Anything else (a content type the bridge does not read, …) goes to the bridge's own error handler.
+      throw error;
     });
     registerPartnerRoutes(api, options);
   });
