@@ -199,9 +199,21 @@ export async function partnerNotificationTargetWorkflow(start?: PartnerTargetInp
       description: 'Enables the target again and re-sends the parked notifications: {"operator", "reason"}.',
     },
   );
-  setHandler(batchRedeliveredSignal, (report) => {
-    if (isRecord(report) && typeof report.workflowId === 'string') batchReports.set(report.workflowId, report);
-  });
+  setHandler(
+    batchRedeliveredSignal,
+    (report) => {
+      const count = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+      if (
+        isRecord(report) &&
+        typeof report.workflowId === 'string' &&
+        count(report.delivered) &&
+        count(report.remaining)
+      ) {
+        batchReports.set(report.workflowId, report);
+      }
+    },
+    { description: 'A batch of parked notifications reports how its resend went.' },
+  );
 
   async function moveToBatch(): Promise<void> {
     batchSeq += 1;
@@ -237,12 +249,10 @@ export async function partnerNotificationTargetWorkflow(start?: PartnerTargetInp
     while (!failure && parked.length > 0) {
       const sending = parked.slice(0, batchSize);
       // The activity answers a refusal as data; an activity failure (a non-retryable type) stops the resend the same way.
-      const result = await messaging
-        .redeliverPartnerNotifications(sending)
-        .catch((error: unknown) => ({
-          delivered: 0,
-          failure: error instanceof Error ? error.message : 'resend failed',
-        }));
+      const result = await messaging.redeliverPartnerNotifications(sending).catch((error: unknown) => ({
+        delivered: 0,
+        failure: error instanceof Error ? error.message : 'resend failed',
+      }));
       for (const sent of parked.splice(0, result.delivered)) parkedIds.delete(sent.id);
       redelivered += result.delivered;
       failure = result.failure;
