@@ -1,4 +1,4 @@
-// The bridge process: vendor webhooks in, partner API, codec endpoint. Stateless: run as many copies as needed.
+// The bridge process: vendor webhooks in, partner API. Stateless: run as many copies as needed.
 import { buildBridge } from '../src/bridge/server.js';
 import { createLogger } from '../src/observability/logger.js';
 import { announceReady, loadConfigOrExit, onShutdownSignal, runMain } from '../src/runtime/process.js';

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { requireHttpsOutsideDevelopment } from '../src/config/env.js';
 import { createLogger } from '../src/observability/logger.js';
 import { announceReady, loadConfigOrExit, runMain } from '../src/runtime/process.js';
 import { connectWorkerConnection } from '../src/temporal/client.js';
@@ -21,7 +22,8 @@ function workflowsSource(): { workflowBundle: { codePath: string } } | { workflo
 }
 
 runMain('worker', async () => {
-  const config = loadConfigOrExit();
+  // The worker calls the vendors and the partner: outside development only over https.
+  const config = loadConfigOrExit(process.env, requireHttpsOutsideDevelopment);
   const logger = createLogger('worker', config.LOG_LEVEL);
   const dataConverter = createDataConverter(config);
   const connection = await connectWorkerConnection(config);

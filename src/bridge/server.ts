@@ -4,13 +4,11 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { honeybeeWebhookUrl, webhookSpoolDir, type EngineConfig } from '../config/env.js';
-import { AesGcmPayloadCodec } from '../crypto/payload-codec.js';
-import { loadPayloadKeyRing } from '../crypto/payload-keys.js';
 import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/workflow-settings.js';
 import type { Logger } from '../observability/logger.js';
 import { WebhookSpool } from '../spool/webhook-spool.js';
-import { registerCodecRoutes } from './codec-route.js';
 import { createBridgeMetrics } from './metrics.js';
+import { registerNotificationTargetMetrics } from './notification-target-metrics.js';
 import { registerPartnerApi } from './partner-api/routes.js';
 import { OneLinePerRequestLogController } from './request-log.js';
 import { createTemporalDelivery } from './temporal-delivery.js';
@@ -68,6 +66,7 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
   );
 
   const metrics = createBridgeMetrics();
+  registerNotificationTargetMetrics(metrics.registry, client, config.PARTNER_WEBHOOK_URL);
 
   /** Process up: for liveness probes. */
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -84,12 +83,6 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
   app.get('/metrics', async (_request, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
-
-  registerCodecRoutes(app, {
-    codec: new AesGcmPayloadCodec(loadPayloadKeyRing(config)),
-    allowedOrigins: config.CODEC_CORS_ORIGINS,
-    authToken: config.CODEC_AUTH_TOKEN,
-  });
 
   const honeybeeSettings = honeybeeSettingsFromConfig(config);
   const labSettings = labSettingsFromConfig(config);
@@ -120,7 +113,17 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     labSettings,
     apiKeys: config.PARTNER_API_KEYS,
     metrics,
+    rateLimit: { max: config.PARTNER_API_RATE_LIMIT, timeWindowMs: config.PARTNER_API_RATE_WINDOW },
+    bodyLimitBytes: config.PARTNER_API_BODY_LIMIT_BYTES,
+    idempotencyTtlMs: config.PARTNER_API_IDEMPOTENCY_TTL,
+    notificationTargetUrl: config.PARTNER_WEBHOOK_URL,
   });
+  for (const key of config.PARTNER_API_KEYS.filter((entry) => entry.legacy)) {
+    logger.warn(
+      { keyName: key.name },
+      'PARTNER_API_KEYS entry without a name and scopes: treated as read+operate; write it as name:scopes:key',
+    );
+  }
 
   return app;
 }

@@ -1,8 +1,9 @@
 // `fulfill dev`: the whole engine on one machine with embedded defaults. Starts the Temporal dev server (SQLite under
 // DATA_DIR, Web UI), then (without real vendor credentials, or with SANDBOX_FORCE) the sandbox vendors, then the
-// worker and the bridge as child processes, prints the URLs, and on Ctrl-C stops everything in reverse order. A child
-// that dies is restarted with backoff, one that keeps dying stops the engine with a non-zero exit (docs/OPERATIONS.md).
-// A second start reuses the same database, payload key and sandbox state.
+// worker, the bridge and the codec service (the Web UI decodes through it) as child processes, prints the URLs, and on
+// Ctrl-C stops everything in reverse order. A child that dies is restarted with backoff, one that keeps dying stops
+// the engine with a non-zero exit (docs/OPERATIONS.md). A second start reuses the same database, payload key and
+// sandbox state.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -35,8 +36,8 @@ export function ensureDevPayloadKeys(config: EngineConfig, dataDir: string): Nod
 }
 
 /**
- * The Web UI calls the bridge's codec endpoint from its own origin: unless CODEC_CORS_ORIGINS is set, allow the UI
- * this dev server serves, on whatever port it was given.
+ * The Web UI calls the codec service from its own origin: unless CODEC_CORS_ORIGINS is set, allow the UI this dev
+ * server serves, on whatever port it was given.
  */
 export function uiCodecOrigins(env: NodeJS.ProcessEnv, uiPort: number): NodeJS.ProcessEnv {
   if (env.CODEC_CORS_ORIGINS?.trim()) return {};
@@ -72,6 +73,7 @@ export async function runDev(
   mkdirSync(dataDir, { recursive: true });
   const { host, port } = hostAndPort(config.TEMPORAL_ADDRESS);
   const bridgeUrl = config.BRIDGE_PUBLIC_URL.replace(/\/$/, '');
+  const codecUrl = `http://${config.CODEC_HOST}:${config.CODEC_PORT}`;
 
   // The SDK would happily connect to whatever already listens on the port (someone else's Temporal), so check first.
   const busy: string[] = [];
@@ -83,6 +85,7 @@ export async function runDev(
           ['TEMPORAL_UI_PORT', host, config.TEMPORAL_UI_PORT],
         ] as const)),
     ['BRIDGE_PORT', config.BRIDGE_HOST, config.BRIDGE_PORT],
+    ['CODEC_PORT', config.CODEC_HOST, config.CODEC_PORT],
   ] as const) {
     if (!(await isPortFree(portHost, portNumber))) busy.push(`${what} (${portHost}:${portNumber})`);
   }
@@ -103,7 +106,7 @@ export async function runDev(
           ip: host,
           port,
           uiPort: config.TEMPORAL_UI_PORT,
-          uiCodecEndpoint: `${bridgeUrl}/codec`,
+          uiCodecEndpoint: codecUrl,
           namespace: config.TEMPORAL_NAMESPACE,
         });
   } catch (error) {
@@ -120,6 +123,7 @@ export async function runDev(
     ...(useSandbox ? withSandboxCredentials(baseEnv) : baseEnv),
     ...ensureDevPayloadKeys(config, dataDir),
     ...uiCodecOrigins(baseEnv, config.TEMPORAL_UI_PORT),
+    ENGINE_ENV: baseEnv.ENGINE_ENV?.trim() || 'development',
     ...(server ? { TEMPORAL_ADDRESS: server.address } : external?.env),
   };
   // Children are supervised (src/runtime/supervisor.ts): one that dies is named and restarted with backoff; one that
@@ -142,6 +146,7 @@ export async function runDev(
   });
 
   let sandboxUrl: string | undefined;
+  let codecAccess = '';
   try {
     if (useSandbox) {
       let sandboxEnv = childEnv;
@@ -160,6 +165,8 @@ export async function runDev(
     const engineEnv = childEnv;
     await supervisor.start(engineChild('worker', 'workers/worker.ts', () => engineEnv));
     await supervisor.start(engineChild('bridge', 'workers/bridge.ts', () => engineEnv));
+    const codec = await supervisor.start(engineChild('codec', 'workers/codec.ts', () => engineEnv));
+    codecAccess = codec.ready.authentication === 'open' ? 'open on loopback, no token' : 'authentication required';
   } catch (error) {
     await stopAll();
     throw error;
@@ -178,6 +185,7 @@ export async function runDev(
           ]
         : [`  Temporal          ${external?.description ?? ''}`]),
       `  Bridge            ${bridgeUrl}   (health: ${bridgeUrl}/healthz)`,
+      `  Codec service     ${codecUrl}   (${codecAccess}; the Web UI and \`temporal --codec-endpoint\` decode here)`,
       ...(sandboxUrl
         ? [
             `  Sandbox vendors   ${sandboxUrl}   (control: ${sandboxUrl}/__sandbox)`,

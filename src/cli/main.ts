@@ -7,6 +7,7 @@ import { registerLabCommands } from './lab.js';
 import { registerAuditCommand } from './audit/register.js';
 import { registerClusterCommands, startCluster } from './cluster.js';
 import { registerHistoryCommands } from './history.js';
+import { registerNotificationCommands } from './notifications.js';
 import { registerOperatorCommands } from './operators/register.js';
 import { registerRepairCommand } from './repair/register.js';
 import { registerSandboxCommands } from './sandbox.js';
@@ -80,6 +81,7 @@ export function buildProgram(): Command {
   registerHistoryCommands(program);
   registerSpoolCommands(program);
   registerClusterCommands(program);
+  registerNotificationCommands(program);
 
   return program;
 }

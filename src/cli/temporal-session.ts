@@ -3,7 +3,7 @@
 // reached, and the connection closed afterwards. A failure the operator must act on is a CommandFailure (exit 1).
 import type { Client } from '@temporalio/client';
 import { ConfigError, type EngineConfig } from '../config/env.js';
-import { loadOperatorConfig } from './operator-config.js';
+import { cliIdentity, loadOperatorConfig } from './operator-config.js';
 import { connectClient, connectRawClient } from '../temporal/client.js';
 import { describeTemporalConnection, type TemporalConnectionConfig } from '../temporal/connection-options.js';
 
@@ -42,8 +42,9 @@ export interface SessionOptions {
 }
 
 async function connect(config: EngineConfig, options: SessionOptions): Promise<Client> {
-  if (options.payloadKeys !== false) return connectClient(config);
-  return connectRawClient(config);
+  const identity = cliIdentity();
+  if (options.payloadKeys !== false) return connectClient(config, { identity });
+  return connectRawClient(config, { identity });
 }
 
 /** Runs `fn` with a connected client; a Temporal that cannot be reached becomes one clear CommandFailure. */

@@ -7,6 +7,8 @@ import { applyTemporalProfile } from './temporal-profile.js';
 
 const DEFAULT_BRIDGE_PORT = 3000;
 const DEFAULT_SANDBOX_PORT = 4010;
+/** Next to the dev server's Web UI (8233), whose browser calls it. */
+export const DEFAULT_CODEC_PORT = 8234;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -36,7 +38,112 @@ export const durationMs = z.string().transform((value, ctx) => {
   return Number(match[1]) * (units[match[2] ?? 'ms'] ?? 1);
 });
 
+/** Partner API scopes; each includes the ones before it (admin ⊇ operate ⊇ read). */
+export const PARTNER_API_SCOPES = ['read', 'operate', 'admin'] as const;
+export type PartnerApiScope = (typeof PARTNER_API_SCOPES)[number];
+
+export interface PartnerApiKey {
+  /** Who the key belongs to: logged, counted, and recorded as the Temporal identity `partner-api:<name>`. */
+  name: string;
+  scopes: readonly PartnerApiScope[];
+  key: string;
+  /** Written in the old form (a bare key): read and operate, named `key-<n>`. */
+  legacy: boolean;
+}
+
+const KEY_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Every scope a granted scope implies. */
+function impliedScopes(granted: readonly PartnerApiScope[]): PartnerApiScope[] {
+  const highest = Math.max(...granted.map((scope) => PARTNER_API_SCOPES.indexOf(scope)));
+  return PARTNER_API_SCOPES.slice(0, highest + 1);
+}
+
+/**
+ * `name:scope+scope:key` entries, comma-separated (`acme-backend:operate:…`, `acme-admin:admin:…`). A bare key (the
+ * old form) still works as `key-<n>` with read and operate.
+ */
+const partnerApiKeys = csv.transform((entries, ctx) => {
+  const keys: PartnerApiKey[] = [];
+  entries.forEach((entry, index) => {
+    const parts = entry.split(':');
+    if (parts.length === 1) {
+      keys.push({ name: `key-${index + 1}`, scopes: ['read', 'operate'], key: entry, legacy: true });
+      return;
+    }
+    const [name = '', scopeList = '', ...rest] = parts;
+    const key = rest.join(':');
+    const scopes = scopeList.split('+').map((scope) => scope.trim());
+    const unknown = scopes.filter((scope) => !(PARTNER_API_SCOPES as readonly string[]).includes(scope));
+    if (!KEY_NAME.test(name) || unknown.length > 0 || scopes.length === 0 || key.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          `entry ${index + 1} is not name:scopes:key (name of letters, digits, _ . -; scopes from ` +
+          `${PARTNER_API_SCOPES.join(', ')} joined by +)`,
+      });
+      return;
+    }
+    keys.push({ name, scopes: impliedScopes(scopes as PartnerApiScope[]), key, legacy: false });
+  });
+  const names = keys.map((key) => key.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate) ctx.addIssue({ code: 'custom', message: `the name ${duplicate} is used twice` });
+  const secrets = keys.map((key) => key.key);
+  if (new Set(secrets).size !== secrets.length) ctx.addIssue({ code: 'custom', message: 'a key is listed twice' });
+  return keys;
+});
+
+export interface NamedToken {
+  name: string;
+  token: string;
+}
+
+/** `name:token` entries, comma-separated: the name says who called (logs), the token is the bearer secret. */
+const namedTokens = csv.transform((entries, ctx) => {
+  const tokens: NamedToken[] = [];
+  entries.forEach((entry, index) => {
+    const separator = entry.indexOf(':');
+    const name = entry.slice(0, separator);
+    const token = entry.slice(separator + 1);
+    if (separator < 1 || !KEY_NAME.test(name) || token.length < 16) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${index + 1} is not name:token (a name of letters, digits, _ . -; a token of 16+ characters)`,
+      });
+      return;
+    }
+    tokens.push({ name, token });
+  });
+  return tokens;
+});
+
+/** Standard Webhooks keys carry 24 to 64 random bytes (the spec's bounds). */
+export const STANDARD_WEBHOOK_KEY_BYTES = { min: 24, max: 64 } as const;
+
+/** Standard Webhooks secrets (`whsec_` + base64 of 24–64 bytes), comma-separated: current first. */
+const standardWebhookSecrets = csv.superRefine((secrets, ctx) => {
+  secrets.forEach((secret, index) => {
+    const encoded = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : '';
+    const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) ? Buffer.from(encoded, 'base64').length : 0;
+    if (bytes < STANDARD_WEBHOOK_KEY_BYTES.min || bytes > STANDARD_WEBHOOK_KEY_BYTES.max) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          `secret ${index + 1} must be whsec_ followed by the base64 of ${STANDARD_WEBHOOK_KEY_BYTES.min} to ` +
+          `${STANDARD_WEBHOOK_KEY_BYTES.max} random bytes (e.g. whsec_$(openssl rand -base64 32))`,
+      });
+    }
+  });
+});
+
 export const envSchema = z.object({
+  /**
+   * production: outbound URLs must be https and the codec service refuses to listen beyond loopback without
+   * authentication. development (what `fulfill dev`, the sandbox and the tests run): plain http allowed, said aloud.
+   */
+  ENGINE_ENV: z.enum(['production', 'development']).default('production'),
+
   // Temporal. The connection variables are the `temporal` CLI's own, read the same way (src/config/temporal-profile.ts):
   // a variable wins over the profile file (TEMPORAL_CONFIG_FILE / TEMPORAL_PROFILE), which wins over the defaults.
   /** Default 127.0.0.1:7233 (applied after the profile file). */
@@ -71,7 +178,7 @@ export const envSchema = z.object({
   // Files
   DATA_DIR: z.string().min(1).default('.data'),
 
-  // Bridge (webhooks in, partner API, codec endpoint)
+  // Bridge (webhooks in, partner API)
   BRIDGE_HOST: z.string().min(1).default('127.0.0.1'),
   BRIDGE_PORT: port.default(DEFAULT_BRIDGE_PORT),
   /** The bridge's public base URL, as the vendors see it. Honeybee signs the full webhook URL. */
@@ -79,8 +186,15 @@ export const envSchema = z.object({
   BRIDGE_BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   /** Where the bridge keeps authentic webhooks Temporal refused for good. Default `{DATA_DIR}/webhook-spool`. */
   BRIDGE_SPOOL_DIR: z.string().min(1).optional(),
-  /** Bearer keys accepted by the partner API, comma-separated. Required by the bridge outside the sandbox. */
-  PARTNER_API_KEYS: csv.default([]),
+  /** Partner API keys: `name:scopes:key`, comma-separated (a bare key: read and operate). */
+  PARTNER_API_KEYS: partnerApiKeys.default([]),
+  /** Requests per key per PARTNER_API_RATE_WINDOW (then 429 with Retry-After), counted by each bridge. */
+  PARTNER_API_RATE_LIMIT: positiveInt.default(600),
+  PARTNER_API_RATE_WINDOW: durationMs.default(60_000),
+  /** Largest partner API request body; larger ones are answered 413. */
+  PARTNER_API_BODY_LIMIT_BYTES: positiveInt.default(65_536),
+  /** How long the answer to a POST with an Idempotency-Key is kept and replayed. */
+  PARTNER_API_IDEMPOTENCY_TTL: durationMs.default(24 * 3_600_000),
 
   // Honeybee Health
   HONEYBEE_API_URL: url.default(`http://127.0.0.1:${DEFAULT_SANDBOX_PORT}/honeybee/v1`),
@@ -128,10 +242,18 @@ export const envSchema = z.object({
   // Partner backend
   /** Where milestone notifications are POSTed (Standard Webhooks). Unset = notifications are only logged. */
   PARTNER_WEBHOOK_URL: url.optional(),
-  /** Standard Webhooks signing secret (`whsec_` + base64). */
-  PARTNER_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Standard Webhooks signing secrets, current first; every one signs while a rotation is under way. */
+  PARTNER_WEBHOOK_SECRETS: standardWebhookSecrets.default([]),
+  /** A notification target failing without a break for this long is disabled; its notifications are kept. */
+  PARTNER_WEBHOOK_DISABLE_AFTER: durationMs
+    .refine((ms) => ms > 0 && ms < 7 * 86_400_000, {
+      message: 'must be under 7d: lab-kit notifications are retried for 7 days and must be parked before that',
+    })
+    .default(3 * 86_400_000),
   /** The partner's patient directory over HTTP; without it the file directory below is used. */
   PARTNER_DIRECTORY_URL: url.optional(),
+  /** The bearer key the engine presents to the partner's directory. */
+  PARTNER_DIRECTORY_API_KEY: z.string().min(1).optional(),
   PARTNER_DIRECTORY_FILE: z.string().min(1).optional(),
 
   // Workflow timing (defaults suit production; tests shorten them)
@@ -149,10 +271,27 @@ export const envSchema = z.object({
   PAYLOAD_KEY_FILE: z.string().min(1).optional(),
   /** Which key encrypts new payloads; defaults to the first key. */
   PAYLOAD_CURRENT_KEY_ID: z.string().min(1).optional(),
-  /** Origins allowed to call the codec endpoint (the Temporal Web UI). */
+
+  // Codec service (decrypts payloads for the Web UI and the `temporal` CLI)
+  CODEC_HOST: z.string().min(1).default('127.0.0.1'),
+  CODEC_PORT: port.default(DEFAULT_CODEC_PORT),
+  /** Origins allowed to call the codec service from a browser (the Temporal Web UI). */
   CODEC_CORS_ORIGINS: csv.default(['http://localhost:8233', 'http://127.0.0.1:8233']),
-  /** When set, the codec endpoint requires `Authorization: Bearer <token>`. */
-  CODEC_AUTH_TOKEN: z.string().min(1).optional(),
+  /** Static bearer tokens for the CLI and tools: `name:token`, comma-separated. */
+  CODEC_AUTH_TOKENS: namedTokens.default([]),
+  /** JWT authentication (the Web UI forwards its user's access token): the identity provider's JWKS. */
+  CODEC_JWKS_URL: url.optional(),
+  CODEC_JWT_ISSUER: z.string().min(1).optional(),
+  CODEC_JWT_AUDIENCE: z.string().min(1).optional(),
+  /** When set, decoding needs a JWT whose CODEC_DECODE_CLAIM holds one of these values (e.g. a group). */
+  CODEC_DECODE_ALLOWED: csv.default([]),
+  CODEC_DECODE_CLAIM: z.string().min(1).default('groups'),
+  /** The bearer token `fulfill audit --codec-endpoint` sends to the codec service. */
+  CODEC_CLIENT_TOKEN: z.string().min(1).optional(),
+
+  // Operators
+  /** The operator name the CLI records when --operator is not given (default: the OS user). */
+  FULFILL_OPERATOR: z.string().min(1).optional(),
 
   // Sandbox vendors
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
@@ -177,6 +316,27 @@ export const envSchema = z.object({
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
+
+/** Checks across variables, run after each variable parsed on its own. */
+function crossFieldProblems(config: ParsedEnv): { variable: string; message: string }[] {
+  const problems: { variable: string; message: string }[] = [];
+  if (config.CODEC_JWKS_URL) {
+    for (const variable of ['CODEC_JWT_ISSUER', 'CODEC_JWT_AUDIENCE'] as const) {
+      if (!config[variable]) problems.push({ variable, message: 'required with CODEC_JWKS_URL' });
+    }
+  }
+  if (config.CODEC_DECODE_ALLOWED.length > 0 && !config.CODEC_JWKS_URL) {
+    problems.push({ variable: 'CODEC_DECODE_ALLOWED', message: 'a claim allow-list needs CODEC_JWKS_URL' });
+  }
+  return problems;
+}
+
+/** Variables that were renamed: setting the old name stops the process with what to write instead. */
+export const RENAMED_VARIABLES: Readonly<Record<string, string>> = {
+  CODEC_AUTH_TOKEN: 'CODEC_AUTH_TOKENS (name:token entries; the CLI sends CODEC_CLIENT_TOKEN)',
+  PARTNER_WEBHOOK_SECRET: 'PARTNER_WEBHOOK_SECRETS (a comma-separated list, current secret first)',
+};
+
 /** The environment as parsed, with the Temporal connection resolved (variables, then profile file, then defaults). */
 export type EngineConfig = Omit<ParsedEnv, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> & {
   TEMPORAL_ADDRESS: string;
@@ -208,18 +368,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     const value = env[name];
     if (value !== undefined && value.trim() !== '') relevant[name] = value;
   }
+  const renamed = Object.entries(RENAMED_VARIABLES).flatMap(([old, replacement]) =>
+    env[old]?.trim() ? [{ variable: old, message: `renamed: set ${replacement}` }] : [],
+  );
   const parsed = envSchema.safeParse(relevant);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
+    throw new ConfigError([
+      ...renamed,
+      ...parsed.error.issues.map((issue) => ({
         variable: String(issue.path[0] ?? '(environment)'),
         message: issue.message,
       })),
-    );
+    ]);
   }
   const temporal = applyTemporalProfile(parsed.data, env);
-  if (temporal.problems.length > 0) throw new ConfigError(temporal.problems);
+  const problems = [...renamed, ...crossFieldProblems(parsed.data), ...temporal.problems];
+  if (problems.length > 0) throw new ConfigError(problems);
   return { ...parsed.data, ...temporal.settings };
+}
+
+export function isDevelopment(config: Pick<EngineConfig, 'ENGINE_ENV'>): boolean {
+  return config.ENGINE_ENV === 'development';
+}
+
+/** The outbound URLs that carry PHI or secrets: vendors, their token endpoints, and the partner's backend. */
+const OUTBOUND_URLS = [
+  'HONEYBEE_API_URL',
+  'HONEYBEE_TOKEN_URL',
+  'ONEGEVITY_API_URL',
+  'PARTNER_DIRECTORY_URL',
+  'PARTNER_WEBHOOK_URL',
+] as const satisfies readonly EnvName[];
+
+/**
+ * Outside development every outbound URL must be https (the process that calls them, the worker, checks at start).
+ * Throws a ConfigError naming each plain-http URL.
+ */
+export function requireHttpsOutsideDevelopment(config: EngineConfig): void {
+  if (isDevelopment(config)) return;
+  const problems = OUTBOUND_URLS.flatMap((variable) => {
+    const value = config[variable];
+    return value && new URL(value).protocol !== 'https:'
+      ? [{ variable, message: 'must be https in production (ENGINE_ENV=development allows http, e.g. the sandbox)' }]
+      : [];
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /** The Honeybee webhook URL as configured at the vendor: explicit, else derived from the bridge's public URL. */

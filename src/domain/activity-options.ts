@@ -56,4 +56,19 @@ export const ACTIVITY_OPTIONS = {
       nonRetryableErrorTypes,
     },
   },
+  /**
+   * Re-sending parked partner notifications after an operator's resend: one attempt sends a batch in order and
+   * heartbeats its progress (a retried attempt resumes there). The partner refusing one is the activity's answer, not
+   * a failure; only a lost worker retries it, without limit, since the notifications must not be lost.
+   */
+  partnerRedelivery: {
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      nonRetryableErrorTypes,
+    },
+  },
 } as const satisfies Record<string, ActivityOptions>;

@@ -1,6 +1,8 @@
-// The partner's patient directory over HTTP (docs/WIRE-CONTRACT.md, "Partner backend"): GET {url}/patients?… with a
-// bearer key, answering {"patients": [...]}. Failures are PartnerUnavailable (retryable) unless the partner refuses us.
-import got, { HTTPError, RequestError } from 'got';
+// The partner's patient directory over HTTP (docs/WIRE-CONTRACT.md, "Partner backend"): POST {url}/patients/search
+// with the lookup in a JSON body (names, emails and birth dates never go into a URL, which proxies and access logs
+// keep) and a bearer key, answering {"patients": [...]}. Failures are PartnerUnavailable (retryable) unless the partner
+// refuses us; a redirect is a failure too (a POST body must not follow one somewhere else).
+import got, { HTTPError, RequestError, type Response } from 'got';
 import { FailureType } from '../domain/failure-types.js';
 import {
   partnerDirectoryResponseSchema,
@@ -20,7 +22,7 @@ export class PartnerDirectoryError extends Error {
   }
 }
 
-function searchParams(query: DirectoryQuery): Record<string, string> {
+export function searchBody(query: DirectoryQuery): Record<string, string> {
   switch (query.by) {
     case 'partnerPatientId':
       return { partner_patient_id: query.partnerPatientId };
@@ -44,20 +46,21 @@ export class HttpPatientDirectory implements PartnerPatientDirectory {
 
   async find(query: DirectoryQuery): Promise<PartnerPatient[]> {
     const url = new URL(
-      'patients',
+      'patients/search',
       this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`,
     );
-    let body: unknown;
+    let response: Response<string>;
     try {
-      body = await got(url, {
-        searchParams: searchParams(query),
+      response = await got.post(url, {
+        json: searchBody(query),
+        followRedirect: false,
         headers: {
           accept: 'application/json',
           ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
         },
         timeout: { request: this.options.timeoutMs },
         retry: { limit: 0 },
-      }).json();
+      });
     } catch (error) {
       if (error instanceof HTTPError) {
         const status = error.response.statusCode;
@@ -70,6 +73,20 @@ export class HttpPatientDirectory implements PartnerPatientDirectory {
       }
       const reason = error instanceof RequestError ? error.code : 'unknown error';
       throw new PartnerDirectoryError(`partner directory unreachable (${reason})`, FailureType.PartnerUnavailable);
+    }
+    if (response.statusCode >= 300) {
+      throw new PartnerDirectoryError(
+        `partner directory answered a redirect (${response.statusCode}), which is not followed: ` +
+          'set PARTNER_DIRECTORY_URL to the final https address',
+        FailureType.PartnerUnavailable,
+        response.statusCode,
+      );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(response.body);
+    } catch {
+      body = undefined;
     }
     const parsed = partnerDirectoryResponseSchema.safeParse(body);
     if (!parsed.success) {

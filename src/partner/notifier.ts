@@ -1,11 +1,13 @@
 // Milestone notifications to the partner (matched, order created, on hold, resolved, shipped, delivered, cancelled,
 // lab-kit milestones), POSTed to PARTNER_WEBHOOK_URL and signed per Standard Webhooks. The notification id is derived
 // from the workflow and milestone, so an activity retry sends the same id and the partner can de-duplicate. `data`
-// carries ids, statuses and tracking only: never PHI.
+// carries ids, statuses and tracking only: never PHI. Any answer but a 2xx is a failure to retry: a redirect too (a
+// signed POST is never replayed at an address the partner's server chose), and a Retry-After says when.
 import { randomUUID } from 'node:crypto';
 import got, { HTTPError, RequestError } from 'got';
 import { FailureType } from '../domain/failure-types.js';
 import type { Logger } from '../observability/logger.js';
+import { parseRetryAfter } from '../vendors/shared/retry-after.js';
 import { standardWebhookHeaders } from './standard-webhooks.js';
 
 export type NotificationValue = string | number | boolean | null;
@@ -22,6 +24,8 @@ export interface PartnerNotification {
 export interface NotifyResult {
   delivered: boolean;
   status?: number;
+  /** Not sent: the target is disabled, and the notification is kept for a resend. */
+  parked?: boolean;
 }
 
 export interface PartnerNotifier {
@@ -34,6 +38,8 @@ export class PartnerNotificationError extends Error {
     message: string,
     readonly failureType: FailureType,
     readonly status?: number,
+    /** The partner's Retry-After, in milliseconds. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -41,8 +47,11 @@ export class PartnerNotificationError extends Error {
 
 export interface HttpPartnerNotifierOptions {
   url: string;
-  secret: string;
+  /** Standard Webhooks secrets, current first; each one signs. */
+  secrets: readonly string[];
   timeoutMs: number;
+  /** Refuse a plain-http URL (outside development). */
+  requireHttps: boolean;
   nowSeconds?: () => number;
 }
 
@@ -51,35 +60,51 @@ export function notificationBody(notification: PartnerNotification): string {
 }
 
 export class HttpPartnerNotifier implements PartnerNotifier {
-  constructor(private readonly options: HttpPartnerNotifierOptions) {}
+  constructor(private readonly options: HttpPartnerNotifierOptions) {
+    if (options.requireHttps && new URL(options.url).protocol !== 'https:') {
+      throw new Error('PARTNER_WEBHOOK_URL must be https outside development');
+    }
+    if (options.secrets.length === 0) throw new Error('PARTNER_WEBHOOK_SECRETS is empty');
+  }
 
   async notify(notification: PartnerNotification): Promise<NotifyResult> {
     const body = notificationBody(notification);
     const timestamp = this.options.nowSeconds?.() ?? Math.floor(Date.now() / 1000);
+    let status: number;
     try {
       const response = await got.post(this.options.url, {
         body,
         headers: {
           'content-type': 'application/json',
-          ...standardWebhookHeaders(this.options.secret, notification.id, timestamp, body),
+          ...standardWebhookHeaders(this.options.secrets, notification.id, timestamp, body),
         },
+        followRedirect: false,
         timeout: { request: this.options.timeoutMs },
         retry: { limit: 0 },
       });
-      return { delivered: true, status: response.statusCode };
+      status = response.statusCode;
     } catch (error) {
       if (error instanceof HTTPError) {
-        const status = error.response.statusCode;
-        const retryable = status === 408 || status === 429 || status >= 500;
+        const answered = error.response.statusCode;
         throw new PartnerNotificationError(
-          `partner webhook answered ${status} to ${notification.type}`,
-          retryable ? FailureType.PartnerUnavailable : FailureType.InvalidInput,
-          status,
+          `partner webhook answered ${answered} to ${notification.type}`,
+          FailureType.PartnerUnavailable,
+          answered,
+          parseRetryAfter(error.response.headers['retry-after']),
         );
       }
       const reason = error instanceof RequestError ? error.code : 'unknown error';
       throw new PartnerNotificationError(`partner webhook unreachable (${reason})`, FailureType.PartnerUnavailable);
     }
+    if (status >= 300) {
+      throw new PartnerNotificationError(
+        `partner webhook answered a redirect (${status}) to ${notification.type}; redirects are not followed: ` +
+          'set PARTNER_WEBHOOK_URL to the final address',
+        FailureType.PartnerUnavailable,
+        status,
+      );
+    }
+    return { delivered: true, status };
   }
 }
 

@@ -1,8 +1,8 @@
 // Standard Webhooks (https://www.standardwebhooks.com) signing, for the milestone notifications the engine sends to
-// the partner: `webhook-signature: v1,<base64 hmac-sha256(secret, "{id}.{timestamp}.{body}")>`, where the secret is
-// `whsec_` + base64 of the key bytes.
+// the partner: `webhook-signature: v1,<base64 hmac-sha256(key, "{id}.{timestamp}.{body}")>`, where the secret is
+// `whsec_` + base64 of the key bytes. While a secret is rotated the engine signs with every configured secret and sends
+// the signatures space-separated (the spec's rotation scheme): a receiver holding either secret verifies.
 import { createHmac } from 'node:crypto';
-import { constantTimeIncludes } from '../vendors/shared/constant-time.js';
 
 const SECRET_PREFIX = 'whsec_';
 
@@ -27,41 +27,15 @@ export interface StandardWebhookHeaders {
 }
 
 export function standardWebhookHeaders(
-  secret: string,
+  secrets: readonly string[],
   id: string,
   timestampSeconds: number,
   body: string,
 ): StandardWebhookHeaders {
+  if (secrets.length === 0) throw new Error('no Standard Webhooks secret to sign with');
   return {
     'webhook-id': id,
     'webhook-timestamp': String(timestampSeconds),
-    'webhook-signature': signStandardWebhook(secret, id, timestampSeconds, body),
+    'webhook-signature': secrets.map((secret) => signStandardWebhook(secret, id, timestampSeconds, body)).join(' '),
   };
-}
-
-export interface VerifyStandardWebhookOptions {
-  /** Allowed clock skew, seconds (the spec suggests 5 minutes). */
-  toleranceSeconds?: number;
-  nowSeconds?: number;
-}
-
-/**
- * Verifies a received notification: any of the space-separated `v1,` signatures may match (senders rotate secrets by
- * sending several), and the timestamp must be recent (replay protection).
- */
-export function verifyStandardWebhook(
-  secret: string,
-  headers: Partial<StandardWebhookHeaders>,
-  body: string,
-  options: VerifyStandardWebhookOptions = {},
-): boolean {
-  const id = headers['webhook-id'];
-  const timestamp = Number(headers['webhook-timestamp']);
-  const signatures = headers['webhook-signature'];
-  if (!id || !Number.isInteger(timestamp) || !signatures) return false;
-  const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
-  if (Math.abs(now - timestamp) > (options.toleranceSeconds ?? 300)) return false;
-  const expected = signStandardWebhook(secret, id, timestamp, body);
-  const candidates = signatures.split(' ').filter((value) => value.startsWith('v1,'));
-  return candidates.length > 0 && candidates.some((candidate) => constantTimeIncludes([expected], candidate));
 }

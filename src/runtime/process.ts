@@ -3,9 +3,15 @@
 // test harness wait for.
 import { ConfigError, loadConfig, type EngineConfig } from '../config/env.js';
 
-export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): EngineConfig {
+/** Loads the configuration and runs a process's own checks on it (e.g. https outside development). */
+export function loadConfigOrExit(
+  env: NodeJS.ProcessEnv = process.env,
+  ...checks: ((config: EngineConfig) => void)[]
+): EngineConfig {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    for (const check of checks) check(config);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

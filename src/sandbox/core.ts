@@ -137,7 +137,7 @@ export class SandboxCore {
     this.faults = new FaultInjector(this.clock, this.random.stream('faults'));
     this.tokens = new TokenIssuer(this.clock, this.random.stream('tokens'));
     this.directory = new PartnerDirectory(partnerDirectoryFile(config));
-    this.inbox = new PartnerInbox(config.PARTNER_WEBHOOK_SECRET, () => this.clock.iso());
+    this.inbox = new PartnerInbox(config.PARTNER_WEBHOOK_SECRETS, () => this.clock.iso());
     const onChange = () => this.#scheduleSave();
     this.webhooks = new WebhookDispatcher({
       clock: this.clock,

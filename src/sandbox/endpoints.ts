@@ -38,7 +38,7 @@ export const SANDBOX_ENDPOINTS = [
     method: 'POST',
     path: `${OG}/fulfillment-requests/:requestIdentifier/cancel`,
   },
-  { name: 'partner.findPatients', method: 'GET', path: '/partner/patients' },
+  { name: 'partner.findPatients', method: 'POST', path: '/partner/patients/search' },
   { name: 'partner.notifications', method: 'POST', path: '/partner/notifications' },
 ] as const satisfies readonly SandboxEndpoint[];
 

@@ -1,7 +1,7 @@
 // The sandbox's one HTTP server (docs/WIRE-CONTRACT.md, "Sandbox layout"): /honeybee/…, /onegevity/…, /partner/…
 // and the control API /__sandbox/…. Every vendor and partner request passes the fault injector first, and is counted.
-// Bodies stay raw bytes until a route parses them. Request logging is our own, by route pattern: query strings of
-// directory lookups hold names and emails, and never reach a log.
+// Bodies stay raw bytes until a route parses them. Request logging is our own, by route pattern: a query string never
+// reaches a log.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../observability/logger.js';
 import { signHoneybeeWebhook } from '../vendors/honeybee/webhook-auth.js';
@@ -12,6 +12,13 @@ import { registerHoneybeeRoutes } from './honeybee/routes.js';
 import { areaOf, pathOf, type SandboxArea } from './http.js';
 import { registerOnegevityRoutes } from './onegevity/routes.js';
 import { registerPartnerRoutes } from './partner/routes.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The sandbox endpoint a route serves (src/sandbox/endpoints.ts): faults and counters go by it. */
+    endpoint?: string;
+  }
+}
 
 interface RequestContext {
   startedAt: number;
@@ -42,8 +49,7 @@ const FAULT_MESSAGES: Record<'429' | '500' | '503', string> = {
 };
 
 function endpointOf(request: FastifyRequest): string | null {
-  const config = request.routeOptions.config as { endpoint?: unknown } | undefined;
-  return typeof config?.endpoint === 'string' ? config.endpoint : null;
+  return request.routeOptions.config.endpoint ?? null;
 }
 
 export function buildSandboxApp(core: SandboxCore, logger?: Logger): FastifyInstance {

@@ -10,19 +10,29 @@ import { LazyNativeConnection } from './lazy-native-connection.js';
 type ClientConfig = TemporalConnectionConfig &
   Pick<EngineConfig, 'TEMPORAL_NAMESPACE' | 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_FILE' | 'PAYLOAD_CURRENT_KEY_ID'>;
 
-export async function connectClient(config: ClientConfig): Promise<Client> {
+export async function connectClient(config: ClientConfig, options: { identity?: string } = {}): Promise<Client> {
   // The data converter first: a missing key is a configuration error worth reporting before any network call.
   const dataConverter = createDataConverter(config);
   const connection = await Connection.connect(temporalConnectionOptions(config));
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
 }
 
 /** A client without the payload codec, for commands that read raw histories and decode elsewhere. */
 export async function connectRawClient(
   config: TemporalConnectionConfig & Pick<EngineConfig, 'TEMPORAL_NAMESPACE'>,
+  options: { identity?: string } = {},
 ): Promise<Client> {
   const connection = await Connection.connect(temporalConnectionOptions(config));
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
 }
 
 /**

@@ -21,7 +21,7 @@ export interface DevServerOptions {
   ip?: string;
   /** Web UI port; omitted = no UI. */
   uiPort?: number;
-  /** Codec endpoint the Web UI uses to decode payloads (the bridge's `/codec`). */
+  /** Codec endpoint the Web UI uses to decode payloads (the codec service). */
   uiCodecEndpoint?: string;
   namespace?: string;
   /** Dynamic config beyond the engine's own (e.g. `limit.blobSize.error` for a test of oversized payloads). */

@@ -17,7 +17,7 @@ import { testCluster } from './cluster.js';
 describe('fulfill dev --cluster', () => {
   it('runs the engine on the cluster; Ctrl-C stops the engine, not the cluster', async () => {
     const cluster = testCluster();
-    const [bridgePort, sandboxPort] = [await freePort(), await freePort()];
+    const [bridgePort, sandboxPort, codecPort] = [await freePort(), await freePort(), await freePort()];
     const dataDir = mkdtempSync(join(tmpdir(), 'fulfill-dev-cluster-'));
     const env = {
       PATH: process.env.PATH,
@@ -26,6 +26,7 @@ describe('fulfill dev --cluster', () => {
       BRIDGE_PORT: String(bridgePort),
       BRIDGE_PUBLIC_URL: `http://127.0.0.1:${bridgePort}`,
       SANDBOX_PORT: String(sandboxPort),
+      CODEC_PORT: String(codecPort),
       SANDBOX_STEP_DELAY: '1s',
       LOG_LEVEL: 'warn',
     };

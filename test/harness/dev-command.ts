@@ -63,7 +63,7 @@ export function devChildPids(run: DevRun, command: string, argument: string): nu
 /** Free ports and a fresh DATA_DIR for one `fulfill dev`, and the URLs its bridge and sandbox will have. */
 export async function devCommandEnv(dataDirPrefix: string): Promise<{
   env: NodeJS.ProcessEnv;
-  ports: { temporal: number; ui: number; bridge: number; sandbox: number };
+  ports: { temporal: number; ui: number; bridge: number; sandbox: number; codec: number };
   bridgeUrl: string;
   sandboxUrl: string;
 }> {
@@ -72,6 +72,7 @@ export async function devCommandEnv(dataDirPrefix: string): Promise<{
     ui: await freePort(),
     bridge: await freePort(),
     sandbox: await freePort(),
+    codec: await freePort(),
   };
   const bridgeUrl = `http://127.0.0.1:${ports.bridge}`;
   return {
@@ -87,6 +88,7 @@ export async function devCommandEnv(dataDirPrefix: string): Promise<{
       BRIDGE_PORT: String(ports.bridge),
       BRIDGE_PUBLIC_URL: bridgeUrl,
       SANDBOX_PORT: String(ports.sandbox),
+      CODEC_PORT: String(ports.codec),
     },
   };
 }

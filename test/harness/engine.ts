@@ -41,6 +41,18 @@ export async function startBridgeProcess(env: NodeJS.ProcessEnv): Promise<{ proc
   return { process: bridge, url };
 }
 
+/** The codec service (its own listener; port 0 unless the env names one). */
+export async function startCodecProcess(env: NodeJS.ProcessEnv): Promise<{ process: EngineProcess; url: string }> {
+  const codec = await startEngineProcess({
+    name: 'codec',
+    entry: 'workers/codec.ts',
+    env: { CODEC_PORT: '0', ...env },
+  });
+  const url = codec.ready.url;
+  if (typeof url !== 'string') throw new Error(`codec ready line has no url:\n${codec.output()}`);
+  return { process: codec, url };
+}
+
 /** Worker and bridge as separate processes sharing one environment. */
 export async function startEngine(overrides: NodeJS.ProcessEnv = {}): Promise<EngineProcesses> {
   const env = engineEnv(overrides);

@@ -12,7 +12,7 @@ import type { EngineProcess } from '../../src/runtime/child-process.js';
 import { type SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { withSandboxCredentials } from '../../src/sandbox/dev-credentials.js';
 import { connectClient } from '../../src/temporal/client.js';
-import { engineEnv, startBridgeProcess, startWorkerProcess } from './engine.js';
+import { engineEnv, startBridgeProcess, startCodecProcess, startWorkerProcess } from './engine.js';
 import { testPayloadKeyConfig } from './payload-keys.js';
 import { freePort } from './ports.js';
 import { startSandboxProcess, type SandboxProcess } from './sandbox.js';
@@ -26,6 +26,8 @@ export interface EngineStack {
   bridgeUrl: string;
   bridge: EngineProcess;
   worker: EngineProcess;
+  /** The codec service, with `codec: true` (restarted with the engine, so it follows a key rotation). */
+  codec?: { process: EngineProcess; url: string };
   client: Client;
   /** Kill the worker (SIGKILL by default) and start a new one with the same environment. */
   restartWorker(signal?: NodeJS.Signals): Promise<void>;
@@ -44,8 +46,10 @@ export interface StackOptions {
    * shared one; `env`: how to reach it (TEMPORAL_TLS_* variables), for the engine's processes and the test's client.
    */
   temporal?: { address: string; namespace: string; env?: Record<string, string> };
-  /** The bridge's port, when something must know its URL before the stack starts (the Web UI's codec endpoint). */
+  /** The bridge's port, when something must know its URL before the stack starts. */
   bridgePort?: number;
+  /** Start the codec service too, on this port (0: any free one; the Web UI needs it known before it starts). */
+  codecPort?: number;
 }
 
 function defined(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -100,10 +104,20 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
   );
   let worker: EngineProcess | undefined;
   let bridge: EngineProcess | undefined;
+  let codec: { process: EngineProcess; url: string } | undefined;
+  const startCodec = () =>
+    options.codecPort === undefined
+      ? Promise.resolve(undefined)
+      : startCodecProcess({ ...env, CODEC_PORT: String(options.codecPort) });
   try {
-    const [startedWorker, startedBridge] = await Promise.all([startWorkerProcess(env), startBridgeProcess(env)]);
+    const [startedWorker, startedBridge, startedCodec] = await Promise.all([
+      startWorkerProcess(env),
+      startBridgeProcess(env),
+      startCodec(),
+    ]);
     worker = startedWorker;
     bridge = startedBridge.process;
+    codec = startedCodec;
     const client = options.temporal ? await connectClientTo(options.temporal) : await connectTestClient();
     const stack: EngineStack = {
       env,
@@ -112,6 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
       bridgeUrl: startedBridge.url,
       bridge,
       worker,
+      ...(codec ? { codec } : {}),
       client,
       restartWorker: async (signal = 'SIGKILL') => {
         stack.worker.kill(signal);
@@ -119,21 +134,26 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
         stack.worker = await startWorkerProcess(env);
       },
       restartEngine: async (overrides) => {
-        await Promise.all([stack.worker.stop(), stack.bridge.stop()]);
+        await Promise.all([stack.worker.stop(), stack.bridge.stop(), stack.codec?.process.stop()]);
         Object.assign(env, overrides);
-        const [nextWorker, nextBridge] = await Promise.all([startWorkerProcess(env), startBridgeProcess(env)]);
+        const [nextWorker, nextBridge, nextCodec] = await Promise.all([
+          startWorkerProcess(env),
+          startBridgeProcess(env),
+          startCodec(),
+        ]);
         stack.worker = nextWorker;
         stack.bridge = nextBridge.process;
+        if (nextCodec) stack.codec = nextCodec;
       },
       stop: async () => {
-        await Promise.all([stack.worker.stop(), stack.bridge.stop()]);
+        await Promise.all([stack.worker.stop(), stack.bridge.stop(), stack.codec?.process.stop()]);
         await sandbox.close();
         await client.connection.close();
       },
     };
     return stack;
   } catch (error) {
-    await Promise.all([worker?.stop(), bridge?.stop(), sandbox.close()]);
+    await Promise.all([worker?.stop(), bridge?.stop(), codec?.process.stop(), sandbox.close()]);
     throw error;
   }
 }

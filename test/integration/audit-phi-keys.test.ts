@@ -7,7 +7,7 @@
 //   histories still audit, export and replay, a new lab-kit order is encrypted under the new key, and a history written
 //   under the old key names that key when it is no longer configured;
 // - after all of it, the database holds none of the lab-kit patient's name, date of birth, email or street in clear
-//   text, while the bridge's codec endpoint decodes them from the stored history.
+//   text, while the codec service decodes them from the stored history.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,7 @@ describe('audit, PHI at rest and payload key rotation', () => {
       temporal: { address: server.address, namespace: 'default' },
       engine: { HONEYBEE_WORKFLOW_MODE: 'partner_requested' },
       sandbox: { SANDBOX_STEP_DELAY: '1s' },
+      codecPort: 0,
     });
     cliEnv = {
       TEMPORAL_ADDRESS: server.address,
@@ -160,12 +161,12 @@ describe('audit, PHI at rest and payload key rotation', () => {
     const audit = await fulfill(['audit', orderNumber, '--format', 'json'], rotated);
     expect(audit.code, audit.stderr).toBe(0);
     expect(jsonOf<AuditJson>(audit).timeline.some((e) => e.operator === 'audit-op')).toBe(true);
-    // Decoding through the restarted bridge's codec endpoint (the Web UI's path) works as well.
-    const viaBridge = await fulfill(['audit', orderNumber, '--codec-endpoint', `${stack.bridgeUrl}/codec`], {
+    // Decoding through the restarted codec service (the Web UI's path) works as well.
+    const viaCodec = await fulfill(['audit', orderNumber, '--codec-endpoint', stack.codec!.url], {
       PAYLOAD_KEYS: undefined,
     });
-    expect(viaBridge.code, viaBridge.stderr).toBe(0);
-    expect(viaBridge.stdout).toContain('prescriber confirmed by phone');
+    expect(viaCodec.code, viaCodec.stderr).toBe(0);
+    expect(viaCodec.stdout).toContain('prescriber confirmed by phone');
 
     const replayed = await fulfill(['replay', exportFile], rotated);
     expect(replayed.code, replayed.stdout + replayed.stderr).toBe(0);
@@ -178,7 +179,7 @@ describe('audit, PHI at rest and payload key rotation', () => {
     expect(withoutOldKey.stdout + withoutOldKey.stderr).toContain('test-key-1');
   });
 
-  it('keeps a lab-kit patient out of the database in clear text, while the codec endpoint decodes them', async () => {
+  it('keeps a lab-kit patient out of the database in clear text, while the codec service decodes them', async () => {
     const scenario: ScenarioResult = await stack.control.runScenario('kit-happy-path');
     const patient = scenario.patientInformation!;
     const response = await fetch(`${stack.bridgeUrl}/api/lab-orders`, {
@@ -221,7 +222,7 @@ describe('audit, PHI at rest and payload key rotation', () => {
       email: patient.email,
       street: patient.address.streetAddress1,
     };
-    const decoded = await fetch(`${stack.bridgeUrl}/codec/decode`, {
+    const decoded = await fetch(`${stack.codec!.url}/decode`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-namespace': 'default' },
       body: JSON.stringify({

@@ -19,6 +19,7 @@ describe('fulfill dev', () => {
     const dev = await devCommandEnv('fulfill-dev-');
     const { bridgeUrl, sandboxUrl } = dev;
     const uiPort = dev.ports.ui;
+    const codecPort = dev.ports.codec;
     const env: NodeJS.ProcessEnv = { ...dev.env, HONEYBEE_CLIENT_SECRET: 'dev-test-secret' };
 
     const first = await startDev(env);
@@ -26,8 +27,17 @@ describe('fulfill dev', () => {
     expect(first.output()).toContain(`Bridge            ${bridgeUrl}`);
     expect((await fetch(`${bridgeUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
-    // The UI on its own port may call the bridge's codec endpoint (CORS for that origin).
-    const preflight = await fetch(`${bridgeUrl}/codec/decode`, {
+    // The codec service has a listener of its own (the bridge serves no codec), open on loopback in development, and
+    // the UI on its own port may call it (CORS for that origin).
+    const codecUrl = `http://127.0.0.1:${codecPort}`;
+    expect(first.output()).toContain(`Codec service     ${codecUrl}   (open on loopback, no token`);
+    const bridgeCodec = await fetch(`${bridgeUrl}/codec/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(bridgeCodec.status).toBe(404);
+    const preflight = await fetch(`${codecUrl}/decode`, {
       method: 'OPTIONS',
       headers: {
         origin: `http://localhost:${uiPort}`,

@@ -3,7 +3,7 @@
 // patients and rejected lab kits, with their exit codes (0 done, 1 refused / not found / unreachable, 2 usage) and
 // JSON output.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hold } from '../../src/cli/operators/holds.js';
@@ -50,7 +50,7 @@ describe('fulfill operator commands', () => {
 
   describe('bad usage exits 2 without reaching Temporal', () => {
     it.each([
-      [['resolve', 'HB1', '--action', 'x', '--reason', 'r'], /required option '--operator/],
+      [['resolve', 'HB1', '--action', 'x', '--operator', 'o'], /required option '--reason/],
       [['resolve', 'HB1', '--action', 'x', '--operator', 'o', '--reason', 'r', '--field', 'novalue'], /name=value/],
       [['resolve', 'HB1', '--action', 'x', '--operator', ' ', '--reason', 'r'], /--operator must name who you are/],
       [['resolve', 'HB1', '--action', 'x', '--operator', 'o', '--reason', 'r', '--field', 'q:=nope'], /JSON value/],
@@ -195,17 +195,19 @@ describe('fulfill operator commands', () => {
         message: 'action "override_allergy" needs the field prescriber_note',
       });
 
-      const resolved = await fulfill(
-        'resolve',
-        orderNumber,
-        '--action',
-        'override_allergy',
-        '--field',
-        'prescriber_note=benefit outweighs risk',
-        '--operator',
-        'cli-op',
-        '--reason',
-        'prescriber confirmed by phone',
+      // Without --operator the CLI records FULFILL_OPERATOR (else the OS user).
+      const resolved = await runFulfill(
+        [
+          'resolve',
+          orderNumber,
+          '--action',
+          'override_allergy',
+          '--field',
+          'prescriber_note=benefit outweighs risk',
+          '--reason',
+          'prescriber confirmed by phone',
+        ],
+        { ...env, FULFILL_OPERATOR: 'cli-op' },
       );
       expect(resolved.code, resolved.stderr).toBe(0);
       expect(resolved.stdout).toBe(
@@ -220,6 +222,13 @@ describe('fulfill operator commands', () => {
         outcome: 'accepted',
       });
       expect((await holds()).some((h) => h.orderNumber === orderNumber)).toBe(false);
+      // Beside the name it claims, Temporal recorded who sent the update: this CLI, as the OS user on this host.
+      const accepted = (await stack.client.workflow.getHandle(workflowId).fetchHistory()).events
+        ?.map((event) => event.workflowExecutionUpdateAcceptedEventAttributes)
+        .filter((attributes) => attributes?.acceptedRequest?.input?.name === 'resolveExceptionUpdate');
+      expect(accepted?.at(-1)?.acceptedRequest?.meta?.identity).toBe(
+        `fulfill-cli:${userInfo().username}@${hostname()}`,
+      );
       await pollUntil(
         'the order closed',
         () => stack.client.workflow.getHandle(workflowId).describe(),

@@ -139,8 +139,13 @@ describe('sandbox fault injection', () => {
     expect((await og.token()).status).toBe(503);
     expect((await hb.request('GET', `/patients/${outage.patient.honeybeePatientId}`)).status).toBe(503);
     expect((await og.request('GET', '/fulfillment-requests/x')).status).toBe(503);
-    const directory = await fetch(`${sandbox.url}/partner/patients?ehr_id=${outage.patient.ehrId}`, {
-      headers: { authorization: `Bearer ${sandbox.config.PARTNER_API_KEYS[0]}` },
+    const directory = await fetch(`${sandbox.url}/partner/patients/search`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${sandbox.config.PARTNER_DIRECTORY_API_KEY}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ ehr_id: outage.patient.ehrId }),
     });
     expect(directory.status).toBe(200);
     await sandbox.control.advance('30m');

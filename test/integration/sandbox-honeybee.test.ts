@@ -544,12 +544,14 @@ describe('Honeybee simulator', () => {
       expect(intake.allergies).toHaveLength(1);
       const allergy = intake.allergies[0] as string;
       // The intake is in the partner's directory as the engine reads it.
-      const listed = await fetch(
-        `${sandbox.url}/partner/patients?partner_patient_id=${result.patient.directoryEntries[0]?.partnerPatientId}`,
-        {
-          headers: { authorization: `Bearer ${sandbox.config.PARTNER_API_KEYS[0]}` },
+      const listed = await fetch(`${sandbox.url}/partner/patients/search`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${sandbox.config.PARTNER_DIRECTORY_API_KEY}`,
+          'content-type': 'application/json',
         },
-      );
+        body: JSON.stringify({ partner_patient_id: result.patient.directoryEntries[0]?.partnerPatientId }),
+      });
       expect(((await listed.json()) as { patients: { patientSafety?: unknown }[] }).patients).toEqual([
         expect.objectContaining({ patientSafety: { medications: [], healthConditions: [], allergies: [allergy] } }),
       ]);

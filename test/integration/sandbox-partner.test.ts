@@ -1,6 +1,6 @@
 // The sandbox as the partner's backend: the file-backed patient directory it fills with generated patients (present,
-// absent, twice), the same data over GET /partner/patients, and the notification receiver that verifies Standard
-// Webhooks signatures and records what the engine sent.
+// absent, twice), the same data over POST /partner/patients/search (the lookup in the body, never in the URL), and the
+// notification receiver that verifies Standard Webhooks signatures and records what the engine sent.
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,12 +43,16 @@ describe('sandbox partner backend', () => {
   const fileEntries = () =>
     partnerPatients.parse(JSON.parse(readFileSync(directoryFile, 'utf8'))).patients as (typeof HAND_ENTRY)[];
 
-  const lookup = async (query: Record<string, string>, key: string = SANDBOX_DEV_CREDENTIALS.PARTNER_API_KEYS) => {
-    const answer = await call(`${sandbox.url}/partner/patients?${new URLSearchParams(query).toString()}`, {
-      headers: { authorization: `Bearer ${key}` },
+  const lookup = async (
+    query: Record<string, string>,
+    key: string = SANDBOX_DEV_CREDENTIALS.PARTNER_DIRECTORY_API_KEY,
+    url = sandbox.url,
+  ) =>
+    call(`${url}/partner/patients/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(query),
     });
-    return answer;
-  };
 
   const found = async (query: Record<string, string>) => {
     const answer = await lookup(query);
@@ -105,13 +109,24 @@ describe('sandbox partner backend', () => {
       expect(await found({ email: patientInformation!.email })).toEqual([patient.patientIdentifier]);
     });
 
-    it('needs a partner API key and a query it understands', async () => {
+    it('needs the directory key and a query it understands, in the body', async () => {
       expect((await lookup({ ehr_id: 'EHR-HAND-1' }, 'wrong-key')).status).toBe(401);
-      const anonymous = await call(`${sandbox.url}/partner/patients?ehr_id=EHR-HAND-1`);
+      const anonymous = await call(`${sandbox.url}/partner/patients/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ehr_id: 'EHR-HAND-1' }),
+      });
       expect(anonymous.status).toBe(401);
       const vague = await lookup({ first_name: 'Hand' });
       expect(vague.status).toBe(400);
       expect(vague.body).toMatchObject({ error: { code: 'invalid_query' } });
+      // Two lookups at once, or anything extra, is not a lookup.
+      expect((await lookup({ ehr_id: 'EHR-HAND-1', email: 'hand.entry@example.com' })).status).toBe(400);
+      // The old GET with the patient in the query string is gone: no route takes PHI in a URL.
+      const inUrl = await call(`${sandbox.url}/partner/patients?email=hand.entry@example.com`, {
+        headers: { authorization: `Bearer ${SANDBOX_DEV_CREDENTIALS.PARTNER_DIRECTORY_API_KEY}` },
+      });
+      expect(inUrl.status).toBe(404);
     });
 
     it('reports a directory file it cannot read instead of overwriting it', async () => {
@@ -121,9 +136,7 @@ describe('sandbox partner backend', () => {
       try {
         await expect(broken.control.runScenario('happy-path')).rejects.toMatchObject({ status: 500 });
         expect(readFileSync(brokenFile, 'utf8')).toBe('{"patients": [');
-        const answer = await call(`${broken.url}/partner/patients?ehr_id=x`, {
-          headers: { authorization: `Bearer ${SANDBOX_DEV_CREDENTIALS.PARTNER_API_KEYS}` },
-        });
+        const answer = await lookup({ ehr_id: 'x' }, SANDBOX_DEV_CREDENTIALS.PARTNER_DIRECTORY_API_KEY, broken.url);
         expect(answer.status).toBe(500);
         expect(JSON.stringify(answer.body)).toContain('not valid JSON');
       } finally {
@@ -133,7 +146,7 @@ describe('sandbox partner backend', () => {
   });
 
   describe('notification receiver', () => {
-    const secret: string = SANDBOX_DEV_CREDENTIALS.PARTNER_WEBHOOK_SECRET;
+    const secret: string = SANDBOX_DEV_CREDENTIALS.PARTNER_WEBHOOK_SECRETS;
 
     const post = (body: string, headers: Record<string, string>) =>
       call(`${sandbox.url}/partner/notifications`, {

@@ -1,7 +1,7 @@
 // An operator resolves an On Hold order in the real Temporal Web UI: Chromium (Debian's, driven by playwright-core)
-// opens the held order on a dev server of this test's own (with the UI, decoding through the bridge's codec
-// endpoint), reads the current details, sends `resolveException` through "Send a Signal" (the UI encodes the input
-// through the codec endpoint), and the order moves on: Temporal records the accepted resolution, the stage leaves
+// opens the held order on a dev server of this test's own (with the UI, decoding through the codec service), reads the
+// current details, sends `resolveException` through "Send a Signal" (the UI encodes the input through the codec
+// service), and the order moves on: Temporal records the accepted resolution with the UI's identity, the stage leaves
 // ORDER_ON_HOLD, and the sandbox pharmacy received the action. Screenshots go to test/artifacts/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/temporal/binaries.js';
 import { startDevServer, type StartedDevServer } from '../../src/temporal/dev-server.js';
 import { launchChromium } from '../harness/chromium.js';
+import { runFulfill } from '../harness/fulfill-cli.js';
 import { firstPrescriptionId, orderOf, searchAttributes, waitForOrder } from '../harness/honeybee.js';
 import { freePort } from '../harness/ports.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
@@ -25,16 +26,16 @@ describe('operators in the Temporal Web UI', () => {
   beforeAll(async () => {
     // The browser first: without Chromium the test fails at once, saying how to install it.
     browser = await launchChromium();
-    const [uiPort, bridgePort] = [await freePort(), await freePort()];
+    const [uiPort, codecPort] = [await freePort(), await freePort()];
     uiUrl = `http://127.0.0.1:${uiPort}`;
     server = await startDevServer({
       ip: '127.0.0.1',
       uiPort,
-      uiCodecEndpoint: `http://127.0.0.1:${bridgePort}/codec`,
+      uiCodecEndpoint: `http://127.0.0.1:${codecPort}`,
     });
     stack = await startStack({
       temporal: { address: server.address, namespace: 'default' },
-      bridgePort,
+      codecPort,
       engine: {
         HONEYBEE_WORKFLOW_MODE: 'partner_requested',
         CODEC_CORS_ORIGINS: `${uiUrl},http://localhost:${uiPort}`,
@@ -80,8 +81,8 @@ describe('operators in the Temporal Web UI', () => {
     const page = await browser.newPage();
     const codecCalls: string[] = [];
     page.on('request', (request) => {
-      const path = new URL(request.url()).pathname;
-      if (path.startsWith('/codec/') && request.method() === 'POST') codecCalls.push(path);
+      const url = new URL(request.url());
+      if (url.origin === stack.codec!.url && request.method() === 'POST') codecCalls.push(url.pathname);
     });
     await page.goto(`${uiUrl}/namespaces/default/workflows/${workflowId}`);
     await expect.poll(() => page.getByText(workflowId).first().isVisible(), { timeout: 30_000 }).toBe(true);
@@ -132,8 +133,9 @@ describe('operators in the Temporal Web UI', () => {
     await expect.poll(() => submit.isEnabled()).toBe(true);
     await submit.click();
     await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(false);
-    // The UI encoded the typed input through the bridge before sending it: the history holds it encrypted.
-    expect(codecCalls).toContain('/codec/encode');
+    // The UI encoded the typed input through the codec service before sending it: the history holds it encrypted.
+    expect(codecCalls).toContain('/encode');
+    expect(codecCalls).toContain('/decode');
     const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
     const signaled = history.events
       ?.map((event) => event.workflowExecutionSignaledEventAttributes)
@@ -141,6 +143,13 @@ describe('operators in the Temporal Web UI', () => {
     const payload = signaled?.input?.payloads?.[0];
     expect(Buffer.from(payload?.metadata?.encoding ?? []).toString()).toBe('binary/encrypted');
     expect(Buffer.from(payload?.data ?? []).toString('latin1')).not.toContain('ui-operator');
+    // The UI sends a signal without an identity (unlike its updates and terminations): the audit says the sender was
+    // not recorded, beside the operator name typed into the input.
+    const audit = await runFulfill(['audit', orderNumber], { ...stack.env, LOG_LEVEL: 'warn' });
+    expect(audit.code, audit.stderr).toBe(0);
+    expect(audit.stdout).toContain(
+      `by ui-operator: prescriber confirmed by phone${signaled?.identity ? ` [sent by ${signaled.identity}]` : ' [sender not recorded]'}`,
+    );
 
     // Through Temporal: the resolution was accepted (by the operator, with the reason) and the order moved on.
     const resolved = await waitForOrder(stack.client, orderNumber, (s) =>

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ENV_NAMES, honeybeeWebhookUrl, loadConfig } from '../../src/config/env.js';
+import {
+  ConfigError,
+  ENV_NAMES,
+  honeybeeWebhookUrl,
+  loadConfig,
+  requireHttpsOutsideDevelopment,
+} from '../../src/config/env.js';
 
 describe('configuration', () => {
   it('starts with embedded defaults from an empty environment', () => {
@@ -19,7 +25,7 @@ describe('configuration', () => {
       SANDBOX_FORCE: 'false',
       BRIDGE_PORT: '4000',
     });
-    expect(config.PARTNER_API_KEYS).toEqual(['key-a', 'key-b']);
+    expect(config.PARTNER_API_KEYS.map((key) => key.key)).toEqual(['key-a', 'key-b']);
     expect(config.HOLD_ESCALATION_AFTER).toBe(90_000);
     expect(config.SANDBOX_FORCE).toBe(false);
     expect(config.BRIDGE_PORT).toBe(4000);
@@ -60,6 +66,80 @@ describe('configuration', () => {
     expect(honeybeeWebhookUrl(loadConfig({ HONEYBEE_WEBHOOK_URL: 'https://x.example/hb?a=1' }))).toBe(
       'https://x.example/hb?a=1',
     );
+  });
+
+  it('is production unless told otherwise', () => {
+    expect(loadConfig({}).ENGINE_ENV).toBe('production');
+    expect(loadConfig({ ENGINE_ENV: 'development' }).ENGINE_ENV).toBe('development');
+    expect(() => loadConfig({ ENGINE_ENV: 'staging' })).toThrow(/ENGINE_ENV/);
+  });
+
+  it('reads partner API keys with names and scopes, and keeps bare keys working as read+operate', () => {
+    const { PARTNER_API_KEYS: keys } = loadConfig({
+      PARTNER_API_KEYS: 'acme:operate:k-operate,acme-admin:admin:k:with:colons,old-bare-key,reader:read:k-read',
+    });
+    expect(keys).toEqual([
+      { name: 'acme', scopes: ['read', 'operate'], key: 'k-operate', legacy: false },
+      { name: 'acme-admin', scopes: ['read', 'operate', 'admin'], key: 'k:with:colons', legacy: false },
+      { name: 'key-3', scopes: ['read', 'operate'], key: 'old-bare-key', legacy: true },
+      { name: 'reader', scopes: ['read'], key: 'k-read', legacy: false },
+    ]);
+    expect(loadConfig({ PARTNER_API_KEYS: 'a:read+admin:k' }).PARTNER_API_KEYS[0]?.scopes).toEqual([
+      'read',
+      'operate',
+      'admin',
+    ]);
+    for (const bad of ['a:write:k', 'a b:read:k', 'a:read:', 'a:read:k1,a:admin:k2', 'a:read:k,b:read:k']) {
+      expect(() => loadConfig({ PARTNER_API_KEYS: bad }), bad).toThrow(/PARTNER_API_KEYS/);
+    }
+  });
+
+  it('reads named codec tokens and checks the JWT settings belong together', () => {
+    expect(loadConfig({ CODEC_AUTH_TOKENS: 'ops-cli:0123456789abcdef0123' }).CODEC_AUTH_TOKENS).toEqual([
+      { name: 'ops-cli', token: '0123456789abcdef0123' },
+    ]);
+    expect(() => loadConfig({ CODEC_AUTH_TOKENS: 'ops-cli:short' })).toThrow(/CODEC_AUTH_TOKENS/);
+    expect(() => loadConfig({ CODEC_AUTH_TOKENS: 'no-name-token-0123456789' })).toThrow(/CODEC_AUTH_TOKENS/);
+    expect(() => loadConfig({ CODEC_JWKS_URL: 'https://idp.example/jwks' })).toThrow(
+      /CODEC_JWT_ISSUER.*\n.*CODEC_JWT_AUDIENCE/s,
+    );
+    expect(() => loadConfig({ CODEC_DECODE_ALLOWED: 'phi-readers' })).toThrow(/CODEC_DECODE_ALLOWED/);
+  });
+
+  it('names renamed variables and what replaces them', () => {
+    expect(() => loadConfig({ CODEC_AUTH_TOKEN: 'x' })).toThrow(/CODEC_AUTH_TOKEN: renamed: set CODEC_AUTH_TOKENS/);
+    expect(() => loadConfig({ PARTNER_WEBHOOK_SECRET: 'whsec_x' })).toThrow(/PARTNER_WEBHOOK_SECRETS/);
+  });
+
+  it('takes Standard Webhooks secrets of 24 to 64 bytes only', () => {
+    const secret = (bytes: number) => `whsec_${Buffer.alloc(bytes, 1).toString('base64')}`;
+    expect(loadConfig({ PARTNER_WEBHOOK_SECRETS: `${secret(24)},${secret(64)}` }).PARTNER_WEBHOOK_SECRETS).toHaveLength(
+      2,
+    );
+    for (const bad of [secret(23), secret(65), Buffer.alloc(32).toString('base64'), 'whsec_not base64!']) {
+      expect(() => loadConfig({ PARTNER_WEBHOOK_SECRETS: bad }), bad).toThrow(/PARTNER_WEBHOOK_SECRETS.*24 to 64/s);
+    }
+  });
+
+  it('requires https to vendors and the partner in production, and allows http in development', () => {
+    const urls = {
+      HONEYBEE_API_URL: 'http://vendor.example/v1',
+      PARTNER_WEBHOOK_URL: 'http://partner.example/hooks',
+      ONEGEVITY_API_URL: 'https://og.example',
+      HONEYBEE_TOKEN_URL: 'https://auth.example/token',
+    };
+    let caught: unknown;
+    try {
+      requireHttpsOutsideDevelopment(loadConfig(urls));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).problems.map((problem) => problem.variable)).toEqual([
+      'HONEYBEE_API_URL',
+      'PARTNER_WEBHOOK_URL',
+    ]);
+    expect(() => requireHttpsOutsideDevelopment(loadConfig({ ...urls, ENGINE_ENV: 'development' }))).not.toThrow();
   });
 
   it('.env.example documents exactly the variables of the schema', () => {

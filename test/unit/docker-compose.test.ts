@@ -58,6 +58,7 @@ describe('docker-compose.yml (static)', () => {
     expect(Object.keys(services).sort()).toEqual(
       [
         'bridge',
+        'codec',
         'postgresql',
         'temporal',
         'temporal-archival',
@@ -151,13 +152,16 @@ describe('docker-compose.yml (static)', () => {
     expect(script).toContain('retry "the search attribute check');
   });
 
-  it('points the Web UI at the bridge codec endpoint', () => {
-    expect(service('temporal-ui').environment?.TEMPORAL_CODEC_ENDPOINT).toMatch(/\/codec$/);
+  it('points the Web UI at the codec service, published on the host loopback only, apart from the bridge', () => {
+    expect(service('temporal-ui').environment?.TEMPORAL_CODEC_ENDPOINT).toMatch(/:8234\}$/);
+    expect(service('codec').ports).toEqual(['127.0.0.1:8234:8234']);
+    expect(service('codec').environment?.CODEC_PORT).toBe('8234');
+    expect(Object.keys(service('bridge').environment ?? {}).filter((name) => name.startsWith('CODEC_'))).toEqual([]);
   });
 
   it('builds the worker and the bridge from the Dockerfile, whose entry points exist, and checks their health', () => {
     const dockerfile = readFileSync('Dockerfile', 'utf8');
-    for (const name of ['worker', 'bridge']) {
+    for (const name of ['worker', 'bridge', 'codec']) {
       const engine = service(name);
       expect(engine.build).toBe('.');
       const entry = engine.command?.[1];
@@ -172,7 +176,7 @@ describe('docker-compose.yml (static)', () => {
 
   it('passes the engine only variables that exist in the config schema', () => {
     const known = new Set<string>(ENV_NAMES);
-    for (const name of ['worker', 'bridge']) {
+    for (const name of ['worker', 'bridge', 'codec']) {
       const passed = Object.keys(service(name).environment ?? {});
       expect(passed.length).toBeGreaterThan(5);
       expect(passed.filter((variable) => !known.has(variable))).toEqual([]);

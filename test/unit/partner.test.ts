@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FailureType } from '../../src/domain/failure-types.js';
 import { FilePatientDirectory } from '../../src/partner/file-directory.js';
 import { HttpPatientDirectory, PartnerDirectoryError } from '../../src/partner/http-directory.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { toPartnerFailure } from '../../activities/partner.js';
 import { HttpPartnerNotifier, PartnerNotificationError } from '../../src/partner/notifier.js';
 import {
   matchPartnerPatient,
@@ -13,8 +15,9 @@ import {
   type PartnerPatient,
   type PartnerPatientDirectory,
 } from '../../src/partner/patient-directory.js';
+import { Webhook } from 'standardwebhooks';
 import { readPatientSafety } from '../../src/partner/patient-safety.js';
-import { signStandardWebhook, verifyStandardWebhook } from '../../src/partner/standard-webhooks.js';
+import { signStandardWebhook } from '../../src/partner/standard-webhooks.js';
 
 const alice: PartnerPatient = {
   partnerPatientId: 'P-1',
@@ -131,7 +134,10 @@ describe('patient-safety intake', () => {
   });
 });
 
-type Handler = (request: IncomingMessage, body: string) => { status: number; body?: string };
+type Handler = (
+  request: IncomingMessage,
+  body: string,
+) => { status: number; body?: string; headers?: Record<string, string> };
 
 async function serve(handler: Handler) {
   const requests: { url: string; headers: IncomingMessage['headers']; body: string }[] = [];
@@ -141,7 +147,9 @@ async function serve(handler: Handler) {
     request.on('end', () => {
       requests.push({ url: request.url ?? '', headers: request.headers, body });
       const answer = handler(request, body);
-      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body ?? '');
+      response
+        .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+        .end(answer.body ?? '');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -157,23 +165,31 @@ afterEach(async () => {
 });
 
 describe('HTTP directory', () => {
-  it('queries the partner with the bearer key and the lookup parameters', async () => {
+  it('POSTs the lookup as a JSON body with the bearer key: no name, email or birth date in the URL', async () => {
     const partner = await serve(() => ({ status: 200, body: JSON.stringify({ patients: [alice] }) }));
     const directory = new HttpPatientDirectory({ baseUrl: `${partner.url}/v1`, apiKey: 'k1', timeoutMs: 2000 });
     expect(
       await directory.find({ by: 'nameAndDob', firstName: 'Alice', lastName: 'Example', dob: '1980-01-31' }),
     ).toEqual([alice]);
-    expect(partner.requests[0]!.url).toBe('/v1/patients?first_name=Alice&last_name=Example&dob=1980-01-31');
-    expect(partner.requests[0]!.headers.authorization).toBe('Bearer k1');
+    expect(await directory.find({ by: 'email', email: 'alice@example.test' })).toEqual([alice]);
     await directory.find({ by: 'partnerPatientId', partnerPatientId: 'P-1' });
-    expect(partner.requests[1]!.url).toBe('/v1/patients?partner_patient_id=P-1');
+    const [byName, byEmail, byPartnerId] = partner.requests;
+    expect(byName!.url).toBe('/v1/patients/search');
+    expect(byName!.headers.authorization).toBe('Bearer k1');
+    expect(byName!.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(byName!.body)).toEqual({ first_name: 'Alice', last_name: 'Example', dob: '1980-01-31' });
+    expect(byEmail!.url).toBe('/v1/patients/search');
+    expect(JSON.parse(byEmail!.body)).toEqual({ email: 'alice@example.test' });
+    expect(byPartnerId!.url).toBe('/v1/patients/search');
+    expect(JSON.parse(byPartnerId!.body)).toEqual({ partner_patient_id: 'P-1' });
   });
 
-  it('classifies failures: 503 retryable, 403 not, garbage retryable', async () => {
+  it('classifies failures: 503 retryable, 403 not, garbage retryable, a redirect retryable and never followed', async () => {
     for (const [status, body, type] of [
       [503, '', FailureType.PartnerUnavailable],
       [403, '', FailureType.InvalidInput],
       [200, '{"nope": 1}', FailureType.PartnerUnavailable],
+      [307, '', FailureType.PartnerUnavailable],
     ] as const) {
       const partner = await serve(() => ({ status, body }));
       const directory = new HttpPatientDirectory({ baseUrl: partner.url, timeoutMs: 2000 });
@@ -183,6 +199,26 @@ describe('HTTP directory', () => {
     }
   });
 });
+
+// 32-byte and 24-byte keys, as PARTNER_WEBHOOK_SECRETS requires; the `standardwebhooks` package verifies independently.
+const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+const NEXT_SECRET = `whsec_${Buffer.alloc(24, 9).toString('base64')}`;
+const SHIPPED = {
+  id: 'honeybee-order-HB1:shipped',
+  type: 'order.shipped',
+  occurredAt: '2026-11-22T00:00:00.000Z',
+  data: { orderNumber: 'HB1', trackingNumber: '1Z' },
+};
+
+function notifier(url: string, secrets: readonly string[] = [SECRET], requireHttps = false) {
+  return new HttpPartnerNotifier({ url, secrets, timeoutMs: 2000, requireHttps });
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<PartnerNotificationError> {
+  const error = await promise.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(PartnerNotificationError);
+  return error as PartnerNotificationError;
+}
 
 describe('Standard Webhooks notifications', () => {
   it('signs the published test vector', () => {
@@ -197,49 +233,76 @@ describe('Standard Webhooks notifications', () => {
     ).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
   });
 
-  it('verifies, and refuses a changed body, a stale timestamp or another secret', () => {
-    const secret = 'whsec_c2VjcmV0LWJ5dGVz';
-    const headers = {
-      'webhook-id': 'msg_1',
-      'webhook-timestamp': '1000',
-      'webhook-signature': `v1,bogus ${signStandardWebhook(secret, 'msg_1', 1000, '{}')}`,
-    };
-    expect(verifyStandardWebhook(secret, headers, '{}', { nowSeconds: 1010 })).toBe(true);
-    expect(verifyStandardWebhook(secret, headers, '{"a":1}', { nowSeconds: 1010 })).toBe(false);
-    expect(verifyStandardWebhook(secret, headers, '{}', { nowSeconds: 5000 })).toBe(false);
-    expect(verifyStandardWebhook('whsec_b3RoZXI=', headers, '{}', { nowSeconds: 1010 })).toBe(false);
-  });
-
-  it('posts a signed notification the partner can verify, with the idempotency id', async () => {
-    const secret = 'whsec_c2VjcmV0LWJ5dGVz';
+  it('posts a notification the standardwebhooks package verifies, with the idempotency id', async () => {
     const partner = await serve(() => ({ status: 204 }));
-    const notifier = new HttpPartnerNotifier({ url: partner.url, secret, timeoutMs: 2000, nowSeconds: () => 1234 });
-    const result = await notifier.notify({
-      id: 'honeybee-order-HB1:shipped',
-      type: 'order.shipped',
-      occurredAt: '2026-11-22T00:00:00.000Z',
-      data: { orderNumber: 'HB1', trackingNumber: '1Z' },
-    });
-    expect(result).toEqual({ delivered: true, status: 204 });
+    expect(await notifier(partner.url).notify(SHIPPED)).toEqual({ delivered: true, status: 204 });
     const received = partner.requests[0]!;
     expect(received.headers['webhook-id']).toBe('honeybee-order-HB1:shipped');
-    expect(
-      verifyStandardWebhook(secret, received.headers as Record<string, string>, received.body, { nowSeconds: 1234 }),
-    ).toBe(true);
-    expect(JSON.parse(received.body)).toEqual({
+    expect(new Webhook(SECRET).verify(received.body, received.headers as Record<string, string>)).toEqual({
       type: 'order.shipped',
       timestamp: '2026-11-22T00:00:00.000Z',
       data: { orderNumber: 'HB1', trackingNumber: '1Z' },
     });
+    // The check can fail: another secret does not verify it.
+    expect(() => new Webhook(NEXT_SECRET).verify(received.body, received.headers as Record<string, string>)).toThrow();
   });
 
-  it('classifies partner failures for retry', async () => {
-    const partner = await serve(() => ({ status: 502 }));
-    const notifier = new HttpPartnerNotifier({ url: partner.url, secret: 'whsec_eA==', timeoutMs: 2000 });
-    const error = await notifier
-      .notify({ id: 'x', type: 't', occurredAt: '', data: {} })
-      .catch((e: unknown) => e as PartnerNotificationError);
-    expect(error).toBeInstanceOf(PartnerNotificationError);
-    expect((error as PartnerNotificationError).failureType).toBe(FailureType.PartnerUnavailable);
+  it('during a rotation signs with every secret, space-separated, so a receiver holding either verifies', async () => {
+    const partner = await serve(() => ({ status: 200 }));
+    await notifier(partner.url, [NEXT_SECRET, SECRET]).notify(SHIPPED);
+    const received = partner.requests[0]!;
+    const signatures = String(received.headers['webhook-signature']).split(' ');
+    expect(signatures).toHaveLength(2);
+    expect(signatures.every((signature) => signature.startsWith('v1,'))).toBe(true);
+    for (const secret of [SECRET, NEXT_SECRET]) {
+      expect(new Webhook(secret).verify(received.body, received.headers as Record<string, string>)).toMatchObject({
+        type: 'order.shipped',
+      });
+    }
+    const other = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+    expect(() => new Webhook(other).verify(received.body, received.headers as Record<string, string>)).toThrow();
+  });
+
+  it('treats any answer but a 2xx as a failure to retry, a redirect included, and never follows it', async () => {
+    const elsewhere = await serve(() => ({ status: 204 }));
+    for (const status of [301, 302, 307, 308]) {
+      const partner = await serve(() => ({ status, headers: { location: `${elsewhere.url}/hook` } }));
+      const error = await failureOf(notifier(partner.url).notify(SHIPPED));
+      expect(error.failureType).toBe(FailureType.PartnerUnavailable);
+      expect(error.status).toBe(status);
+      expect(error.message).toMatch(/redirect/);
+    }
+    expect(elsewhere.requests).toHaveLength(0);
+    for (const status of [400, 401, 404, 410, 500, 502]) {
+      const partner = await serve(() => ({ status }));
+      const error = await failureOf(notifier(partner.url).notify(SHIPPED));
+      expect(error.failureType).toBe(FailureType.PartnerUnavailable);
+    }
+  });
+
+  it("honours the partner's Retry-After, in seconds or as an HTTP date", async () => {
+    const seconds = await serve(() => ({ status: 429, headers: { 'retry-after': '120' } }));
+    expect((await failureOf(notifier(seconds.url).notify(SHIPPED))).retryAfterMs).toBe(120_000);
+    const later = new Date(Date.now() + 600_000).toUTCString();
+    const date = await serve(() => ({ status: 503, headers: { 'retry-after': later } }));
+    const retryAfter = (await failureOf(notifier(date.url).notify(SHIPPED))).retryAfterMs!;
+    expect(retryAfter).toBeGreaterThan(590_000);
+    expect(retryAfter).toBeLessThanOrEqual(600_000);
+    const none = await serve(() => ({ status: 503 }));
+    expect((await failureOf(notifier(none.url).notify(SHIPPED))).retryAfterMs).toBeUndefined();
+  });
+
+  it("turns the Retry-After into the activity failure's nextRetryDelay, as for the vendors", async () => {
+    const partner = await serve(() => ({ status: 429, headers: { 'retry-after': '90' } }));
+    const failure = toPartnerFailure(await failureOf(notifier(partner.url).notify(SHIPPED)));
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).type).toBe(FailureType.PartnerUnavailable);
+    expect((failure as ApplicationFailure).nonRetryable).toBe(false);
+    expect((failure as ApplicationFailure).nextRetryDelay).toBe(90_000);
+  });
+
+  it('refuses a plain-http URL outside development', () => {
+    expect(() => notifier('http://partner.example/hooks', [SECRET], true)).toThrow(/https/);
+    expect(() => notifier('https://partner.example/hooks', [SECRET], true)).not.toThrow();
   });
 });

@@ -18,14 +18,16 @@ describe('sandbox dev credentials', () => {
 
   it('are the values docs/WIRE-CONTRACT.md lists, and parse as engine configuration', () => {
     expect(SANDBOX_DEV_CREDENTIALS).toEqual({
+      ENGINE_ENV: 'development',
       HONEYBEE_CLIENT_ID: 'sandbox-honeybee-client',
       HONEYBEE_CLIENT_SECRET: 'sandbox-honeybee-secret',
       HONEYBEE_WEBHOOK_SECRETS: 'sandbox-honeybee-webhook-secret',
       ONEGEVITY_CLIENT_ID: 'sandbox-onegevity-client',
       ONEGEVITY_CLIENT_SECRET: 'sandbox-onegevity-secret',
       ONEGEVITY_WEBHOOK_SECRETS: 'sandbox-onegevity-webhook-secret',
-      PARTNER_API_KEYS: 'sandbox-partner-key',
-      PARTNER_WEBHOOK_SECRET: 'whsec_c2FuZGJveC1wYXJ0bmVyLXdlYmhvb2stc2VjcmV0',
+      PARTNER_API_KEYS: 'sandbox:admin:sandbox-partner-key',
+      PARTNER_DIRECTORY_API_KEY: 'sandbox-directory-key',
+      PARTNER_WEBHOOK_SECRETS: 'whsec_c2FuZGJveC1wYXJ0bmVyLXdlYmhvb2stc2VjcmV0',
     });
     const credentials = sandboxCredentials(loadConfig(withSandboxCredentials({})));
     expect(credentials.honeybee).toEqual({

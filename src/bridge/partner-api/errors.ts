@@ -1,6 +1,7 @@
 // One error shape for the partner API: {"error": {"code", "message", "issues"?}}, with the status that says what to
-// do: 400 fix the request, 401 authenticate, 404 no such workflow, 409 the workflow is stuck (its workflow task keeps
-// failing: an operator must repair it), 422 the workflow refused it (reason given), 503 retry later.
+// do: 400 fix the request, 401 authenticate, 403 use a key with the scope, 404 no such workflow, 409 wait (another
+// call with this Idempotency-Key runs) or repair (the workflow's task keeps failing: an operator must repair it),
+// 413 send less, 422 refused (reason given), 429 and 503 retry after Retry-After.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyReply } from 'fastify';
@@ -13,6 +14,8 @@ export class PartnerApiError extends Error {
     readonly code: string,
     message: string,
     readonly issues?: { path: string; message: string }[],
+    /** Sent as Retry-After (429, 409, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -61,13 +64,19 @@ export function toPartnerApiError(error: unknown): PartnerApiError {
     return new PartnerApiError(422, 'rejected', updateFailureReason(error));
   }
   if (isTemporalUnreachable(error)) {
-    return new PartnerApiError(503, 'temporal_unavailable', 'the engine could not reach Temporal; retry later');
+    return new PartnerApiError(
+      503,
+      'temporal_unavailable',
+      'the engine could not reach Temporal; retry later',
+      undefined,
+      5,
+    );
   }
   return new PartnerApiError(500, 'internal_error', 'internal error; see the bridge logs');
 }
 
 export function sendPartnerApiError(reply: FastifyReply, error: PartnerApiError): FastifyReply {
-  if (error.status === 503) reply.header('retry-after', '5');
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   if (error.status === 401) reply.header('www-authenticate', 'Bearer');
   return reply.code(error.status).send({
     error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },

@@ -39,3 +39,4 @@ export const cancelBody = z.strictObject(attribution);
 export const operatorQueueQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+export const resendBody = z.strictObject(attribution);

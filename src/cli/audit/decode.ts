@@ -1,10 +1,11 @@
 // Decoding workflow histories for the audit: each event's payloads (inputs, results, failure messages) through the
-// payload codec, either the engine's own (keys from PAYLOAD_KEYS / PAYLOAD_KEY_FILE) or the bridge's codec endpoint
+// payload codec, either the engine's own (keys from PAYLOAD_KEYS / PAYLOAD_KEY_FILE) or the codec service
 // (`--codec-endpoint`, the path the Web UI takes), then the default payload converter. Search attributes are plain
 // JSON (never encrypted, never PHI). A payload no configured key can decrypt fails the audit with the codec's reason.
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { tsToDate, tsToMs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
+import { payloadToJson, payloadsFromJson, payloadsJsonSchema } from '../../codec/payloads-json.js';
 import type { PayloadKeyConfig } from '../../crypto/payload-keys.js';
 import { createDataConverter } from '../../temporal/data-converter.js';
 import { CommandFailure } from '../temporal-session.js';
@@ -34,16 +35,7 @@ export function localDecoder(config: PayloadKeyConfig): PayloadDecoder {
   };
 }
 
-function toJsonPayload(payload: Payload) {
-  return {
-    metadata: Object.fromEntries(
-      Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value ?? []).toString('base64')]),
-    ),
-    data: Buffer.from(payload.data ?? []).toString('base64'),
-  };
-}
-
-/** The bridge's `/codec/decode`, as the Web UI calls it (X-Namespace, optional bearer token). */
+/** The codec service's `/decode`, as the Web UI calls it (X-Namespace, optional bearer token). */
 export function remoteDecoder(endpoint: string, namespace: string, token?: string): PayloadDecoder {
   const url = `${endpoint.replace(/\/+$/, '')}/decode`;
   return {
@@ -59,7 +51,7 @@ export function remoteDecoder(endpoint: string, namespace: string, token?: strin
             'x-namespace': namespace,
             ...(token ? { authorization: `Bearer ${token}` } : {}),
           },
-          body: JSON.stringify({ payloads: payloads.map(toJsonPayload) }),
+          body: JSON.stringify({ payloads: payloads.map(payloadToJson) }),
           signal: AbortSignal.timeout(30_000),
         });
       } catch (error) {
@@ -76,13 +68,15 @@ export function remoteDecoder(endpoint: string, namespace: string, token?: strin
         }
         throw new CommandFailure(`The codec endpoint ${url} answered ${response.status}: ${message}`);
       }
-      const body = JSON.parse(text) as { payloads?: { metadata?: Record<string, string>; data?: string }[] };
-      return (body.payloads ?? []).map((payload) => ({
-        metadata: Object.fromEntries(
-          Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
-        ),
-        data: Buffer.from(payload.data ?? '', 'base64'),
-      }));
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      const body = payloadsJsonSchema.safeParse(json);
+      if (!body.success) throw new CommandFailure(`The codec endpoint ${url} answered something other than payloads`);
+      return payloadsFromJson(body.data);
     },
   };
 }

@@ -1,6 +1,6 @@
 // `fulfill audit <id>`: the timeline of one prescription, order or lab order across all its workflow runs, for
-// compliance and support. It decodes payloads (locally with the configured keys, or through the bridge's codec
-// endpoint like the Web UI), so its output can hold PHI: the help says so.
+// compliance and support. It decodes payloads (locally with the configured keys, or through the codec service like
+// the Web UI), so its output can hold PHI: the help says so.
 import { type Command, Option } from 'commander';
 import { print } from '../output.js';
 import { withTemporal } from '../temporal-session.js';
@@ -22,7 +22,7 @@ function checkEndpoint(url: string): string {
   } catch {
     // Reported below.
   }
-  throw new UsageError(`--codec-endpoint ${url} is not an http(s) URL (e.g. http://127.0.0.1:3000/codec).`);
+  throw new UsageError(`--codec-endpoint ${url} is not an http(s) URL (e.g. http://127.0.0.1:8234).`);
 }
 
 export function registerAuditCommand(program: Command): void {
@@ -43,16 +43,16 @@ export function registerAuditCommand(program: Command): void {
     )
     .option(
       '--codec-endpoint <url>',
-      "decode through the bridge's codec endpoint (e.g. http://127.0.0.1:3000/codec; CODEC_AUTH_TOKEN is sent) " +
+      'decode through the codec service (e.g. http://127.0.0.1:8234; CODEC_CLIENT_TOKEN is sent as the bearer) ' +
         'instead of the local payload keys',
     )
     .action(async (id: string, flags: AuditFlags) => {
       candidateTargets(id);
       const endpoint = flags.codecEndpoint ? checkEndpoint(flags.codecEndpoint) : undefined;
-      // Through the codec endpoint the payload keys stay with the bridge: this process needs none.
+      // Through the codec service the payload keys stay with it: this process needs none.
       await withTemporal({ payloadKeys: !endpoint }, async (client, config) => {
         const decoder = endpoint
-          ? remoteDecoder(endpoint, config.TEMPORAL_NAMESPACE, config.CODEC_AUTH_TOKEN)
+          ? remoteDecoder(endpoint, config.TEMPORAL_NAMESPACE, config.CODEC_CLIENT_TOKEN)
           : localDecoder(config);
         print(renderAudit(await collectAudit(client, id, decoder), flags.format));
       });

@@ -18,9 +18,19 @@ function time(iso: string): string {
   return iso.replace('T', ' ').replace(/\.(\d{3})Z$/, '.$1Z');
 }
 
+/** Inputs whose sender Temporal should have recorded (the Web UI sends a signal without any identity). */
+const ATTRIBUTED_KINDS = new Set<TimelineEntry['kind']>(['operator.input', 'partner.input']);
+
+/** The name the input claims and why, then who Temporal says sent it: `alice: why [sent by partner-api:acme]`. */
 function who(entry: TimelineEntry): string {
-  if (!entry.operator && !entry.reason) return '';
-  return `${entry.operator ?? '?'}${entry.reason ? `: ${entry.reason}` : ''}`;
+  const sender = entry.identity
+    ? `sent by ${entry.identity}`
+    : ATTRIBUTED_KINDS.has(entry.kind)
+      ? 'sender not recorded'
+      : '';
+  if (!entry.operator && !entry.reason) return sender;
+  const claimed = `${entry.operator ?? '?'}${entry.reason ? `: ${entry.reason}` : ''}`;
+  return sender ? `${claimed} [${sender}]` : claimed;
 }
 
 /** Where a workflow's history came from, when not from Temporal's primary store. */
@@ -52,7 +62,10 @@ export function renderText(report: AuditReport): string {
   for (const entry of report.timeline) {
     lines.push(`${time(entry.at)}  ${label(entry.workflowId).padEnd(width)}  ${entry.summary}`);
     const indent = ' '.repeat(time(entry.at).length + width + 4);
-    if (who(entry)) lines.push(`${indent}by ${who(entry)}${entry.via ? ` (${entry.via})` : ''}`);
+    if (who(entry)) {
+      const by = entry.operator || entry.reason ? 'by ' : '';
+      lines.push(`${indent}${by}${who(entry)}${entry.via ? ` (${entry.via})` : ''}`);
+    }
     if (entry.requestIds) lines.push(`${indent}X-Request-Id ${entry.requestIds.join(', ')}`);
     if (entry.bridgeRequestId) lines.push(`${indent}bridge request ${entry.bridgeRequestId}`);
   }

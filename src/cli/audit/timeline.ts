@@ -47,11 +47,16 @@ export interface TimelineEntry {
   eventId: number;
   kind: EntryKind;
   summary: string;
-  /** Who, for operator and partner inputs (and terminations). */
+  /** Who, for operator and partner inputs (and terminations): the name the input claims, free text. */
   operator?: string;
   /** Why, as the operator wrote it. */
   reason?: string;
-  /** How it arrived: `signal`, `update`, and the sender's client identity. */
+  /**
+   * Who sent it, as Temporal recorded it: the sending client's identity (`partner-api:<key name>` from the bridge,
+   * `fulfill-cli:<user>@<host>` from the CLI, the Web UI's), not something the input itself can claim.
+   */
+  identity?: string;
+  /** How it arrived: `signal` or `update`. */
   via?: string;
   /** The vendor's X-Request-Id(s) of the call(s) behind this step. */
   requestIds?: string[];
@@ -372,7 +377,7 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   const calls = new Map<number, ActivityCall>();
   const timers = new Map<string, { at: string; ms: number | undefined }>();
-  const updates = new Map<string, { name: string; operator?: string; reason?: string }>();
+  const updates = new Map<string, { name: string; operator?: string; reason?: string; identity?: string }>();
   const searchAttributes = new Map<string, unknown>();
   const add = (event: DecodedEvent, entry: Omit<TimelineEntry, 'at' | 'workflowId' | 'runId' | 'eventId'>) =>
     entries.push({ at: event.at, workflowId: run.workflowId, runId: run.runId, eventId: event.eventId, ...entry });
@@ -406,7 +411,8 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
             summary: `${operatorSummary(name, input)} (signal ${name})`,
             operator: text(nested(input, 'operator')) ?? '(missing)',
             reason: text(nested(input, 'reason')) ?? '(missing)',
-            via: `signal${identity ? ` from ${identity}` : ''}`,
+            ...(identity ? { identity } : {}),
+            via: 'signal',
             data: input,
           });
         } else if (PARTNER_SIGNALS.has(name)) {
@@ -421,7 +427,8 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
             ...(text(nested(input, 'paymentReference'))
               ? { reason: `payment ${text(nested(input, 'paymentReference'))}` }
               : {}),
-            via: `signal${identity ? ` from ${identity}` : ''}`,
+            ...(identity ? { identity } : {}),
+            via: 'signal',
             data: input,
           });
         } else {
@@ -445,13 +452,19 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
         const input = event.input?.[0];
         const operator = text(nested(input, 'operator'));
         const reason = text(nested(input, 'reason'));
-        updates.set(updateId, { name, ...(operator ? { operator } : {}), ...(reason ? { reason } : {}) });
+        updates.set(updateId, {
+          name,
+          ...(operator ? { operator } : {}),
+          ...(reason ? { reason } : {}),
+          ...(identity ? { identity } : {}),
+        });
         add(event, {
           kind: OPERATOR_UPDATES.has(name) ? 'operator.input' : 'internal.signal',
           summary: `${OPERATOR_UPDATES.has(name) ? operatorSummary(name, input) : `update ${name}`} (update ${name})`,
           ...(operator ? { operator } : {}),
           ...(reason ? { reason } : {}),
-          via: `update${identity ? ` from ${identity}` : ''}`,
+          ...(identity ? { identity } : {}),
+          via: 'update',
           data: input,
         });
         break;
@@ -463,6 +476,7 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
           summary: event.failure ? `update failed: ${describeFailure(event.failure)}` : outcomeSummary(event.result),
           ...(update?.operator ? { operator: update.operator } : {}),
           ...(update?.reason ? { reason: update.reason } : {}),
+          ...(update?.identity ? { identity: update.identity } : {}),
           via: `update ${update?.name ?? '?'}`,
           data: event.failure ?? event.result,
         });
@@ -547,7 +561,7 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
         add(event, {
           kind: 'run.terminated',
           summary: 'terminated',
-          ...(identity ? { operator: identity } : {}),
+          ...(identity ? { identity } : {}),
           reason: text(a.reason) ?? '(no reason given)',
           data: event.input,
         });

@@ -1,6 +1,7 @@
 // The operator commands of `fulfill`: holds, show, resolve, match, cancel. Usage errors exit 2, a refusal or an
 // unreachable Temporal exits 1 with what to do; `--json` prints machine-readable results on stdout.
 import { type Command, InvalidArgumentError } from 'commander';
+import { defaultOperatorName } from '../operator-config.js';
 import { collect } from '../operator-fields.js';
 import { withTemporal } from '../temporal-session.js';
 import { candidateTargets } from '../workflow-targets.js';
@@ -17,6 +18,10 @@ import {
 } from './actions.js';
 import { printHolds } from './holds.js';
 import { showWorkflow } from './show.js';
+
+const OPERATOR_HELP =
+  'who you are, recorded in the audit trail beside the identity Temporal records for this CLI (default: ' +
+  'FULFILL_OPERATOR, else your OS user name)';
 
 function positiveInteger(max: number) {
   return (value: string): number => {
@@ -67,7 +72,7 @@ export function registerOperatorCommands(program: Command): void {
         '(--field address.city=Austin)',
       collect,
     )
-    .requiredOption('--operator <name>', 'who you are (recorded in the audit trail)')
+    .option('--operator <name>', OPERATOR_HELP, defaultOperatorName())
     .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
     .option('--wait <seconds>', WAIT_HELP, positiveInteger(3600), 60)
     .option('--json', 'print the result as JSON')
@@ -81,7 +86,7 @@ export function registerOperatorCommands(program: Command): void {
     .description("Match a prescription's patient to a partner patient when the directory found none or several.")
     .argument('<prescription>', 'the prescription id (or its workflow id)')
     .requiredOption('--partner-patient <id>', "the partner's patient id")
-    .requiredOption('--operator <name>', 'who you are')
+    .option('--operator <name>', OPERATOR_HELP, defaultOperatorName())
     .requiredOption('--reason <text>', 'why this patient')
     .option('--wait <seconds>', WAIT_HELP, positiveInteger(3600), 60)
     .option('--json', 'print the outcome as JSON')
@@ -97,7 +102,7 @@ export function registerOperatorCommands(program: Command): void {
       'Cancel a prescription (at any wait), an On Hold order (cancel_order), or a lab order (at Onegevity while it can).',
     )
     .argument('<id>', ID_HELP)
-    .requiredOption('--operator <name>', 'who you are')
+    .option('--operator <name>', OPERATOR_HELP, defaultOperatorName())
     .requiredOption('--reason <text>', 'why')
     .option('--wait <seconds>', WAIT_HELP, positiveInteger(3600), 60)
     .option('--json', 'print the outcome as JSON')

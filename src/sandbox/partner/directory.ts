@@ -1,7 +1,8 @@
 // The partner's patient directory as a JSON file (docs/WIRE-CONTRACT.md, "Partner backend"):
 // `{"patients":[{"partnerPatientId","ehrId","email","firstName","lastName","dob","patientSafety"}]}`, where
-// `patientSafety` is the partner's intake `{medications, healthConditions, allergies}` (absent: none supplied). The engine's file adapter reads
-// the same file; the sandbox adds the patients it generates and answers `GET /partner/patients` from it. The file is
+// `patientSafety` is the partner's intake `{medications, healthConditions, allergies}` (absent: none supplied). The
+// engine's file adapter reads the same file; the sandbox adds the patients it generates and answers
+// `POST /partner/patients/search` from it. The file is
 // read on every lookup, so hand edits count, and written atomically (temp file + rename).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -1,5 +1,5 @@
-// The partner's notification receiver: every POST to /partner/notifications is verified (Standard Webhooks, with
-// PARTNER_WEBHOOK_SECRET) and recorded, accepted or not, so tests and the CLI can read what the engine told the partner.
+// The partner's notification receiver: every POST to /partner/notifications is verified (Standard Webhooks, with any
+// of PARTNER_WEBHOOK_SECRETS, as a partner does while the engine rotates) and recorded, accepted or not, so tests and the CLI can read what the engine told the partner.
 import { z } from 'zod';
 import { verifyStandardWebhook, type StandardWebhookResult } from './standard-webhooks.js';
 
@@ -29,27 +29,30 @@ export interface InboxAnswer {
 }
 
 export class PartnerInbox {
-  readonly #secret: string | undefined;
+  readonly #secrets: readonly string[];
   readonly #now: () => string;
   #received: ReceivedNotification[] = [];
   readonly #seen = new Set<string>();
 
-  constructor(secret: string | undefined, now: () => string) {
-    this.#secret = secret;
+  constructor(secrets: readonly string[], now: () => string) {
+    this.#secrets = secrets;
     this.#now = now;
   }
 
   receive(headers: { id?: string; timestamp?: string; signature?: string }, body: Buffer): InboxAnswer {
     const base = { webhookId: headers.id ?? null, receivedAt: this.#now() };
-    if (!this.#secret) {
+    if (this.#secrets.length === 0) {
       this.#received.push({ ...base, verified: false, rejection: 'not_configured', duplicate: false });
-      return { status: 401, body: { error: { code: 'unauthorized', message: 'PARTNER_WEBHOOK_SECRET is not set' } } };
+      return { status: 401, body: { error: { code: 'unauthorized', message: 'PARTNER_WEBHOOK_SECRETS is not set' } } };
     }
-    const result: StandardWebhookResult = verifyStandardWebhook(
-      this.#secret,
-      { id: headers.id, timestamp: headers.timestamp, signature: headers.signature },
-      body,
+    const results: StandardWebhookResult[] = this.#secrets.map((secret) =>
+      verifyStandardWebhook(
+        secret,
+        { id: headers.id, timestamp: headers.timestamp, signature: headers.signature },
+        body,
+      ),
     );
+    const result = results.find((candidate) => candidate.ok) ?? results[0]!;
     if (!result.ok) {
       this.#received.push({ ...base, verified: false, rejection: result.reason, duplicate: false });
       return {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeHistory, localDecoder } from '../../../src/cli/audit/decode.js';
+import { renderMarkdown, renderText } from '../../../src/cli/audit/render.js';
 import { buildTimeline, relatedIds, type TimelineEntry } from '../../../src/cli/audit/timeline.js';
 import { generatePayloadKey } from '../../../src/crypto/payload-keys.js';
 import { HISTORIES_DIR } from '../../harness/histories.js';
@@ -38,10 +39,14 @@ describe('audit timeline', () => {
         e.kind === 'operator.input' &&
         e.summary.includes('override_allergy with prescriber_note') &&
         e.operator === 'test-operator' &&
-        e.reason === 'resolving with override_allergy',
+        e.reason === 'resolving with override_allergy' &&
+        // Beside the name the input claims, the sender's identity as Temporal recorded it.
+        e.identity === '1001@vm' &&
+        e.via === 'update',
       (e: TimelineEntry) =>
         e.kind === 'vendor.call' && e.summary.includes('action override_allergy') && (e.requestIds?.length ?? 0) === 1,
-      (e: TimelineEntry) => e.kind === 'operator.outcome' && e.summary.startsWith('resolution accepted'),
+      (e: TimelineEntry) =>
+        e.kind === 'operator.outcome' && e.summary.startsWith('resolution accepted') && e.identity === '1001@vm',
       (e: TimelineEntry) => e.kind === 'vendor.event' && /SHIPMENT_UPDATED .*shipped USPS 9400/.test(e.summary),
       (e: TimelineEntry) => e.kind === 'stage' && e.summary === 'stage ORDER_DELIVERED',
       (e: TimelineEntry) => e.kind === 'run.completed' && e.summary.includes('Delivered'),
@@ -101,5 +106,23 @@ describe('audit timeline', () => {
     await expect(decodeHistory(fixture('order-exception-74-resolved'), localDecoder(otherKey))).rejects.toThrow(
       /encrypted with key "test-key-1", which is not configured/,
     );
+  });
+
+  it('shows both who the input claims and who Temporal says sent it', async () => {
+    const timeline = buildTimeline([await run('order-exception-74-resolved', 'honeybeeOrderWorkflow')]);
+    const report = {
+      subject: { kind: 'order' as const, id: 'HB1', workflowId: 'wf-order-exception-74-resolved' },
+      generatedAt: '2026-01-01T00:00:00.000Z',
+      decodedVia: 'locally',
+      workflows: [],
+      missing: [],
+      timeline,
+    };
+    const text = renderText(report);
+    expect(text).toContain('by test-operator: resolving with override_allergy [sent by 1001@vm] (update)');
+    expect(renderMarkdown(report)).toContain('test-operator: resolving with override_allergy [sent by 1001@vm]');
+    // A signal sent without an identity (what the Web UI does) says so rather than staying silent.
+    const anonymous = { ...report, timeline: timeline.map((entry) => ({ ...entry, identity: undefined })) };
+    expect(renderText(anonymous)).toContain('by test-operator: resolving with override_allergy [sender not recorded]');
   });
 });
