@@ -2,6 +2,7 @@
 // bearer key, answering {"patients": [...]}. Failures are PartnerUnavailable (retryable) unless the partner refuses us.
 import got, { HTTPError, RequestError } from 'got';
 import { FailureType } from '../domain/failure-types.js';
+import { traceHttpCall } from '../observability/http-tracing.js';
 import {
   partnerDirectoryResponseSchema,
   type DirectoryQuery,
@@ -47,15 +48,23 @@ export class HttpPatientDirectory implements PartnerPatientDirectory {
     );
     let body: unknown;
     try {
-      body = await got(url, {
-        searchParams: searchParams(query),
-        headers: {
-          accept: 'application/json',
-          ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
-        },
-        timeout: { request: this.options.timeoutMs },
-        retry: { limit: 0 },
-      }).json();
+      // The span names the endpoint only: the query holds names and dates of birth.
+      body = await traceHttpCall(
+        { peer: 'partner', operation: 'GET patients', method: 'GET', url: this.options.baseUrl },
+        async (traceHeaders): Promise<unknown> =>
+          got(url, {
+            searchParams: searchParams(query),
+            headers: {
+              accept: 'application/json',
+              ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
+              ...traceHeaders,
+            },
+            timeout: { request: this.options.timeoutMs },
+            retry: { limit: 0 },
+          }).json(),
+        // got answers only a 2xx here: anything else is thrown.
+        () => 200,
+      );
     } catch (error) {
       if (error instanceof HTTPError) {
         const status = error.response.statusCode;

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import got, { HTTPError, RequestError } from 'got';
 import { FailureType } from '../domain/failure-types.js';
+import { traceHttpCall } from '../observability/http-tracing.js';
 import type { Logger } from '../observability/logger.js';
 import { standardWebhookHeaders } from './standard-webhooks.js';
 
@@ -57,15 +58,21 @@ export class HttpPartnerNotifier implements PartnerNotifier {
     const body = notificationBody(notification);
     const timestamp = this.options.nowSeconds?.() ?? Math.floor(Date.now() / 1000);
     try {
-      const response = await got.post(this.options.url, {
-        body,
-        headers: {
-          'content-type': 'application/json',
-          ...standardWebhookHeaders(this.options.secret, notification.id, timestamp, body),
-        },
-        timeout: { request: this.options.timeoutMs },
-        retry: { limit: 0 },
-      });
+      const response = await traceHttpCall(
+        { peer: 'partner', operation: 'POST notification', method: 'POST', url: this.options.url },
+        async (traceHeaders) =>
+          got.post(this.options.url, {
+            body,
+            headers: {
+              'content-type': 'application/json',
+              ...standardWebhookHeaders(this.options.secret, notification.id, timestamp, body),
+              ...traceHeaders,
+            },
+            timeout: { request: this.options.timeoutMs },
+            retry: { limit: 0 },
+          }),
+        (answer) => answer.statusCode,
+      );
       return { delivered: true, status: response.statusCode };
     } catch (error) {
       if (error instanceof HTTPError) {

@@ -46,5 +46,7 @@ export function onShutdownSignal(stop: () => Promise<void>): void {
  * logger, so it appears whatever LOG_LEVEL is (a quiet process must still be seen to start).
  */
 export function announceReady(component: string, fields: Record<string, string | number>): void {
-  process.stdout.write(`${JSON.stringify({ msg: 'ready', component, time: new Date().toISOString(), ...fields })}\n`);
+  // The shape of the process's pino lines (level 30 is info), so every line a process writes reads the same way.
+  const line = { level: 30, time: new Date().toISOString(), component, msg: 'ready', ...fields };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
 }

@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { EngineConfig } from '../config/env.js';
+import { tracingClientInterceptors } from '../observability/temporal-tracing.js';
 import { createDataConverter } from './data-converter.js';
 import { LazyNativeConnection } from './lazy-native-connection.js';
 
@@ -14,7 +15,12 @@ export async function connectClient(config: ConnectionConfig): Promise<Client> {
   // The data converter first: a missing key is a configuration error worth reporting before any network call.
   const dataConverter = createDataConverter(config);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
+    interceptors: tracingClientInterceptors(),
+  });
 }
 
 /**
@@ -25,7 +31,12 @@ export async function connectClient(config: ConnectionConfig): Promise<Client> {
 export function createLazyClient(config: ConnectionConfig): Client {
   const dataConverter = createDataConverter(config);
   const connection = new LazyNativeConnection(config.TEMPORAL_ADDRESS);
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
+    interceptors: tracingClientInterceptors(),
+  });
 }
 
 export async function connectWorkerConnection(
