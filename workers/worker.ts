@@ -5,6 +5,7 @@ import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createLogger } from '../src/observability/logger.js';
+import { startWorkerObservability } from '../src/observability/worker-observability.js';
 import { announceReady, loadConfigOrExit, runMain } from '../src/runtime/process.js';
 import { connectWorkerConnection } from '../src/temporal/client.js';
 import { createDataConverter } from '../src/temporal/data-converter.js';
@@ -21,22 +22,36 @@ function workflowsSource(): { workflowBundle: { codePath: string } } | { workflo
 runMain('worker', async () => {
   const config = loadConfigOrExit();
   const logger = createLogger('worker', config.LOG_LEVEL);
+  // Before the first native connection: it installs the Temporal Runtime (logs through pino, SDK metrics).
+  const observability = await startWorkerObservability(config, logger);
   const dataConverter = createDataConverter(config);
   const connection = await connectWorkerConnection(config);
   // Activities that hand work to other workflows use a client on the worker's own (native) connection: no second
   // connection, and no pure-JS gRPC on the worker's CPU.
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
+    interceptors: observability.clientInterceptors,
+  });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
     activities: createActivities(buildActivityDependencies(config, logger, client)),
+    ...observability.workerOptions,
     ...workflowsSource(),
   });
-  announceReady('worker', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS });
+  const metricsUrl = await observability.serve({ worker, connection, client });
+  announceReady('worker', {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    temporal: config.TEMPORAL_ADDRESS,
+    ...(metricsUrl ? { metrics: `${metricsUrl}/metrics` } : {}),
+  });
   // Worker.run resolves after SIGINT/SIGTERM (the SDK's shutdown signals) once in-flight tasks finish.
   await worker.run();
   await connection.close();
+  await observability.stop();
   logger.info('stopped');
 });

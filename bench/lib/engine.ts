@@ -40,6 +40,7 @@ export async function startBenchEnvironment(overrides: Record<string, string> = 
         PAYLOAD_KEYS: payloadKeys,
         BRIDGE_PORT: '0',
         SANDBOX_PORT: '0',
+        WORKER_METRICS_PORT: '127.0.0.1:0',
         // Production-like: request logs at info are part of the cost being measured.
         LOG_LEVEL: 'info',
         ...overrides,

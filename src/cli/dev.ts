@@ -108,6 +108,7 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
   };
 
   let sandboxUrl: string | undefined;
+  let workerMetrics: string | undefined;
   try {
     if (useSandbox) {
       const sandbox = await startEngineProcess({
@@ -126,14 +127,14 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
         PARTNER_WEBHOOK_URL: baseEnv.PARTNER_WEBHOOK_URL?.trim() || `${sandboxUrl}/partner/notifications`,
       };
     }
-    children.push(
-      await startEngineProcess({
-        name: 'worker',
-        entry: 'workers/worker.ts',
-        env: childEnv,
-        onLine: prefixed('worker'),
-      }),
-    );
+    const worker = await startEngineProcess({
+      name: 'worker',
+      entry: 'workers/worker.ts',
+      env: childEnv,
+      onLine: prefixed('worker'),
+    });
+    children.push(worker);
+    workerMetrics = typeof worker.ready.metrics === 'string' ? worker.ready.metrics : undefined;
     children.push(
       await startEngineProcess({
         name: 'bridge',
@@ -160,6 +161,7 @@ export async function runDev(config: EngineConfig, baseEnv: NodeJS.ProcessEnv = 
             '                    try: npm run -s fulfill -- sandbox scenario happy-path',
           ]
         : ['  Vendors           real (credentials configured; SANDBOX_FORCE=true starts the sandbox)']),
+      `  Metrics           ${bridgeUrl}/metrics   ${workerMetrics ?? '(worker metrics off)'}   (docs/OBSERVE.md)`,
       `  Task queue        ${config.TEMPORAL_TASK_QUEUE}`,
       `  Data              ${dataDir}`,
       'Press Ctrl-C to stop.',
