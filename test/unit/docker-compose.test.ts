@@ -30,7 +30,17 @@ function service(name: string): ComposeService {
 describe('docker-compose.yml (static)', () => {
   it('has every service the engine needs', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['bridge', 'postgresql', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui', 'worker'].sort(),
+      [
+        'bridge',
+        'grafana',
+        'postgresql',
+        'prometheus',
+        'temporal',
+        'temporal-namespace',
+        'temporal-schema',
+        'temporal-ui',
+        'worker',
+      ].sort(),
     );
   });
 
