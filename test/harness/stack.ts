@@ -42,6 +42,8 @@ export interface StackOptions {
   temporal?: { address: string; namespace: string };
   /** The bridge's port, when something must know its URL before the stack starts (the Web UI's codec endpoint). */
   bridgePort?: number;
+  /** Every output line of the sandbox, bridge and worker processes (restarted ones too), named by process. */
+  onLine?: (process: 'sandbox' | 'bridge' | 'worker', line: string) => void;
 }
 
 function defined(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -61,16 +63,21 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
   const dataDir = mkdtempSync(join(tmpdir(), 'fulfill-stack-'));
   const bridgePort = options.bridgePort ?? (await freePort());
   const bridgePublicUrl = `http://127.0.0.1:${bridgePort}`;
-  const sandbox = await startSandboxProcess({
-    DATA_DIR: dataDir,
-    // Stacks share the run's dev server: a seed of their own keeps their prescription ids (and workflow ids) apart.
-    SANDBOX_SEED: String(randomInt(1_000, 2 ** 31)),
-    BRIDGE_PUBLIC_URL: bridgePublicUrl,
-    ...(options.engine?.HONEYBEE_WORKFLOW_MODE
-      ? { HONEYBEE_WORKFLOW_MODE: options.engine.HONEYBEE_WORKFLOW_MODE }
-      : {}),
-    ...options.sandbox,
-  });
+  const sandbox = await startSandboxProcess(
+    {
+      DATA_DIR: dataDir,
+      // Stacks share the run's dev server: a seed of their own keeps their prescription ids (and workflow ids) apart.
+      SANDBOX_SEED: String(randomInt(1_000, 2 ** 31)),
+      BRIDGE_PUBLIC_URL: bridgePublicUrl,
+      ...(options.engine?.HONEYBEE_WORKFLOW_MODE
+        ? { HONEYBEE_WORKFLOW_MODE: options.engine.HONEYBEE_WORKFLOW_MODE }
+        : {}),
+      ...options.sandbox,
+    },
+    options.onLine && ((line) => options.onLine?.('sandbox', line)),
+  );
+  const workerLines = options.onLine && ((line: string) => options.onLine?.('worker', line));
+  const bridgeLines = options.onLine && ((line: string) => options.onLine?.('bridge', line));
   const env = defined(
     withSandboxCredentials({
       ...engineEnv(),
@@ -90,7 +97,10 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
   let worker: EngineProcess | undefined;
   let bridge: EngineProcess | undefined;
   try {
-    const [startedWorker, startedBridge] = await Promise.all([startWorkerProcess(env), startBridgeProcess(env)]);
+    const [startedWorker, startedBridge] = await Promise.all([
+      startWorkerProcess(env, workerLines),
+      startBridgeProcess(env, bridgeLines),
+    ]);
     worker = startedWorker;
     bridge = startedBridge.process;
     const client = options.temporal ? await connectClientTo(options.temporal) : await connectTestClient();
@@ -105,12 +115,15 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
       restartWorker: async (signal = 'SIGKILL') => {
         stack.worker.kill(signal);
         await stack.worker.exited;
-        stack.worker = await startWorkerProcess(env);
+        stack.worker = await startWorkerProcess(env, workerLines);
       },
       restartEngine: async (overrides) => {
         await Promise.all([stack.worker.stop(), stack.bridge.stop()]);
         Object.assign(env, overrides);
-        const [nextWorker, nextBridge] = await Promise.all([startWorkerProcess(env), startBridgeProcess(env)]);
+        const [nextWorker, nextBridge] = await Promise.all([
+          startWorkerProcess(env, workerLines),
+          startBridgeProcess(env, bridgeLines),
+        ]);
         stack.worker = nextWorker;
         stack.bridge = nextBridge.process;
       },

@@ -52,7 +52,8 @@ async function ctrlC(run: DevRun): Promise<number | null> {
 
 describe('fulfill dev', () => {
   it('starts the engine, serves a signed webhook, stops on Ctrl-C and keeps its data across restarts', async () => {
-    const [temporalPort, uiPort, bridgePort, sandboxPort] = [
+    const [temporalPort, uiPort, bridgePort, sandboxPort, metricsPort] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -69,6 +70,7 @@ describe('fulfill dev', () => {
       BRIDGE_PORT: String(bridgePort),
       BRIDGE_PUBLIC_URL: bridgeUrl,
       SANDBOX_PORT: String(sandboxPort),
+      WORKER_METRICS_PORT: `127.0.0.1:${metricsPort}`,
       HONEYBEE_CLIENT_SECRET: 'dev-test-secret',
     };
 
@@ -77,6 +79,17 @@ describe('fulfill dev', () => {
     expect(first.output()).toContain(`Bridge            ${bridgeUrl}`);
     expect((await fetch(`${bridgeUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    // Where the metrics are: the bridge's and the worker's (engine and Temporal SDK metrics on one endpoint).
+    const workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
+    expect(first.output()).toContain(`Metrics           ${bridgeUrl}/metrics   ${workerMetrics}`);
+    let metrics = '';
+    for (let tries = 0; tries < 50 && !/^temporal_num_pollers\{/m.test(metrics); tries += 1) {
+      // The SDK's pollers appear a moment after the worker's ready line.
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      metrics = await (await fetch(workerMetrics)).text();
+    }
+    expect(metrics).toMatch(/^temporal_num_pollers\{/m);
+    expect(metrics).toContain('fulfill_worker_polling');
     // The UI on its own port may call the bridge's codec endpoint (CORS for that origin).
     const preflight = await fetch(`${bridgeUrl}/codec/decode`, {
       method: 'OPTIONS',
