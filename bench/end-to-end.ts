@@ -6,7 +6,8 @@
 // Temporal actions per prescription by kind (counted from the histories, bench/lib/actions.ts) and the ratio last.
 // CPU time is read per process for every round (bench/lib/cpu.ts), to say where the time goes.
 // Usage: npm run bench:end-to-end -- --prescriptions=100 --concurrency=16 --rounds=4 --warmup=20 --step-delay=0
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+// With --compare=observability it measures instead what metrics and tracing cost (bench/lib/observability-overhead.ts).
+import { Client } from '@temporalio/client';
 import { baselineEventSignal } from './lib/baseline/workflows.js';
 import { baselineOrderId, baselinePrescriptionId, type BaselineShape } from './lib/baseline/shape.js';
 import {
@@ -24,6 +25,8 @@ import {
 } from './lib/actions.js';
 import { childPids, cpuDelta, sampleCpu, type CpuSample } from './lib/cpu.js';
 import { startBenchStack } from './lib/engine.js';
+import { compareObservability } from './lib/observability-overhead.js';
+import { enginePrescription as enginePrescriptionOf, waitForResult, waitStats } from './lib/prescriptions.js';
 import {
   formatNumber,
   intArg,
@@ -45,39 +48,19 @@ const warmup = intArg('warmup', 20);
  * order can be over before its workflow has looked at it.
  */
 const stepDelay = intArg('step-delay', 0, 0);
-
-let notFoundPolls = 0;
+/** `baseline` (default): the engine against baseline workflows; `observability`: the engine with its metrics and
+ * tracing on and off (bench/lib/observability-overhead.ts). */
+const compare = process.argv.find((arg) => arg.startsWith('--compare='))?.slice('--compare='.length) ?? 'baseline';
+if (compare !== 'baseline' && compare !== 'observability') {
+  process.stderr.write('--compare must be baseline or observability\n');
+  process.exit(2);
+}
+if (compare === 'observability') {
+  await compareObservability({ prescriptions, concurrency, rounds, warmup, stepDelay });
+  process.exit(0);
+}
 
 type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
-
-/**
- * Waits for a workflow id that may not exist yet (its start is still on its way) to close; follows its runs. Gives up
- * after two minutes, naming it: a benchmark that hangs says nothing. Until the id exists it asks again with a growing
- * pause: a fixed 20 ms poll cost the dev server (and this process) a not-found call every 20 ms per prescription in
- * flight, load the baseline, which starts its workflows itself, never paid.
- */
-async function waitForResult<T>(client: Client, workflowId: string): Promise<T> {
-  const result = (async () => {
-    for (let pauseMs = 25; ; pauseMs = Math.min(pauseMs * 2, 400)) {
-      try {
-        return await client.workflow.getHandle<() => Promise<T>>(workflowId).result();
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-        notFoundPolls += 1;
-        await new Promise((resolve) => setTimeout(resolve, pauseMs));
-      }
-    }
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${workflowId} did not close within 2 minutes`)), 120_000);
-  });
-  try {
-    return await Promise.race([result, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Every run of a workflow id, newest first (a continue-as-new chain, walked back from the latest run). */
 async function historiesOf(client: Client, workflowId: string): Promise<History[]> {
@@ -148,17 +131,7 @@ const baselineQueue = `${stack.bench.env.TEMPORAL_TASK_QUEUE}-baseline`;
 const engineTally = { prescription: newTally(), order: newTally() };
 const baselineTally = { prescription: newTally(), order: newTally() };
 
-/** One prescription through the engine: the sandbox announces it (RX_RECEIVED webhook) and it runs to the end. */
-async function enginePrescription(record: string[]): Promise<void> {
-  const scenario = await stack.control.runScenario('happy-path', { refills: 0 });
-  const prescriptionId = scenario.prescriptionIds?.[0];
-  if (prescriptionId === undefined) throw new Error('the happy-path scenario made no prescription');
-  const state = await waitForResult<PrescriptionState>(client, `honeybee-rx-${prescriptionId}`);
-  if (state.stage !== 'COMPLETED' || state.fillsDelivered !== 1) {
-    throw new Error(`prescription ${prescriptionId} ended ${state.stage} with ${state.fillsDelivered} fill(s)`);
-  }
-  record.push(String(prescriptionId));
-}
+const enginePrescription = enginePrescriptionOf(stack.control, client);
 
 let nextBaselineId = 1;
 /** One baseline prescription: started like the bridge starts one, its order's events signalled as the vendor would. */
@@ -271,7 +244,7 @@ try {
   for (let round = 1; round <= rounds; round += 1) {
     for (const side of sidesInRound(round, 'baseline' as const, 'engine' as const)) {
       const before = sampleCpu(processes);
-      const pollsBefore = notFoundPolls;
+      const pollsBefore = waitStats.notFoundPolls;
       const result =
         side === 'engine'
           ? await timedRound(`engine round ${round}`, prescriptions, enginePrescription)
@@ -280,7 +253,7 @@ try {
         cpu[side][name] = (cpu[side][name] ?? 0) + ms;
       }
       throughput[side].push(result.perSecond);
-      waitPolls[side] += notFoundPolls - pollsBefore;
+      waitPolls[side] += waitStats.notFoundPolls - pollsBefore;
       measured[side].push(...result.ids);
       rows.push([
         side === 'baseline' ? 'baseline workflows of the same shape' : 'engine: RX_RECEIVED → Delivered',

@@ -29,6 +29,8 @@ export function createEngineMetrics(): EngineMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'fulfill_worker_' });
   const registers = [registry];
+  const holdCounter = (name: string, help: string) =>
+    new Counter({ name, help, labelNames: ['kind', 'reason'], registers });
   return {
     registry,
     vendorRequestSeconds: new Histogram({
@@ -63,24 +65,18 @@ export function createEngineMetrics(): EngineMetrics {
       labelNames: ['vendor'],
       registers,
     }),
-    holdsOpened: new Counter({
-      name: 'fulfill_holds_opened_total',
-      help: 'Holds that need an operator, by kind (order, prescription, lab) and reason.',
-      labelNames: ['kind', 'reason'],
-      registers,
-    }),
-    holdsResolved: new Counter({
-      name: 'fulfill_holds_resolved_total',
-      help: 'Holds resolved, by kind and reason (unknown when the vendor released the hold on its own).',
-      labelNames: ['kind', 'reason'],
-      registers,
-    }),
-    holdsEscalated: new Counter({
-      name: 'fulfill_holds_escalated_total',
-      help: 'Escalations of unresolved waits (partner notified), by kind and reason.',
-      labelNames: ['kind', 'reason'],
-      registers,
-    }),
+    holdsOpened: holdCounter(
+      'fulfill_holds_opened_total',
+      'Holds that need an operator, by kind (order, prescription, lab) and reason.',
+    ),
+    holdsResolved: holdCounter(
+      'fulfill_holds_resolved_total',
+      'Holds resolved, by kind and reason (unknown when the vendor released the hold on its own).',
+    ),
+    holdsEscalated: holdCounter(
+      'fulfill_holds_escalated_total',
+      'Escalations of unresolved waits (partner notified), by kind and reason.',
+    ),
     partnerNotifications: new Counter({
       name: 'fulfill_partner_notifications_total',
       help: 'Partner notification attempts by type and outcome (sent, logged without a partner URL, failed).',

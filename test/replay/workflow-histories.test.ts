@@ -4,7 +4,7 @@
 // executions (different commands for the same history) fails here, in CI, before it reaches a worker.
 import { inject, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
-import { TRACE_HEADER } from '../../src/observability/workflow-interceptors.js';
+import { TRACE_HEADER } from '../../src/observability/workflow-spans.js';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
 import { committedHistories } from '../harness/histories.js';
 import { testPayloadKeyConfig } from '../harness/payload-keys.js';

@@ -7,8 +7,14 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { registerServerTracing } from '../../../src/observability/http-tracing.js';
 import { traceFields } from '../../../src/observability/logger.js';
+import type { WorkflowInfo } from '@temporalio/workflow';
 import { workflowSpanSinks } from '../../../src/observability/temporal-tracing.js';
 import { startTracing, type Tracing } from '../../../src/observability/tracing.js';
+import {
+  formatTraceparent,
+  parseTraceparent,
+  type WorkflowSpanRecord,
+} from '../../../src/observability/workflow-spans.js';
 import { exchange } from '../../../src/vendors/shared/transport.js';
 import { startScriptedServer, type ScriptedServer } from '../../harness/scripted-http-server.js';
 
@@ -26,12 +32,6 @@ afterAll(async () => {
   await tracing.shutdown();
 });
 beforeEach(() => exporter.reset());
-
-function parseTraceparent(value: unknown): { traceId: string; spanId: string } {
-  const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(String(value));
-  if (!match) throw new Error(`not a traceparent: ${String(value)}`);
-  return { traceId: match[1]!, spanId: match[2]! };
-}
 
 function named(name: string): ReadableSpan {
   const span = exporter.getFinishedSpans().find((candidate) => candidate.name === name);
@@ -71,7 +71,7 @@ describe('HTTP tracing', () => {
     expect(client.spanContext().traceId).toBe(parent.traceId);
     expect(client.parentSpanId).toBe(parent.spanId);
     const sent = parseTraceparent(vendor.requestsTo('POST', '/v1/orders').at(-1)?.headers.traceparent);
-    expect(sent).toEqual({ traceId: parent.traceId, spanId: client.spanContext().spanId });
+    expect(sent).toEqual({ traceId: parent.traceId, spanId: client.spanContext().spanId, sampled: true });
     expect(client.attributes).toMatchObject({
       'http.request.method': 'POST',
       'url.template': 'POST /orders',
@@ -108,7 +108,7 @@ describe('HTTP tracing', () => {
     expect(server.attributes).toMatchObject({ 'http.route': '/webhooks/honeybee', 'http.response.status_code': 200 });
     const client = named('honeybee POST /orders');
     expect(client.parentSpanId).toBe(server.spanContext().spanId);
-    expect(parseTraceparent(vendor.requestsTo('POST', '/v1/orders').at(-1)?.headers.traceparent).traceId).toBe(
+    expect(parseTraceparent(vendor.requestsTo('POST', '/v1/orders').at(-1)?.headers.traceparent)?.traceId).toBe(
       incoming.traceId,
     );
     expect(JSON.stringify(server.attributes)).not.toContain('token');
@@ -130,7 +130,7 @@ describe('HTTP tracing', () => {
     expect(client.attributes['error.type']).toBe('VendorError');
   });
 
-  it('workflow spans leave through the sink with the workflow ids only (not the memo or the last failure)', () => {
+  it('workflow spans leave through the sink as spans of this process, with the workflow ids only', () => {
     const sinks = workflowSpanSinks(tracing);
     const info = {
       workflowId: 'honeybee-rx-1',
@@ -140,34 +140,49 @@ describe('HTTP tracing', () => {
       taskQueue: 'fulfillment',
       memo: { fingerprint: 'Avery Sandbox' },
       lastFailure: new Error('Avery Sandbox'),
-    };
-    const span = {
-      name: 'RunWorkflow:prescriptionWorkflow',
-      kind: SpanKind.INTERNAL,
-      spanContext: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b8', traceFlags: 1 },
-      startTime: [1, 0],
-      endTime: [2, 0],
-      status: { code: 1 },
+    } as unknown as WorkflowInfo;
+    const record: WorkflowSpanRecord = {
+      name: 'StartActivity:createHoneybeeOrder',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b8',
+      parentSpanId: '00f067aa0ba902b7',
+      startMs: Date.parse('2026-01-10T12:00:00Z'),
+      endMs: Date.parse('2026-01-10T12:00:01.5Z'),
       attributes: {},
-      links: [],
-      events: [],
-      duration: [1, 0],
-      ended: true,
-      droppedAttributesCount: 0,
-      droppedLinksCount: 0,
-      droppedEventsCount: 0,
-      instrumentationLibrary: { name: '@temporalio/interceptor-workflow' },
+      errorType: 'VendorUnavailable',
     };
-    const sink = sinks.exporter.export as unknown as { fn: (info: unknown, spans: unknown[]) => void };
-    sink.fn(info, [span]);
-    const exported = named('RunWorkflow:prescriptionWorkflow');
+    void sinks.workflowSpans.export.fn(info, [record]);
+    const exported = named('StartActivity:createHoneybeeOrder');
+    expect(exported.spanContext()).toMatchObject({ traceId: record.traceId, spanId: record.spanId });
+    expect(exported.parentSpanId).toBe(record.parentSpanId);
+    expect(exported.duration).toEqual([1, 500_000_000]);
+    expect(exported.status.code).toBe(2);
     expect(exported.attributes).toEqual({
-      workflowId: 'honeybee-rx-1',
-      runId: 'run-1',
+      'error.type': 'VendorUnavailable',
+      temporalWorkflowId: 'honeybee-rx-1',
+      run_id: 'run-1',
       workflowType: 'prescriptionWorkflow',
-      namespace: 'default',
       taskQueue: 'fulfillment',
     });
     expect(exported.resource.attributes['service.name']).toBe('fulfill-test');
+  });
+
+  it('reads and writes W3C traceparents, refusing malformed and all-zero ids', () => {
+    const ids = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true };
+    expect(parseTraceparent(formatTraceparent(ids))).toEqual(ids);
+    expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00')).toMatchObject({
+      sampled: false,
+    });
+    for (const bad of [
+      undefined,
+      42,
+      'garbage',
+      '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
+      '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01',
+      '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01',
+    ]) {
+      expect(parseTraceparent(bad), String(bad)).toBeUndefined();
+    }
   });
 });
