@@ -22,7 +22,8 @@ function workflowsSource(): { workflowBundle: { codePath: string } } | { workflo
 runMain('worker', async () => {
   const config = loadConfigOrExit();
   const logger = createLogger('worker', config.LOG_LEVEL);
-  // Before the first native connection: it installs the Temporal Runtime (logs through pino, SDK metrics).
+  // Before the first native connection: it installs the Temporal Runtime (logs through pino, SDK metrics) and binds
+  // the metrics endpoint.
   const observability = await startWorkerObservability(config, logger);
   const dataConverter = createDataConverter(config);
   const connection = await connectWorkerConnection(config);
@@ -43,11 +44,11 @@ runMain('worker', async () => {
     ...observability.workerOptions,
     ...workflowsSource(),
   });
-  const metricsUrl = await observability.serve({ worker, connection, client });
+  observability.attach({ worker, connection, client });
   announceReady('worker', {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     temporal: config.TEMPORAL_ADDRESS,
-    ...(metricsUrl ? { metrics: `${metricsUrl}/metrics` } : {}),
+    ...(observability.metricsUrl ? { metrics: `${observability.metricsUrl}/metrics` } : {}),
   });
   // Worker.run resolves after SIGINT/SIGTERM (the SDK's shutdown signals) once in-flight tasks finish.
   await worker.run();

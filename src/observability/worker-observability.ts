@@ -1,14 +1,14 @@
 // Everything the worker process needs to be observed, in start-up order: tracing (if OTEL_* asks for it), the
-// Temporal Runtime (pino logs; SDK metrics on a loopback port when metrics are on), the engine's metrics, the options
-// the worker and its client take (interceptors, the workflow span sink), and, once the worker exists, its
-// /metrics, /healthz and /readyz endpoint.
+// Temporal Runtime (pino logs; SDK metrics on a loopback port when metrics are on), the engine's metrics and their
+// /metrics, /healthz and /readyz endpoint, and the options the worker and its client take (interceptors, the
+// workflow span sink); once the worker exists, the endpoint reports on it.
 import type { Client, ClientInterceptors } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { EngineConfig } from '../config/env.js';
 import { freePort } from '../runtime/free-port.js';
 import { activityMetricsInterceptors } from './activity-metrics.js';
 import { createEngineMetrics, type EngineMetrics } from './engine-metrics.js';
-import { createFleetGauges } from './fleet-gauges.js';
+import { createFleetGauges, type FleetGauges } from './fleet-gauges.js';
 import type { Logger } from './logger.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
 import {
@@ -31,8 +31,10 @@ export interface WorkerObservability {
   clientInterceptors: ClientInterceptors;
   /** For Worker.create. */
   workerOptions: Pick<WorkerOptions, 'interceptors' | 'sinks'>;
-  /** Starts the metrics endpoint for this worker; returns its URL (undefined when metrics are off). */
-  serve(parts: { worker: Worker; connection: NativeConnection; client: Client }): Promise<string | undefined>;
+  /** The endpoint's base URL (undefined with WORKER_METRICS_PORT=off). */
+  metricsUrl: string | undefined;
+  /** Hands the endpoint the worker it reports on (readiness, visibility gauges). */
+  attach(parts: { worker: Worker; connection: NativeConnection; client: Client }): void;
   stop(): Promise<void>;
 }
 
@@ -67,11 +69,36 @@ export async function startWorkerObservability(
   });
   const metrics = address ? createEngineMetrics() : undefined;
   recordVendorCallsIn(metrics);
+
+  // The endpoint comes up first: a port already taken stops the worker before it connects anywhere, and /healthz
+  // answers while the worker bundles its workflows (/readyz says `starting` until the worker is attached).
+  let attached: { worker: Worker; connection: NativeConnection; fleet: FleetGauges } | undefined;
   let server: WorkerMetricsServer | undefined;
+  if (address && metrics) {
+    try {
+      server = await startWorkerMetricsServer({
+        host: address.host,
+        port: address.port,
+        metrics,
+        ...(sdkPort ? { sdkMetricsUrl: `http://127.0.0.1:${sdkPort}/metrics` } : {}),
+        readiness: async () =>
+          attached ? workerReadiness(attached.worker, attached.connection) : { ready: false, reason: 'starting' },
+        beforeScrape: async () => attached?.fleet.refresh(),
+        logger,
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+      throw new Error(
+        `WORKER_METRICS_PORT ${address.host}:${address.port} is in use (another worker on this host?): ` +
+          'give each worker its own port, 0 for a free one, or off.',
+      );
+    }
+  }
 
   return {
     tracing,
     metrics,
+    metricsUrl: server?.url,
     clientInterceptors: tracingClientInterceptors(),
     workerOptions: {
       interceptors: {
@@ -81,28 +108,11 @@ export async function startWorkerObservability(
       },
       sinks: workflowSpanSinks(tracing),
     },
-    async serve({ worker, connection, client }) {
-      if (!address || !metrics) return undefined;
-      const fleet = createFleetGauges({ client, metrics, holdEscalationAfterMs: config.HOLD_ESCALATION_AFTER });
-      try {
-        server = await startWorkerMetricsServer({
-          host: address.host,
-          port: address.port,
-          metrics,
-          ...(sdkPort ? { sdkMetricsUrl: `http://127.0.0.1:${sdkPort}/metrics` } : {}),
-          readiness: () => workerReadiness(worker, connection),
-          beforeScrape: () => fleet.refresh(),
-          logger,
-        });
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (code !== 'EADDRINUSE') throw error;
-        throw new Error(
-          `WORKER_METRICS_PORT ${address.host}:${address.port} is in use (another worker on this host?): ` +
-            'give each worker its own port, 0 for a free one, or off.',
-        );
-      }
-      return server.url;
+    attach({ worker, connection, client }) {
+      const fleet = metrics
+        ? createFleetGauges({ client, metrics, holdEscalationAfterMs: config.HOLD_ESCALATION_AFTER })
+        : { refresh: async () => {} };
+      attached = { worker, connection, fleet };
     },
     async stop() {
       await server?.close();

@@ -15,11 +15,21 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): EngineCo
   }
 }
 
-/** Runs `main`, turning an unexpected failure into one line on stderr and exit code 1. */
+/** Runs `main`, turning an unexpected failure into one JSON line on stderr (the logs' shape) and exit code 1. */
 export function runMain(name: string, main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`${name} failed: ${message}\n`);
+    const err =
+      error instanceof Error
+        ? { type: error.name, message: error.message, stack: error.stack }
+        : { message: String(error) };
+    const line = {
+      level: 60,
+      time: new Date().toISOString(),
+      component: name,
+      msg: `${name} failed: ${err.message}`,
+      err,
+    };
+    process.stderr.write(`${JSON.stringify(line)}\n`);
     process.exit(1);
   });
 }

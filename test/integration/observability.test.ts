@@ -26,6 +26,7 @@ import {
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../harness/otlp-receiver.js';
 import { freePort } from '../harness/ports.js';
 import { dashboardExpressions, readDashboard, seriesIn } from '../harness/prometheus.js';
+import { engineEnv, startWorkerProcess } from '../harness/engine.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
 
 const PARTNER_KEY = SANDBOX_DEV_CREDENTIALS.PARTNER_API_KEYS;
@@ -317,5 +318,30 @@ describe('observability of the running engine', () => {
       (entry) => entry.process === 'worker' && (JSON.parse(entry.line) as { sdkComponent?: string }).sdkComponent,
     );
     expect(sdkLines.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the worker process and its metrics port', () => {
+  it('refuses to start on a taken WORKER_METRICS_PORT, before connecting anywhere, in one JSON line', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      // Temporal at a port nothing listens on: the worker must fail on the metrics port first.
+      const env = engineEnv({ WORKER_METRICS_PORT: `127.0.0.1:${port}`, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+      const error = await startWorkerProcess(env).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(String(error)).toContain('exited with code 1 before it was ready');
+      const line = String(error)
+        .split('\n')
+        .find((text) => text.includes('WORKER_METRICS_PORT'));
+      const parsed = JSON.parse(line ?? '{}') as { level?: number; component?: string; msg?: string };
+      expect(parsed).toMatchObject({ level: 60, component: 'worker' });
+      expect(parsed.msg).toContain(`WORKER_METRICS_PORT 127.0.0.1:${port} is in use`);
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngineMetrics } from '../../../src/observability/engine-metrics.js';
@@ -11,6 +12,7 @@ import { createFleetGauges, fleetQueries } from '../../../src/observability/flee
 import type { Logger } from '../../../src/observability/logger.js';
 import { temporalLogger } from '../../../src/observability/temporal-runtime.js';
 import { startWorkerMetricsServer, type Readiness } from '../../../src/observability/worker-metrics-server.js';
+import { workerReadiness } from '../../../src/observability/worker-observability.js';
 
 const SDK_TEXT =
   '# HELP temporal_num_pollers x\n# TYPE temporal_num_pollers gauge\ntemporal_num_pollers{poller_type="workflow_task"} 2\n';
@@ -116,6 +118,36 @@ describe('worker metrics endpoint', () => {
     await expect(
       startWorkerMetricsServer({ host: '127.0.0.1', port: taken, metrics, readiness: async () => readiness, logger }),
     ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+});
+
+describe('worker readiness', () => {
+  function fakes(status: Record<string, unknown>, healthy: boolean) {
+    const worker = { getStatus: () => status } as unknown as Worker;
+    const connection = {
+      withDeadline: async (_deadline: number, fn: () => Promise<unknown>) => fn(),
+      healthService: {
+        check: async () => {
+          if (!healthy) throw new Error('14 UNAVAILABLE');
+          return {};
+        },
+      },
+    } as unknown as NativeConnection;
+    return [worker, connection] as const;
+  }
+  const polling = { runState: 'RUNNING', workflowPollerState: 'POLLING', activityPollerState: 'POLLING' };
+
+  it('is ready only while running, with both pollers polling and Temporal answering', async () => {
+    expect(await workerReadiness(...fakes(polling, true))).toEqual({ ready: true });
+    expect(await workerReadiness(...fakes({ ...polling, runState: 'INITIALIZED' }, true))).toEqual({
+      ready: false,
+      reason: 'worker initialized',
+    });
+    expect(await workerReadiness(...fakes({ ...polling, activityPollerState: 'FAILED' }, true))).toEqual({
+      ready: false,
+      reason: 'not polling',
+    });
+    expect(await workerReadiness(...fakes(polling, false))).toEqual({ ready: false, reason: 'Temporal unreachable' });
   });
 });
 
