@@ -50,7 +50,7 @@ describe('Prometheus configuration (promtool)', () => {
     expect(result.output).toContain('temporal.yml');
   });
 
-  it('scrapes the workers, the bridges and every Temporal role', () => {
+  it('scrapes the workers, the bridges and the Temporal server', () => {
     const config = parse(readFileSync(join(PROMETHEUS_DIR, 'prometheus.yml'), 'utf8')) as {
       scrape_configs: { job_name: string }[];
     };
@@ -59,12 +59,14 @@ describe('Prometheus configuration (promtool)', () => {
       'fulfill-worker',
       'temporal',
     ]);
-    const roles = (
-      parse(readFileSync(join(PROMETHEUS_DIR, 'targets', 'temporal.yml'), 'utf8')) as {
-        labels: { role: string };
-      }[]
-    ).map((group) => group.labels.role);
-    expect(roles.sort()).toEqual(['frontend', 'history', 'matching', 'worker']);
+    const targets = (file: string) =>
+      (parse(readFileSync(join(PROMETHEUS_DIR, 'targets', file), 'utf8')) as { targets: string[] }[]).flatMap(
+        (group) => group.targets,
+      );
+    // The compose services: the worker's WORKER_METRICS_PORT, the bridge's port, Temporal's PROMETHEUS_ENDPOINT.
+    expect(targets('workers.yml')).toEqual(['worker:9464']);
+    expect(targets('bridges.yml')).toEqual(['bridge:3000']);
+    expect(targets('temporal.yml')).toEqual(['temporal:9090']);
   });
 
   it('the alert rules are valid', () => {
@@ -129,6 +131,40 @@ describe('Prometheus configuration (promtool)', () => {
     const result = promtool(['test', 'rules', join(dir, 'alerts.test.yml')]);
     expect(result.status).not.toBe(0);
     expect(result.output).toContain('HoldWaitingPastEscalation');
+  });
+});
+
+describe('docker-compose.yml wiring', () => {
+  interface Service {
+    image?: string;
+    environment?: Record<string, string>;
+    volumes?: string[];
+    depends_on?: string[] | Record<string, unknown>;
+  }
+  const { services } = parse(readFileSync(join(PROMETHEUS_DIR, '..', '..', 'docker-compose.yml'), 'utf8'), {
+    merge: true,
+  }) as { services: Record<string, Service> };
+
+  it('the worker listens where Prometheus scrapes it', () => {
+    expect(services.worker?.environment?.WORKER_METRICS_PORT).toBe('0.0.0.0:9464');
+  });
+
+  it('Prometheus reads deploy/prometheus, Grafana its provisioning and the dashboards, on pinned images', () => {
+    expect(services.prometheus?.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    expect(services.prometheus?.volumes).toContain('./deploy/prometheus:/etc/prometheus:ro');
+    expect(services.grafana?.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+    expect(services.grafana?.volumes).toEqual(
+      expect.arrayContaining([
+        './deploy/grafana/provisioning:/etc/grafana/provisioning:ro',
+        './deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro',
+      ]),
+    );
+    const datasources = parse(
+      readFileSync(join(PROMETHEUS_DIR, '..', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8'),
+    ) as { datasources: { uid: string; url: string }[] };
+    expect(datasources.datasources).toContainEqual(
+      expect.objectContaining({ uid: 'prometheus', url: 'http://prometheus:9090' }),
+    );
   });
 });
 
