@@ -87,6 +87,10 @@ export function milestoneIncrements(notification: {
     case 'prescription.needs_operator':
       add('holdsOpened', { kind: 'prescription', reason: reasonCodeLabel(data.reason) });
       break;
+    case 'prescription.matched':
+      // Matched by an operator: the patient-match hold is over (a directory match was never a hold).
+      if (data.matchedBy === 'operator') add('holdsResolved', { kind: 'prescription', reason: 'patient_match' });
+      break;
     case 'prescription.approval_overdue':
       add('holdsEscalated', { kind: 'prescription', reason: 'approval_overdue' });
       break;

@@ -246,6 +246,7 @@ describe('observability of the running engine', () => {
     expect(text).toContain('fulfill_holds_opened_total{kind="order",reason="74 Allergy Detected"} 1');
     expect(text).toContain('fulfill_holds_resolved_total{kind="order",reason="74 Allergy Detected"} 1');
     expect(text).toContain('fulfill_holds_opened_total{kind="prescription",reason="patient_ambiguous"} 1');
+    expect(text).toContain('fulfill_holds_resolved_total{kind="prescription",reason="patient_match"} 1');
     expect(text).toMatch(/fulfill_orders_created_total\{vendor="honeybee"\} [2-9]/);
     expect(text).toMatch(/fulfill_lab_kit_milestones_total\{milestone="shipped"\} 1/);
     expect(text).toMatch(/fulfill_partner_notifications_total\{type="order.delivered",outcome="sent"\} [2-9]/);

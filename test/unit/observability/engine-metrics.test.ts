@@ -147,6 +147,10 @@ describe('milestones from partner notifications', () => {
     expect(
       milestoneIncrements({ type: 'prescription.needs_operator', data: { reason: 'Avery Sandbox, 1984' } }),
     ).toEqual([{ counter: 'holdsOpened', labels: { kind: 'prescription', reason: 'other' } }]);
+    expect(milestoneIncrements({ type: 'prescription.matched', data: { matchedBy: 'operator' } })).toEqual([
+      { counter: 'holdsResolved', labels: { kind: 'prescription', reason: 'patient_match' } },
+    ]);
+    expect(milestoneIncrements({ type: 'prescription.matched', data: { matchedBy: 'ehrId' } })).toEqual([]);
     expect(milestoneIncrements({ type: LabNotificationType.Created, data: {} })).toEqual([
       { counter: 'ordersCreated', labels: { vendor: 'onegevity' } },
       { counter: 'labKitMilestones', labels: { milestone: 'created' } },
