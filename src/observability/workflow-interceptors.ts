@@ -158,46 +158,39 @@ class TracingInbound implements WorkflowInboundCallsInterceptor {
   }
 }
 
+/** Starts what a workflow sends out (an activity, a child, a signal, its next run) in a span, its context in the headers. */
+function sendTraced<I extends { headers: Headers }, R>(name: string, input: I, next: (input: I) => Promise<R>) {
+  const parent = currentSpan();
+  if (!parent) return next(input);
+  const span = open(name, parent);
+  return settle(span, next({ ...input, headers: withContext(input.headers, span) }));
+}
+
 class TracingOutbound implements WorkflowOutboundCallsInterceptor {
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
-    const parent = currentSpan();
-    if (!parent) return next(input);
-    const span = open(`StartActivity:${input.activityType}`, parent);
-    return settle(span, next({ ...input, headers: withContext(input.headers, span) }));
+    return sendTraced(`StartActivity:${input.activityType}`, input, next);
   }
 
   scheduleLocalActivity(
     input: LocalActivityInput,
     next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>,
   ) {
-    const parent = currentSpan();
-    if (!parent) return next(input);
-    const span = open(`StartActivity:${input.activityType}`, parent);
-    return settle(span, next({ ...input, headers: withContext(input.headers, span) }));
+    return sendTraced(`StartActivity:${input.activityType}`, input, next);
   }
 
   startChildWorkflowExecution(
     input: StartChildWorkflowExecutionInput,
     next: Next<WorkflowOutboundCallsInterceptor, 'startChildWorkflowExecution'>,
   ) {
-    const parent = currentSpan();
-    if (!parent) return next(input);
-    const span = open(`StartChildWorkflow:${input.workflowType}`, parent);
-    return settle(span, next({ ...input, headers: withContext(input.headers, span) }));
+    return sendTraced(`StartChildWorkflow:${input.workflowType}`, input, next);
   }
 
   signalWorkflow(input: SignalWorkflowInput, next: Next<WorkflowOutboundCallsInterceptor, 'signalWorkflow'>) {
-    const parent = currentSpan();
-    if (!parent) return next(input);
-    const span = open(`SignalWorkflow:${input.signalName}`, parent);
-    return settle(span, next({ ...input, headers: withContext(input.headers, span) }));
+    return sendTraced(`SignalWorkflow:${input.signalName}`, input, next);
   }
 
   continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>) {
-    const parent = currentSpan();
-    if (!parent) return next(input);
-    const span = open(`ContinueAsNew:${input.options.workflowType ?? workflowInfo().workflowType}`, parent);
-    return settle(span, next({ ...input, headers: withContext(input.headers, span) }));
+    return sendTraced(`ContinueAsNew:${input.options.workflowType ?? workflowInfo().workflowType}`, input, next);
   }
 
   getLogAttributes(input: GetLogAttributesInput, next: Next<WorkflowOutboundCallsInterceptor, 'getLogAttributes'>) {
