@@ -6,6 +6,7 @@
 // Temporal actions per prescription by kind (counted from the histories, bench/lib/actions.ts) and the ratio last.
 // CPU time is read per process for every round (bench/lib/cpu.ts), to say where the time goes.
 // Usage: npm run bench:end-to-end -- --prescriptions=100 --concurrency=16 --rounds=4 --warmup=20 --step-delay=0
+// With --compare=observability it measures instead what metrics and tracing cost (bench/lib/observability-overhead.ts).
 import { Client } from '@temporalio/client';
 import { baselineEventSignal } from './lib/baseline/workflows.js';
 import { baselineOrderId, baselinePrescriptionId, type BaselineShape } from './lib/baseline/shape.js';
@@ -23,8 +24,10 @@ import {
   type HistoryWork,
 } from './lib/actions.js';
 import { childPids, cpuDelta, sampleCpu, type CpuSample } from './lib/cpu.js';
-import { historiesOf, waitForResult, type History } from './lib/workflow-results.js';
+import { historiesOf, type History } from './lib/workflow-results.js';
 import { startBenchStack } from './lib/engine.js';
+import { compareObservability } from './lib/observability-overhead.js';
+import { enginePrescription as enginePrescriptionOf, waitForResult, waitStats } from './lib/prescriptions.js';
 import {
   formatNumber,
   intArg,
@@ -46,11 +49,17 @@ const warmup = intArg('warmup', 20);
  * order can be over before its workflow has looked at it.
  */
 const stepDelay = intArg('step-delay', 0, 0);
-
-let notFoundPolls = 0;
-const countNotFound = () => {
-  notFoundPolls += 1;
-};
+/** `baseline` (default): the engine against baseline workflows; `observability`: the engine with its metrics and
+ * tracing on and off (bench/lib/observability-overhead.ts). */
+const compare = process.argv.find((arg) => arg.startsWith('--compare='))?.slice('--compare='.length) ?? 'baseline';
+if (compare !== 'baseline' && compare !== 'observability') {
+  process.stderr.write('--compare must be baseline or observability\n');
+  process.exit(2);
+}
+if (compare === 'observability') {
+  await compareObservability({ prescriptions, concurrency, rounds, warmup, stepDelay });
+  process.exit(0);
+}
 
 interface WorkflowTally {
   runs: number;
@@ -109,17 +118,7 @@ const baselineQueue = `${stack.bench.env.TEMPORAL_TASK_QUEUE}-baseline`;
 const engineTally = { prescription: newTally(), order: newTally() };
 const baselineTally = { prescription: newTally(), order: newTally() };
 
-/** One prescription through the engine: the sandbox announces it (RX_RECEIVED webhook) and it runs to the end. */
-async function enginePrescription(record: string[]): Promise<void> {
-  const scenario = await stack.control.runScenario('happy-path', { refills: 0 });
-  const prescriptionId = scenario.prescriptionIds?.[0];
-  if (prescriptionId === undefined) throw new Error('the happy-path scenario made no prescription');
-  const state = await waitForResult<PrescriptionState>(client, `honeybee-rx-${prescriptionId}`, countNotFound);
-  if (state.stage !== 'COMPLETED' || state.fillsDelivered !== 1) {
-    throw new Error(`prescription ${prescriptionId} ended ${state.stage} with ${state.fillsDelivered} fill(s)`);
-  }
-  record.push(String(prescriptionId));
-}
+const enginePrescription = enginePrescriptionOf(stack.control, client);
 
 let nextBaselineId = 1;
 /** One baseline prescription: started like the bridge starts one, its order's events signalled as the vendor would. */
@@ -143,7 +142,7 @@ function baselinePrescription(shape: BaselineShape) {
         signalArgs: [{ n }],
       });
     }
-    await waitForResult<void>(plainClient, workflowId, countNotFound);
+    await waitForResult<void>(plainClient, workflowId);
     record.push(id);
   };
 }
@@ -232,7 +231,7 @@ try {
   for (let round = 1; round <= rounds; round += 1) {
     for (const side of sidesInRound(round, 'baseline' as const, 'engine' as const)) {
       const before = sampleCpu(processes);
-      const pollsBefore = notFoundPolls;
+      const pollsBefore = waitStats.notFoundPolls;
       const result =
         side === 'engine'
           ? await timedRound(`engine round ${round}`, prescriptions, enginePrescription)
@@ -241,7 +240,7 @@ try {
         cpu[side][name] = (cpu[side][name] ?? 0) + ms;
       }
       throughput[side].push(result.perSecond);
-      waitPolls[side] += notFoundPolls - pollsBefore;
+      waitPolls[side] += waitStats.notFoundPolls - pollsBefore;
       measured[side].push(...result.ids);
       rows.push([
         side === 'baseline' ? 'baseline workflows of the same shape' : 'engine: RX_RECEIVED → Delivered',

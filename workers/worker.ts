@@ -6,6 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { requireHttpsOutsideDevelopment } from '../src/config/env.js';
 import { createLogger } from '../src/observability/logger.js';
+import { startWorkerObservability } from '../src/observability/worker-observability.js';
 import { announceReady, loadConfigOrExit, runMain } from '../src/runtime/process.js';
 import { connectWorkerConnection } from '../src/temporal/client.js';
 import { describeTemporalConnection } from '../src/temporal/connection-options.js';
@@ -25,23 +26,38 @@ runMain('worker', async () => {
   // The worker calls the vendors and the partner: outside development only over https.
   const config = loadConfigOrExit(process.env, requireHttpsOutsideDevelopment);
   const logger = createLogger('worker', config.LOG_LEVEL);
+  // Before the first native connection: it installs the Temporal Runtime (logs through pino, SDK metrics) and binds
+  // the metrics endpoint.
+  const observability = await startWorkerObservability(config, logger);
   const dataConverter = createDataConverter(config);
   const connection = await connectWorkerConnection(config);
   await assertEngineSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   // Activities that hand work to other workflows use a client on the worker's own (native) connection: no second
   // connection, and no pure-JS gRPC on the worker's CPU.
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
+    interceptors: observability.clientInterceptors,
+  });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
     activities: createActivities(buildActivityDependencies(config, logger, client)),
+    ...observability.workerOptions,
     ...workflowsSource(),
   });
-  announceReady('worker', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: describeTemporalConnection(config) });
+  observability.attach({ worker, connection, client });
+  announceReady('worker', {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    temporal: describeTemporalConnection(config),
+    ...(observability.metricsUrl ? { metrics: `${observability.metricsUrl}/metrics` } : {}),
+  });
   // Worker.run resolves after SIGINT/SIGTERM (the SDK's shutdown signals) once in-flight tasks finish.
   await worker.run();
   await connection.close();
+  await observability.stop();
   logger.info('stopped');
 });

@@ -47,6 +47,7 @@ export async function startBenchEnvironment(
         PAYLOAD_KEYS: payloadKeys,
         BRIDGE_PORT: '0',
         SANDBOX_PORT: '0',
+        WORKER_METRICS_PORT: '127.0.0.1:0',
         // Production-like: request logs at info are part of the cost being measured.
         LOG_LEVEL: 'info',
         ...overrides,
@@ -79,6 +80,8 @@ export interface BenchStack {
   bridge: EngineProcess;
   bridgeUrl: string;
   worker: EngineProcess;
+  /** Stops the bridge and the worker and starts them again (same ports, same wiring) with `extra` in their env. */
+  restartEngine(extra: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -117,22 +120,29 @@ export async function startBenchStack(
       ONEGEVITY_API_URL: `${sandbox.url}/onegevity`,
       PARTNER_WEBHOOK_URL: `${sandbox.url}/partner/notifications`,
     };
-    const [bridge, workerProcess] = await Promise.all([
-      bench.start('bridge', { ...wired, BRIDGE_PORT: String(bridgePort) }),
-      bench.start('worker', { ...wired, ...worker.env }, worker.entry),
-    ]);
-    return {
+    const startEngine = (extra: Record<string, string>) =>
+      Promise.all([
+        bench.start('bridge', { ...wired, BRIDGE_PORT: String(bridgePort), ...extra }),
+        bench.start('worker', { ...wired, ...worker.env, ...extra }, worker.entry),
+      ]);
+    const [bridge, workerProcess] = await startEngine({});
+    const stack: BenchStack = {
       bench,
       sandbox,
       control: new SandboxControlClient(sandbox.url),
       bridge,
       bridgeUrl: String(bridge.ready.url),
       worker: workerProcess,
+      restartEngine: async (extra) => {
+        await Promise.all([stack.bridge.stop(), stack.worker.stop()]);
+        [stack.bridge, stack.worker] = await startEngine(extra);
+      },
       stop: async () => {
         await bench.stop();
         await sandbox.close();
       },
     };
+    return stack;
   } catch (error) {
     await bench.stop();
     await sandbox.close();

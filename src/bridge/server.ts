@@ -5,12 +5,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Client } from '@temporalio/client';
 import { honeybeeWebhookUrl, webhookSpoolDir, type EngineConfig } from '../config/env.js';
 import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/workflow-settings.js';
+import { registerServerTracing } from '../observability/http-tracing.js';
 import type { Logger } from '../observability/logger.js';
 import { WebhookSpool } from '../spool/webhook-spool.js';
 import { createBridgeMetrics } from './metrics.js';
 import { registerNotificationTargetMetrics } from './notification-target-metrics.js';
 import { registerPartnerApi } from './partner-api/routes.js';
-import { OneLinePerRequestLogController } from './request-log.js';
+import { addToRequestLog, OneLinePerRequestLogController } from './request-log.js';
 import { createTemporalDelivery } from './temporal-delivery.js';
 import { honeybeeWebhookSpec, onegevityWebhookSpecs } from './vendor-webhooks.js';
 import { registerVendorWebhook, type WebhookPipelineDependencies } from './webhook-pipeline.js';
@@ -41,6 +42,9 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
       return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     },
   });
+
+  // First, so every route registered below runs in its request's span (a no-op with tracing off).
+  registerServerTracing(app, { annotate: addToRequestLog });
 
   // Keep JSON bodies as raw bytes: signatures are computed over the bytes as sent, never over re-serialised JSON.
   app.removeAllContentTypeParsers();

@@ -147,6 +147,7 @@ export async function runDev(
 
   let sandboxUrl: string | undefined;
   let codecAccess = '';
+  let workerMetrics: string | undefined;
   try {
     if (useSandbox) {
       let sandboxEnv = childEnv;
@@ -163,7 +164,8 @@ export async function runDev(
       };
     }
     const engineEnv = childEnv;
-    await supervisor.start(engineChild('worker', 'workers/worker.ts', () => engineEnv));
+    const worker = await supervisor.start(engineChild('worker', 'workers/worker.ts', () => engineEnv));
+    workerMetrics = typeof worker.ready.metrics === 'string' ? worker.ready.metrics : undefined;
     await supervisor.start(engineChild('bridge', 'workers/bridge.ts', () => engineEnv));
     const codec = await supervisor.start(engineChild('codec', 'workers/codec.ts', () => engineEnv));
     codecAccess = codec.ready.authentication === 'open' ? 'open on loopback, no token' : 'authentication required';
@@ -192,6 +194,7 @@ export async function runDev(
             '                    try: npm run -s fulfill -- sandbox scenario happy-path',
           ]
         : ['  Vendors           real (credentials configured; SANDBOX_FORCE=true starts the sandbox)']),
+      `  Metrics           ${bridgeUrl}/metrics   ${workerMetrics ?? '(worker metrics off)'}   (docs/OBSERVE.md)`,
       `  Task queue        ${config.TEMPORAL_TASK_QUEUE}`,
       `  Data              ${dataDir}`,
       'Press Ctrl-C to stop.',

@@ -3,6 +3,7 @@
 // reached, and the connection closed afterwards. A failure the operator must act on is a CommandFailure (exit 1).
 import type { Client } from '@temporalio/client';
 import { ConfigError, type EngineConfig } from '../config/env.js';
+import { startTracing } from '../observability/tracing.js';
 import { cliIdentity, loadOperatorConfig } from './operator-config.js';
 import { connectClient, connectRawClient } from '../temporal/client.js';
 import { describeTemporalConnection, type TemporalConnectionConfig } from '../temporal/connection-options.js';
@@ -60,20 +61,26 @@ export async function withTemporal<T>(
   const options = typeof first === 'function' ? {} : first;
   const fn = typeof first === 'function' ? first : second!;
   const config = loadOperatorConfig();
-  let client: Client;
+  // With OTEL_* set, what an operator command starts (an update, a signal) is traced from here.
+  const tracing = startTracing('cli');
   try {
-    client = await connect(config, options);
-  } catch (error) {
-    // A configuration error (no payload key) is the caller's to fix: main() reports it as usage (exit 2).
-    if (error instanceof ConfigError) throw error;
-    throw new CommandFailure(unreachableMessage(config));
-  }
-  try {
-    return await fn(client, config);
-  } catch (error) {
-    if (isUnreachable(error)) throw new CommandFailure(unreachableMessage(config));
-    throw error;
+    let client: Client;
+    try {
+      client = await connect(config, options);
+    } catch (error) {
+      // A configuration error (no payload key) is the caller's to fix: main() reports it as usage (exit 2).
+      if (error instanceof ConfigError) throw error;
+      throw new CommandFailure(unreachableMessage(config));
+    }
+    try {
+      return await fn(client, config);
+    } catch (error) {
+      if (isUnreachable(error)) throw new CommandFailure(unreachableMessage(config));
+      throw error;
+    } finally {
+      await client.connection.close();
+    }
   } finally {
-    await client.connection.close();
+    await tracing.shutdown();
   }
 }

@@ -137,6 +137,19 @@ const standardWebhookSecrets = csv.superRefine((secrets, ctx) => {
   });
 });
 
+/** Where a server listens: `host:port`, a bare port (on 127.0.0.1), or `off`. Port 0 picks a free port. */
+const listenAddress = z.string().transform((value, ctx) => {
+  const text = value.trim();
+  if (text === 'off') return null;
+  const match = /^(?:(.+):)?(\d{1,5})$/.exec(text);
+  const port = Number(match?.[2]);
+  if (!match || port > 65535) {
+    ctx.addIssue({ code: 'custom', message: 'expected host:port, a port, or off' });
+    return z.NEVER;
+  }
+  return { host: (match[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'), port };
+});
+
 export const envSchema = z.object({
   /**
    * production: outbound URLs must be https and the codec service refuses to listen beyond loopback without
@@ -310,6 +323,10 @@ export const envSchema = z.object({
   SANDBOX_WEBHOOK_BACKOFF_MAX: durationMs.default(5 * 60_000),
   /** A delivery attempt that has no answer after this counts as failed (and is redelivered). */
   SANDBOX_WEBHOOK_TIMEOUT: durationMs.default(10_000),
+
+  // Worker observability
+  /** The worker's /metrics (engine + Temporal SDK), /healthz and /readyz; `off` serves nothing and exports no metrics. */
+  WORKER_METRICS_PORT: listenAddress.default({ host: '127.0.0.1', port: 9464 }),
 
   // Logging
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

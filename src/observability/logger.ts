@@ -1,6 +1,8 @@
 // Structured JSON logs (pino). Log lines carry ids (workflow ids, vendor request ids, event ids) and never PHI or
 // secrets: callers pass only those. The redaction list is a second line of defence for fields that must never appear
-// even if an object is logged by mistake.
+// even if an object is logged by mistake. A line written inside a trace carries its `trace_id` and `span_id` (the
+// names the Temporal interceptors use on workflow and activity log lines).
+import { context, trace } from '@opentelemetry/api';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
@@ -46,6 +48,14 @@ export const REDACT_PATHS = [
   'req.headers["x-onegevity-signature"]',
 ];
 
+/** The current span's ids, for the log line being written (none outside a trace, or with tracing off). */
+export function traceFields(): { trace_id?: string; span_id?: string } {
+  const span = trace.getSpan(context.active());
+  if (!span) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
+}
+
 export function createLogger(component: string, level: LevelWithSilent = 'info'): Logger {
   return pino(
     {
@@ -53,6 +63,7 @@ export function createLogger(component: string, level: LevelWithSilent = 'info')
       base: { component },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: traceFields,
     },
     // Asynchronous writes: a synchronous write per line was a fifth of the bridge's CPU under load. pino flushes on
     // a normal exit.

@@ -4,6 +4,7 @@
 // refuses us; a redirect is a failure too (a POST body must not follow one somewhere else).
 import got, { HTTPError, RequestError, type Response } from 'got';
 import { FailureType } from '../domain/failure-types.js';
+import { traceHttpCall } from '../observability/http-tracing.js';
 import {
   partnerDirectoryResponseSchema,
   type DirectoryQuery,
@@ -51,16 +52,23 @@ export class HttpPatientDirectory implements PartnerPatientDirectory {
     );
     let response: Response<string>;
     try {
-      response = await got.post(url, {
-        json: searchBody(query),
-        followRedirect: false,
-        headers: {
-          accept: 'application/json',
-          ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
-        },
-        timeout: { request: this.options.timeoutMs },
-        retry: { limit: 0 },
-      });
+      // The span names the endpoint only (the body holds names and dates of birth).
+      response = await traceHttpCall(
+        { peer: 'partner', operation: 'POST patients/search', method: 'POST', url: this.options.baseUrl },
+        async (traceHeaders) =>
+          got.post(url, {
+            json: searchBody(query),
+            followRedirect: false,
+            headers: {
+              accept: 'application/json',
+              ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
+              ...traceHeaders,
+            },
+            timeout: { request: this.options.timeoutMs },
+            retry: { limit: 0 },
+          }),
+        (answer) => answer.statusCode,
+      );
     } catch (error) {
       if (error instanceof HTTPError) {
         const status = error.response.statusCode;

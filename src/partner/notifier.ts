@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import got, { HTTPError, RequestError } from 'got';
 import { FailureType } from '../domain/failure-types.js';
+import { traceHttpCall } from '../observability/http-tracing.js';
 import type { Logger } from '../observability/logger.js';
 import { parseRetryAfter } from '../vendors/shared/retry-after.js';
 import { standardWebhookHeaders } from './standard-webhooks.js';
@@ -72,16 +73,22 @@ export class HttpPartnerNotifier implements PartnerNotifier {
     const timestamp = this.options.nowSeconds?.() ?? Math.floor(Date.now() / 1000);
     let status: number;
     try {
-      const response = await got.post(this.options.url, {
-        body,
-        headers: {
-          'content-type': 'application/json',
-          ...standardWebhookHeaders(this.options.secrets, notification.id, timestamp, body),
-        },
-        followRedirect: false,
-        timeout: { request: this.options.timeoutMs },
-        retry: { limit: 0 },
-      });
+      const response = await traceHttpCall(
+        { peer: 'partner', operation: 'POST notification', method: 'POST', url: this.options.url },
+        async (traceHeaders) =>
+          got.post(this.options.url, {
+            body,
+            headers: {
+              'content-type': 'application/json',
+              ...standardWebhookHeaders(this.options.secrets, notification.id, timestamp, body),
+              ...traceHeaders,
+            },
+            followRedirect: false,
+            timeout: { request: this.options.timeoutMs },
+            retry: { limit: 0 },
+          }),
+        (answer) => answer.statusCode,
+      );
       status = response.statusCode;
     } catch (error) {
       if (error instanceof HTTPError) {

@@ -21,11 +21,21 @@ export function loadConfigOrExit(
   }
 }
 
-/** Runs `main`, turning an unexpected failure into one line on stderr and exit code 1. */
+/** Runs `main`, turning an unexpected failure into one JSON line on stderr (the logs' shape) and exit code 1. */
 export function runMain(name: string, main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`${name} failed: ${message}\n`);
+    const err =
+      error instanceof Error
+        ? { type: error.name, message: error.message, stack: error.stack }
+        : { message: String(error) };
+    const line = {
+      level: 60,
+      time: new Date().toISOString(),
+      component: name,
+      msg: `${name} failed: ${err.message}`,
+      err,
+    };
+    process.stderr.write(`${JSON.stringify(line)}\n`);
     process.exit(1);
   });
 }
@@ -52,5 +62,7 @@ export function onShutdownSignal(stop: () => Promise<void>): void {
  * logger, so it appears whatever LOG_LEVEL is (a quiet process must still be seen to start).
  */
 export function announceReady(component: string, fields: Record<string, string | number>): void {
-  process.stdout.write(`${JSON.stringify({ msg: 'ready', component, time: new Date().toISOString(), ...fields })}\n`);
+  // The shape of the process's pino lines (level 30 is info), so every line a process writes reads the same way.
+  const line = { level: 30, time: new Date().toISOString(), component, msg: 'ready', ...fields };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
 }

@@ -3,6 +3,7 @@
 // Bodies stay raw bytes until a route parses them. Request logging is our own, by route pattern: a query string never
 // reaches a log.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { registerServerTracing } from '../observability/http-tracing.js';
 import type { Logger } from '../observability/logger.js';
 import { signHoneybeeWebhook } from '../vendors/honeybee/webhook-auth.js';
 import { registerControlRoutes } from './control/routes.js';
@@ -58,6 +59,7 @@ export function buildSandboxApp(core: SandboxCore, logger?: Logger): FastifyInst
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => core.random.stream('requests').uuid(),
   });
+  registerServerTracing(app);
   const contexts = new WeakMap<FastifyRequest, RequestContext>();
 
   const record = (request: FastifyRequest, status: number | null) => {

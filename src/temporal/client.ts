@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { EngineConfig } from '../config/env.js';
 import { temporalConnectionOptions, type TemporalConnectionConfig } from './connection-options.js';
+import { tracingClientInterceptors } from '../observability/temporal-tracing.js';
 import { createDataConverter } from './data-converter.js';
 import { LazyNativeConnection } from './lazy-native-connection.js';
 
@@ -19,6 +20,7 @@ export async function connectClient(config: ClientConfig, options: { identity?: 
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter,
     ...(options.identity ? { identity: options.identity } : {}),
+    interceptors: tracingClientInterceptors(),
   });
 }
 
@@ -32,6 +34,7 @@ export async function connectRawClient(
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     ...(options.identity ? { identity: options.identity } : {}),
+    interceptors: tracingClientInterceptors(),
   });
 }
 
@@ -43,7 +46,12 @@ export async function connectRawClient(
 export function createLazyClient(config: ClientConfig): Client {
   const dataConverter = createDataConverter(config);
   const connection = new LazyNativeConnection(temporalConnectionOptions(config));
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
+    interceptors: tracingClientInterceptors(),
+  });
 }
 
 export async function connectWorkerConnection(config: TemporalConnectionConfig): Promise<NativeConnection> {

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowInterceptorsPath } from '../observability/temporal-tracing.js';
 import { PROJECT_ROOT } from './binaries.js';
 import { failureConverterPath } from './data-converter.js';
 
@@ -15,6 +16,8 @@ export async function bundleWorkflows(): Promise<string> {
     workflowsPath: workflowsEntry(),
     // Must match the worker's and clients' data converter: failure messages are encoded (and so encrypted).
     failureConverterPath: failureConverterPath(),
+    // Tracing, gated by the trace context a workflow receives (a no-op without one): the same bundle for every worker.
+    workflowInterceptorModules: [workflowInterceptorsPath()],
     // The bundler's own progress lines are noise in test and build output.
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
   });

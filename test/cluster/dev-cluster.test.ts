@@ -27,6 +27,7 @@ describe('fulfill dev --cluster', () => {
       BRIDGE_PUBLIC_URL: `http://127.0.0.1:${bridgePort}`,
       SANDBOX_PORT: String(sandboxPort),
       CODEC_PORT: String(codecPort),
+      WORKER_METRICS_PORT: '0',
       SANDBOX_STEP_DELAY: '1s',
       LOG_LEVEL: 'warn',
     };

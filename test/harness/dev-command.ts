@@ -63,7 +63,7 @@ export function devChildPids(run: DevRun, command: string, argument: string): nu
 /** Free ports and a fresh DATA_DIR for one `fulfill dev`, and the URLs its bridge and sandbox will have. */
 export async function devCommandEnv(dataDirPrefix: string): Promise<{
   env: NodeJS.ProcessEnv;
-  ports: { temporal: number; ui: number; bridge: number; sandbox: number; codec: number };
+  ports: { temporal: number; ui: number; bridge: number; sandbox: number; codec: number; metrics: number };
   bridgeUrl: string;
   sandboxUrl: string;
 }> {
@@ -73,6 +73,7 @@ export async function devCommandEnv(dataDirPrefix: string): Promise<{
     bridge: await freePort(),
     sandbox: await freePort(),
     codec: await freePort(),
+    metrics: await freePort(),
   };
   const bridgeUrl = `http://127.0.0.1:${ports.bridge}`;
   return {
@@ -89,6 +90,7 @@ export async function devCommandEnv(dataDirPrefix: string): Promise<{
       BRIDGE_PUBLIC_URL: bridgeUrl,
       SANDBOX_PORT: String(ports.sandbox),
       CODEC_PORT: String(ports.codec),
+      WORKER_METRICS_PORT: `127.0.0.1:${ports.metrics}`,
     },
   };
 }

@@ -24,18 +24,31 @@ export function engineEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv 
     TEMPORAL_TASK_QUEUE: uniqueTaskQueue('engine'),
     WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
     BRIDGE_PORT: '0',
+    // Many workers at once: each serves its metrics on a free port (its ready line says which).
+    WORKER_METRICS_PORT: '127.0.0.1:0',
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     LOG_LEVEL: 'info',
     ...overrides,
   });
 }
 
-export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<EngineProcess> {
-  return startEngineProcess({ name: 'worker', entry: 'workers/worker.ts', env });
+/** Every output line of a process, as it comes (for tests that read all of a run's logs). */
+export type LineListener = (line: string, stream: 'stdout' | 'stderr') => void;
+
+export async function startWorkerProcess(env: NodeJS.ProcessEnv, onLine?: LineListener): Promise<EngineProcess> {
+  return startEngineProcess({ name: 'worker', entry: 'workers/worker.ts', env, ...(onLine ? { onLine } : {}) });
 }
 
-export async function startBridgeProcess(env: NodeJS.ProcessEnv): Promise<{ process: EngineProcess; url: string }> {
-  const bridge = await startEngineProcess({ name: 'bridge', entry: 'workers/bridge.ts', env });
+export async function startBridgeProcess(
+  env: NodeJS.ProcessEnv,
+  onLine?: LineListener,
+): Promise<{ process: EngineProcess; url: string }> {
+  const bridge = await startEngineProcess({
+    name: 'bridge',
+    entry: 'workers/bridge.ts',
+    env,
+    ...(onLine ? { onLine } : {}),
+  });
   const url = bridge.ready.url;
   if (typeof url !== 'string') throw new Error(`bridge ready line has no url:\n${bridge.output()}`);
   return { process: bridge, url };

@@ -74,13 +74,17 @@ export async function startTestSandbox(
 }
 
 /** The sandbox as a separate process (workers/sandbox.ts), as `fulfill dev` runs it. */
-export async function startSandboxProcess(overrides: Record<string, string> = {}): Promise<SandboxProcess> {
+export async function startSandboxProcess(
+  overrides: Record<string, string> = {},
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void,
+): Promise<SandboxProcess> {
   // Info logs, so a failing test's output shows what the sandbox did.
   const env = sandboxEnv({ LOG_LEVEL: 'info', ...overrides });
   const child = await startEngineProcess({
     name: 'sandbox',
     entry: 'workers/sandbox.ts',
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    ...(onLine ? { onLine } : {}),
   });
   const url = child.ready.url;
   if (typeof url !== 'string') throw new Error(`sandbox ready line has no url:\n${child.output()}`);

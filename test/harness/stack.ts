@@ -50,6 +50,8 @@ export interface StackOptions {
   bridgePort?: number;
   /** Start the codec service too, on this port (0: any free one; the Web UI needs it known before it starts). */
   codecPort?: number;
+  /** Every output line of the sandbox, bridge and worker processes (restarted ones too), named by process. */
+  onLine?: (process: 'sandbox' | 'bridge' | 'worker', line: string) => void;
 }
 
 function defined(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -72,16 +74,21 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
   const dataDir = mkdtempSync(join(tmpdir(), 'fulfill-stack-'));
   const bridgePort = options.bridgePort ?? (await freePort());
   const bridgePublicUrl = `http://127.0.0.1:${bridgePort}`;
-  const sandbox = await startSandboxProcess({
-    DATA_DIR: dataDir,
-    // Stacks share the run's dev server: a seed of their own keeps their prescription ids (and workflow ids) apart.
-    SANDBOX_SEED: String(randomInt(1_000, 2 ** 31)),
-    BRIDGE_PUBLIC_URL: bridgePublicUrl,
-    ...(options.engine?.HONEYBEE_WORKFLOW_MODE
-      ? { HONEYBEE_WORKFLOW_MODE: options.engine.HONEYBEE_WORKFLOW_MODE }
-      : {}),
-    ...options.sandbox,
-  });
+  const sandbox = await startSandboxProcess(
+    {
+      DATA_DIR: dataDir,
+      // Stacks share the run's dev server: a seed of their own keeps their prescription ids (and workflow ids) apart.
+      SANDBOX_SEED: String(randomInt(1_000, 2 ** 31)),
+      BRIDGE_PUBLIC_URL: bridgePublicUrl,
+      ...(options.engine?.HONEYBEE_WORKFLOW_MODE
+        ? { HONEYBEE_WORKFLOW_MODE: options.engine.HONEYBEE_WORKFLOW_MODE }
+        : {}),
+      ...options.sandbox,
+    },
+    options.onLine && ((line) => options.onLine?.('sandbox', line)),
+  );
+  const workerLines = options.onLine && ((line: string) => options.onLine?.('worker', line));
+  const bridgeLines = options.onLine && ((line: string) => options.onLine?.('bridge', line));
   const env = defined(
     withSandboxCredentials({
       ...engineEnv(),
@@ -111,8 +118,8 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
       : startCodecProcess({ ...env, CODEC_PORT: String(options.codecPort) });
   try {
     const [startedWorker, startedBridge, startedCodec] = await Promise.all([
-      startWorkerProcess(env),
-      startBridgeProcess(env),
+      startWorkerProcess(env, workerLines),
+      startBridgeProcess(env, bridgeLines),
       startCodec(),
     ]);
     worker = startedWorker;
@@ -131,14 +138,14 @@ export async function startStack(options: StackOptions = {}): Promise<EngineStac
       restartWorker: async (signal = 'SIGKILL') => {
         stack.worker.kill(signal);
         await stack.worker.exited;
-        stack.worker = await startWorkerProcess(env);
+        stack.worker = await startWorkerProcess(env, workerLines);
       },
       restartEngine: async (overrides) => {
         await Promise.all([stack.worker.stop(), stack.bridge.stop(), stack.codec?.process.stop()]);
         Object.assign(env, overrides);
         const [nextWorker, nextBridge, nextCodec] = await Promise.all([
-          startWorkerProcess(env),
-          startBridgeProcess(env),
+          startWorkerProcess(env, workerLines),
+          startBridgeProcess(env, bridgeLines),
           startCodec(),
         ]);
         stack.worker = nextWorker;

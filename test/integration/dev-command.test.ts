@@ -20,6 +20,7 @@ describe('fulfill dev', () => {
     const { bridgeUrl, sandboxUrl } = dev;
     const uiPort = dev.ports.ui;
     const codecPort = dev.ports.codec;
+    const metricsPort = dev.ports.metrics;
     const env: NodeJS.ProcessEnv = { ...dev.env, HONEYBEE_CLIENT_SECRET: 'dev-test-secret' };
 
     const first = await startDev(env);
@@ -27,6 +28,17 @@ describe('fulfill dev', () => {
     expect(first.output()).toContain(`Bridge            ${bridgeUrl}`);
     expect((await fetch(`${bridgeUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    // Where the metrics are: the bridge's and the worker's (engine and Temporal SDK metrics on one endpoint).
+    const workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
+    expect(first.output()).toContain(`Metrics           ${bridgeUrl}/metrics   ${workerMetrics}`);
+    let metrics = '';
+    for (let tries = 0; tries < 50 && !/^temporal_num_pollers\{/m.test(metrics); tries += 1) {
+      // The SDK's pollers appear a moment after the worker's ready line.
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      metrics = await (await fetch(workerMetrics)).text();
+    }
+    expect(metrics).toMatch(/^temporal_num_pollers\{/m);
+    expect(metrics).toContain('fulfill_worker_polling');
     // The codec service has a listener of its own (the bridge serves no codec), open on loopback in development, and
     // the UI on its own port may call it (CORS for that origin).
     const codecUrl = `http://127.0.0.1:${codecPort}`;

@@ -1,8 +1,10 @@
 // Determinism guard: every history committed in test/fixtures/histories/ (recorded from real runs of the integration
-// and time-skipping tests) replays against today's workflow bundle. A workflow change that would break running
+// and time-skipping tests, with tracing off and on) replays against today's workflow bundle (which always has the
+// tracing interceptors: src/observability/workflow-interceptors.ts). A workflow change that would break running
 // executions (different commands for the same history) fails here, in CI, before it reaches a worker.
 import { inject, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
+import { TRACE_HEADER } from '../../src/observability/workflow-spans.js';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
 import { committedHistories } from '../harness/histories.js';
 import { testPayloadKeyConfig } from '../harness/payload-keys.js';
@@ -17,6 +19,23 @@ describe('committed workflow histories', () => {
       ),
     );
     expect([...types]).toEqual(expect.arrayContaining(['prescriptionWorkflow', 'honeybeeOrderWorkflow']));
+  });
+
+  it('include histories recorded with tracing on (their starts, signals and activities carry a trace context)', () => {
+    const traced = histories.filter((entry) => entry.name.startsWith('traced-'));
+    expect(traced.map((entry) => entry.name).sort()).toEqual([
+      'traced-order-partner-happy-path',
+      'traced-prescription-partner-happy-path',
+    ]);
+    for (const { history } of traced) {
+      const start = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      expect(Object.keys(start?.header?.fields ?? {})).toContain(TRACE_HEADER);
+      const scheduled = history.events?.filter((event) => event.activityTaskScheduledEventAttributes) ?? [];
+      expect(scheduled.length).toBeGreaterThan(0);
+      for (const event of scheduled) {
+        expect(Object.keys(event.activityTaskScheduledEventAttributes?.header?.fields ?? {})).toContain(TRACE_HEADER);
+      }
+    }
   });
 
   it('replay without a non-determinism error', async () => {

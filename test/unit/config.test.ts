@@ -142,6 +142,19 @@ describe('configuration', () => {
     expect(() => requireHttpsOutsideDevelopment(loadConfig({ ...urls, ENGINE_ENV: 'development' }))).not.toThrow();
   });
 
+  it('reads WORKER_METRICS_PORT as host:port, a bare port on loopback, or off', () => {
+    expect(loadConfig({}).WORKER_METRICS_PORT).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({ WORKER_METRICS_PORT: '0.0.0.0:9100' }).WORKER_METRICS_PORT).toEqual({
+      host: '0.0.0.0',
+      port: 9100,
+    });
+    expect(loadConfig({ WORKER_METRICS_PORT: '0' }).WORKER_METRICS_PORT).toEqual({ host: '127.0.0.1', port: 0 });
+    expect(loadConfig({ WORKER_METRICS_PORT: '[::1]:9464' }).WORKER_METRICS_PORT).toEqual({ host: '::1', port: 9464 });
+    expect(loadConfig({ WORKER_METRICS_PORT: 'off' }).WORKER_METRICS_PORT).toBeNull();
+    expect(() => loadConfig({ WORKER_METRICS_PORT: 'localhost:99999' })).toThrow(/WORKER_METRICS_PORT/);
+    expect(() => loadConfig({ WORKER_METRICS_PORT: 'metrics' })).toThrow(/WORKER_METRICS_PORT: expected host:port/);
+  });
+
   it('.env.example documents exactly the variables of the schema', () => {
     const documented = readFileSync('.env.example', 'utf8')
       .split('\n')

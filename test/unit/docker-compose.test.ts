@@ -59,7 +59,9 @@ describe('docker-compose.yml (static)', () => {
       [
         'bridge',
         'codec',
+        'grafana',
         'postgresql',
+        'prometheus',
         'temporal',
         'temporal-archival',
         'temporal-namespace',

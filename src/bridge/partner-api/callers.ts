@@ -48,6 +48,7 @@ export function callerClients(base: Client): (caller: PartnerApiKey) => Client {
         connection: base.connection,
         namespace: base.options.namespace,
         dataConverter: base.options.dataConverter,
+        interceptors: base.options.interceptors,
         identity: `partner-api:${caller.name}`,
       });
       clients.set(caller.name, client);

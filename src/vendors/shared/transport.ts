@@ -4,6 +4,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { got, RequestError, TimeoutError, type Method } from 'got';
 import { FailureType } from '../../domain/failure-types.js';
+import { observeVendorCall } from '../../observability/vendor-calls.js';
 import { VendorError, type VendorName } from './vendor-error.js';
 
 export interface VendorExchange {
@@ -31,11 +32,19 @@ export function headerValue(value: string | string[] | undefined): string | unde
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** One call, observed (trace span, latency, 429s and Retry-After: src/observability/vendor-calls.ts). */
 export async function exchange(request: VendorExchange): Promise<VendorResponse> {
+  return observeVendorCall(
+    { vendor: request.vendor, operation: request.endpoint, method: request.method, url: request.url },
+    (traceHeaders) => send(request, traceHeaders),
+  );
+}
+
+async function send(request: VendorExchange, traceHeaders: Record<string, string>): Promise<VendorResponse> {
   try {
     const response = await got(request.url, {
       method: request.method,
-      headers: { accept: 'application/json', ...request.headers },
+      headers: { accept: 'application/json', ...request.headers, ...traceHeaders },
       ...(request.json !== undefined ? { json: request.json } : {}),
       ...(request.form !== undefined ? { form: request.form } : {}),
       responseType: 'text',
