@@ -4,6 +4,9 @@
 // speaks plain http on loopback, so an environment wired to it is a development one unless it says otherwise.
 import type { EnvName } from '../config/env.js';
 
+/** The bearer key of the sandbox's partner API key (named `sandbox`, admin scope) in SANDBOX_DEV_CREDENTIALS. */
+export const SANDBOX_PARTNER_API_KEY = 'sandbox-partner-key';
+
 export const SANDBOX_DEV_CREDENTIALS = {
   ENGINE_ENV: 'development',
   HONEYBEE_CLIENT_ID: 'sandbox-honeybee-client',
@@ -12,7 +15,7 @@ export const SANDBOX_DEV_CREDENTIALS = {
   ONEGEVITY_CLIENT_ID: 'sandbox-onegevity-client',
   ONEGEVITY_CLIENT_SECRET: 'sandbox-onegevity-secret',
   ONEGEVITY_WEBHOOK_SECRETS: 'sandbox-onegevity-webhook-secret',
-  PARTNER_API_KEYS: 'sandbox:admin:sandbox-partner-key',
+  PARTNER_API_KEYS: `sandbox:admin:${SANDBOX_PARTNER_API_KEY}`,
   PARTNER_DIRECTORY_API_KEY: 'sandbox-directory-key',
   // Standard Webhooks secret: whsec_ + base64("sandbox-partner-webhook-secret"), 30 bytes.
   PARTNER_WEBHOOK_SECRETS: 'whsec_c2FuZGJveC1wYXJ0bmVyLXdlYmhvb2stc2VjcmV0',

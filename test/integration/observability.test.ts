@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../../src/sandbox/control/types.js';
-import { SANDBOX_DEV_CREDENTIALS } from '../../src/sandbox/dev-credentials.js';
+import { SANDBOX_PARTNER_API_KEY } from '../../src/sandbox/dev-credentials.js';
 import { honeybeeOrderStatusQuery } from '../../workflows/definitions.js';
 import { recordHistory, runIdsOf } from '../harness/histories.js';
 import {
@@ -29,7 +29,7 @@ import { dashboardExpressions, readDashboard, seriesIn } from '../harness/promet
 import { engineEnv, startWorkerProcess } from '../harness/engine.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
 
-const PARTNER_KEY = SANDBOX_DEV_CREDENTIALS.PARTNER_API_KEYS;
+const PARTNER_KEY = SANDBOX_PARTNER_API_KEY;
 const SPAN_SERVER = 2;
 const SPAN_CLIENT = 3;
 
