@@ -5,30 +5,28 @@
 // is reconciled by polling GET /orders/{order_number}. Milestones go to the partner (notifications) and to the
 // order's prescription workflows (orderMilestone signals).
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   patched,
   proxyActivities,
   setCurrentDetails,
-  setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
 import { FailureType } from '../src/domain/failure-types.js';
 import type { Activities } from '../activities/index.js';
 import type { PartnerNotification } from '../src/partner/notifier.js';
+import { honeybeeEventSignal, honeybeeOrderStatusQuery, orderLinkedSignal } from './honeybee/messages.js';
 import {
   cancelSignal,
-  honeybeeEventSignal,
-  honeybeeOrderStatusQuery,
-  orderLinkedSignal,
   resolveExceptionSignal,
   resolveExceptionUpdate,
   type ResolutionResult,
   type ResolveExceptionInput,
-} from './definitions.js';
+} from './shared/operator-messages.js';
+import { recordDecision, recordRejectedInput, type OperatorDecision } from './shared/decision-log.js';
+import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
 import { orderDetails } from './honeybee/details.js';
 import { EventDedupe } from './honeybee/event-dedupe.js';
 import { activityProblem, describeRefusal } from './honeybee/failures.js';
@@ -37,7 +35,6 @@ import {
   applyOrderObservation,
   isOnHold,
   isOrderEnded,
-  recordDecision,
   startingOrderState,
   type ObservationEffect,
 } from './honeybee/order-state.js';
@@ -244,19 +241,29 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     return undefined;
   }
 
-  function reject(via: 'signal' | 'update' | 'cancel', input: Partial<ResolveExceptionInput>, reason: string) {
+  /** Who and what an input named, as far as it did (a refused input may lack any of them). */
+  type Attribution = Partial<Pick<RejectedInput, 'operator' | 'reason' | 'action'>>;
+
+  function reject(via: OperatorDecision['via'], input: Attribution, reason: string): ResolutionResult {
     recordDecision(state, {
       at: now(),
       via,
-      operator: typeof input.operator === 'string' ? input.operator : '(missing)',
-      reason: typeof input.reason === 'string' ? input.reason : '(missing)',
-      action: typeof input.action === 'string' ? input.action : '(missing)',
+      operator: input.operator ?? '(missing)',
+      reason: input.reason ?? '(missing)',
+      action: input.action ?? '(missing)',
       outcome: 'rejected',
       detail: reason,
     });
     publish();
-    const result: ResolutionResult = { accepted: false, reason, offeredActions: offeredActionNames(state.exception) };
-    return result;
+    return { accepted: false, reason, offeredActions: offeredActionNames(state.exception) };
+  }
+
+  /** Records an input its schema refused (the Web UI lets anyone type anything); nothing else changes. */
+  function rejectInput(via: OperatorDecision['via'], action?: string) {
+    return (rejection: RejectedInput): void => {
+      recordRejectedInput(state, rejection, { via, at: now(), ...(action ? { action } : {}) });
+      publish();
+    };
   }
 
   /** Polls Honeybee and applies what it says (unless an event arrived meanwhile: the event is at least as fresh). */
@@ -351,7 +358,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     }
   }
 
-  setHandler(
+  handleSignal(
     honeybeeEventSignal,
     (event) => {
       state.lastHeardAt = now();
@@ -376,10 +383,11 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     },
     {
       description: 'A verified Honeybee order webhook (RX_UPDATED, SHIPMENT_UPDATED, ORDER_EXCEPTION) from the bridge.',
+      rejected: rejectInput('signal'),
     },
   );
 
-  setHandler(
+  handleSignal(
     orderLinkedSignal,
     (link) => {
       if (!state.linkedBy.includes(link.prescriptionId)) state.linkedBy.push(link.prescriptionId);
@@ -398,28 +406,31 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
         prescriptionsAdded: added,
       });
     },
-    { description: 'Internal: the prescription workflow that created or adopted this order names its fill.' },
+    {
+      description: 'Internal: the prescription workflow that created or adopted this order names its fill.',
+      rejected: rejectInput('signal'),
+    },
   );
 
-  setHandler(resolveExceptionSignal, (resolution) => resolve(resolution, 'signal').then(() => undefined), {
+  handleSignal(resolveExceptionSignal, (resolution) => resolve(resolution, 'signal').then(() => undefined), {
     description:
       'Resolve the On Hold exception with one of its offered actions: {"action", "fields", "operator", "reason"}. ' +
       'An invalid input is rejected and shown in the current details.',
+    rejected: rejectInput('signal'),
   });
 
-  setHandler(resolveExceptionUpdate, (resolution) => resolve(resolution, 'update'), {
-    validator: (resolution) => {
+  handleUpdate(resolveExceptionUpdate, (resolution) => resolve(resolution, 'update'), {
+    check: (resolution) => {
       const check = checkResolution(state.exception, resolution, blockedReason());
-      if (!check.ok) {
-        throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: check.reason, nonRetryable: true });
-      }
+      return check.ok ? undefined : { reason: check.reason, offeredActions: offeredActionNames(state.exception) };
     },
+    refused: (rejection) => reject('update', rejection, rejection.problem),
     description:
       'Resolve the On Hold exception (API/CLI): {"action", "fields", "operator", "reason"}; refused with the reason ' +
       'unless the action was offered and its fields are present. Returns what Honeybee said.',
   });
 
-  setHandler(
+  handleSignal(
     cancelSignal,
     async (cancel) => {
       if (!isOnHold(state) || !offeredActionNames(state.exception).includes('cancel_order')) {
@@ -434,10 +445,13 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
       }
       await resolve({ ...cancel, action: 'cancel_order', fields: { reason: cancel.reason } }, 'cancel');
     },
-    { description: 'Cancel the order: {"operator", "reason"}. Possible while it is On Hold (cancel_order).' },
+    {
+      description: 'Cancel the order: {"operator", "reason"}. Possible while it is On Hold (cancel_order).',
+      rejected: rejectInput('cancel', 'cancel_order'),
+    },
   );
 
-  setHandler(honeybeeOrderStatusQuery, () => state, {
+  handleQuery(honeybeeOrderStatusQuery, () => state, {
     description: 'The order state: status, exception and offered actions, decisions, shipments, counters.',
   });
 

@@ -19,14 +19,13 @@ import {
   isCancellation,
   proxyActivities,
   setCurrentDetails,
-  setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { z } from 'zod';
 import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
-import { FailureType } from '../src/domain/failure-types.js';
 import { fulfillmentRequestIdentifier } from '../src/domain/lab-order-identifiers.js';
 import { FulfillmentStatus, normalizeOnegevityStatus } from '../src/domain/onegevity-status.js';
 import type { LabWorkflowSettings } from '../src/domain/workflow-settings.js';
@@ -34,16 +33,15 @@ import type { Activities } from '../activities/index.js';
 import type { LabAddress, LabOrderPlacement } from '../src/lab/lab-order-request.js';
 import type { PartnerNotification } from '../src/partner/notifier.js';
 import {
-  cancelSignal,
   labOrderStatusQuery,
   onegevityEventSignal,
   resolveLabExceptionSignal,
   resolveLabExceptionUpdate,
   type LabOrderStatus,
-  type OnegevityEventSignal,
-  type ResolutionResult,
-  type ResolveLabExceptionInput,
-} from './definitions.js';
+  type resolveLabExceptionInput,
+} from './lab/messages.js';
+import { cancelSignal, type ResolutionResult } from './shared/operator-messages.js';
+import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
 import { applyFulfillmentStatus, applyLabEvent, applyOrderSnapshot } from './lab/apply.js';
 import { labDeadlines, nextDeadline } from './lab/deadlines.js';
 import { labOrderDetails } from './lab/details.js';
@@ -56,7 +54,7 @@ import {
   resultsReleasedMilestone,
   type LabMilestone,
 } from './lab/milestones.js';
-import { checkLabResolution, offeredLabActions } from './lab/resolution.js';
+import { correctedAddress as correctedAddressOf, labResolutionRefusal, offeredLabActions } from './lab/resolution.js';
 import {
   clearAttention,
   initialLabOrderState,
@@ -90,7 +88,7 @@ const HISTORY_EVENTS_PER_RUN = 5_000;
 
 interface PendingResolution {
   id: number;
-  input: unknown;
+  input: z.output<typeof resolveLabExceptionInput>;
 }
 
 /** What went wrong in an activity, for the operator and the state: failure type and message (never PHI). */
@@ -124,28 +122,36 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
   const outbox: { milestone: string; notification: PartnerNotification }[] = [];
   let sending = false;
 
-  const enqueueResolution = (resolution: unknown): number => {
+  const enqueueResolution = (resolution: PendingResolution['input']): number => {
     const id = ++resolutionIds;
     pending.push({ id, input: resolution });
     wake = true;
     return id;
   };
 
-  setHandler(
+  /** Records an input its schema refused (the Web UI lets anyone type anything); nothing else changes. */
+  const rejectInput = (rejection: RejectedInput): void => {
+    state.lastProblem = `operator input refused: ${rejection.message}: ${rejection.problem}`;
+    recordResolution(state, {
+      action: rejection.action ?? rejection.message,
+      operator: rejection.operator ?? '?',
+      reason: rejection.reason ?? '?',
+      at: nowIso(),
+      outcome: `refused: ${rejection.message}: ${rejection.problem}`,
+    });
+    wake = true;
+  };
+
+  handleSignal(
     onegevityEventSignal,
-    (event: OnegevityEventSignal) => {
-      if (typeof event?.dedupeKey !== 'string' || typeof event.topic !== 'string') {
-        state.lastProblem = 'a malformed onegevityEvent signal was ignored (no dedupeKey or topic)';
-        return;
-      }
+    (event) => {
       if (!rememberEventKey(state, event.dedupeKey)) {
         state.events.duplicates += 1;
         return;
       }
       state.events.received += 1;
       state.events.lastTopic = event.topic;
-      const payload = typeof event.payload === 'object' && event.payload !== null ? event.payload : {};
-      const effect = applyLabEvent(state, { ...event, payload }, nowIso());
+      const effect = applyLabEvent(state, event, nowIso());
       if (effect === 'late' || effect === 'other_request') state.events.late += 1;
       if (effect === 'informational') state.events.informational += 1;
       state.lastActivityAt = nowIso();
@@ -154,16 +160,18 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
     {
       description:
         'A verified Onegevity webhook for this lab order, delivered by the bridge (de-duplicated by dedupeKey).',
+      rejected: rejectInput,
     },
   );
-  setHandler(resolveLabExceptionSignal, (resolution: ResolveLabExceptionInput) => void enqueueResolution(resolution), {
+  handleSignal(resolveLabExceptionSignal, (resolution) => void enqueueResolution(resolution), {
     description:
       'Resolve what this lab order waits for: {"action":"resubmit","address":{…},"operator","reason"} after a ' +
       'rejection (a new fulfillment request with the corrected address), or {"action":"cancel","operator","reason"}.',
+    rejected: rejectInput,
   });
-  setHandler(
+  handleUpdate(
     resolveLabExceptionUpdate,
-    async (resolution: ResolveLabExceptionInput): Promise<ResolutionResult> => {
+    async (resolution): Promise<ResolutionResult> => {
       const id = enqueueResolution(resolution);
       await condition(() => outcomes.has(id));
       const outcome = outcomes.get(id) as ResolutionResult;
@@ -171,32 +179,23 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
       return outcome;
     },
     {
-      validator: (resolution: ResolveLabExceptionInput) => {
-        const check = checkLabResolution(state, resolution);
-        if (!check.ok) {
-          throw ApplicationFailure.create({
-            type: FailureType.InvalidInput,
-            message: check.reason,
-            nonRetryable: true,
-            details: [{ offeredActions: check.offeredActions }],
-          });
-        }
+      check: (resolution) => labResolutionRefusal(state, resolution),
+      refused: (rejection): ResolutionResult => {
+        rejectInput(rejection);
+        return { accepted: false, reason: rejection.problem, offeredActions: offeredLabActions(state) };
       },
       description:
         'Like the resolveLabException signal, for the partner API and CLI: refuses an action not offered now, ' +
         'and answers with the outcome at Onegevity.',
     },
   );
-  setHandler(
-    cancelSignal,
-    (cancel) => void enqueueResolution({ ...(typeof cancel === 'object' ? cancel : {}), action: 'cancel' }),
-    {
-      description:
-        'Cancel this lab order {"operator","reason"}: cancels the fulfillment at Onegevity where it can ' +
-        '(before shipping) and stops following the order.',
-    },
-  );
-  setHandler(labOrderStatusQuery, () => labOrderStatusView(state, workflowId), {
+  handleSignal(cancelSignal, (cancel) => void enqueueResolution({ ...cancel, action: 'cancel' }), {
+    description:
+      'Cancel this lab order {"operator","reason"}: cancels the fulfillment at Onegevity where it can ' +
+      '(before shipping) and stops following the order.',
+    rejected: rejectInput,
+  });
+  handleQuery(labOrderStatusQuery, () => labOrderStatusView(state, workflowId), {
     description: 'The lab order: stage, Onegevity statuses, tracking, what needs an operator, counters (no PHI).',
   });
 
@@ -463,26 +462,31 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
     }
   };
 
-  const resolve = async (resolution: unknown): Promise<ResolutionResult> => {
-    const check = checkLabResolution(state, resolution);
+  const resolve = async (resolution: PendingResolution['input']): Promise<ResolutionResult> => {
     const at = nowIso();
-    if (!check.ok) {
-      state.lastProblem = `operator input refused: ${check.reason}`;
-      const given = resolution as Partial<ResolveLabExceptionInput> | undefined;
+    const operator = resolution.operator.trim();
+    const reason = resolution.reason.trim();
+    // The state may have moved since the input arrived (an event, an earlier resolution).
+    const refusal = labResolutionRefusal(state, resolution);
+    if (refusal) {
+      state.lastProblem = `operator input refused: ${refusal.reason}`;
       recordResolution(state, {
-        action: typeof given?.action === 'string' ? given.action.slice(0, 40) : '?',
-        operator: typeof given?.operator === 'string' ? given.operator.slice(0, 200) : '?',
-        reason: typeof given?.reason === 'string' ? given.reason.slice(0, 1000) : '?',
+        action: resolution.action,
+        operator,
+        reason,
         at,
-        outcome: `refused: ${check.reason}`,
+        outcome: `refused: ${refusal.reason}`,
       });
-      return { accepted: false, reason: check.reason, offeredActions: check.offeredActions };
+      return { accepted: false, reason: refusal.reason, offeredActions: refusal.offeredActions };
     }
-    const result = check.action === 'cancel' ? await cancelOrder(check.operator) : await resubmit(check.address);
+    const result =
+      resolution.action === 'cancel'
+        ? await cancelOrder(operator)
+        : await resubmit(resolution.address ? correctedAddressOf(resolution.address) : undefined);
     recordResolution(state, {
-      action: check.action,
-      operator: check.operator,
-      reason: check.reason,
+      action: resolution.action,
+      operator,
+      reason,
       at,
       outcome: result.accepted ? result.message : `failed: ${result.reason}`,
     });

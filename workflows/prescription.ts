@@ -6,13 +6,11 @@
 // fill ends, waits for the next one (a refill request, or Honeybee's refill order) until no refills are left or the
 // prescription expires, continuing as new for each fill. `cancel` ends it at any wait.
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   proxyActivities,
   setCurrentDetails,
-  setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
@@ -23,22 +21,25 @@ import type { PartnerNotification } from '../src/partner/notifier.js';
 import type { HoneybeeAddressInput } from '../src/vendors/honeybee/schemas.js';
 import {
   approveFillSignal,
-  cancelSignal,
   honeybeeEventSignal,
   matchPatientSignal,
   orderMilestoneSignal,
   prescriptionStatusQuery,
   requestRefillSignal,
+} from './honeybee/messages.js';
+import {
+  cancelSignal,
   resolveExceptionSignal,
   resolveExceptionUpdate,
   type CancelInput,
   type ResolutionResult,
   type ResolveExceptionInput,
-} from './definitions.js';
+} from './shared/operator-messages.js';
+import { recordDecision, recordRejectedInput, type OperatorDecision } from './shared/decision-log.js';
+import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
 import { prescriptionDetails } from './honeybee/details.js';
 import { EventDedupe } from './honeybee/event-dedupe.js';
 import { activityProblem, describeRefusal, type ActivityProblem } from './honeybee/failures.js';
-import { recordDecision } from './honeybee/order-state.js';
 import { Outbox } from './honeybee/outbox.js';
 import {
   applyOrderMilestone,
@@ -182,7 +183,15 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
 
   // ------------------------------------------------------------------------------------------------ handlers
 
-  setHandler(
+  /** Records an input its schema refused (the Web UI lets anyone type anything); nothing else changes. */
+  function rejectInput(via: OperatorDecision['via'], action?: string) {
+    return (rejection: RejectedInput): void => {
+      recordRejectedInput(state, rejection, { via, at: now(), ...(action ? { action } : {}) });
+      publish();
+    };
+  }
+
+  handleSignal(
     honeybeeEventSignal,
     (event) => {
       if (!dedupe.add(event.eventId)) {
@@ -194,10 +203,13 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
       if (event.eventType.trim().toUpperCase() === 'RX_RECEIVED') applyRxReceived(state, event);
       publish();
     },
-    { description: 'A verified Honeybee webhook for this prescription (RX_RECEIVED), delivered by the bridge.' },
+    {
+      description: 'A verified Honeybee webhook for this prescription (RX_RECEIVED), delivered by the bridge.',
+      rejected: rejectInput('signal'),
+    },
   );
 
-  setHandler(
+  handleSignal(
     orderMilestoneSignal,
     (milestone) => {
       const waitingForFill = state.stage === PrescriptionStage.AwaitingRefill;
@@ -216,29 +228,24 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     {
       description:
         "Internal: the order workflow reports how this prescription's order goes (linked, on hold, shipped, …).",
+      rejected: rejectInput('signal'),
     },
   );
 
-  setHandler(
+  handleSignal(
     matchPatientSignal,
     (match) => {
       const problem =
-        typeof match?.partnerPatientId !== 'string' || match.partnerPatientId.trim() === ''
-          ? '"partnerPatientId" is required'
-          : typeof match.operator !== 'string' || match.operator.trim() === ''
-            ? '"operator" is required'
-            : typeof match.reason !== 'string' || match.reason.trim() === ''
-              ? '"reason" is required'
-              : state.stage !== PrescriptionStage.AwaitingPatientMatch
-                ? state.match
-                  ? `the patient is already matched (${state.match.partnerPatientId}, by ${state.match.matchedBy})`
-                  : `the prescription is not waiting for a patient match (stage ${state.stage})`
-                : undefined;
+        state.stage !== PrescriptionStage.AwaitingPatientMatch
+          ? state.match
+            ? `the patient is already matched (${state.match.partnerPatientId}, by ${state.match.matchedBy})`
+            : `the prescription is not waiting for a patient match (stage ${state.stage})`
+          : undefined;
       recordDecision(state, {
         at: now(),
         via: 'match',
-        operator: typeof match?.operator === 'string' ? match.operator : '(missing)',
-        reason: typeof match?.reason === 'string' ? match.reason : '(missing)',
+        operator: match.operator,
+        reason: match.reason,
         action: 'matchPatient',
         outcome: problem ? 'rejected' : 'accepted',
         detail: problem ?? `matched to partner patient ${match.partnerPatientId}`,
@@ -250,54 +257,54 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
       description:
         "Match this prescription's patient to a partner patient when the directory found none or several: " +
         '{"partnerPatientId", "operator", "reason"}.',
+      rejected: rejectInput('match', 'matchPatient'),
     },
   );
 
-  setHandler(
+  handleSignal(
     approveFillSignal,
     (approval) => {
-      const fill = approval?.fillNumber ?? state.fillNumber;
+      const fill = approval.fillNumber ?? state.fillNumber;
       const problem =
-        typeof approval?.approvedBy !== 'string' || approval.approvedBy.trim() === ''
-          ? '"approvedBy" is required'
-          : state.mode !== 'partner_requested' || state.fillApproval !== 'partner'
-            ? `fills need no approval here (mode ${state.mode}, fill approval ${state.fillApproval})`
-            : !Number.isInteger(fill) || fill < state.fillNumber
-              ? `fill ${String(fill)} is not pending (the current fill is ${state.fillNumber})`
-              : undefined;
+        state.mode !== 'partner_requested' || state.fillApproval !== 'partner'
+          ? `fills need no approval here (mode ${state.mode}, fill approval ${state.fillApproval})`
+          : fill < state.fillNumber
+            ? `fill ${fill} is not pending (the current fill is ${state.fillNumber})`
+            : undefined;
       if (!problem && !state.approvedFills.includes(fill)) state.approvedFills.push(fill);
       recordDecision(state, {
         at: now(),
         via: 'approve',
-        operator: typeof approval?.approvedBy === 'string' ? approval.approvedBy : '(missing)',
-        reason: approval?.paymentReference ? `payment ${approval.paymentReference}` : 'fill approved',
+        operator: approval.approvedBy,
+        reason: approval.paymentReference ? `payment ${approval.paymentReference}` : 'fill approved',
         action: 'approveFill',
         outcome: problem ? 'rejected' : 'accepted',
         detail: problem ?? `fill ${fill} approved`,
       });
       publish();
     },
-    { description: 'The partner approves a fill (payment done): {"approvedBy", "fillNumber"?, "paymentReference"?}.' },
+    {
+      description: 'The partner approves a fill (payment done): {"approvedBy", "fillNumber"?, "paymentReference"?}.',
+      rejected: rejectInput('approve', 'approveFill'),
+    },
   );
 
-  setHandler(
+  handleSignal(
     requestRefillSignal,
     (request) => {
       const problem =
-        typeof request?.requestedBy !== 'string' || request.requestedBy.trim() === ''
-          ? '"requestedBy" is required'
-          : state.mode !== 'partner_requested'
-            ? 'under Automatic Processing Honeybee creates refill orders itself'
-            : state.endReason
-              ? `the prescription has ended (${state.endReason})`
-              : fillsRemaining(state) <= (state.currentOrder ? 1 : 0)
-                ? 'no refills are left on this prescription'
-                : undefined;
+        state.mode !== 'partner_requested'
+          ? 'under Automatic Processing Honeybee creates refill orders itself'
+          : state.endReason
+            ? `the prescription has ended (${state.endReason})`
+            : fillsRemaining(state) <= (state.currentOrder ? 1 : 0)
+              ? 'no refills are left on this prescription'
+              : undefined;
       if (!problem) state.refillRequested = { by: request.requestedBy, at: now() };
       recordDecision(state, {
         at: now(),
         via: 'refill',
-        operator: typeof request?.requestedBy === 'string' ? request.requestedBy : '(missing)',
+        operator: request.requestedBy,
         reason: 'refill requested',
         action: 'requestRefill',
         outcome: problem ? 'rejected' : 'accepted',
@@ -305,24 +312,34 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
       });
       publish();
     },
-    { description: 'The partner asks for the next refill (Partner Requested Fills): {"requestedBy"}.' },
+    {
+      description: 'The partner asks for the next refill (Partner Requested Fills): {"requestedBy"}.',
+      rejected: rejectInput('refill', 'requestRefill'),
+    },
   );
+
+  function refuseCreation(via: OperatorDecision['via'], input: Partial<RejectedInput>, reason: string) {
+    recordDecision(state, {
+      at: now(),
+      via,
+      operator: input.operator ?? '(missing)',
+      reason: input.reason ?? '(missing)',
+      action: input.action ?? '(missing)',
+      outcome: 'rejected',
+      detail: reason,
+    });
+    publish();
+    const result: ResolutionResult = {
+      accepted: false,
+      reason,
+      offeredActions: offeredActionNames(creationException()),
+    };
+    return result;
+  }
 
   function resolveCreation(resolution: ResolveExceptionInput, via: 'signal' | 'update'): ResolutionResult {
     const check = checkResolution(creationException(), resolution, creationBlocked());
-    if (!check.ok) {
-      recordDecision(state, {
-        at: now(),
-        via,
-        operator: typeof resolution?.operator === 'string' ? resolution.operator : '(missing)',
-        reason: typeof resolution?.reason === 'string' ? resolution.reason : '(missing)',
-        action: typeof resolution?.action === 'string' ? resolution.action : '(missing)',
-        outcome: 'rejected',
-        detail: check.reason,
-      });
-      publish();
-      return { accepted: false, reason: check.reason, offeredActions: offeredActionNames(creationException()) };
-    }
+    if (!check.ok) return refuseCreation(via, resolution, check.reason);
     const action = check.action.action;
     correction = { action, fields: check.fields };
     const message =
@@ -358,42 +375,37 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     return 'there is no open exception on this prescription';
   }
 
-  setHandler(resolveExceptionSignal, (resolution) => void resolveCreation(resolution, 'signal'), {
+  handleSignal(resolveExceptionSignal, (resolution) => void resolveCreation(resolution, 'signal'), {
     description:
       'Correct an order Honeybee refused to create (e.g. update_shipping_address with a new address): ' +
       '{"action", "fields", "operator", "reason"}. An invalid input is rejected and shown in the current details.',
+    rejected: rejectInput('signal'),
   });
 
-  setHandler(resolveExceptionUpdate, (resolution) => resolveCreation(resolution, 'update'), {
-    validator: (resolution) => {
+  handleUpdate(resolveExceptionUpdate, (resolution) => resolveCreation(resolution, 'update'), {
+    check: (resolution) => {
       const check = checkResolution(creationException(), resolution, creationBlocked());
-      if (!check.ok) {
-        throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: check.reason, nonRetryable: true });
-      }
+      return check.ok ? undefined : { reason: check.reason, offeredActions: offeredActionNames(creationException()) };
     },
+    refused: (rejection) => refuseCreation('update', rejection, rejection.problem),
     description:
       'Correct an order Honeybee refused to create (API/CLI): {"action", "fields", "operator", "reason"}; refused ' +
       'with the reason unless the action was offered and its fields are present.',
   });
 
-  setHandler(
+  handleSignal(
     cancelSignal,
     (cancel) => {
-      const problem =
-        typeof cancel?.operator !== 'string' || cancel.operator.trim() === ''
-          ? '"operator" is required'
-          : typeof cancel.reason !== 'string' || cancel.reason.trim() === ''
-            ? '"reason" is required'
-            : state.endReason
-              ? `the prescription has already ended (${state.endReason})`
-              : cancelRequest
-                ? 'a cancellation is already under way'
-                : undefined;
+      const problem = state.endReason
+        ? `the prescription has already ended (${state.endReason})`
+        : cancelRequest
+          ? 'a cancellation is already under way'
+          : undefined;
       recordDecision(state, {
         at: now(),
         via: 'cancel',
-        operator: typeof cancel?.operator === 'string' ? cancel.operator : '(missing)',
-        reason: typeof cancel?.reason === 'string' ? cancel.reason : '(missing)',
+        operator: cancel.operator,
+        reason: cancel.reason,
         action: 'cancel',
         outcome: problem ? 'rejected' : 'accepted',
         detail: problem ?? 'the prescription will be canceled',
@@ -405,10 +417,11 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
       description:
         'Cancel the prescription at any wait: {"operator", "reason"}. An open order is canceled too when Honeybee ' +
         'allows it (On Hold); otherwise the prescription records that it could not be.',
+      rejected: rejectInput('cancel', 'cancel'),
     },
   );
 
-  setHandler(prescriptionStatusQuery, () => state, {
+  handleQuery(prescriptionStatusQuery, () => state, {
     description: 'The prescription state: stage, match, current order, fills, exception, decisions, counters.',
   });
 

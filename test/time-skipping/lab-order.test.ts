@@ -297,11 +297,13 @@ describe('labOrderWorkflow (time-skipping)', () => {
         expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
         return (error as WorkflowUpdateFailedError).cause?.message ?? '';
       };
-      expect(await refused({ action: 'resubmit', reason: 'x' })).toMatch(/operator is required/);
+      expect(await refused({ action: 'resubmit', reason: 'x' })).toMatch(/"operator" is required/);
       expect(
         await refused({ action: 'resubmit', operator: 'ops', reason: 'fix', address: { city: 'Nowhere' } }),
-      ).toMatch(/address\.streetAddress1 is required.*address\.country/);
-      expect(await refused({ action: 'refund', operator: 'ops', reason: 'x' })).toMatch(/resubmit" or "cancel/);
+      ).toMatch(/"address\.streetAddress1" is required.*"address\.country"/);
+      expect(await refused({ action: 'refund', operator: 'ops', reason: 'x' })).toMatch(
+        /"action" must be one of "resubmit", "cancel"/,
+      );
       expect(run.vendor.calls.requestLabFulfillment).toHaveLength(0);
 
       const corrected = {
@@ -425,7 +427,7 @@ describe('labOrderWorkflow (time-skipping)', () => {
         (s) => s.resolutions.length === 1,
         'refusal recorded',
       );
-      expect(current.resolutions[0]?.outcome).toMatch(/refused: operator is required/);
+      expect(current.resolutions[0]?.outcome).toMatch(/refused: resolveLabException: "operator" must not be blank/);
       expect(run.vendor.calls.createLabOrder).toHaveLength(1);
 
       const corrected = {

@@ -13,7 +13,7 @@ import {
   NeedsOperator,
   OnHoldSince,
 } from '../search-attributes.js';
-import type { HoneybeeEventSignal } from '../definitions.js';
+import type { HoneybeeEventSignal } from './messages.js';
 import { observationFromEvent } from './order-observation.js';
 import { applyOrderObservation, isOnHold, orderStage, startingOrderState } from './order-state.js';
 import { initialPrescriptionState, PrescriptionStage } from './prescription-state.js';

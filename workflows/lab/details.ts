@@ -92,6 +92,14 @@ export function labOrderDetails(state: LabOrderState, settings: LabWorkflowSetti
     lines.push('', `**Needs an operator** (escalation level ${state.escalationLevel}): ${problem}`);
   }
   if (state.lastProblem) lines.push('', `Last problem: ${state.lastProblem}`);
+  const rejection = state.resolutions.findLast((record) => record.outcome.startsWith('refused'));
+  if (rejection) {
+    lines.push(
+      '',
+      `**Last input rejected** (${rejection.at}, by ${rejection.operator}, action \`${rejection.action}\`): ` +
+        rejection.outcome.slice('refused: '.length),
+    );
+  }
   if (actions.length > 0 && (problem || stage !== 'CREATING_ORDER')) {
     lines.push(
       '',

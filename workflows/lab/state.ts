@@ -3,7 +3,7 @@
 // corrected address in a separate carried value, so the state can be shown by the `status` query as it is.
 import { fulfillmentRequestIdentifier } from '../../src/domain/lab-order-identifiers.js';
 import { FulfillmentStatus, KitStatus } from '../../src/domain/onegevity-status.js';
-import type { LabAttentionKind, LabOrderStatus } from '../definitions.js';
+import type { LabAttentionKind, LabOrderStatus } from './messages.js';
 
 export const LabStage = {
   CreatingOrder: 'CREATING_ORDER',

@@ -10,8 +10,10 @@ import {
   resolveLabExceptionUpdate,
   workflowStatusQuery,
   type ResolutionResult,
+  resolveLabExceptionInput,
   type ResolveLabExceptionInput,
 } from '../../../workflows/definitions.js';
+import { describeInputProblems } from '../../../workflows/shared/input-problems.js';
 import { buildFields } from '../operator-fields.js';
 import { print, printJson } from '../output.js';
 import { CommandFailure } from '../temporal-session.js';
@@ -119,11 +121,14 @@ function labInput(flags: ResolveFlags, attribution: Attribution): ResolveLabExce
         `postalCode), not ${unknown.join(', ')}.`,
     );
   }
-  return {
+  const input = {
     action: flags.action,
     ...attribution,
-    ...(fields.address !== undefined ? { address: fields.address as Record<string, unknown> } : {}),
+    ...(fields.address !== undefined ? { address: fields.address } : {}),
   };
+  const parsed = resolveLabExceptionInput.safeParse(input, { reportInput: true });
+  if (!parsed.success) throw new UsageError(describeInputProblems(parsed.error, '{"action", "address"}'));
+  return parsed.data;
 }
 
 /** Checks the arguments before anything is sent (a usage error needs no Temporal). */

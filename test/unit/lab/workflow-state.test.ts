@@ -6,7 +6,9 @@ import { applyLabEvent, applyOrderSnapshot, leastKitStatus } from '../../../work
 import { labDeadlines, nextDeadline } from '../../../workflows/lab/deadlines.js';
 import { labOrderDetails } from '../../../workflows/lab/details.js';
 import { reachedMilestones } from '../../../workflows/lab/milestones.js';
-import { checkLabResolution, offeredLabActions } from '../../../workflows/lab/resolution.js';
+import { labResolutionRefusal, offeredLabActions } from '../../../workflows/lab/resolution.js';
+import { resolveLabExceptionInput } from '../../../workflows/lab/messages.js';
+import { parseMessageInput } from '../../../workflows/shared/handlers.js';
 import { initialLabOrderState, labStage, rememberEventKey, type LabOrderState } from '../../../workflows/lab/state.js';
 import { DAY, HOUR, labEvent, labSettings } from '../../harness/lab-orders.js';
 
@@ -248,37 +250,29 @@ describe('operator inputs', () => {
   });
 
   it('accepts a resubmission with a corrected address, and refuses bad input by field name', () => {
-    expect(checkLabResolution(rejected(), { action: 'resubmit', operator: ' ops ', reason: 'fixed', address })).toEqual(
-      {
-        ok: true,
-        action: 'resubmit',
-        operator: 'ops',
-        reason: 'fixed',
-        address,
-      },
-    );
-    const refusal = checkLabResolution(rejected(), {
+    const parse = (input: unknown) => parseMessageInput('resolveLabException', resolveLabExceptionInput, input);
+    const accepted = parse({ action: 'resubmit', operator: ' ops ', reason: 'fixed', address });
+    expect(accepted).toMatchObject({ ok: true, value: { action: 'resubmit', address } });
+    expect(labResolutionRefusal(rejected(), { action: 'resubmit' })).toBeUndefined();
+    const refusal = parse({
       action: 'resubmit',
       operator: 'ops',
       reason: 'fixed',
       address: { ...address, country: 'United States', postalCode: '!', streetAddress1: '', note: 'Kitowska' },
     });
-    expect(refusal).toMatchObject({ ok: false, offeredActions: ['resubmit', 'cancel'] });
-    const reason = refusal.ok ? '' : refusal.reason;
-    expect(reason).toContain('address.streetAddress1 is required');
-    expect(reason).toContain('address.country must be an ISO 3166 two-letter country code');
-    expect(reason).toContain('address.postalCode must be a postal code');
-    expect(reason).toContain('unknown field(s) note');
+    const reason = refusal.ok ? '' : refusal.rejection.problem;
+    expect(reason).toContain('"address.streetAddress1" is required');
+    expect(reason).toContain('"address.country" must be an ISO 3166 two-letter country code');
+    expect(reason).toContain('"address.postalCode" must be a postal code');
+    expect(reason).toContain('"address" has unknown field(s) "note"');
     expect(reason).not.toMatch(/United States|Kitowska/);
-    expect(checkLabResolution(created(), { action: 'resubmit', operator: 'o', reason: 'r' })).toMatchObject({
-      ok: false,
+    expect(labResolutionRefusal(created(), { action: 'resubmit' })).toEqual({
       reason: '"resubmit" is not offered now; offered: cancel',
+      offeredActions: ['cancel'],
     });
-    expect(checkLabResolution(rejected(), { action: 'cancel', operator: 'o', reason: 'r', address })).toMatchObject({
-      ok: false,
-      reason: 'address goes only with "resubmit"',
-    });
-    expect(checkLabResolution(rejected(), 'cancel')).toMatchObject({ ok: false });
+    const misplaced = parse({ action: 'cancel', operator: 'o', reason: 'r', address });
+    expect(misplaced.ok ? '' : misplaced.rejection.problem).toBe('"address" goes only with "resubmit"');
+    expect(parse('cancel')).toMatchObject({ ok: false });
   });
 });
 

@@ -9,7 +9,8 @@ import {
   overallOrderStatus,
   type OrderObservation,
 } from '../../../workflows/honeybee/order-observation.js';
-import { applyOrderObservation, initialOrderState, recordDecision } from '../../../workflows/honeybee/order-state.js';
+import { applyOrderObservation, initialOrderState } from '../../../workflows/honeybee/order-state.js';
+import { recordDecision } from '../../../workflows/shared/decision-log.js';
 
 function event(eventType: string, payload: Record<string, unknown>): HoneybeeEventSignal {
   return { eventId: 'e', eventType, receivedAt: '2026-01-01T00:00:00.000Z', requestId: 'r', payload };
