@@ -28,8 +28,8 @@ import {
 import { recordDecision, recordRejectedInput, type OperatorDecision } from './shared/decision-log.js';
 import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
 import { orderDetails } from './honeybee/details.js';
-import { EventDedupe } from './honeybee/event-dedupe.js';
-import { activityProblem, describeRefusal } from './honeybee/failures.js';
+import { EventDedupe } from './shared/event-dedupe.js';
+import { activityProblem, describeRefusal } from './shared/activity-failures.js';
 import { observationFromEvent, observationFromSnapshot } from './honeybee/order-observation.js';
 import {
   applyOrderObservation,
@@ -38,12 +38,12 @@ import {
   startingOrderState,
   type ObservationEffect,
 } from './honeybee/order-state.js';
-import { Alarm } from './honeybee/alarm.js';
-import { Outbox } from './honeybee/outbox.js';
+import { Alarm } from './shared/alarm.js';
+import { Outbox } from './shared/outbox.js';
 import { checkResolution, offeredActionNames } from './honeybee/resolution.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import type { HoneybeeOrderMilestone, HoneybeeOrderState, HoneybeeOrderWorkflowInput } from './honeybee/types.js';
-import { createVisibilitySync, orderVisibility } from './honeybee/visibility.js';
+import { createHoneybeeVisibilitySync, orderVisibility } from './honeybee/visibility.js';
 
 /** See `linkReportsHeld`. */
 export const LINK_REPORT_WAITS_FOR_LINK_PATCH = 'link-report-waits-for-link';
@@ -69,7 +69,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
   // Before any handler runs: events that came with the start apply on top of the snapshot, as after a poll.
   const state: HoneybeeOrderState = input.carried?.state ?? startingOrderState(input, now());
   const dedupe = new EventDedupe(input.carried?.seenEventIds);
-  const syncVisibility = createVisibilitySync();
+  const syncVisibility = createHoneybeeVisibilitySync();
   state.lastHeardAt ??= now();
 
   /** Set by handlers: the main loop re-plans its timers. */

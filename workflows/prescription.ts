@@ -16,6 +16,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
 import { FailureType } from '../src/domain/failure-types.js';
+import { correctedAddressMaySettle, isHoneybeeAddressCode } from '../src/domain/honeybee-address-codes.js';
 import { isTerminalOrderStatus } from '../src/domain/honeybee-order-status.js';
 import type { PartnerNotification } from '../src/partner/notifier.js';
 import type { HoneybeeAddressInput } from '../src/vendors/honeybee/schemas.js';
@@ -38,9 +39,9 @@ import {
 import { recordDecision, recordRejectedInput, type OperatorDecision } from './shared/decision-log.js';
 import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
 import { prescriptionDetails } from './honeybee/details.js';
-import { EventDedupe } from './honeybee/event-dedupe.js';
-import { activityProblem, describeRefusal, type ActivityProblem } from './honeybee/failures.js';
-import { Outbox } from './honeybee/outbox.js';
+import { EventDedupe } from './shared/event-dedupe.js';
+import { activityProblem, describeRefusal, type ActivityProblem } from './shared/activity-failures.js';
+import { Outbox } from './shared/outbox.js';
 import {
   applyOrderMilestone,
   applyRxReceived,
@@ -64,14 +65,12 @@ import type {
   PrescriptionState,
   PrescriptionWorkflowInput,
 } from './honeybee/types.js';
-import { createVisibilitySync, prescriptionVisibility } from './honeybee/visibility.js';
+import { createHoneybeeVisibilitySync, prescriptionVisibility } from './honeybee/visibility.js';
 
 export type { PrescriptionWorkflowInput, PrescriptionState };
 
 const vendor = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeVendor);
 const messaging = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeMessaging);
-
-const ADDRESS_CODE = /^422(2\d|3[01])$/;
 
 const FOLLOWING_STAGES: ReadonlySet<string> = new Set([
   PrescriptionStage.AwaitingOrder,
@@ -83,7 +82,7 @@ const FOLLOWING_STAGES: ReadonlySet<string> = new Set([
 /** The actions an operator may take when Honeybee refuses to create the order. */
 function creationActions(problem: ActivityProblem): OfferedAction[] {
   const addressProblem =
-    problem.codes.some((code) => ADDRESS_CODE.test(String(code)) || String(code) === '42293') ||
+    problem.codes.some(correctedAddressMaySettle) ||
     problem.fields.some((field) => field === 'address' || field.startsWith('address.'));
   return [
     ...(addressProblem
@@ -111,7 +110,7 @@ function creationExceptionName(problem: ActivityProblem): string {
     case FailureType.VendorUnauthorized:
       return 'Honeybee refused the credentials';
     default:
-      return problem.codes.some((code) => ADDRESS_CODE.test(String(code))) ? 'Address rejected' : 'Order refused';
+      return problem.codes.some(isHoneybeeAddressCode) ? 'Address rejected' : 'Order refused';
   }
 }
 
@@ -121,7 +120,7 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
   const state: PrescriptionState = input.carried?.state ?? initialPrescriptionState(input, settings);
   if (!state.patientId && input.patientId) state.patientId = input.patientId;
   const dedupe = new EventDedupe(input.carried?.seenEventIds);
-  const syncVisibility = createVisibilitySync();
+  const syncVisibility = createHoneybeeVisibilitySync();
   const now = () => new Date().toISOString();
   const nowMs = () => new Date().getTime();
 

@@ -10,6 +10,7 @@ import type { FaultRuleInput } from '../sandbox/faults.js';
 import type { ScenarioOptions } from '../sandbox/scenarios.js';
 import { print, table } from './output.js';
 import { UsageError } from './webhook-sign.js';
+import type { Vendor } from '../domain/vendors.js';
 
 interface ScenarioFlags {
   reason?: number;
@@ -24,7 +25,7 @@ interface ScenarioFlags {
   controlled?: boolean;
   mode?: 'automatic' | 'partner_requested';
   duration?: number;
-  vendor?: 'honeybee' | 'onegevity' | 'both';
+  vendor?: Vendor | 'both';
   times?: number;
   rejectReason?: string;
   activation?: 'patient' | 'api' | 'never';
@@ -49,7 +50,7 @@ interface FaultFlags {
 }
 
 interface WebhookListFlags {
-  vendor?: 'honeybee' | 'onegevity';
+  vendor?: Vendor;
   type?: string;
   state?: 'held' | 'queued' | 'in_flight' | 'retry_scheduled' | 'delivered' | 'failed';
   limit?: number;

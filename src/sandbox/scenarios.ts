@@ -13,6 +13,7 @@ import type { OnegevitySimulator } from './onegevity/simulator.js';
 import type { DirectoryPatient, PartnerDirectory } from './partner/directory.js';
 import { generatePerson, type AddressTrait, type SyntheticPerson } from './people.js';
 import type { RandomStreams } from './random.js';
+import type { Vendor } from '../domain/vendors.js';
 
 export const scenarioOptions = z.strictObject({
   gender: z.enum(['M', 'F', 'N']).optional(),
@@ -56,7 +57,7 @@ export type DirectoryPresence = 'present' | 'absent' | 'ambiguous';
 export interface GeneratedPatient {
   id: string;
   scenario: string;
-  vendor: 'honeybee' | 'onegevity';
+  vendor: Vendor;
   createdAt: string;
   directory: DirectoryPresence;
   /** The partner directory entries made for this patient (two when ambiguous, none when absent). */
@@ -100,7 +101,7 @@ export interface ScenarioContext {
 
 export interface ScenarioDefinition {
   name: string;
-  vendor: 'honeybee' | 'onegevity';
+  vendor: Vendor;
   description: string;
   run(context: ScenarioContext, options: ScenarioOptions): ScenarioResult;
 }

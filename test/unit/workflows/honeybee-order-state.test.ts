@@ -2,7 +2,7 @@
 // time, holds and their exceptions, bounded de-duplication.
 import { describe, expect, it } from 'vitest';
 import type { HoneybeeEventSignal } from '../../../workflows/definitions.js';
-import { EventDedupe } from '../../../workflows/honeybee/event-dedupe.js';
+import { EventDedupe } from '../../../workflows/shared/event-dedupe.js';
 import {
   observationFromEvent,
   observationFromSnapshot,
