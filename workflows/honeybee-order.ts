@@ -22,6 +22,7 @@ import {
   cancelSignal,
   resolveExceptionSignal,
   resolveExceptionUpdate,
+  type OperatorAction,
   type ResolutionResult,
   type ResolveExceptionInput,
 } from './shared/operator-messages.js';
@@ -40,6 +41,7 @@ import {
 } from './honeybee/order-state.js';
 import { Alarm } from './shared/alarm.js';
 import { Outbox } from './shared/outbox.js';
+import { operatorActionOf } from './honeybee/operator-actions.js';
 import { checkResolution, offeredActionNames } from './honeybee/resolution.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import type { HoneybeeOrderMilestone, HoneybeeOrderState, HoneybeeOrderWorkflowInput } from './honeybee/types.js';
@@ -451,9 +453,23 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     },
   );
 
-  handleQuery(honeybeeOrderStatusQuery, () => state, {
-    description: 'The order state: status, exception and offered actions, decisions, shipments, counters.',
-  });
+  /** What resolveException accepts now: the hold's actions, unless a resolution is under way. */
+  function offeredActions(): OperatorAction[] {
+    if (blockedReason()) return [];
+    return (state.exception?.actions ?? []).map(operatorActionOf);
+  }
+
+  handleQuery(
+    honeybeeOrderStatusQuery,
+    () => {
+      const holdReason = state.needsOperator ? (exceptionReason() ?? 'On Hold') : undefined;
+      return { ...state, offeredActions: offeredActions(), ...(holdReason ? { holdReason } : {}) };
+    },
+    {
+      description:
+        'The order: status, exception and offered actions (with their fields), decisions, shipments, counters.',
+    },
+  );
 
   publish();
   // Started by an event that names no prescription (ORDER_EXCEPTION) or names no status: ask Honeybee at once.

@@ -28,14 +28,7 @@ import {
   prescriptionStatusQuery,
   requestRefillSignal,
 } from './honeybee/messages.js';
-import {
-  cancelSignal,
-  resolveExceptionSignal,
-  resolveExceptionUpdate,
-  type CancelInput,
-  type ResolutionResult,
-  type ResolveExceptionInput,
-} from './shared/operator-messages.js';
+import { cancelSignal, resolveExceptionSignal, resolveExceptionUpdate } from './shared/operator-messages.js';
 import { recordDecision, recordRejectedInput, type OperatorDecision } from './shared/decision-log.js';
 import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
 import { prescriptionDetails } from './honeybee/details.js';
@@ -56,7 +49,7 @@ import {
   PrescriptionStage,
   recordOrder,
 } from './honeybee/prescription-state.js';
-import { checkResolution, offeredActionNames } from './honeybee/resolution.js';
+import { createPrescriptionOperator } from './honeybee/prescription-operator.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import type {
   HoneybeeOrderMilestone,
@@ -124,9 +117,6 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
   const now = () => new Date().toISOString();
   const nowMs = () => new Date().getTime();
 
-  let cancelRequest: (CancelInput & { at: string }) | undefined;
-  let operatorMatch: { partnerPatientId: string; operator: string } | undefined;
-  let correction: { action: string; fields: Record<string, unknown> } | undefined;
   /** Milestones of an order that is not the current one, arriving after the fill ended: the next fill's order. */
   const nextFillMilestones: HoneybeeOrderMilestone[] = [...(input.carried?.pendingMilestones ?? [])];
 
@@ -177,8 +167,12 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     state.escalationLevel = 0;
   }
 
+  const operator = createPrescriptionOperator(state, { now, publish });
+  /** What accepted operator inputs leave for the flow: a match, a correction, a cancellation. */
+  const pending = operator.pending;
+
   /** Stops waiting: a cancellation or the fill's order appearing ends most waits. */
-  const canceled = () => cancelRequest !== undefined;
+  const canceled = () => pending.cancel !== undefined;
 
   // ------------------------------------------------------------------------------------------------ handlers
 
@@ -231,57 +225,24 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     },
   );
 
-  handleSignal(
-    matchPatientSignal,
-    (match) => {
-      const problem =
-        state.stage !== PrescriptionStage.AwaitingPatientMatch
-          ? state.match
-            ? `the patient is already matched (${state.match.partnerPatientId}, by ${state.match.matchedBy})`
-            : `the prescription is not waiting for a patient match (stage ${state.stage})`
-          : undefined;
-      recordDecision(state, {
-        at: now(),
-        via: 'match',
-        operator: match.operator,
-        reason: match.reason,
-        action: 'matchPatient',
-        outcome: problem ? 'rejected' : 'accepted',
-        detail: problem ?? `matched to partner patient ${match.partnerPatientId}`,
-      });
-      if (!problem) operatorMatch = { partnerPatientId: match.partnerPatientId.trim(), operator: match.operator };
-      publish();
-    },
-    {
-      description:
-        "Match this prescription's patient to a partner patient when the directory found none or several: " +
-        '{"partnerPatientId", "operator", "reason"}.',
-      rejected: rejectInput('match', 'matchPatient'),
-    },
-  );
+  handleSignal(matchPatientSignal, (match) => void operator.match(match, 'match'), {
+    description:
+      "Match this prescription's patient to a partner patient when the directory found none or several: " +
+      '{"partnerPatientId", "operator", "reason"}.',
+    rejected: rejectInput('match', 'matchPatient'),
+  });
 
   handleSignal(
     approveFillSignal,
-    (approval) => {
-      const fill = approval.fillNumber ?? state.fillNumber;
-      const problem =
-        state.mode !== 'partner_requested' || state.fillApproval !== 'partner'
-          ? `fills need no approval here (mode ${state.mode}, fill approval ${state.fillApproval})`
-          : fill < state.fillNumber
-            ? `fill ${fill} is not pending (the current fill is ${state.fillNumber})`
-            : undefined;
-      if (!problem && !state.approvedFills.includes(fill)) state.approvedFills.push(fill);
-      recordDecision(state, {
-        at: now(),
-        via: 'approve',
-        operator: approval.approvedBy,
-        reason: approval.paymentReference ? `payment ${approval.paymentReference}` : 'fill approved',
-        action: 'approveFill',
-        outcome: problem ? 'rejected' : 'accepted',
-        detail: problem ?? `fill ${fill} approved`,
-      });
-      publish();
-    },
+    (approval) =>
+      void operator.approve(
+        {
+          approvedBy: approval.approvedBy,
+          reason: approval.paymentReference ? `payment ${approval.paymentReference}` : 'fill approved',
+          ...(approval.fillNumber ? { fillNumber: approval.fillNumber } : {}),
+        },
+        'approve',
+      ),
     {
       description: 'The partner approves a fill (payment done): {"approvedBy", "fillNumber"?, "paymentReference"?}.',
       rejected: rejectInput('approve', 'approveFill'),
@@ -317,112 +278,48 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     },
   );
 
-  function refuseCreation(via: OperatorDecision['via'], input: Partial<RejectedInput>, reason: string) {
-    recordDecision(state, {
-      at: now(),
-      via,
-      operator: input.operator ?? '(missing)',
-      reason: input.reason ?? '(missing)',
-      action: input.action ?? '(missing)',
-      outcome: 'rejected',
-      detail: reason,
-    });
-    publish();
-    const result: ResolutionResult = {
-      accepted: false,
-      reason,
-      offeredActions: offeredActionNames(creationException()),
-    };
-    return result;
-  }
-
-  function resolveCreation(resolution: ResolveExceptionInput, via: 'signal' | 'update'): ResolutionResult {
-    const check = checkResolution(creationException(), resolution, creationBlocked());
-    if (!check.ok) return refuseCreation(via, resolution, check.reason);
-    const action = check.action.action;
-    correction = { action, fields: check.fields };
-    const message =
-      action === 'cancel_prescription'
-        ? 'the prescription will be canceled'
-        : action === 'update_shipping_address'
-          ? 'the order will be created again with the corrected address'
-          : 'the order will be created again';
-    recordDecision(state, {
-      at: now(),
-      via,
-      operator: resolution.operator,
-      reason: resolution.reason,
-      action,
-      outcome: 'accepted',
-      detail: message,
-    });
-    publish();
-    return { accepted: true, action, message };
-  }
-
-  function creationException(): OperatorException | undefined {
-    return state.exception?.source === 'order_creation' ? state.exception : undefined;
-  }
-
-  function creationBlocked(): string | undefined {
-    if (creationException()) return correction ? 'a correction is already being applied' : undefined;
-    if (state.currentOrder) {
-      const orderNumber = state.currentOrder.orderNumber;
-      return `there is no open exception on this prescription; order ${orderNumber}'s holds are resolved on workflow honeybee-order-${orderNumber}`;
-    }
-    if (state.exception?.source === 'patient_match') return 'the patient is not matched yet: send matchPatient';
-    return 'there is no open exception on this prescription';
-  }
-
-  handleSignal(resolveExceptionSignal, (resolution) => void resolveCreation(resolution, 'signal'), {
+  handleSignal(resolveExceptionSignal, (resolution) => void operator.resolve(resolution, 'signal'), {
     description:
-      'Correct an order Honeybee refused to create (e.g. update_shipping_address with a new address): ' +
+      'Resolve what the prescription waits for with one of the offered actions (status `offeredActions`): a ' +
+      'corrected order (e.g. update_shipping_address with a new address), matchPatient, approveFill or cancel: ' +
       '{"action", "fields", "operator", "reason"}. An invalid input is rejected and shown in the current details.',
     rejected: rejectInput('signal'),
   });
 
-  handleUpdate(resolveExceptionUpdate, (resolution) => resolveCreation(resolution, 'update'), {
-    check: (resolution) => {
-      const check = checkResolution(creationException(), resolution, creationBlocked());
-      return check.ok ? undefined : { reason: check.reason, offeredActions: offeredActionNames(creationException()) };
+  handleUpdate(resolveExceptionUpdate, (resolution) => operator.resolve(resolution, 'update'), {
+    check: (resolution) => operator.check(resolution),
+    refused: (rejection) => {
+      rejectInput('update')(rejection);
+      return {
+        accepted: false as const,
+        reason: rejection.problem,
+        offeredActions: operator.offeredActions().map((action) => action.action),
+      };
     },
-    refused: (rejection) => refuseCreation('update', rejection, rejection.problem),
     description:
-      'Correct an order Honeybee refused to create (API/CLI): {"action", "fields", "operator", "reason"}; refused ' +
-      'with the reason unless the action was offered and its fields are present.',
+      'Resolve what the prescription waits for (API/CLI): {"action", "fields", "operator", "reason"}; refused with ' +
+      'the reason unless the action is offered now and its fields are present.',
   });
 
-  handleSignal(
-    cancelSignal,
-    (cancel) => {
-      const problem = state.endReason
-        ? `the prescription has already ended (${state.endReason})`
-        : cancelRequest
-          ? 'a cancellation is already under way'
-          : undefined;
-      recordDecision(state, {
-        at: now(),
-        via: 'cancel',
-        operator: cancel.operator,
-        reason: cancel.reason,
-        action: 'cancel',
-        outcome: problem ? 'rejected' : 'accepted',
-        detail: problem ?? 'the prescription will be canceled',
-      });
-      if (!problem) cancelRequest = { operator: cancel.operator, reason: cancel.reason, at: now() };
-      publish();
+  handleSignal(cancelSignal, (cancel) => void operator.cancel(cancel, 'cancel'), {
+    description:
+      'Cancel the prescription at any wait: {"operator", "reason"}. An open order is canceled too when Honeybee ' +
+      'allows it (On Hold); otherwise the prescription records that it could not be.',
+    rejected: rejectInput('cancel', 'cancel'),
+  });
+
+  handleQuery(
+    prescriptionStatusQuery,
+    () => {
+      const holdReason = state.needsOperator ? prescriptionVisibility(state).exceptionReason : undefined;
+      return { ...state, offeredActions: operator.offeredActions(), ...(holdReason ? { holdReason } : {}) };
     },
     {
       description:
-        'Cancel the prescription at any wait: {"operator", "reason"}. An open order is canceled too when Honeybee ' +
-        'allows it (On Hold); otherwise the prescription records that it could not be.',
-      rejected: rejectInput('cancel', 'cancel'),
+        'The prescription: stage, match, current order, fills, exception, offered actions (with their fields), ' +
+        'decisions, counters.',
     },
   );
-
-  handleQuery(prescriptionStatusQuery, () => state, {
-    description: 'The prescription state: stage, match, current order, fills, exception, decisions, counters.',
-  });
 
   // ------------------------------------------------------------------------------------------------ steps
 
@@ -437,7 +334,7 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
   }
 
   async function finishCanceled(): Promise<PrescriptionState> {
-    const request = cancelRequest ?? { operator: '(unknown)', reason: '(unknown)', at: now() };
+    const request = pending.cancel ?? { operator: '(unknown)', reason: '(unknown)', at: now() };
     setStage(PrescriptionStage.Canceling);
     let orderOutcome = 'no open order';
     const order = state.currentOrder;
@@ -511,12 +408,12 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
       }
       raise(exception, exception.code.toLowerCase());
       setStage(PrescriptionStage.AwaitingPatientMatch);
-      await condition(() => operatorMatch !== undefined || canceled());
-      if (operatorMatch) {
+      await condition(() => pending.match !== undefined || canceled());
+      if (pending.match) {
         state.match = {
-          partnerPatientId: operatorMatch.partnerPatientId,
+          partnerPatientId: pending.match.partnerPatientId,
           matchedBy: 'operator',
-          operator: operatorMatch.operator,
+          operator: pending.match.operator,
         };
         clearException();
         notify('prescription.matched', { matchedBy: 'operator' });
@@ -599,12 +496,12 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
           'order_refused',
         );
         setStage(PrescriptionStage.AwaitingOrderCorrection);
-        await condition(() => correction !== undefined || canceled() || state.currentOrder !== undefined);
-        const chosen = correction;
-        correction = undefined;
+        await condition(() => pending.correction !== undefined || canceled() || state.currentOrder !== undefined);
+        const chosen = pending.correction;
+        delete pending.correction;
         clearException();
         if (chosen?.action === 'cancel_prescription') {
-          cancelRequest ??= { operator: lastDecisionOperator(), reason: 'cancel_prescription', at: now() };
+          pending.cancel ??= { operator: lastDecisionOperator(), reason: 'cancel_prescription', at: now() };
         }
         if (chosen?.action === 'update_shipping_address' && typeof chosen.fields.address === 'object') {
           address = chosen.fields.address as HoneybeeAddressInput;

@@ -6,7 +6,7 @@
 // 413 (too large) and 415 (not JSON) are answered before this runs, by the server's body parser.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebhookAuthResult } from '../vendors/shared/webhook-auth-result.js';
-import type { ParkedWebhook } from '../../workflows/definitions.js';
+import type { ParkedWebhook } from '../../workflows/dead-letter/messages.js';
 import { recordWebhookOutcome, type BridgeMetrics } from './metrics.js';
 import { addToRequestLog } from './request-log.js';
 import { TemporalUnavailableError, type TemporalDelivery } from './temporal-delivery.js';

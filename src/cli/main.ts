@@ -8,7 +8,8 @@ import { registerAuditCommand } from './audit/register.js';
 import { registerHistoryCommands } from './history.js';
 import { registerOperatorCommands } from './operators/register.js';
 import { registerSandboxCommands } from './sandbox.js';
-import { signWebhookHeaders, UsageError } from './webhook-sign.js';
+import { UsageError } from './usage-error.js';
+import { signWebhookHeaders } from './webhook-sign.js';
 
 export function buildProgram(): Command {
   const program = new Command('fulfill')

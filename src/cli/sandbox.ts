@@ -9,7 +9,7 @@ import { parseDuration } from '../sandbox/durations.js';
 import type { FaultRuleInput } from '../sandbox/faults.js';
 import type { ScenarioOptions } from '../sandbox/scenarios.js';
 import { print, table } from './output.js';
-import { UsageError } from './webhook-sign.js';
+import { UsageError } from './usage-error.js';
 import type { Vendor } from '../domain/vendors.js';
 
 interface ScenarioFlags {

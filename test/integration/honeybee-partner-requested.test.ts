@@ -6,13 +6,15 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { EXCEPTION_REASONS } from '../../src/vendors/honeybee/exception-reasons.js';
 import {
   cancelSignal,
+  resolveExceptionSignal,
+  resolveExceptionUpdate,
+} from '../../workflows/shared/operator-messages.js';
+import {
   honeybeeOrderStatusQuery,
   matchPatientSignal,
   requestRefillSignal,
-  resolveExceptionSignal,
-  resolveExceptionUpdate,
   approveFillSignal,
-} from '../../workflows/definitions.js';
+} from '../../workflows/honeybee/messages.js';
 import type { HoneybeeOrderState } from '../../workflows/honeybee/types.js';
 import { recordHistory, runIdsOf } from '../harness/histories.js';
 import {

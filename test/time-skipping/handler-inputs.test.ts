@@ -264,13 +264,13 @@ describe('workflow handlers refuse bad input without failing a workflow task', (
         (state) => state.notified.includes('created'),
         'created',
       );
-      await sendGarbage(handle, ['onegevityEvent', 'resolveLabException', 'cancel']);
-      await expectUpdatesRefused(handle, ['resolveLabExceptionUpdate']);
-      await handle.signal('resolveLabException', { ...SENTINEL, action: 'resubmit' });
+      await sendGarbage(handle, ['onegevityEvent', 'resolveException', 'resolveLabException', 'cancel']);
+      await expectUpdatesRefused(handle, ['resolveExceptionUpdate', 'resolveLabExceptionUpdate']);
+      await handle.signal('resolveException', SENTINEL);
 
       const after = await waitFor(
-        () => query<{ stage: string; resolutions: { operator: string; outcome: string }[] }>(handle, 'status'),
-        (state) => state.resolutions.at(-1)?.operator === 'sentinel',
+        () => query<{ stage: string; lastRejection?: { operator: string } }>(handle, 'status'),
+        (state) => state.lastRejection?.operator === 'sentinel',
         'every garbage signal handled',
       );
       expect(await workflowTaskFailures(handle)).toEqual([]);
@@ -278,7 +278,7 @@ describe('workflow handlers refuse bad input without failing a workflow task', (
       expect(vendor.calls.cancelLabFulfillment).toEqual([]);
       expect(await currentDetails(handle)).toMatch(/Last input rejected/i);
 
-      const canceled = await handle.executeUpdate('resolveLabExceptionUpdate', {
+      const canceled = await handle.executeUpdate('resolveExceptionUpdate', {
         args: [{ action: 'cancel', operator: 'alice', reason: 'partner withdrew' }],
       });
       expect(canceled).toMatchObject({ accepted: true, action: 'cancel' });

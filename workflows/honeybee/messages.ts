@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { attribution, operatorText } from '../shared/operator-messages.js';
 import { queryMessage, signalMessage } from '../shared/messages.js';
-import type { HoneybeeOrderState, PrescriptionState } from './types.js';
+import type { HoneybeeOrderStatus, PrescriptionStatus } from './types.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Vendor events (bridge → workflows, by signal-with-start)
@@ -95,7 +95,5 @@ export const requestRefillSignal = signalMessage('requestRefill', requestRefillI
 // ---------------------------------------------------------------------------------------------------------------
 // Queries (each workflow answers `status` with its own state)
 
-export type PrescriptionStatus = PrescriptionState;
-
 export const prescriptionStatusQuery = queryMessage<PrescriptionStatus>('status');
-export const honeybeeOrderStatusQuery = queryMessage<HoneybeeOrderState>('status');
+export const honeybeeOrderStatusQuery = queryMessage<HoneybeeOrderStatus>('status');

@@ -4,6 +4,7 @@
 // may hold the vendor's free-text exception message.
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import type { OperatorDecision } from '../shared/decision-log.js';
+import type { OperatorStatus } from '../shared/operator-messages.js';
 import type { HoneybeeOrderLink, HoneybeeOrderMilestone } from './messages.js';
 
 export type { HoneybeeOrderLink, HoneybeeOrderMilestone, OperatorDecision };
@@ -64,6 +65,9 @@ export interface HoneybeeOrderCarried {
   state: HoneybeeOrderState;
   seenEventIds: string[];
 }
+
+/** The order workflow's `status`: its state and the operator contract (offered actions, hold reason). */
+export type HoneybeeOrderStatus = HoneybeeOrderState & OperatorStatus;
 
 export interface HoneybeeOrderState {
   orderNumber: string;
@@ -140,6 +144,9 @@ export interface FillRecord {
   endedAt: string;
   tracking?: ShipmentInfo[];
 }
+
+/** The prescription workflow's `status`: its state and the operator contract (offered actions, hold reason). */
+export type PrescriptionStatus = PrescriptionState & OperatorStatus;
 
 export interface PrescriptionState {
   prescriptionId: string;

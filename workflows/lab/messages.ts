@@ -3,7 +3,7 @@
 // workflow shares is in workflows/shared/operator-messages.ts) and its `status` query.
 import { z } from 'zod';
 import { presence } from '../shared/input-problems.js';
-import { attribution, operatorText, type ResolutionResult } from '../shared/operator-messages.js';
+import { attribution, operatorText, type OperatorStatus, type ResolutionResult } from '../shared/operator-messages.js';
 import { queryMessage, signalMessage, updateMessage } from '../shared/messages.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -47,7 +47,10 @@ export const labAddressSchema = z.strictObject(
   presence('an object'),
 );
 
-/** Resolve a rejected kit fulfillment: resubmit (usually with a corrected address) or cancel. */
+/**
+ * Resolve a rejected kit fulfillment: resubmit (usually with a corrected address) or cancel. Deprecated: kept for lab
+ * orders and histories that use it; `resolveException` {action, fields: {address}} does the same on every workflow.
+ */
 export const resolveLabExceptionInput = z
   .object({
     action: z.enum(['resubmit', 'cancel']),
@@ -75,10 +78,11 @@ export type LabAttentionKind =
   'fulfillment_rejected' | 'order_failed' | 'kit_not_activated' | 'reports_unavailable' | 'unknown_order';
 
 /**
- * The `status` query of `labOrderWorkflow`: ids, vendor statuses and counters. No patient details (names, addresses,
- * dates of birth; the address a `resubmit` brought stays out too); only `fulfillment.rejectionReason` is vendor text.
+ * The `status` query of `labOrderWorkflow`: ids, vendor statuses, counters and the operator contract (offered actions,
+ * decisions). No patient details (names, addresses, dates of birth; the address a `resubmit` brought stays out too);
+ * only `fulfillment.rejectionReason` is vendor text.
  */
-export interface LabOrderStatus {
+export interface LabOrderStatus extends OperatorStatus {
   orderIdentifier: string;
   workflowId: string;
   /** False for an order this engine never started (a webhook for an unknown `lab…` identifier). */
@@ -115,7 +119,6 @@ export interface LabOrderStatus {
   reconcile: { reads: number; lastAt?: string };
   /** Partner notifications sent (milestone ids, e.g. `shipped`, `rejected:1`). */
   notified: string[];
-  resolutions: { action: string; operator: string; reason: string; at: string; outcome: string }[];
   /** The last thing that went wrong (an operator input refused, a vendor call failed), without PHI. */
   lastProblem?: string;
 }

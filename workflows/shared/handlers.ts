@@ -5,7 +5,7 @@
 // validator with a message naming the fields, before anything is written to history. Queries take no input: whatever
 // a caller sends is ignored.
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { FailureType } from '../../src/domain/failure-types.js';
 import { describeInputProblems } from './input-problems.js';
 import type { QueryMessage, SignalMessage, UpdateMessage } from './messages.js';
@@ -65,6 +65,19 @@ export function parseMessageInput<S extends z.ZodType>(name: string, schema: S, 
       ...(action ? { action } : {}),
     },
   };
+}
+
+/**
+ * Parses the `fields` of a resolveException input against the chosen action's own schema; problems name the fields
+ * as `"fields.<name>"`. Missing fields read as an empty object.
+ */
+export function parseActionFields<S extends z.ZodType>(
+  schema: S,
+  fields: Record<string, unknown> | null | undefined,
+): { ok: true; value: z.output<S> } | { ok: false; problem: string } {
+  const parsed = z.object({ fields: schema }).safeParse({ fields: fields ?? {} }, { reportInput: true });
+  if (parsed.success) return { ok: true, value: (parsed.data as { fields: z.output<S> }).fields };
+  return { ok: false, problem: describeInputProblems(parsed.error, shapeOf(schema)) };
 }
 
 export interface SignalHandlerOptions {

@@ -1,9 +1,11 @@
-// The operator contract every engine workflow answers the same way: `resolveException` (signal, for the Web UI's
-// "Send a Signal") and `resolveExceptionUpdate` (update, for the CLI and the partner API: refused with the reason,
-// answered with the outcome) take one of the actions the workflow's status offers, with that action's fields; `cancel`
-// cancels at any wait. Every input is one JSON object carrying who (`operator`) and why (`reason`).
+// The operator contract every engine workflow answers the same way: its `status` query lists `offeredActions` (each
+// with its fields, explained); `resolveException` (signal, for the Web UI's "Send a Signal") and
+// `resolveExceptionUpdate` (update, for the CLI and the partner API: refused with the reason, answered with the
+// outcome) take one of them, with that action's fields; `cancel` cancels at any wait. Every input is one JSON object
+// carrying who (`operator`) and why (`reason`); every input and what became of it is in the status's `decisions`.
 import { z } from 'zod';
-import { signalMessage, updateMessage } from './messages.js';
+import type { OperatorDecision } from './decision-log.js';
+import { queryMessage, signalMessage, updateMessage } from './messages.js';
 
 /** Text an operator must give: not blank, bounded (the state keeps it). */
 export function operatorText(max: number) {
@@ -45,3 +47,39 @@ export const resolveExceptionUpdate = updateMessage<ResolutionResult, typeof res
 
 /** Cancel at any wait: a prescription, an order (its On Hold exception's cancel action) or a lab order. */
 export const cancelSignal = signalMessage('cancel', cancelInput);
+
+// ---------------------------------------------------------------------------------------------------------------
+// What every workflow's `status` answers, besides its own state
+
+/** One field of an offered action, explained for whoever fills it in (Web UI, CLI, partner API). */
+export interface ActionField {
+  name: string;
+  required: boolean;
+  description: string;
+  /** A made-up value of the right shape (never patient data). */
+  example?: unknown;
+}
+
+/** An action `resolveException` accepts now. */
+export interface OperatorAction {
+  action: string;
+  description: string;
+  fields: ActionField[];
+}
+
+export interface OperatorStatus {
+  /** What `resolveException` accepts now (empty: nothing to resolve). */
+  offeredActions: OperatorAction[];
+  /** Why the workflow waits for an operator, in a few words (no PHI); absent when it does not. */
+  holdReason?: string;
+  /** Every operator and partner input and what became of it (bounded), newest last. */
+  decisions: OperatorDecision[];
+  lastRejection?: OperatorDecision;
+}
+
+/**
+ * Every engine workflow answers `status` with its own state and these fields: clients that handle any workflow type
+ * (CLI, partner API) read the operator contract through this definition. Each workflow's messages define its own,
+ * fully typed.
+ */
+export const workflowStatusQuery = queryMessage<OperatorStatus & Record<string, unknown>>('status');

@@ -5,15 +5,12 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { z } from 'zod';
 import { honeybeeOrderWorkflowId, labOrderWorkflowId, prescriptionWorkflowId } from '../../domain/workflow-ids.js';
 import { constantTimeIncludes } from '../../vendors/shared/constant-time.js';
+import { approveFillSignal, matchPatientSignal, requestRefillSignal } from '../../../workflows/honeybee/messages.js';
 import {
-  approveFillSignal,
   cancelSignal,
-  matchPatientSignal,
-  requestRefillSignal,
   resolveExceptionUpdate,
-  resolveLabExceptionUpdate,
   workflowStatusQuery,
-} from '../../../workflows/definitions.js';
+} from '../../../workflows/shared/operator-messages.js';
 import type { LabWorkflowSettings } from '../../domain/workflow-settings.js';
 import { listNeedsOperator } from '../../operators/needs-operator.js';
 import { LabOrderRequestError } from '../../lab/lab-order-request.js';
@@ -175,9 +172,10 @@ export function registerPartnerApi(app: FastifyInstance, options: PartnerApiOpti
   });
   route('GET', '/api/lab-orders/:orderIdentifier', async (request) => status(labOrder(request)));
   route('POST', '/api/lab-orders/:orderIdentifier/resolution', async (request) => {
-    const input = parse(labResolutionBody, jsonBody(request), 'body');
+    const { address, ...input } = parse(labResolutionBody, jsonBody(request), 'body');
+    const fields = address === undefined ? input.fields : { ...input.fields, address };
     const handle = labOrder(request);
-    return within(() => handle.executeUpdate(resolveLabExceptionUpdate, { args: [input] }));
+    return within(() => handle.executeUpdate(resolveExceptionUpdate, { args: [{ ...input, fields }] }));
   });
   route('POST', '/api/lab-orders/:orderIdentifier/cancellation', async (request, reply) => {
     const input = parse(cancelBody, jsonBody(request), 'body');

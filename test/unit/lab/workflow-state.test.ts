@@ -9,7 +9,14 @@ import { reachedMilestones } from '../../../workflows/lab/milestones.js';
 import { labResolutionRefusal, offeredLabActions } from '../../../workflows/lab/resolution.js';
 import { resolveLabExceptionInput } from '../../../workflows/lab/messages.js';
 import { parseMessageInput } from '../../../workflows/shared/handlers.js';
-import { initialLabOrderState, labStage, rememberEventKey, type LabOrderState } from '../../../workflows/lab/state.js';
+import {
+  carriedLabOrderState,
+  initialLabOrderState,
+  labStage,
+  SEEN_EVENT_KEYS_LIMIT,
+  type LabOrderState,
+} from '../../../workflows/lab/state.js';
+import { EventDedupe } from '../../../workflows/shared/event-dedupe.js';
 import { DAY, HOUR, labEvent, labSettings } from '../../harness/lab-orders.js';
 
 const ORDER = 'lab0123456789abcdef01234567';
@@ -98,13 +105,35 @@ describe('applyLabEvent', () => {
     expect(reachedMilestones(state)).toEqual([]);
   });
 
-  it('remembers a bounded number of event keys', () => {
-    const state = created();
-    expect(rememberEventKey(state, 'k-1')).toBe(true);
-    expect(rememberEventKey(state, 'k-1')).toBe(false);
-    for (let i = 0; i < 600; i++) rememberEventKey(state, `x-${i}`);
-    expect(state.seenEventKeys).toHaveLength(500);
-    expect(rememberEventKey(state, 'x-599')).toBe(false);
+  it('remembers a bounded number of event keys, from the carried ones on', () => {
+    const dedupe = new EventDedupe(['k-0'], SEEN_EVENT_KEYS_LIMIT);
+    expect(dedupe.add('k-0')).toBe(false);
+    expect(dedupe.add('k-1')).toBe(true);
+    expect(dedupe.add('k-1')).toBe(false);
+    for (let i = 0; i < 600; i++) dedupe.add(`x-${i}`);
+    expect(dedupe.snapshot()).toHaveLength(500);
+    expect(dedupe.add('x-599')).toBe(false);
+  });
+
+  it('carries the resolutions of a run from before the decision log as decisions', () => {
+    const legacy = {
+      ...created(),
+      resolutions: [
+        { action: 'resubmit', operator: 'o', reason: 'r', at: T0, outcome: 'refused: "operator" is required' },
+        {
+          action: 'cancel',
+          operator: 'o',
+          reason: 'r',
+          at: T0,
+          outcome: 'canceled: the engine no longer follows this order',
+        },
+      ],
+    } as unknown as Parameters<typeof carriedLabOrderState>[0];
+    delete (legacy as { decisions?: unknown }).decisions;
+    expect(carriedLabOrderState(legacy).decisions.map((d) => [d.action, d.outcome])).toEqual([
+      ['resubmit', 'rejected'],
+      ['cancel', 'accepted'],
+    ]);
   });
 });
 

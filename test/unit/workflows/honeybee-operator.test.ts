@@ -2,7 +2,7 @@
 // validator), the current-details markdown (actions, example input, rejections; never the vendor's free text), the
 // prescription's fill rules, and settings defaults.
 import { describe, expect, it } from 'vitest';
-import type { HoneybeeEventSignal } from '../../../workflows/definitions.js';
+import type { HoneybeeEventSignal } from '../../../workflows/honeybee/messages.js';
 import { exampleResolution, orderDetails, prescriptionDetails } from '../../../workflows/honeybee/details.js';
 import { initialOrderState } from '../../../workflows/honeybee/order-state.js';
 import {

@@ -1,7 +1,7 @@
 // The order workflow's pure rules: reading events and polls, never moving backwards, the Filling ⇄ On Hold rule by
 // time, holds and their exceptions, bounded de-duplication.
 import { describe, expect, it } from 'vitest';
-import type { HoneybeeEventSignal } from '../../../workflows/definitions.js';
+import type { HoneybeeEventSignal } from '../../../workflows/honeybee/messages.js';
 import { EventDedupe } from '../../../workflows/shared/event-dedupe.js';
 import {
   observationFromEvent,

@@ -2,23 +2,23 @@
 // refuses is explained by field name, never by value: an operator can type anything into the Web UI, including a
 // patient's details in the wrong field.
 import { describe, expect, it } from 'vitest';
-import * as messages from '../../../workflows/definitions.js';
+import {
+  approveFillSignal,
+  matchPatientSignal,
+  orderLinkedSignal,
+  orderMilestoneSignal,
+  requestRefillSignal,
+} from '../../../workflows/honeybee/messages.js';
+import { parkWebhookSignal } from '../../../workflows/dead-letter/messages.js';
+import { resolveLabExceptionSignal } from '../../../workflows/lab/messages.js';
+import {
+  cancelSignal,
+  resolveExceptionInput,
+  resolveExceptionSignal,
+  resolveExceptionUpdate,
+} from '../../../workflows/shared/operator-messages.js';
 import { parseMessageInput } from '../../../workflows/shared/handlers.js';
-import type { SignalMessage, UpdateMessage } from '../../../workflows/shared/messages.js';
-
-type InputMessage = SignalMessage | UpdateMessage;
-
-function isInputMessage(value: unknown): value is InputMessage {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'input' in value &&
-    'type' in value &&
-    (value.type === 'signal' || value.type === 'update')
-  );
-}
-
-const ALL: InputMessage[] = Object.values(messages as Record<string, unknown>).filter(isInputMessage);
+import { INPUT_MESSAGES as ALL, type InputMessage } from '../../harness/workflow-messages.js';
 
 const PHI = 'Jane Roe 1984-03-09';
 const GARBAGE: unknown[] = [
@@ -80,7 +80,7 @@ describe('workflow message inputs', () => {
   );
 
   it('says what a missing, blank or mistyped operator field is, and keeps what the input said for the log', () => {
-    const parse = (input: unknown) => parseMessageInput('resolveException', messages.resolveExceptionInput, input);
+    const parse = (input: unknown) => parseMessageInput('resolveException', resolveExceptionInput, input);
     const missing = parse({ action: 'override_allergy', reason: 'r' });
     expect(missing).toEqual({
       ok: false,
@@ -105,21 +105,21 @@ describe('workflow message inputs', () => {
   it('accepts the inputs clients send', () => {
     const accept = (message: InputMessage, input: unknown) =>
       expect(parseMessageInput(message.name, message.input, input).ok, message.name).toBe(true);
-    accept(messages.resolveExceptionSignal, {
+    accept(resolveExceptionSignal, {
       action: 'override_allergy',
       fields: { prescriber_note: 'ok' },
       operator: 'alice',
       reason: 'checked',
     });
-    accept(messages.resolveExceptionUpdate, { action: 'cancel_order', operator: 'a', reason: 'r', fields: null });
-    accept(messages.cancelSignal, { operator: 'a', reason: 'r' });
-    accept(messages.matchPatientSignal, { partnerPatientId: 'P-1', operator: 'a', reason: 'r' });
-    accept(messages.approveFillSignal, { approvedBy: 'billing', paymentReference: 'pay_42' });
-    accept(messages.requestRefillSignal, { requestedBy: 'partner-backend' });
-    accept(messages.orderLinkedSignal, { prescriptionId: '1', fillNumber: 1, patientId: '2' });
-    accept(messages.orderMilestoneSignal, { orderNumber: 'HB1', milestone: 'delivered', seq: 2, at: 'x' });
-    accept(messages.resolveLabExceptionSignal, { action: 'cancel', operator: 'a', reason: 'r' });
-    accept(messages.parkWebhookSignal, {
+    accept(resolveExceptionUpdate, { action: 'cancel_order', operator: 'a', reason: 'r', fields: null });
+    accept(cancelSignal, { operator: 'a', reason: 'r' });
+    accept(matchPatientSignal, { partnerPatientId: 'P-1', operator: 'a', reason: 'r' });
+    accept(approveFillSignal, { approvedBy: 'billing', paymentReference: 'pay_42' });
+    accept(requestRefillSignal, { requestedBy: 'partner-backend' });
+    accept(orderLinkedSignal, { prescriptionId: '1', fillNumber: 1, patientId: '2' });
+    accept(orderMilestoneSignal, { orderNumber: 'HB1', milestone: 'delivered', seq: 2, at: 'x' });
+    accept(resolveLabExceptionSignal, { action: 'cancel', operator: 'a', reason: 'r' });
+    accept(parkWebhookSignal, {
       vendor: 'onegevity',
       reason: 'r',
       receivedAt: 'x',
