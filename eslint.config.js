@@ -1,12 +1,42 @@
-// Lint rules that protect the engine's invariants: no floating promises anywhere, and deterministic workflow code
-// (workflows/ may import only @temporalio/workflow, @temporalio/common, its own modules, the pure src/domain, and
-// types of anything else).
+// Lint rules that protect the engine's invariants: no floating promises anywhere, deterministic workflow code
+// (workflows/ may import only @temporalio/workflow, @temporalio/common, zod, its own modules, the pure src/domain, and
+// types of anything else), and validated workflow inputs (handlers are registered only through
+// workflows/shared/handlers.ts, which parses every input with its message's schema).
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+
+const workflowImports = {
+  paths: nodeBuiltins.map((name) => ({
+    name,
+    message: 'Workflow code is deterministic: no Node built-ins (use an activity).',
+  })),
+  patterns: [
+    {
+      regex: '^(?!(@temporalio/(workflow|common)|zod)(/|$))(@[^/]+/)?[a-z][^/]*',
+      message: 'Workflow code may import only @temporalio/workflow, @temporalio/common and zod; do I/O in activities.',
+      allowTypeImports: true,
+    },
+    {
+      regex: '^(\\.\\./)+(activities|workers|src/(?!domain/))',
+      message: 'Workflows may import only types from activities/ and src/ (except the pure src/domain).',
+      allowTypeImports: true,
+    },
+  ],
+};
+
+/** A handler registered with setHandler would read its input unvalidated: handlers.ts parses it first. */
+const handlerRegistration = [
+  {
+    selector: "Identifier[name='setHandler']",
+    message:
+      'Register handlers with handleSignal/handleUpdate/handleQuery (workflows/shared/handlers.ts): they validate ' +
+      "every input with its message's schema.",
+  },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'coverage/', 'test/artifacts/', 'bin/'] },
@@ -32,28 +62,8 @@ export default tseslint.config(
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': 'off',
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltins.map((name) => ({
-            name,
-            message: 'Workflow code is deterministic: no Node built-ins (use an activity).',
-          })),
-          patterns: [
-            {
-              regex: '^(?!@temporalio/(workflow|common)(/|$))(@[^/]+/)?[a-z][^/]*',
-              message:
-                'Workflow code may import only @temporalio/workflow and @temporalio/common; do I/O in activities.',
-              allowTypeImports: true,
-            },
-            {
-              regex: '^\\.\\./(activities|workers|src/(?!domain/))',
-              message: 'Workflows may import only types from activities/ and src/ (except the pure src/domain).',
-              allowTypeImports: true,
-            },
-          ],
-        },
-      ],
+      '@typescript-eslint/no-restricted-imports': ['error', workflowImports],
+      'no-restricted-syntax': ['error', ...handlerRegistration],
       'no-restricted-globals': [
         'error',
         { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
@@ -73,6 +83,8 @@ export default tseslint.config(
       ],
     },
   },
+  // The one module that registers handlers: everything it registers parses its input first.
+  { files: ['workflows/shared/handlers.ts'], rules: { 'no-restricted-syntax': 'off' } },
   {
     files: ['src/domain/**/*.ts'],
     rules: {

@@ -32,7 +32,7 @@ import type {
   HoneybeeOrder,
   HoneybeePatient,
 } from '../src/vendors/honeybee/schemas.js';
-import { orderLinkedSignal, orderMilestoneSignal } from '../workflows/definitions.js';
+import { orderLinkedSignal, orderMilestoneSignal } from '../workflows/honeybee/messages.js';
 import type { honeybeeOrderWorkflow } from '../workflows/honeybee-order.js';
 import type { prescriptionWorkflow } from '../workflows/prescription.js';
 import { orderStartSearchAttributes } from '../workflows/honeybee/visibility.js';

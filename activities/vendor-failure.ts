@@ -4,11 +4,12 @@
 // and carry the vendor's codes and fields for the operator.
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../src/domain/failure-types.js';
-import { isVendorError, type VendorName } from '../src/vendors/shared/vendor-error.js';
+import type { Vendor } from '../src/domain/vendors.js';
+import { isVendorError } from '../src/vendors/shared/vendor-error.js';
 
 /** `details[0]` of every vendor ApplicationFailure: ids and codes only, no PHI. */
 export interface VendorFailureDetails {
-  vendor: VendorName;
+  vendor: Vendor;
   endpoint: string;
   status: number | null;
   requestId: string | null;

@@ -4,7 +4,7 @@
 // Usage: npm run bench:webhook-ingest -- --requests=2000 --concurrency=32
 import { Agent, request as httpRequest } from 'node:http';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { honeybeeEventSignal, type HoneybeeEventSignal } from '../workflows/definitions.js';
+import { honeybeeEventSignal, type HoneybeeEventSignal } from '../workflows/honeybee/messages.js';
 import { signHoneybeeWebhook } from '../src/vendors/honeybee/webhook-auth.js';
 import { honeybeeSettingsFromConfig } from '../src/domain/workflow-settings.js';
 import { loadConfig } from '../src/config/env.js';

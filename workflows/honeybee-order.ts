@@ -5,48 +5,47 @@
 // is reconciled by polling GET /orders/{order_number}. Milestones go to the partner (notifications) and to the
 // order's prescription workflows (orderMilestone signals).
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   patched,
   proxyActivities,
   setCurrentDetails,
-  setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
 import { FailureType } from '../src/domain/failure-types.js';
 import type { Activities } from '../activities/index.js';
 import type { PartnerNotification } from '../src/partner/notifier.js';
+import { honeybeeEventSignal, honeybeeOrderStatusQuery, orderLinkedSignal } from './honeybee/messages.js';
 import {
   cancelSignal,
-  honeybeeEventSignal,
-  honeybeeOrderStatusQuery,
-  orderLinkedSignal,
   resolveExceptionSignal,
   resolveExceptionUpdate,
+  type OperatorAction,
   type ResolutionResult,
   type ResolveExceptionInput,
-} from './definitions.js';
+} from './shared/operator-messages.js';
+import { recordDecision, recordRejectedInput, type OperatorDecision } from './shared/decision-log.js';
+import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
 import { orderDetails } from './honeybee/details.js';
-import { EventDedupe } from './honeybee/event-dedupe.js';
-import { activityProblem, describeRefusal } from './honeybee/failures.js';
+import { EventDedupe } from './shared/event-dedupe.js';
+import { activityProblem, describeRefusal } from './shared/activity-failures.js';
 import { observationFromEvent, observationFromSnapshot } from './honeybee/order-observation.js';
 import {
   applyOrderObservation,
   isOnHold,
   isOrderEnded,
-  recordDecision,
   startingOrderState,
   type ObservationEffect,
 } from './honeybee/order-state.js';
-import { Alarm } from './honeybee/alarm.js';
-import { Outbox } from './honeybee/outbox.js';
+import { Alarm } from './shared/alarm.js';
+import { Outbox } from './shared/outbox.js';
+import { operatorActionOf } from './honeybee/operator-actions.js';
 import { checkResolution, offeredActionNames } from './honeybee/resolution.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import type { HoneybeeOrderMilestone, HoneybeeOrderState, HoneybeeOrderWorkflowInput } from './honeybee/types.js';
-import { createVisibilitySync, orderVisibility } from './honeybee/visibility.js';
+import { createHoneybeeVisibilitySync, orderVisibility } from './honeybee/visibility.js';
 
 /** See `linkReportsHeld`. */
 export const LINK_REPORT_WAITS_FOR_LINK_PATCH = 'link-report-waits-for-link';
@@ -72,7 +71,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
   // Before any handler runs: events that came with the start apply on top of the snapshot, as after a poll.
   const state: HoneybeeOrderState = input.carried?.state ?? startingOrderState(input, now());
   const dedupe = new EventDedupe(input.carried?.seenEventIds);
-  const syncVisibility = createVisibilitySync();
+  const syncVisibility = createHoneybeeVisibilitySync();
   state.lastHeardAt ??= now();
 
   /** Set by handlers: the main loop re-plans its timers. */
@@ -244,19 +243,29 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     return undefined;
   }
 
-  function reject(via: 'signal' | 'update' | 'cancel', input: Partial<ResolveExceptionInput>, reason: string) {
+  /** Who and what an input named, as far as it did (a refused input may lack any of them). */
+  type Attribution = Partial<Pick<RejectedInput, 'operator' | 'reason' | 'action'>>;
+
+  function reject(via: OperatorDecision['via'], input: Attribution, reason: string): ResolutionResult {
     recordDecision(state, {
       at: now(),
       via,
-      operator: typeof input.operator === 'string' ? input.operator : '(missing)',
-      reason: typeof input.reason === 'string' ? input.reason : '(missing)',
-      action: typeof input.action === 'string' ? input.action : '(missing)',
+      operator: input.operator ?? '(missing)',
+      reason: input.reason ?? '(missing)',
+      action: input.action ?? '(missing)',
       outcome: 'rejected',
       detail: reason,
     });
     publish();
-    const result: ResolutionResult = { accepted: false, reason, offeredActions: offeredActionNames(state.exception) };
-    return result;
+    return { accepted: false, reason, offeredActions: offeredActionNames(state.exception) };
+  }
+
+  /** Records an input its schema refused (the Web UI lets anyone type anything); nothing else changes. */
+  function rejectInput(via: OperatorDecision['via'], action?: string) {
+    return (rejection: RejectedInput): void => {
+      recordRejectedInput(state, rejection, { via, at: now(), ...(action ? { action } : {}) });
+      publish();
+    };
   }
 
   /** Polls Honeybee and applies what it says (unless an event arrived meanwhile: the event is at least as fresh). */
@@ -351,7 +360,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     }
   }
 
-  setHandler(
+  handleSignal(
     honeybeeEventSignal,
     (event) => {
       state.lastHeardAt = now();
@@ -376,10 +385,11 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     },
     {
       description: 'A verified Honeybee order webhook (RX_UPDATED, SHIPMENT_UPDATED, ORDER_EXCEPTION) from the bridge.',
+      rejected: rejectInput('signal'),
     },
   );
 
-  setHandler(
+  handleSignal(
     orderLinkedSignal,
     (link) => {
       if (!state.linkedBy.includes(link.prescriptionId)) state.linkedBy.push(link.prescriptionId);
@@ -398,28 +408,31 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
         prescriptionsAdded: added,
       });
     },
-    { description: 'Internal: the prescription workflow that created or adopted this order names its fill.' },
+    {
+      description: 'Internal: the prescription workflow that created or adopted this order names its fill.',
+      rejected: rejectInput('signal'),
+    },
   );
 
-  setHandler(resolveExceptionSignal, (resolution) => resolve(resolution, 'signal').then(() => undefined), {
+  handleSignal(resolveExceptionSignal, (resolution) => resolve(resolution, 'signal').then(() => undefined), {
     description:
       'Resolve the On Hold exception with one of its offered actions: {"action", "fields", "operator", "reason"}. ' +
       'An invalid input is rejected and shown in the current details.',
+    rejected: rejectInput('signal'),
   });
 
-  setHandler(resolveExceptionUpdate, (resolution) => resolve(resolution, 'update'), {
-    validator: (resolution) => {
+  handleUpdate(resolveExceptionUpdate, (resolution) => resolve(resolution, 'update'), {
+    check: (resolution) => {
       const check = checkResolution(state.exception, resolution, blockedReason());
-      if (!check.ok) {
-        throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: check.reason, nonRetryable: true });
-      }
+      return check.ok ? undefined : { reason: check.reason, offeredActions: offeredActionNames(state.exception) };
     },
+    refused: (rejection) => reject('update', rejection, rejection.problem),
     description:
       'Resolve the On Hold exception (API/CLI): {"action", "fields", "operator", "reason"}; refused with the reason ' +
       'unless the action was offered and its fields are present. Returns what Honeybee said.',
   });
 
-  setHandler(
+  handleSignal(
     cancelSignal,
     async (cancel) => {
       if (!isOnHold(state) || !offeredActionNames(state.exception).includes('cancel_order')) {
@@ -434,12 +447,29 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
       }
       await resolve({ ...cancel, action: 'cancel_order', fields: { reason: cancel.reason } }, 'cancel');
     },
-    { description: 'Cancel the order: {"operator", "reason"}. Possible while it is On Hold (cancel_order).' },
+    {
+      description: 'Cancel the order: {"operator", "reason"}. Possible while it is On Hold (cancel_order).',
+      rejected: rejectInput('cancel', 'cancel_order'),
+    },
   );
 
-  setHandler(honeybeeOrderStatusQuery, () => state, {
-    description: 'The order state: status, exception and offered actions, decisions, shipments, counters.',
-  });
+  /** What resolveException accepts now: the hold's actions, unless a resolution is under way. */
+  function offeredActions(): OperatorAction[] {
+    if (blockedReason()) return [];
+    return (state.exception?.actions ?? []).map(operatorActionOf);
+  }
+
+  handleQuery(
+    honeybeeOrderStatusQuery,
+    () => {
+      const holdReason = state.needsOperator ? (exceptionReason() ?? 'On Hold') : undefined;
+      return { ...state, offeredActions: offeredActions(), ...(holdReason ? { holdReason } : {}) };
+    },
+    {
+      description:
+        'The order: status, exception and offered actions (with their fields), decisions, shipments, counters.',
+    },
+  );
 
   publish();
   // Started by an event that names no prescription (ORDER_EXCEPTION) or names no status: ask Honeybee at once.

@@ -5,28 +5,24 @@
 // by reading the order back), then follows the webhooks the bridge delivers by signal-with-start, de-duplicated by
 // their key and never moving backwards: fulfillment requested → accepted | rejected | canceled → shipped → kit
 // activated → results released (reports listed, partner notified, done). A rejection waits for an operator
-// (`resolveLabException`: resubmit with a corrected address, or cancel). A kit not activated in time brings reminders,
-// then an operator flag. A quiet order is read back after `reconcileIntervalMs` without events.
+// (`resolveException`, the contract every workflow shares: resubmit with a corrected address, or cancel; the older
+// `resolveLabException` still works). A kit not activated in time brings reminders, then an operator flag. A quiet
+// order is read back after `reconcileIntervalMs` without events. Built from the blocks every workflow uses
+// (workflows/shared: outbox, alarm, event de-duplication, visibility sync, decision log).
 //
 // Started by a webhook instead (no placement: an order this engine never started), it keeps the events for an
 // operator as an "unknown order", reads the order once when it learns the patient, and never acts on it.
 import {
-  ActivityFailure,
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
-  setHandler,
-  sleep,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
-import { FailureType } from '../src/domain/failure-types.js';
 import { fulfillmentRequestIdentifier } from '../src/domain/lab-order-identifiers.js';
 import { FulfillmentStatus, normalizeOnegevityStatus } from '../src/domain/onegevity-status.js';
 import type { LabWorkflowSettings } from '../src/domain/workflow-settings.js';
@@ -34,16 +30,25 @@ import type { Activities } from '../activities/index.js';
 import type { LabAddress, LabOrderPlacement } from '../src/lab/lab-order-request.js';
 import type { PartnerNotification } from '../src/partner/notifier.js';
 import {
-  cancelSignal,
   labOrderStatusQuery,
   onegevityEventSignal,
   resolveLabExceptionSignal,
   resolveLabExceptionUpdate,
   type LabOrderStatus,
-  type OnegevityEventSignal,
+} from './lab/messages.js';
+import { describeActivityFailure } from './shared/activity-failures.js';
+import { Alarm } from './shared/alarm.js';
+import { recordDecision, recordRejectedInput, type OperatorDecision } from './shared/decision-log.js';
+import { EventDedupe } from './shared/event-dedupe.js';
+import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
+import {
+  cancelSignal,
+  resolveExceptionSignal,
+  resolveExceptionUpdate,
   type ResolutionResult,
-  type ResolveLabExceptionInput,
-} from './definitions.js';
+} from './shared/operator-messages.js';
+import { Outbox } from './shared/outbox.js';
+import { createVisibilitySync } from './shared/visibility-sync.js';
 import { applyFulfillmentStatus, applyLabEvent, applyOrderSnapshot } from './lab/apply.js';
 import { labDeadlines, nextDeadline } from './lab/deadlines.js';
 import { labOrderDetails } from './lab/details.js';
@@ -56,15 +61,22 @@ import {
   resultsReleasedMilestone,
   type LabMilestone,
 } from './lab/milestones.js';
-import { checkLabResolution, offeredLabActions } from './lab/resolution.js';
 import {
+  correctedAddress as correctedAddressOf,
+  labResolutionOf,
+  labResolutionOfLegacy,
+  labResolutionRefusal,
+  offeredLabActions,
+  type LabResolution,
+} from './lab/resolution.js';
+import {
+  carriedLabOrderState,
   clearAttention,
   initialLabOrderState,
   isTerminal,
   labOrderStatusView,
   labStage,
-  recordResolution,
-  rememberEventKey,
+  SEEN_EVENT_KEYS_LIMIT,
   setAttention,
   type LabOrderState,
 } from './lab/state.js';
@@ -88,18 +100,19 @@ const partner = proxyActivities<Activities>(ACTIVITY_OPTIONS.labPartner);
 /** Continue as new well before the history gets heavy (a lab order normally needs a few hundred events). */
 const HISTORY_EVENTS_PER_RUN = 5_000;
 
+/**
+ * Runs from before the lab order used the shared outbox sent each notification from a coroutine woken by a condition
+ * (after the rest of the workflow task's commands); later runs send it as it is queued.
+ */
+export const LAB_OUTBOX_SENDS_AT_ONCE_PATCH = 'lab-order-outbox-sends-at-once';
+
 interface PendingResolution {
   id: number;
-  input: unknown;
+  resolution: LabResolution;
+  via: OperatorDecision['via'];
 }
 
-/** What went wrong in an activity, for the operator and the state: failure type and message (never PHI). */
-function describeFailure(error: unknown): string {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
-  return String(cause);
-}
+const describeFailure = describeActivityFailure;
 
 function nowIso(): string {
   return new Date().toISOString();
@@ -108,44 +121,61 @@ function nowIso(): string {
 export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<LabOrderStatus> {
   const { workflowId } = workflowInfo();
   const { settings, order } = input;
-  const state: LabOrderState =
-    input.carried?.state ??
-    initialLabOrderState({
-      orderIdentifier: input.orderIdentifier,
-      startedByEngine: order !== undefined,
-      ...(order ? { patientIdentifier: order.patientIdentifier } : {}),
-      now: nowIso(),
-    });
+  const state: LabOrderState = input.carried
+    ? carriedLabOrderState(input.carried.state)
+    : initialLabOrderState({
+        orderIdentifier: input.orderIdentifier,
+        startedByEngine: order !== undefined,
+        ...(order ? { patientIdentifier: order.patientIdentifier } : {}),
+        now: nowIso(),
+      });
   let correctedAddress = input.carried?.correctedAddress;
   const pending: PendingResolution[] = [];
   const outcomes = new Map<number, ResolutionResult>();
   let resolutionIds = 0;
   let wake = false;
-  const outbox: { milestone: string; notification: PartnerNotification }[] = [];
-  let sending = false;
+  const dedupe = new EventDedupe(state.seenEventKeys, SEEN_EVENT_KEYS_LIMIT);
 
-  const enqueueResolution = (resolution: unknown): number => {
+  const enqueueResolution = (resolution: LabResolution, via: OperatorDecision['via']): number => {
     const id = ++resolutionIds;
-    pending.push({ id, input: resolution });
+    pending.push({ id, resolution, via });
     wake = true;
     return id;
   };
 
-  setHandler(
+  /** Records an input its schema refused (the Web UI lets anyone type anything); nothing else changes. */
+  const rejectInput =
+    (via: OperatorDecision['via']) =>
+    (rejection: RejectedInput): void => {
+      state.lastProblem = `operator input refused: ${rejection.message}: ${rejection.problem}`;
+      recordRejectedInput(state, rejection, { via, at: nowIso() });
+      wake = true;
+    };
+
+  /** The update's answer to an input its schema or fields refused. */
+  const refusedUpdate = (rejection: RejectedInput): ResolutionResult => {
+    rejectInput('update')(rejection);
+    return { accepted: false, reason: rejection.problem, offeredActions: offeredLabActions(state) };
+  };
+
+  /** Waits for the loop to carry out a resolution and answers with its outcome. */
+  const resolved = async (id: number): Promise<ResolutionResult> => {
+    await condition(() => outcomes.has(id));
+    const outcome = outcomes.get(id) as ResolutionResult;
+    outcomes.delete(id);
+    return outcome;
+  };
+
+  handleSignal(
     onegevityEventSignal,
-    (event: OnegevityEventSignal) => {
-      if (typeof event?.dedupeKey !== 'string' || typeof event.topic !== 'string') {
-        state.lastProblem = 'a malformed onegevityEvent signal was ignored (no dedupeKey or topic)';
-        return;
-      }
-      if (!rememberEventKey(state, event.dedupeKey)) {
+    (event) => {
+      if (!dedupe.add(event.dedupeKey)) {
         state.events.duplicates += 1;
         return;
       }
       state.events.received += 1;
       state.events.lastTopic = event.topic;
-      const payload = typeof event.payload === 'object' && event.payload !== null ? event.payload : {};
-      const effect = applyLabEvent(state, { ...event, payload }, nowIso());
+      const effect = applyLabEvent(state, event, nowIso());
       if (effect === 'late' || effect === 'other_request') state.events.late += 1;
       if (effect === 'informational') state.events.informational += 1;
       state.lastActivityAt = nowIso();
@@ -154,111 +184,105 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
     {
       description:
         'A verified Onegevity webhook for this lab order, delivered by the bridge (de-duplicated by dedupeKey).',
+      rejected: rejectInput('signal'),
     },
   );
-  setHandler(resolveLabExceptionSignal, (resolution: ResolveLabExceptionInput) => void enqueueResolution(resolution), {
-    description:
-      'Resolve what this lab order waits for: {"action":"resubmit","address":{…},"operator","reason"} after a ' +
-      'rejection (a new fulfillment request with the corrected address), or {"action":"cancel","operator","reason"}.',
-  });
-  setHandler(
-    resolveLabExceptionUpdate,
-    async (resolution: ResolveLabExceptionInput): Promise<ResolutionResult> => {
-      const id = enqueueResolution(resolution);
-      await condition(() => outcomes.has(id));
-      const outcome = outcomes.get(id) as ResolutionResult;
-      outcomes.delete(id);
-      return outcome;
+  handleSignal(
+    resolveExceptionSignal,
+    (input) => {
+      const read = labResolutionOf(input);
+      if (read.ok) enqueueResolution(read.resolution, 'signal');
+      else rejectInput('signal')({ message: resolveExceptionSignal.name, problem: read.problem, ...input });
     },
     {
-      validator: (resolution: ResolveLabExceptionInput) => {
-        const check = checkLabResolution(state, resolution);
-        if (!check.ok) {
-          throw ApplicationFailure.create({
-            type: FailureType.InvalidInput,
-            message: check.reason,
-            nonRetryable: true,
-            details: [{ offeredActions: check.offeredActions }],
-          });
-        }
+      description:
+        'Resolve what this lab order waits for with one of the offered actions (status `offeredActions`): ' +
+        '{"action":"resubmit","fields":{"address":{…}},"operator","reason"} after a rejection (a new fulfillment ' +
+        'request, with a corrected address if given), or {"action":"cancel","operator","reason"}.',
+      rejected: rejectInput('signal'),
+    },
+  );
+  handleUpdate(
+    resolveExceptionUpdate,
+    (input) => {
+      const read = labResolutionOf(input);
+      if (!read.ok) return refusedUpdate({ message: resolveExceptionUpdate.name, problem: read.problem, ...input });
+      return resolved(enqueueResolution(read.resolution, 'update'));
+    },
+    {
+      check: (input) => {
+        const read = labResolutionOf(input);
+        return read.ok ? labResolutionRefusal(state, read.resolution) : { reason: read.problem };
       },
+      refused: refusedUpdate,
       description:
-        'Like the resolveLabException signal, for the partner API and CLI: refuses an action not offered now, ' +
-        'and answers with the outcome at Onegevity.',
+        'Like the resolveException signal, for the partner API and CLI: refuses an action not offered now or fields ' +
+        'it does not take, and answers with the outcome at Onegevity.',
     },
   );
-  setHandler(
-    cancelSignal,
-    (cancel) => void enqueueResolution({ ...(typeof cancel === 'object' ? cancel : {}), action: 'cancel' }),
+  // The lab order's own resolution messages, from before the shared contract: kept for running orders and histories.
+  handleSignal(resolveLabExceptionSignal, (input) => void enqueueResolution(labResolutionOfLegacy(input), 'signal'), {
+    description: 'Deprecated: resolveException does the same. {"action","address"?,"operator","reason"}.',
+    rejected: rejectInput('signal'),
+  });
+  handleUpdate(
+    resolveLabExceptionUpdate,
+    (input) => resolved(enqueueResolution(labResolutionOfLegacy(input), 'update')),
     {
-      description:
-        'Cancel this lab order {"operator","reason"}: cancels the fulfillment at Onegevity where it can ' +
-        '(before shipping) and stops following the order.',
+      check: (input) => labResolutionRefusal(state, input),
+      refused: refusedUpdate,
+      description: 'Deprecated: resolveExceptionUpdate does the same. {"action","address"?,"operator","reason"}.',
     },
   );
-  setHandler(labOrderStatusQuery, () => labOrderStatusView(state, workflowId), {
+  handleSignal(cancelSignal, (cancel) => void enqueueResolution({ ...cancel, action: 'cancel' }, 'cancel'), {
+    description:
+      'Cancel this lab order {"operator","reason"}: cancels the fulfillment at Onegevity where it can ' +
+      '(before shipping) and stops following the order.',
+    rejected: rejectInput('cancel'),
+  });
+  handleQuery(labOrderStatusQuery, () => labOrderStatusView(state, workflowId), {
     description: 'The lab order: stage, Onegevity statuses, tracking, what needs an operator, counters (no PHI).',
   });
 
   // ----------------------------------------------------------------------------------------- notifications
 
+  // Notifications go out in order, one at a time, without holding up the order's own progress.
+  const notifications = new Outbox<{ milestone: string; notification: PartnerNotification }>(
+    async ({ milestone, notification }) => {
+      try {
+        await partner.notifyPartner(notification);
+        state.notified.push(milestone);
+      } catch (error) {
+        if (isCancellation(error)) throw error;
+        state.lastProblem = `partner notification ${notification.type} failed: ${describeFailure(error)}`;
+      }
+    },
+    { startsOnCondition: !patched(LAB_OUTBOX_SENDS_AT_ONCE_PATCH) },
+  );
   const enqueue = (milestone: LabMilestone): void => {
     if (state.milestonesQueued.includes(milestone.id)) return;
     state.milestonesQueued.push(milestone.id);
-    outbox.push({ milestone: milestone.id, notification: labNotification(workflowId, milestone, nowIso()) });
+    notifications.push({ milestone: milestone.id, notification: labNotification(workflowId, milestone, nowIso()) });
   };
   const queueReachedMilestones = (): void => {
     for (const milestone of reachedMilestones(state)) enqueue(milestone);
   };
 
-  // Notifications go out in order, one at a time, without holding up the order's own progress.
-  const deliverNotifications = async (): Promise<void> => {
-    for (;;) {
-      await condition(() => outbox.length > 0);
-      const next = outbox[0] as (typeof outbox)[number];
-      sending = true;
-      try {
-        await partner.notifyPartner(next.notification);
-        state.notified.push(next.milestone);
-      } catch (error) {
-        if (isCancellation(error)) throw error;
-        state.lastProblem = `partner notification ${next.notification.type} failed: ${describeFailure(error)}`;
-      }
-      outbox.shift();
-      sending = false;
-    }
-  };
-  void deliverNotifications();
-
   // ----------------------------------------------------------------------------------------- visibility
 
-  const published = {
-    stage: workflowInfo().typedSearchAttributes.get(FulfillmentStage),
-    orderId: workflowInfo().typedSearchAttributes.get(LabOrderId),
-    needsOperator: workflowInfo().typedSearchAttributes.get(NeedsOperator),
-    escalation: workflowInfo().typedSearchAttributes.get(EscalationLevel),
-  };
+  // A lab order always counted on the attributes it started with (a continue-as-new carries them over).
+  const syncVisibility = createVisibilitySync(
+    [FulfillmentStage, LabOrderId, NeedsOperator, EscalationLevel],
+    () => true,
+  );
   let details = '';
   const publish = (): void => {
-    const stage = labStage(state);
-    const needsOperator = state.attention !== undefined;
-    const updates: SearchAttributeUpdatePair[] = [];
-    if (published.stage !== stage) updates.push({ key: FulfillmentStage, value: stage });
-    if (published.orderId !== state.orderIdentifier) updates.push({ key: LabOrderId, value: state.orderIdentifier });
-    if (published.needsOperator !== needsOperator) updates.push({ key: NeedsOperator, value: needsOperator });
-    if (published.escalation !== state.escalationLevel) {
-      updates.push({ key: EscalationLevel, value: state.escalationLevel });
-    }
-    // Only changes are upserted: each upsert is a billed action.
-    if (updates.length > 0) {
-      upsertSearchAttributes(updates);
-      Object.assign(published, {
-        stage,
-        orderId: state.orderIdentifier,
-        needsOperator,
-        escalation: state.escalationLevel,
-      });
-    }
+    syncVisibility({
+      [FulfillmentStage.name]: labStage(state),
+      [LabOrderId.name]: state.orderIdentifier,
+      [NeedsOperator.name]: state.attention !== undefined,
+      [EscalationLevel.name]: state.escalationLevel,
+    });
     const next = labOrderDetails(state, settings);
     if (next !== details) {
       details = next;
@@ -270,20 +294,12 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
 
   // One timer per distinct wake-up time: while events flow the reconcile deadline moves on without new timers; when
   // a timer fires the loop looks again and arms the next one.
-  const armed = new Set<number>();
+  const alarm = new Alarm();
   const arm = (at: number | undefined): void => {
     if (at === undefined) return;
     const now = new Date().getTime();
-    if (at <= now) {
-      wake = true;
-      return;
-    }
-    for (const time of armed) if (time <= at) return;
-    armed.add(at);
-    void sleep(at - now).then(() => {
-      armed.delete(at);
-      wake = true;
-    });
+    if (at <= now) wake = true;
+    else alarm.arm(at, now);
   };
 
   // ----------------------------------------------------------------------------------------- vendor work
@@ -463,29 +479,28 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
     }
   };
 
-  const resolve = async (resolution: unknown): Promise<ResolutionResult> => {
-    const check = checkLabResolution(state, resolution);
+  const resolve = async ({ resolution, via }: PendingResolution): Promise<ResolutionResult> => {
     const at = nowIso();
-    if (!check.ok) {
-      state.lastProblem = `operator input refused: ${check.reason}`;
-      const given = resolution as Partial<ResolveLabExceptionInput> | undefined;
-      recordResolution(state, {
-        action: typeof given?.action === 'string' ? given.action.slice(0, 40) : '?',
-        operator: typeof given?.operator === 'string' ? given.operator.slice(0, 200) : '?',
-        reason: typeof given?.reason === 'string' ? given.reason.slice(0, 1000) : '?',
-        at,
-        outcome: `refused: ${check.reason}`,
-      });
-      return { accepted: false, reason: check.reason, offeredActions: check.offeredActions };
+    const operator = resolution.operator.trim();
+    const reason = resolution.reason.trim();
+    const decision = { at, via, operator, reason, action: resolution.action };
+    // The state may have moved since the input arrived (an event, an earlier resolution).
+    const refusal = labResolutionRefusal(state, resolution);
+    if (refusal) {
+      state.lastProblem = `operator input refused: ${refusal.reason}`;
+      recordDecision(state, { ...decision, outcome: 'rejected', detail: refusal.reason });
+      return { accepted: false, reason: refusal.reason, offeredActions: refusal.offeredActions };
     }
-    const result = check.action === 'cancel' ? await cancelOrder(check.operator) : await resubmit(check.address);
-    recordResolution(state, {
-      action: check.action,
-      operator: check.operator,
-      reason: check.reason,
-      at,
-      outcome: result.accepted ? result.message : `failed: ${result.reason}`,
-    });
+    const result =
+      resolution.action === 'cancel'
+        ? await cancelOrder(operator)
+        : await resubmit(resolution.address ? correctedAddressOf(resolution.address) : undefined);
+    recordDecision(
+      state,
+      result.accepted
+        ? { ...decision, outcome: 'accepted', detail: result.message }
+        : { ...decision, outcome: 'rejected', detail: `failed: ${result.reason}` },
+    );
     return result;
   };
 
@@ -497,7 +512,7 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
     if (isTerminal(state)) break;
     const resolution = pending.shift();
     if (resolution) {
-      outcomes.set(resolution.id, await resolve(resolution.input));
+      outcomes.set(resolution.id, await resolve(resolution));
       continue;
     }
     // Events may overtake the create answer (a rejection included): only a failed creation waits for an operator.
@@ -537,7 +552,7 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.historyEventsPerRun ?? HISTORY_EVENTS_PER_RUN)) {
       // Notifications are sent and handlers finished first; an operator input arriving meanwhile is served first.
-      await condition(() => (outbox.length === 0 && !sending) || pending.length > 0);
+      await condition(() => notifications.idle() || pending.length > 0);
       if (pending.length === 0) await condition(() => allHandlersFinished() || pending.length > 0);
       if (pending.length > 0) continue;
       await continueAsNew<typeof labOrderWorkflow>({
@@ -545,12 +560,17 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
         settings,
         ...(order ? { order } : {}),
         ...(input.historyEventsPerRun ? { historyEventsPerRun: input.historyEventsPerRun } : {}),
-        carried: { state, ...(correctedAddress ? { correctedAddress } : {}) },
+        carried: {
+          state: { ...state, seenEventKeys: dedupe.snapshot() },
+          ...(correctedAddress ? { correctedAddress } : {}),
+        },
       });
     }
     arm(nextDeadline(due));
+    // A timer that rang while the loop was busy is spent: the loop just looked at every deadline.
     wake = false;
-    await condition(() => wake || pending.length > 0);
+    alarm.consume();
+    await condition(() => wake || alarm.rang || pending.length > 0);
   }
 
   // Inputs that arrived as the order ended get an answer instead of waiting forever.
@@ -561,7 +581,7 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
       offeredActions: [],
     });
   }
-  await condition(() => outbox.length === 0 && !sending);
+  await condition(() => notifications.idle());
   await condition(allHandlersFinished);
   return labOrderStatusView(state, workflowId);
 }

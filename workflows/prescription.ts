@@ -6,40 +6,35 @@
 // fill ends, waits for the next one (a refill request, or Honeybee's refill order) until no refills are left or the
 // prescription expires, continuing as new for each fill. `cancel` ends it at any wait.
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   proxyActivities,
   setCurrentDetails,
-  setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
 import { FailureType } from '../src/domain/failure-types.js';
+import { correctedAddressMaySettle, isHoneybeeAddressCode } from '../src/domain/honeybee-address-codes.js';
 import { isTerminalOrderStatus } from '../src/domain/honeybee-order-status.js';
 import type { PartnerNotification } from '../src/partner/notifier.js';
 import type { HoneybeeAddressInput } from '../src/vendors/honeybee/schemas.js';
 import {
   approveFillSignal,
-  cancelSignal,
   honeybeeEventSignal,
   matchPatientSignal,
   orderMilestoneSignal,
   prescriptionStatusQuery,
   requestRefillSignal,
-  resolveExceptionSignal,
-  resolveExceptionUpdate,
-  type CancelInput,
-  type ResolutionResult,
-  type ResolveExceptionInput,
-} from './definitions.js';
+} from './honeybee/messages.js';
+import { cancelSignal, resolveExceptionSignal, resolveExceptionUpdate } from './shared/operator-messages.js';
+import { recordDecision, recordRejectedInput, type OperatorDecision } from './shared/decision-log.js';
+import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
 import { prescriptionDetails } from './honeybee/details.js';
-import { EventDedupe } from './honeybee/event-dedupe.js';
-import { activityProblem, describeRefusal, type ActivityProblem } from './honeybee/failures.js';
-import { recordDecision } from './honeybee/order-state.js';
-import { Outbox } from './honeybee/outbox.js';
+import { EventDedupe } from './shared/event-dedupe.js';
+import { activityProblem, describeRefusal, type ActivityProblem } from './shared/activity-failures.js';
+import { Outbox } from './shared/outbox.js';
 import {
   applyOrderMilestone,
   applyRxReceived,
@@ -54,7 +49,7 @@ import {
   PrescriptionStage,
   recordOrder,
 } from './honeybee/prescription-state.js';
-import { checkResolution, offeredActionNames } from './honeybee/resolution.js';
+import { createPrescriptionOperator } from './honeybee/prescription-operator.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import type {
   HoneybeeOrderMilestone,
@@ -63,14 +58,12 @@ import type {
   PrescriptionState,
   PrescriptionWorkflowInput,
 } from './honeybee/types.js';
-import { createVisibilitySync, prescriptionVisibility } from './honeybee/visibility.js';
+import { createHoneybeeVisibilitySync, prescriptionVisibility } from './honeybee/visibility.js';
 
 export type { PrescriptionWorkflowInput, PrescriptionState };
 
 const vendor = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeVendor);
 const messaging = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeMessaging);
-
-const ADDRESS_CODE = /^422(2\d|3[01])$/;
 
 const FOLLOWING_STAGES: ReadonlySet<string> = new Set([
   PrescriptionStage.AwaitingOrder,
@@ -82,7 +75,7 @@ const FOLLOWING_STAGES: ReadonlySet<string> = new Set([
 /** The actions an operator may take when Honeybee refuses to create the order. */
 function creationActions(problem: ActivityProblem): OfferedAction[] {
   const addressProblem =
-    problem.codes.some((code) => ADDRESS_CODE.test(String(code)) || String(code) === '42293') ||
+    problem.codes.some(correctedAddressMaySettle) ||
     problem.fields.some((field) => field === 'address' || field.startsWith('address.'));
   return [
     ...(addressProblem
@@ -110,7 +103,7 @@ function creationExceptionName(problem: ActivityProblem): string {
     case FailureType.VendorUnauthorized:
       return 'Honeybee refused the credentials';
     default:
-      return problem.codes.some((code) => ADDRESS_CODE.test(String(code))) ? 'Address rejected' : 'Order refused';
+      return problem.codes.some(isHoneybeeAddressCode) ? 'Address rejected' : 'Order refused';
   }
 }
 
@@ -120,13 +113,10 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
   const state: PrescriptionState = input.carried?.state ?? initialPrescriptionState(input, settings);
   if (!state.patientId && input.patientId) state.patientId = input.patientId;
   const dedupe = new EventDedupe(input.carried?.seenEventIds);
-  const syncVisibility = createVisibilitySync();
+  const syncVisibility = createHoneybeeVisibilitySync();
   const now = () => new Date().toISOString();
   const nowMs = () => new Date().getTime();
 
-  let cancelRequest: (CancelInput & { at: string }) | undefined;
-  let operatorMatch: { partnerPatientId: string; operator: string } | undefined;
-  let correction: { action: string; fields: Record<string, unknown> } | undefined;
   /** Milestones of an order that is not the current one, arriving after the fill ended: the next fill's order. */
   const nextFillMilestones: HoneybeeOrderMilestone[] = [...(input.carried?.pendingMilestones ?? [])];
 
@@ -177,12 +167,24 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     state.escalationLevel = 0;
   }
 
+  const operator = createPrescriptionOperator(state, { now, publish });
+  /** What accepted operator inputs leave for the flow: a match, a correction, a cancellation. */
+  const pending = operator.pending;
+
   /** Stops waiting: a cancellation or the fill's order appearing ends most waits. */
-  const canceled = () => cancelRequest !== undefined;
+  const canceled = () => pending.cancel !== undefined;
 
   // ------------------------------------------------------------------------------------------------ handlers
 
-  setHandler(
+  /** Records an input its schema refused (the Web UI lets anyone type anything); nothing else changes. */
+  function rejectInput(via: OperatorDecision['via'], action?: string) {
+    return (rejection: RejectedInput): void => {
+      recordRejectedInput(state, rejection, { via, at: now(), ...(action ? { action } : {}) });
+      publish();
+    };
+  }
+
+  handleSignal(
     honeybeeEventSignal,
     (event) => {
       if (!dedupe.add(event.eventId)) {
@@ -194,10 +196,13 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
       if (event.eventType.trim().toUpperCase() === 'RX_RECEIVED') applyRxReceived(state, event);
       publish();
     },
-    { description: 'A verified Honeybee webhook for this prescription (RX_RECEIVED), delivered by the bridge.' },
+    {
+      description: 'A verified Honeybee webhook for this prescription (RX_RECEIVED), delivered by the bridge.',
+      rejected: rejectInput('signal'),
+    },
   );
 
-  setHandler(
+  handleSignal(
     orderMilestoneSignal,
     (milestone) => {
       const waitingForFill = state.stage === PrescriptionStage.AwaitingRefill;
@@ -216,88 +221,50 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     {
       description:
         "Internal: the order workflow reports how this prescription's order goes (linked, on hold, shipped, …).",
+      rejected: rejectInput('signal'),
     },
   );
 
-  setHandler(
-    matchPatientSignal,
-    (match) => {
-      const problem =
-        typeof match?.partnerPatientId !== 'string' || match.partnerPatientId.trim() === ''
-          ? '"partnerPatientId" is required'
-          : typeof match.operator !== 'string' || match.operator.trim() === ''
-            ? '"operator" is required'
-            : typeof match.reason !== 'string' || match.reason.trim() === ''
-              ? '"reason" is required'
-              : state.stage !== PrescriptionStage.AwaitingPatientMatch
-                ? state.match
-                  ? `the patient is already matched (${state.match.partnerPatientId}, by ${state.match.matchedBy})`
-                  : `the prescription is not waiting for a patient match (stage ${state.stage})`
-                : undefined;
-      recordDecision(state, {
-        at: now(),
-        via: 'match',
-        operator: typeof match?.operator === 'string' ? match.operator : '(missing)',
-        reason: typeof match?.reason === 'string' ? match.reason : '(missing)',
-        action: 'matchPatient',
-        outcome: problem ? 'rejected' : 'accepted',
-        detail: problem ?? `matched to partner patient ${match.partnerPatientId}`,
-      });
-      if (!problem) operatorMatch = { partnerPatientId: match.partnerPatientId.trim(), operator: match.operator };
-      publish();
-    },
-    {
-      description:
-        "Match this prescription's patient to a partner patient when the directory found none or several: " +
-        '{"partnerPatientId", "operator", "reason"}.',
-    },
-  );
+  handleSignal(matchPatientSignal, (match) => void operator.match(match, 'match'), {
+    description:
+      "Match this prescription's patient to a partner patient when the directory found none or several: " +
+      '{"partnerPatientId", "operator", "reason"}.',
+    rejected: rejectInput('match', 'matchPatient'),
+  });
 
-  setHandler(
+  handleSignal(
     approveFillSignal,
-    (approval) => {
-      const fill = approval?.fillNumber ?? state.fillNumber;
-      const problem =
-        typeof approval?.approvedBy !== 'string' || approval.approvedBy.trim() === ''
-          ? '"approvedBy" is required'
-          : state.mode !== 'partner_requested' || state.fillApproval !== 'partner'
-            ? `fills need no approval here (mode ${state.mode}, fill approval ${state.fillApproval})`
-            : !Number.isInteger(fill) || fill < state.fillNumber
-              ? `fill ${String(fill)} is not pending (the current fill is ${state.fillNumber})`
-              : undefined;
-      if (!problem && !state.approvedFills.includes(fill)) state.approvedFills.push(fill);
-      recordDecision(state, {
-        at: now(),
-        via: 'approve',
-        operator: typeof approval?.approvedBy === 'string' ? approval.approvedBy : '(missing)',
-        reason: approval?.paymentReference ? `payment ${approval.paymentReference}` : 'fill approved',
-        action: 'approveFill',
-        outcome: problem ? 'rejected' : 'accepted',
-        detail: problem ?? `fill ${fill} approved`,
-      });
-      publish();
+    (approval) =>
+      void operator.approve(
+        {
+          approvedBy: approval.approvedBy,
+          reason: approval.paymentReference ? `payment ${approval.paymentReference}` : 'fill approved',
+          ...(approval.fillNumber ? { fillNumber: approval.fillNumber } : {}),
+        },
+        'approve',
+      ),
+    {
+      description: 'The partner approves a fill (payment done): {"approvedBy", "fillNumber"?, "paymentReference"?}.',
+      rejected: rejectInput('approve', 'approveFill'),
     },
-    { description: 'The partner approves a fill (payment done): {"approvedBy", "fillNumber"?, "paymentReference"?}.' },
   );
 
-  setHandler(
+  handleSignal(
     requestRefillSignal,
     (request) => {
       const problem =
-        typeof request?.requestedBy !== 'string' || request.requestedBy.trim() === ''
-          ? '"requestedBy" is required'
-          : state.mode !== 'partner_requested'
-            ? 'under Automatic Processing Honeybee creates refill orders itself'
-            : state.endReason
-              ? `the prescription has ended (${state.endReason})`
-              : fillsRemaining(state) <= (state.currentOrder ? 1 : 0)
-                ? 'no refills are left on this prescription'
-                : undefined;
+        state.mode !== 'partner_requested'
+          ? 'under Automatic Processing Honeybee creates refill orders itself'
+          : state.endReason
+            ? `the prescription has ended (${state.endReason})`
+            : fillsRemaining(state) <= (state.currentOrder ? 1 : 0)
+              ? 'no refills are left on this prescription'
+              : undefined;
       if (!problem) state.refillRequested = { by: request.requestedBy, at: now() };
       recordDecision(state, {
         at: now(),
         via: 'refill',
-        operator: typeof request?.requestedBy === 'string' ? request.requestedBy : '(missing)',
+        operator: request.requestedBy,
         reason: 'refill requested',
         action: 'requestRefill',
         outcome: problem ? 'rejected' : 'accepted',
@@ -305,112 +272,54 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
       });
       publish();
     },
-    { description: 'The partner asks for the next refill (Partner Requested Fills): {"requestedBy"}.' },
+    {
+      description: 'The partner asks for the next refill (Partner Requested Fills): {"requestedBy"}.',
+      rejected: rejectInput('refill', 'requestRefill'),
+    },
   );
 
-  function resolveCreation(resolution: ResolveExceptionInput, via: 'signal' | 'update'): ResolutionResult {
-    const check = checkResolution(creationException(), resolution, creationBlocked());
-    if (!check.ok) {
-      recordDecision(state, {
-        at: now(),
-        via,
-        operator: typeof resolution?.operator === 'string' ? resolution.operator : '(missing)',
-        reason: typeof resolution?.reason === 'string' ? resolution.reason : '(missing)',
-        action: typeof resolution?.action === 'string' ? resolution.action : '(missing)',
-        outcome: 'rejected',
-        detail: check.reason,
-      });
-      publish();
-      return { accepted: false, reason: check.reason, offeredActions: offeredActionNames(creationException()) };
-    }
-    const action = check.action.action;
-    correction = { action, fields: check.fields };
-    const message =
-      action === 'cancel_prescription'
-        ? 'the prescription will be canceled'
-        : action === 'update_shipping_address'
-          ? 'the order will be created again with the corrected address'
-          : 'the order will be created again';
-    recordDecision(state, {
-      at: now(),
-      via,
-      operator: resolution.operator,
-      reason: resolution.reason,
-      action,
-      outcome: 'accepted',
-      detail: message,
-    });
-    publish();
-    return { accepted: true, action, message };
-  }
-
-  function creationException(): OperatorException | undefined {
-    return state.exception?.source === 'order_creation' ? state.exception : undefined;
-  }
-
-  function creationBlocked(): string | undefined {
-    if (creationException()) return correction ? 'a correction is already being applied' : undefined;
-    if (state.currentOrder) {
-      const orderNumber = state.currentOrder.orderNumber;
-      return `there is no open exception on this prescription; order ${orderNumber}'s holds are resolved on workflow honeybee-order-${orderNumber}`;
-    }
-    if (state.exception?.source === 'patient_match') return 'the patient is not matched yet: send matchPatient';
-    return 'there is no open exception on this prescription';
-  }
-
-  setHandler(resolveExceptionSignal, (resolution) => void resolveCreation(resolution, 'signal'), {
+  handleSignal(resolveExceptionSignal, (resolution) => void operator.resolve(resolution, 'signal'), {
     description:
-      'Correct an order Honeybee refused to create (e.g. update_shipping_address with a new address): ' +
+      'Resolve what the prescription waits for with one of the offered actions (status `offeredActions`): a ' +
+      'corrected order (e.g. update_shipping_address with a new address), matchPatient, approveFill or cancel: ' +
       '{"action", "fields", "operator", "reason"}. An invalid input is rejected and shown in the current details.',
+    rejected: rejectInput('signal'),
   });
 
-  setHandler(resolveExceptionUpdate, (resolution) => resolveCreation(resolution, 'update'), {
-    validator: (resolution) => {
-      const check = checkResolution(creationException(), resolution, creationBlocked());
-      if (!check.ok) {
-        throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: check.reason, nonRetryable: true });
-      }
+  handleUpdate(resolveExceptionUpdate, (resolution) => operator.resolve(resolution, 'update'), {
+    check: (resolution) => operator.check(resolution),
+    refused: (rejection) => {
+      rejectInput('update')(rejection);
+      return {
+        accepted: false as const,
+        reason: rejection.problem,
+        offeredActions: operator.offeredActions().map((action) => action.action),
+      };
     },
     description:
-      'Correct an order Honeybee refused to create (API/CLI): {"action", "fields", "operator", "reason"}; refused ' +
-      'with the reason unless the action was offered and its fields are present.',
+      'Resolve what the prescription waits for (API/CLI): {"action", "fields", "operator", "reason"}; refused with ' +
+      'the reason unless the action is offered now and its fields are present.',
   });
 
-  setHandler(
-    cancelSignal,
-    (cancel) => {
-      const problem =
-        typeof cancel?.operator !== 'string' || cancel.operator.trim() === ''
-          ? '"operator" is required'
-          : typeof cancel.reason !== 'string' || cancel.reason.trim() === ''
-            ? '"reason" is required'
-            : state.endReason
-              ? `the prescription has already ended (${state.endReason})`
-              : cancelRequest
-                ? 'a cancellation is already under way'
-                : undefined;
-      recordDecision(state, {
-        at: now(),
-        via: 'cancel',
-        operator: typeof cancel?.operator === 'string' ? cancel.operator : '(missing)',
-        reason: typeof cancel?.reason === 'string' ? cancel.reason : '(missing)',
-        action: 'cancel',
-        outcome: problem ? 'rejected' : 'accepted',
-        detail: problem ?? 'the prescription will be canceled',
-      });
-      if (!problem) cancelRequest = { operator: cancel.operator, reason: cancel.reason, at: now() };
-      publish();
+  handleSignal(cancelSignal, (cancel) => void operator.cancel(cancel, 'cancel'), {
+    description:
+      'Cancel the prescription at any wait: {"operator", "reason"}. An open order is canceled too when Honeybee ' +
+      'allows it (On Hold); otherwise the prescription records that it could not be.',
+    rejected: rejectInput('cancel', 'cancel'),
+  });
+
+  handleQuery(
+    prescriptionStatusQuery,
+    () => {
+      const holdReason = state.needsOperator ? prescriptionVisibility(state).exceptionReason : undefined;
+      return { ...state, offeredActions: operator.offeredActions(), ...(holdReason ? { holdReason } : {}) };
     },
     {
       description:
-        'Cancel the prescription at any wait: {"operator", "reason"}. An open order is canceled too when Honeybee ' +
-        'allows it (On Hold); otherwise the prescription records that it could not be.',
+        'The prescription: stage, match, current order, fills, exception, offered actions (with their fields), ' +
+        'decisions, counters.',
     },
   );
-
-  setHandler(prescriptionStatusQuery, () => state, {
-    description: 'The prescription state: stage, match, current order, fills, exception, decisions, counters.',
-  });
 
   // ------------------------------------------------------------------------------------------------ steps
 
@@ -425,7 +334,7 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
   }
 
   async function finishCanceled(): Promise<PrescriptionState> {
-    const request = cancelRequest ?? { operator: '(unknown)', reason: '(unknown)', at: now() };
+    const request = pending.cancel ?? { operator: '(unknown)', reason: '(unknown)', at: now() };
     setStage(PrescriptionStage.Canceling);
     let orderOutcome = 'no open order';
     const order = state.currentOrder;
@@ -499,12 +408,12 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
       }
       raise(exception, exception.code.toLowerCase());
       setStage(PrescriptionStage.AwaitingPatientMatch);
-      await condition(() => operatorMatch !== undefined || canceled());
-      if (operatorMatch) {
+      await condition(() => pending.match !== undefined || canceled());
+      if (pending.match) {
         state.match = {
-          partnerPatientId: operatorMatch.partnerPatientId,
+          partnerPatientId: pending.match.partnerPatientId,
           matchedBy: 'operator',
-          operator: operatorMatch.operator,
+          operator: pending.match.operator,
         };
         clearException();
         notify('prescription.matched', { matchedBy: 'operator' });
@@ -587,12 +496,12 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
           'order_refused',
         );
         setStage(PrescriptionStage.AwaitingOrderCorrection);
-        await condition(() => correction !== undefined || canceled() || state.currentOrder !== undefined);
-        const chosen = correction;
-        correction = undefined;
+        await condition(() => pending.correction !== undefined || canceled() || state.currentOrder !== undefined);
+        const chosen = pending.correction;
+        delete pending.correction;
         clearException();
         if (chosen?.action === 'cancel_prescription') {
-          cancelRequest ??= { operator: lastDecisionOperator(), reason: 'cancel_prescription', at: now() };
+          pending.cancel ??= { operator: lastDecisionOperator(), reason: 'cancel_prescription', at: now() };
         }
         if (chosen?.action === 'update_shipping_address' && typeof chosen.fields.address === 'object') {
           address = chosen.fields.address as HoneybeeAddressInput;

@@ -11,7 +11,7 @@ import {
   honeybeeEventPrescriptionIds,
   readHoneybeeWebhookEvent,
 } from '../vendors/honeybee/webhook-events.js';
-import type { HoneybeeEventSignal } from '../../workflows/definitions.js';
+import type { HoneybeeEventSignal } from '../../workflows/honeybee/messages.js';
 import {
   orderEventStartSearchAttributes,
   prescriptionStartSearchAttributes,

@@ -4,7 +4,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Gauge, type Registry } from 'prom-client';
 import { notificationTargetWorkflowId } from '../partner/notification-target.js';
-import { targetStateQuery, type TargetState } from '../../workflows/notifications/partner-target.js';
+import { targetStateQuery, type TargetState } from '../../workflows/notifications/messages.js';
 
 /** A scrape reads the state once for all gauges. */
 const SCRAPE_REUSE_MS = 1_000;

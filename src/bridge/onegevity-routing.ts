@@ -22,7 +22,7 @@ import {
   onegevityRouteKey,
   readOnegevityWebhookEvent,
 } from '../vendors/onegevity/webhook-events.js';
-import type { OnegevityEventSignal } from '../../workflows/definitions.js';
+import type { OnegevityEventSignal } from '../../workflows/lab/messages.js';
 import type { LabOrderWorkflowInput } from '../../workflows/lab-order.js';
 import type { RoutingContext, RoutingResult } from './webhook-routing.js';
 

@@ -6,7 +6,7 @@
 import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { deadLetterWorkflowId } from '../domain/workflow-ids.js';
-import { parkWebhookSignal, type ParkedWebhook } from '../../workflows/definitions.js';
+import { parkWebhookSignal, type ParkedWebhook } from '../../workflows/dead-letter/messages.js';
 import type { deadLetterWorkflow } from '../../workflows/dead-letter.js';
 import { classifyTemporalFailure, type RefusalCode } from './temporal-refusals.js';
 import type { WorkflowDelivery } from './webhook-routing.js';

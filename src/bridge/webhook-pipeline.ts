@@ -9,7 +9,7 @@
 // 413 (over BRIDGE_BODY_LIMIT_BYTES) and 415 (not JSON) are answered before this runs, by the server's body parser.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebhookAuthResult } from '../vendors/shared/webhook-auth-result.js';
-import type { ParkedWebhook } from '../../workflows/definitions.js';
+import type { ParkedWebhook } from '../../workflows/dead-letter/messages.js';
 import type { WebhookSpool } from '../spool/webhook-spool.js';
 import { recordWebhookOutcome, type BridgeMetrics } from './metrics.js';
 import { addToRequestLog } from './request-log.js';

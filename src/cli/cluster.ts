@@ -14,7 +14,7 @@ import {
 } from '../cluster/cluster.js';
 import { print } from './output.js';
 import { CommandFailure } from './temporal-session.js';
-import { UsageError } from './webhook-sign.js';
+import { UsageError } from './usage-error.js';
 
 interface ClusterFlags {
   dir?: string;

@@ -17,7 +17,7 @@ import { loadOperatorConfig } from './operator-config.js';
 import { print, printJson } from './output.js';
 import { CommandFailure, withTemporal } from './temporal-session.js';
 import { candidateTargets, resolveTarget } from './workflow-targets.js';
-import { UsageError } from './webhook-sign.js';
+import { UsageError } from './usage-error.js';
 
 type History = ReturnType<typeof historyFromJSON>;
 

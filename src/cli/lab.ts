@@ -8,7 +8,7 @@ import { labSettingsFromConfig } from '../domain/workflow-settings.js';
 import { LabOrderRequestError, parseLabOrderRequest } from '../lab/lab-order-request.js';
 import { LabOrderConflictError, startLabOrder, type StartedLabOrder } from '../lab/start-lab-order.js';
 import { connectClient } from '../temporal/client.js';
-import { UsageError } from './webhook-sign.js';
+import { UsageError } from './usage-error.js';
 
 interface LabOrderFlags {
   file: string;

@@ -12,7 +12,8 @@ import { registerOperatorCommands } from './operators/register.js';
 import { registerRepairCommand } from './repair/register.js';
 import { registerSandboxCommands } from './sandbox.js';
 import { registerSpoolCommands } from './spool.js';
-import { signWebhookHeaders, UsageError } from './webhook-sign.js';
+import { UsageError } from './usage-error.js';
+import { signWebhookHeaders } from './webhook-sign.js';
 
 export function buildProgram(): Command {
   const program = new Command('fulfill')

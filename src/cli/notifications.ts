@@ -5,15 +5,11 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import type { Command } from 'commander';
 import type { EngineConfig } from '../config/env.js';
 import { notificationTargetWorkflowId } from '../partner/notification-target.js';
-import {
-  resumeDeliveryUpdate,
-  targetStateQuery,
-  type TargetState,
-} from '../../workflows/notifications/partner-target.js';
+import { resumeDeliveryUpdate, targetStateQuery, type TargetState } from '../../workflows/notifications/messages.js';
 import { defaultOperatorName } from './operator-config.js';
 import { formatAge, print, printJson } from './output.js';
 import { CommandFailure, withTemporal } from './temporal-session.js';
-import { UsageError } from './webhook-sign.js';
+import { UsageError } from './usage-error.js';
 
 function targetHandle(client: Client, config: EngineConfig) {
   if (!config.PARTNER_WEBHOOK_URL) {

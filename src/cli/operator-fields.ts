@@ -1,7 +1,7 @@
 // `--field` values of `fulfill resolve`: `name=text` gives a string, `name:=json` a JSON value (a number, true, an
 // object), and a dotted name builds an object (`--field address.city=Austin`). Strings stay strings, so a ZIP code
 // like 02110 keeps its leading zero. Pure: parsing only, the workflow decides what the action needs.
-import { UsageError } from './webhook-sign.js';
+import { UsageError } from './usage-error.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 

@@ -11,7 +11,8 @@ import { RX_RESPONSE_SHAPES, type RxResponseShape } from '../sandbox/honeybee/mo
 import { ORDER_UPDATE_MODES, type OrderUpdateMode } from '../sandbox/onegevity/model.js';
 import type { ScenarioOptions } from '../sandbox/scenarios.js';
 import { print, table } from './output.js';
-import { UsageError } from './webhook-sign.js';
+import { UsageError } from './usage-error.js';
+import type { Vendor } from '../domain/vendors.js';
 
 interface ScenarioFlags {
   reason?: number;
@@ -26,7 +27,7 @@ interface ScenarioFlags {
   controlled?: boolean;
   mode?: 'automatic' | 'partner_requested';
   duration?: number;
-  vendor?: 'honeybee' | 'onegevity' | 'both';
+  vendor?: Vendor | 'both';
   times?: number;
   rejectReason?: string;
   activation?: 'patient' | 'api' | 'never';
@@ -54,7 +55,7 @@ interface FaultFlags {
 }
 
 interface WebhookListFlags {
-  vendor?: 'honeybee' | 'onegevity';
+  vendor?: Vendor;
   type?: string;
   state?: 'held' | 'queued' | 'in_flight' | 'retry_scheduled' | 'delivered' | 'failed' | 'dropped';
   limit?: number;

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig, webhookSpoolDir } from '../config/env.js';
 import { SpoolLookupError, WebhookSpool, type SpooledEvent } from '../spool/webhook-spool.js';
 import { print, printJson, table } from './output.js';
-import { UsageError } from './webhook-sign.js';
+import { UsageError } from './usage-error.js';
 
 function describeEvents(events: readonly SpooledEvent[], unreadableLines: number, directory: string): string {
   const lines: string[] = [];

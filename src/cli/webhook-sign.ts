@@ -4,15 +4,12 @@ import { readFileSync } from 'node:fs';
 import { honeybeeWebhookUrl, type EngineConfig } from '../config/env.js';
 import { honeybeeSecretHeader, signHoneybeeWebhook } from '../vendors/honeybee/webhook-auth.js';
 import { signOnegevityWebhook } from '../vendors/onegevity/webhook-auth.js';
+import { UsageError } from './usage-error.js';
 
 export interface WebhookSignOptions {
   url?: string;
   bodyFile: string;
   topic?: string;
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 /** The exact bytes to sign; a path that cannot be read is a usage error naming the path. */

@@ -6,7 +6,7 @@ import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { isLabOrderIdentifier } from '../domain/lab-order-identifiers.js';
 import { honeybeeOrderWorkflowId, labOrderWorkflowId, prescriptionWorkflowId } from '../domain/workflow-ids.js';
 import { CommandFailure } from './temporal-session.js';
-import { UsageError } from './webhook-sign.js';
+import { UsageError } from './usage-error.js';
 
 export type TargetKind = 'prescription' | 'order' | 'lab';
 
@@ -21,33 +21,29 @@ export interface ResolvedTarget extends Target {
   description: WorkflowExecutionDescription;
 }
 
-export const KIND_NAMES: Readonly<Record<TargetKind, string>> = {
-  prescription: 'prescription',
-  order: 'Honeybee order',
-  lab: 'lab order',
+/** Each workflow type an operator can name: what it is called and how its workflow id is made. */
+const KINDS: Readonly<Record<TargetKind, { name: string; prefix: string; workflowId: (id: string) => string }>> = {
+  prescription: { name: 'prescription', prefix: 'honeybee-rx-', workflowId: prescriptionWorkflowId },
+  order: { name: 'Honeybee order', prefix: 'honeybee-order-', workflowId: honeybeeOrderWorkflowId },
+  lab: { name: 'lab order', prefix: 'onegevity-order-', workflowId: labOrderWorkflowId },
 };
 
-const PREFIXES: readonly [string, TargetKind][] = [
-  ['honeybee-rx-', 'prescription'],
-  ['honeybee-order-', 'order'],
-  ['onegevity-order-', 'lab'],
-];
+const TARGET_KINDS = Object.keys(KINDS) as TargetKind[];
+
+/** What a kind of target is called ("Honeybee order"). */
+export function kindName(kind: TargetKind): string {
+  return KINDS[kind].name;
+}
 
 /** Vendor ids and workflow ids: letters, digits and a few separators (never quotes: they go into visibility queries). */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 
 function target(kind: TargetKind, id: string): Target {
-  const workflowId =
-    kind === 'prescription'
-      ? prescriptionWorkflowId(id)
-      : kind === 'order'
-        ? honeybeeOrderWorkflowId(id)
-        : labOrderWorkflowId(id);
-  return { kind, id, workflowId };
+  return { kind, id, workflowId: KINDS[kind].workflowId(id) };
 }
 
 /** The workflows `input` may name, most likely first; a usage error when it cannot be an id at all. */
-export function candidateTargets(input: string, kinds: readonly TargetKind[] = ['prescription', 'order', 'lab']) {
+export function candidateTargets(input: string, kinds: readonly TargetKind[] = TARGET_KINDS) {
   const value = input.trim();
   if (!ID_PATTERN.test(value)) {
     throw new UsageError(
@@ -55,10 +51,10 @@ export function candidateTargets(input: string, kinds: readonly TargetKind[] = [
         '(letters, digits, ".", "_", ":" and "-").',
     );
   }
-  const prefixed = PREFIXES.find(([prefix]) => value.startsWith(prefix));
+  const prefixed = TARGET_KINDS.find((kind) => value.startsWith(KINDS[kind].prefix));
   let candidates: Target[];
   if (prefixed) {
-    candidates = [target(prefixed[1], value.slice(prefixed[0].length))];
+    candidates = [target(prefixed, value.slice(KINDS[prefixed].prefix.length))];
   } else if (isLabOrderIdentifier(value)) {
     candidates = [target('lab', value)];
   } else if (/^\d+$/.test(value)) {
@@ -69,9 +65,9 @@ export function candidateTargets(input: string, kinds: readonly TargetKind[] = [
   }
   const allowed = candidates.filter((candidate) => kinds.includes(candidate.kind));
   if (allowed.length === 0) {
-    const what = candidates.map((candidate) => KIND_NAMES[candidate.kind]).join(' or ');
+    const what = candidates.map((candidate) => KINDS[candidate.kind].name).join(' or ');
     throw new UsageError(
-      `"${input}" names a ${what}; this command works on a ${kinds.map((kind) => KIND_NAMES[kind]).join(' or ')}.`,
+      `"${input}" names a ${what}; this command works on a ${kinds.map((kind) => KINDS[kind].name).join(' or ')}.`,
     );
   }
   return allowed;

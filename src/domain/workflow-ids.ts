@@ -1,5 +1,6 @@
 // Workflow ids are derived from vendor ids only (no PHI), so an early or late event always finds its workflow by
 // signal-with-start. Pure module: workflows import it.
+import type { Vendor } from './vendors.js';
 
 export function prescriptionWorkflowId(prescriptionId: string | number): string {
   return `honeybee-rx-${prescriptionId}`;
@@ -14,6 +15,6 @@ export function labOrderWorkflowId(orderIdentifier: string): string {
 }
 
 /** Dead-letter workflows are sharded by vendor and UTC day so none of them grows without bound. */
-export function deadLetterWorkflowId(vendor: 'honeybee' | 'onegevity', isoDay: string): string {
+export function deadLetterWorkflowId(vendor: Vendor, isoDay: string): string {
   return `dead-letter-${vendor}-${isoDay}`;
 }

@@ -4,29 +4,14 @@
 // name fields, never values).
 import { z } from 'zod';
 import type { LabWorkflowSettings } from '../domain/workflow-settings.js';
+import { labAddressSchema } from '../../workflows/lab/messages.js';
+import { presence } from '../../workflows/shared/input-problems.js';
 
-/** Missing fields say so, instead of "expected string, received undefined". */
-const presence = (kind: string) => ({
-  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${kind}`),
-});
+export { labAddressSchema };
+
 const str = () => z.string(presence('a string'));
 
 const text = (max: number) => str().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
-
-/** ASSUMED (as the sandbox): ISO 3166 two-letter countries and short alphanumeric postal codes. */
-export const labAddressSchema = z.strictObject(
-  {
-    streetAddress1: text(100),
-    streetAddress2: str().trim().max(100).nullish(),
-    city: text(60),
-    region: text(60),
-    country: str().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 two-letter country code'),
-    postalCode: str()
-      .trim()
-      .regex(/^[A-Za-z0-9 -]{3,10}$/, 'must be a postal code'),
-  },
-  presence('an object'),
-);
 
 const phoneNumber = str().regex(/^\+?[0-9 ().-]{7,20}$/, 'must be a phone number');
 

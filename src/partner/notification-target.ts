@@ -9,12 +9,14 @@ import type { Logger } from '../observability/logger.js';
 import {
   deliveryReportSignal,
   parkNotificationSignal,
-  partnerNotificationTargetWorkflow,
   targetStateQuery,
-  TARGET_WORKFLOW_PREFIX,
   type DeliveryReport,
-  type PartnerTargetInput,
   type TargetState,
+} from '../../workflows/notifications/messages.js';
+import {
+  partnerNotificationTargetWorkflow,
+  TARGET_WORKFLOW_PREFIX,
+  type PartnerTargetInput,
 } from '../../workflows/notifications/partner-target.js';
 import {
   PartnerNotificationError,

@@ -2,8 +2,9 @@
 // form parsing with the right error, weak ETags, and which area of the sandbox a path belongs to.
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { Vendor } from '../domain/vendors.js';
 
-export type SandboxArea = 'honeybee' | 'onegevity' | 'partner' | 'control';
+export type SandboxArea = Vendor | 'partner' | 'control';
 
 export function areaOf(path: string): SandboxArea {
   if (path.startsWith('/honeybee/')) return 'honeybee';

@@ -15,6 +15,7 @@ import type { MedicationRequest } from './honeybee/model.js';
 import type { DirectoryPatient, IntakeSafety, PartnerDirectory } from './partner/directory.js';
 import { generatePerson, type AddressTrait, type SyntheticPerson } from './people.js';
 import type { RandomStreams } from './random.js';
+import type { Vendor } from '../domain/vendors.js';
 
 export const scenarioOptions = z.strictObject({
   gender: z.enum(['M', 'F', 'N']).optional(),
@@ -62,7 +63,7 @@ export type DirectoryPresence = 'present' | 'absent' | 'ambiguous';
 export interface GeneratedPatient {
   id: string;
   scenario: string;
-  vendor: 'honeybee' | 'onegevity';
+  vendor: Vendor;
   createdAt: string;
   directory: DirectoryPresence;
   /** The partner directory entries made for this patient (two when ambiguous, none when absent). */
@@ -106,7 +107,7 @@ export interface ScenarioContext {
 
 export interface ScenarioDefinition {
   name: string;
-  vendor: 'honeybee' | 'onegevity';
+  vendor: Vendor;
   description: string;
   run(context: ScenarioContext, options: ScenarioOptions): ScenarioResult;
 }

@@ -3,8 +3,9 @@
 // through the control API so a client's refresh-once-on-401 path can be exercised.
 import type { SandboxClock } from './clock.js';
 import type { SeededRandom } from './random.js';
+import type { Vendor } from '../domain/vendors.js';
 
-export type TokenVendor = 'honeybee' | 'onegevity';
+export type TokenVendor = Vendor;
 
 export interface IssuedToken {
   vendor: TokenVendor;

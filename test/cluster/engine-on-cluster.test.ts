@@ -10,7 +10,7 @@ import type { Hold } from '../../src/cli/operators/holds.js';
 import { SERVER_TLS_NAME } from '../../src/cluster/roles.js';
 import { DYNAMIC_CONFIG_FILE } from '../../src/cluster/server-settings.js';
 import { labOrderWorkflowId, prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
-import { requestRefillSignal } from '../../workflows/definitions.js';
+import { requestRefillSignal } from '../../workflows/honeybee/messages.js';
 import { jsonOf, runFulfill } from '../harness/fulfill-cli.js';
 import {
   firstPrescriptionId,

@@ -7,7 +7,7 @@ import type { ReceivedNotification, ScenarioResult } from '../../src/sandbox/con
 import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
-import { honeybeeOrderStatusQuery, prescriptionStatusQuery } from '../../workflows/definitions.js';
+import { honeybeeOrderStatusQuery, prescriptionStatusQuery } from '../../workflows/honeybee/messages.js';
 import type { HoneybeeOrderState, OfferedAction, PrescriptionState } from '../../workflows/honeybee/types.js';
 import type { EngineStack } from './stack.js';
 import { HoneybeeHttp, VALID_ADDRESS } from './vendor-http.js';

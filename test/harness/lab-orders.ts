@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { LabWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import type { LabOrderPlacement, LabOrderRequestInput } from '../../src/lab/lab-order-request.js';
-import type { OnegevityEventSignal } from '../../workflows/definitions.js';
+import type { OnegevityEventSignal } from '../../workflows/lab/messages.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;

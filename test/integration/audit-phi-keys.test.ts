@@ -18,7 +18,7 @@ import { generatePayloadKey } from '../../src/crypto/payload-keys.js';
 import { honeybeeOrderWorkflowId, labOrderWorkflowId, prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
 import type { ScenarioResult } from '../../src/sandbox/control/types.js';
 import { startDevServer, type StartedDevServer } from '../../src/temporal/dev-server.js';
-import { labOrderStatusQuery } from '../../workflows/definitions.js';
+import { labOrderStatusQuery } from '../../workflows/lab/messages.js';
 import { jsonOf, runFulfill } from '../harness/fulfill-cli.js';
 import { firstPrescriptionId, orderOf, pollUntil, waitForClose, waitForOrder } from '../harness/honeybee.js';
 import { TEST_PAYLOAD_KEYS } from '../harness/payload-keys.js';

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../../src/sandbox/control/types.js';
 import { honeybeeOrderWorkflowId, labOrderWorkflowId, prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
 import type { WebhookDelivery } from '../../src/sandbox/webhooks/delivery.js';
-import { honeybeeOrderStatusQuery, labOrderStatusQuery } from '../../workflows/definitions.js';
+import { honeybeeOrderStatusQuery } from '../../workflows/honeybee/messages.js';
+import { labOrderStatusQuery } from '../../workflows/lab/messages.js';
 import {
   duplicateFills,
   firstPrescriptionId,

@@ -6,7 +6,8 @@ import type { Client } from '@temporalio/client';
 import { deadLetterWorkflowId } from '../../src/domain/workflow-ids.js';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
 import { signOnegevityWebhook } from '../../src/vendors/onegevity/webhook-auth.js';
-import { parkedWebhooksQuery, prescriptionStatusQuery } from '../../workflows/definitions.js';
+import { parkedWebhooksQuery } from '../../workflows/dead-letter/messages.js';
+import { prescriptionStatusQuery } from '../../workflows/honeybee/messages.js';
 import { engineEnv, startBridgeProcess, startEngine, type EngineProcesses } from '../harness/engine.js';
 import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
 

@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
 import { SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
-import { prescriptionStatusQuery } from '../../workflows/definitions.js';
+import { prescriptionStatusQuery } from '../../workflows/honeybee/messages.js';
 import { ctrlC, devCommandEnv, startDev } from '../harness/dev-command.js';
 import { freePort } from '../harness/ports.js';
 

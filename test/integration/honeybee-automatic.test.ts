@@ -3,7 +3,8 @@
 // The webhook misbehaviour tests (duplicates, reordering, events lost or sent out of order) change the sandbox's
 // delivery for everyone, so they run alone, after the concurrent flows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelSignal, honeybeeOrderStatusQuery, resolveExceptionUpdate } from '../../workflows/definitions.js';
+import { cancelSignal, resolveExceptionUpdate } from '../../workflows/shared/operator-messages.js';
+import { honeybeeOrderStatusQuery } from '../../workflows/honeybee/messages.js';
 import { recordHistory } from '../harness/histories.js';
 import {
   duplicateFills,

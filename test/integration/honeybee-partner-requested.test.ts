@@ -8,13 +8,15 @@ import { PartnerDirectory } from '../../src/sandbox/partner/directory.js';
 import { EXCEPTION_REASONS } from '../../src/vendors/honeybee/exception-reasons.js';
 import {
   cancelSignal,
+  resolveExceptionSignal,
+  resolveExceptionUpdate,
+} from '../../workflows/shared/operator-messages.js';
+import {
   honeybeeOrderStatusQuery,
   matchPatientSignal,
   requestRefillSignal,
-  resolveExceptionSignal,
-  resolveExceptionUpdate,
   approveFillSignal,
-} from '../../workflows/definitions.js';
+} from '../../workflows/honeybee/messages.js';
 import type { HoneybeeOrderState } from '../../workflows/honeybee/types.js';
 import { recordHistory, runIdsOf } from '../harness/histories.js';
 import {

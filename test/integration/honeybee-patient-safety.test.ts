@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHistory, localDecoder } from '../../src/cli/audit/decode.js';
 import { allergensOf } from '../../src/sandbox/honeybee/catalog.js';
 import { PartnerDirectory } from '../../src/sandbox/partner/directory.js';
-import { resolveExceptionSignal } from '../../workflows/definitions.js';
+import { resolveExceptionSignal } from '../../workflows/shared/operator-messages.js';
 import { runFulfill } from '../harness/fulfill-cli.js';
 import {
   firstPrescriptionId,

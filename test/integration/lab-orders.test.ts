@@ -10,13 +10,9 @@ import { labSettingsFromConfig, type LabWorkflowSettings } from '../../src/domai
 import type { LabOrderRequestInput } from '../../src/lab/lab-order-request.js';
 import { LabOrderConflictError, startLabOrder, type StartedLabOrder } from '../../src/lab/start-lab-order.js';
 import type { ReceivedNotification, ScenarioResult } from '../../src/sandbox/control/types.js';
-import {
-  cancelSignal,
-  labOrderStatusQuery,
-  parkedWebhooksQuery,
-  resolveLabExceptionUpdate,
-  type LabOrderStatus,
-} from '../../workflows/definitions.js';
+import { cancelSignal } from '../../workflows/shared/operator-messages.js';
+import { labOrderStatusQuery, resolveLabExceptionUpdate, type LabOrderStatus } from '../../workflows/lab/messages.js';
+import { parkedWebhooksQuery } from '../../workflows/dead-letter/messages.js';
 import { EscalationLevel, FulfillmentStage, LabOrderId, NeedsOperator } from '../../workflows/search-attributes.js';
 import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
 import { startStack, type EngineStack } from '../harness/stack.js';

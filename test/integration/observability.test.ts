@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../../src/sandbox/control/types.js';
 import { SANDBOX_PARTNER_API_KEY } from '../../src/sandbox/dev-credentials.js';
-import { honeybeeOrderStatusQuery } from '../../workflows/definitions.js';
+import { honeybeeOrderStatusQuery } from '../../workflows/honeybee/messages.js';
 import { recordHistory, runIdsOf } from '../harness/histories.js';
 import {
   firstPrescriptionId,

@@ -7,7 +7,7 @@ import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hold } from '../../src/cli/operators/holds.js';
-import { labOrderStatusQuery } from '../../workflows/definitions.js';
+import { labOrderStatusQuery } from '../../workflows/lab/messages.js';
 import { jsonOf, runFulfill } from '../harness/fulfill-cli.js';
 import { firstPrescriptionId, orderOf, pollUntil, waitForOrder, waitForPrescription } from '../harness/honeybee.js';
 import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
@@ -364,7 +364,7 @@ describe('fulfill operator commands', () => {
         'r',
       );
       expect(wrongField.code).toBe(2);
-      expect(wrongField.stderr).toContain('A lab order takes only --field address.<name>');
+      expect(wrongField.stderr).toContain('--action resubmit takes only --field address (optional), not note');
       const resubmitted = await fulfill(
         'resolve',
         orderIdentifier,
@@ -405,7 +405,7 @@ describe('fulfill operator commands', () => {
         (s) => s.stage === 'CANCELED',
         30_000,
       );
-      expect(status.resolutions.map((r) => [r.action, r.operator, r.reason])).toEqual([
+      expect(status.decisions.map((r) => [r.action, r.operator, r.reason])).toEqual([
         ['resubmit', 'cli-op', 'patient confirmed a new address'],
         ['cancel', 'cli-op', 'partner withdrew'],
       ]);

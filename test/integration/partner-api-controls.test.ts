@@ -8,7 +8,7 @@
 // - requests per key are rate-limited (429 with Retry-After; another key is unaffected), and large bodies refused (413).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { resolveExceptionUpdate } from '../../workflows/definitions.js';
+import { resolveExceptionUpdate } from '../../workflows/shared/operator-messages.js';
 import type { EngineProcess } from '../../src/runtime/child-process.js';
 import { firstPrescriptionId, orderOf, waitForOrder, waitForPrescription } from '../harness/honeybee.js';
 import { startBridgeProcess } from '../harness/engine.js';

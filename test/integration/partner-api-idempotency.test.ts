@@ -11,7 +11,7 @@ import {
   type IdempotentCall,
 } from '../../src/bridge/partner-api/idempotency.js';
 import { PartnerApiError } from '../../src/bridge/partner-api/errors.js';
-import { claimIdempotencyKeyUpdate, recordResponseSignal } from '../../workflows/partner-api/idempotency.js';
+import { claimIdempotencyKeyUpdate, recordResponseSignal } from '../../workflows/partner-api/messages.js';
 import { recordHistory } from '../harness/histories.js';
 import { pollUntil } from '../harness/honeybee.js';
 import { connectTestClient, createTestWorker, type TestWorker } from '../harness/temporal.js';

@@ -10,11 +10,11 @@ import { FailureType } from '../../src/domain/failure-types.js';
 import {
   deliveryReportSignal,
   parkNotificationSignal,
-  partnerNotificationTargetWorkflow,
   resumeDeliveryUpdate,
   targetStateQuery,
   type TargetState,
-} from '../../workflows/notifications/partner-target.js';
+} from '../../workflows/notifications/messages.js';
+import { partnerNotificationTargetWorkflow } from '../../workflows/notifications/partner-target.js';
 import { recordHistory } from '../harness/histories.js';
 import { pollUntil } from '../harness/honeybee.js';
 import { connectTestClient, createTestWorker, type TestWorker } from '../harness/temporal.js';

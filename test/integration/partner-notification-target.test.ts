@@ -9,7 +9,7 @@
 //   the history records which key asked for the resend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationTargetWorkflowId } from '../../src/partner/notification-target.js';
-import { targetStateQuery, type TargetState } from '../../workflows/notifications/partner-target.js';
+import { targetStateQuery, type TargetState } from '../../workflows/notifications/messages.js';
 import { jsonOf, runFulfill } from '../harness/fulfill-cli.js';
 import { firstPrescriptionId, partnerNotifications, pollUntil, waitForClose } from '../harness/honeybee.js';
 import { startStack, type EngineStack } from '../harness/stack.js';

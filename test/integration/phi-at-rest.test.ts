@@ -9,7 +9,7 @@ import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { startDevServer, type StartedDevServer } from '../../src/temporal/dev-server.js';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
-import { honeybeeEventSignal, prescriptionStatusQuery } from '../../workflows/definitions.js';
+import { honeybeeEventSignal, prescriptionStatusQuery } from '../../workflows/honeybee/messages.js';
 import { testPayloadKeyConfig } from '../harness/payload-keys.js';
 
 function databaseContains(dir: string, marker: string): boolean {

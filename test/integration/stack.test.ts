@@ -1,7 +1,7 @@
 // The end-to-end harness itself: a sandbox scenario's RX_RECEIVED travels sandbox → bridge → Temporal as separate
 // processes, and the sandbox records the bridge's 200.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prescriptionStatusQuery } from '../../workflows/definitions.js';
+import { prescriptionStatusQuery } from '../../workflows/honeybee/messages.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
 
 describe('engine stack harness', () => {

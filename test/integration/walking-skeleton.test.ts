@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
-import { prescriptionStatusQuery } from '../../workflows/definitions.js';
+import { prescriptionStatusQuery } from '../../workflows/honeybee/messages.js';
 import { startEngine, type EngineProcesses } from '../harness/engine.js';
 import { connectTestClient } from '../harness/temporal.js';
 

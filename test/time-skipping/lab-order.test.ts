@@ -16,14 +16,18 @@ import type { Worker } from '@temporalio/worker';
 import { labOrderWorkflowId } from '../../src/domain/workflow-ids.js';
 import type { LabWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import {
+  resolveExceptionSignal,
+  resolveExceptionUpdate,
   cancelSignal,
+} from '../../workflows/shared/operator-messages.js';
+import {
   labOrderStatusQuery,
   onegevityEventSignal,
   resolveLabExceptionSignal,
   resolveLabExceptionUpdate,
   type LabOrderStatus,
   type OnegevityEventSignal,
-} from '../../workflows/definitions.js';
+} from '../../workflows/lab/messages.js';
 import type { labOrderWorkflow } from '../../workflows/lab-order.js';
 import { EscalationLevel, FulfillmentStage, LabOrderId, NeedsOperator } from '../../workflows/search-attributes.js';
 import { historyToFixtureJson } from '../harness/history-json.js';
@@ -297,11 +301,13 @@ describe('labOrderWorkflow (time-skipping)', () => {
         expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
         return (error as WorkflowUpdateFailedError).cause?.message ?? '';
       };
-      expect(await refused({ action: 'resubmit', reason: 'x' })).toMatch(/operator is required/);
+      expect(await refused({ action: 'resubmit', reason: 'x' })).toMatch(/"operator" is required/);
       expect(
         await refused({ action: 'resubmit', operator: 'ops', reason: 'fix', address: { city: 'Nowhere' } }),
-      ).toMatch(/address\.streetAddress1 is required.*address\.country/);
-      expect(await refused({ action: 'refund', operator: 'ops', reason: 'x' })).toMatch(/resubmit" or "cancel/);
+      ).toMatch(/"address\.streetAddress1" is required.*"address\.country"/);
+      expect(await refused({ action: 'refund', operator: 'ops', reason: 'x' })).toMatch(
+        /"action" must be one of "resubmit", "cancel"/,
+      );
       expect(run.vendor.calls.requestLabFulfillment).toHaveLength(0);
 
       const corrected = {
@@ -348,7 +354,10 @@ describe('labOrderWorkflow (time-skipping)', () => {
       const result = await handle.result();
       expect(result).toMatchObject({ stage: 'CANCELED', canceled: { by: 'operator', canceledAtVendor: true } });
       expect(run.vendor.calls.cancelLabFulfillment).toEqual([{ requestIdentifier: `${orderIdentifier}R2` }]);
-      expect(result.resolutions.map((r) => r.action)).toEqual(['resubmit', 'cancel']);
+      expect(result.decisions.map((d) => [d.action, d.outcome])).toEqual([
+        ['resubmit', 'accepted'],
+        ['cancel', 'accepted'],
+      ]);
       expect(notifiedTypes(run.vendor, orderIdentifier)).toEqual([
         'lab_order.created',
         'lab_order.rejected',
@@ -358,6 +367,56 @@ describe('labOrderWorkflow (time-skipping)', () => {
       ]);
       expect(run.vendor.notifications.at(-1)?.data).toMatchObject({ canceledBy: 'operator', canceledAtVendor: true });
       await record('rejected-resubmitted-canceled', handle);
+    });
+  });
+
+  it('offers its actions with their fields in the status and resolves them through resolveException, like every workflow', async () => {
+    await withWorker(async (run) => {
+      const { handle, orderIdentifier } = await startOrder(run, labSettings());
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('fulfillment.rejected', { id: 9, requestorId: orderIdentifier, reason: 'no such street' }),
+      );
+      const rejected = await waitFor(() => status(handle), stageIs('REJECTED'), 'rejected');
+      expect(rejected.holdReason).toBe('fulfillment_rejected');
+      expect(rejected.offeredActions.map((action) => action.action)).toEqual(['resubmit', 'cancel']);
+      const [addressField, ...otherFields] = rejected.offeredActions[0]?.fields ?? [];
+      expect(otherFields).toEqual([]);
+      expect(addressField).toMatchObject({ name: 'address', required: false });
+      expect(addressField?.description).toContain('postalCode');
+
+      const wrongField = await handle
+        .executeUpdate(resolveExceptionUpdate, {
+          args: [{ action: 'resubmit', fields: { adress: {} }, operator: 'ops', reason: 'typo' }],
+        })
+        .catch((error: unknown) => (error instanceof WorkflowUpdateFailedError ? error.cause?.message : 'other'));
+      expect(wrongField).toBe('"fields" has unknown field(s) "adress"');
+
+      const corrected = {
+        streetAddress1: '77 Resolved Road',
+        city: 'Eugene',
+        region: 'OR',
+        country: 'US',
+        postalCode: '97401',
+      };
+      const outcome = await handle.executeUpdate(resolveExceptionUpdate, {
+        args: [{ action: 'resubmit', fields: { address: corrected }, operator: 'ops', reason: 'address confirmed' }],
+      });
+      expect(outcome).toMatchObject({ accepted: true, action: 'resubmit' });
+      expect(run.vendor.calls.requestLabFulfillment[0]).toMatchObject({
+        requestIdentifier: `${orderIdentifier}R2`,
+        fulfillmentInformation: { shippingAddress: corrected },
+      });
+      const after = await status(handle);
+      expect(after.offeredActions.map((action) => action.action)).toEqual(['cancel']);
+      expect(after.decisions).toEqual([
+        expect.objectContaining({ via: 'update', action: 'resubmit', operator: 'ops', outcome: 'accepted' }),
+      ]);
+
+      await handle.signal(resolveExceptionSignal, { action: 'cancel', operator: 'ops', reason: 'withdrawn' });
+      const result = await handle.result();
+      expect(result).toMatchObject({ stage: 'CANCELED', offeredActions: [] });
+      await record('resolved-through-resolve-exception', handle);
     });
   });
 
@@ -422,10 +481,12 @@ describe('labOrderWorkflow (time-skipping)', () => {
       await handle.signal(resolveLabExceptionSignal, { action: 'resubmit', operator: '', reason: 'x' });
       current = await waitFor(
         () => status(handle),
-        (s) => s.resolutions.length === 1,
+        (s) => s.decisions.length === 1,
         'refusal recorded',
       );
-      expect(current.resolutions[0]?.outcome).toMatch(/refused: operator is required/);
+      expect(current.decisions[0]).toMatchObject({ outcome: 'rejected', action: 'resubmit' });
+      expect(current.decisions[0]?.detail).toMatch(/resolveLabException: "operator" must not be blank/);
+      expect(current.lastRejection).toEqual(current.decisions[0]);
       expect(run.vendor.calls.createLabOrder).toHaveLength(1);
 
       const corrected = {

@@ -57,6 +57,31 @@ describe('workflow lint rules', { timeout: 120_000 }, () => {
     expect(ids).toEqual([]);
   });
 
+  it('allows zod in workflows/, and forbids registering a handler except through workflows/shared/handlers.ts', async () => {
+    const messages = await lint(
+      [
+        "import { z } from 'zod';",
+        "import * as wf from '@temporalio/workflow';",
+        "import { setHandler, defineSignal } from '@temporalio/workflow';",
+        "const s = defineSignal<[unknown]>('s');",
+        'setHandler(s, () => undefined);',
+        'wf.setHandler(s, () => undefined);',
+        'export const x = z.string();',
+      ].join('\n'),
+    );
+    expect(messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports')).toEqual([]);
+    const flaggedLines = new Set(messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.line));
+    expect([...flaggedLines].sort()).toEqual([3, 5, 6]);
+  });
+
+  it('forbids value imports of src/ (except src/domain) from nested workflow folders', async () => {
+    const messages = await lint(
+      "import { loadConfig } from '../../src/config/env.js';\nexport const x = loadConfig;",
+      'workflows/shared',
+    );
+    expect(messages.map((m) => m.ruleId)).toContain('@typescript-eslint/no-restricted-imports');
+  });
+
   it('forbids Math.random, Date.now and setTimeout in workflows/', async () => {
     const ids = await ruleIdsFor('export const r = [Math.random(), Date.now()];\nsetTimeout(() => undefined, 1);');
     expect(ids).toContain('no-restricted-properties');

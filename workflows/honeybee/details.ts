@@ -1,36 +1,17 @@
 // The markdown each Honeybee workflow shows in the Web UI's "current details": what is wrong, what an operator can
 // do, and an input to paste into "Send a Signal". Ids, statuses, reasons and actions only: never patient data, and
 // never the vendor's free-text message (it may quote the patient).
+import { honeybeeFieldHelp } from '../../src/domain/honeybee-action-fields.js';
 import type { HoneybeeOrderState, OperatorDecision, OperatorException, PrescriptionState } from './types.js';
-
-/** A placeholder value per field name, so the example input has the right shape. */
-function exampleValue(field: string): unknown {
-  switch (field) {
-    case 'address':
-      return { street1: '<street>', street2: null, city: '<city>', state: 'CA', zip: '94107' };
-    case 'email':
-      return '<patient email>';
-    case 'dob':
-      return 'YYYY-MM-DD';
-    case 'quantity':
-      return 30;
-    case 'name':
-      return '<ship-to name, at most 35 characters>';
-    case 'prescriber_note':
-      return '<note from the prescriber>';
-    case 'reason':
-      return '<why>';
-    default:
-      return `<${field}>`;
-  }
-}
 
 /** The example JSON for `resolveException` with the first offered action that is not a cancellation. */
 export function exampleResolution(exception: OperatorException): string {
   const action =
     exception.actions.find((candidate) => !/cancel/.test(candidate.action)) ?? exception.actions[0] ?? undefined;
   const fields = Object.fromEntries(
-    (action?.fields ?? []).filter((field) => field !== 'reason').map((field) => [field, exampleValue(field)]),
+    (action?.fields ?? [])
+      .filter((field) => field !== 'reason')
+      .map((field) => [field, honeybeeFieldHelp(field).example]),
   );
   return JSON.stringify({
     action: action?.action ?? '<action>',

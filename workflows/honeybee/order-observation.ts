@@ -6,7 +6,7 @@ import {
   normalizeOrderStatus,
   type KnownHoneybeeOrderStatus,
 } from '../../src/domain/honeybee-order-status.js';
-import type { HoneybeeEventSignal } from '../definitions.js';
+import type { HoneybeeEventSignal } from './messages.js';
 import type { HoneybeeOrderSnapshot, OfferedAction, ShipmentInfo } from './types.js';
 
 export interface OrderObservation {

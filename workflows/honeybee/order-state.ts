@@ -10,9 +10,8 @@ import {
   type OrderStatusChange,
 } from '../../src/domain/honeybee-order-status.js';
 import { observationFromSnapshot, type OrderObservation } from './order-observation.js';
-import type { HoneybeeOrderState, HoneybeeOrderWorkflowInput, OperatorDecision, ShipmentInfo } from './types.js';
+import type { HoneybeeOrderState, HoneybeeOrderWorkflowInput, ShipmentInfo } from './types.js';
 
-export const MAX_DECISIONS = 50;
 const MAX_UNKNOWN_STATUSES = 10;
 
 export const OrderStage = {
@@ -228,14 +227,4 @@ export function applyOrderObservation(
   state.stage = orderStage(state);
   state.needsOperator = isOnHold(state) && state.awaitingVendor === undefined;
   return effect;
-}
-
-/** Appends an operator decision to the bounded audit list. */
-export function recordDecision(
-  state: { decisions: OperatorDecision[]; lastRejection?: OperatorDecision },
-  decision: OperatorDecision,
-): void {
-  state.decisions.push(decision);
-  if (state.decisions.length > MAX_DECISIONS) state.decisions.shift();
-  if (decision.outcome === 'rejected') state.lastRejection = decision;
 }

@@ -2,7 +2,7 @@
 // moves the current fill (never backwards), and the refill arithmetic.
 import { isTerminalOrderStatus, normalizeOrderStatus } from '../../src/domain/honeybee-order-status.js';
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
-import type { HoneybeeEventSignal } from '../definitions.js';
+import type { HoneybeeEventSignal } from './messages.js';
 import { eventMedicationRequest, idString } from './order-observation.js';
 import type { HoneybeeOrderMilestone, PrescriptionFacts, PrescriptionState } from './types.js';
 

@@ -1,7 +1,9 @@
-// Validation of an operator's resolveException input, shared by the signal handler (the Web UI: a rejection is
-// recorded in the state and the current details) and the update validator (API/CLI: the caller gets the reason).
-// Valid means: attributed (operator and reason), the action is one the exception offered, and every field that action
-// requires is present. The vendor checks the values themselves; its refusal is a rejection the operator sees too.
+// Whether a well-formed resolveException input (its schema, workflows/shared/operator-messages.ts, checked it is
+// attributed and shaped right) can be carried out now, shared by the signal handler (the Web UI: a rejection is
+// recorded in the state and the current details) and the update validator (API/CLI: the caller gets the reason):
+// the action is one the exception offered, and every field that action requires is present. The vendor checks the
+// values themselves; its refusal is a rejection the operator sees too.
+import type { ResolveExceptionInput } from '../shared/operator-messages.js';
 import type { OfferedAction, OperatorException } from './types.js';
 
 export type ResolutionCheck =
@@ -23,30 +25,15 @@ export function offeredActionNames(exception: OperatorException | undefined): st
 }
 
 /**
- * Checks `input` against the open exception. `blocked` is why nothing can be resolved right now (no open exception,
+ * Checks a well-formed `input` against the open exception. `blocked` is why nothing can be resolved right now (no open exception,
  * a resolution already in flight), when that is the case.
  */
 export function checkResolution(
   exception: OperatorException | undefined,
-  input: unknown,
+  input: ResolveExceptionInput,
   blocked?: string,
 ): ResolutionCheck {
-  if (!isRecord(input)) {
-    return { ok: false, reason: 'the input must be a JSON object {"action", "fields", "operator", "reason"}' };
-  }
-  const { action, fields, operator, reason } = input;
-  if (typeof operator !== 'string' || operator.trim() === '') {
-    return { ok: false, reason: '"operator" is required: who is resolving this' };
-  }
-  if (typeof reason !== 'string' || reason.trim() === '') {
-    return { ok: false, reason: '"reason" is required: why this resolution' };
-  }
-  if (typeof action !== 'string' || action.trim() === '') {
-    return { ok: false, reason: '"action" is required: one of the offered actions' };
-  }
-  if (fields !== undefined && fields !== null && !isRecord(fields)) {
-    return { ok: false, reason: '"fields" must be an object of the action\'s fields' };
-  }
+  const { action, fields, reason } = input;
   if (blocked) return { ok: false, reason: blocked };
   if (!exception) return { ok: false, reason: 'there is no open exception to resolve' };
   const offered = exception.actions.find((candidate) => candidate.action === action.trim());

@@ -3,6 +3,11 @@
 // types: no PHI goes into search attributes or current details, but this state (encrypted at rest like every payload)
 // may hold the vendor's free-text exception message.
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
+import type { OperatorDecision } from '../shared/decision-log.js';
+import type { OperatorStatus } from '../shared/operator-messages.js';
+import type { HoneybeeOrderLink, HoneybeeOrderMilestone } from './messages.js';
+
+export type { HoneybeeOrderLink, HoneybeeOrderMilestone, OperatorDecision };
 
 /** One order action an exception offers, with the fields it requires (the vendor's `order_actions`, or ours). */
 export interface OfferedAction {
@@ -30,20 +35,6 @@ export interface OperatorException {
   eventId?: string;
   /** Field names the vendor objected to (creation refusals). */
   fields?: string[];
-}
-
-/** An operator's input and what became of it; the audit trail of every resolution and rejection. */
-export interface OperatorDecision {
-  at: string;
-  via: 'signal' | 'update' | 'cancel' | 'match' | 'approve' | 'refill';
-  operator: string;
-  reason: string;
-  action: string;
-  outcome: 'accepted' | 'rejected';
-  /** Why it was rejected, or what accepting it did. */
-  detail: string;
-  /** The vendor's X-Request-Id of the call that carried it out. */
-  requestId?: string;
 }
 
 export interface ShipmentInfo {
@@ -74,6 +65,9 @@ export interface HoneybeeOrderCarried {
   state: HoneybeeOrderState;
   seenEventIds: string[];
 }
+
+/** The order workflow's `status`: its state and the operator contract (offered actions, hold reason). */
+export type HoneybeeOrderStatus = HoneybeeOrderState & OperatorStatus;
 
 export interface HoneybeeOrderState {
   orderNumber: string;
@@ -151,6 +145,9 @@ export interface FillRecord {
   tracking?: ShipmentInfo[];
 }
 
+/** The prescription workflow's `status`: its state and the operator contract (offered actions, hold reason). */
+export type PrescriptionStatus = PrescriptionState & OperatorStatus;
+
 export interface PrescriptionState {
   prescriptionId: string;
   patientId?: string;
@@ -190,29 +187,6 @@ export interface PrescriptionState {
   notificationFailures: number;
   /** Vendor X-Request-Ids of the calls made for this fill, newest last (bounded). */
   vendorRequestIds: string[];
-}
-
-/**
- * What an order workflow tells its prescription workflows (internal signal `orderMilestone`): only what a
- * prescription acts on, since each report is billed: the order exists (`linked`, unless the prescription linked it
- * itself) and how it ended. Holds, resolutions and shipping are the order workflow's to show.
- */
-export interface HoneybeeOrderMilestone {
-  orderNumber: string;
-  milestone: 'linked' | 'delivered' | 'canceled';
-  status?: string;
-  /** The order workflow's report counter: a late report never moves a prescription backwards. */
-  seq: number;
-  at: string;
-  exceptionReason?: string;
-  tracking?: ShipmentInfo[];
-}
-
-/** The prescription workflow's link to an order it created or adopted (internal signal `orderLinked`). */
-export interface HoneybeeOrderLink {
-  prescriptionId: string;
-  fillNumber: number;
-  patientId?: string;
 }
 
 // ------------------------------------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 // upsert is a history event and a billed action), and nothing in them is PHI (stages, vendor ids, exception reasons,
 // flags). Whoever starts a workflow may give its first attributes with the start (free, and no upsert at all when the
 // workflow's first state shows the same): the sync begins from what the workflow started with.
-import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { SearchAttributePair, SearchAttributeUpdatePair, TypedSearchAttributes } from '@temporalio/common';
+import { patched } from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
 import {
   EscalationLevel,
   ExceptionReason,
@@ -13,7 +13,8 @@ import {
   NeedsOperator,
   OnHoldSince,
 } from '../search-attributes.js';
-import type { HoneybeeEventSignal } from '../definitions.js';
+import { createVisibilitySync, type VisibilityValue } from '../shared/visibility-sync.js';
+import type { HoneybeeEventSignal } from './messages.js';
 import { observationFromEvent } from './order-observation.js';
 import { applyOrderObservation, isOnHold, orderStage, startingOrderState } from './order-state.js';
 import { initialPrescriptionState, PrescriptionStage } from './prescription-state.js';
@@ -35,8 +36,6 @@ export interface HoneybeeVisibility {
   escalationLevel: number;
   onHoldSince?: string;
 }
-
-type Value = string | number | boolean | undefined;
 
 /** What an order workflow shows for its state. */
 export function orderVisibility(state: HoneybeeOrderState): HoneybeeVisibility {
@@ -113,73 +112,44 @@ export function prescriptionStartSearchAttributes(input: PrescriptionWorkflowInp
   );
 }
 
-/** The values a workflow started with, in the sync's terms. */
-function startedWith(attributes: TypedSearchAttributes): Map<string, Value> {
-  const applied = new Map<string, Value>();
-  const seed = (name: string, value: Value) => {
-    if (value !== undefined) applied.set(name, value);
-  };
-  seed('stage', attributes.get(FulfillmentStage));
-  seed('prescriptionId', attributes.get(HoneybeePrescriptionId));
-  seed('orderNumber', attributes.get(HoneybeeOrderNumber));
-  seed('exceptionReason', attributes.get(ExceptionReason));
-  seed('needsOperator', attributes.get(NeedsOperator));
-  seed('escalationLevel', attributes.get(EscalationLevel));
-  seed('onHoldSince', attributes.get(OnHoldSince)?.toISOString());
-  return applied;
-}
-
 /**
  * Runs recorded before the sync began from the start attributes upserted their first state even when they had started
  * with it (a continue-as-new carries the attributes over), and must keep doing so on replay.
  */
 export const VISIBILITY_SEEDED_FROM_START_PATCH = 'visibility-sync-seeded-from-start-attributes';
 
-/** What the sync may take as already upserted: the start attributes, for runs that began after the patch. */
-function alreadyApplied(): Map<string, Value> {
-  const seeded = startedWith(workflowInfo().typedSearchAttributes);
-  // Asked only when it changes anything: a run that starts bare behaves the same either way and records no marker.
-  if (seeded.size === 0 || !patched(VISIBILITY_SEEDED_FROM_START_PATCH)) return new Map();
-  return seeded;
+/** The Honeybee workflows' attributes, in upsert order. */
+const HONEYBEE_KEYS = [
+  FulfillmentStage,
+  HoneybeePrescriptionId,
+  HoneybeeOrderNumber,
+  ExceptionReason,
+  NeedsOperator,
+  EscalationLevel,
+  OnHoldSince,
+] as const;
+
+function attributeValues(visibility: HoneybeeVisibility): Record<string, VisibilityValue> {
+  return {
+    [FulfillmentStage.name]: visibility.stage,
+    [HoneybeePrescriptionId.name]: visibility.prescriptionId,
+    [HoneybeeOrderNumber.name]: visibility.orderNumber,
+    [ExceptionReason.name]: visibility.exceptionReason,
+    [NeedsOperator.name]: visibility.needsOperator,
+    [EscalationLevel.name]: visibility.escalationLevel,
+    [OnHoldSince.name]: visibility.onHoldSince,
+  };
 }
 
 /**
  * Returns a function that upserts the attributes whose value differs from the last one upserted (or, before any, from
- * the one the workflow started with).
+ * the one the workflow started with: asked only when it changes anything, so a run that starts bare records no
+ * marker).
  */
-export function createVisibilitySync(): (visibility: HoneybeeVisibility) => void {
-  const applied = alreadyApplied();
-  return (visibility) => {
-    const updates: SearchAttributeUpdatePair[] = [];
-    const changed = (name: string, value: Value): boolean => {
-      if (applied.get(name) === value) return false;
-      // Never set: nothing to clear.
-      if (value === undefined && !applied.has(name)) return false;
-      applied.set(name, value);
-      return true;
-    };
-    if (changed('stage', visibility.stage)) updates.push({ key: FulfillmentStage, value: visibility.stage });
-    if (changed('prescriptionId', visibility.prescriptionId)) {
-      updates.push({ key: HoneybeePrescriptionId, value: visibility.prescriptionId ?? null });
-    }
-    if (changed('orderNumber', visibility.orderNumber)) {
-      updates.push({ key: HoneybeeOrderNumber, value: visibility.orderNumber ?? null });
-    }
-    if (changed('exceptionReason', visibility.exceptionReason)) {
-      updates.push({ key: ExceptionReason, value: visibility.exceptionReason ?? null });
-    }
-    if (changed('needsOperator', visibility.needsOperator)) {
-      updates.push({ key: NeedsOperator, value: visibility.needsOperator });
-    }
-    if (changed('escalationLevel', visibility.escalationLevel)) {
-      updates.push({ key: EscalationLevel, value: visibility.escalationLevel });
-    }
-    if (changed('onHoldSince', visibility.onHoldSince)) {
-      updates.push({
-        key: OnHoldSince,
-        value: visibility.onHoldSince === undefined ? null : new Date(visibility.onHoldSince),
-      });
-    }
-    if (updates.length > 0) upsertSearchAttributes(updates);
-  };
+export function createHoneybeeVisibilitySync(): (visibility: HoneybeeVisibility) => void {
+  const sync = createVisibilitySync(
+    HONEYBEE_KEYS,
+    (started) => started.size > 0 && patched(VISIBILITY_SEEDED_FROM_START_PATCH),
+  );
+  return (visibility) => sync(attributeValues(visibility));
 }

@@ -12,7 +12,7 @@ import {
   normalizeOnegevityStatus,
 } from '../../src/domain/onegevity-status.js';
 import type { LabOrderSnapshot } from '../../activities/lab.js';
-import type { OnegevityEventSignal } from '../definitions.js';
+import type { OnegevityEventSignal } from './messages.js';
 import { clearAttention, kitRank, setAttention, type LabOrderState } from './state.js';
 
 /**

@@ -2,17 +2,8 @@
 // can do and an input to copy. Ids, statuses and field names only: no PHI (the example address is made up), and not
 // the vendor's free-text rejection reason (it may echo the address; the `status` query has it).
 import type { LabWorkflowSettings } from '../../src/domain/workflow-settings.js';
-import { offeredLabActions, type LabAction } from './resolution.js';
+import { EXAMPLE_LAB_ADDRESS, offeredLabActions, type LabAction } from './resolution.js';
 import { labStage, type LabOrderState } from './state.js';
-
-const EXAMPLE_ADDRESS = {
-  streetAddress1: '1 Example Street',
-  streetAddress2: 'Apt 2',
-  city: 'Springfield',
-  region: 'IL',
-  country: 'US',
-  postalCode: '62701',
-};
 
 function hours(ms: number): string {
   return ms % 86_400_000 === 0 ? `${ms / 86_400_000} day(s)` : `${Math.round(ms / 60_000) / 60} hour(s)`;
@@ -23,9 +14,9 @@ function exampleInput(state: LabOrderState, actions: readonly LabAction[]): stri
   const example = resubmit
     ? {
         action: 'resubmit',
+        fields: { address: EXAMPLE_LAB_ADDRESS },
         operator: 'ops@example.com',
         reason: 'patient confirmed a corrected shipping address',
-        address: EXAMPLE_ADDRESS,
       }
     : {
         action: 'cancel',
@@ -92,15 +83,23 @@ export function labOrderDetails(state: LabOrderState, settings: LabWorkflowSetti
     lines.push('', `**Needs an operator** (escalation level ${state.escalationLevel}): ${problem}`);
   }
   if (state.lastProblem) lines.push('', `Last problem: ${state.lastProblem}`);
+  const rejection = state.lastRejection;
+  if (rejection) {
+    lines.push(
+      '',
+      `**Last input rejected** (${rejection.at}, ${rejection.via} by ${rejection.operator}, action ` +
+        `\`${rejection.action}\`): ${rejection.detail}`,
+    );
+  }
   if (actions.length > 0 && (problem || stage !== 'CREATING_ORDER')) {
     lines.push(
       '',
       '### Actions',
       ...actions.map((action) =>
         action === 'resubmit'
-          ? '- `resolveLabException` (signal) or `resolveLabExceptionUpdate` (update) with `action: "resubmit"` and ' +
-            'an optional corrected `address` {streetAddress1, streetAddress2?, city, region, country, postalCode}'
-          : '- `resolveLabException` with `action: "cancel"`, or the `cancel` signal {operator, reason}',
+          ? '- `resolveException` (signal) or `resolveExceptionUpdate` (update) with `action: "resubmit"` and ' +
+            'an optional corrected `fields.address` {streetAddress1, streetAddress2?, city, region, country, postalCode}'
+          : '- `resolveException` with `action: "cancel"`, or the `cancel` signal {operator, reason}',
       ),
       '',
       'Example input:',

@@ -1,14 +1,24 @@
-// Which operator actions a lab order offers now, and whether an operator's input is one of them. The same check backs
-// the update's validator (the caller hears why at once) and the signal form (the refusal is recorded in the state and
-// the current details). Messages name fields, never values: a corrected address is PHI.
+// Which operator actions a lab order offers now (with their fields, explained), and whether an input is one of them:
+// `resolveException` {action, fields} (the operator contract every workflow shares) and the older
+// `resolveLabException` {action, address} come to the same resolution. The same checks back the update's validator
+// (the caller hears why at once) and the signal form (the refusal is recorded in the decision log and the current
+// details). Messages name fields, never values: a corrected address is PHI.
+import { z } from 'zod';
 import type { LabAddress } from '../../src/lab/lab-order-request.js';
+import { parseActionFields, type InputRefusal } from '../shared/handlers.js';
+import type { OperatorAction, ResolveExceptionInput } from '../shared/operator-messages.js';
+import { labAddressSchema, type resolveLabExceptionInput } from './messages.js';
 import { isTerminal, type LabOrderState } from './state.js';
 
 export type LabAction = 'resubmit' | 'cancel';
 
-export type LabResolutionCheck =
-  | { ok: true; action: LabAction; operator: string; reason: string; address?: LabAddress }
-  | { ok: false; reason: string; offeredActions: LabAction[] };
+/** A lab order's resolution, whichever message brought it. */
+export interface LabResolution {
+  action: string;
+  operator: string;
+  reason: string;
+  address?: z.output<typeof labAddressSchema>;
+}
 
 export function offeredLabActions(state: LabOrderState): LabAction[] {
   if (isTerminal(state)) return [];
@@ -20,73 +30,103 @@ export function offeredLabActions(state: LabOrderState): LabAction[] {
   return ['cancel'];
 }
 
-const ADDRESS_TEXT_FIELDS = ['streetAddress1', 'city', 'region'] as const;
+/** A made-up address of the right shape, for examples (never a patient's). */
+export const EXAMPLE_LAB_ADDRESS = {
+  streetAddress1: '1 Example Street',
+  streetAddress2: 'Apt 2',
+  city: 'Springfield',
+  region: 'IL',
+  country: 'US',
+  postalCode: '62701',
+};
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The offered actions as the status lists them, with their fields explained. */
+export function labOperatorActions(state: LabOrderState): OperatorAction[] {
+  return offeredLabActions(state).map((action) =>
+    action === 'resubmit'
+      ? {
+          action,
+          description: state.orderCreated
+            ? 'Send Onegevity a new fulfillment request ({orderIdentifier}R{n}), usually with a corrected address'
+            : 'Create the order at Onegevity again, optionally with a corrected address',
+          fields: [
+            {
+              name: 'address',
+              required: false,
+              description:
+                'a corrected shipping address {streetAddress1, streetAddress2?, city, region, country, postalCode}; ' +
+                'without it the address on file is used',
+              example: EXAMPLE_LAB_ADDRESS,
+            },
+          ],
+        }
+      : {
+          action,
+          description: state.startedByEngine
+            ? 'Cancel the fulfillment at Onegevity where it can (before shipping) and stop following the order'
+            : 'Close this unknown-order record (nothing is sent to Onegevity)',
+          fields: [],
+        },
+  );
 }
 
-function nonEmpty(value: unknown, max: number): value is string {
-  return typeof value === 'string' && value.trim() !== '' && value.length <= max;
+/** The fields each lab action takes. */
+const ACTION_FIELDS: Readonly<Record<LabAction, z.ZodType<{ address?: LabResolution['address'] }>>> = {
+  resubmit: z.strictObject({ address: labAddressSchema.optional() }),
+  cancel: z.strictObject({}),
+};
+
+function isLabAction(action: string): action is LabAction {
+  return Object.hasOwn(ACTION_FIELDS, action);
 }
 
-/** The problems of a corrected address (Onegevity's shape), by field name; none when it is usable. */
-export function addressProblems(address: unknown): string[] {
-  if (!isRecord(address)) return ['address must be an object'];
-  const problems: string[] = [];
-  for (const name of ADDRESS_TEXT_FIELDS) {
-    if (!nonEmpty(address[name], 100)) problems.push(`address.${name} is required (text up to 100 characters)`);
-  }
-  const street2 = address.streetAddress2;
-  if (street2 !== undefined && street2 !== null && (typeof street2 !== 'string' || street2.length > 100)) {
-    problems.push('address.streetAddress2 must be text up to 100 characters');
-  }
-  if (typeof address.country !== 'string' || !/^[A-Z]{2}$/.test(address.country)) {
-    problems.push('address.country must be an ISO 3166 two-letter country code');
-  }
-  if (typeof address.postalCode !== 'string' || !/^[A-Za-z0-9 -]{3,10}$/.test(address.postalCode.trim())) {
-    problems.push('address.postalCode must be a postal code');
-  }
-  const known = new Set<string>([...ADDRESS_TEXT_FIELDS, 'streetAddress2', 'country', 'postalCode']);
-  const unknown = Object.keys(address).filter((key) => !known.has(key));
-  if (unknown.length > 0) problems.push(`address has unknown field(s) ${unknown.join(', ')}`);
-  return problems;
+/** A resolveException input as a lab resolution, or what is wrong with its fields. */
+export function labResolutionOf(
+  input: ResolveExceptionInput,
+): { ok: true; resolution: LabResolution } | { ok: false; problem: string } {
+  const base = { action: input.action, operator: input.operator, reason: input.reason };
+  // An action the lab does not know is refused as not offered (with what is), not as a field problem.
+  if (!isLabAction(input.action)) return { ok: true, resolution: base };
+  const fields = parseActionFields(ACTION_FIELDS[input.action], input.fields);
+  if (!fields.ok) return { ok: false, problem: fields.problem };
+  return { ok: true, resolution: { ...base, ...(fields.value.address ? { address: fields.value.address } : {}) } };
 }
 
-function toAddress(address: Record<string, unknown>): LabAddress {
-  const street2 = typeof address.streetAddress2 === 'string' ? address.streetAddress2.trim() : undefined;
+/** The older resolveLabException input as a lab resolution (its schema checked the address already). */
+export function labResolutionOfLegacy(input: z.output<typeof resolveLabExceptionInput>): LabResolution {
   return {
-    streetAddress1: String(address.streetAddress1).trim(),
-    ...(street2 ? { streetAddress2: street2 } : {}),
-    city: String(address.city).trim(),
-    region: String(address.region).trim(),
-    country: String(address.country),
-    postalCode: String(address.postalCode).trim(),
+    action: input.action,
+    operator: input.operator,
+    reason: input.reason,
+    ...(input.address ? { address: input.address } : {}),
   };
 }
 
-export function checkLabResolution(state: LabOrderState, input: unknown): LabResolutionCheck {
+/** Why `resolution` cannot be carried out now; undefined when it can. */
+export function labResolutionRefusal(
+  state: LabOrderState,
+  resolution: Pick<LabResolution, 'action'>,
+): (InputRefusal & { offeredActions: LabAction[] }) | undefined {
   const offeredActions = offeredLabActions(state);
-  const refuse = (reason: string): LabResolutionCheck => ({ ok: false, reason, offeredActions });
-  if (!isRecord(input)) return refuse('the input must be one JSON object {action, operator, reason, address?}');
-  const { action, operator, reason, address } = input;
-  if (!nonEmpty(operator, 200)) return refuse('operator is required (who you are, up to 200 characters)');
-  if (!nonEmpty(reason, 1000)) return refuse('reason is required (why, up to 1000 characters)');
-  if (action !== 'resubmit' && action !== 'cancel') return refuse('action must be "resubmit" or "cancel"');
-  if (offeredActions.length === 0) return refuse('the order has already ended: nothing to resolve');
-  if (!offeredActions.includes(action)) {
-    return refuse(`"${action}" is not offered now; offered: ${offeredActions.join(', ')}`);
+  if (offeredActions.length === 0) return { reason: 'the order has already ended: nothing to resolve', offeredActions };
+  if (!(offeredActions as string[]).includes(resolution.action)) {
+    return {
+      reason: `"${resolution.action}" is not offered now; offered: ${offeredActions.join(', ')}`,
+      offeredActions,
+    };
   }
-  if (address !== undefined && action !== 'resubmit') return refuse('address goes only with "resubmit"');
-  if (address !== undefined) {
-    const problems = addressProblems(address);
-    if (problems.length > 0) return refuse(problems.join('; '));
-  }
+  return undefined;
+}
+
+/** The corrected address as the workflow keeps it (trimmed; an empty second line is left out). */
+export function correctedAddress(address: NonNullable<LabResolution['address']>): LabAddress {
+  const street2 = address.streetAddress2?.trim();
   return {
-    ok: true,
-    action,
-    operator: operator.trim(),
-    reason: reason.trim(),
-    ...(isRecord(address) ? { address: toAddress(address) } : {}),
+    streetAddress1: address.streetAddress1.trim(),
+    ...(street2 ? { streetAddress2: street2 } : {}),
+    city: address.city.trim(),
+    region: address.region.trim(),
+    country: address.country,
+    postalCode: address.postalCode.trim(),
   };
 }

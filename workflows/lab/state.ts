@@ -3,7 +3,9 @@
 // corrected address in a separate carried value, so the state can be shown by the `status` query as it is.
 import { fulfillmentRequestIdentifier } from '../../src/domain/lab-order-identifiers.js';
 import { FulfillmentStatus, KitStatus } from '../../src/domain/onegevity-status.js';
-import type { LabAttentionKind, LabOrderStatus } from '../definitions.js';
+import type { DecisionLog, OperatorDecision } from '../shared/decision-log.js';
+import type { LabAttentionKind, LabOrderStatus } from './messages.js';
+import { labOperatorActions } from './resolution.js';
 
 export const LabStage = {
   CreatingOrder: 'CREATING_ORDER',
@@ -28,15 +30,7 @@ export interface LabAttention {
   detail: string;
 }
 
-export interface LabResolutionRecord {
-  action: string;
-  operator: string;
-  reason: string;
-  at: string;
-  outcome: string;
-}
-
-export interface LabOrderState {
+export interface LabOrderState extends DecisionLog {
   orderIdentifier: string;
   startedByEngine: boolean;
   /** The partner's patient id (the vendor's URL needs it). Known from the input, or from events for unknown orders. */
@@ -80,14 +74,11 @@ export interface LabOrderState {
   /** Milestone ids handed to the partner notifier (queued or sent), so each is sent once. */
   milestonesQueued: string[];
   notified: string[];
-  resolutions: LabResolutionRecord[];
   lastProblem?: string;
 }
 
 /** How many de-duplication keys an order remembers; an order sees a few dozen events in its life. */
 export const SEEN_EVENT_KEYS_LIMIT = 500;
-/** How many operator resolutions the state keeps (the full record is the workflow history). */
-export const RESOLUTIONS_KEPT = 20;
 
 export function initialLabOrderState(options: {
   orderIdentifier: string;
@@ -118,7 +109,7 @@ export function initialLabOrderState(options: {
     reconcile: { reads: 0 },
     milestonesQueued: [],
     notified: [],
-    resolutions: [],
+    decisions: [],
     ...(options.startedByEngine
       ? {}
       : {
@@ -170,18 +161,29 @@ export function labStage(state: LabOrderState): LabStage {
   }
 }
 
-export function rememberEventKey(state: LabOrderState, key: string): boolean {
-  if (state.seenEventKeys.includes(key)) return false;
-  state.seenEventKeys.push(key);
-  if (state.seenEventKeys.length > SEEN_EVENT_KEYS_LIMIT)
-    state.seenEventKeys.splice(0, state.seenEventKeys.length - SEEN_EVENT_KEYS_LIMIT);
-  return true;
+/** A lab order's state before it kept a decision log (a continue-as-new from an older run): `resolutions`. */
+interface LegacyLabOrderState extends Omit<LabOrderState, 'decisions'> {
+  decisions?: OperatorDecision[];
+  resolutions?: { action: string; operator: string; reason: string; at: string; outcome: string }[];
 }
 
-export function recordResolution(state: LabOrderState, record: LabResolutionRecord): void {
-  state.resolutions.push(record);
-  if (state.resolutions.length > RESOLUTIONS_KEPT)
-    state.resolutions.splice(0, state.resolutions.length - RESOLUTIONS_KEPT);
+/** The state a run carries into the next, as this version keeps it. */
+export function carriedLabOrderState(carried: LegacyLabOrderState): LabOrderState {
+  const { resolutions, decisions, ...state } = carried;
+  return {
+    ...state,
+    decisions:
+      decisions ??
+      (resolutions ?? []).map((record) => ({
+        at: record.at,
+        via: 'signal' as const,
+        operator: record.operator,
+        reason: record.reason,
+        action: record.action,
+        outcome: /^(refused|failed)\b/.test(record.outcome) ? ('rejected' as const) : ('accepted' as const),
+        detail: record.outcome,
+      })),
+  };
 }
 
 export function setAttention(state: LabOrderState, kind: LabAttentionKind, detail: string, now: string): void {
@@ -216,7 +218,10 @@ export function labOrderStatusView(state: LabOrderState, workflowId: string): La
     events: { ...state.events },
     reconcile: { ...state.reconcile },
     notified: [...state.notified],
-    resolutions: state.resolutions.map((record) => ({ ...record })),
     ...(state.lastProblem ? { lastProblem: state.lastProblem } : {}),
+    offeredActions: labOperatorActions(state),
+    ...(state.attention ? { holdReason: state.attention.kind } : {}),
+    decisions: state.decisions.map((decision) => ({ ...decision })),
+    ...(state.lastRejection ? { lastRejection: { ...state.lastRejection } } : {}),
   };
 }

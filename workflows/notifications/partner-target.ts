@@ -7,55 +7,33 @@
 // (partnerNotificationBatchWorkflow), which keeps each history and each continue-as-new small. It starts on the first
 // failure report and then stays, a small entity workflow that continues as new when its history grows.
 import {
-  ApplicationFailure,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   getExternalWorkflowHandle,
   proxyActivities,
-  setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { ACTIVITY_OPTIONS } from '../../src/domain/activity-options.js';
-import { FailureType } from '../../src/domain/failure-types.js';
 import type { PartnerNotification } from '../../src/partner/notifier.js';
+import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from '../shared/handlers.js';
 import {
   batchRedeliveredSignal,
-  isPartnerNotification,
-  partnerNotificationBatchWorkflow,
+  deliveryReportSignal,
+  parkNotificationSignal,
   redeliverBatchSignal,
+  resumeDeliveryUpdate,
+  targetStateQuery,
   type BatchRedelivered,
-} from './parked-batch.js';
+  type ResumeDeliveryInput,
+  type TargetState,
+} from './messages.js';
+import { partnerNotificationBatchWorkflow } from './parked-batch.js';
 
-/** A worker's account of one delivery. `disableAfterMs` is that worker's PARTNER_WEBHOOK_DISABLE_AFTER. */
-export type DeliveryReport = { ok: true } | { ok: false; reason: string; disableAfterMs: number };
-
-export interface ResumeDeliveryInput {
-  operator: string;
-  reason: string;
-}
-
-export interface TargetState {
-  /** When the current run of failures began (workflow time); absent while deliveries succeed. */
-  failingSince?: string;
-  lastFailureAt?: string;
-  lastFailure?: string;
-  lastSuccessAt?: string;
-  /** Set when the target was disabled: notifications are parked until an operator resumes delivery. */
-  disabledAt?: string;
-  /** Notifications parked and not yet re-sent (in this workflow and its batches). */
-  parked: number;
-  /** A resend under way. */
-  redelivering: boolean;
-  /** The last resumes, newest last: who, why, and how many were re-sent. */
-  resumes: { at: string; operator: string; reason: string; redelivered: number; failure?: string }[];
-}
+export type { DeliveryReport, ResumeDeliveryInput, TargetState } from './messages.js';
 
 export interface PartnerTargetInput {
   /**
@@ -74,11 +52,6 @@ export interface PartnerTargetInput {
   };
 }
 
-export const deliveryReportSignal = defineSignal<[DeliveryReport]>('deliveryReport');
-export const parkNotificationSignal = defineSignal<[PartnerNotification]>('parkNotification');
-export const targetStateQuery = defineQuery<TargetState>('targetState');
-export const resumeDeliveryUpdate = defineUpdate<TargetState, [ResumeDeliveryInput]>('resumeDelivery');
-
 export const TARGET_WORKFLOW_PREFIX = 'partner-notifications-';
 
 /** Parked notifications kept in this workflow before they move to a batch of their own (~150 KB of input). */
@@ -89,33 +62,6 @@ const messaging = proxyActivities<Activities>(ACTIVITY_OPTIONS.partnerRedelivery
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function checkResume(input: unknown): void {
-  const problems: string[] = [];
-  if (!isRecord(input)) problems.push('send one JSON object {"operator", "reason"}');
-  else {
-    if (typeof input.operator !== 'string' || input.operator.trim() === '') problems.push('operator: who you are');
-    if (typeof input.reason !== 'string' || input.reason.trim() === '') problems.push('reason: why');
-  }
-  if (problems.length > 0) {
-    throw ApplicationFailure.create({
-      type: FailureType.InvalidInput,
-      message: problems.join('; '),
-      nonRetryable: true,
-    });
-  }
-}
-
-function isDeliveryReport(value: unknown): value is DeliveryReport {
-  if (!isRecord(value)) return false;
-  if (value.ok === true) return true;
-  return (
-    value.ok === false &&
-    typeof value.reason === 'string' &&
-    typeof value.disableAfterMs === 'number' &&
-    value.disableAfterMs > 0
-  );
-}
 
 export async function partnerNotificationTargetWorkflow(start?: PartnerTargetInput): Promise<void> {
   // Anything but an object (someone started it by hand with garbage) starts an empty target.
@@ -142,6 +88,7 @@ export async function partnerNotificationTargetWorkflow(start?: PartnerTargetInp
     ...state,
     parked: parked.length + batches.reduce((sum, batch) => sum + batch.count, 0),
     redelivering,
+    ...(rejected > 0 ? { rejected, lastRejection } : {}),
   });
 
   function failed(reason: string): void {
@@ -151,10 +98,17 @@ export async function partnerNotificationTargetWorkflow(start?: PartnerTargetInp
     state.failingSince ??= at;
   }
 
-  setHandler(
+  // Inputs the schemas refuse (garbage sent by hand) change nothing: counted, the last one's problem kept.
+  let rejected = 0;
+  let lastRejection: string | undefined;
+  const reject = (rejection: RejectedInput) => {
+    rejected += 1;
+    lastRejection = `${rejection.message}: ${rejection.problem}`;
+  };
+
+  handleSignal(
     deliveryReportSignal,
     (report) => {
-      if (!isDeliveryReport(report)) return;
       if (report.ok) {
         // A success clears the run of failures; a disabled target stays disabled until an operator resumes it.
         if (!state.disabledAt) {
@@ -167,22 +121,25 @@ export async function partnerNotificationTargetWorkflow(start?: PartnerTargetInp
       const failingFor = new Date().getTime() - new Date(state.failingSince!).getTime();
       if (!state.disabledAt && failingFor >= report.disableAfterMs) state.disabledAt = now();
     },
-    { description: 'A worker reports a delivery that failed, or the first success after failures.' },
+    {
+      description: 'A worker reports a delivery that failed, or the first success after failures.',
+      rejected: reject,
+    },
   );
-  setHandler(
+  handleSignal(
     parkNotificationSignal,
     (notification) => {
       // A worker retrying the same notification parks it once.
-      if (!isPartnerNotification(notification) || parkedIds.has(notification.id)) return;
+      if (parkedIds.has(notification.id)) return;
       parked.push(notification);
       parkedIds.add(notification.id);
     },
-    { description: 'A notification not sent because the target is disabled, kept for a resend.' },
+    { description: 'A notification not sent because the target is disabled, kept for a resend.', rejected: reject },
   );
-  setHandler(targetStateQuery, view, {
+  handleQuery(targetStateQuery, view, {
     description: 'Failing since, disabled since, the last failure, how many notifications are parked.',
   });
-  setHandler(
+  handleUpdate(
     resumeDeliveryUpdate,
     (request) => {
       resume = { operator: request.operator.trim(), reason: request.reason.trim(), at: now() };
@@ -192,27 +149,17 @@ export async function partnerNotificationTargetWorkflow(start?: PartnerTargetInp
       return view();
     },
     {
-      validator: (request) => {
-        checkResume(request);
-        if (redelivering || resume) throw new Error('a resend is already under way');
-      },
+      check: () => (redelivering || resume ? { reason: 'a resend is already under way' } : undefined),
+      refused: view,
       description: 'Enables the target again and re-sends the parked notifications: {"operator", "reason"}.',
     },
   );
-  setHandler(
+  handleSignal(
     batchRedeliveredSignal,
     (report) => {
-      const count = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
-      if (
-        isRecord(report) &&
-        typeof report.workflowId === 'string' &&
-        count(report.delivered) &&
-        count(report.remaining)
-      ) {
-        batchReports.set(report.workflowId, report);
-      }
+      batchReports.set(report.workflowId, report);
     },
-    { description: 'A batch of parked notifications reports how its resend went.' },
+    { description: 'A batch of parked notifications reports how its resend went.', rejected: reject },
   );
 
   async function moveToBatch(): Promise<void> {

@@ -4,62 +4,25 @@
 // gets that answer back for the record's lifetime (PARTNER_API_IDEMPOTENCY_TTL), from any bridge, across restarts.
 // A claim holds a lease, so a retry that arrives while the first call is still running is told to wait, and a bridge
 // that died mid-call does not block the key for ever. Ids carry a hash, never the key itself.
-import { allHandlersFinished, condition, defineSignal, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, condition, sleep } from '@temporalio/workflow';
+import { handleQuery, handleSignal, handleUpdate } from '../shared/handlers.js';
+import {
+  claimIdempotencyKeyUpdate,
+  idempotencyRecordQuery,
+  recordResponseSignal,
+  releaseClaimSignal,
+  type ClaimAnswer,
+  type StoredResponse,
+} from './messages.js';
 
-export interface IdempotencyClaim {
-  /** A hash of the method, path and body: the same key with another request is refused. */
-  fingerprint: string;
-  /** How long the caller may take to act and record its answer before a retry may act instead. */
-  leaseMs: number;
-}
-
-export interface StoredResponse {
-  status: number;
-  /** The JSON body exactly as it was sent. */
-  body: string;
-}
-
-export type ClaimAnswer =
-  | { outcome: 'proceed' }
-  | { outcome: 'replay'; response: StoredResponse }
-  | { outcome: 'in_progress'; retryAfterMs: number }
-  | { outcome: 'mismatch' };
-
-export interface RecordedResponse {
-  fingerprint: string;
-  response: StoredResponse;
-}
+export type { ClaimAnswer, IdempotencyClaim, RecordedResponse, StoredResponse } from './messages.js';
 
 export interface PartnerApiIdempotencyInput {
   ttlMs: number;
 }
 
-export const claimIdempotencyKeyUpdate = defineUpdate<ClaimAnswer, [IdempotencyClaim]>('claim');
-export const recordResponseSignal = defineSignal<[RecordedResponse]>('recordResponse');
-/** The call failed transiently (5xx): nothing to replay, the next retry may act at once. */
-export const releaseClaimSignal = defineSignal<[{ fingerprint: string }]>('releaseClaim');
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function checkClaim(claim: unknown): void {
-  if (!isRecord(claim) || typeof claim.fingerprint !== 'string' || claim.fingerprint.length === 0) {
-    throw new Error('claim needs {"fingerprint": string, "leaseMs": number}');
-  }
-  if (typeof claim.leaseMs !== 'number' || !Number.isFinite(claim.leaseMs) || claim.leaseMs <= 0) {
-    throw new Error('leaseMs must be a positive number of milliseconds');
-  }
-}
-
-function isRecordedResponse(value: unknown): value is RecordedResponse {
-  return (
-    isRecord(value) &&
-    typeof value.fingerprint === 'string' &&
-    isRecord(value.response) &&
-    Number.isInteger(value.response.status) &&
-    typeof value.response.body === 'string'
-  );
-}
 
 /** When a start names no lifetime (someone started it by hand): the documented default. */
 const DEFAULT_TTL_MS = 24 * 3_600_000;
@@ -70,7 +33,13 @@ export async function partnerApiIdempotencyWorkflow(input: PartnerApiIdempotency
   let response: StoredResponse | undefined;
   let leaseUntil = 0;
 
-  setHandler(
+  // Inputs the schemas refuse (garbage sent by hand) change nothing; they are counted for the record's query.
+  let rejected = 0;
+  const reject = () => {
+    rejected += 1;
+  };
+
+  handleUpdate(
     claimIdempotencyKeyUpdate,
     (claim): ClaimAnswer => {
       if (fingerprint !== undefined && fingerprint !== claim.fingerprint) return { outcome: 'mismatch' };
@@ -81,24 +50,30 @@ export async function partnerApiIdempotencyWorkflow(input: PartnerApiIdempotency
       leaseUntil = now + claim.leaseMs;
       return { outcome: 'proceed' };
     },
-    { validator: checkClaim, description: 'Claims the key for one call, or answers what to do instead.' },
+    {
+      description: 'Claims the key for one call, or answers what to do instead: {"fingerprint", "leaseMs"}.',
+      refused: () => ({ outcome: 'mismatch' }),
+    },
   );
-  setHandler(
+  handleSignal(
     recordResponseSignal,
     (recorded) => {
-      // Anything else (another request's fingerprint, a malformed input) is ignored: the first answer stands.
-      if (isRecordedResponse(recorded) && recorded.fingerprint === fingerprint && !response) {
-        response = recorded.response;
-      }
+      // Another request's fingerprint is ignored: the first answer stands.
+      if (recorded.fingerprint === fingerprint && !response) response = recorded.response;
     },
-    { description: 'The answer the bridge gave, replayed to retries.' },
+    { description: 'The answer the bridge gave, replayed to retries.', rejected: reject },
   );
-  setHandler(
+  handleSignal(
     releaseClaimSignal,
     (released) => {
-      if (isRecord(released) && released.fingerprint === fingerprint && !response) leaseUntil = 0;
+      if (released.fingerprint === fingerprint && !response) leaseUntil = 0;
     },
-    { description: 'The call failed transiently; a retry may act at once.' },
+    { description: 'The call failed transiently; a retry may act at once.', rejected: reject },
+  );
+  handleQuery(
+    idempotencyRecordQuery,
+    () => ({ claimed: fingerprint !== undefined, answered: response !== undefined, rejected }),
+    { description: 'Whether the key was claimed and answered (no request, no answer body), and inputs refused.' },
   );
 
   await sleep(ttlMs);

@@ -8,14 +8,14 @@ import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import type { PartnerApiKey } from '../../config/env.js';
+import { partnerApiIdempotencyWorkflow } from '../../../workflows/partner-api/idempotency.js';
 import {
   claimIdempotencyKeyUpdate,
-  partnerApiIdempotencyWorkflow,
   recordResponseSignal,
   releaseClaimSignal,
   type ClaimAnswer,
   type StoredResponse,
-} from '../../../workflows/partner-api/idempotency.js';
+} from '../../../workflows/partner-api/messages.js';
 import { PartnerApiError } from './errors.js';
 
 /** Printable ASCII, as the draft's examples; long enough for a UUID or a client's own scheme. */

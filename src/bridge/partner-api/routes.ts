@@ -6,20 +6,17 @@ import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@tempor
 import type { PartnerApiKey, PartnerApiScope } from '../../config/env.js';
 import type { z } from 'zod';
 import { honeybeeOrderWorkflowId, labOrderWorkflowId, prescriptionWorkflowId } from '../../domain/workflow-ids.js';
+import { approveFillSignal, matchPatientSignal, requestRefillSignal } from '../../../workflows/honeybee/messages.js';
 import {
-  approveFillSignal,
   cancelSignal,
-  matchPatientSignal,
-  requestRefillSignal,
   resolveExceptionUpdate,
-  resolveLabExceptionUpdate,
   workflowStatusQuery,
-} from '../../../workflows/definitions.js';
+} from '../../../workflows/shared/operator-messages.js';
 import type { LabWorkflowSettings } from '../../domain/workflow-settings.js';
 import { listNeedsOperator } from '../../operators/needs-operator.js';
 import { assertWorkflowTaskHealthy } from '../../operators/workflow-health.js';
 import { notificationTargetWorkflowId } from '../../partner/notification-target.js';
-import { resumeDeliveryUpdate, targetStateQuery } from '../../../workflows/notifications/partner-target.js';
+import { resumeDeliveryUpdate, targetStateQuery } from '../../../workflows/notifications/messages.js';
 import { LabOrderRequestError } from '../../lab/lab-order-request.js';
 import { LabOrderConflictError, startLabOrder } from '../../lab/start-lab-order.js';
 import type { BridgeMetrics } from '../metrics.js';
@@ -272,9 +269,12 @@ function registerPartnerRoutes(app: FastifyInstance, options: PartnerApiOptions)
   });
   route('GET', '/api/lab-orders/:orderIdentifier', 'read', async (request) => status(labOrder(request)));
   route('POST', '/api/lab-orders/:orderIdentifier/resolution', 'operate', async (request) => {
-    const input = parse(labResolutionBody, jsonBody(request), 'body');
+    const { address, ...input } = parse(labResolutionBody, jsonBody(request), 'body');
+    const fields = address === undefined ? input.fields : { ...input.fields, address };
     const handle = labOrder(request);
-    return update(handle, () => handle.executeUpdate(resolveLabExceptionUpdate, updateOptions(request, input)));
+    return update(handle, () =>
+      handle.executeUpdate(resolveExceptionUpdate, updateOptions(request, { ...input, fields })),
+    );
   });
   route('POST', '/api/lab-orders/:orderIdentifier/cancellation', 'operate', async (request, reply) => {
     const input = parse(cancelBody, jsonBody(request), 'body');

@@ -1,8 +1,10 @@
-// Inputs of the partner API, validated with zod at the edge. Ids in paths are vendor ids, never PHI.
+// Inputs of the partner API, validated with zod at the edge. Ids in paths are vendor ids, never PHI. Bodies that a
+// workflow takes as they are use that message's own schema (workflows/*/messages.ts), strict here: the partner hears
+// of a field it misspelled.
 import { z } from 'zod';
 import { isLabOrderIdentifier } from '../../domain/lab-order-identifiers.js';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
+import { approveFillInput, matchPatientInput, requestRefillInput } from '../../../workflows/honeybee/messages.js';
+import { attribution, cancelInput, resolveExceptionInput } from '../../../workflows/shared/operator-messages.js';
 
 export const prescriptionParams = z.object({ prescriptionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 export const orderParams = z.object({ orderNumber: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
@@ -10,31 +12,22 @@ export const labOrderParams = z.object({
   orderIdentifier: z.string().refine(isLabOrderIdentifier, 'not a lab order identifier issued by this engine'),
 });
 
-const attribution = { operator: text(200), reason: text(2000) };
+export const approveFillBody = z.strictObject(approveFillInput.shape);
 
-export const approveFillBody = z.strictObject({
-  approvedBy: text(200),
-  fillNumber: z.number().int().positive().optional(),
-  paymentReference: text(200).optional(),
-});
+export const requestRefillBody = z.strictObject(requestRefillInput.shape);
 
-export const requestRefillBody = z.strictObject({ requestedBy: text(200) });
+export const matchPatientBody = z.strictObject(matchPatientInput.shape);
 
-export const matchPatientBody = z.strictObject({ partnerPatientId: text(200), ...attribution });
+/** resolveException, the same for every workflow type: an offered action with its fields. */
+export const resolutionBody = z.strictObject(resolveExceptionInput.shape);
 
-export const resolutionBody = z.strictObject({
-  action: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'an action key like override_allergy'),
-  fields: z.record(z.string(), z.unknown()).optional(),
-  ...attribution,
-});
-
+/** Lab orders also take the corrected address at the top level, as before `fields` (the same as `fields.address`). */
 export const labResolutionBody = z.strictObject({
-  action: z.enum(['resubmit', 'cancel']),
+  ...resolveExceptionInput.shape,
   address: z.record(z.string(), z.unknown()).optional(),
-  ...attribution,
 });
 
-export const cancelBody = z.strictObject(attribution);
+export const cancelBody = z.strictObject(cancelInput.shape);
 
 export const operatorQueueQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),

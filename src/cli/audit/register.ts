@@ -5,7 +5,7 @@ import { type Command, Option } from 'commander';
 import { print } from '../output.js';
 import { withTemporal } from '../temporal-session.js';
 import { candidateTargets } from '../workflow-targets.js';
-import { UsageError } from '../webhook-sign.js';
+import { UsageError } from '../usage-error.js';
 import { collectAudit } from './collect.js';
 import { localDecoder, remoteDecoder } from './decode.js';
 import { renderAudit, type AuditFormat } from './render.js';

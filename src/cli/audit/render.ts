@@ -1,7 +1,7 @@
 // The audit report in three forms: `text` for a terminal, `md` for a ticket (a table), `json` for tools (with the
 // decoded payloads of every step under `data`). Text and markdown show ids, statuses, actions and the operators' own
 // words; only JSON carries payloads, which may hold PHI.
-import { KIND_NAMES } from '../workflow-targets.js';
+import { kindName } from '../workflow-targets.js';
 import type { AuditReport } from './collect.js';
 import type { TimelineEntry } from './timeline.js';
 
@@ -40,7 +40,7 @@ function source(workflow: AuditReport['workflows'][number]): string {
 
 function header(report: AuditReport): string[] {
   const lines = [
-    `Audit of ${KIND_NAMES[report.subject.kind]} ${report.subject.id} (${report.subject.workflowId})`,
+    `Audit of ${kindName(report.subject.kind)} ${report.subject.id} (${report.subject.workflowId})`,
     `generated ${report.generatedAt}; payloads decoded ${report.decodedVia}`,
     'Workflows:',
   ];
@@ -78,7 +78,7 @@ function cell(value: string): string {
 
 export function renderMarkdown(report: AuditReport): string {
   const lines = [
-    `# Audit: ${KIND_NAMES[report.subject.kind]} ${report.subject.id}`,
+    `# Audit: ${kindName(report.subject.kind)} ${report.subject.id}`,
     '',
     `Generated ${report.generatedAt}; payloads decoded ${report.decodedVia}.`,
     '',

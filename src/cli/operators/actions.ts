@@ -1,22 +1,22 @@
 // `fulfill resolve | match | cancel`: an operator's input to a workflow, attributed (`--operator`, `--reason`), with
-// the workflow's answer. `resolve` uses the updates (resolveExceptionUpdate on orders and prescriptions,
-// resolveLabExceptionUpdate on lab orders), so a refusal comes back with its reason; `match` and `cancel` are signals,
-// so the command then reads the decision the workflow recorded. Accepted: exit 0; refused or no answer: exit 1.
+// the workflow's answer. Every workflow type answers the same contract (workflows/shared/operator-messages.ts):
+// `resolve` uses resolveExceptionUpdate, so a refusal comes back with its reason; `match` and `cancel` are signals, so
+// the command then reads the decision the workflow recorded in its `decisions`. Accepted: exit 0; refused or no
+// answer: exit 1.
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { matchPatientSignal } from '../../../workflows/honeybee/messages.js';
+import type { OperatorDecision } from '../../../workflows/shared/decision-log.js';
 import {
   cancelSignal,
-  matchPatientSignal,
   resolveExceptionUpdate,
-  resolveLabExceptionUpdate,
-  workflowStatusQuery,
   type ResolutionResult,
-  type ResolveLabExceptionInput,
-} from '../../../workflows/definitions.js';
+} from '../../../workflows/shared/operator-messages.js';
 import { buildFields } from '../operator-fields.js';
 import { print, printJson } from '../output.js';
 import { CommandFailure } from '../temporal-session.js';
 import { candidateTargets, resolveTarget, type ResolvedTarget } from '../workflow-targets.js';
-import { UsageError } from '../webhook-sign.js';
+import { UsageError } from '../usage-error.js';
+import { offeredActionsOf, readStatus, workflowStatusQuery } from './workflow-status.js';
 
 export interface Attribution {
   operator: string;
@@ -107,23 +107,29 @@ function requireRunning(target: ResolvedTarget, what: string): void {
   }
 }
 
-function labInput(flags: ResolveFlags, attribution: Attribution): ResolveLabExceptionInput {
-  if (flags.action !== 'resubmit' && flags.action !== 'cancel') {
-    throw new UsageError(`A lab order's --action is resubmit or cancel (not "${flags.action}").`);
-  }
-  const fields = buildFields(flags.field ?? []);
-  const unknown = Object.keys(fields).filter((key) => key !== 'address');
+/**
+ * Fields the chosen action does not take are a usage error (exit 2), told before anything is sent; whether the action
+ * is offered at all, and the values, are the workflow's to judge.
+ */
+async function checkFieldNames(
+  client: Client,
+  target: ResolvedTarget,
+  action: string,
+  fields: Record<string, unknown>,
+) {
+  const offered = offeredActionsOf(await readStatus(client, target.workflowId, target.description.taskQueue)).find(
+    (candidate) => candidate.action === action,
+  );
+  if (!offered) return;
+  const known = new Set(offered.fields.map((field) => field.name));
+  const unknown = Object.keys(fields).filter((name) => !known.has(name));
   if (unknown.length > 0) {
+    const takes = offered.fields.map((field) => (field.required ? field.name : `${field.name} (optional)`));
     throw new UsageError(
-      `A lab order takes only --field address.<name>=… (streetAddress1, streetAddress2, city, region, country, ` +
-        `postalCode), not ${unknown.join(', ')}.`,
+      `--action ${action} takes ${takes.length > 0 ? `only --field ${takes.join(', ')}` : 'no --field'}, ` +
+        `not ${unknown.join(', ')} (see \`fulfill show ${target.id}\`).`,
     );
   }
-  return {
-    action: flags.action,
-    ...attribution,
-    ...(fields.address !== undefined ? { address: fields.address as Record<string, unknown> } : {}),
-  };
 }
 
 /** Checks the arguments before anything is sent (a usage error needs no Temporal). */
@@ -151,16 +157,14 @@ export function checkCancelArguments(input: string, flags: CancelFlags) {
 
 export async function resolveException(client: Client, input: string, flags: ResolveFlags): Promise<void> {
   const { attribution, action, fields } = checkResolveArguments(input, flags);
-  const labArgs = () => labInput({ ...flags, action }, attribution);
   const target = await resolveTarget(client, input);
   requireRunning(target, 'resolve');
+  await checkFieldNames(client, target, action, fields);
   const handle = client.workflow.getHandle(target.workflowId);
   let result: ResolutionResult;
   try {
     result = await client.withDeadline(Date.now() + flags.wait * 1000, () =>
-      target.kind === 'lab'
-        ? handle.executeUpdate(resolveLabExceptionUpdate, { args: [labArgs()] })
-        : handle.executeUpdate(resolveExceptionUpdate, { args: [{ action, fields, ...attribution }] }),
+      handle.executeUpdate(resolveExceptionUpdate, { args: [{ action, fields, ...attribution }] }),
     );
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
@@ -187,7 +191,7 @@ export async function resolveException(client: Client, input: string, flags: Res
   );
 }
 
-/** One recorded operator input, as the status of each workflow type keeps it. */
+/** One recorded operator input: every workflow keeps them in its status's `decisions`. */
 interface Recorded {
   key: string;
   operator: string;
@@ -196,21 +200,9 @@ interface Recorded {
   detail: string;
 }
 
-function recordedInputs(target: ResolvedTarget, status: unknown): Recorded[] {
-  if (target.kind === 'lab') {
-    const resolutions = (status as { resolutions?: { action: string; operator: string; outcome: string }[] })
-      .resolutions;
-    return (resolutions ?? []).map((entry) => ({
-      key: JSON.stringify(entry),
-      operator: entry.operator,
-      action: entry.action,
-      accepted: !/^(refused|failed)\b/.test(entry.outcome),
-      detail: entry.outcome,
-    }));
-  }
-  const decisions = (status as { decisions?: { operator: string; action: string; outcome: string; detail: string }[] })
-    .decisions;
-  return (decisions ?? []).map((decision) => ({
+function recordedInputs(status: unknown): Recorded[] {
+  const decisions = (status as { decisions?: OperatorDecision[] } | null)?.decisions ?? [];
+  return decisions.map((decision) => ({
     key: JSON.stringify(decision),
     operator: decision.operator,
     action: decision.action,
@@ -231,10 +223,10 @@ async function signalAndWatch(
   const deadline = Date.now() + waitSeconds * 1000;
   const read = () => client.withDeadline(deadline, () => handle.query(workflowStatusQuery));
   try {
-    const before = new Set(recordedInputs(target, await read()).map((recorded) => recorded.key));
+    const before = new Set(recordedInputs(await read()).map((recorded) => recorded.key));
     await client.withDeadline(deadline, () => send(handle));
     for (;;) {
-      const recorded = recordedInputs(target, await read()).find((entry) => !before.has(entry.key) && matches(entry));
+      const recorded = recordedInputs(await read()).find((entry) => !before.has(entry.key) && matches(entry));
       if (recorded) return recorded;
       if (Date.now() > deadline) throw noAnswer(target.workflowId, waitSeconds);
       await new Promise((resolve) => setTimeout(resolve, 250));

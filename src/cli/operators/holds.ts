@@ -1,13 +1,12 @@
 // `fulfill holds`: what waits for an operator, oldest first. The list comes from visibility (search attributes only,
-// no PHI; src/operators/needs-operator.ts), the offered actions from each workflow's `status`
-// query (a workflow that does not answer is still listed, its actions shown as unknown; a stuck one, whose workflow
-// task keeps failing, is listed as `workflow task failing: …`).
+// no PHI; src/operators/needs-operator.ts), the offered actions and the hold's reason from each workflow's `status`
+// query, the same for every workflow type (a workflow that does not answer is still listed, its actions unknown; a
+// stuck one, whose workflow task keeps failing, is listed as `workflow task failing: …`).
 import type { Client } from '@temporalio/client';
 import { listNeedsOperator } from '../../operators/needs-operator.js';
 import { workflowTaskFailing, workflowTaskFailingLine } from '../../operators/workflow-health.js';
 import { formatAge, print, printJson, table } from '../output.js';
-import { offeredActions, QUERY_DEADLINE_MS } from './workflow-status.js';
-import { workflowStatusQuery } from '../../../workflows/definitions.js';
+import { holdReasonOf, offeredActionsOf, QUERY_DEADLINE_MS, workflowStatusQuery } from './workflow-status.js';
 
 export interface Hold {
   workflowId: string;
@@ -28,15 +27,14 @@ export interface Hold {
   workflowTaskFailing?: string;
 }
 
-async function actionsOf(client: Client, workflowId: string, workflowType: string) {
+async function actionsOf(client: Client, workflowId: string) {
   try {
     const failing = await workflowTaskFailing(client, workflowId);
     if (failing) return { actions: null, error: workflowTaskFailingLine(failing), stuck: true };
     const status = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
       client.workflow.getHandle(workflowId).query(workflowStatusQuery),
     );
-    const attention = (status as { attention?: { kind?: string } } | null)?.attention?.kind;
-    return { actions: offeredActions(workflowType, status), attention };
+    return { actions: offeredActionsOf(status).map((action) => action.action), holdReason: holdReasonOf(status) };
   } catch (error) {
     return { actions: null, error: error instanceof Error ? error.message : String(error) };
   }
@@ -46,7 +44,7 @@ export async function listHolds(client: Client, limit: number, now = Date.now())
   const entries = await listNeedsOperator(client, limit);
   return Promise.all(
     entries.map(async (entry): Promise<Hold> => {
-      const read = await actionsOf(client, entry.workflowId, entry.workflowType);
+      const read = await actionsOf(client, entry.workflowId);
       return {
         workflowId: entry.workflowId,
         workflowType: entry.workflowType,
@@ -55,7 +53,7 @@ export async function listHolds(client: Client, limit: number, now = Date.now())
         prescriptionId: entry.prescriptionId,
         labOrderId: entry.labOrderId,
         reason:
-          (read.stuck ? read.error : entry.exceptionReason) ?? read.attention ?? entry.stage ?? 'needs an operator',
+          (read.stuck ? read.error : entry.exceptionReason) ?? read.holdReason ?? entry.stage ?? 'needs an operator',
         escalationLevel: entry.escalationLevel,
         since: entry.since,
         ageSeconds: Math.max(0, Math.floor((now - Date.parse(entry.since)) / 1000)),

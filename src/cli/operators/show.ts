@@ -5,7 +5,8 @@ import { workflowTaskFailing } from '../../operators/workflow-health.js';
 import { print, printJson } from '../output.js';
 import { stuckDetails } from '../repair/stuck-details.js';
 import { resolveTarget, type ResolvedTarget } from '../workflow-targets.js';
-import { actionFields, offeredActions, readWorkflow } from './workflow-status.js';
+import type { OperatorAction } from '../../../workflows/shared/operator-messages.js';
+import { offeredActionsOf, readWorkflow } from './workflow-status.js';
 
 function searchAttributesOf(target: ResolvedTarget): Record<string, unknown> {
   return Object.fromEntries(
@@ -18,16 +19,20 @@ function searchAttributesOf(target: ResolvedTarget): Record<string, unknown> {
   );
 }
 
-function resolveHint(target: ResolvedTarget, action: string, fields: readonly string[]): string {
+/** A command line to start from for an offered action: its required fields, with placeholders. */
+function resolveHint(target: ResolvedTarget, offered: OperatorAction): string {
+  const { action, fields } = offered;
   if (action === 'matchPatient') {
     return `fulfill match ${target.id} --partner-patient <id> --operator <you> --reason <why>`;
   }
-  if (action === 'cancel' || action === 'approveFill') {
-    return action === 'cancel' ? `fulfill cancel ${target.id} --operator <you> --reason <why>` : '';
-  }
+  if (action === 'cancel') return `fulfill cancel ${target.id} --operator <you> --reason <why>`;
   const fieldArgs = fields
-    .filter((field) => field !== 'reason' && !field.endsWith('(optional)'))
-    .map((field) => (field === 'address' ? '--field address.<name>=<value> …' : `--field ${field}=<value>`));
+    .filter((field) => field.required)
+    .map((field) =>
+      typeof field.example === 'object' && field.example !== null
+        ? `--field ${field.name}.<name>=<value> …`
+        : `--field ${field.name}=<value>`,
+    );
   return ['fulfill resolve', target.id, '--action', action, ...fieldArgs, '--operator <you> --reason <why>'].join(' ');
 }
 
@@ -39,7 +44,8 @@ export async function showWorkflow(client: Client, input: string, options: { jso
   const reading = failing
     ? { status: null, currentDetails: stuckDetails(failing) }
     : await readWorkflow(client, target.workflowId, description.taskQueue);
-  const actions = offeredActions(description.type, reading.status);
+  const offered = offeredActionsOf(reading.status);
+  const actions = offered.map((action) => action.action);
   const searchAttributes = searchAttributesOf(target);
   if (options.json) {
     printJson({
@@ -58,8 +64,7 @@ export async function showWorkflow(client: Client, input: string, options: { jso
     });
     return;
   }
-  const fields = actionFields(description.type, reading.status);
-  const hints = actions.map((action) => resolveHint(target, action, fields[action] ?? [])).filter(Boolean);
+  const hints = offered.map((action) => resolveHint(target, action));
   print(
     [
       `${target.workflowId} (${description.type}): ${description.status.name}, run ${description.runId}`,

@@ -11,7 +11,7 @@ import { workflowTaskFailing } from '../../operators/workflow-health.js';
 import { print, printJson } from '../output.js';
 import { CommandFailure, withTemporal } from '../temporal-session.js';
 import { resolveTarget } from '../workflow-targets.js';
-import { UsageError } from '../webhook-sign.js';
+import { UsageError } from '../usage-error.js';
 
 interface RepairFlags {
   operator: string;

@@ -4,6 +4,7 @@ import type { ScenarioInput } from '../scenarios.js';
 import type { DeliveryFilter, WebhookDelivery } from '../webhooks/delivery.js';
 import type { SettingsInput, WebhookSettingsInput } from './schemas.js';
 import type { ControlApi, ScenarioResult } from './types.js';
+import type { Vendor } from '../../domain/vendors.js';
 
 export class SandboxControlError extends Error {
   override name = 'SandboxControlError';
@@ -152,7 +153,7 @@ export class SandboxControlClient {
     return this.#request('GET', `/partner/notifications${type ? `?type=${encodeURIComponent(type)}` : ''}`);
   }
 
-  expireTokens(vendor?: 'honeybee' | 'onegevity'): Promise<{ expired: number }> {
+  expireTokens(vendor?: Vendor): Promise<{ expired: number }> {
     return this.#request('POST', '/tokens/expire', vendor ? { vendor } : {});
   }
 

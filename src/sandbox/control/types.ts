@@ -15,6 +15,7 @@ import type {
   WebhookDelivery,
   WebhookVendor,
 } from '../webhooks/delivery.js';
+import type { Vendor } from '../../domain/vendors.js';
 
 export type { FaultRule, GeneratedPatient, HoneybeeOrder, ReceivedNotification, ScenarioResult, WebhookDelivery };
 
@@ -28,7 +29,7 @@ export interface SandboxHealth {
 
 export interface ScenarioSummary {
   name: string;
-  vendor: 'honeybee' | 'onegevity';
+  vendor: Vendor;
   description: string;
 }
 

@@ -8,8 +8,9 @@
 // Every attempt is recorded (status, latency, error, the start of the answer) for the control API.
 import type { SandboxClock } from '../clock.js';
 import type { SeededRandom } from '../random.js';
+import type { Vendor } from '../../domain/vendors.js';
 
-export type WebhookVendor = 'honeybee' | 'onegevity';
+export type WebhookVendor = Vendor;
 
 export type DeliveryState = 'held' | 'queued' | 'in_flight' | 'retry_scheduled' | 'delivered' | 'failed' | 'dropped';
 

@@ -24,8 +24,3 @@ export const HONEYBEE_ERROR_CODES: Readonly<Record<number, string>> = {
   42250: 'Order action not offered for this exception (ASSUMED)',
   42293: 'Shipping method not allowed for a PO box',
 };
-
-/** Address problems an operator can fix by supplying a corrected address. */
-export function isAddressErrorCode(code: number): boolean {
-  return code >= 42221 && code <= 42231;
-}

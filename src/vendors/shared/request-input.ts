@@ -2,10 +2,11 @@
 // as InvalidInput (not retryable), naming the fields but never their values.
 import type { z } from 'zod';
 import { FailureType } from '../../domain/failure-types.js';
-import { VendorError, type VendorName } from './vendor-error.js';
+import { VendorError } from './vendor-error.js';
+import type { Vendor } from '../../domain/vendors.js';
 
 export function checkRequest<S extends z.ZodType>(
-  vendor: VendorName,
+  vendor: Vendor,
   endpoint: string,
   schema: S,
   input: unknown,
@@ -23,7 +24,7 @@ export function checkRequest<S extends z.ZodType>(
 }
 
 /** An id as a string, refusing an empty one (an empty id would address a different endpoint or filter nothing). */
-export function requireId(vendor: VendorName, endpoint: string, id: string | number): string {
+export function requireId(vendor: Vendor, endpoint: string, id: string | number): string {
   const value = String(id);
   if (value.trim() === '') {
     throw new VendorError({
@@ -37,6 +38,6 @@ export function requireId(vendor: VendorName, endpoint: string, id: string | num
 }
 
 /** A path segment from an id: non-empty and percent-encoded. */
-export function pathId(vendor: VendorName, endpoint: string, id: string | number): string {
+export function pathId(vendor: Vendor, endpoint: string, id: string | number): string {
   return encodeURIComponent(requireId(vendor, endpoint, id));
 }

@@ -5,13 +5,14 @@ import { z } from 'zod';
 import { FailureType } from '../../domain/failure-types.js';
 import { parseRetryAfter } from './retry-after.js';
 import { exchange, INVALID_JSON, parseJsonBody } from './transport.js';
-import { failureTypeForStatus, VendorError, type VendorName } from './vendor-error.js';
+import { failureTypeForStatus, VendorError } from './vendor-error.js';
+import type { Vendor } from '../../domain/vendors.js';
 
 /** `basic`: client id and secret in an HTTP Basic header; `form`: both in the form body. */
 export type TokenAuthMethod = 'basic' | 'form';
 
 export interface TokenProviderOptions {
-  vendor: VendorName;
+  vendor: Vendor;
   tokenUrl: string;
   clientId: string;
   clientSecret: string;

@@ -5,10 +5,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { got, RequestError, TimeoutError, type Method } from 'got';
 import { FailureType } from '../../domain/failure-types.js';
 import { observeVendorCall } from '../../observability/vendor-calls.js';
-import { VendorError, type VendorName } from './vendor-error.js';
+import { VendorError } from './vendor-error.js';
+import type { Vendor } from '../../domain/vendors.js';
 
 export interface VendorExchange {
-  vendor: VendorName;
+  vendor: Vendor;
   /** Endpoint template for errors, e.g. `GET /orders/{order_number}`. */
   endpoint: string;
   method: Method;

@@ -3,8 +3,10 @@
 // activities/vendor-failure.ts turns into an ApplicationFailure. The message names the vendor, the endpoint template
 // and what happened; it never carries request or response bodies, so it holds no PHI and no credentials.
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../../domain/failure-types.js';
+import type { Vendor } from '../../domain/vendors.js';
 
-export type VendorName = 'honeybee' | 'onegevity';
+/** The vendor a call went to (src/domain/vendors.ts). */
+export type VendorName = Vendor;
 
 const VENDOR_LABEL: Record<VendorName, string> = { honeybee: 'Honeybee', onegevity: 'Onegevity' };
 

@@ -1,11 +1,11 @@
 // The operator commands' argument parsing, without Temporal: which workflows an id may name, `--field` syntax, the
 // actions each workflow type offers from its status, and ages.
 import { describe, expect, it } from 'vitest';
-import { offeredActions } from '../../../src/cli/operators/workflow-status.js';
+import { holdReasonOf, offeredActionsOf } from '../../../src/cli/operators/workflow-status.js';
 import { buildFields, parseField } from '../../../src/cli/operator-fields.js';
 import { formatAge } from '../../../src/cli/output.js';
 import { candidateTargets } from '../../../src/cli/workflow-targets.js';
-import { UsageError } from '../../../src/cli/webhook-sign.js';
+import { UsageError } from '../../../src/cli/usage-error.js';
 
 describe('candidateTargets', () => {
   it('takes full workflow ids as they are', () => {
@@ -69,46 +69,18 @@ describe('--field', () => {
   });
 });
 
-describe('offeredActions', () => {
-  const exception = {
-    source: 'order_exception',
-    code: '74',
-    name: 'Allergy Detected',
-    actions: [
-      { action: 'override_allergy', fields: ['prescriber_note'] },
-      { action: 'cancel_order', fields: ['reason'] },
-    ],
-    raisedAt: '2026-01-01T00:00:00Z',
-  };
-
-  it('orders: the On Hold exception actions, none once an action is with the vendor or the hold is over', () => {
-    expect(offeredActions('honeybeeOrderWorkflow', { status: 'On Hold', exception })).toEqual([
-      'override_allergy',
-      'cancel_order',
-    ]);
+describe('offeredActionsOf', () => {
+  it('reads the operator contract every workflow type answers, and nothing from a status that is not one', () => {
+    const offered = [
+      { action: 'resubmit', description: 'd', fields: [{ name: 'address', required: false, description: 'a' }] },
+    ];
     expect(
-      offeredActions('honeybeeOrderWorkflow', { status: 'On Hold', exception, awaitingVendor: { action: 'x' } }),
-    ).toEqual([]);
-    expect(offeredActions('honeybeeOrderWorkflow', { status: 'Filling', exception })).toEqual([]);
-  });
-
-  it('prescriptions: the exception actions and cancel until the end; lab orders: resubmit after a rejection', () => {
-    expect(
-      offeredActions('prescriptionWorkflow', {
-        stage: 'AWAITING_PATIENT_MATCH',
-        exception: { actions: [{ action: 'matchPatient', fields: ['partnerPatientId'] }] },
-      }),
-    ).toEqual(['matchPatient', 'cancel']);
-    expect(offeredActions('prescriptionWorkflow', { stage: 'COMPLETED', endReason: 'done' })).toEqual([]);
-    expect(
-      offeredActions('labOrderWorkflow', {
-        stage: 'REJECTED',
-        startedByEngine: true,
-        attention: { kind: 'fulfillment_rejected' },
-      }),
-    ).toEqual(['resubmit', 'cancel']);
-    expect(offeredActions('labOrderWorkflow', { stage: 'UNKNOWN_ORDER', startedByEngine: false })).toEqual(['cancel']);
-    expect(offeredActions('labOrderWorkflow', { stage: 'CANCELED', startedByEngine: true })).toEqual([]);
+      offeredActionsOf({ stage: 'REJECTED', offeredActions: offered, holdReason: 'fulfillment_rejected' }),
+    ).toEqual(offered);
+    expect(holdReasonOf({ holdReason: '74 Allergy Detected' })).toBe('74 Allergy Detected');
+    expect(offeredActionsOf({ stage: 'X' })).toEqual([]);
+    expect(offeredActionsOf(null)).toEqual([]);
+    expect(holdReasonOf('x')).toBeUndefined();
   });
 });
 

@@ -6,8 +6,17 @@ import { applyLabEvent, applyOrderSnapshot, leastKitStatus } from '../../../work
 import { labDeadlines, nextDeadline } from '../../../workflows/lab/deadlines.js';
 import { labOrderDetails } from '../../../workflows/lab/details.js';
 import { reachedMilestones } from '../../../workflows/lab/milestones.js';
-import { checkLabResolution, offeredLabActions } from '../../../workflows/lab/resolution.js';
-import { initialLabOrderState, labStage, rememberEventKey, type LabOrderState } from '../../../workflows/lab/state.js';
+import { labResolutionRefusal, offeredLabActions } from '../../../workflows/lab/resolution.js';
+import { resolveLabExceptionInput } from '../../../workflows/lab/messages.js';
+import { parseMessageInput } from '../../../workflows/shared/handlers.js';
+import {
+  carriedLabOrderState,
+  initialLabOrderState,
+  labStage,
+  SEEN_EVENT_KEYS_LIMIT,
+  type LabOrderState,
+} from '../../../workflows/lab/state.js';
+import { EventDedupe } from '../../../workflows/shared/event-dedupe.js';
 import { DAY, HOUR, labEvent, labSettings } from '../../harness/lab-orders.js';
 
 const ORDER = 'lab0123456789abcdef01234567';
@@ -96,13 +105,35 @@ describe('applyLabEvent', () => {
     expect(reachedMilestones(state)).toEqual([]);
   });
 
-  it('remembers a bounded number of event keys', () => {
-    const state = created();
-    expect(rememberEventKey(state, 'k-1')).toBe(true);
-    expect(rememberEventKey(state, 'k-1')).toBe(false);
-    for (let i = 0; i < 600; i++) rememberEventKey(state, `x-${i}`);
-    expect(state.seenEventKeys).toHaveLength(500);
-    expect(rememberEventKey(state, 'x-599')).toBe(false);
+  it('remembers a bounded number of event keys, from the carried ones on', () => {
+    const dedupe = new EventDedupe(['k-0'], SEEN_EVENT_KEYS_LIMIT);
+    expect(dedupe.add('k-0')).toBe(false);
+    expect(dedupe.add('k-1')).toBe(true);
+    expect(dedupe.add('k-1')).toBe(false);
+    for (let i = 0; i < 600; i++) dedupe.add(`x-${i}`);
+    expect(dedupe.snapshot()).toHaveLength(500);
+    expect(dedupe.add('x-599')).toBe(false);
+  });
+
+  it('carries the resolutions of a run from before the decision log as decisions', () => {
+    const legacy = {
+      ...created(),
+      resolutions: [
+        { action: 'resubmit', operator: 'o', reason: 'r', at: T0, outcome: 'refused: "operator" is required' },
+        {
+          action: 'cancel',
+          operator: 'o',
+          reason: 'r',
+          at: T0,
+          outcome: 'canceled: the engine no longer follows this order',
+        },
+      ],
+    } as unknown as Parameters<typeof carriedLabOrderState>[0];
+    delete (legacy as { decisions?: unknown }).decisions;
+    expect(carriedLabOrderState(legacy).decisions.map((d) => [d.action, d.outcome])).toEqual([
+      ['resubmit', 'rejected'],
+      ['cancel', 'accepted'],
+    ]);
   });
 });
 
@@ -248,37 +279,29 @@ describe('operator inputs', () => {
   });
 
   it('accepts a resubmission with a corrected address, and refuses bad input by field name', () => {
-    expect(checkLabResolution(rejected(), { action: 'resubmit', operator: ' ops ', reason: 'fixed', address })).toEqual(
-      {
-        ok: true,
-        action: 'resubmit',
-        operator: 'ops',
-        reason: 'fixed',
-        address,
-      },
-    );
-    const refusal = checkLabResolution(rejected(), {
+    const parse = (input: unknown) => parseMessageInput('resolveLabException', resolveLabExceptionInput, input);
+    const accepted = parse({ action: 'resubmit', operator: ' ops ', reason: 'fixed', address });
+    expect(accepted).toMatchObject({ ok: true, value: { action: 'resubmit', address } });
+    expect(labResolutionRefusal(rejected(), { action: 'resubmit' })).toBeUndefined();
+    const refusal = parse({
       action: 'resubmit',
       operator: 'ops',
       reason: 'fixed',
       address: { ...address, country: 'United States', postalCode: '!', streetAddress1: '', note: 'Kitowska' },
     });
-    expect(refusal).toMatchObject({ ok: false, offeredActions: ['resubmit', 'cancel'] });
-    const reason = refusal.ok ? '' : refusal.reason;
-    expect(reason).toContain('address.streetAddress1 is required');
-    expect(reason).toContain('address.country must be an ISO 3166 two-letter country code');
-    expect(reason).toContain('address.postalCode must be a postal code');
-    expect(reason).toContain('unknown field(s) note');
+    const reason = refusal.ok ? '' : refusal.rejection.problem;
+    expect(reason).toContain('"address.streetAddress1" is required');
+    expect(reason).toContain('"address.country" must be an ISO 3166 two-letter country code');
+    expect(reason).toContain('"address.postalCode" must be a postal code');
+    expect(reason).toContain('"address" has unknown field(s) "note"');
     expect(reason).not.toMatch(/United States|Kitowska/);
-    expect(checkLabResolution(created(), { action: 'resubmit', operator: 'o', reason: 'r' })).toMatchObject({
-      ok: false,
+    expect(labResolutionRefusal(created(), { action: 'resubmit' })).toEqual({
       reason: '"resubmit" is not offered now; offered: cancel',
+      offeredActions: ['cancel'],
     });
-    expect(checkLabResolution(rejected(), { action: 'cancel', operator: 'o', reason: 'r', address })).toMatchObject({
-      ok: false,
-      reason: 'address goes only with "resubmit"',
-    });
-    expect(checkLabResolution(rejected(), 'cancel')).toMatchObject({ ok: false });
+    const misplaced = parse({ action: 'cancel', operator: 'o', reason: 'r', address });
+    expect(misplaced.ok ? '' : misplaced.rejection.problem).toBe('"address" goes only with "resubmit"');
+    expect(parse('cancel')).toMatchObject({ ok: false });
   });
 });
 

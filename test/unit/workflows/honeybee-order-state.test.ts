@@ -1,15 +1,16 @@
 // The order workflow's pure rules: reading events and polls, never moving backwards, the Filling ⇄ On Hold rule by
 // time, holds and their exceptions, bounded de-duplication.
 import { describe, expect, it } from 'vitest';
-import type { HoneybeeEventSignal } from '../../../workflows/definitions.js';
-import { EventDedupe } from '../../../workflows/honeybee/event-dedupe.js';
+import type { HoneybeeEventSignal } from '../../../workflows/honeybee/messages.js';
+import { EventDedupe } from '../../../workflows/shared/event-dedupe.js';
 import {
   observationFromEvent,
   observationFromSnapshot,
   overallOrderStatus,
   type OrderObservation,
 } from '../../../workflows/honeybee/order-observation.js';
-import { applyOrderObservation, initialOrderState, recordDecision } from '../../../workflows/honeybee/order-state.js';
+import { applyOrderObservation, initialOrderState } from '../../../workflows/honeybee/order-state.js';
+import { recordDecision } from '../../../workflows/shared/decision-log.js';
 
 function event(eventType: string, payload: Record<string, unknown>): HoneybeeEventSignal {
   return { eventId: 'e', eventType, receivedAt: '2026-01-01T00:00:00.000Z', requestId: 'r', payload };

@@ -46,3 +46,11 @@ export function describeRefusal(problem: ActivityProblem): string {
   ];
   return parts.filter((part): part is string => part !== undefined).join('; ');
 }
+
+/** What went wrong in an activity (or any error), for an operator: failure type and message (never PHI). */
+export function describeActivityFailure(error: unknown): string {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  return String(cause);
+}

@@ -1,0 +1,27 @@
+// Every message module of the engine's workflows, for tests that go over all messages (schemas, recorded inputs).
+import * as deadLetter from '../../workflows/dead-letter/messages.js';
+import * as honeybee from '../../workflows/honeybee/messages.js';
+import * as lab from '../../workflows/lab/messages.js';
+import * as operator from '../../workflows/shared/operator-messages.js';
+import type { SignalMessage, UpdateMessage } from '../../workflows/shared/messages.js';
+
+export type InputMessage = SignalMessage | UpdateMessage;
+
+function isInputMessage(value: unknown): value is InputMessage {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'input' in value &&
+    'type' in value &&
+    (value.type === 'signal' || value.type === 'update')
+  );
+}
+
+/** Every signal and update the workflows define, each once. */
+export const INPUT_MESSAGES: InputMessage[] = [
+  ...new Set(
+    [operator, honeybee, lab, deadLetter].flatMap((module) =>
+      Object.values(module as Record<string, unknown>).filter(isInputMessage),
+    ),
+  ),
+];

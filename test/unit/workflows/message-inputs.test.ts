@@ -1,0 +1,130 @@
+// Every signal and update of the engine's workflows carries one zod schema (shared with clients), and what a schema
+// refuses is explained by field name, never by value: an operator can type anything into the Web UI, including a
+// patient's details in the wrong field.
+import { describe, expect, it } from 'vitest';
+import {
+  approveFillSignal,
+  matchPatientSignal,
+  orderLinkedSignal,
+  orderMilestoneSignal,
+  requestRefillSignal,
+} from '../../../workflows/honeybee/messages.js';
+import { parkWebhookSignal } from '../../../workflows/dead-letter/messages.js';
+import { resolveLabExceptionSignal } from '../../../workflows/lab/messages.js';
+import {
+  cancelSignal,
+  resolveExceptionInput,
+  resolveExceptionSignal,
+  resolveExceptionUpdate,
+} from '../../../workflows/shared/operator-messages.js';
+import { parseMessageInput } from '../../../workflows/shared/handlers.js';
+import { INPUT_MESSAGES as ALL, type InputMessage } from '../../harness/workflow-messages.js';
+
+const PHI = 'Jane Roe 1984-03-09';
+const GARBAGE: unknown[] = [
+  undefined,
+  null,
+  42,
+  PHI,
+  [PHI],
+  {},
+  JSON.parse(`{"__proto__": {"operator": "x"}, "constructor": "${PHI}"}`),
+  {
+    operator: 5,
+    reason: [PHI],
+    action: { PHI },
+    fields: PHI,
+    partnerPatientId: 7,
+    approvedBy: null,
+    eventId: 1,
+    payload: PHI,
+    address: PHI,
+    milestone: PHI,
+    vendor: PHI,
+  },
+];
+
+describe('workflow message inputs', () => {
+  it('every operator and vendor message has a schema', () => {
+    expect(ALL.map((message) => message.name).sort()).toEqual(
+      [
+        'approveFill',
+        'cancel',
+        'honeybeeEvent',
+        'matchPatient',
+        'onegevityEvent',
+        'orderLinked',
+        'orderMilestone',
+        'parkWebhook',
+        'requestRefill',
+        'resolveException',
+        'resolveExceptionUpdate',
+        'resolveLabException',
+        'resolveLabExceptionUpdate',
+      ].sort(),
+    );
+  });
+
+  it.each(ALL.map((message) => [message.name, message] as const))(
+    '%s refuses garbage naming fields, never values',
+    (name, message) => {
+      for (const input of GARBAGE) {
+        const parsed = parseMessageInput(name, message.input, input);
+        expect(parsed.ok, JSON.stringify(input)).toBe(false);
+        if (parsed.ok) continue;
+        expect(parsed.rejection.problem).toMatch(/the input must be one JSON object|"[A-Za-z.]+"/);
+        expect(parsed.rejection.problem).not.toContain('Jane');
+        expect(parsed.rejection.problem).not.toContain('1984');
+      }
+    },
+  );
+
+  it('says what a missing, blank or mistyped operator field is, and keeps what the input said for the log', () => {
+    const parse = (input: unknown) => parseMessageInput('resolveException', resolveExceptionInput, input);
+    const missing = parse({ action: 'override_allergy', reason: 'r' });
+    expect(missing).toEqual({
+      ok: false,
+      rejection: {
+        message: 'resolveException',
+        problem: '"operator" is required',
+        reason: 'r',
+        action: 'override_allergy',
+      },
+    });
+    expect(parse({ action: 'a', operator: '  ', reason: 'r' })).toMatchObject({
+      rejection: { problem: '"operator" must not be blank' },
+    });
+    expect(parse({ action: 'a', operator: 'o', reason: 'r', fields: ['x'] })).toMatchObject({
+      rejection: { problem: '"fields" must be a JSON object' },
+    });
+    expect(parse(undefined)).toMatchObject({
+      rejection: { problem: 'the input must be one JSON object {"action", "fields", "operator", "reason"}' },
+    });
+  });
+
+  it('accepts the inputs clients send', () => {
+    const accept = (message: InputMessage, input: unknown) =>
+      expect(parseMessageInput(message.name, message.input, input).ok, message.name).toBe(true);
+    accept(resolveExceptionSignal, {
+      action: 'override_allergy',
+      fields: { prescriber_note: 'ok' },
+      operator: 'alice',
+      reason: 'checked',
+    });
+    accept(resolveExceptionUpdate, { action: 'cancel_order', operator: 'a', reason: 'r', fields: null });
+    accept(cancelSignal, { operator: 'a', reason: 'r' });
+    accept(matchPatientSignal, { partnerPatientId: 'P-1', operator: 'a', reason: 'r' });
+    accept(approveFillSignal, { approvedBy: 'billing', paymentReference: 'pay_42' });
+    accept(requestRefillSignal, { requestedBy: 'partner-backend' });
+    accept(orderLinkedSignal, { prescriptionId: '1', fillNumber: 1, patientId: '2' });
+    accept(orderMilestoneSignal, { orderNumber: 'HB1', milestone: 'delivered', seq: 2, at: 'x' });
+    accept(resolveLabExceptionSignal, { action: 'cancel', operator: 'a', reason: 'r' });
+    accept(parkWebhookSignal, {
+      vendor: 'onegevity',
+      reason: 'r',
+      receivedAt: 'x',
+      requestId: 'y',
+      body: '{}',
+    });
+  });
+});

@@ -1,0 +1,89 @@
+// What a prescription offers an operator at each wait (the status's `offeredActions`, the same contract as every
+// workflow), and that resolveException carries out those actions as the dedicated signals do.
+import { describe, expect, it } from 'vitest';
+import { createPrescriptionOperator } from '../../../workflows/honeybee/prescription-operator.js';
+import { initialPrescriptionState, PrescriptionStage } from '../../../workflows/honeybee/prescription-state.js';
+import { DEFAULT_HONEYBEE_SETTINGS } from '../../../workflows/honeybee/settings.js';
+import type { PrescriptionState } from '../../../workflows/honeybee/types.js';
+
+const NOW = '2026-01-01T00:00:00.000Z';
+
+function operatorFor(patch: Partial<PrescriptionState> = {}) {
+  const state = {
+    ...initialPrescriptionState({ prescriptionId: '1' }, { ...DEFAULT_HONEYBEE_SETTINGS, fillApproval: 'partner' }),
+    ...patch,
+  };
+  let published = 0;
+  const operator = createPrescriptionOperator(state, { now: () => NOW, publish: () => (published += 1) });
+  return { state, operator, published: () => published };
+}
+
+const names = (operator: ReturnType<typeof createPrescriptionOperator>) =>
+  operator.offeredActions().map((action) => action.action);
+
+describe('prescription operator actions', () => {
+  it('offers what each wait needs, with fields explained, and cancel until the end', () => {
+    expect(names(operatorFor({ stage: PrescriptionStage.AwaitingPatientMatch }).operator)).toEqual([
+      'matchPatient',
+      'cancel',
+    ]);
+    expect(names(operatorFor({ stage: PrescriptionStage.AwaitingFillApproval }).operator)).toEqual([
+      'approveFill',
+      'cancel',
+    ]);
+    const creation = operatorFor({
+      stage: PrescriptionStage.AwaitingOrderCorrection,
+      exception: {
+        source: 'order_creation',
+        code: '42230',
+        name: 'Address rejected',
+        actions: [{ action: 'update_shipping_address', fields: ['address'] }],
+        raisedAt: NOW,
+      },
+    }).operator;
+    expect(names(creation)).toEqual(['update_shipping_address', 'cancel']);
+    expect(creation.offeredActions()[0]?.fields[0]).toMatchObject({ name: 'address', required: true });
+    expect(names(operatorFor({ stage: PrescriptionStage.Completed, endReason: 'done' }).operator)).toEqual([]);
+  });
+
+  it('resolveException carries out a patient match, an approval and a cancellation like their signals', () => {
+    const waiting = operatorFor({ stage: PrescriptionStage.AwaitingPatientMatch });
+    expect(
+      waiting.operator.resolve(
+        { action: 'matchPatient', fields: { partnerPatientId: 'P-7' }, operator: 'dana', reason: 'called' },
+        'update',
+      ),
+    ).toMatchObject({ accepted: true, action: 'matchPatient' });
+    expect(waiting.operator.pending.match).toEqual({ partnerPatientId: 'P-7', operator: 'dana' });
+    expect(waiting.state.decisions.at(-1)).toMatchObject({
+      via: 'update',
+      action: 'matchPatient',
+      outcome: 'accepted',
+    });
+    expect(waiting.published()).toBe(1);
+
+    const approval = operatorFor({ stage: PrescriptionStage.AwaitingFillApproval });
+    expect(
+      approval.operator.check({ action: 'approveFill', fields: { paymentReference: 7 }, operator: 'o', reason: 'r' }),
+    ).toMatchObject({ reason: '"fields.paymentReference" must be text' });
+    approval.operator.resolve({ action: 'approveFill', operator: 'o', reason: 'paid by phone' }, 'signal');
+    expect(approval.state.approvedFills).toEqual([1]);
+
+    const cancel = operatorFor({ stage: PrescriptionStage.AwaitingFillApproval });
+    cancel.operator.resolve({ action: 'cancel', operator: 'o', reason: 'r' }, 'signal');
+    expect(cancel.operator.pending.cancel).toMatchObject({ operator: 'o', reason: 'r' });
+    expect(cancel.operator.check({ action: 'cancel', operator: 'o', reason: 'again' })).toMatchObject({
+      reason: 'a cancellation is already under way',
+    });
+  });
+
+  it('refuses what is not offered now, with the reason', () => {
+    const { operator } = operatorFor({ stage: PrescriptionStage.AwaitingFillApproval });
+    expect(
+      operator.check({ action: 'matchPatient', fields: { partnerPatientId: 'P' }, operator: 'o', reason: 'r' }),
+    ).toMatchObject({ reason: 'the prescription is not waiting for a patient match (stage AWAITING_FILL_APPROVAL)' });
+    expect(operator.check({ action: 'retry_order', operator: 'o', reason: 'r' })).toMatchObject({
+      reason: 'there is no open exception on this prescription',
+    });
+  });
+});

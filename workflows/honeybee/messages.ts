@@ -1,0 +1,99 @@
+// The messages of the Honeybee workflows (prescriptionWorkflow, honeybeeOrderWorkflow), each with the one schema its
+// input must satisfy: the bridge's vendor events, the two workflows' reports to each other, the partner's fill
+// approvals and refill requests, an operator's patient match, and the `status` queries. The operator contract they
+// share with every workflow (resolveException, cancel) is in workflows/shared/operator-messages.ts.
+import { z } from 'zod';
+import { attribution, operatorText } from '../shared/operator-messages.js';
+import { queryMessage, signalMessage } from '../shared/messages.js';
+import type { HoneybeeOrderStatus, PrescriptionStatus } from './types.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Vendor events (bridge → workflows, by signal-with-start)
+
+/** A verified Honeybee webhook, as the bridge hands it to a workflow. */
+export const honeybeeEventInput = z.object({
+  /** Honeybee's `event_id`: the de-duplication key. */
+  eventId: operatorText(200),
+  /** Honeybee's `event_type` (an open set: unknown types are kept). */
+  eventType: z.string().max(100),
+  /** When the bridge received it (ISO 8601). */
+  receivedAt: z.string().max(64),
+  /** The bridge's request id, for the audit trail. */
+  requestId: z.string().max(200),
+  /** The webhook payload as Honeybee sent it (ids only: Honeybee webhooks carry no PHI). */
+  payload: z.record(z.string(), z.unknown()),
+});
+export type HoneybeeEventSignal = z.output<typeof honeybeeEventInput>;
+
+export const honeybeeEventSignal = signalMessage('honeybeeEvent', honeybeeEventInput);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The two Honeybee workflows among themselves (activities signal-with-start the other workflow, so neither races a
+// start)
+
+const shipmentInput = z.object({
+  trackingNo: z.string().optional(),
+  trackingUrl: z.string().optional(),
+  carrier: z.string().optional(),
+  shippedAt: z.string().optional(),
+});
+
+/**
+ * What an order workflow tells its prescription workflows: only what a prescription acts on, since each report is
+ * billed: the order exists (`linked`, unless the prescription linked it itself) and how it ended. Holds, resolutions
+ * and shipping are the order workflow's to show.
+ */
+export const orderMilestoneInput = z.object({
+  orderNumber: operatorText(100),
+  milestone: z.enum(['linked', 'delivered', 'canceled']),
+  status: z.string().optional(),
+  /** The order workflow's report counter: a late report never moves a prescription backwards. */
+  seq: z.number().int(),
+  at: z.string(),
+  exceptionReason: z.string().optional(),
+  tracking: z.array(shipmentInput).optional(),
+});
+export type HoneybeeOrderMilestone = z.output<typeof orderMilestoneInput>;
+
+export const orderMilestoneSignal = signalMessage('orderMilestone', orderMilestoneInput);
+
+/** The prescription workflow's link to an order it created or adopted. */
+export const orderLinkedInput = z.object({
+  prescriptionId: operatorText(100),
+  fillNumber: z.number().int().positive(),
+  patientId: z.string().optional(),
+});
+export type HoneybeeOrderLink = z.output<typeof orderLinkedInput>;
+
+export const orderLinkedSignal = signalMessage('orderLinked', orderLinkedInput);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Partner and operators (partner API, CLI, Web UI) → prescription workflow
+
+/** Match a prescription's patient to the partner's patient when the directory found none or several. */
+export const matchPatientInput = z.object({ partnerPatientId: operatorText(200), ...attribution });
+export type MatchPatientInput = z.input<typeof matchPatientInput>;
+
+export const matchPatientSignal = signalMessage('matchPatient', matchPatientInput);
+
+/** The partner approves a fill (payment done). Without `fillNumber`, the fill currently waiting. */
+export const approveFillInput = z.object({
+  approvedBy: operatorText(200),
+  fillNumber: z.number().int().positive().nullish(),
+  paymentReference: z.string().max(200).nullish(),
+});
+export type ApproveFillInput = z.input<typeof approveFillInput>;
+
+export const approveFillSignal = signalMessage('approveFill', approveFillInput);
+
+/** The partner asks for the next refill (Partner Requested Fills). */
+export const requestRefillInput = z.object({ requestedBy: operatorText(200) });
+export type RequestRefillInput = z.input<typeof requestRefillInput>;
+
+export const requestRefillSignal = signalMessage('requestRefill', requestRefillInput);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Queries (each workflow answers `status` with its own state)
+
+export const prescriptionStatusQuery = queryMessage<PrescriptionStatus>('status');
+export const honeybeeOrderStatusQuery = queryMessage<HoneybeeOrderStatus>('status');

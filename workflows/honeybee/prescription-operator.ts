@@ -1,0 +1,231 @@
+// The operator's side of a prescription: what `resolveException` accepts now (a patient match, a correction of an
+// order Honeybee refused to create, a fill approval on the partner's behalf, a cancellation), whether an input can be
+// carried out, and carrying it out: recording the decision and leaving the flow what it waits for (`pending`). The
+// dedicated signals (matchPatient, approveFill, cancel) go through the same steps, so both paths decide alike.
+import { z } from 'zod';
+import { recordDecision, type OperatorDecision } from '../shared/decision-log.js';
+import { parseActionFields, type InputRefusal } from '../shared/handlers.js';
+import {
+  operatorText,
+  type OperatorAction,
+  type ResolutionResult,
+  type ResolveExceptionInput,
+} from '../shared/operator-messages.js';
+import {
+  APPROVE_FILL_ACTION,
+  CANCEL_PRESCRIPTION_ACTION,
+  MATCH_PATIENT_ACTION,
+  operatorActionOf,
+} from './operator-actions.js';
+import { PrescriptionStage } from './prescription-state.js';
+import { checkResolution, offeredActionNames } from './resolution.js';
+import type { OperatorException, PrescriptionState } from './types.js';
+
+/** What accepted inputs leave for the prescription's flow to act on. */
+export interface PendingOperatorInputs {
+  match?: { partnerPatientId: string; operator: string };
+  correction?: { action: string; fields: Record<string, unknown> };
+  cancel?: { operator: string; reason: string; at: string };
+}
+
+type Via = OperatorDecision['via'];
+
+const matchFields = z.object({ partnerPatientId: operatorText(200) });
+const approveFields = z.object({
+  fillNumber: z.number().int().positive().nullish(),
+  paymentReference: z.string().max(200).nullish(),
+});
+
+export function createPrescriptionOperator(
+  state: PrescriptionState,
+  options: { now: () => string; publish: () => void },
+) {
+  const { now, publish } = options;
+  const pending: PendingOperatorInputs = {};
+
+  function creationException(): OperatorException | undefined {
+    return state.exception?.source === 'order_creation' ? state.exception : undefined;
+  }
+
+  function creationBlocked(): string | undefined {
+    if (creationException()) return pending.correction ? 'a correction is already being applied' : undefined;
+    if (state.currentOrder) {
+      const orderNumber = state.currentOrder.orderNumber;
+      return `there is no open exception on this prescription; order ${orderNumber}'s holds are resolved on workflow honeybee-order-${orderNumber}`;
+    }
+    if (state.exception?.source === 'patient_match') return 'the patient is not matched yet: send matchPatient';
+    return 'there is no open exception on this prescription';
+  }
+
+  function matchProblem(): string | undefined {
+    if (state.stage === PrescriptionStage.AwaitingPatientMatch) return undefined;
+    return state.match
+      ? `the patient is already matched (${state.match.partnerPatientId}, by ${state.match.matchedBy})`
+      : `the prescription is not waiting for a patient match (stage ${state.stage})`;
+  }
+
+  function approvalProblem(fill: number): string | undefined {
+    if (state.mode !== 'partner_requested' || state.fillApproval !== 'partner') {
+      return `fills need no approval here (mode ${state.mode}, fill approval ${state.fillApproval})`;
+    }
+    return fill < state.fillNumber
+      ? `fill ${fill} is not pending (the current fill is ${state.fillNumber})`
+      : undefined;
+  }
+
+  function cancelProblem(): string | undefined {
+    if (state.endReason) return `the prescription has already ended (${state.endReason})`;
+    return pending.cancel ? 'a cancellation is already under way' : undefined;
+  }
+
+  /** What resolveException accepts now. */
+  function offeredActions(): OperatorAction[] {
+    if (state.endReason) return [];
+    const actions: OperatorAction[] = [];
+    if (!matchProblem() && !pending.match) actions.push(MATCH_PATIENT_ACTION);
+    const creation = creationException();
+    if (creation && !creationBlocked()) actions.push(...creation.actions.map(operatorActionOf));
+    if (state.stage === PrescriptionStage.AwaitingFillApproval) actions.push(APPROVE_FILL_ACTION);
+    if (!cancelProblem()) actions.push(CANCEL_PRESCRIPTION_ACTION);
+    return actions;
+  }
+
+  function decide(
+    decision: Omit<OperatorDecision, 'at' | 'outcome' | 'detail'>,
+    problem: string | undefined,
+    done: string,
+  ): ResolutionResult {
+    recordDecision(state, {
+      at: now(),
+      ...decision,
+      outcome: problem ? 'rejected' : 'accepted',
+      detail: problem ?? done,
+    });
+    publish();
+    return problem
+      ? { accepted: false, reason: problem, offeredActions: offeredActions().map((action) => action.action) }
+      : { accepted: true, action: decision.action, message: done };
+  }
+
+  function match(input: { partnerPatientId: string; operator: string; reason: string }, via: Via): ResolutionResult {
+    const problem = matchProblem();
+    if (!problem) pending.match = { partnerPatientId: input.partnerPatientId.trim(), operator: input.operator };
+    return decide(
+      { via, operator: input.operator, reason: input.reason, action: 'matchPatient' },
+      problem,
+      `matched to partner patient ${input.partnerPatientId}`,
+    );
+  }
+
+  function approve(
+    input: { approvedBy: string; reason: string; fillNumber?: number | null },
+    via: Via,
+  ): ResolutionResult {
+    const fill = input.fillNumber ?? state.fillNumber;
+    const problem = approvalProblem(fill);
+    if (!problem && !state.approvedFills.includes(fill)) state.approvedFills.push(fill);
+    return decide(
+      { via, operator: input.approvedBy, reason: input.reason, action: 'approveFill' },
+      problem,
+      `fill ${fill} approved`,
+    );
+  }
+
+  function cancel(input: { operator: string; reason: string }, via: Via): ResolutionResult {
+    const problem = cancelProblem();
+    if (!problem) pending.cancel = { operator: input.operator, reason: input.reason, at: now() };
+    return decide(
+      { via, operator: input.operator, reason: input.reason, action: 'cancel' },
+      problem,
+      'the prescription will be canceled',
+    );
+  }
+
+  function correct(input: ResolveExceptionInput, via: Via): ResolutionResult {
+    const check = checkResolution(creationException(), input, creationBlocked());
+    if (!check.ok) {
+      recordDecision(state, {
+        at: now(),
+        via,
+        operator: input.operator,
+        reason: input.reason,
+        action: input.action,
+        outcome: 'rejected',
+        detail: check.reason,
+      });
+      publish();
+      return { accepted: false, reason: check.reason, offeredActions: offeredActionNames(creationException()) };
+    }
+    const action = check.action.action;
+    pending.correction = { action, fields: check.fields };
+    const message =
+      action === 'cancel_prescription'
+        ? 'the prescription will be canceled'
+        : action === 'update_shipping_address'
+          ? 'the order will be created again with the corrected address'
+          : 'the order will be created again';
+    return decide({ via, operator: input.operator, reason: input.reason, action }, undefined, message);
+  }
+
+  function refuse(input: ResolveExceptionInput, via: Via, reason: string): ResolutionResult {
+    return decide({ via, operator: input.operator, reason: input.reason, action: input.action }, reason, '');
+  }
+
+  /** Carries out a resolveException input (signal or update): any action offered now. */
+  function resolve(input: ResolveExceptionInput, via: 'signal' | 'update'): ResolutionResult {
+    switch (input.action) {
+      case 'matchPatient': {
+        const fields = parseActionFields(matchFields, input.fields);
+        if (!fields.ok) return refuse(input, via, fields.problem);
+        return match({ ...fields.value, operator: input.operator, reason: input.reason }, via);
+      }
+      case 'approveFill': {
+        const fields = parseActionFields(approveFields, input.fields);
+        if (!fields.ok) return refuse(input, via, fields.problem);
+        const payment = fields.value.paymentReference;
+        return approve(
+          {
+            approvedBy: input.operator,
+            reason: payment ? `${input.reason} (payment ${payment})` : input.reason,
+            ...(fields.value.fillNumber ? { fillNumber: fields.value.fillNumber } : {}),
+          },
+          via,
+        );
+      }
+      case 'cancel':
+        return cancel(input, via);
+      default:
+        return correct(input, via);
+    }
+  }
+
+  /** Why resolveException cannot carry `input` out now (the update's validator); undefined when it can. */
+  function check(input: ResolveExceptionInput): InputRefusal | undefined {
+    const offered = offeredActions().map((action) => action.action);
+    const refusal = (reason: string | undefined) => (reason ? { reason, offeredActions: offered } : undefined);
+    switch (input.action) {
+      case 'matchPatient': {
+        const fields = parseActionFields(matchFields, input.fields);
+        return refusal(
+          fields.ok
+            ? (matchProblem() ?? (pending.match ? 'a match is already being applied' : undefined))
+            : fields.problem,
+        );
+      }
+      case 'approveFill': {
+        const fields = parseActionFields(approveFields, input.fields);
+        return refusal(fields.ok ? approvalProblem(fields.value.fillNumber ?? state.fillNumber) : fields.problem);
+      }
+      case 'cancel':
+        return refusal(cancelProblem());
+      default: {
+        const result = checkResolution(creationException(), input, creationBlocked());
+        return result.ok
+          ? undefined
+          : { reason: result.reason, offeredActions: offeredActionNames(creationException()) };
+      }
+    }
+  }
+
+  return { pending, offeredActions, resolve, check, match, approve, cancel };
+}

@@ -1,0 +1,126 @@
+// The messages of labOrderWorkflow, each with the one schema its input must satisfy: the bridge's Onegevity events,
+// the lab order's own resolution message (kept for running orders and recorded histories; the operator contract every
+// workflow shares is in workflows/shared/operator-messages.ts) and its `status` query.
+import { z } from 'zod';
+import { presence } from '../shared/input-problems.js';
+import { attribution, operatorText, type OperatorStatus, type ResolutionResult } from '../shared/operator-messages.js';
+import { queryMessage, signalMessage, updateMessage } from '../shared/messages.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Vendor events (bridge → workflow, by signal-with-start)
+
+/** A verified Onegevity webhook. Onegevity sends no event id, so the bridge derives one from topic and raw body. */
+export const onegevityEventInput = z.object({
+  /** sha256 hex of `topic + "\n" + raw body`: the de-duplication key. */
+  dedupeKey: operatorText(200),
+  /** e.g. `fulfillment.accepted` (an open set). */
+  topic: operatorText(100),
+  receivedAt: z.string().max(64),
+  requestId: z.string().max(200),
+  payload: z.record(z.string(), z.unknown()),
+});
+export type OnegevityEventSignal = z.output<typeof onegevityEventInput>;
+
+export const onegevityEventSignal = signalMessage('onegevityEvent', onegevityEventInput);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Operators
+
+const str = () => z.string(presence('a string'));
+const text = (max: number) => str().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+
+/**
+ * A shipping address in Onegevity's shape: the partner's request and an operator's correction. ASSUMED (as the
+ * sandbox): ISO 3166 two-letter countries and short alphanumeric postal codes. Messages name fields, never values.
+ */
+export const labAddressSchema = z.strictObject(
+  {
+    streetAddress1: text(100),
+    streetAddress2: str().trim().max(100).nullish(),
+    city: text(60),
+    region: text(60),
+    country: str().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 two-letter country code'),
+    postalCode: str()
+      .trim()
+      .regex(/^[A-Za-z0-9 -]{3,10}$/, 'must be a postal code'),
+  },
+  presence('an object'),
+);
+
+/**
+ * Resolve a rejected kit fulfillment: resubmit (usually with a corrected address) or cancel. Deprecated: kept for lab
+ * orders and histories that use it; `resolveException` {action, fields: {address}} does the same on every workflow.
+ */
+export const resolveLabExceptionInput = z
+  .object({
+    action: z.enum(['resubmit', 'cancel']),
+    /** A corrected shipping address for `resubmit`. */
+    address: labAddressSchema.optional(),
+    ...attribution,
+  })
+  .refine((input) => input.address === undefined || input.action === 'resubmit', {
+    message: 'goes only with "resubmit"',
+    path: ['address'],
+  });
+export type ResolveLabExceptionInput = z.input<typeof resolveLabExceptionInput>;
+
+export const resolveLabExceptionSignal = signalMessage('resolveLabException', resolveLabExceptionInput);
+export const resolveLabExceptionUpdate = updateMessage<ResolutionResult, typeof resolveLabExceptionInput>(
+  'resolveLabExceptionUpdate',
+  resolveLabExceptionInput,
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Status
+
+/** What needs a human on a lab order (NeedsOperator is true exactly when one of these is set). */
+export type LabAttentionKind =
+  'fulfillment_rejected' | 'order_failed' | 'kit_not_activated' | 'reports_unavailable' | 'unknown_order';
+
+/**
+ * The `status` query of `labOrderWorkflow`: ids, vendor statuses, counters and the operator contract (offered actions,
+ * decisions). No patient details (names, addresses, dates of birth; the address a `resubmit` brought stays out too);
+ * only `fulfillment.rejectionReason` is vendor text.
+ */
+export interface LabOrderStatus extends OperatorStatus {
+  orderIdentifier: string;
+  workflowId: string;
+  /** False for an order this engine never started (a webhook for an unknown `lab…` identifier). */
+  startedByEngine: boolean;
+  /** CREATING_ORDER, ORDER_FAILED, FULFILLMENT_REQUESTED, ACCEPTED, REJECTED, SHIPPED, KIT_ACTIVATED, AT_LAB, RESULTS_RELEASED, CANCELED, UNKNOWN_ORDER, DISMISSED. */
+  stage: string;
+  /** How the order came to exist at Onegevity: created now, or adopted after a conflict or a lost answer. */
+  createOutcome?: 'created' | 'adopted';
+  /** Onegevity's order status, as last read. */
+  orderStatus?: string;
+  fulfillment: {
+    requestIdentifier: string;
+    /** 1 for the order's own request, n ≥ 2 for resubmission `{orderIdentifier}R{n}`. */
+    attempt: number;
+    status: string;
+    trackingNumber?: string;
+    trackingUrl?: string;
+    /** Onegevity's own words, kept for the operator (encrypted like every payload; never in details or notifications). */
+    rejectionReason?: string;
+  };
+  /** The least advanced kit element's status (UNREGISTERED … COMPLETED). */
+  kitStatus: string;
+  needsOperator: boolean;
+  attention?: { kind: LabAttentionKind; since: string; detail: string };
+  /** 0 none, 1 activation reminder(s) sent, 2 an operator was asked to step in. */
+  escalationLevel: number;
+  activationRemindersSent: number;
+  shippedAt?: string;
+  kitActivatedAt?: string;
+  resultsReleasedAt?: string;
+  reportIdentifiers?: string[];
+  canceled?: { by: 'vendor' | 'operator'; at: string; operator?: string; canceledAtVendor?: boolean };
+  events: { received: number; duplicates: number; late: number; informational: number; lastTopic?: string };
+  reconcile: { reads: number; lastAt?: string };
+  /** Partner notifications sent (milestone ids, e.g. `shipped`, `rejected:1`). */
+  notified: string[];
+  /** The last thing that went wrong (an operator input refused, a vendor call failed), without PHI. */
+  lastProblem?: string;
+}
+
+export const labOrderStatusQuery = queryMessage<LabOrderStatus>('status');

@@ -1,0 +1,71 @@
+// The messages of the partner notification target (partner-target.ts) and its parked batches (parked-batch.ts):
+// workers report deliveries and park notifications while the target is disabled; an operator resumes delivery; a
+// batch reports how its resend went.
+import { z } from 'zod';
+import { attribution } from '../shared/operator-messages.js';
+import type { SignalDefinition } from '@temporalio/common';
+import { queryMessage, signalMessage, updateMessage, type SignalMessage } from '../shared/messages.js';
+
+/** A partner notification as workers send it (ids and statuses only, no PHI). */
+export const partnerNotificationInput = z.object({
+  id: z.string().min(1).max(500),
+  type: z.string().min(1).max(200),
+  occurredAt: z.string().min(1).max(64),
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+
+/** A worker's account of one delivery. `disableAfterMs` is that worker's PARTNER_WEBHOOK_DISABLE_AFTER. */
+export const deliveryReportInput = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), reason: z.string().max(2000), disableAfterMs: z.number().positive() }),
+]);
+export type DeliveryReport = z.output<typeof deliveryReportInput>;
+
+export const resumeDeliveryInput = z.object(attribution);
+export type ResumeDeliveryInput = z.input<typeof resumeDeliveryInput>;
+
+export interface TargetState {
+  /** When the current run of failures began (workflow time); absent while deliveries succeed. */
+  failingSince?: string;
+  lastFailureAt?: string;
+  lastFailure?: string;
+  lastSuccessAt?: string;
+  /** Set when the target was disabled: notifications are parked until an operator resumes delivery. */
+  disabledAt?: string;
+  /** Notifications parked and not yet re-sent (in this workflow and its batches). */
+  parked: number;
+  /** A resend under way. */
+  redelivering: boolean;
+  /** The last resumes, newest last: who, why, and how many were re-sent. */
+  resumes: { at: string; operator: string; reason: string; redelivered: number; failure?: string }[];
+  /** Inputs refused (garbage sent by hand), and the last one's problem. */
+  rejected?: number;
+  lastRejection?: string;
+}
+
+export const deliveryReportSignal = signalMessage('deliveryReport', deliveryReportInput);
+export const parkNotificationSignal = signalMessage('parkNotification', partnerNotificationInput);
+export const targetStateQuery = queryMessage<TargetState>('targetState');
+export const resumeDeliveryUpdate = updateMessage<TargetState, typeof resumeDeliveryInput>(
+  'resumeDelivery',
+  resumeDeliveryInput,
+);
+
+export const batchRedeliveredInput = z.object({
+  workflowId: z.string().min(1).max(300),
+  delivered: z.number().int().min(0),
+  remaining: z.number().int().min(0),
+  failure: z.string().max(2000).optional(),
+});
+export type BatchRedelivered = z.output<typeof batchRedeliveredInput>;
+
+/**
+ * The target's resend reached a batch. Senders send it without input (as recorded histories do); whatever input comes
+ * is ignored.
+ */
+export const redeliverBatchSignal: SignalMessage<z.ZodUnknown> & SignalDefinition<[]> = signalMessage(
+  'redeliverBatch',
+  z.unknown(),
+) as SignalMessage<z.ZodUnknown> & SignalDefinition<[]>;
+export const batchRedeliveredSignal = signalMessage('batchRedelivered', batchRedeliveredInput);
+export const parkedBatchQuery = queryMessage<{ targetWorkflowId: string; remaining: number }>('parkedBatch');

@@ -1,0 +1,85 @@
+// The operator contract every engine workflow answers the same way: its `status` query lists `offeredActions` (each
+// with its fields, explained); `resolveException` (signal, for the Web UI's "Send a Signal") and
+// `resolveExceptionUpdate` (update, for the CLI and the partner API: refused with the reason, answered with the
+// outcome) take one of them, with that action's fields; `cancel` cancels at any wait. Every input is one JSON object
+// carrying who (`operator`) and why (`reason`); every input and what became of it is in the status's `decisions`.
+import { z } from 'zod';
+import type { OperatorDecision } from './decision-log.js';
+import { queryMessage, signalMessage, updateMessage } from './messages.js';
+
+/** Text an operator must give: not blank, bounded (the state keeps it). */
+export function operatorText(max: number) {
+  return z
+    .string()
+    .max(max)
+    .refine((value) => value.trim() !== '', 'must not be blank');
+}
+
+/** Who did it and why: every operator input carries both, and the audit shows them. */
+export const attribution = { operator: operatorText(200), reason: operatorText(2000) };
+
+export const resolveExceptionInput = z.object({
+  /** One of the actions the status offers now. */
+  action: operatorText(64),
+  /** The action's fields (`offeredActions[].fields`); a `reason` field defaults to the operator's reason. */
+  fields: z.record(z.string(), z.unknown()).nullish(),
+  ...attribution,
+});
+export type ResolveExceptionInput = z.input<typeof resolveExceptionInput>;
+
+export const cancelInput = z.object(attribution);
+export type CancelInput = z.input<typeof cancelInput>;
+
+/** Who did it and why, as the partner API and CLI send it. */
+export type OperatorAttribution = CancelInput;
+
+/** The outcome the update returns to API/CLI callers; a rejection names the reason. */
+export type ResolutionResult =
+  { accepted: true; action: string; message: string } | { accepted: false; reason: string; offeredActions: string[] };
+
+/** Signal form, for the Web UI: an invalid input is recorded in the decision log and current details. */
+export const resolveExceptionSignal = signalMessage('resolveException', resolveExceptionInput);
+/** Update form, for the partner API and CLI: the validator refuses an invalid input or an action not offered. */
+export const resolveExceptionUpdate = updateMessage<ResolutionResult, typeof resolveExceptionInput>(
+  'resolveExceptionUpdate',
+  resolveExceptionInput,
+);
+
+/** Cancel at any wait: a prescription, an order (its On Hold exception's cancel action) or a lab order. */
+export const cancelSignal = signalMessage('cancel', cancelInput);
+
+// ---------------------------------------------------------------------------------------------------------------
+// What every workflow's `status` answers, besides its own state
+
+/** One field of an offered action, explained for whoever fills it in (Web UI, CLI, partner API). */
+export interface ActionField {
+  name: string;
+  required: boolean;
+  description: string;
+  /** A made-up value of the right shape (never patient data). */
+  example?: unknown;
+}
+
+/** An action `resolveException` accepts now. */
+export interface OperatorAction {
+  action: string;
+  description: string;
+  fields: ActionField[];
+}
+
+export interface OperatorStatus {
+  /** What `resolveException` accepts now (empty: nothing to resolve). */
+  offeredActions: OperatorAction[];
+  /** Why the workflow waits for an operator, in a few words (no PHI); absent when it does not. */
+  holdReason?: string;
+  /** Every operator and partner input and what became of it (bounded), newest last. */
+  decisions: OperatorDecision[];
+  lastRejection?: OperatorDecision;
+}
+
+/**
+ * Every engine workflow answers `status` with its own state and these fields: clients that handle any workflow type
+ * (CLI, partner API) read the operator contract through this definition. Each workflow's messages define its own,
+ * fully typed.
+ */
+export const workflowStatusQuery = queryMessage<OperatorStatus & Record<string, unknown>>('status');
