@@ -49,35 +49,45 @@ describe('workflow message inputs', () => {
     expect(ALL.map((message) => message.name).sort()).toEqual(
       [
         'approveFill',
+        'batchRedelivered',
         'cancel',
+        'claim',
+        'deliveryReport',
         'honeybeeEvent',
         'matchPatient',
         'onegevityEvent',
         'orderLinked',
         'orderMilestone',
+        'parkNotification',
         'parkWebhook',
+        'recordResponse',
+        'redeliverBatch',
+        'releaseClaim',
         'requestRefill',
         'resolveException',
         'resolveExceptionUpdate',
         'resolveLabException',
         'resolveLabExceptionUpdate',
+        'resumeDelivery',
       ].sort(),
     );
   });
 
-  it.each(ALL.map((message) => [message.name, message] as const))(
-    '%s refuses garbage naming fields, never values',
-    (name, message) => {
-      for (const input of GARBAGE) {
-        const parsed = parseMessageInput(name, message.input, input);
-        expect(parsed.ok, JSON.stringify(input)).toBe(false);
-        if (parsed.ok) continue;
-        expect(parsed.rejection.problem).toMatch(/the input must be one JSON object|"[A-Za-z.]+"/);
-        expect(parsed.rejection.problem).not.toContain('Jane');
-        expect(parsed.rejection.problem).not.toContain('1984');
-      }
-    },
-  );
+  // redeliverBatch carries no input: whatever comes is ignored, so there is nothing to refuse.
+  const TAKES_ANYTHING = new Set(['redeliverBatch']);
+
+  it.each(
+    ALL.filter((message) => !TAKES_ANYTHING.has(message.name)).map((message) => [message.name, message] as const),
+  )('%s refuses garbage naming fields, never values', (name, message) => {
+    for (const input of GARBAGE) {
+      const parsed = parseMessageInput(name, message.input, input);
+      expect(parsed.ok, JSON.stringify(input)).toBe(false);
+      if (parsed.ok) continue;
+      expect(parsed.rejection.problem).toMatch(/the input must be one JSON object|"[A-Za-z.]+"/);
+      expect(parsed.rejection.problem).not.toContain('Jane');
+      expect(parsed.rejection.problem).not.toContain('1984');
+    }
+  });
 
   it('says what a missing, blank or mistyped operator field is, and keeps what the input said for the log', () => {
     const parse = (input: unknown) => parseMessageInput('resolveException', resolveExceptionInput, input);
