@@ -156,6 +156,7 @@ describe('workflow handlers refuse bad input without failing a workflow task', (
         workflowId: `honeybee-order-${orderNumber}`,
         args: [{ orderNumber, prescriptionIds: ['1111111'], settings: SETTINGS }],
         signal: 'honeybeeEvent',
+        // The shape an older bridge sent (the raw payload): still read, with the bridge's own reader.
         signalArgs: [
           {
             eventId: 'e-hold',
@@ -173,10 +174,11 @@ describe('workflow handlers refuse bad input without failing a workflow task', (
       });
       handles.push(handle);
       const held = await waitFor(
-        () => query<{ stage: string; exception?: unknown }>(handle, 'status'),
+        () => query<{ stage: string; exception?: { code: string; name: string } }>(handle, 'status'),
         (state) => state.stage === 'ORDER_ON_HOLD' && state.exception !== undefined,
         'On Hold with its exception',
       );
+      expect(held.exception).toMatchObject({ code: '74', name: 'Allergy Detected' });
       await sendGarbage(handle, ['resolveException', 'cancel', 'honeybeeEvent', 'orderLinked']);
       await expectUpdatesRefused(handle, ['resolveExceptionUpdate']);
       await handle.signal('resolveException', SENTINEL);

@@ -26,10 +26,10 @@ import {
   resolveLabExceptionSignal,
   resolveLabExceptionUpdate,
   type LabOrderStatus,
-  type OnegevityEventSignal,
 } from '../../workflows/lab/messages.js';
 import type { labOrderWorkflow } from '../../workflows/lab-order.js';
 import { EscalationLevel, FulfillmentStage, LabOrderId, NeedsOperator } from '../../workflows/search-attributes.js';
+import type { OnegevityEvent } from '../../src/domain/onegevity-events.js';
 import { historyToFixtureJson } from '../harness/history-json.js';
 import { createFakeLabVendor, fakeLabActivities, type FakeLabVendor } from '../harness/lab-activities.js';
 import { DAY, HOUR, labEvent, labPlacement, labSettings } from '../harness/lab-orders.js';
@@ -429,7 +429,7 @@ describe('labOrderWorkflow (time-skipping)', () => {
     await withWorker(async (run) => {
       // The rejection comes with the start (as a signal-with-start would bring it): it is in the first activation.
       const orderIdentifier = newOrderIdentifier();
-      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEventSignal]>(
+      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEvent]>(
         'labOrderWorkflow',
         {
           taskQueue: run.worker.options.taskQueue,
@@ -534,7 +534,7 @@ describe('labOrderWorkflow (time-skipping)', () => {
     await withWorker(async (run) => {
       const orderIdentifier = newOrderIdentifier();
       run.vendor.orders.set(orderIdentifier, { ...createdSnapshotFor(orderIdentifier), status: 'SHIPPED' });
-      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEventSignal]>(
+      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEvent]>(
         'labOrderWorkflow',
         {
           taskQueue: run.worker.options.taskQueue,

@@ -4,6 +4,10 @@
 // search attributes the workflows upsert), partner notifications, and run boundaries (continue-as-new). Summaries
 // name ids, statuses and actions; decoded payloads go only into `data` (the JSON format), since they may hold PHI.
 // Pure: no Temporal, so it is tested on recorded histories.
+import { honeybeeEventPrescriptionIds, type HoneybeeEvent } from '../../domain/honeybee-events.js';
+import type { OnegevityEvent } from '../../domain/onegevity-events.js';
+import { honeybeeEventInput } from '../../../workflows/honeybee/messages.js';
+import { onegevityEventInput } from '../../../workflows/lab/messages.js';
 import { formatAge } from '../output.js';
 import { durationMs, type DecodedEvent, type DecodedFailure } from './decode.js';
 
@@ -119,63 +123,53 @@ export function requestIdsOf(result: unknown): string[] {
 
 // -------------------------------------------------------------------------------------------- vendor events
 
-function honeybeeStatuses(payload: Record<string, unknown>): string[] {
-  const requests = Array.isArray(payload.medication_requests) ? payload.medication_requests : [];
-  const statuses = requests.flatMap((request) => {
-    const dispenses = nested(request, 'medication_dispenses');
-    return Array.isArray(dispenses) ? dispenses.map((dispense) => text(nested(dispense, 'order_status'))) : [];
-  });
-  return [...new Set(statuses.filter((status): status is string => status !== undefined))];
+/** A recorded event signal as the workflow read it: typed, or (older histories) the raw payload, read the same way. */
+function honeybeeEventOf(input: unknown): HoneybeeEvent | undefined {
+  const parsed = honeybeeEventInput.safeParse(input);
+  return parsed.success ? parsed.data : undefined;
 }
 
-function honeybeeTracking(payload: Record<string, unknown>): string[] {
-  const requests = Array.isArray(payload.medication_requests) ? payload.medication_requests : [];
-  const tracking = requests.flatMap((request) => {
-    const dispenses = nested(request, 'medication_dispenses');
-    return Array.isArray(dispenses)
-      ? dispenses.map((dispense) => {
-          const shipment = nested(dispense, 'shipment');
-          const number = text(nested(shipment, 'tracking_no'));
-          return number ? `${text(nested(shipment, 'carrier')) ?? ''} ${number}`.trim() : undefined;
-        })
-      : [];
-  });
-  return [...new Set(tracking.filter((value): value is string => value !== undefined))];
+function onegevityEventOf(input: unknown): OnegevityEvent | undefined {
+  const parsed = onegevityEventInput.safeParse(input);
+  return parsed.success ? parsed.data : undefined;
 }
 
-function vendorEventSummary(signalName: string, event: unknown): { summary: string; bridgeRequestId?: string } {
-  const bridgeRequestId = text(nested(event, 'requestId'));
-  const payload = isRecord(nested(event, 'payload')) ? (nested(event, 'payload') as Record<string, unknown>) : {};
-  if (signalName === 'onegevityEvent') {
-    const identifiers = [text(payload.orderIdentifier), text(payload.requestorId)].filter(Boolean);
-    const tracking = text(payload.trackingNumber);
-    return {
-      summary:
-        `Onegevity ${text(nested(event, 'topic')) ?? 'event'} received` +
-        (identifiers.length > 0 ? ` (${[...new Set(identifiers)].join(', ')})` : '') +
-        (tracking ? `, tracking ${tracking}` : ''),
-      ...(bridgeRequestId ? { bridgeRequestId } : {}),
-    };
-  }
-  const eventType = text(nested(event, 'eventType')) ?? 'event';
-  const parts = [`event ${text(nested(event, 'eventId')) ?? '?'}`];
-  const orderNumber = text(payload.order_number);
-  if (orderNumber) parts.push(`order ${orderNumber}`);
-  const statuses = honeybeeStatuses(payload);
+function onegevitySummary(event: OnegevityEvent): string {
+  const identifiers = [event.orderIdentifier, event.requestorId].filter(Boolean);
+  return (
+    `Onegevity ${event.topic} received` +
+    (identifiers.length > 0 ? ` (${[...new Set(identifiers)].join(', ')})` : '') +
+    (event.trackingNumber ? `, tracking ${event.trackingNumber}` : '')
+  );
+}
+
+function honeybeeSummary(event: HoneybeeEvent): string {
+  const parts = [`event ${event.eventId}`];
+  if (event.orderNumber) parts.push(`order ${event.orderNumber}`);
+  const dispenses = event.prescriptions.flatMap((request) => request.dispenses);
+  const statuses = [...new Set(dispenses.flatMap((dispense) => (dispense.status ? [dispense.status] : [])))];
   if (statuses.length > 0) parts.push(`status ${statuses.join('/')}`);
-  const exception = payload.exception;
-  if (isRecord(exception)) parts.push(`exception ${text(exception.id) ?? '?'} ${text(exception.name) ?? ''}`.trim());
-  const tracking = honeybeeTracking(payload);
+  if (event.exception) parts.push(`exception ${event.exception.code} ${event.exception.name}`.trim());
+  const tracking = [
+    ...new Set(
+      dispenses.flatMap(({ shipment }) =>
+        shipment?.trackingNo ? [`${shipment.carrier ?? ''} ${shipment.trackingNo}`.trim()] : [],
+      ),
+    ),
+  ];
   if (tracking.length > 0) parts.push(`shipped ${tracking.join(', ')}`);
-  if (eventType === 'RX_RECEIVED') {
-    const requests = Array.isArray(payload.medication_requests) ? payload.medication_requests : [];
-    const ids = requests.map((request) => text(nested(request, 'id'))).filter(Boolean);
+  if (event.eventType === 'RX_RECEIVED') {
+    const ids = honeybeeEventPrescriptionIds(event);
     if (ids.length > 0) parts.push(`prescriptions ${ids.join(', ')}`);
   }
-  return {
-    summary: `Honeybee ${eventType} received (${parts.join(', ')})`,
-    ...(bridgeRequestId ? { bridgeRequestId } : {}),
-  };
+  return `Honeybee ${event.eventType} received (${parts.join(', ')})`;
+}
+
+function vendorEventSummary(signalName: string, input: unknown): { summary: string; bridgeRequestId?: string } {
+  const event = signalName === 'onegevityEvent' ? onegevityEventOf(input) : honeybeeEventOf(input);
+  if (!event) return { summary: `${signalName} received (unreadable: the workflow refused it)` };
+  const summary = 'topic' in event ? onegevitySummary(event) : honeybeeSummary(event);
+  return { summary, ...(event.requestId ? { bridgeRequestId: event.requestId } : {}) };
 }
 
 // -------------------------------------------------------------------------------------------- operator inputs
