@@ -7,7 +7,7 @@ import { registerLabCommands } from './lab.js';
 import { registerAuditCommand } from './audit/register.js';
 import { registerHistoryCommands } from './history.js';
 import { registerOperatorCommands } from './operators/register.js';
-import { registerSandboxCommands } from './sandbox.js';
+import { registerSandboxCommands } from './sandbox/register.js';
 import { UsageError } from './usage-error.js';
 import { signWebhookHeaders } from './webhook-sign.js';
 

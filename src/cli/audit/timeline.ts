@@ -8,6 +8,7 @@ import { honeybeeEventPrescriptionIds, type HoneybeeEvent } from '../../domain/h
 import type { OnegevityEvent } from '../../domain/onegevity-events.js';
 import { honeybeeEventInput } from '../../../workflows/honeybee/messages.js';
 import { onegevityEventInput } from '../../../workflows/lab/messages.js';
+import { nested, summarizeActivity, text } from '../../../activities/summaries.js';
 import { formatAge } from '../output.js';
 import { durationMs, type DecodedEvent, type DecodedFailure } from './decode.js';
 
@@ -69,20 +70,6 @@ const PARTNER_SIGNALS = new Set(['approveFill', 'requestRefill']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== ''
-    ? value
-    : typeof value === 'number'
-      ? String(value)
-      : undefined;
-}
-
-function nested(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) current = isRecord(current) ? current[key] : undefined;
-  return current;
 }
 
 /** An event id referenced by another event (a protobuf int64: a Long, a string or a number). */
@@ -211,104 +198,6 @@ interface ActivityCall {
   scheduledAt: string;
   attempt: number;
   lastFailure?: DecodedFailure;
-}
-
-function callSummary(call: ActivityCall, result: unknown): { kind: EntryKind; summary: string } {
-  const input = call.input;
-  switch (call.type) {
-    case 'notifyPartner':
-      return {
-        kind: 'notification',
-        summary: `partner notified: ${text(nested(input, 'type')) ?? '?'} (${text(nested(input, 'id')) ?? '?'})`,
-      };
-    case 'reportHoneybeeOrderMilestone': {
-      const ids = nested(input, 'prescriptionIds');
-      return {
-        kind: 'link',
-        summary:
-          `order ${text(nested(input, 'milestone', 'orderNumber')) ?? '?'} reported ` +
-          `${text(nested(input, 'milestone', 'milestone')) ?? '?'} to prescription(s) ${Array.isArray(ids) ? ids.join(', ') : '?'}`,
-      };
-    }
-    case 'matchHoneybeePatient': {
-      const outcome = text(nested(result, 'outcome'));
-      const detail =
-        outcome === 'matched'
-          ? `matched to partner patient ${text(nested(result, 'partnerPatientId')) ?? '?'} by ${text(nested(result, 'matchedBy')) ?? '?'}`
-          : outcome === 'ambiguous'
-            ? `ambiguous: ${text(nested(result, 'candidates')) ?? '?'} candidates`
-            : `no partner patient found`;
-      return {
-        kind: 'vendor.call',
-        summary: `Honeybee patient ${text(nested(input, 'patientId')) ?? '?'} read; ${detail}`,
-      };
-    }
-    case 'getHoneybeePrescription':
-      return {
-        kind: 'vendor.call',
-        summary: `Honeybee prescriptions of patient ${text(nested(input, 'patientId')) ?? '?'} read (found: ${nested(result, 'found') === true ? 'yes' : 'no'})`,
-      };
-    case 'ensureHoneybeeFillOrder': {
-      const how = text(nested(result, 'how')) ?? '?';
-      const orderNumber = text(nested(result, 'orderNumber'));
-      const what =
-        how === 'none'
-          ? 'no order found yet'
-          : `order ${orderNumber ?? '?'} ${how === 'created' ? 'created' : 'adopted'}`;
-      return {
-        kind: 'vendor.call',
-        summary: `Honeybee fill ${text(nested(input, 'fillNumber')) ?? '?'} of prescription ${text(nested(input, 'prescriptionId')) ?? '?'}: ${what}`,
-      };
-    }
-    case 'getHoneybeeOrder':
-      return {
-        kind: 'vendor.call',
-        summary:
-          `Honeybee order ${text(nested(input, 'orderNumber')) ?? '?'} read: ${text(nested(result, 'status')) ?? '?'}` +
-          (nested(result, 'fromCache') === true ? ' (not modified)' : ''),
-      };
-    case 'submitHoneybeeOrderAction':
-      return {
-        kind: 'vendor.call',
-        summary: `Honeybee order action ${text(nested(input, 'action')) ?? '?'} on order ${text(nested(input, 'orderNumber')) ?? '?'} accepted`,
-      };
-    case 'cancelHoneybeeOrder':
-      return {
-        kind: 'vendor.call',
-        summary: `Honeybee order ${text(nested(input, 'orderNumber')) ?? '?'} cancel: ${text(nested(result, 'outcome')) ?? '?'}`,
-      };
-    case 'createLabOrder':
-      return {
-        kind: 'vendor.call',
-        summary: `Onegevity order ${text(nested(input, 'request', 'orderIdentifier')) ?? '?'} ${text(nested(result, 'outcome')) ?? '?'}`,
-      };
-    case 'getLabOrder':
-      return {
-        kind: 'vendor.call',
-        summary:
-          `Onegevity order ${text(nested(input, 'orderIdentifier')) ?? '?'} read: ${text(nested(result, 'status')) ?? '?'}` +
-          `, fulfillment ${text(nested(result, 'fulfillment', 'status')) ?? '?'}`,
-      };
-    case 'requestLabFulfillment':
-      return {
-        kind: 'vendor.call',
-        summary: `Onegevity fulfillment request ${text(nested(input, 'requestIdentifier')) ?? '?'} ${text(nested(result, 'outcome')) ?? '?'} (${text(nested(result, 'status')) ?? '?'})`,
-      };
-    case 'cancelLabFulfillment':
-      return {
-        kind: 'vendor.call',
-        summary: `Onegevity fulfillment request ${text(nested(input, 'requestIdentifier')) ?? '?'} cancel: ${nested(result, 'canceled') === true ? 'canceled' : `not canceled (${text(nested(result, 'status')) ?? '?'})`}`,
-      };
-    case 'listLabReports': {
-      const reports = nested(result, 'reportIdentifiers');
-      return {
-        kind: 'vendor.call',
-        summary: `Onegevity reports listed: ${Array.isArray(reports) ? reports.length : '?'}`,
-      };
-    }
-    default:
-      return { kind: 'vendor.call', summary: `${call.type} completed` };
-  }
 }
 
 function attempts(call: ActivityCall): string {
@@ -479,7 +368,7 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
       case 'ACTIVITY_TASK_COMPLETED': {
         const call = calls.get(eventRef(a.scheduledEventId));
         if (!call) break;
-        const { kind, summary } = callSummary(call, event.result);
+        const { kind, summary } = summarizeActivity(call.type, call.input, event.result);
         const requestIds = requestIdsOf(event.result);
         add(event, {
           kind,
