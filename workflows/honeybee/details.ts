@@ -26,12 +26,15 @@ function escapeCell(value: string): string {
 }
 
 function exceptionSection(exception: OperatorException, signalTarget: string): string[] {
-  const lines = [
-    `### ${exception.code} ${exception.name}`,
-    '',
-    '| action | required fields | what it does |',
-    '|---|---|---|',
-  ];
+  const lines = [`### ${exception.code} ${exception.name}`, ''];
+  if (exception.fallbackActions) {
+    lines.push(
+      "Honeybee listed no actions for this exception: these are the engine's for its reason (Honeybee may still " +
+        'refuse one; its refusal shows here).',
+      '',
+    );
+  }
+  lines.push('| action | required fields | what it does |', '|---|---|---|');
   for (const action of exception.actions) {
     lines.push(
       `| \`${action.action}\` | ${action.fields.map((field) => `\`${field}\``).join(', ') || '(none)'} | ${escapeCell(
@@ -41,15 +44,16 @@ function exceptionSection(exception: OperatorException, signalTarget: string): s
   }
   lines.push(
     '',
-    `Resolve it with **Send a Signal** → \`resolveException\` on ${signalTarget}, input (one JSON object):`,
+    `Resolve it on ${signalTarget} with **Send an Update** → \`resolveExceptionUpdate\` (it answers: accepted, or ` +
+      'refused with the reason), or else **Send a Signal** → `resolveException` (no answer: a refused input shows ' +
+      'below as "Last input rejected"). Input (one JSON object):',
     '',
     '```json',
     exampleResolution(exception),
     '```',
     '',
-    'API and CLI callers use the update `resolveExceptionUpdate` with the same input (an invalid one is refused with ' +
-      'the reason). Only the actions above are accepted; a `reason` field defaults to your reason. ' +
-      '`cancel` (`{"operator", "reason"}`) cancels.',
+    'Only the actions above are accepted; a `reason` field defaults to your reason. `cancel` (`{"operator", ' +
+      '"reason"}`) cancels.',
   );
   return lines;
 }

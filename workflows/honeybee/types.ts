@@ -24,6 +24,11 @@ export interface OperatorException {
   message?: string;
   /** Authoritative: only these are accepted. */
   actions: OfferedAction[];
+  /**
+   * Honeybee raised the exception without actions, so `actions` are the engine's fallback for its reason
+   * (src/domain/honeybee-exception-reasons.ts); Honeybee's own replace them when they come.
+   */
+  fallbackActions?: true;
   /** Workflow time when the engine learned of it. */
   raisedAt: string;
   /** The vendor's time for it (the event's timestamp), to tell a newer exception from a late copy. */

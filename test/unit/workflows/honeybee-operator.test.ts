@@ -87,7 +87,11 @@ describe('current details', () => {
     expect(details).toContain('## Honeybee order HB7K2M9Q: On Hold');
     expect(details).toContain('### 74 Allergy Detected');
     expect(details).toContain('| `override_allergy` | `prescriber_note` | Prescriber overrides the allergy alert |');
-    expect(details).toContain('`resolveException` on workflow `honeybee-order-HB7K2M9Q`');
+    // The update first (it answers), the signal as the fallback.
+    expect(details).toContain(
+      'on workflow `honeybee-order-HB7K2M9Q` with **Send an Update** → `resolveExceptionUpdate`',
+    );
+    expect(details).toContain('or else **Send a Signal** → `resolveException`');
     expect(details).toContain('**Last input rejected**');
     expect(details).not.toContain('Jane');
     expect(details).not.toContain('penicillin');
