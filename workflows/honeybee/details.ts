@@ -2,6 +2,7 @@
 // do, and an input to paste into "Send a Signal". Ids, statuses, reasons and actions only: never patient data, and
 // never the vendor's free-text message (it may quote the patient).
 import { honeybeeFieldHelp } from '../../src/domain/honeybee-action-fields.js';
+import { FailureType } from '../../src/domain/failure-types.js';
 import type { HoneybeeOrderState, OperatorDecision, OperatorException, PrescriptionState } from './types.js';
 
 /** The example JSON for `resolveException` with the first offered action that is not a cancellation. */
@@ -133,7 +134,10 @@ export function prescriptionDetails(state: PrescriptionState): string {
   } else if (exception) {
     lines.push(
       '',
-      `**Needs an operator: Honeybee refused to create the order.**`,
+      exception.code === FailureType.PatientSafetyUnknown
+        ? "**Needs an operator: the order was not sent: the partner's patient-safety intake is missing** (the " +
+            'pharmacy would read empty lists as "none known").'
+        : `**Needs an operator: Honeybee refused to create the order.**`,
       '',
       ...exceptionSection(exception, `workflow \`honeybee-rx-${state.prescriptionId}\``),
     );

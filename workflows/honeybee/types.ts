@@ -5,7 +5,7 @@
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import type { OperatorDecision } from '../shared/decision-log.js';
 import type { OperatorStatus } from '../shared/operator-messages.js';
-import type { HoneybeeOrderLink, HoneybeeOrderMilestone } from './messages.js';
+import type { HoneybeeOrderLink, HoneybeeOrderMilestone, PatientSafetyInput } from './messages.js';
 
 export type { HoneybeeOrderLink, HoneybeeOrderMilestone, OperatorDecision };
 
@@ -123,6 +123,17 @@ export interface PrescriptionCarried {
   seenEventIds: string[];
   /** A milestone of the next fill's order that arrived before the previous run ended. */
   pendingMilestones: HoneybeeOrderMilestone[];
+  /** Patient-safety intakes given with the approval of this fill or a later one. */
+  intakes?: FillIntake[];
+}
+
+/**
+ * The patient-safety intake the partner gave with a fill's approval, for that fill's order. Kept apart from the state
+ * the `status` query answers (it is patient data), and carried to the run of the fill it was given for.
+ */
+export interface FillIntake {
+  fillNumber: number;
+  patientSafety: PatientSafetyInput;
 }
 
 export interface PrescriptionFacts {
