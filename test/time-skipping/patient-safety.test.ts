@@ -2,6 +2,7 @@
 // activities: the order creation names the partner patient an operator matched (so that patient's intake is read);
 // an order held for want of an intake is named for it and settled by an intake an operator gives (checked before it
 // is taken) or by the partner's fill approval carrying one; the intake reaches the order creation with its source.
+// RECORD_HISTORIES=1 records the operator's run as a fixture for the replay test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
@@ -12,6 +13,7 @@ import {
   type PatientSafetyInput,
 } from '../../workflows/honeybee/messages.js';
 import { resolveExceptionUpdate } from '../../workflows/shared/operator-messages.js';
+import { recordHistory } from '../harness/histories.js';
 import { startTimeSkipping, waitFor, type TimeSkippingHarness } from '../harness/time-skipping.js';
 import { createFakeActivities, fakeOrder, type FakeVendor } from './honeybee-fakes.js';
 
@@ -148,6 +150,7 @@ describe('patient-safety data on the orders a prescription creates', () => {
         'the order',
       );
       expect(calls.ensures.at(-1)?.patientSafety).toEqual({ source: 'operator', ...INTAKE });
+      await recordHistory(harness.env.client, handle.workflowId, 'prescription-patient-safety-given-by-operator');
     });
   });
 
