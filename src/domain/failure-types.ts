@@ -22,6 +22,12 @@ export const FailureType = {
   /** Input that can never succeed (bad operator input, impossible state). Not retryable. */
   InvalidInput: 'InvalidInput',
   /**
+   * An update's validator refused an operator's input. Its message names fields, actions and states, never a value
+   * sent, so it travels unencoded (src/temporal/failure-converter.ts) and the Web UI's "Send an Update" can show it.
+   * Never thrown by an activity.
+   */
+  InputRefused: 'InputRefused',
+  /**
    * The partner supplied no patient-safety data (medications, health conditions, allergies) for an order, and
    * HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN=hold: the order is not created until an operator acts. Not retryable.
    */

@@ -117,7 +117,7 @@ export interface UpdateHandlerOptions<S extends z.ZodType, Result> {
 
 function refuse(reason: string, offeredActions?: string[]): never {
   throw ApplicationFailure.create({
-    type: FailureType.InvalidInput,
+    type: FailureType.InputRefused,
     message: reason,
     nonRetryable: true,
     ...(offeredActions ? { details: [{ offeredActions }] } : {}),

@@ -59,6 +59,10 @@ describe('checkResolution', () => {
     expect(reason({ ...base, action: 'release_hold' })).toBe(
       'action "release_hold" is not offered for 74 Allergy Detected; offered: override_allergy, cancel_order',
     );
+    // Something that is not an action name (a note pasted in the wrong place) is not repeated: refusals travel readable.
+    expect(reason({ ...base, action: 'Jane Roe, allergic to penicillin' })).toBe(
+      'the action given is not offered for 74 Allergy Detected; offered: override_allergy, cancel_order',
+    );
     expect(reason({ ...base, action: 'override_allergy', fields: { prescriber_note: '  ' } })).toBe(
       'action "override_allergy" needs the field prescriber_note',
     );
