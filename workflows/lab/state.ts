@@ -196,7 +196,12 @@ export function clearAttention(state: LabOrderState, kind?: LabAttentionKind): v
   state.escalationLevel = 0;
 }
 
-export function labOrderStatusView(state: LabOrderState, workflowId: string): LabOrderStatus {
+/** `nextEscalationAt`: when the order escalates next on its own (epoch ms; deadlines.ts), if it will. */
+export function labOrderStatusView(
+  state: LabOrderState,
+  workflowId: string,
+  nextEscalationAt?: number,
+): LabOrderStatus {
   return {
     orderIdentifier: state.orderIdentifier,
     workflowId,
@@ -221,6 +226,7 @@ export function labOrderStatusView(state: LabOrderState, workflowId: string): La
     ...(state.lastProblem ? { lastProblem: state.lastProblem } : {}),
     offeredActions: labOperatorActions(state),
     ...(state.attention ? { holdReason: state.attention.kind } : {}),
+    ...(nextEscalationAt !== undefined ? { nextEscalationAt: new Date(nextEscalationAt).toISOString() } : {}),
     decisions: state.decisions.map((decision) => ({ ...decision })),
     ...(state.lastRejection ? { lastRejection: { ...state.lastRejection } } : {}),
   };
