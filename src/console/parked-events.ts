@@ -26,7 +26,7 @@ export interface ParkedEvent {
   /** The (first) arrival. */
   receivedAt: string;
   requestId?: string;
-  /** The dead-letter workflow that holds it, or the spool's answer (`413 payload_too_large`). */
+  /** The dead-letter workflow that holds it, or what the vendor was answered (`answered 413 payload_too_large`). */
   where: string;
   /** Spooled events: how often the same body arrived. */
   arrivals?: number;
@@ -116,7 +116,7 @@ export function createParkedEvents(client: Client, spool: WebhookSpool): ParkedE
         ...(event.topic ? { topic: event.topic } : {}),
         reason: event.reason,
         receivedAt: event.firstReceivedAt,
-        where: `bridge spool, answered ${event.status} ${event.code}`,
+        where: `answered ${event.status} ${event.code}`,
         arrivals: event.arrivals,
       })),
       problems: listing.unreadableLines > 0 ? [`${listing.unreadableLines} spool index line(s) could not be read`] : [],

@@ -22,7 +22,7 @@ import { sendResolution } from './resolve.js';
 import { ConsoleSessions, sessionCookie, sessionIdFrom, type ConsoleSession, type Flash } from './sessions.js';
 import { html } from './html.js';
 import { detailBody, detailTitle, type FormState } from './views/detail.js';
-import { page, type PageUser } from './views/layout.js';
+import { page, type PageOptions, type PageUser } from './views/layout.js';
 import { parkedEventBody, parkedListBody } from './views/parked.js';
 import { queueBody } from './views/queue.js';
 import { signInPage } from './views/sign-in.js';
@@ -134,12 +134,18 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
     });
   });
 
-  function sendPage(reply: FastifyReply, status: number, view: Parameters<typeof page>[0]) {
+  function sendPage(reply: FastifyReply, status: number, view: PageOptions) {
     return reply.code(status).header('content-type', 'text/html; charset=utf-8').send(page(view));
   }
 
   function pageUser(caller: Caller): PageUser {
     return { label: caller.principal.label, ...(caller.session ? { csrfToken: caller.session.csrfToken } : {}) };
+  }
+
+  /** A page for a signed-in user: who they are, sign-out, and the session's one-time message unless one is given. */
+  function sendUserPage(reply: FastifyReply, caller: Caller, status: number, view: Omit<PageOptions, 'user'>) {
+    const flash = view.flash ?? ConsoleSessions.takeFlash(caller.session);
+    return sendPage(reply, status, { ...view, user: pageUser(caller), ...(flash ? { flash } : {}) });
   }
 
   /** Who sends this request: a bearer on the request itself, else the session cookie; undefined when neither. */
@@ -172,9 +178,8 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
         caller.session &&
         !ConsoleSessions.checkCsrf(caller.session, formOf(request)._csrf)
       ) {
-        return sendPage(reply, 403, {
+        return sendUserPage(reply, caller, 403, {
           title: 'Not allowed',
-          user: pageUser(caller),
           body: html`<h1>Not allowed</h1>
             <p role="alert">
               This form is out of date or was not sent from the console: reload the page and try again.
@@ -263,12 +268,9 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
         : { kind: 'all' as const };
       const now = Date.now();
       const reading = await readQueue(client, parked, filters);
-      const flash = ConsoleSessions.takeFlash(caller.session);
-      return sendPage(reply, 200, {
+      return sendUserPage(reply, caller, 200, {
         title: 'Queue',
         section: 'queue',
-        user: pageUser(caller),
-        ...(flash ? { flash } : {}),
         body: queueBody(reading, filters, now),
       });
     }),
@@ -284,20 +286,17 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
   ) {
     const detail = await readWorkflowDetail(client, decoder, workflowId);
     if (!detail) {
-      return sendPage(reply, 404, {
+      return sendUserPage(reply, caller, 404, {
         title: 'Not found',
-        user: pageUser(caller),
         body: html`<h1>Not found</h1>
           <p>No workflow ${workflowId} in namespace ${client.options.namespace}.</p>
           <p><a href="/console">Back to the queue</a></p>`,
       });
     }
-    const flash = extra.flash ?? ConsoleSessions.takeFlash(caller.session);
-    return sendPage(reply, extra.status ?? 200, {
+    return sendUserPage(reply, caller, extra.status ?? 200, {
       title: detailTitle(detail),
       section: 'queue',
-      user: pageUser(caller),
-      ...(flash ? { flash } : {}),
+      ...(extra.flash ? { flash: extra.flash } : {}),
       body: detailBody({
         detail,
         webUiUrl: webUiUrl(workflowId),
@@ -315,9 +314,8 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
   }
 
   const badId = (reply: FastifyReply, caller: Caller) =>
-    sendPage(reply, 400, {
+    sendUserPage(reply, caller, 400, {
       title: 'Not an id',
-      user: pageUser(caller),
       body: html`<h1>Not a workflow id</h1>
         <p>Workflow ids are letters, digits, ".", "_", ":" and "-".</p>`,
     });
@@ -381,12 +379,9 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
   scope.get(
     '/parked',
     signedIn(async (_request, reply, caller) => {
-      const flash = ConsoleSessions.takeFlash(caller.session);
-      return sendPage(reply, 200, {
+      return sendUserPage(reply, caller, 200, {
         title: 'Parked events',
         section: 'parked',
-        user: pageUser(caller),
-        ...(flash ? { flash } : {}),
         body: parkedListBody(await parked.list(), Date.now()),
       });
     }),
@@ -394,10 +389,9 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
 
   const parkedId = (request: FastifyRequest) => (request.params as { id?: string }).id ?? '';
   const noSuchEvent = (reply: FastifyReply, caller: Caller) =>
-    sendPage(reply, 404, {
+    sendUserPage(reply, caller, 404, {
       title: 'Not found',
       section: 'parked',
-      user: pageUser(caller),
       body: html`<h1>Not found</h1>
         <p>No parked event has this id (any more).</p>
         <p><a href="/console/parked">Parked events</a></p>`,
@@ -407,11 +401,9 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
     const found = await parked.read(id);
     if (!found) return noSuchEvent(reply, caller);
     const allowed = caller.principal.mayReadBodies;
-    return sendPage(reply, allowed ? 200 : 403, {
+    return sendUserPage(reply, caller, allowed ? 200 : 403, {
       title: 'Parked event',
       section: 'parked',
-      user: pageUser(caller),
-      ...(redriven ? {} : { flash: ConsoleSessions.takeFlash(caller.session) }),
       body: parkedEventBody({
         event: found.event,
         ...(allowed ? { body: found.body } : {}),

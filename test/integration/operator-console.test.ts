@@ -25,7 +25,7 @@ import { createDataConverter, failureConverterPath } from '../../src/temporal/da
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
 import { honeybeeOrderStatusQuery } from '../../workflows/honeybee/messages.js';
 import { labOrderStatusQuery } from '../../workflows/lab/messages.js';
-import { noteSignal, POISON } from '../fixtures/workflows/poison-signal.js';
+import { noteSignal, noteStatusQuery, POISON } from '../fixtures/workflows/poison-signal.js';
 import { launchChromium } from '../harness/chromium.js';
 import { startBridgeProcess } from '../harness/engine.js';
 import { runFulfill } from '../harness/fulfill-cli.js';
@@ -113,13 +113,13 @@ describe('the operator console', () => {
     return row;
   }
 
-  /** Presses Tab until `target` has the focus (at most `limit` times): reaching it by keyboard. */
-  async function tabTo(target: Locator, limit = 40): Promise<void> {
+  /** Presses Tab until the link to `href` has the focus (at most `limit` times): reaching it by keyboard. */
+  async function tabTo(href: string, limit = 40): Promise<void> {
     for (let presses = 0; presses < limit; presses += 1) {
-      if ((await target.evaluate('(element) => element === document.activeElement')) === true) return;
+      if ((await page.evaluate('document.activeElement?.getAttribute("href")')) === href) return;
       await page.keyboard.press('Tab');
     }
-    throw new Error(`not reached by ${limit} presses of Tab`);
+    throw new Error(`${href} not reached by ${limit} presses of Tab`);
   }
 
   it('refuses access without a credential, with a read-only key, and a forged or unsigned action', async () => {
@@ -171,8 +171,10 @@ describe('the operator console', () => {
     // By keyboard: the skip link, then Tab to the order's link, Enter.
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
-    const link = row.getByRole('link', { name: `Honeybee order ${orderNumber}` });
-    await tabTo(link);
+    expect(await row.getByRole('link', { name: `Honeybee order ${orderNumber}` }).getAttribute('href')).toBe(
+      `/console/workflows/${workflowId}`,
+    );
+    await tabTo(`/console/workflows/${workflowId}`);
     await page.keyboard.press('Enter');
     await page.waitForURL(`${console_}/workflows/${workflowId}`);
 
@@ -249,6 +251,12 @@ describe('the operator console', () => {
   });
 
   it('corrects a rejected lab kit with a new address, after an invalid country code is refused inline', async () => {
+    // The queue is open, filtered to Onegevity, before the kit is even ordered: its row arrives by live refresh.
+    await page.goto(console_);
+    await page.getByLabel('Vendor').selectOption('onegevity');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/vendor=onegevity/);
+    expect(await page.locator('#queue-summary').innerText()).toContain(' 0 waiting for an operator ');
     const scenario = await stack.control.runScenario('kit-rejected', {
       rejectReason: 'Shipping address is not serviceable',
     });
@@ -270,12 +278,17 @@ describe('the operator console', () => {
       60_000,
     );
 
-    await page.goto(console_);
-    await page.getByLabel('Vendor').selectOption('onegevity');
-    await page.getByRole('button', { name: 'Apply' }).click();
-    const row = await queueRow(`lab order ${started.orderIdentifier}`);
+    const row = page.locator('#queue-rows tr').filter({ hasText: `lab order ${started.orderIdentifier}` });
+    await expect.poll(() => row.count(), { timeout: 90_000, interval: 1_000 }).toBe(1);
+    // The summary came with the rows (and is announced: aria-live).
+    expect(await page.locator('#queue-summary').innerText()).toContain(' 1 waiting for an operator ');
+    expect(await row.locator('td[data-label="Reason"]').innerText()).toBe('fulfillment_rejected');
     expect(await row.locator('td[data-label="Vendor"]').innerText()).toBe('Onegevity');
     expect(await page.locator('#queue-rows').innerText()).not.toContain('Honeybee order');
+    await page.setViewportSize(TABLET);
+    expect(await fitsWidth()).toBe(true);
+    await screenshot('6-queue-tablet');
+    await page.setViewportSize(DESKTOP);
     await row.getByRole('link').click();
     await page.waitForURL(`${console_}/workflows/${started.workflowId}`);
     expect(await page.locator('main').innerText()).toContain('Onegevity says: Shipping address is not serviceable');
@@ -306,13 +319,13 @@ describe('the operator console', () => {
         .getByLabel('city')
         .inputValue(),
     ).toBe('Austin');
-    await screenshot('6-lab-address-refused');
+    await screenshot('7-lab-address-refused');
     expect((await handle.query(labOrderStatusQuery)).fulfillment.attempt).toBe(1);
 
     await country.fill('US');
     await form().getByRole('button', { name: 'Resolve: resubmit' }).click();
     await expect.poll(() => page.getByRole('status').first().innerText(), { timeout: 30_000 }).toMatch(/^Accepted: /);
-    await screenshot('7-lab-resubmitted');
+    await screenshot('8-lab-resubmitted');
 
     const resubmitted = await new OnegevityHttp(stack.sandbox.url).request<{
       fulfillmentInformation: { shippingAddress: unknown };
@@ -387,7 +400,7 @@ describe('the operator console', () => {
     await signIn(ADMIN_KEY, 'Sam Supervisor');
     await page.goto(eventUrl);
     expect(await page.getByLabel('Event body').innerText()).toContain(marker);
-    await screenshot('8-parked-event');
+    await screenshot('9-parked-event');
     await page.getByRole('button', { name: 'Re-drive this event' }).click();
     await expect
       .poll(() => page.getByRole('alert').first().innerText())
@@ -400,7 +413,7 @@ describe('the operator console', () => {
     await expect
       .poll(() => page.getByRole('status').first().innerText())
       .toBe(`Re-driven: delivered to honeybee-order-${orderNumber}`);
-    await screenshot('9-redriven');
+    await screenshot('10-redriven');
     const history = await client.workflow.getHandle(`honeybee-order-${orderNumber}`).fetchHistory();
     const start = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     expect(start?.identity).toBe('console:key:supervisor');
@@ -425,6 +438,14 @@ describe('the operator console', () => {
     try {
       const workflowId = `honeybee-order-stuck-${randomUUID().slice(0, 8)}`;
       const handle = await client.workflow.start('poisonSignalWorkflow', { taskQueue, workflowId });
+      // A first good task (it flags NeedsOperator), then the poison fails every task after it.
+      await handle.signal(noteSignal, 'before');
+      await pollUntil(
+        'the first note',
+        () => handle.query(noteStatusQuery),
+        (s) => s.received.includes('before'),
+        30_000,
+      );
       await handle.signal(noteSignal, POISON);
       await pollUntil('a failing workflow task', () => workflowTaskFailing(client, workflowId), Boolean, 60_000);
 
@@ -436,7 +457,7 @@ describe('the operator console', () => {
       await page.waitForURL(`${console_}/workflows/${workflowId}`);
       expect(await page.getByRole('alert').first().innerText()).toContain('workflow task failing: poisoned input');
       expect(await page.locator('form.action-form').count()).toBe(0);
-      await screenshot('10-stuck');
+      await screenshot('11-stuck');
       await handle.terminate('console test done');
     } finally {
       worker.shutdown();

@@ -6,11 +6,11 @@ import { kindName } from '../../cli/workflow-targets.js';
 import { workflowTaskFailingLine } from '../../operators/workflow-health.js';
 import type { OperatorAction } from '../../../workflows/shared/operator-messages.js';
 import type { OperatorDecision } from '../../../workflows/shared/decision-log.js';
-import { formFields, type FormField, type FormInput, type SubmittedForm } from '../action-form.js';
+import { fieldProblems, formFields, type FormField, type FormInput, type SubmittedForm } from '../action-form.js';
 import { attribute, html, type Html } from '../html.js';
 import { vendorName } from '../queue.js';
 import type { ConsoleStatus, WorkflowDetail } from '../workflow-detail.js';
-import { controlId, timeAgo, timeAt, utc } from './format.js';
+import { controlId, timeAgo, timeAt, utc, columnHeads } from './format.js';
 import { csrfField } from './layout.js';
 
 /** A form sent back after a refusal: which action, what was typed, what was wrong. */
@@ -74,7 +74,8 @@ function problemLines(status: ConsoleStatus): Html[] {
   return lines;
 }
 
-function inputMarkup(action: string, input: FormInput, hintId: string | undefined): Html {
+/** A labelled input; `hint` (a plain field's explanation) goes between the label and the input. */
+function inputMarkup(action: string, input: FormInput, hintId: string, hint?: Html): Html {
   const id = controlId('f', action, input.name);
   const problemId = `${id}-problem`;
   const describedBy = [hintId, input.problem ? problemId : undefined].filter(Boolean).join(' ');
@@ -100,7 +101,7 @@ function inputMarkup(action: string, input: FormInput, hintId: string | undefine
     <label for="${id}"
       >${input.label}${input.required ? html` <span class="req">required</span>` : html` <span class="opt">optional</span>`}</label
     >
-    ${control} ${input.problem ? html`<p class="problem" id="${problemId}">${input.problem}</p>` : ''}
+    ${hint ?? ''} ${control} ${input.problem ? html`<p class="problem" id="${problemId}">${input.problem}</p>` : ''}
   </div>`;
 }
 
@@ -115,7 +116,7 @@ function fieldMarkup(action: string, form: FormField): Html {
   const hint = html`<p class="hint" id="${hintId}">${field.description}${example}</p>`;
   if (!form.group) {
     const [input] = form.inputs;
-    return input ? html`${inputMarkup(action, input, hintId)}${hint}` : html``;
+    return input ? inputMarkup(action, input, hintId, hint) : html``;
   }
   return html`<fieldset${attribute('aria-invalid', Boolean(form.problem), 'true')}>
   <legend>${field.name} ${field.required ? html`<span class="req">required</span>` : html`<span class="opt">optional</span>`}</legend>
@@ -130,8 +131,9 @@ function actionForm(view: DetailView, action: OperatorAction): Html {
   const titleId = controlId('action', action.action);
   const errorId = `${titleId}-error`;
   const fields = formFields(action, state?.submitted, state?.refusal);
-  const operatorProblem = state && /^"operator"/.test(state.refusal) ? state.refusal : undefined;
-  const reasonProblem = state && /"reason"/.test(state.refusal) ? state.refusal : undefined;
+  const problems = state ? fieldProblems(state.refusal) : new Map<string, string>();
+  const operatorProblem = problems.get(':operator');
+  const reasonProblem = problems.get(':reason');
   const operatorId = controlId('f', action.action, 'operator');
   const reasonId = controlId('f', action.action, 'reason');
   const danger = CANCEL_ACTIONS.test(action.action);
@@ -157,6 +159,7 @@ function actionForm(view: DetailView, action: OperatorAction): Html {
         value="${state?.submitted.operator ?? view.operator}"
         ${attribute('aria-invalid', Boolean(operatorProblem), 'true')}
       />
+      ${operatorProblem ? html`<p class="problem">${operatorProblem}</p>` : ''}
     </div>
     <div class="field">
       <label for="${reasonId}">Reason <span class="req">required</span></label>
@@ -170,6 +173,7 @@ function actionForm(view: DetailView, action: OperatorAction): Html {
         ${attribute('aria-invalid', Boolean(reasonProblem), 'true')}
       >
 ${state?.submitted.reason ?? ''}</textarea>
+      ${reasonProblem ? html`<p class="problem">${reasonProblem}</p>` : ''}
     </div>
     <button type="submit" ${danger ? html` class="danger"` : ''}>
       ${danger ? 'Cancel' : 'Resolve'}: ${action.action}
@@ -218,15 +222,7 @@ function decisionsSection(decisions: readonly OperatorDecision[], now: number): 
     <h2 id="decisions-title">Decisions</h2>
     <div class="table-wrap">
       <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Operator</th>
-            <th scope="col">Action</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Reason</th>
-          </tr>
-        </thead>
+        ${columnHeads('When', 'Operator', 'Action', 'Outcome', 'Reason')}
         <tbody>
           ${[...decisions].reverse().map(
             (decision) =>
@@ -277,14 +273,7 @@ function timelineSection(detail: WorkflowDetail): Html {
         <caption class="visually-hidden">
           The audit timeline of this workflow and the workflows around it, oldest first
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">When (UTC)</th>
-            <th scope="col">Workflow</th>
-            <th scope="col">What</th>
-            <th scope="col">Who</th>
-          </tr>
-        </thead>
+        ${columnHeads('When (UTC)', 'Workflow', 'What', 'Who')}
         <tbody>
           ${detail.timeline.map(
             (entry) =>

@@ -4,7 +4,7 @@ import { formatAge } from '../../cli/output.js';
 import { html, type Html } from '../html.js';
 
 export function utc(iso: string): string {
-  return iso.replace('T', ' ').replace(/:\d{2}(\.\d+)?Z$/, ' UTC');
+  return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
 }
 
 /** "in 3h 59m", "12m 5s ago". */
@@ -26,4 +26,13 @@ export function timeAt(iso: string, now: number): Html {
 /** A form control's id from free text (action and field names). */
 export function controlId(...parts: string[]): string {
   return parts.map((part) => part.replace(/[^A-Za-z0-9_-]/g, '-')).join('--');
+}
+
+/** A table's header row. */
+export function columnHeads(...names: string[]): Html {
+  return html`<thead>
+    <tr>
+      ${names.map((name) => html`<th scope="col">${name}</th>`)}
+    </tr>
+  </thead>`;
 }

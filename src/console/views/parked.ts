@@ -4,7 +4,7 @@ import { html, type Html } from '../html.js';
 import type { ParkedEvent, ParkedListing } from '../parked-events.js';
 import { vendorName } from '../queue.js';
 import type { RedriveOutcome } from '../redrive.js';
-import { timeAgo, timeAt } from './format.js';
+import { timeAgo, timeAt, columnHeads } from './format.js';
 import { csrfField } from './layout.js';
 
 function sourceName(event: ParkedEvent): string {
@@ -31,15 +31,7 @@ export function parkedListBody(listing: ParkedListing, now: number): Html {
         <caption class="visually-hidden">
           Parked events, oldest first
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Received</th>
-            <th scope="col">Event</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Kept in</th>
-          </tr>
-        </thead>
+        ${columnHeads('Received', 'Event', 'Vendor', 'Reason', 'Kept in')}
         <tbody>
           ${
             listing.events.length === 0
@@ -134,7 +126,15 @@ export function parkedEventBody(view: ParkedEventView): Html {
       <h2 id="body-title">Body</h2>
       ${
         view.body
-          ? html`<p class="muted">As the vendor sent it, decrypted through the payload codec. It may hold PHI.</p>
+          ? html`<p class="muted">
+                As the vendor sent it
+                (${
+                  event.source === 'dead-letter'
+                    ? 'from the dead-letter workflow, decrypted through the payload codec'
+                    : "from the bridge's spool directory"
+                }).
+                It may hold PHI.
+              </p>
               <pre class="body" tabindex="0" aria-label="Event body">${prettyBody(view.body)}</pre>`
           : html`<p class="notice warn" role="status">
               You may not read event bodies: they may hold PHI. Reading them needs a partner API key with the admin

@@ -4,7 +4,7 @@
 import type { Vendor } from '../../domain/vendors.js';
 import { html, type Html } from '../html.js';
 import { QUEUE_LIMIT, vendorName, type QueueFilters, type QueueReading, type QueueRow } from '../queue.js';
-import { timeAgo, utc } from './format.js';
+import { timeAgo, utc, columnHeads } from './format.js';
 
 /** How often the script reloads the rows. */
 export const REFRESH_SECONDS = 10;
@@ -114,17 +114,7 @@ export function queueBody(reading: QueueReading, filters: QueueFilters, now: num
         <caption class="visually-hidden">
           What waits for an operator, oldest first (at most ${QUEUE_LIMIT} workflows)
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Waiting since</th>
-            <th scope="col">What</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Escalation level</th>
-            <th scope="col">Next escalation</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        ${columnHeads('Waiting since', 'What', 'Vendor', 'Reason', 'Escalation level', 'Next escalation', 'Actions')}
         <tbody id="queue-rows">
           ${queueRows(reading, now)}
         </tbody>
