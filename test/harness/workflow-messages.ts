@@ -2,6 +2,8 @@
 import * as deadLetter from '../../workflows/dead-letter/messages.js';
 import * as honeybee from '../../workflows/honeybee/messages.js';
 import * as lab from '../../workflows/lab/messages.js';
+import * as notifications from '../../workflows/notifications/messages.js';
+import * as partnerApi from '../../workflows/partner-api/messages.js';
 import * as operator from '../../workflows/shared/operator-messages.js';
 import type { SignalMessage, UpdateMessage } from '../../workflows/shared/messages.js';
 
@@ -20,7 +22,7 @@ function isInputMessage(value: unknown): value is InputMessage {
 /** Every signal and update the workflows define, each once. */
 export const INPUT_MESSAGES: InputMessage[] = [
   ...new Set(
-    [operator, honeybee, lab, deadLetter].flatMap((module) =>
+    [operator, honeybee, lab, deadLetter, notifications, partnerApi].flatMap((module) =>
       Object.values(module as Record<string, unknown>).filter(isInputMessage),
     ),
   ),
