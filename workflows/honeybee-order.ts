@@ -469,6 +469,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
         ...state,
         offeredActions: offeredActions(),
         ...(holdReason ? { holdReason } : {}),
+        ...(holdReason && state.exception?.message ? { holdDetail: state.exception.message } : {}),
         ...(Number.isFinite(escalatesAt) ? { nextEscalationAt: new Date(escalatesAt).toISOString() } : {}),
       };
     },

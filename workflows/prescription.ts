@@ -285,6 +285,7 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
         ...state,
         offeredActions: operator.offeredActions(),
         ...(holdReason ? { holdReason } : {}),
+        ...(holdReason && state.exception?.message ? { holdDetail: state.exception.message } : {}),
         ...(approvalEscalatesAt !== undefined ? { nextEscalationAt: new Date(approvalEscalatesAt).toISOString() } : {}),
       };
     },

@@ -19,7 +19,7 @@ import {
   OnHoldSince,
 } from '../../workflows/search-attributes.js';
 
-export type ConsoleStatus = OperatorStatus & Record<string, unknown>;
+export type ConsoleStatus = OperatorStatus;
 
 export interface WorkflowDetail {
   workflowId: string;

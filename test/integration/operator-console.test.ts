@@ -183,7 +183,7 @@ describe('the operator console', () => {
       `${WEB_UI}/namespaces/${namespace.namespace}/workflows/${workflowId}`,
     );
     const wrong = page.locator('section', { has: page.getByRole('heading', { name: 'What is wrong' }) });
-    expect(await wrong.innerText()).toContain('Exception: 74 Allergy Detected');
+    expect(await wrong.innerText()).toContain('Why: 74 Allergy Detected');
     const timeline = page.locator('table.timeline');
     expect(await timeline.innerText()).toContain('exception: 74 Allergy Detected');
     expect(await timeline.innerText()).toMatch(/Honeybee ORDER_EXCEPTION received/);

@@ -156,6 +156,7 @@ describe('Honeybee workflows: long waits', () => {
       await handle.signal(honeybeeEventSignal, await exceptionEvent(orderNumber));
       const held = await handle.query(honeybeeOrderStatusQuery);
       expect(held).toMatchObject({ status: 'On Hold', needsOperator: true, escalationLevel: 0 });
+      expect(held.holdDetail).toBe('Allergies to a drug in the order are detected');
       // The status says when the hold escalates next (operator tools show the time left).
       const heldSince = Date.parse(held.onHoldSince!);
       expect(Date.parse(held.nextEscalationAt!)).toBe(heldSince + 4 * HOUR);

@@ -35,38 +35,11 @@ export function detailTitle(detail: WorkflowDetail): string {
   return detail.subject ? `${kindName(detail.subject.kind)} ${detail.subject.id}` : detail.workflowId;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
-/** What is wrong, from the status fields the workflow types carry (exception, attention, the vendor's rejection). */
+/** What is wrong, in the operator contract's words: why it waits, what the vendor or engine said, the last refusal. */
 function problemLines(status: ConsoleStatus): Html[] {
   const lines: Html[] = [];
-  if (status.holdReason) lines.push(html`<p><strong>${status.holdReason}</strong></p>`);
-  const exception = isRecord(status.exception) ? status.exception : undefined;
-  if (exception) {
-    const title = [text(exception.code), text(exception.name)].filter(Boolean).join(' ');
-    lines.push(
-      html`<p>
-        Exception: <strong>${title || 'unknown'}</strong>${
-          text(exception.source)
-            ? html` <span class="muted">(${String(exception.source).replace(/_/g, ' ')})</span>`
-            : ''
-        }
-      </p>`,
-    );
-    const vendorText = text(exception.message);
-    if (vendorText) lines.push(html`<blockquote>${vendorText}</blockquote>`);
-  }
-  const attention = isRecord(status.attention) ? status.attention : undefined;
-  if (attention && text(attention.detail)) lines.push(html`<p>${text(attention.detail)}</p>`);
-  const fulfillment = isRecord(status.fulfillment) ? status.fulfillment : undefined;
-  const rejection = fulfillment ? text(fulfillment.rejectionReason) : undefined;
-  if (rejection) lines.push(html`<p>Onegevity says: <q>${rejection}</q></p>`);
+  if (status.holdReason) lines.push(html`<p>Why: <strong>${status.holdReason}</strong></p>`);
+  if (status.holdDetail) lines.push(html`<blockquote>${status.holdDetail}</blockquote>`);
   if (status.lastRejection) {
     const last = status.lastRejection;
     lines.push(html`<p class="muted">Last input rejected: ${last.action} by ${last.operator}: ${last.detail}</p>`);
