@@ -184,6 +184,9 @@ describe('the operator console', () => {
     );
     const wrong = page.locator('section', { has: page.getByRole('heading', { name: 'What is wrong' }) });
     expect(await wrong.innerText()).toContain('Why: 74 Allergy Detected');
+    // The vendor's own words, as the operator contract's holdDetail carries them.
+    expect(status.holdDetail).toBeTruthy();
+    expect(await wrong.locator('blockquote').innerText()).toBe(status.holdDetail);
     const timeline = page.locator('table.timeline');
     expect(await timeline.innerText()).toContain('exception: 74 Allergy Detected');
     expect(await timeline.innerText()).toMatch(/Honeybee ORDER_EXCEPTION received/);
