@@ -20,6 +20,7 @@ import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-setting
 import type { NotifyResult, PartnerNotification } from '../../src/partner/notifier.js';
 import { parkWebhookSignal, parkedWebhooksQuery } from '../../workflows/dead-letter/messages.js';
 import * as honeybeeMessages from '../../workflows/honeybee/messages.js';
+import { DEFAULT_HONEYBEE_SETTINGS } from '../../workflows/honeybee/settings.js';
 import * as labMessages from '../../workflows/lab/messages.js';
 import * as notificationMessages from '../../workflows/notifications/messages.js';
 import * as idempotencyMessages from '../../workflows/partner-api/messages.js';
@@ -359,13 +360,9 @@ async function operatorSettled(handle: WorkflowHandle): Promise<void> {
 // ------------------------------------------------------------------------------------------------ Honeybee
 
 const SETTINGS: HoneybeeWorkflowSettings = {
-  mode: 'partner_requested',
+  ...DEFAULT_HONEYBEE_SETTINGS,
   fillApproval: 'partner',
-  holdEscalationAfterMs: 4 * HOUR,
-  holdEscalationRepeatMs: 24 * HOUR,
-  fillApprovalTimeoutMs: 72 * HOUR,
   reconcileIntervalMs: 30 * 24 * HOUR,
-  shippingMethodId: 1,
 };
 
 let prescriptionCounter = 0;

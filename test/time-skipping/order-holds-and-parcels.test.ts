@@ -13,21 +13,13 @@ import {
   type HoneybeeOrderState,
 } from '../../workflows/honeybee-order.js';
 import { honeybeeEventSignal, honeybeeOrderStatusQuery } from '../../workflows/honeybee/messages.js';
+import { DEFAULT_HONEYBEE_SETTINGS } from '../../workflows/honeybee/settings.js';
 import { resolveExceptionUpdate } from '../../workflows/shared/operator-messages.js';
 import { recordHistory } from '../harness/histories.js';
 import { startTimeSkipping, waitFor, type TimeSkippingHarness } from '../harness/time-skipping.js';
 import { createFakeActivities, fakeOrder, type FakeVendor } from './honeybee-fakes.js';
 
-const HOUR = 3_600_000;
-const SETTINGS: HoneybeeWorkflowSettings = {
-  mode: 'automatic',
-  fillApproval: 'automatic',
-  holdEscalationAfterMs: 4 * HOUR,
-  holdEscalationRepeatMs: 24 * HOUR,
-  fillApprovalTimeoutMs: 72 * HOUR,
-  reconcileIntervalMs: 6 * HOUR,
-  shippingMethodId: 1,
-};
+const SETTINGS: HoneybeeWorkflowSettings = { ...DEFAULT_HONEYBEE_SETTINGS, mode: 'automatic' };
 
 let harness: TimeSkippingHarness;
 beforeAll(async () => {
