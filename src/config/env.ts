@@ -284,6 +284,11 @@ export const envSchema = z.object({
   PAYLOAD_KEY_FILE: z.string().min(1).optional(),
   /** Which key encrypts new payloads; defaults to the first key. */
   PAYLOAD_CURRENT_KEY_ID: z.string().min(1).optional(),
+  /**
+   * Compress payloads before encrypting them when that makes them smaller. Turn it off while processes from before
+   * compression still run (they cannot decode compressed payloads); every version since decodes both.
+   */
+  PAYLOAD_COMPRESSION: flag.default(true),
 
   // Codec service (decrypts payloads for the Web UI and the `temporal` CLI)
   CODEC_HOST: z.string().min(1).default('127.0.0.1'),
