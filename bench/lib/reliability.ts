@@ -146,18 +146,25 @@ export function loadBeforeStart(): { cores: number; loadBeforeStart: number } {
   return { cores: availableParallelism(), loadBeforeStart: loadavg()[0] ?? 0 };
 }
 
+/** The warning lines, empty when there is nothing to warn of. */
+export function overloadBlock(warnings: readonly string[]): string {
+  if (warnings.length === 0) return '';
+  const lines = ['WARNING: the machine was overloaded; do not compare these figures with a quiet run:'];
+  for (const warning of warnings) lines.push(`  - ${warning}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** One ratio with its range, marked when the run was overloaded. */
+export function ratioLine(label: string, spread: RatioSpread, overloaded: boolean): string {
+  const figure = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
+  return (
+    `ratio: ${label} = ${figure(spread.median)} median of ${spread.rounds.length} rounds ` +
+    `(min ${figure(spread.min)}, max ${figure(spread.max)}; rounds ${spread.rounds.map(figure).join(', ')})` +
+    `${overloaded ? ' [OVERLOADED]' : ''}\n`
+  );
+}
+
 /** The closing lines of a benchmark's output: the ratio with its range, and any overload warning above it. */
 export function ratioReport(label: string, spread: RatioSpread, warnings: readonly string[]): string {
-  const figure = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
-  const lines: string[] = [];
-  if (warnings.length > 0) {
-    lines.push('WARNING: the machine was overloaded; do not compare these figures with a quiet run:');
-    for (const warning of warnings) lines.push(`  - ${warning}`);
-  }
-  lines.push(
-    `ratio: ${label} = ${figure(spread.median)} median of ${spread.rounds.length} rounds ` +
-      `(min ${figure(spread.min)}, max ${figure(spread.max)}; rounds ${spread.rounds.map(figure).join(', ')})` +
-      (warnings.length > 0 ? ' [OVERLOADED]' : ''),
-  );
-  return `${lines.join('\n')}\n`;
+  return overloadBlock(warnings) + ratioLine(label, spread, warnings.length > 0);
 }

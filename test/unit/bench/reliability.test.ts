@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import {
   OVERLOAD_LIMITS,
   median,
+  overloadBlock,
   overloadWarnings,
   parseProcStat,
+  ratioLine,
   ratioReport,
   ratioSpread,
   relativeSpread,
@@ -81,5 +83,12 @@ describe('overload detection', () => {
     expect(busyText.split('\n')[0]).toMatch(/^WARNING: the machine was overloaded/);
     expect(busyText).toMatch(/ {2}- load average 9\.00 on 2 cores\n/);
     expect(busyText).toMatch(/\[OVERLOADED\]\n$/);
+  });
+
+  it('lets a benchmark with several ratios warn once and mark each', () => {
+    expect(overloadBlock([])).toBe('');
+    const spread = ratioSpread([99, 97, 98], [100, 100, 100]);
+    expect(ratioLine('metrics on ÷ off', spread, true)).toMatch(/= 0\.98 median of 3 rounds .*\[OVERLOADED\]\n$/);
+    expect(ratioLine('metrics on ÷ off', spread, false)).not.toContain('OVERLOADED');
   });
 });
