@@ -11,6 +11,7 @@ import { announceReady, loadConfigOrExit, runMain } from '../src/runtime/process
 import { connectWorkerConnection } from '../src/temporal/client.js';
 import { describeTemporalConnection } from '../src/temporal/connection-options.js';
 import { createDataConverter } from '../src/temporal/data-converter.js';
+import { workerTuningOptions } from '../src/temporal/worker-tuning.js';
 import { assertEngineSearchAttributes } from '../src/temporal/search-attribute-check.js';
 import { buildActivityDependencies } from '../src/runtime/dependencies.js';
 
@@ -46,6 +47,7 @@ runMain('worker', async () => {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
     activities: createActivities(buildActivityDependencies(config, logger, client)),
+    ...workerTuningOptions(config),
     ...observability.workerOptions,
     ...workflowsSource(),
   });
