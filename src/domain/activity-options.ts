@@ -17,6 +17,14 @@ export const ACTIVITY_OPTIONS = {
     startToCloseTimeout: '1 minute',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
   },
+  /**
+   * One page of the reconciliation sweep (a few patients' prescriptions read, the missing ones started). Bounded: a
+   * page that keeps failing is left to the next scheduled sweep, which reads the same patients again.
+   */
+  honeybeeSweep: {
+    startToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes },
+  },
   /** An operator's action at Honeybee: bounded, so the operator gets an answer rather than a wait. */
   honeybeeOperatorAction: {
     startToCloseTimeout: '30 seconds',
