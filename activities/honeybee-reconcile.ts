@@ -55,8 +55,8 @@ export interface SweepPageResult {
   failed: number;
 }
 
-/** Honeybee ids are numbers in its bodies; a numeric string goes as its number. */
-function vendorNumber(id: string): number | string {
+/** Honeybee ids are numbers in its bodies and paths; a numeric string goes as its number. */
+export function vendorNumber(id: string): number | string {
   return /^\d+$/.test(id) ? Number(id) : id;
 }
 

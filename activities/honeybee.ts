@@ -49,6 +49,7 @@ import { isVendorError } from '../src/vendors/shared/vendor-error.js';
 import {
   noteHoneybeePatients,
   reconcileHoneybeePatient,
+  vendorNumber,
   workflowExists,
   type HoneybeeReconcileDependencies,
 } from './honeybee-reconcile.js';
@@ -116,11 +117,6 @@ export type CancelOrderOutcome =
   | { outcome: 'canceled'; requestId?: string }
   | { outcome: 'already_ended'; status: string }
   | { outcome: 'not_cancelable'; status: string; why: string };
-
-/** Honeybee ids are numbers in request bodies; a numeric string goes as its number. */
-function vendorNumber(id: string): number | string {
-  return /^\d+$/.test(id) ? Number(id) : id;
-}
 
 function present<T>(value: T | null | undefined): value is T {
   return value !== null && value !== undefined;
