@@ -3,7 +3,11 @@
 // workflow's state and its inputs, which the payload codec encrypts: never in a workflow id or a search attribute.
 // It never ends; it continues as new before its history grows long, carrying the ids (a few bytes each).
 import { allHandlersFinished, condition, continueAsNew, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import { knownPatientsQuery, notePatientsSignal } from './honeybee/patient-registry-messages.js';
+import {
+  honeybeePatientIdInput,
+  knownPatientsQuery,
+  notePatientsSignal,
+} from './honeybee/patient-registry-messages.js';
 import { handleQuery, handleSignal } from './shared/handlers.js';
 
 /** Signals per run before continuing as new (each adds one event; the ids are carried, the history is not). */
@@ -21,7 +25,11 @@ export async function honeybeePatientRegistryWorkflow(input: HoneybeePatientRegi
     known.add(id);
     patientIds.push(id);
   };
-  for (const id of input.patientIds ?? []) add(id);
+  // Carried by continue-as-new; a hand-started input is read defensively (anything but ids is ignored).
+  const carried: unknown = (input as { patientIds?: unknown } | null)?.patientIds;
+  if (Array.isArray(carried)) {
+    for (const id of carried) if (honeybeePatientIdInput.safeParse(id).success) add(id as string);
+  }
   let signals = 0;
   let rejected = 0;
   let lastRejection: string | undefined;

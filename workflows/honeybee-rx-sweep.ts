@@ -8,6 +8,7 @@ import { continueAsNew, proxyActivities, setCurrentDetails, workflowInfo } from 
 import type { Activities } from '../activities/index.js';
 import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
 import type { HoneybeeWorkflowSettings } from '../src/domain/workflow-settings.js';
+import { resolveHoneybeeSettings } from './honeybee/settings.js';
 
 const sweep = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeSweep);
 
@@ -34,17 +35,35 @@ export interface HoneybeeRxSweepTotals {
   prescriptionsTooOld: number;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function carriedTotals(value: unknown): HoneybeeRxSweepTotals | undefined {
+  if (!isRecord(value)) return undefined;
+  const counts = ['patientsChecked', 'patientsFailed', 'prescriptionsStarted', 'prescriptionsTooOld'] as const;
+  if (!counts.every((key) => Number.isInteger(value[key])) || !Array.isArray(value.startedPrescriptionIds)) {
+    return undefined;
+  }
+  return value as unknown as HoneybeeRxSweepTotals;
+}
+
 export async function honeybeeRxSweepWorkflow(input: HoneybeeRxSweepInput): Promise<HoneybeeRxSweepTotals> {
-  const totals: HoneybeeRxSweepTotals = input.totals ?? {
+  // The schedule sends a well-formed input; one started by hand is read like the other Honeybee workflows' (missing
+  // settings take the engine's defaults) rather than failing a workflow task.
+  const given: Record<string, unknown> = isRecord(input) ? input : {};
+  const settings = resolveHoneybeeSettings(isRecord(given.settings) ? given.settings : undefined);
+  const totals: HoneybeeRxSweepTotals = carriedTotals(given.totals) ?? {
     patientsChecked: 0,
     patientsFailed: 0,
     prescriptionsStarted: 0,
     startedPrescriptionIds: [],
     prescriptionsTooOld: 0,
   };
-  let offset = input.offset ?? 0;
+  let offset =
+    typeof given.offset === 'number' && Number.isInteger(given.offset) && given.offset > 0 ? given.offset : 0;
   for (;;) {
-    const page = await sweep.sweepKnownHoneybeePatients({ offset, limit: SWEEP_PAGE_SIZE, settings: input.settings });
+    const page = await sweep.sweepKnownHoneybeePatients({ offset, limit: SWEEP_PAGE_SIZE, settings });
     offset += page.checked;
     totals.patientsChecked += page.checked;
     totals.patientsFailed += page.failed;
@@ -58,7 +77,7 @@ export async function honeybeeRxSweepWorkflow(input: HoneybeeRxSweepInput): Prom
     );
     if (page.checked === 0 || offset >= page.total) return totals;
     if (workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof honeybeeRxSweepWorkflow>({ settings: input.settings, offset, totals });
+      await continueAsNew<typeof honeybeeRxSweepWorkflow>({ settings, offset, totals });
     }
   }
 }
