@@ -8,3 +8,5 @@ export { labOrderWorkflow } from './lab-order.js';
 export { partnerApiIdempotencyWorkflow } from './partner-api/idempotency.js';
 export { partnerNotificationTargetWorkflow } from './notifications/partner-target.js';
 export { partnerNotificationBatchWorkflow } from './notifications/parked-batch.js';
+export { honeybeePatientRegistryWorkflow } from './honeybee-patients.js';
+export { honeybeeRxSweepWorkflow } from './honeybee-rx-sweep.js';

@@ -276,6 +276,12 @@ export const envSchema = z.object({
   HOLD_ESCALATION_REPEAT: durationMs.default(24 * 3_600_000),
   FILL_APPROVAL_TIMEOUT: durationMs.default(72 * 3_600_000),
   ORDER_RECONCILE_INTERVAL: durationMs.default(6 * 3_600_000),
+  /** How often the reconciliation sweep reads the known Honeybee patients' prescriptions (a Temporal Schedule). */
+  HONEYBEE_RX_SWEEP_INTERVAL: durationMs
+    .refine((ms) => ms >= 1000, { message: 'must be at least 1s (a Temporal Schedule interval)' })
+    .default(3_600_000),
+  /** An active prescription received longer ago than this, without a workflow, is left alone by the sweep. */
+  HONEYBEE_RX_SWEEP_MAX_AGE: durationMs.default(30 * 86_400_000),
   KIT_ACTIVATION_REMINDER_AFTER: durationMs.default(7 * 86_400_000),
   KIT_ACTIVATION_OPERATOR_AFTER: durationMs.default(21 * 86_400_000),
 

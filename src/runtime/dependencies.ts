@@ -74,5 +74,6 @@ export function buildActivityDependencies(
     redeliveryNotifier: notifiers.direct,
     temporal,
     logger,
+    rxSweepMaxAgeMs: config.HONEYBEE_RX_SWEEP_MAX_AGE,
   };
 }

@@ -58,6 +58,7 @@ describe('workflow message inputs', () => {
         'deliveryReport',
         'honeybeeEvent',
         'matchPatient',
+        'notePatients',
         'onegevityEvent',
         'orderLinked',
         'orderMilestone',
