@@ -276,6 +276,8 @@ export const envSchema = z.object({
   HOLD_ESCALATION_REPEAT: durationMs.default(24 * 3_600_000),
   FILL_APPROVAL_TIMEOUT: durationMs.default(72 * 3_600_000),
   ORDER_RECONCILE_INTERVAL: durationMs.default(6 * 3_600_000),
+  /** The reconciliation sweep on or off; off removes its schedule (e.g. where the server allows no schedules). */
+  HONEYBEE_RX_SWEEP: flag.default(true),
   /** How often the reconciliation sweep reads the known Honeybee patients' prescriptions (a Temporal Schedule). */
   HONEYBEE_RX_SWEEP_INTERVAL: durationMs
     .refine((ms) => ms >= 1000, { message: 'must be at least 1s (a Temporal Schedule interval)' })

@@ -17,9 +17,12 @@ import { milestoneIncrements, notificationTypeLabel } from './milestone-metrics.
 const NOTIFY_PARTNER: keyof Activities = 'notifyPartner';
 
 /** Only what the metrics read; anything else in the input is ignored, and an input that does not fit is not counted. */
+const notificationScalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+// Mirrors NotificationValue: a scalar, or a list of flat records (an order's shipments). A narrower schema here would
+// silently stop counting any notification that carries such a list.
 const notificationInput = z.object({
   type: z.string(),
-  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  data: z.record(z.string(), z.union([notificationScalar, z.array(z.record(z.string(), notificationScalar))])),
 });
 
 const notifyResult = z.object({ delivered: z.boolean() }).loose();

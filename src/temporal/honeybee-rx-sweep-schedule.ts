@@ -2,7 +2,13 @@
 // HONEYBEE_RX_SWEEP_INTERVAL. The worker makes sure it exists at start (so `fulfill dev`, docker-compose and every
 // deployment get it): created if missing, otherwise brought up to date with the configuration (interval, settings).
 // Safe for several workers starting at once: one creates it, the others update it to the same thing.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptions,
+} from '@temporalio/client';
 import type { EngineConfig } from '../config/env.js';
 import { honeybeeRxSweepScheduleId } from '../domain/workflow-ids.js';
 import { honeybeeSettingsFromConfig } from '../domain/workflow-settings.js';
@@ -31,12 +37,24 @@ export function honeybeeRxSweepSchedule(config: EngineConfig): ScheduleOptions {
   };
 }
 
-/** Creates the sweep's schedule, or updates the existing one to the configuration. Returns which. */
+/**
+ * Creates the sweep's schedule, or updates the existing one to the configuration; with HONEYBEE_RX_SWEEP=false,
+ * removes it if an earlier start made it. Returns which.
+ */
 export async function ensureHoneybeeRxSweepSchedule(
   client: Client,
   config: EngineConfig,
-): Promise<'created' | 'updated'> {
+): Promise<'created' | 'updated' | 'removed' | 'off'> {
   const wanted = honeybeeRxSweepSchedule(config);
+  if (!config.HONEYBEE_RX_SWEEP) {
+    try {
+      await client.schedule.getHandle(wanted.scheduleId).delete();
+      return 'removed';
+    } catch (error) {
+      if (error instanceof ScheduleNotFoundError) return 'off';
+      throw error;
+    }
+  }
   try {
     await client.schedule.create(wanted);
     return 'created';

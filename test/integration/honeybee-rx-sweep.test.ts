@@ -4,6 +4,9 @@
 // the engine knows and starts the missing one as its RX_RECEIVED would have. An order event for a prescription the
 // engine does not know sweeps that patient at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { loadConfig } from '../../src/config/env.js';
+import { ensureHoneybeeRxSweepSchedule } from '../../src/temporal/honeybee-rx-sweep-schedule.js';
 import { honeybeePatientRegistryWorkflowId, honeybeeRxSweepScheduleId } from '../../src/domain/workflow-ids.js';
 import { knownPatientsQuery } from '../../workflows/honeybee/patient-registry-messages.js';
 import {
@@ -130,5 +133,14 @@ describe('Honeybee reconciliation sweep: a lost RX_RECEIVED is still filled', ()
     expect(await knownPatients()).toContain(String(patientId));
     expect(await waitForClose(stack.client, rxId(rx), 120_000)).toBe('COMPLETED');
     expect(await ordersPerFill(stack.control, rx)).toEqual({ '1': 1 });
+  });
+
+  it('HONEYBEE_RX_SWEEP=false removes the schedule an earlier start made, and is quiet when there is none', async () => {
+    const config = loadConfig({ ...stack.env, HONEYBEE_RX_SWEEP: 'false' });
+    expect(await ensureHoneybeeRxSweepSchedule(stack.client, config)).toBe('removed');
+    await expect(
+      stack.client.schedule.getHandle(honeybeeRxSweepScheduleId(stack.env.TEMPORAL_TASK_QUEUE!)).describe(),
+    ).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    expect(await ensureHoneybeeRxSweepSchedule(stack.client, config)).toBe('off');
   });
 });

@@ -352,7 +352,7 @@ describe('Honeybee simulator', () => {
       const [hook] = await receiver
         .waitFor((all) => all.some((h) => h.json.event_type === 'RX_RECEIVED' && h.json.patient_id === patientId))
         .then((all) => all.filter((h) => h.json.event_type === 'RX_RECEIVED' && h.json.patient_id === patientId));
-      const event = rxReceivedEvent.parse(hook);
+      const event = rxReceivedEvent.parse(hook?.json);
       expect(event.medication_requests.map((request) => request.id)).toEqual(prescriptionIds);
     });
 

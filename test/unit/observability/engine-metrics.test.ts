@@ -205,6 +205,22 @@ describe('activity metrics interceptor', () => {
     expect(await value(r, 'fulfill_activity_retries_total', { activity: 'notifyPartner' })).toBe(1);
   });
 
+  it('counts a notification whose data lists shipments (one flat record per parcel)', async () => {
+    metrics = createEngineMetrics();
+    const shipments = [
+      { trackingNumber: '1Z1', trackingUrl: null, carrier: 'UPS', shippedAt: null },
+      { trackingNumber: '1Z2', trackingUrl: null, carrier: 'UPS', shippedAt: null },
+    ];
+    const delivered = { id: 'n2', type: 'order.delivered', occurredAt: '', data: { shipmentCount: 2, shipments } };
+    await run(metrics, 'notifyPartner', 1, [delivered], { delivered: true, status: 200 });
+    expect(
+      await value(metrics.registry, 'fulfill_partner_notifications_total', {
+        type: 'order.delivered',
+        outcome: 'sent',
+      }),
+    ).toBe(1);
+  });
+
   it('counts retries of any activity and ignores inputs it cannot read', async () => {
     metrics = createEngineMetrics();
     await run(metrics, 'createHoneybeeOrder', 3, [{}], { ok: true });
