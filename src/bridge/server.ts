@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { honeybeeWebhookUrl, webhookSpoolDir, type EngineConfig } from '../config/env.js';
-import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/workflow-settings.js';
+import { labSettingsFromConfig } from '../domain/workflow-settings.js';
 import { registerServerTracing } from '../observability/http-tracing.js';
 import type { Logger } from '../observability/logger.js';
 import { WebhookSpool } from '../spool/webhook-spool.js';
@@ -15,6 +15,7 @@ import { addToRequestLog, OneLinePerRequestLogController } from './request-log.j
 import { createTemporalDelivery } from './temporal-delivery.js';
 import { honeybeeWebhookSpec, onegevityWebhookSpecs } from './vendor-webhooks.js';
 import { registerVendorWebhook, type WebhookPipelineDependencies } from './webhook-pipeline.js';
+import { routingContextFromConfig } from './webhook-routing.js';
 
 export interface BridgeDependencies {
   config: EngineConfig;
@@ -88,12 +89,11 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
-  const honeybeeSettings = honeybeeSettingsFromConfig(config);
   const labSettings = labSettingsFromConfig(config);
   const pipeline: WebhookPipelineDependencies = {
     delivery: createTemporalDelivery(client, config.TEMPORAL_TASK_QUEUE),
     spool: new WebhookSpool(webhookSpoolDir(config)),
-    routingContext: (requestId) => ({ receivedAt: new Date().toISOString(), requestId, honeybeeSettings, labSettings }),
+    routingContext: (requestId) => routingContextFromConfig(config, { requestId }),
     metrics,
   };
   registerVendorWebhook(

@@ -248,6 +248,11 @@ export const envSchema = z.object({
   ONEGEVITY_PACKAGE_IDENTIFIER: z.string().min(1).default('KIT-STANDARD'),
   /** The webhook URL registered at Onegevity (where the sandbox delivers). Defaults to the bridge's. */
   ONEGEVITY_WEBHOOK_URL: url.optional(),
+  /**
+   * Follow orders the engine did not create (placed in the patient's browser with Onegevity's UI-Kit): their first
+   * event starts a lab order that tracks them to their results. `false` parks their events in the dead letter instead.
+   */
+  ONEGEVITY_FOLLOW_UNKNOWN_ORDERS: flag.default(true),
 
   // Vendor HTTP behaviour
   VENDOR_HTTP_TIMEOUT: durationMs.default(10_000),
