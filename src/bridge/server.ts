@@ -7,6 +7,7 @@ import { honeybeeWebhookUrl, webhookSpoolDir, type EngineConfig } from '../confi
 import { labSettingsFromConfig } from '../domain/workflow-settings.js';
 import { registerServerTracing } from '../observability/http-tracing.js';
 import type { Logger } from '../observability/logger.js';
+import { createParkedEvents } from '../operators/parked-events.js';
 import { WebhookSpool } from '../spool/webhook-spool.js';
 import { createBridgeMetrics } from './metrics.js';
 import { registerNotificationTargetMetrics } from './notification-target-metrics.js';
@@ -91,7 +92,9 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
 
   const labSettings = labSettingsFromConfig(config);
   const pipeline: WebhookPipelineDependencies = {
-    delivery: createTemporalDelivery(client, config.TEMPORAL_TASK_QUEUE),
+    delivery: createTemporalDelivery(client, config.TEMPORAL_TASK_QUEUE, {
+      deadLetterQuietPeriodMs: config.DEAD_LETTER_QUIET_PERIOD,
+    }),
     spool: new WebhookSpool(webhookSpoolDir(config)),
     routingContext: (requestId) => routingContextFromConfig(config, { requestId }),
     metrics,
@@ -121,6 +124,7 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     bodyLimitBytes: config.PARTNER_API_BODY_LIMIT_BYTES,
     idempotencyTtlMs: config.PARTNER_API_IDEMPOTENCY_TTL,
     notificationTargetUrl: config.PARTNER_WEBHOOK_URL,
+    parkedEvents: (caller) => createParkedEvents({ client: caller, spool: pipeline.spool, config }),
   });
   for (const key of config.PARTNER_API_KEYS.filter((entry) => entry.legacy)) {
     logger.warn(

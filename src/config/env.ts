@@ -199,6 +199,8 @@ export const envSchema = z.object({
   BRIDGE_BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   /** Where the bridge keeps authentic webhooks Temporal refused for good. Default `{DATA_DIR}/webhook-spool`. */
   BRIDGE_SPOOL_DIR: z.string().min(1).optional(),
+  /** A day's dead-letter workflow closes (completes) after this long without an arrival; a late one starts it anew. */
+  DEAD_LETTER_QUIET_PERIOD: durationMs.default(24 * 3_600_000),
   /** Partner API keys: `name:scopes:key`, comma-separated (a bare key: read and operate). */
   PARTNER_API_KEYS: partnerApiKeys.default([]),
   /** Requests per key per PARTNER_API_RATE_WINDOW (then 429 with Retry-After), counted by each bridge. */

@@ -63,6 +63,7 @@ describe('workflow message inputs', () => {
         'orderMilestone',
         'parkNotification',
         'parkWebhook',
+        'parkedRedriven',
         'recordResponse',
         'redeliverBatch',
         'releaseClaim',
