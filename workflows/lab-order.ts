@@ -57,7 +57,7 @@ import {
 import { Outbox } from './shared/outbox.js';
 import { createVisibilitySync } from './shared/visibility-sync.js';
 import { applyFulfillmentStatus, applyLabEvent, applyOrderSnapshot, requestRead } from './lab/apply.js';
-import { labDeadlines, nextDeadline } from './lab/deadlines.js';
+import { labDeadlines, nextDeadline, nextEscalation } from './lab/deadlines.js';
 import { labOrderDetails } from './lab/details.js';
 import {
   activationAheadOfShipment,
@@ -272,7 +272,8 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
       '(before shipping) and stops following the order.',
     rejected: rejectInput('cancel'),
   });
-  handleQuery(labOrderStatusQuery, () => labOrderStatusView(state, workflowId), {
+  const statusView = () => labOrderStatusView(state, workflowId, nextEscalation(labDeadlines(state, settings)));
+  handleQuery(labOrderStatusQuery, statusView, {
     description: 'The lab order: stage, Onegevity statuses, tracking, what needs an operator, counters (no PHI).',
   });
 

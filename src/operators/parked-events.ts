@@ -91,6 +91,8 @@ export interface ParkedEvents {
   read(id: string): Promise<ParkedEventBody | undefined>;
   /** Routes the event again and hands it to its workflows; undefined when no event has that id. */
   redrive(id: string, operator: string): Promise<RedriveOutcome | undefined>;
+  /** Records in the day's dead letter that a dead-letter entry was handed on (by another path, e.g. the console). */
+  recordRedrive(event: ParkedEvent, workflowIds: readonly string[], operator: string): Promise<void>;
 }
 
 /** The operator's share of a listing: events waiting for someone (not informational, not re-driven). */
@@ -285,6 +287,24 @@ export function createParkedEvents({ client, spool, config }: ParkedEventsDepend
       : routeOnegevityEvent(event.topic, payload, body, context);
   }
 
+  /** Spooled events have no such record (the spool is append-only): their workflows' de-duplication covers a repeat. */
+  async function recordRedrive(event: ParkedEvent, workflowIds: readonly string[], operator: string): Promise<void> {
+    if (event.source !== 'dead-letter' || workflowIds.length === 0) return;
+    const mark: ParkedRedriven = {
+      id: event.id,
+      workflowIds: [...workflowIds],
+      operator,
+      at: new Date().toISOString(),
+    };
+    await client.workflow.signalWithStart<typeof deadLetterWorkflow, [ParkedRedriven]>('deadLetterWorkflow', {
+      workflowId: event.where,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [{ vendor: event.vendor, quietPeriodMs: config.DEAD_LETTER_QUIET_PERIOD }],
+      signal: parkedRedrivenSignal,
+      signalArgs: [mark],
+    });
+  }
+
   return {
     async list() {
       const [dead, spool] = await Promise.all([
@@ -323,17 +343,10 @@ export function createParkedEvents({ client, spool, config }: ParkedEventsDepend
       if (outcome.delivered.length === 0) {
         return { kind: 'refused', event, reason: `its workflow has ended: ${outcome.ended.join(', ')}` };
       }
-      if (event.source === 'dead-letter') {
-        const mark: ParkedRedriven = { id, workflowIds: outcome.delivered, operator, at: new Date().toISOString() };
-        await client.workflow.signalWithStart<typeof deadLetterWorkflow, [ParkedRedriven]>('deadLetterWorkflow', {
-          workflowId: event.where,
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          args: [{ vendor: event.vendor, quietPeriodMs: config.DEAD_LETTER_QUIET_PERIOD }],
-          signal: parkedRedrivenSignal,
-          signalArgs: [mark],
-        });
-      }
+      await recordRedrive(event, outcome.delivered, operator);
       return { kind: 'delivered', event, workflowIds: outcome.delivered };
     },
+
+    recordRedrive,
   };
 }

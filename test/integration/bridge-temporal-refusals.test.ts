@@ -135,7 +135,9 @@ describe('bridge: webhooks Temporal refuses', () => {
       expect.objectContaining({ hash: sha256(oversized), arrivals: 2, status: 413, topic: 'ORDER_EXCEPTION' }),
     ]);
     const words = await spoolCli('list');
-    expect(words.stdout).toContain(`${sha256(oversized).slice(0, 16)}  honeybee  ORDER_EXCEPTION  413 payload_too_large`);
+    expect(words.stdout).toContain(
+      `${sha256(oversized).slice(0, 16)}  honeybee  ORDER_EXCEPTION  413 payload_too_large`,
+    );
     const body = await spoolCli('show', sha256(oversized).slice(0, 12), '--body');
     expect(body.code, body.stderr).toBe(0);
     expect(body.stdout).toBe(oversized);
