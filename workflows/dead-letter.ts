@@ -7,8 +7,9 @@
 // reason, arrival and body hash), carries nothing but counts into continue-as-new, and the day closes (the workflow
 // completes) after a quiet period without arrivals; a late arrival starts a new run of the same id. Every run stays
 // listable (src/operators/parked-events.ts queries each, and reads a body from its signal event). Runs from before
-// carried their last 50 bodies into continue-as-new, which the server terminates past its 2 MiB blob limit: they
-// replay as they ran (DEAD_LETTER_BOUNDED_STATE_PATCH).
+// carried their last 50 bodies into continue-as-new, over the 2 MiB payload limit with a few large ones (the workflow
+// task fails, PayloadsTooLarge, or the server terminates the run): they replay as they ran
+// (DEAD_LETTER_BOUNDED_STATE_PATCH).
 import {
   allHandlersFinished,
   condition,

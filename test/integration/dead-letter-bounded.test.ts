@@ -1,6 +1,7 @@
 // The dead letter keeps a day of authentic but unroutable webhooks without losing any: three ~700 KB bodies and 600
 // small ones through a real bridge, worker and dev server. Before bounded state the day's workflow carried its last 50
-// bodies into continue-as-new and the server terminated it past the 2 MiB blob limit. Now nothing is terminated, the
+// bodies into continue-as-new, over the 2 MiB payload limit: its workflow task failed (PayloadsTooLarge) and it never
+// closed (this test against it: "the day closed: not reached"). Now nothing fails or is terminated, the
 // day continues as new past 500 entries and closes after its quiet period, every event is listed by `fulfill parked`
 // (bodies read back from their signal events), the operator queue counts them, and one is re-driven into the
 // workflow it routes to once routing is fixed (here: following orders placed outside the engine switched on).
@@ -128,7 +129,7 @@ describe('dead letter with bounded state', () => {
       }
     };
     // The large ones land among the last 50 entries before the run's rollover at 500: what the old workflow carried
-    // into continue-as-new (over 2 MiB: terminated).
+    // into continue-as-new (over the 2 MiB payload limit).
     await sendSmall(small.slice(0, 460));
     for (const event of large) statuses.push(await deliver(event));
     await sendSmall(small.slice(460));
