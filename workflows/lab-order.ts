@@ -10,8 +10,14 @@
 // order is read back after `reconcileIntervalMs` without events. Built from the blocks every workflow uses
 // (workflows/shared: outbox, alarm, event de-duplication, visibility sync, decision log).
 //
-// Started by a webhook instead (no placement: an order this engine never started), it keeps the events for an
-// operator as an "unknown order", reads the order once when it learns the patient, and never acts on it.
+// Started by a webhook instead (no placement: an order placed outside the engine, e.g. by a patient in Onegevity's
+// UI-Kit), it follows the order (`follow`): reads it as soon as an event names the patient, and tracks it to its
+// results like its own orders, partner notifications included; only a resubmission needs the placement it lacks.
+// Runs started before follow mode keep such an order for an operator as an "unknown order" and never act on it.
+//
+// `order.updated` repeats one body whenever the order gains information: each delivery asks for a read (one in
+// flight, at most one more queued), never dropped as a duplicate. Milestones reach the partner in their natural order
+// whatever order their events came in: a kit activated before its shipment was seen waits for a read of the order.
 import {
   allHandlersFinished,
   condition,
@@ -24,6 +30,7 @@ import {
 } from '@temporalio/workflow';
 import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
 import { fulfillmentRequestIdentifier } from '../src/domain/lab-order-identifiers.js';
+import { isRereadTopic } from '../src/domain/onegevity-events.js';
 import { FulfillmentStatus, normalizeOnegevityStatus } from '../src/domain/onegevity-status.js';
 import type { LabWorkflowSettings } from '../src/domain/workflow-settings.js';
 import type { Activities } from '../activities/index.js';
@@ -49,10 +56,11 @@ import {
 } from './shared/operator-messages.js';
 import { Outbox } from './shared/outbox.js';
 import { createVisibilitySync } from './shared/visibility-sync.js';
-import { applyFulfillmentStatus, applyLabEvent, applyOrderSnapshot } from './lab/apply.js';
+import { applyFulfillmentStatus, applyLabEvent, applyOrderSnapshot, requestRead } from './lab/apply.js';
 import { labDeadlines, nextDeadline, nextEscalation } from './lab/deadlines.js';
 import { labOrderDetails } from './lab/details.js';
 import {
+  activationAheadOfShipment,
   activationReminderMilestone,
   labNotification,
   needsOperatorMilestone,
@@ -74,6 +82,7 @@ import {
   clearAttention,
   initialLabOrderState,
   isTerminal,
+  isTracked,
   labOrderStatusView,
   labStage,
   SEEN_EVENT_KEYS_LIMIT,
@@ -87,6 +96,11 @@ export interface LabOrderWorkflowInput {
   settings: LabWorkflowSettings;
   /** The partner's order (PHI). Absent when a webhook started the workflow: an order this engine never started. */
   order?: LabOrderPlacement;
+  /**
+   * Without a placement: follow the order to its results (what the bridge asks since follow mode). Without it, an
+   * order this engine never started is kept for an operator as an "unknown order".
+   */
+  follow?: boolean;
   /** Continue as new past this many history events (default HISTORY_EVENTS_PER_RUN; tests lower it). */
   historyEventsPerRun?: number;
   /** State carried across continue-as-new. */
@@ -105,6 +119,12 @@ const HISTORY_EVENTS_PER_RUN = 5_000;
  * (after the rest of the workflow task's commands); later runs send it as it is queued.
  */
 export const LAB_OUTBOX_SENDS_AT_ONCE_PATCH = 'lab-order-outbox-sends-at-once';
+
+/** Runs from before it dropped every `order.updated` after the first as a duplicate (same body, same hash). */
+export const LAB_REREAD_EVERY_ORDER_UPDATE_PATCH = 'lab-order-reread-every-order-update';
+
+/** Runs from before it sent `kit_activated` as soon as the activation arrived, even ahead of `shipped`. */
+export const LAB_MILESTONES_IN_ORDER_PATCH = 'lab-order-milestones-in-order';
 
 interface PendingResolution {
   id: number;
@@ -126,6 +146,7 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
     : initialLabOrderState({
         orderIdentifier: input.orderIdentifier,
         startedByEngine: order !== undefined,
+        ...(order === undefined && input.follow === true ? { followed: true } : {}),
         ...(order ? { patientIdentifier: order.patientIdentifier } : {}),
         now: nowIso(),
       });
@@ -169,7 +190,9 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
   handleSignal(
     onegevityEventSignal,
     (event) => {
-      if (!dedupe.add(event.dedupeKey)) {
+      // A repeat of "read the order again" is a new request, not a duplicate (its body never changes).
+      const reread = isRereadTopic(event.topic) && patched(LAB_REREAD_EVERY_ORDER_UPDATE_PATCH);
+      if (!reread && !dedupe.add(event.dedupeKey)) {
         state.events.duplicates += 1;
         return;
       }
@@ -178,6 +201,15 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
       const effect = applyLabEvent(state, event, nowIso());
       if (effect === 'late' || effect === 'other_request') state.events.late += 1;
       if (effect === 'informational') state.events.informational += 1;
+      // Activated before its shipment was seen: the order's read brings the shipment (and its tracking) first.
+      if (
+        effect === 'applied' &&
+        event.topic === 'kit.activated' &&
+        activationAheadOfShipment(state) &&
+        patched(LAB_MILESTONES_IN_ORDER_PATCH)
+      ) {
+        requestRead(state);
+      }
       state.lastActivityAt = nowIso();
       wake = true;
     },
@@ -266,7 +298,9 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
     notifications.push({ milestone: milestone.id, notification: labNotification(workflowId, milestone, nowIso()) });
   };
   const queueReachedMilestones = (): void => {
-    for (const milestone of reachedMilestones(state)) enqueue(milestone);
+    // Asked only where the two orderings differ, so runs that never meet the case carry no marker.
+    const activationWaitsForShipment = activationAheadOfShipment(state) && patched(LAB_MILESTONES_IN_ORDER_PATCH);
+    for (const milestone of reachedMilestones(state, { activationWaitsForShipment })) enqueue(milestone);
   };
 
   // ----------------------------------------------------------------------------------------- visibility
@@ -351,11 +385,19 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
     state.readRequested = false;
     if (state.patientIdentifier) {
       state.reconcile.reads += 1;
-      state.reconcile.lastAt = nowIso();
+      const startedAt = nowIso();
+      state.reconcile.lastAt = startedAt;
       try {
         const snapshot = await vendorReads.getLabOrder(ref());
-        if (state.startedByEngine) applyOrderSnapshot(state, snapshot, nowIso());
-        else if (snapshot.status) state.orderStatus = normalizeOnegevityStatus(snapshot.status);
+        if (isTracked(state)) {
+          applyOrderSnapshot(state, snapshot, nowIso());
+          // A followed order exists at Onegevity from its first read on: from then on it is followed like any other.
+          if (state.followed && !state.orderCreated) {
+            state.orderCreated = true;
+            state.createOutcome = 'followed';
+          }
+        } else if (snapshot.status) state.orderStatus = normalizeOnegevityStatus(snapshot.status);
+        state.reconcile.lastSucceededAt = startedAt;
       } catch (error) {
         if (isCancellation(error)) throw error;
         state.lastProblem = `reading the order failed: ${describeFailure(error)}`;
@@ -389,7 +431,7 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
 
   const cancelOrder = async (operator: string): Promise<ResolutionResult> => {
     const now = nowIso();
-    if (!state.startedByEngine) {
+    if (!isTracked(state)) {
       state.dismissed = { at: now, operator };
       clearAttention(state);
       return {
@@ -560,6 +602,7 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
         orderIdentifier: input.orderIdentifier,
         settings,
         ...(order ? { order } : {}),
+        ...(input.follow !== undefined ? { follow: input.follow } : {}),
         ...(input.historyEventsPerRun ? { historyEventsPerRun: input.historyEventsPerRun } : {}),
         carried: {
           state: { ...state, seenEventKeys: dedupe.snapshot() },

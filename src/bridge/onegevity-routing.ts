@@ -3,19 +3,27 @@
 // - Order, kit, results and fulfillment events go to the lab order named by orderIdentifier, or by the fulfillment
 //   requestorId (the engine's requestIdentifier: the orderIdentifier, or `{orderIdentifier}R{n}` after a
 //   resubmission). The delivery key (hash of topic + raw body) is the de-duplication key, since Onegevity sends no
-//   event id.
-// - An identifier that is not the engine's (`lab` + 24 hex, docs/WIRE-CONTRACT.md "Engine identifiers") cannot belong
-//   to an order this engine placed: parked, so no workflow is started for someone else's order.
-// - An engine-shaped identifier whose workflow does not exist starts labOrderWorkflow without a placement: the
-//   workflow parks itself as an "unknown order" for an operator (it never acts on it). One that already ended is
-//   recorded in the dead-letter workflow by the pipeline.
+//   event id (a workflow never drops an `order.updated` repeat as a duplicate: its body never changes).
+// - An order the engine did not create (placed in the patient's browser with Onegevity's UI-Kit, or anyone's
+//   identifier) starts labOrderWorkflow without a placement in follow mode: it reads the order and tracks it to its
+//   results (ONEGEVITY_FOLLOW_UNKNOWN_ORDERS, default on). Its fulfillment events carry a requestorId the engine
+//   cannot tie to an order (not `lab…`): parked as informational, since the followed order learns its fulfillment
+//   from reading the order, which every change announces with `order.updated`. An identifier unfit for a workflow id
+//   is parked.
+// - With following off, as before follow mode: an identifier that is not the engine's (`lab` + 24 hex) is parked, and
+//   an engine-shaped one whose workflow does not exist starts labOrderWorkflow as an "unknown order" for an operator.
+// - An event for a lab order whose workflow already ended is recorded in the dead-letter workflow by the pipeline.
 // - patient.created / patient.updated carry only a patientIdentifier. Delivering them to that patient's open lab
 //   orders would need state the bridge does not have, and a per-patient workflow would put a patient's identifier in
 //   a workflow id; the lab workflow has no use for them either (the order and fulfillment events say everything it
 //   follows). They are parked as informational: the history of the day's dead-letter workflow keeps
 //   them (`dead-letter-onegevity-{day}`, in the Web UI), not the audits of the patient's orders.
 // - Schema-invalid, topic-less or unroutable events are parked (202), never dropped.
-import { isLabOrderIdentifier } from '../domain/lab-order-identifiers.js';
+import {
+  isEngineRequestIdentifier,
+  isFollowableOrderIdentifier,
+  isLabOrderIdentifier,
+} from '../domain/lab-order-identifiers.js';
 import { labOrderWorkflowId } from '../domain/workflow-ids.js';
 import {
   onegevityDeliveryKey,
@@ -56,11 +64,24 @@ export function routeOnegevityEvent(
   }
   const route = onegevityRouteKey(event);
   if (route.kind !== 'order') return { kind: 'park', reason: `no lab order to route ${event.topic} to` };
-  if (!isLabOrderIdentifier(route.orderIdentifier)) {
+  if (!context.followUnknownLabOrders && !isLabOrderIdentifier(route.orderIdentifier)) {
     return {
       kind: 'park',
-      reason: `${event.topic} names an order identifier this engine never issues (not lab + 24 hex)`,
+      reason:
+        `${event.topic} names an order identifier this engine never issues (not lab + 24 hex), and following ` +
+        'orders placed elsewhere is off (ONEGEVITY_FOLLOW_UNKNOWN_ORDERS)',
     };
+  }
+  if (route.requestorId !== undefined && !isEngineRequestIdentifier(route.requestorId)) {
+    return {
+      kind: 'park',
+      reason:
+        `${INFORMATIONAL_PARK_PREFIX} ${event.topic} names a fulfillment request this engine did not make; a ` +
+        'followed order learns its fulfillment by reading the order',
+    };
+  }
+  if (!isFollowableOrderIdentifier(route.orderIdentifier)) {
+    return { kind: 'park', reason: `${event.topic} names an order identifier unfit for a workflow id` };
   }
   // What the workflow gets: the typed event, read once here (it never sees the raw payload).
   const signal = toOnegevityEvent(event, {
@@ -69,7 +90,11 @@ export function routeOnegevityEvent(
     requestId: context.requestId,
   });
   // No placement: if this starts the workflow, the order is not one the engine placed (see above).
-  const startInput: LabOrderWorkflowInput = { orderIdentifier: route.orderIdentifier, settings: context.labSettings };
+  const startInput: LabOrderWorkflowInput = {
+    orderIdentifier: route.orderIdentifier,
+    settings: context.labSettings,
+    ...(context.followUnknownLabOrders ? { follow: true } : {}),
+  };
   return {
     kind: 'deliver',
     deliveries: [

@@ -5,10 +5,11 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { honeybeeWebhookUrl, webhookSpoolDir, type EngineConfig } from '../config/env.js';
-import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/workflow-settings.js';
+import { labSettingsFromConfig } from '../domain/workflow-settings.js';
 import { registerConsole } from '../console/plugin.js';
 import { registerServerTracing } from '../observability/http-tracing.js';
 import type { Logger } from '../observability/logger.js';
+import { createParkedEvents } from '../operators/parked-events.js';
 import { WebhookSpool } from '../spool/webhook-spool.js';
 import { createBridgeMetrics } from './metrics.js';
 import { registerNotificationTargetMetrics } from './notification-target-metrics.js';
@@ -17,6 +18,7 @@ import { addToRequestLog, OneLinePerRequestLogController } from './request-log.j
 import { createTemporalDelivery } from './temporal-delivery.js';
 import { honeybeeWebhookSpec, onegevityWebhookSpecs } from './vendor-webhooks.js';
 import { registerVendorWebhook, type WebhookPipelineDependencies } from './webhook-pipeline.js';
+import { routingContextFromConfig } from './webhook-routing.js';
 
 export interface BridgeDependencies {
   config: EngineConfig;
@@ -90,12 +92,13 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
-  const honeybeeSettings = honeybeeSettingsFromConfig(config);
   const labSettings = labSettingsFromConfig(config);
   const pipeline: WebhookPipelineDependencies = {
-    delivery: createTemporalDelivery(client, config.TEMPORAL_TASK_QUEUE),
+    delivery: createTemporalDelivery(client, config.TEMPORAL_TASK_QUEUE, {
+      deadLetterQuietPeriodMs: config.DEAD_LETTER_QUIET_PERIOD,
+    }),
     spool: new WebhookSpool(webhookSpoolDir(config)),
-    routingContext: (requestId) => ({ receivedAt: new Date().toISOString(), requestId, honeybeeSettings, labSettings }),
+    routingContext: (requestId) => routingContextFromConfig(config, { requestId }),
     metrics,
   };
   const webhookSpecs = [
@@ -122,6 +125,7 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     bodyLimitBytes: config.PARTNER_API_BODY_LIMIT_BYTES,
     idempotencyTtlMs: config.PARTNER_API_IDEMPOTENCY_TTL,
     notificationTargetUrl: config.PARTNER_WEBHOOK_URL,
+    parkedEvents: (caller) => createParkedEvents({ client: caller, spool: pipeline.spool, config }),
   });
   for (const key of config.PARTNER_API_KEYS.filter((entry) => entry.legacy)) {
     logger.warn(

@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { deadLetterWorkflowId } from '../domain/workflow-ids.js';
 import { parkWebhookSignal, type ParkedWebhook } from '../../workflows/dead-letter/messages.js';
 import type { deadLetterWorkflow } from '../../workflows/dead-letter.js';
+import { bodyHash } from '../spool/webhook-spool.js';
 import { classifyTemporalFailure, type RefusalCode } from './temporal-refusals.js';
 import type { WorkflowDelivery } from './webhook-routing.js';
 
@@ -55,7 +56,16 @@ async function withDeadline<T>(client: Client, fn: () => Promise<T>): Promise<T>
   }
 }
 
-export function createTemporalDelivery(client: Client, taskQueue: string): TemporalDelivery {
+export interface TemporalDeliveryOptions {
+  /** A day's dead-letter workflow closes after this long without an arrival (DEAD_LETTER_QUIET_PERIOD). */
+  deadLetterQuietPeriodMs?: number;
+}
+
+export function createTemporalDelivery(
+  client: Client,
+  taskQueue: string,
+  options: TemporalDeliveryOptions = {},
+): TemporalDelivery {
   return {
     async deliver(deliveries) {
       const outcome: DeliveryOutcome = { delivered: [], ended: [] };
@@ -85,13 +95,16 @@ export function createTemporalDelivery(client: Client, taskQueue: string): Tempo
 
     async park(entry) {
       const workflowId = deadLetterWorkflowId(entry.vendor, entry.receivedAt.slice(0, 10));
+      // The hash is what the entry is listed and found by; the body stays in this signal's event.
+      const parked: ParkedWebhook = { ...entry, bodyHash: bodyHash(Buffer.from(entry.body, 'utf8')) };
+      const quiet = options.deadLetterQuietPeriodMs;
       await withDeadline(client, () =>
         client.workflow.signalWithStart<typeof deadLetterWorkflow, [ParkedWebhook]>('deadLetterWorkflow', {
           workflowId,
           taskQueue,
-          args: [{ vendor: entry.vendor }],
+          args: [{ vendor: entry.vendor, ...(quiet !== undefined ? { quietPeriodMs: quiet } : {}) }],
           signal: parkWebhookSignal,
-          signalArgs: [entry],
+          signalArgs: [parked],
         }),
       );
       return workflowId;

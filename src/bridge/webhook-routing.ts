@@ -2,7 +2,13 @@
 // signal-with-starts that deliver it (or a reason to park it in the dead-letter workflow). Routing is pure and
 // vendor-specific (honeybee-routing.ts, onegevity-routing.ts); the bridge's pipeline does the I/O.
 import type { SearchAttributePair } from '@temporalio/common';
-import type { HoneybeeWorkflowSettings, LabWorkflowSettings } from '../domain/workflow-settings.js';
+import type { EngineConfig } from '../config/env.js';
+import {
+  honeybeeSettingsFromConfig,
+  labSettingsFromConfig,
+  type HoneybeeWorkflowSettings,
+  type LabWorkflowSettings,
+} from '../domain/workflow-settings.js';
 
 /** One signal-with-start: start `workflowType` with `startArgs` if `workflowId` is not running, then signal it. */
 export interface WorkflowDelivery {
@@ -26,4 +32,20 @@ export interface RoutingContext {
   requestId: string;
   honeybeeSettings: HoneybeeWorkflowSettings;
   labSettings: LabWorkflowSettings;
+  /** ONEGEVITY_FOLLOW_UNKNOWN_ORDERS: an order the engine did not create is followed (or its events parked). */
+  followUnknownLabOrders: boolean;
+}
+
+/** The routing context of one arrival under `config` (the bridge's, or a re-drive's: with the event's own arrival). */
+export function routingContextFromConfig(
+  config: EngineConfig,
+  arrival: { requestId: string; receivedAt?: string },
+): RoutingContext {
+  return {
+    receivedAt: arrival.receivedAt ?? new Date().toISOString(),
+    requestId: arrival.requestId,
+    honeybeeSettings: honeybeeSettingsFromConfig(config),
+    labSettings: labSettingsFromConfig(config),
+    followUnknownLabOrders: config.ONEGEVITY_FOLLOW_UNKNOWN_ORDERS,
+  };
 }

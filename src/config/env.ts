@@ -201,6 +201,8 @@ export const envSchema = z.object({
   BRIDGE_BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   /** Where the bridge keeps authentic webhooks Temporal refused for good. Default `{DATA_DIR}/webhook-spool`. */
   BRIDGE_SPOOL_DIR: z.string().min(1).optional(),
+  /** A day's dead-letter workflow closes (completes) after this long without an arrival; a late one starts it anew. */
+  DEAD_LETTER_QUIET_PERIOD: durationMs.default(24 * 3_600_000),
   /** Partner API keys: `name:scopes:key`, comma-separated (a bare key: read and operate). */
   PARTNER_API_KEYS: partnerApiKeys.default([]),
   /** Requests per key per PARTNER_API_RATE_WINDOW (then 429 with Retry-After), counted by each bridge. */
@@ -250,6 +252,11 @@ export const envSchema = z.object({
   ONEGEVITY_PACKAGE_IDENTIFIER: z.string().min(1).default('KIT-STANDARD'),
   /** The webhook URL registered at Onegevity (where the sandbox delivers). Defaults to the bridge's. */
   ONEGEVITY_WEBHOOK_URL: url.optional(),
+  /**
+   * Follow orders the engine did not create (placed in the patient's browser with Onegevity's UI-Kit): their first
+   * event starts a lab order that tracks them to their results. `false` parks their events in the dead letter instead.
+   */
+  ONEGEVITY_FOLLOW_UNKNOWN_ORDERS: flag.default(true),
 
   // Vendor HTTP behaviour
   VENDOR_HTTP_TIMEOUT: durationMs.default(10_000),

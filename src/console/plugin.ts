@@ -15,7 +15,7 @@ import type { VendorWebhookSpec, WebhookPipelineDependencies } from '../bridge/w
 import { fieldsFromForm, type SubmittedForm } from './action-form.js';
 import { createConsoleAuthenticator, type ConsolePrincipal } from './authentication.js';
 import { identityClients } from './identity-clients.js';
-import { createParkedEvents } from './parked-events.js';
+import { createParkedEvents } from '../operators/parked-events.js';
 import { readQueue, QUEUE_KINDS } from './queue.js';
 import { redriveParkedEvent, type RedriveOutcome } from './redrive.js';
 import { sendResolution } from './resolve.js';
@@ -99,7 +99,7 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
   const authenticator = createConsoleAuthenticator(config);
   const sessions = new ConsoleSessions(config.CONSOLE_SESSION_TTL);
   const clientFor = identityClients(client);
-  const parked = createParkedEvents(client, options.webhooks.pipeline.spool);
+  const parked = createParkedEvents({ client, spool: options.webhooks.pipeline.spool, config });
   const decoder = localDecoder(config);
   const secureCookie = !isDevelopment(config);
   const assets = Object.fromEntries(Object.keys(ASSETS).map((name) => [name, loadAsset(name)]));
@@ -427,6 +427,8 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
       const found = await parked.read(id);
       if (!found) return noSuchEvent(reply, caller);
       const outcome = await redriveParkedEvent(found, clientFor(caller.principal.identity), redrive, request);
+      // Recorded in the dead letter, as `fulfill parked redrive` does: out of the operator's queue.
+      if (outcome.delivered) await parked.recordRedrive(found.event, outcome.workflowIds, caller.principal.label);
       request.log.info(
         { consoleUser: caller.principal.label, parkedEvent: id, vendor: found.event.vendor, status: outcome.status },
         'console re-drive',

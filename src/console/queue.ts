@@ -1,11 +1,11 @@
 // The console's queue: everything that waits for an operator, oldest first, in one list. Workflows come from
 // `listHolds` (the same reading as `fulfill holds`: visibility through src/operators/needs-operator.ts, then each
 // workflow's status for its reason, actions and next escalation, or `workflow task failing: …`); parked events from
-// parked-events.ts. Filters: vendor, kind, and a text search over ids and reasons.
+// src/operators/parked-events.ts. Filters: vendor, kind, and a text search over ids and reasons.
 import type { Client } from '@temporalio/client';
 import { listHolds } from '../cli/operators/holds.js';
 import type { Vendor } from '../domain/vendors.js';
-import type { ParkedEvents } from './parked-events.js';
+import type { ParkedEvents } from '../operators/parked-events.js';
 import { vendorOfWorkflow } from './workflow-detail.js';
 
 /** Holds read per refresh: more than a shift can clear, and each costs a status query. */

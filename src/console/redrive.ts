@@ -11,7 +11,7 @@ import {
   type VendorWebhookSpec,
   type WebhookPipelineDependencies,
 } from '../bridge/webhook-pipeline.js';
-import type { ParkedEventBody } from './parked-events.js';
+import type { ParkedEventBody } from '../operators/parked-events.js';
 
 export interface RedriveDependencies {
   /** The bridge's webhook specs (one per vendor endpoint) and pipeline. */
@@ -25,6 +25,8 @@ export interface RedriveOutcome {
   status: number;
   /** True when a workflow has it now. */
   delivered: boolean;
+  /** The workflows that have it now. */
+  workflowIds: string[];
   summary: string;
 }
 
@@ -36,8 +38,12 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
 function list(value: unknown): string {
-  return Array.isArray(value) ? value.map(String).join(', ') : '';
+  return strings(value).join(', ');
 }
 
 /** What became of a re-drive, in words, from the pipeline's answer. */
@@ -49,6 +55,7 @@ export function describeRedrive(status: number, body: unknown): RedriveOutcome {
     return {
       status,
       delivered: true,
+      workflowIds: strings(answer.accepted),
       summary: `delivered to ${list(answer.accepted)}${ended ? `; recorded as ended: ${ended}` : ''}`,
     };
   }
@@ -56,6 +63,7 @@ export function describeRedrive(status: number, body: unknown): RedriveOutcome {
     return {
       status,
       delivered: false,
+      workflowIds: [],
       summary: `parked again in ${text(answer.deadLetter) ?? 'the dead letter'}: ${text(answer.reason) ?? 'no reason given'}`,
     };
   }
@@ -63,13 +71,16 @@ export function describeRedrive(status: number, body: unknown): RedriveOutcome {
     return {
       status,
       delivered: false,
+      workflowIds: [],
       summary: `its workflow has already ended (${list(answer.recorded)}): recorded in the dead letter again`,
     };
   }
-  if (status === 503) return { status, delivered: false, summary: 'Temporal could not take it now: try again later' };
+  if (status === 503)
+    return { status, delivered: false, workflowIds: [], summary: 'Temporal could not take it now: try again later' };
   return {
     status,
     delivered: false,
+    workflowIds: [],
     summary: `refused (${status} ${text(error.code) ?? 'error'}): ${text(error.message) ?? 'no reason given'}`,
   };
 }

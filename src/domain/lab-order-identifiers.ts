@@ -14,6 +14,21 @@ export function isLabOrderIdentifier(value: string): boolean {
   return ORDER_IDENTIFIER.test(value);
 }
 
+/**
+ * An order identifier someone else chose (Onegevity's UI-Kit, the seed's `O13988`) that can name a followed order's
+ * workflow: letters, digits, `_` and `-`, at most 64. Anything else is parked rather than put in a workflow id.
+ */
+const FOLLOWABLE_ORDER_IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export function isFollowableOrderIdentifier(value: string): boolean {
+  return FOLLOWABLE_ORDER_IDENTIFIER.test(value);
+}
+
+/** Whether a fulfillment requestorId is one the engine issued (`lab…` or a resubmission `lab…R{n}`). */
+export function isEngineRequestIdentifier(value: string): boolean {
+  return ORDER_IDENTIFIER.test(value) || RESUBMISSION.test(value);
+}
+
 /** The orderIdentifier for 24 lowercase hex characters (e.g. from a workflow's uuid4 with the dashes removed). */
 export function labOrderIdentifier(hex24: string): string {
   const identifier = `lab${hex24}`;

@@ -2,7 +2,10 @@
 // tracking and rejection reason it carries), read once from the payload. The bridge reads it after the vendor module's
 // zod schema for the topic accepted the payload (src/vendors/onegevity/webhook-events.ts); the workflow reads signals
 // recorded before the bridge sent typed events (raw payloads) with this same function, which is why it is pure and
-// lenient. Onegevity sends no event id: `dedupeKey` is the bridge's hash of topic and raw body.
+// lenient. Onegevity sends no event id: `dedupeKey` is the bridge's hash of topic and raw body. That hash tells a
+// redelivery of one transition from another transition only where the body names the transition (a fulfillment's
+// status and request, a kit's activation code): `order.updated` carries the same body every time the order gains
+// information, so its repeats are never duplicates (see REREAD_TOPICS).
 
 export interface OnegevityEvent {
   /** sha256 hex of `topic + "\n" + raw body`: the de-duplication key. */
@@ -19,6 +22,17 @@ export interface OnegevityEvent {
   trackingUrl?: string;
   /** A rejection's reason, in Onegevity's words (vendor text: kept for the operator, never notified). */
   reason?: string;
+}
+
+/**
+ * Topics whose every delivery means "read the order again" (the seed: sent when an order has new information added to
+ * it, always with the same body). A workflow never drops one as a duplicate; reading is idempotent, so concurrent
+ * repeats are coalesced into one read in flight and at most one more queued.
+ */
+export const REREAD_TOPICS: readonly string[] = ['order.updated'];
+
+export function isRereadTopic(topic: string): boolean {
+  return REREAD_TOPICS.includes(topic);
 }
 
 export interface OnegevityEventArrival {

@@ -270,12 +270,20 @@ function toPatientInformation(person: SyntheticPerson): PatientInformation {
   };
 }
 
+/**
+ * How a scenario's kit order comes to exist at Onegevity: `engine` as the engine would place it (`lab` + 24 hex, its
+ * fulfillment request named after the order); `browser` as a patient places it with Onegevity's UI-Kit, outside the
+ * engine (the seed's shapes: order `O` + digits, fulfillment request `F` + digits).
+ */
+type KitOrderPlacement = 'engine' | 'browser';
+
 function kitScenario(
   context: ScenarioContext,
   name: string,
   options: ScenarioOptions,
   plan: Partial<KitPlan>,
   expect: string,
+  placement: KitOrderPlacement | undefined = options.createOrder ? 'engine' : undefined,
 ): ScenarioResult {
   const person = generatePerson(
     context.random.stream('patients'),
@@ -308,9 +316,11 @@ function kitScenario(
   };
   context.register(generated);
   let kitOrder: ScenarioResult['kitOrder'];
-  if (options.createOrder) {
-    const orderIdentifier = `lab${context.random.stream('onegevity.ids').hex(24)}`;
-    const reply = context.onegevity.createOrder('sandbox-scenario', ids.partnerPatientId, {
+  if (placement) {
+    const random = context.random.stream('onegevity.ids');
+    const orderIdentifier = placement === 'engine' ? `lab${random.hex(24)}` : `O${random.digits(8)}`;
+    const fulfillmentRequestIdentifier = placement === 'browser' ? `F${random.digits(8)}` : undefined;
+    const body = {
       orderIdentifier,
       packageIdentifier: options.packageIdentifier ?? context.packageIdentifier,
       patientInformation,
@@ -321,7 +331,13 @@ function kitScenario(
         shippingMethod: 'GROUND',
         shippingAddress: patientInformation.address,
       },
-    });
+    };
+    const reply = context.onegevity.createOrder(
+      'sandbox-scenario',
+      ids.partnerPatientId,
+      body,
+      fulfillmentRequestIdentifier ? { fulfillmentRequestIdentifier } : {},
+    );
     if (reply.status !== 201) throw new ScenarioError(`the kit order was refused: ${JSON.stringify(reply.body)}`);
     kitOrder = { orderIdentifier, patientIdentifier: ids.partnerPatientId };
   }
@@ -438,6 +454,22 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
         options,
         {},
         'kit orders for this patient: fulfillment accepted → shipped → kit activated → at lab → results released',
+      ),
+  },
+  {
+    name: 'kit-outside-order',
+    vendor: 'onegevity',
+    description:
+      "A patient orders a kit in the browser (Onegevity's UI-Kit): the order exists at Onegevity before the engine hears of it",
+    run: (context, options) =>
+      kitScenario(
+        context,
+        'kit-outside-order',
+        options,
+        {},
+        'an order O… with fulfillment request F… is placed now, outside the engine: order.created and ' +
+          'fulfillment.requested go out at once, then accepted → shipped → kit activated → at lab → results released',
+        'browser',
       ),
   },
   {

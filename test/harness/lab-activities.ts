@@ -24,6 +24,8 @@ export interface FakeLabVendor {
   createOutcome: 'created' | 'adopted';
   /** createLabOrder waits for this before answering (events can then overtake the answer). */
   createGate?: Promise<void>;
+  /** getLabOrder waits for this before answering (signals can then arrive while a read is in flight). */
+  readGate?: Promise<void>;
   /** requestLabFulfillment fails with this when set. */
   fulfillmentFailure?: () => Error;
   reports: string[];
@@ -96,6 +98,7 @@ export function fakeLabActivities(vendor: FakeLabVendor) {
     },
     async getLabOrder(ref: LabOrderRef): Promise<LabOrderSnapshot> {
       vendor.calls.getLabOrder.push(ref);
+      await vendor.readGate;
       const order = vendor.orders.get(ref.orderIdentifier);
       if (!order) {
         throw ApplicationFailure.create({

@@ -62,6 +62,7 @@ function routingContext(config: EngineConfig) {
     requestId: 'contract-test',
     honeybeeSettings: honeybeeSettingsFromConfig(config),
     labSettings: labSettingsFromConfig(config),
+    followUnknownLabOrders: config.ONEGEVITY_FOLLOW_UNKNOWN_ORDERS,
   };
 }
 

@@ -60,6 +60,7 @@ function route(config: EngineConfig, hook: ReceivedWebhook) {
     requestId: 'contract-test',
     honeybeeSettings: honeybeeSettingsFromConfig(config),
     labSettings: labSettingsFromConfig(config),
+    followUnknownLabOrders: config.ONEGEVITY_FOLLOW_UNKNOWN_ORDERS,
   });
 }
 

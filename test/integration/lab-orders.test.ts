@@ -172,9 +172,12 @@ describe('lab orders through the whole stack', () => {
       startFlow('kit-happy-path'),
       startFlowFor(lostAnswer),
     ]);
-    // An order this engine never placed (the sandbox creates it directly): its webhooks start a parked workflow.
+    // Orders this engine never placed, followed from their first webhook: one shaped as the engine's own (lab…), one a
+    // patient placed in the browser with Onegevity's UI-Kit (O…, its fulfillment request F…).
     const foreign = await stack.control.runScenario('kit-happy-path', { createOrder: true });
-    const foreignId = foreign.kitOrder?.orderIdentifier as string;
+    const browser = await stack.control.runScenario('kit-outside-order');
+    const followedIds = [foreign, browser].map((scenario) => scenario.kitOrder?.orderIdentifier as string);
+    expect(followedIds[1]).toMatch(/^O\d{8}$/);
 
     // The partner retries its request with the same requestKey: the same order, no second workflow or order; the
     // same key with another request is refused.
@@ -314,21 +317,41 @@ describe('lab orders through the whole stack', () => {
       escalationLevel: 0,
     });
 
-    // ---------------------------------------------------------------- the order nobody here placed
-    const foreignHandle = client.workflow.getHandle(labOrderWorkflowId(foreignId));
-    const parked = await eventually(
-      () => foreignHandle.query(labOrderStatusQuery),
-      (s) => s.events.received >= 2 && s.orderStatus !== undefined,
-      'unknown order parked',
-    );
-    expect(parked).toMatchObject({ stage: 'UNKNOWN_ORDER', startedByEngine: false, needsOperator: true });
-    expect(parked.notified).toEqual([]);
-    await foreignHandle.signal(cancelSignal, { operator: 'ops@example.com', reason: 'placed outside the engine' });
-    expect(await foreignHandle.result()).toMatchObject({ stage: 'DISMISSED' });
-    const foreignAtVendor = (await stack.control.onegevityOrders()).orders.find(
-      (o) => o.order.orderIdentifier === foreignId,
-    );
-    expect(foreignAtVendor?.order.status).not.toBe('CANCELED');
+    // ---------------------------------------------------------------- the orders placed elsewhere, followed
+    for (const orderIdentifier of followedIds) {
+      const handle = client.workflow.getHandle(labOrderWorkflowId(orderIdentifier));
+      const followed: Flow = {
+        scenario: foreign,
+        patientIdentifier: '',
+        started: { orderIdentifier, workflowId: handle.workflowId, started: false },
+        handle,
+      };
+      const record = (await stack.control.onegevityOrders()).orders.find(
+        (o) => o.order.orderIdentifier === orderIdentifier,
+      );
+      expect(await finished(followed)).toMatchObject({
+        stage: 'RESULTS_RELEASED',
+        startedByEngine: false,
+        followed: true,
+        createOutcome: 'followed',
+        needsOperator: false,
+        kitStatus: 'COMPLETED',
+        fulfillment: {
+          requestIdentifier: record?.order.fulfillment?.requestIdentifier,
+          status: 'SHIPPED',
+          trackingNumber: record?.order.fulfillment?.trackingNumber,
+        },
+        reportIdentifiers: record?.reports.map((r) => r.reportIdentifier),
+      });
+      const heard = await expectMilestones(followed, happyPath);
+      expect(heard[0]?.data).toMatchObject({ createOutcome: 'followed' });
+    }
+    // Followed, never placed: one order and one fulfillment request each at Onegevity, their own.
+    const after = await stack.control.onegevityOrders();
+    for (const orderIdentifier of followedIds) {
+      expect(after.orders.filter((o) => o.order.orderIdentifier === orderIdentifier)).toHaveLength(1);
+      expect((await stack.control.counters()).onegevity.fulfillmentRequestsPerOrder[orderIdentifier]).toBe(1);
+    }
 
     // patient.* events name only a patient: kept as informational dead letters, never a workflow.
     const deadLetters = await eventually(
@@ -338,6 +361,31 @@ describe('lab orders through the whole stack', () => {
     );
     expect(deadLetters.length).toBeGreaterThan(0);
   });
+  it('reaches AT_LAB from the order.updated repeats Onegevity sends, one read per repeat unless coalesced', async () => {
+    // The sandbox repeats one identical order.updated body whenever an order gains information, as Onegevity does.
+    expect((await stack.control.settings()).settings.onegevityOrderUpdates).toBe('every-change');
+    const flow = await startFlow('kit-happy-path');
+    await until(flow, (s) => s.notified.includes('created'), 'created');
+    // One sandbox step each; AT_LAB is announced by an order.updated alone (no topic of its own). The reconcile poll
+    // (ORDER_RECONCILE_INTERVAL 1h) cannot fire within this test: every stage comes from a webhook.
+    for (const stage of ['ACCEPTED', 'SHIPPED', 'KIT_ACTIVATED', 'AT_LAB']) {
+      await advance();
+      await until(flow, (s) => s.stage === stage, stage);
+    }
+    const atLab = await status(flow);
+    expect(atLab.kitStatus).toBe('AT_LAB');
+    const repeats = atLab.events.rereadRequests ?? 0;
+    expect(repeats).toBeGreaterThanOrEqual(5);
+    expect(atLab.events.duplicates).toBe(0);
+    // Every repeat was read, or joined a read already queued: never dropped, never more reads than asked for.
+    expect(atLab.reconcile.reads + (atLab.reconcile.coalesced ?? 0)).toBe(repeats);
+    await advance();
+    expect(await finished(flow)).toMatchObject({ stage: 'RESULTS_RELEASED', kitStatus: 'COMPLETED' });
+  });
+
+  // The sandbox's reordering can deliver kit.activated before fulfillment.shipped: the workflow holds kit_activated
+  // until a read of the order shows the shipment, so the milestones below come in their natural order every time
+  // (test/time-skipping/lab-order.test.ts forces that order of arrival).
   it('de-duplicates and orders webhooks the sandbox sends twice and shuffled: one notification per milestone', async () => {
     await stack.control.configureWebhooks({ duplicate: true, reorder: { enabled: true, batchSize: 3, window: '30m' } });
     try {

@@ -522,7 +522,7 @@ describe('labOrderWorkflow (time-skipping)', () => {
     }, vendor);
   });
 
-  it('parks an order it never started as an unknown order, reads it once, acts on nothing, and closes on cancel', async () => {
+  it('(a run from before follow mode) parks an order it never started as an unknown order, reads it once, acts on nothing, and closes on cancel', async () => {
     await withWorker(async (run) => {
       const orderIdentifier = newOrderIdentifier();
       run.vendor.orders.set(orderIdentifier, { ...createdSnapshotFor(orderIdentifier), status: 'SHIPPED' });
@@ -622,6 +622,249 @@ describe('labOrderWorkflow (time-skipping)', () => {
     });
   });
 });
+
+describe('labOrderWorkflow reads, orders and follows (time-skipping)', () => {
+  it('reads the order again for every order.updated repeat: one read in flight, at most one more queued', async () => {
+    await withWorker(async (run) => {
+      const { handle, orderIdentifier } = await startOrder(run, labSettings());
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('created'),
+        'created',
+      );
+      let release = (): void => undefined;
+      run.vendor.readGate = new Promise<void>((resolve) => (release = resolve));
+      // Onegevity's body for every order.updated of this order: nothing in it changes.
+      const updated = () => labEvent('order.updated', { id: 7, orderIdentifier, patientIdentifier: 'P-TS-1' });
+      await handle.signal(onegevityEventSignal, updated());
+      await waitFor(
+        async () => run.vendor.calls.getLabOrder.length,
+        (reads) => reads === 1,
+        'a read in flight',
+      );
+      for (let i = 0; i < 4; i++) await handle.signal(onegevityEventSignal, updated());
+      const waiting = await waitFor(
+        () => status(handle),
+        (s) => s.events.rereadRequests === 5,
+        'repeats taken while the read is in flight',
+      );
+      expect(waiting).toMatchObject({ events: { duplicates: 0 }, reconcile: { reads: 1, coalesced: 3 } });
+      // The lab accepted meanwhile: the queued read sees it.
+      const accepted = createdSnapshotFor(orderIdentifier);
+      run.vendor.orders.set(orderIdentifier, {
+        ...accepted,
+        status: 'ACCEPTED',
+        fulfillment: { ...createdFulfillment(orderIdentifier), status: 'ACCEPTED' },
+      });
+      release();
+      await waitFor(() => status(handle), stageIs('ACCEPTED'), 'accepted from the queued read');
+      expect(run.vendor.calls.getLabOrder).toHaveLength(2);
+      // Later, the same body again: a new change to read, not a duplicate.
+      run.vendor.orders.set(orderIdentifier, {
+        ...accepted,
+        status: 'SHIPPED',
+        fulfillment: {
+          ...createdFulfillment(orderIdentifier),
+          status: 'SHIPPED',
+          trackingNumber: '123456789012',
+          trackingUrl: 'https://track.example/123456789012',
+        },
+        kitStatuses: ['NOT_ACTIVATED'],
+      });
+      await handle.signal(onegevityEventSignal, updated());
+      const shipped = await waitFor(() => status(handle), stageIs('SHIPPED'), 'shipped from a repeat');
+      expect(shipped).toMatchObject({
+        events: { rereadRequests: 6, duplicates: 0 },
+        reconcile: { reads: 3, coalesced: 3 },
+        fulfillment: { trackingNumber: '123456789012' },
+      });
+      expect(notifiedTypes(run.vendor, orderIdentifier)).toEqual([
+        'lab_order.created',
+        'lab_order.accepted',
+        'lab_order.shipped',
+      ]);
+      await record('order-updates-reread-coalesced', handle);
+      await handle.signal(cancelSignal, { operator: 'ops@example.com', reason: 'test over' });
+      await handle.result();
+    });
+  });
+
+  it('tells the partner shipped before kit_activated when the activation overtakes the shipment', async () => {
+    await withWorker(async (run) => {
+      // The read after the activation shows the shipment: shipped (with its tracking), then kit_activated.
+      const { handle, orderIdentifier } = await startOrder(run, labSettings());
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('created'),
+        'created',
+      );
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('fulfillment.accepted', { id: 1, requestorId: orderIdentifier }),
+      );
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('accepted'),
+        'accepted',
+      );
+      const tracking = { trackingNumber: '987654321098', trackingUrl: 'https://track.example/987654321098' };
+      run.vendor.orders.set(orderIdentifier, {
+        ...createdSnapshotFor(orderIdentifier),
+        status: 'ACTIVATED',
+        fulfillment: { ...createdFulfillment(orderIdentifier), status: 'SHIPPED', ...tracking },
+        kitStatuses: ['ACTIVATED'],
+      });
+      const activated = labEvent('kit.activated', {
+        id: 1,
+        orderIdentifier,
+        patientIdentifier: 'P-TS-1',
+        activationCode: 'TH-AB12',
+      });
+      await handle.signal(onegevityEventSignal, activated);
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('kit_activated'),
+        'kit activated sent',
+      );
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('fulfillment.shipped', { id: 1, requestorId: orderIdentifier, ...tracking }),
+      );
+      await waitFor(
+        () => status(handle),
+        (s) => s.events.late === 1,
+        'the late shipment',
+      );
+      const heard = run.vendor.notifications.filter((n) => n.data.orderIdentifier === orderIdentifier);
+      expect(heard.map((n) => n.type)).toEqual([
+        'lab_order.created',
+        'lab_order.accepted',
+        'lab_order.shipped',
+        'lab_order.kit_activated',
+      ]);
+      expect(heard[2]?.data).toMatchObject(tracking);
+      await record('activation-before-shipment-in-order', handle);
+
+      // The read shows no shipment yet (the vendor lags): the activation implies it, still in order.
+      const lagging = await startOrder(run, labSettings());
+      const laggingId = lagging.orderIdentifier;
+      await waitFor(
+        () => status(lagging.handle),
+        (s) => s.notified.includes('created'),
+        'created',
+      );
+      await lagging.handle.signal(
+        onegevityEventSignal,
+        labEvent('kit.activated', {
+          id: 2,
+          orderIdentifier: laggingId,
+          patientIdentifier: 'P-TS-1',
+          activationCode: 'X',
+        }),
+      );
+      const implied = await waitFor(
+        () => status(lagging.handle),
+        (s) => s.notified.includes('kit_activated'),
+        'kit activated sent',
+      );
+      expect(implied.reconcile.reads).toBe(1);
+      expect(notifiedTypes(run.vendor, laggingId)).toEqual([
+        'lab_order.created',
+        'lab_order.accepted',
+        'lab_order.shipped',
+        'lab_order.kit_activated',
+      ]);
+      for (const flow of [handle, lagging.handle]) {
+        await flow.signal(cancelSignal, { operator: 'ops@example.com', reason: 'test over' });
+        await flow.result();
+      }
+    });
+  });
+
+  it('follows an order placed outside the engine: reads it, adopts its fulfillment request and tracks it to its results', async () => {
+    await withWorker(async (run) => {
+      counter += 1;
+      const orderIdentifier = `O${String(Date.now()).slice(-7)}${counter}`;
+      const requestIdentifier = `F${String(Date.now()).slice(-7)}${counter}`;
+      const fulfillment = { ...createdFulfillment(requestIdentifier), status: 'ACCEPTED' };
+      run.vendor.orders.set(orderIdentifier, {
+        ...createdSnapshotFor(orderIdentifier),
+        status: 'ACCEPTED',
+        fulfillment,
+      });
+      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEvent]>(
+        'labOrderWorkflow',
+        {
+          taskQueue: run.worker.options.taskQueue,
+          workflowId: labOrderWorkflowId(orderIdentifier),
+          args: [{ orderIdentifier, settings: labSettings(), follow: true }],
+          signal: onegevityEventSignal,
+          signalArgs: [labEvent('order.created', { id: 9, orderIdentifier, patientIdentifier: 'P-BROWSER' })],
+        },
+      );
+      const accepted = await waitFor(() => status(handle), stageIs('ACCEPTED'), 'followed and accepted');
+      expect(accepted).toMatchObject({
+        startedByEngine: false,
+        followed: true,
+        createOutcome: 'followed',
+        needsOperator: false,
+        fulfillment: { requestIdentifier, attempt: 1, status: 'ACCEPTED' },
+      });
+      expect(accepted.offeredActions.map((a) => a.action)).toEqual(['cancel']);
+      expect(await searchAttributes(handle)).toEqual({
+        stage: 'ACCEPTED',
+        labOrderId: orderIdentifier,
+        needsOperator: false,
+        escalationLevel: 0,
+      });
+      run.vendor.orders.set(orderIdentifier, {
+        ...createdSnapshotFor(orderIdentifier),
+        status: 'SHIPPED',
+        fulfillment: { ...fulfillment, status: 'SHIPPED', trackingNumber: '111122223333' },
+        kitStatuses: ['NOT_ACTIVATED'],
+      });
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('order.updated', { id: 9, orderIdentifier, patientIdentifier: 'P-BROWSER' }),
+      );
+      await waitFor(() => status(handle), stageIs('SHIPPED'), 'shipped, read');
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('kit.activated', { id: 9, orderIdentifier, patientIdentifier: 'P-BROWSER', activationCode: 'TH-1' }),
+      );
+      await waitFor(() => status(handle), stageIs('KIT_ACTIVATED'), 'activated');
+      await handle.signal(
+        onegevityEventSignal,
+        labEvent('results.released', { id: 9, orderIdentifier, patientIdentifier: 'P-BROWSER' }),
+      );
+      const result = await handle.result();
+      expect(result).toMatchObject({ stage: 'RESULTS_RELEASED', followed: true, reportIdentifiers: ['R-1'] });
+      expect(run.vendor.calls.createLabOrder).toHaveLength(0);
+      expect(run.vendor.calls.listLabReports).toEqual([{ patientIdentifier: 'P-BROWSER', orderIdentifier }]);
+      const heard = run.vendor.notifications.filter((n) => n.data.orderIdentifier === orderIdentifier);
+      expect(heard.map((n) => n.type)).toEqual([
+        'lab_order.created',
+        'lab_order.accepted',
+        'lab_order.shipped',
+        'lab_order.kit_activated',
+        'lab_order.results_released',
+      ]);
+      expect(heard[0]?.data).toMatchObject({ createOutcome: 'followed' });
+      expect(heard[2]?.data).toMatchObject({ requestIdentifier, trackingNumber: '111122223333' });
+      await record('followed-to-results', handle);
+    });
+  });
+});
+
+function createdFulfillment(requestIdentifier: string) {
+  return {
+    requestIdentifier,
+    status: 'REQUESTED',
+    trackingNumber: null,
+    trackingUrl: null,
+    rejectionReason: null,
+  };
+}
 
 function createdSnapshotFor(orderIdentifier: string) {
   return {

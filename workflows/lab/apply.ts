@@ -13,13 +13,14 @@ import {
 } from '../../src/domain/onegevity-status.js';
 import type { LabOrderSnapshot } from '../../activities/lab.js';
 import type { OnegevityEvent } from '../../src/domain/onegevity-events.js';
-import { clearAttention, kitRank, setAttention, type LabOrderState } from './state.js';
+import { clearAttention, isTracked, kitRank, setAttention, type LabOrderState } from './state.js';
 
 /**
  * - `applied`: the state moved forward (or gained tracking it lacked).
  * - `late`: nothing new (an earlier status, or an earlier fulfillment request's event).
  * - `read_requested`: the event says something changed without saying what; the workflow reads the order.
- * - `informational`: recorded only (order.created, patient events, unknown topics, any event of an unknown order).
+ * - `informational`: recorded only (order.created, patient events, unknown topics, any event of an order kept for an
+ *   operator as unknown).
  * - `other_request`: a fulfillment event for a request identifier this order never made.
  */
 export type LabEventEffect = 'applied' | 'late' | 'read_requested' | 'informational' | 'other_request';
@@ -110,15 +111,21 @@ function isEarlierRequest(state: LabOrderState, requestorId: string | undefined)
   return false;
 }
 
+/** Asks for a read of the order; a request that finds one already queued joins it (the read is idempotent). */
+export function requestRead(state: LabOrderState): void {
+  if (state.readRequested) state.reconcile.coalesced = (state.reconcile.coalesced ?? 0) + 1;
+  state.readRequested = true;
+}
+
 export function applyLabEvent(state: LabOrderState, event: OnegevityEvent, now: string): LabEventEffect {
   const patientIdentifier = event.patientIdentifier;
   if (!state.patientIdentifier && patientIdentifier) {
     state.patientIdentifier = patientIdentifier;
-    // An order this engine did not start: read it once, so the operator sees where it stands.
-    if (!state.startedByEngine) state.readRequested = true;
+    // An order this engine did not start: read it, to follow it (or so the operator sees where an unknown one stands).
+    if (!state.startedByEngine) requestRead(state);
   }
-  // An unknown order is kept for an operator, not followed: nothing is notified or decided on its events.
-  if (!state.startedByEngine) return 'informational';
+  // An unknown order (from before follow mode) is kept for an operator: nothing is notified or decided on its events.
+  if (!isTracked(state)) return 'informational';
 
   const fulfillmentStatus = FULFILLMENT_TOPICS[event.topic];
   if (fulfillmentStatus) {
@@ -138,7 +145,8 @@ export function applyLabEvent(state: LabOrderState, event: OnegevityEvent, now: 
     case 'results.released':
       return markResultsReleased(state, now) ? 'applied' : 'late';
     case 'order.updated':
-      state.readRequested = true;
+      state.events.rereadRequests = (state.events.rereadRequests ?? 0) + 1;
+      requestRead(state);
       return 'read_requested';
     default:
       return 'informational';
@@ -156,11 +164,26 @@ export function leastKitStatus(statuses: readonly string[]): string | undefined 
   return least;
 }
 
+/**
+ * A followed order's fulfillment request is whatever the order shows (whoever placed it chose the identifier): the
+ * order's latest request becomes the current one. A new request after one the order had already moved on is the next
+ * attempt.
+ */
+function followRequestOf(state: LabOrderState, requestIdentifier: string | null | undefined): void {
+  if (!state.followed || !requestIdentifier || requestIdentifier === state.fulfillment.requestIdentifier) return;
+  const previous = state.fulfillment;
+  const attempt =
+    previous.status === FulfillmentStatus.Requested && !state.orderCreated ? previous.attempt : previous.attempt + 1;
+  state.fulfillment = { requestIdentifier, attempt, status: FulfillmentStatus.Requested };
+  state.requestsMade = Math.max(state.requestsMade, attempt);
+}
+
 /** Applies a read of the order (creation answer, reconcile poll, final read before the results). */
 export function applyOrderSnapshot(state: LabOrderState, snapshot: LabOrderSnapshot, now: string): boolean {
   let changed = false;
   if (snapshot.status) state.orderStatus = normalizeOnegevityStatus(snapshot.status);
   const fulfillment = snapshot.fulfillment;
+  followRequestOf(state, fulfillment?.requestIdentifier);
   // The order shows its latest fulfillment request; an older one (read before a resubmission landed) says nothing.
   if (fulfillment?.status && fulfillment.requestIdentifier === state.fulfillment.requestIdentifier) {
     const extras: FulfillmentExtras = {};

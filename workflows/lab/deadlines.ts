@@ -3,7 +3,7 @@
 // operator flag at `kitActivationOperatorAfterMs`. Times are epoch milliseconds of workflow time. Pure.
 import type { LabWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import { KitStatus } from '../../src/domain/onegevity-status.js';
-import { isTerminal, kitRank, type LabOrderState } from './state.js';
+import { isTerminal, isTracked, kitRank, type LabOrderState } from './state.js';
 
 export interface LabDeadlines {
   reconcileAt?: number;
@@ -13,7 +13,13 @@ export interface LabDeadlines {
 
 export function labDeadlines(state: LabOrderState, settings: LabWorkflowSettings): LabDeadlines {
   // Unknown orders are kept for an operator, not followed; ended orders have nothing left to do.
-  if (isTerminal(state) || !state.startedByEngine || !state.orderCreated) return {};
+  if (isTerminal(state) || !isTracked(state)) return {};
+  // A followed order not read yet (its first read failed) is read again after an interval, once the patient is known.
+  if (!state.orderCreated) {
+    return state.followed && state.patientIdentifier
+      ? { reconcileAt: Date.parse(state.lastActivityAt) + settings.reconcileIntervalMs }
+      : {};
+  }
   const deadlines: LabDeadlines = { reconcileAt: Date.parse(state.lastActivityAt) + settings.reconcileIntervalMs };
   const waitingForActivation =
     state.shippedAt !== undefined &&

@@ -3,7 +3,7 @@
 // the vendor's free-text rejection reason (it may echo the address; the `status` query has it).
 import type { LabWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import { EXAMPLE_LAB_ADDRESS, offeredLabActions, type LabAction } from './resolution.js';
-import { labStage, type LabOrderState } from './state.js';
+import { isTracked, labStage, type LabOrderState } from './state.js';
 
 function hours(ms: number): string {
   return ms % 86_400_000 === 0 ? `${ms / 86_400_000} day(s)` : `${Math.round(ms / 60_000) / 60} hour(s)`;
@@ -21,7 +21,7 @@ function exampleInput(state: LabOrderState, actions: readonly LabAction[]): stri
     : {
         action: 'cancel',
         operator: 'ops@example.com',
-        reason: state.startedByEngine ? 'the partner withdrew the order' : 'not an order of this engine',
+        reason: isTracked(state) ? 'the partner withdrew the order' : 'not an order of this engine',
       };
   return ['```json', JSON.stringify(example, null, 2), '```'].join('\n');
 }
@@ -63,12 +63,14 @@ export function labOrderDetails(state: LabOrderState, settings: LabWorkflowSetti
   const f = state.fulfillment;
   lines.push(
     `- Onegevity order: ${state.orderCreated ? (state.orderStatus ?? 'created') : 'not created'}` +
-      (state.createOutcome === 'adopted' ? ' (adopted after a conflict or a lost answer)' : ''),
+      (state.createOutcome === 'adopted' ? ' (adopted after a conflict or a lost answer)' : '') +
+      (state.followed ? ' (placed outside the engine: followed)' : ''),
     `- Fulfillment request \`${f.requestIdentifier}\` (attempt ${f.attempt}): ${f.status}` +
       (f.trackingNumber ? `, tracking ${f.trackingNumber}` : ''),
     `- Kit: ${state.kitStatus}` + (state.kitActivatedAt ? ` (activated ${state.kitActivatedAt})` : ''),
     `- Events: ${state.events.received} received, ${state.events.duplicates} duplicate(s), ${state.events.late} late; ` +
-      `reconcile reads: ${state.reconcile.reads}`,
+      `reconcile reads: ${state.reconcile.reads}` +
+      (state.reconcile.coalesced ? ` (${state.reconcile.coalesced} read request(s) coalesced)` : ''),
   );
   if (state.reportIdentifiers) lines.push(`- Reports: ${state.reportIdentifiers.join(', ') || 'none listed'}`);
   if (state.canceled) {

@@ -104,12 +104,14 @@ export type LabAttentionKind =
 export interface LabOrderStatus extends OperatorStatus {
   orderIdentifier: string;
   workflowId: string;
-  /** False for an order this engine never started (a webhook for an unknown `lab…` identifier). */
+  /** False for an order this engine never started (its first webhook started the workflow). */
   startedByEngine: boolean;
-  /** CREATING_ORDER, ORDER_FAILED, FULFILLMENT_REQUESTED, ACCEPTED, REJECTED, SHIPPED, KIT_ACTIVATED, AT_LAB, RESULTS_RELEASED, CANCELED, UNKNOWN_ORDER, DISMISSED. */
+  /** An order placed outside the engine that it follows to its results (false for its own, or an "unknown order"). */
+  followed: boolean;
+  /** CREATING_ORDER, ORDER_FAILED, FOLLOWING, FULFILLMENT_REQUESTED, ACCEPTED, REJECTED, SHIPPED, KIT_ACTIVATED, AT_LAB, RESULTS_RELEASED, CANCELED, UNKNOWN_ORDER, DISMISSED. */
   stage: string;
-  /** How the order came to exist at Onegevity: created now, or adopted after a conflict or a lost answer. */
-  createOutcome?: 'created' | 'adopted';
+  /** How the order came to exist at Onegevity: created now, adopted after a conflict or a lost answer, or followed. */
+  createOutcome?: 'created' | 'adopted' | 'followed';
   /** Onegevity's order status, as last read. */
   orderStatus?: string;
   fulfillment: {
@@ -134,8 +136,17 @@ export interface LabOrderStatus extends OperatorStatus {
   resultsReleasedAt?: string;
   reportIdentifiers?: string[];
   canceled?: { by: 'vendor' | 'operator'; at: string; operator?: string; canceledAtVendor?: boolean };
-  events: { received: number; duplicates: number; late: number; informational: number; lastTopic?: string };
-  reconcile: { reads: number; lastAt?: string };
+  events: {
+    received: number;
+    duplicates: number;
+    late: number;
+    informational: number;
+    lastTopic?: string;
+    /** `order.updated` deliveries, each a request to read the order again (never dropped as duplicates). */
+    rereadRequests?: number;
+  };
+  /** Reads of the order; `coalesced` counts read requests that joined a read already queued. */
+  reconcile: { reads: number; lastAt?: string; lastSucceededAt?: string; coalesced?: number };
   /** Partner notifications sent (milestone ids, e.g. `shipped`, `rejected:1`). */
   notified: string[];
   /** The last thing that went wrong (an operator input refused, a vendor call failed), without PHI. */

@@ -4,7 +4,7 @@
 // ids, statuses and tracking only: never PHI, never the vendor's free-text reasons.
 import { FulfillmentStatus, KitStatus } from '../../src/domain/onegevity-status.js';
 import type { NotificationValue, PartnerNotification } from '../../src/partner/notifier.js';
-import { kitRank, labStage, type LabOrderState } from './state.js';
+import { isTracked, kitRank, labStage, type LabOrderState } from './state.js';
 
 export const LabNotificationType = {
   Created: 'lab_order.created',
@@ -32,11 +32,45 @@ function base(state: LabOrderState): Record<string, NotificationValue> {
 }
 
 /**
- * The milestones the order's state has reached, in the order a partner expects them; the workflow sends those it has
- * not sent yet. Acceptance is implied by shipping (a shipped event may overtake the accepted one).
+ * The kit is activated but the fulfillment has not been seen shipped: its `fulfillment.shipped` may still be on its way
+ * (webhooks arrive in any order) or lost. The workflow then reads the order before it tells the partner anything past
+ * acceptance.
  */
-export function reachedMilestones(state: LabOrderState): LabMilestone[] {
-  if (!state.startedByEngine) return [];
+export function activationAheadOfShipment(state: LabOrderState): boolean {
+  return (
+    kitRank(state.kitStatus) >= kitRank(KitStatus.Activated) && state.fulfillment.status !== FulfillmentStatus.Shipped
+  );
+}
+
+/**
+ * A kit cannot be activated before it shipped: once a read that started after the activation (or the results) still
+ * shows no shipment, the shipment is taken as implied rather than holding the partner's milestones back for ever.
+ */
+function shipmentImplied(state: LabOrderState): boolean {
+  if (state.resultsReleasedAt) return true;
+  const read = state.reconcile.lastSucceededAt;
+  return read !== undefined && state.kitActivatedAt !== undefined && read >= state.kitActivatedAt;
+}
+
+export interface MilestoneOrdering {
+  /**
+   * Partner milestones in their natural order whatever order the events came in: `kit_activated` waits for `shipped`
+   * (which the workflow's read after the activation brings, or implies). Runs from before
+   * `patched('lab-order-milestones-in-order')` sent the activation as soon as it arrived.
+   */
+  activationWaitsForShipment: boolean;
+}
+
+/**
+ * The milestones the order's state has reached, in the order a partner expects them; the workflow sends those it has
+ * not sent yet. Acceptance is implied by shipping (a shipped event may overtake the accepted one), and shipping by the
+ * kit's activation once a read could not show it (see `MilestoneOrdering`).
+ */
+export function reachedMilestones(
+  state: LabOrderState,
+  ordering: MilestoneOrdering = { activationWaitsForShipment: false },
+): LabMilestone[] {
+  if (!isTracked(state)) return [];
   // Events can overtake the create answer; the partner hears of them once the order exists, after `created`.
   if (!state.orderCreated) return state.canceled ? [canceledMilestone(state)] : [];
   const milestones: LabMilestone[] = [];
@@ -47,7 +81,10 @@ export function reachedMilestones(state: LabOrderState): LabMilestone[] {
     type: LabNotificationType.Created,
     data: { ...base(state), createOutcome: state.createOutcome ?? null },
   });
-  const shipped = fulfillment.status === FulfillmentStatus.Shipped;
+  const activated = kitRank(state.kitStatus) >= kitRank(KitStatus.Activated);
+  const shipped =
+    fulfillment.status === FulfillmentStatus.Shipped ||
+    (ordering.activationWaitsForShipment && activated && shipmentImplied(state));
   if (shipped || fulfillment.status === FulfillmentStatus.Accepted) {
     milestones.push({ id: 'accepted', type: LabNotificationType.Accepted, data: { ...base(state), ...request } });
   }
@@ -70,7 +107,7 @@ export function reachedMilestones(state: LabOrderState): LabMilestone[] {
       },
     });
   }
-  if (kitRank(state.kitStatus) >= kitRank(KitStatus.Activated)) {
+  if (activated && (shipped || !ordering.activationWaitsForShipment)) {
     milestones.push({ id: 'kit_activated', type: LabNotificationType.KitActivated, data: { ...base(state) } });
   }
   if (state.canceled) milestones.push(canceledMilestone(state));

@@ -9,7 +9,7 @@ import { parseActionFields, type InputRefusal } from '../shared/handlers.js';
 import { quotedActionName } from '../shared/input-problems.js';
 import type { OperatorAction, ResolveExceptionInput } from '../shared/operator-messages.js';
 import { labAddressSchema, type resolveLabExceptionInput } from './messages.js';
-import { isTerminal, type LabOrderState } from './state.js';
+import { isTerminal, isTracked, type LabOrderState } from './state.js';
 
 export type LabAction = 'resubmit' | 'cancel';
 
@@ -63,7 +63,7 @@ export function labOperatorActions(state: LabOrderState): OperatorAction[] {
         }
       : {
           action,
-          description: state.startedByEngine
+          description: isTracked(state)
             ? 'Cancel the fulfillment at Onegevity where it can (before shipping) and stop following the order'
             : 'Close this unknown-order record (nothing is sent to Onegevity)',
           fields: [],

@@ -18,6 +18,8 @@ export const LabStage = {
   AtLab: 'AT_LAB',
   ResultsReleased: 'RESULTS_RELEASED',
   Canceled: 'CANCELED',
+  /** A followed order (placed outside the engine) before its first read. */
+  Following: 'FOLLOWING',
   UnknownOrder: 'UNKNOWN_ORDER',
   Dismissed: 'DISMISSED',
 } as const;
@@ -33,10 +35,17 @@ export interface LabAttention {
 export interface LabOrderState extends DecisionLog {
   orderIdentifier: string;
   startedByEngine: boolean;
+  /**
+   * An order placed outside the engine (e.g. in the patient's browser with Onegevity's UI-Kit) that its first webhook
+   * started in follow mode: read and tracked to its results like the engine's own. Absent in runs from before follow
+   * mode, whose unknown orders only wait for an operator.
+   */
+  followed?: boolean;
   /** The partner's patient id (the vendor's URL needs it). Known from the input, or from events for unknown orders. */
   patientIdentifier?: string;
+  /** The order exists at Onegevity (created or adopted by the engine, or a followed order read once). */
   orderCreated: boolean;
-  createOutcome?: 'created' | 'adopted';
+  createOutcome?: 'created' | 'adopted' | 'followed';
   /** Order creation attempts that failed for good (each asks an operator). */
   createFailures: number;
   orderStatus?: string;
@@ -67,10 +76,26 @@ export interface LabOrderState extends DecisionLog {
   lastActivityAt: string;
   /** An event (order.updated, or a first patientIdentifier on an unknown order) asked for a read of the order. */
   readRequested: boolean;
-  events: { received: number; duplicates: number; late: number; informational: number; lastTopic?: string };
+  events: {
+    received: number;
+    duplicates: number;
+    late: number;
+    informational: number;
+    lastTopic?: string;
+    /** `order.updated` deliveries taken as "read the order again" (never dropped as duplicates). */
+    rereadRequests?: number;
+  };
   /** De-duplication keys of recent events (bounded; carried across continue-as-new). */
   seenEventKeys: string[];
-  reconcile: { reads: number; lastAt?: string };
+  reconcile: {
+    reads: number;
+    /** When the last read started. */
+    lastAt?: string;
+    /** When the last read that succeeded started (it saw the order as it was then or later). */
+    lastSucceededAt?: string;
+    /** Read requests that found a read already queued and joined it (one read in flight, at most one more queued). */
+    coalesced?: number;
+  };
   /** Milestone ids handed to the partner notifier (queued or sent), so each is sent once. */
   milestonesQueued: string[];
   notified: string[];
@@ -83,12 +108,16 @@ export const SEEN_EVENT_KEYS_LIMIT = 500;
 export function initialLabOrderState(options: {
   orderIdentifier: string;
   startedByEngine: boolean;
+  /** Started by a webhook in follow mode (no placement): tracked like the engine's own orders. */
+  followed?: boolean;
   patientIdentifier?: string;
   now: string;
 }): LabOrderState {
+  const followed = !options.startedByEngine && options.followed === true;
   return {
     orderIdentifier: options.orderIdentifier,
     startedByEngine: options.startedByEngine,
+    ...(followed ? { followed } : {}),
     ...(options.patientIdentifier ? { patientIdentifier: options.patientIdentifier } : {}),
     orderCreated: false,
     createFailures: 0,
@@ -110,7 +139,7 @@ export function initialLabOrderState(options: {
     milestonesQueued: [],
     notified: [],
     decisions: [],
-    ...(options.startedByEngine
+    ...(options.startedByEngine || followed
       ? {}
       : {
           attention: {
@@ -130,6 +159,11 @@ const KIT_RANK: Readonly<Record<string, number>> = {
   [KitStatus.Completed]: 5,
 };
 
+/** Whether the engine follows this order to its end: its own, or one placed elsewhere that it follows. */
+export function isTracked(state: LabOrderState): boolean {
+  return state.startedByEngine || state.followed === true;
+}
+
 /** The kit status rank (0 for a status we do not know). */
 export function kitRank(status: string): number {
   return KIT_RANK[status] ?? 0;
@@ -143,10 +177,12 @@ export function isTerminal(state: LabOrderState): boolean {
 export function labStage(state: LabOrderState): LabStage {
   if (state.dismissed) return LabStage.Dismissed;
   if (state.canceled) return LabStage.Canceled;
-  if (!state.startedByEngine) return LabStage.UnknownOrder;
+  if (!isTracked(state)) return LabStage.UnknownOrder;
   if (state.resultsReleasedAt) return LabStage.ResultsReleased;
-  if (!state.orderCreated)
+  if (!state.orderCreated) {
+    if (!state.startedByEngine) return LabStage.Following;
     return state.attention?.kind === 'order_failed' ? LabStage.OrderFailed : LabStage.CreatingOrder;
+  }
   if (kitRank(state.kitStatus) >= kitRank(KitStatus.AtLab)) return LabStage.AtLab;
   if (kitRank(state.kitStatus) >= kitRank(KitStatus.Activated)) return LabStage.KitActivated;
   switch (state.fulfillment.status) {
@@ -212,6 +248,7 @@ export function labOrderStatusView(
     orderIdentifier: state.orderIdentifier,
     workflowId,
     startedByEngine: state.startedByEngine,
+    followed: state.followed === true,
     stage: labStage(state),
     ...(state.createOutcome ? { createOutcome: state.createOutcome } : {}),
     ...(state.orderStatus ? { orderStatus: state.orderStatus } : {}),

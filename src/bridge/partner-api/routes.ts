@@ -14,6 +14,7 @@ import {
 } from '../../../workflows/shared/operator-messages.js';
 import type { LabWorkflowSettings } from '../../domain/workflow-settings.js';
 import { listNeedsOperator } from '../../operators/needs-operator.js';
+import { awaitingOperator, type ParkedEvents } from '../../operators/parked-events.js';
 import { assertWorkflowTaskHealthy } from '../../operators/workflow-health.js';
 import { notificationTargetWorkflowId } from '../../partner/notification-target.js';
 import { resumeDeliveryUpdate, targetStateQuery } from '../../../workflows/notifications/messages.js';
@@ -31,7 +32,9 @@ import {
   matchPatientBody,
   operatorQueueQuery,
   orderParams,
+  parkedParams,
   prescriptionParams,
+  redriveBody,
   requestRefillBody,
   resendBody,
   resolutionBody,
@@ -53,6 +56,8 @@ export interface PartnerApiOptions {
   idempotencyTtlMs: number;
   /** PARTNER_WEBHOOK_URL: the notification target whose state /api/notifications reports. */
   notificationTargetUrl?: string | undefined;
+  /** The parked webhooks (dead letter and spool), read and re-driven with the caller's client. */
+  parkedEvents(client: Client): ParkedEvents;
 }
 
 /** What a route's handler gets besides the request: the caller's own client, and the ids an Idempotency-Key gives. */
@@ -284,8 +289,35 @@ function registerPartnerRoutes(app: FastifyInstance, options: PartnerApiOptions)
   // What needs an operator, oldest first.
   route('GET', '/api/operator-queue', 'read', async (request) => {
     const { limit } = parse(operatorQueueQuery, request.query, 'query');
-    const items = (await listNeedsOperator(contextOf(request).client, limit)).map(({ since: _since, ...item }) => item);
-    return { items };
+    const { client } = contextOf(request);
+    const [holds, parked] = await Promise.all([listNeedsOperator(client, limit), options.parkedEvents(client).list()]);
+    const items = holds.map(({ since: _since, ...item }) => item);
+    // Parked webhooks wait for an operator too: counted here, listed at /api/parked.
+    return { items, parked: { awaitingOperator: awaitingOperator(parked.events).length } };
+  });
+
+  // Parked webhooks (no workflow could take them, or Temporal refused them): listed without bodies; one with its body
+  // (which may hold PHI: admin only); re-driven to the workflow it routes to now.
+  route('GET', '/api/parked', 'read', async (request) => {
+    const listing = await options.parkedEvents(contextOf(request).client).list();
+    return { ...listing, awaitingOperator: awaitingOperator(listing.events).length };
+  });
+  const parkedId = (request: FastifyRequest) => parse(parkedParams, request.params, 'path').id;
+  const notParked = (id: string) => new PartnerApiError(404, 'not_found', `no parked event ${id}`);
+  route('GET', '/api/parked/:id', 'admin', async (request) => {
+    const id = parkedId(request);
+    const kept = await options.parkedEvents(contextOf(request).client).read(id);
+    if (!kept) throw notParked(id);
+    return { event: kept.event, verified: kept.verified, body: kept.body.toString('utf8') };
+  });
+  route('POST', '/api/parked/:id/redrive', 'operate', async (request) => {
+    const id = parkedId(request);
+    const { operator } = parse(redriveBody, jsonBody(request), 'body');
+    const outcome = await options.parkedEvents(contextOf(request).client).redrive(id, operator);
+    if (!outcome) throw notParked(id);
+    if (outcome.kind === 'refused')
+      throw new PartnerApiError(409, 'not_redriven', `${id} was not re-driven: ${outcome.reason}`);
+    return outcome;
   });
 
   // The notification target (the partner's own webhook endpoint): its state, and the resend after an outage.

@@ -3,6 +3,7 @@
 // of a field it misspelled.
 import { z } from 'zod';
 import { isLabOrderIdentifier } from '../../domain/lab-order-identifiers.js';
+import { isParkedEventId } from '../../operators/parked-events.js';
 import { approveFillInput, matchPatientInput, requestRefillInput } from '../../../workflows/honeybee/messages.js';
 import { attribution, cancelInput, resolveExceptionInput } from '../../../workflows/shared/operator-messages.js';
 
@@ -33,3 +34,8 @@ export const operatorQueueQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export const resendBody = z.strictObject(attribution);
+
+export const parkedParams = z.object({
+  id: z.string().refine(isParkedEventId, 'not a parked event id (dl.<40 hex> or sp.<64 hex>)'),
+});
+export const redriveBody = z.strictObject({ operator: attribution.operator });

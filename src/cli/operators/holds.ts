@@ -4,6 +4,7 @@
 // stuck one, whose workflow task keeps failing, is listed as `workflow task failing: …`).
 import type { Client } from '@temporalio/client';
 import { listNeedsOperator } from '../../operators/needs-operator.js';
+import { awaitingOperator, type ParkedEvents } from '../../operators/parked-events.js';
 import { workflowTaskFailing, workflowTaskFailingLine } from '../../operators/workflow-health.js';
 import { formatAge, print, printJson, table } from '../output.js';
 import {
@@ -95,8 +96,20 @@ export function holdsTable(holds: readonly Hold[]): string {
   return table([['order', 'prescription', 'reason', 'age', 'actions', 'workflow'], ...rows]);
 }
 
-export async function printHolds(client: Client, options: { limit: number; json?: boolean }): Promise<void> {
-  const holds = await listHolds(client, options.limit);
-  if (options.json) printJson({ holds });
-  else print(holdsTable(holds));
+/** Parked webhooks waiting for an operator are part of the queue: counted here, listed by `fulfill parked list`. */
+export async function printHolds(
+  client: Client,
+  options: { limit: number; json?: boolean },
+  parked: ParkedEvents,
+): Promise<void> {
+  const [holds, listing] = await Promise.all([listHolds(client, options.limit), parked.list()]);
+  const waiting = awaitingOperator(listing.events).length;
+  if (options.json) {
+    printJson({ holds, parked: { awaitingOperator: waiting, problems: listing.problems } });
+    return;
+  }
+  const lines = [holdsTable(holds)];
+  if (waiting > 0) lines.push(`${waiting} parked webhook(s) wait for an operator: fulfill parked list`);
+  for (const problem of listing.problems) lines.push(`parked events: ${problem}`);
+  print(lines.join('\n'));
 }

@@ -17,6 +17,7 @@ import {
   type ResolveFlags,
 } from './actions.js';
 import { printHolds } from './holds.js';
+import { checkParkedId, parkedEventsOf, printParked, redriveParked, showParked } from './parked.js';
 import { showWorkflow } from './show.js';
 
 const OPERATOR_HELP =
@@ -44,7 +45,7 @@ export function registerOperatorCommands(program: Command): void {
     .option('--limit <n>', 'at most this many', positiveInteger(10_000), 100)
     .option('--json', 'print {holds: [...]} as JSON')
     .action(async (flags: { limit: number; json?: boolean }) => {
-      await withTemporal((client) => printHolds(client, flags));
+      await withTemporal((client, config) => printHolds(client, flags, parkedEventsOf(client, config)));
     });
 
   program
@@ -109,5 +110,43 @@ export function registerOperatorCommands(program: Command): void {
     .action(async (id: string, flags: CancelFlags) => {
       checkCancelArguments(id, flags);
       await withTemporal((client) => cancelWorkflow(client, id, flags));
+    });
+
+  const parked = program
+    .command('parked')
+    .description(
+      'Webhooks the engine kept because no workflow could take them (dead letter) or Temporal refused them (spool).',
+    );
+  parked
+    .command('list')
+    .description('Every parked event, oldest first: id, vendor, topic, arrival, size, state, where, reason.')
+    .option('--all', 'include informational ones (kept for the record, no operator work)')
+    .option('--json', 'print {events, problems, awaitingOperator} as JSON')
+    .action(async (flags: { all?: boolean; json?: boolean }) => {
+      await withTemporal((client, config) => printParked(client, config, flags));
+    });
+  parked
+    .command('show')
+    .description('One parked event: where it is kept, why, and its body (which may hold PHI).')
+    .argument('<id>', 'a parked event id from `fulfill parked list`')
+    .option('--body', 'print the body exactly as received (bytes, nothing else)')
+    .option('--json', 'print the event and its body as JSON')
+    .action(async (id: string, flags: { body?: boolean; json?: boolean }) => {
+      checkParkedId(id);
+      await withTemporal((client, config) => showParked(client, config, id, flags));
+    });
+  parked
+    .command('redrive')
+    .summary('Route a parked event again and hand it to its workflow (once routing is fixed).')
+    .description(
+      'Route a parked event again as the bridge would now and signal its workflow; recorded in the dead letter. ' +
+        'Refused (exit 1) if it still routes nowhere, its workflow has ended, or it was re-driven already.',
+    )
+    .argument('<id>', 'a parked event id from `fulfill parked list`')
+    .option('--operator <name>', OPERATOR_HELP, defaultOperatorName())
+    .option('--json', 'print the outcome as JSON')
+    .action(async (id: string, flags: { operator: string; json?: boolean }) => {
+      checkParkedId(id);
+      await withTemporal((client, config) => redriveParked(client, config, id, flags));
     });
 }

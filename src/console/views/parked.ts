@@ -1,7 +1,7 @@
 // Parked events: the list, and one event: where it is kept and why, its body for users allowed to read it (decrypted:
 // it may hold PHI), and the re-drive button with what became of the last re-drive.
 import { html, type Html } from '../html.js';
-import type { ParkedEvent, ParkedListing } from '../parked-events.js';
+import type { ParkedEvent, ParkedListing } from '../../operators/parked-events.js';
 import { vendorName } from '../queue.js';
 import type { RedriveOutcome } from '../redrive.js';
 import { timeAgo, timeAt, columnHeads } from './format.js';

@@ -84,7 +84,16 @@ export class OnegevitySimulator {
 
   // ---------------------------------------------------------------------------------------------- API
 
-  createOrder(requestId: string, patientIdentifier: string, body: unknown): OnegevityReply {
+  /**
+   * POST /patients/{p}/orders. `fulfillmentRequestIdentifier`: the identifier of the fulfillment the order requests
+   * (default its orderIdentifier, as the engine asks); an order placed in the patient's browser has one of its own.
+   */
+  createOrder(
+    requestId: string,
+    patientIdentifier: string,
+    body: unknown,
+    options: { fulfillmentRequestIdentifier?: string } = {},
+  ): OnegevityReply {
     this.state.counters.createOrderRequests++;
     if (!IDENTIFIER.test(patientIdentifier)) {
       return this.#invalid(
@@ -144,7 +153,11 @@ export class OnegevitySimulator {
     this.state.orders[input.orderIdentifier] = record;
     this.#emitOrder('order.created', record);
     if (input.fulfillmentInformation) {
-      this.#requestFulfillment(record, input.orderIdentifier, normaliseFulfillment(input.fulfillmentInformation));
+      this.#requestFulfillment(
+        record,
+        options.fulfillmentRequestIdentifier ?? input.orderIdentifier,
+        normaliseFulfillment(input.fulfillmentInformation),
+      );
     }
     this.#changed();
     return { status: 201, body: copy(record.order) };

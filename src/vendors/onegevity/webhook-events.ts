@@ -1,7 +1,8 @@
 // Onegevity webhook payloads (seed: "List of webhook topics and payloads") read into typed events. The topic is not in
 // the body: it comes from X-Onegevity-Topic or the per-topic path (ASSUMED, VENDOR-FACTS.md) and is an open set, so
 // an unknown topic is kept with its payload, never dropped. `id` is the resource's id, not an event id: deliveries
-// are de-duplicated on a hash of topic + raw body.
+// are de-duplicated on a hash of topic + raw body, except the topics whose repeats mean "read the order again"
+// (REREAD_TOPICS in src/domain/onegevity-events.ts: `order.updated` repeats one body for every change).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { orderIdentifierFromRequestorId } from '../../domain/lab-order-identifiers.js';
@@ -97,7 +98,10 @@ export function parseOnegevityWebhookEvent(
 }
 
 export type OnegevityRoute =
-  { kind: 'order'; orderIdentifier: string } | { kind: 'patient'; patientIdentifier: string } | { kind: 'none' };
+  /** `requestorId` when the order was found through a fulfillment request (the event names no order). */
+  | { kind: 'order'; orderIdentifier: string; requestorId?: string }
+  | { kind: 'patient'; patientIdentifier: string }
+  | { kind: 'none' };
 
 function stringField(payload: Record<string, unknown>, name: string): string | undefined {
   const value = payload[name];
@@ -113,7 +117,7 @@ export function onegevityRouteKey(event: OnegevityWebhookEvent): OnegevityRoute 
   const orderIdentifier = stringField(payload, 'orderIdentifier');
   if (orderIdentifier) return { kind: 'order', orderIdentifier };
   const requestorId = stringField(payload, 'requestorId');
-  if (requestorId) return { kind: 'order', orderIdentifier: orderIdentifierFromRequestorId(requestorId) };
+  if (requestorId) return { kind: 'order', orderIdentifier: orderIdentifierFromRequestorId(requestorId), requestorId };
   const patientIdentifier = stringField(payload, 'patientIdentifier');
   if (patientIdentifier) return { kind: 'patient', patientIdentifier };
   return { kind: 'none' };

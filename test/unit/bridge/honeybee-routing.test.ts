@@ -16,6 +16,7 @@ const context: RoutingContext = {
     kitActivationOperatorAfterMs: 2,
     reconcileIntervalMs: 3,
   },
+  followUnknownLabOrders: true,
 };
 
 describe('routeHoneybeeEvent', () => {

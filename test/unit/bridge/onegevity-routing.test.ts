@@ -1,5 +1,6 @@
-// Routing of Onegevity webhooks: engine lab orders by orderIdentifier or requestorId (resubmissions included), with
-// the delivery key as de-duplication key and no placement in the start input; everything else parked with a reason.
+// Routing of Onegevity webhooks: lab orders by orderIdentifier or requestorId (resubmissions included), with the
+// delivery key as de-duplication key and no placement in the start input (follow mode: an order the engine did not
+// create is followed); everything else parked with a reason.
 import { describe, expect, it } from 'vitest';
 import { routeOnegevityEvent } from '../../../src/bridge/onegevity-routing.js';
 import type { RoutingContext } from '../../../src/bridge/webhook-routing.js';
@@ -20,11 +21,12 @@ const context: RoutingContext = {
     shippingMethodId: 1,
   },
   labSettings: labSettings(),
+  followUnknownLabOrders: true,
 };
 
-function route(topic: string | undefined, payload: unknown) {
+function route(topic: string | undefined, payload: unknown, follow = true) {
   const body = Buffer.from(JSON.stringify(payload));
-  return routeOnegevityEvent(topic, payload, body, context);
+  return routeOnegevityEvent(topic, payload, body, { ...context, followUnknownLabOrders: follow });
 }
 
 describe('routeOnegevityEvent', () => {
@@ -38,7 +40,7 @@ describe('routeOnegevityEvent', () => {
         {
           workflowId: `onegevity-order-${ORDER}`,
           workflowType: 'labOrderWorkflow',
-          startArgs: [{ orderIdentifier: ORDER, settings: context.labSettings }],
+          startArgs: [{ orderIdentifier: ORDER, settings: context.labSettings, follow: true }],
           signalName: 'onegevityEvent',
           signalArgs: [
             {
@@ -79,16 +81,51 @@ describe('routeOnegevityEvent', () => {
     }
   });
 
-  it('parks identifiers the engine never issues instead of starting a workflow for them', () => {
+  it("follows an order placed outside the engine (the seed's O13988): its lab order starts in follow mode", () => {
+    for (const [topic, payload] of [
+      ['order.created', { id: 1, orderIdentifier: 'O13988', patientIdentifier: 'PO37011' }],
+      ['kit.activated', { id: 1, orderIdentifier: 'O13988', patientIdentifier: 'PO37011', activationCode: 'TH-1' }],
+      ['order.updated', { id: 1, orderIdentifier: ORDER.toUpperCase() }],
+    ] as const) {
+      const result = route(topic, payload);
+      expect(result.kind === 'deliver' && result.deliveries[0]?.startArgs[0]).toMatchObject({
+        orderIdentifier: payload.orderIdentifier,
+        follow: true,
+      });
+    }
+  });
+
+  it('parks as informational a fulfillment event for a request the engine did not make (the order read says it)', () => {
+    for (const requestorId of ['F87101', `${ORDER}R1`]) {
+      const result = route('fulfillment.accepted', { id: 1, requestorId });
+      expect(result.kind === 'park' && result.reason).toMatch(
+        /^informational: fulfillment.accepted names a fulfillment request this engine did not make/,
+      );
+    }
+  });
+
+  it('parks an order identifier unfit for a workflow id', () => {
+    for (const orderIdentifier of ['O 13988', 'x'.repeat(65), '-O1', 'O1/2']) {
+      const result = route('order.updated', { id: 1, orderIdentifier });
+      expect(result.kind === 'park' && result.reason).toMatch(/unfit for a workflow id/);
+    }
+  });
+
+  it('with following off, parks identifiers the engine never issues and starts engine-shaped ones without follow', () => {
     for (const [topic, payload] of [
       ['order.created', { id: 1, orderIdentifier: 'O13988', patientIdentifier: 'PO37011' }],
       ['fulfillment.accepted', { id: 1, requestorId: 'F87101' }],
       ['fulfillment.accepted', { id: 1, requestorId: `${ORDER}R1` }],
       ['order.updated', { id: 1, orderIdentifier: ORDER.toUpperCase() }],
     ] as const) {
-      const result = route(topic, payload);
+      const result = route(topic, payload, false);
       expect(result.kind === 'park' && result.reason).toMatch(/names an order identifier this engine never issues/);
     }
+    const engine = route('order.updated', { id: 1, orderIdentifier: ORDER }, false);
+    expect(engine.kind === 'deliver' && engine.deliveries[0]?.startArgs[0]).toEqual({
+      orderIdentifier: ORDER,
+      settings: context.labSettings,
+    });
   });
 
   it('parks events without a topic, with an invalid payload, or with nothing to route on', () => {

@@ -46,6 +46,7 @@ function bridge(failure: Error, spoolDirectory: string) {
       requestId,
       honeybeeSettings: honeybeeSettingsFromConfig(config),
       labSettings: labSettingsFromConfig(config),
+      followUnknownLabOrders: config.ONEGEVITY_FOLLOW_UNKNOWN_ORDERS,
     }),
   });
   const post = (payload: string) =>

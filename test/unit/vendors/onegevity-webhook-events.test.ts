@@ -96,14 +96,16 @@ describe('onegevityRouteKey', () => {
     });
   });
 
-  it('routes fulfillment events by requestorId, resubmissions (R2) to their order', () => {
+  it('routes fulfillment events by requestorId, resubmissions (R2) to their order, naming the request', () => {
     expect(route('fulfillment.accepted', { id: 1, requestorId: ORDER_ID })).toEqual({
       kind: 'order',
       orderIdentifier: ORDER_ID,
+      requestorId: ORDER_ID,
     });
     expect(route('fulfillment.shipped', { id: 1, requestorId: `${ORDER_ID}R2` })).toEqual({
       kind: 'order',
       orderIdentifier: ORDER_ID,
+      requestorId: `${ORDER_ID}R2`,
     });
   });
 
@@ -112,7 +114,11 @@ describe('onegevityRouteKey', () => {
       kind: 'patient',
       patientIdentifier: 'PO37011',
     });
-    expect(route('kit.lost', { requestorId: `${ORDER_ID}R3` })).toEqual({ kind: 'order', orderIdentifier: ORDER_ID });
+    expect(route('kit.lost', { requestorId: `${ORDER_ID}R3` })).toEqual({
+      kind: 'order',
+      orderIdentifier: ORDER_ID,
+      requestorId: `${ORDER_ID}R3`,
+    });
     expect(route('mystery.topic', { id: 3 })).toEqual({ kind: 'none' });
   });
 });

@@ -64,6 +64,7 @@ describe('workflow message inputs', () => {
         'orderMilestone',
         'parkNotification',
         'parkWebhook',
+        'parkedRedriven',
         'recordResponse',
         'redeliverBatch',
         'releaseClaim',
