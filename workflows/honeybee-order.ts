@@ -424,7 +424,9 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
   handleUpdate(resolveExceptionUpdate, (resolution) => resolve(resolution, 'update'), {
     check: (resolution) => {
       const check = checkResolution(state.exception, resolution, blockedReason());
-      return check.ok ? undefined : { reason: check.reason, offeredActions: offeredActionNames(state.exception) };
+      return check.ok
+        ? undefined
+        : { reason: check.reason, offeredActions: offeredActionNames(state.exception), kind: check.kind };
     },
     refused: (rejection) => reject('update', rejection, rejection.problem),
     description:

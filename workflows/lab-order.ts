@@ -212,7 +212,7 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
     {
       check: (input) => {
         const read = labResolutionOf(input);
-        return read.ok ? labResolutionRefusal(state, read.resolution) : { reason: read.problem };
+        return read.ok ? labResolutionRefusal(state, read.resolution) : { reason: read.problem, kind: 'invalid' };
       },
       refused: refusedUpdate,
       description:

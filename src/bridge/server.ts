@@ -121,6 +121,7 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     bodyLimitBytes: config.PARTNER_API_BODY_LIMIT_BYTES,
     idempotencyTtlMs: config.PARTNER_API_IDEMPOTENCY_TTL,
     notificationTargetUrl: config.PARTNER_WEBHOOK_URL,
+    publicUrl: config.BRIDGE_PUBLIC_URL,
   });
   for (const key of config.PARTNER_API_KEYS.filter((entry) => entry.legacy)) {
     logger.warn(

@@ -78,7 +78,8 @@ describe('bridge end to end', () => {
       approvedBy: 'billing-service',
       paymentReference: 'pay_e2e',
     });
-    expect(approved.status).toBe(202);
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ accepted: true, action: 'approveFill' });
   }
 
   it('approves a fill through the partner API; an event delivered three times and a late one leave one delivered order', async () => {

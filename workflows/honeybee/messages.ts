@@ -3,8 +3,8 @@
 // approvals and refill requests, an operator's patient match, and the `status` queries. The operator contract they
 // share with every workflow (resolveException, cancel) is in workflows/shared/operator-messages.ts.
 import { z } from 'zod';
-import { attribution, operatorText } from '../shared/operator-messages.js';
-import { queryMessage, signalMessage } from '../shared/messages.js';
+import { attribution, operatorText, type ResolutionResult } from '../shared/operator-messages.js';
+import { queryMessage, signalMessage, updateMessage } from '../shared/messages.js';
 import type { HoneybeeOrderStatus, PrescriptionStatus } from './types.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -91,6 +91,11 @@ export const requestRefillInput = z.object({ requestedBy: operatorText(200) });
 export type RequestRefillInput = z.input<typeof requestRefillInput>;
 
 export const requestRefillSignal = signalMessage('requestRefill', requestRefillInput);
+/** Update form, for the partner API: refused (with the reason) when no refill can be requested now. */
+export const requestRefillUpdate = updateMessage<ResolutionResult, typeof requestRefillInput>(
+  'requestRefillUpdate',
+  requestRefillInput,
+);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Queries (each workflow answers `status` with its own state)

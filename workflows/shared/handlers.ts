@@ -26,6 +26,11 @@ export interface RejectedInput {
 export interface InputRefusal {
   reason: string;
   offeredActions?: string[];
+  /**
+   * `state` (the default): the workflow's present state does not allow it (refused as WrongState); `invalid`: the
+   * input itself is wrong for what it asks (an action's fields missing or malformed; refused as InvalidInput).
+   */
+  kind?: 'state' | 'invalid';
 }
 
 const ATTRIBUTION_LIMITS = { operator: 200, reason: 2000, action: 64 } as const;
@@ -114,9 +119,9 @@ export interface UpdateHandlerOptions<S extends z.ZodType, Result> {
   refused: (rejection: RejectedInput) => Result;
 }
 
-function refuse(reason: string, offeredActions?: string[]): never {
+function refuse(reason: string, offeredActions?: string[], kind: InputRefusal['kind'] = 'invalid'): never {
   throw ApplicationFailure.create({
-    type: FailureType.InvalidInput,
+    type: kind === 'state' ? FailureType.WrongState : FailureType.InvalidInput,
     message: reason,
     nonRetryable: true,
     ...(offeredActions ? { details: [{ offeredActions }] } : {}),
@@ -141,7 +146,7 @@ export function handleUpdate<S extends z.ZodType, Result>(
         const parsed = parseMessageInput(message.name, message.input, input);
         if (!parsed.ok) refuse(parsed.rejection.problem);
         const refusal = options.check?.(parsed.value);
-        if (refusal) refuse(refusal.reason, refusal.offeredActions);
+        if (refusal) refuse(refusal.reason, refusal.offeredActions, refusal.kind ?? 'state');
       },
     },
   );

@@ -1,0 +1,148 @@
+// Lab orders (Onegevity): place, list, read, resolve a rejected fulfillment, cancel. Placing starts the workflow
+// (201, or 200 for a retried requestKey); resolutions and cancellations are updates answered with Onegevity's outcome.
+import { resolveExceptionUpdate } from '../../../../workflows/shared/operator-messages.js';
+import { labOrderWorkflowId } from '../../../domain/workflow-ids.js';
+import { labOrderRequestSchema, LabOrderRequestError, parseLabOrderRequest } from '../../../lab/lab-order-request.js';
+import { LabOrderConflictError, startLabOrder } from '../../../lab/start-lab-order.js';
+import { PartnerApiError } from '../errors.js';
+import { listWorkflowPage } from '../listing.js';
+import { defineOperation, json, type CallContext } from '../operation.js';
+import { actionResult, labOrderStarted, labOrderStatus, workflowPage, workflowRead } from '../responses.js';
+import { cancelBody, labOrderListQuery, labOrderParams, labResolutionBody } from '../schemas.js';
+
+export const labOrderHandle = (call: CallContext, orderIdentifier: string) =>
+  call.client.workflow.getHandle(labOrderWorkflowId(orderIdentifier));
+
+const decided = { description: 'Onegevity accepted it; `message` says what was done', schema: actionResult };
+const STATE_ERRORS = [404, 409, 413, 415, 422] as const;
+
+export const labOrderOperations = [
+  defineOperation({
+    operationId: 'placeLabOrder',
+    method: 'POST',
+    path: '/api/lab-orders',
+    tag: 'Lab orders',
+    scope: 'operate',
+    summary: 'Order a lab-test kit',
+    description:
+      'Starts a kit order; the engine picks the `orderIdentifier` (no PHI). With a `requestKey` (or an ' +
+      'Idempotency-Key, from which one is derived) a retry finds the order it started (200, `started: false`); ' +
+      'the same key with another request is 409.',
+    body: labOrderRequestSchema,
+    readBody: (value) => {
+      try {
+        return parseLabOrderRequest(value);
+      } catch (error) {
+        if (!(error instanceof LabOrderRequestError)) throw error;
+        throw new PartnerApiError(400, 'invalid_request', 'invalid lab order request', [...error.issues]);
+      }
+    },
+    responses: {
+      201: { description: 'Started', schema: labOrderStarted },
+      200: { description: 'The order this requestKey had already started', schema: labOrderStarted },
+    },
+    errors: [409, 413, 415],
+    handle: async ({ body }, call) => {
+      const request = call.idempotent && !body.requestKey ? { ...body, requestKey: call.idempotent.requestKey } : body;
+      try {
+        const started = await call.engine.within(() =>
+          startLabOrder(call.client, call.engine.settings.taskQueue, request, call.engine.settings.labSettings),
+        );
+        return json(started.started ? 201 : 200, started);
+      } catch (error) {
+        if (error instanceof LabOrderConflictError) throw new PartnerApiError(409, 'conflict', error.message);
+        throw error;
+      }
+    },
+  }),
+  defineOperation({
+    operationId: 'listLabOrders',
+    method: 'GET',
+    path: '/api/lab-orders',
+    tag: 'Lab orders',
+    scope: 'read',
+    summary: 'List lab orders',
+    description: 'Lab order workflows, newest first, by stage and by whether they wait for a human (no PHI).',
+    query: labOrderListQuery,
+    responses: { 200: { description: 'One page', schema: workflowPage } },
+    errors: [],
+    handle: async ({ query }, call) =>
+      json(
+        200,
+        await call.engine.within(() =>
+          listWorkflowPage(
+            call.client,
+            { workflowType: 'labOrderWorkflow', stage: query.stage, needsOperator: query.needsOperator },
+            query,
+          ),
+        ),
+      ),
+  }),
+  defineOperation({
+    operationId: 'getLabOrder',
+    method: 'GET',
+    path: '/api/lab-orders/{orderIdentifier}',
+    tag: 'Lab orders',
+    scope: 'read',
+    summary: "Read a lab order's state",
+    description: 'Stage, Onegevity statuses, tracking, what needs an operator, report ids (no patient details).',
+    params: labOrderParams,
+    responses: { 200: { description: 'The state', schema: workflowRead(labOrderStatus) } },
+    errors: [404, 409],
+    handle: async ({ params }, call) =>
+      json(200, await call.engine.status(labOrderHandle(call, params.orderIdentifier))),
+  }),
+  defineOperation({
+    operationId: 'resolveLabOrder',
+    method: 'POST',
+    path: '/api/lab-orders/{orderIdentifier}/resolution',
+    tag: 'Lab orders',
+    scope: 'operate',
+    summary: 'Resolve a rejected kit fulfillment',
+    description:
+      '`resubmit` (with `fields.address` to correct the address) or `cancel`. A top-level `address` is still ' +
+      'taken as `fields.address`. 409 when the action is not offered now.',
+    params: labOrderParams,
+    body: labResolutionBody,
+    responses: { 200: decided },
+    errors: STATE_ERRORS,
+    handle: async ({ params, body }, call) => {
+      const { address, ...input } = body;
+      const fields = address === undefined ? input.fields : { ...input.fields, address };
+      return json(
+        200,
+        await call.engine.decide(
+          labOrderHandle(call, params.orderIdentifier),
+          resolveExceptionUpdate,
+          { ...input, fields },
+          call,
+        ),
+      );
+    },
+  }),
+  defineOperation({
+    operationId: 'cancelLabOrder',
+    method: 'POST',
+    path: '/api/lab-orders/{orderIdentifier}/cancellation',
+    tag: 'Lab orders',
+    scope: 'operate',
+    summary: 'Cancel a lab order',
+    description:
+      'Cancels the fulfillment at Onegevity where it still can (before shipping) and stops following the order. ' +
+      '409 when the order has already ended.',
+    params: labOrderParams,
+    body: cancelBody,
+    responses: { 200: decided },
+    errors: STATE_ERRORS,
+    handle: async ({ params, body }, call) =>
+      json(
+        200,
+        await call.engine.decide(
+          labOrderHandle(call, params.orderIdentifier),
+          resolveExceptionUpdate,
+          { action: 'cancel', ...body },
+          call,
+        ),
+      ),
+  }),
+];

@@ -1,0 +1,64 @@
+// The notification target (the partner's own webhook endpoint): its state, and the resend after an outage.
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { resumeDeliveryUpdate, targetStateQuery } from '../../../../workflows/notifications/messages.js';
+import { notificationTargetWorkflowId } from '../../../partner/notification-target.js';
+import { PartnerApiError } from '../errors.js';
+import { defineOperation, json, type CallContext } from '../operation.js';
+import { targetState } from '../responses.js';
+import { resendBody } from '../schemas.js';
+
+function targetHandle(call: CallContext) {
+  const url = call.engine.settings.notificationTargetUrl;
+  if (!url) throw new PartnerApiError(404, 'not_found', 'no notification target is configured (PARTNER_WEBHOOK_URL)');
+  return call.client.workflow.getHandle(notificationTargetWorkflowId(url));
+}
+
+export const notificationOperations = [
+  defineOperation({
+    operationId: 'getNotificationTarget',
+    method: 'GET',
+    path: '/api/notifications/target',
+    tag: 'Notifications',
+    scope: 'read',
+    summary: "The webhook target's state",
+    description:
+      'Failing since, disabled since, the last failure, how many notifications are parked. A target that never ' +
+      'failed has no record: `{"parked": 0, "redelivering": false, "resumes": []}`.',
+    responses: { 200: { description: 'The state', schema: targetState } },
+    errors: [404],
+    handle: async (_input, call) => {
+      try {
+        return json(200, await call.engine.within(() => targetHandle(call).query(targetStateQuery)));
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return json(200, { parked: 0, redelivering: false, resumes: [] });
+        throw error;
+      }
+    },
+  }),
+  defineOperation({
+    operationId: 'resendParkedNotifications',
+    method: 'POST',
+    path: '/api/notifications/target/resend',
+    tag: 'Notifications',
+    scope: 'admin',
+    summary: 'Enable the target and re-send what was parked',
+    description:
+      'Enables a disabled target again and re-sends its parked notifications, oldest first. The resend continues ' +
+      'after the answer (`redelivering`). 409 `nothing_to_resend` if the target never failed; 409 `wrong_state` ' +
+      'while a resend is under way.',
+    body: resendBody,
+    responses: { 200: { description: "The target's state as the resend begins", schema: targetState } },
+    errors: [404, 409, 413, 415],
+    handle: async ({ body }, call) => {
+      const handle = targetHandle(call);
+      try {
+        return json(200, await call.engine.update(handle, resumeDeliveryUpdate, body, call));
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) {
+          throw new PartnerApiError(409, 'nothing_to_resend', 'the target never failed: nothing is parked');
+        }
+        throw error;
+      }
+    },
+  }),
+];
