@@ -7,6 +7,7 @@ import type { HoneybeeClient } from '../src/vendors/honeybee/client.js';
 import type { OnegevityClient } from '../src/vendors/onegevity/client.js';
 import { createHoneybeeActivities } from './honeybee.js';
 import { createLabActivities } from './lab.js';
+import { createPartnerActionActivities } from './partner-actions.js';
 import { createPartnerActivities, type PartnerActivityDependencies } from './partner.js';
 
 export interface ActivityDependencies extends PartnerActivityDependencies {
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createPartnerActivities(deps),
     ...createHoneybeeActivities(deps),
     ...createLabActivities(deps),
+    ...createPartnerActionActivities(deps),
   };
 }
 

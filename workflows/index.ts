@@ -6,5 +6,7 @@ export { honeybeeOrderWorkflow } from './honeybee-order.js';
 export { deadLetterWorkflow } from './dead-letter.js';
 export { labOrderWorkflow } from './lab-order.js';
 export { partnerApiIdempotencyWorkflow } from './partner-api/idempotency.js';
+export { honeybeePartnerActionWorkflow } from './partner-api/partner-action.js';
+export { labReportAccessWorkflow } from './partner-api/report-access.js';
 export { partnerNotificationTargetWorkflow } from './notifications/partner-target.js';
 export { partnerNotificationBatchWorkflow } from './notifications/parked-batch.js';

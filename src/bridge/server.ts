@@ -8,6 +8,7 @@ import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/wor
 import { registerServerTracing } from '../observability/http-tracing.js';
 import type { Logger } from '../observability/logger.js';
 import { WebhookSpool } from '../spool/webhook-spool.js';
+import { createOnegevityClientFromConfig, type OnegevityClient } from '../vendors/onegevity/client.js';
 import { createBridgeMetrics } from './metrics.js';
 import { registerNotificationTargetMetrics } from './notification-target-metrics.js';
 import { registerPartnerApi } from './partner-api/routes.js';
@@ -29,6 +30,13 @@ const PARSER_ERRORS: Record<string, { status: number; code: string; message: str
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'empty_body', message: 'the body is empty' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', message: 'bad Content-Length' },
 };
+
+/** The Onegevity client lab report downloads read through, made on first use; none without credentials. */
+function reportSource(config: EngineConfig): (() => OnegevityClient) | undefined {
+  if (!config.ONEGEVITY_CLIENT_ID || !config.ONEGEVITY_CLIENT_SECRET) return undefined;
+  let client: OnegevityClient | undefined;
+  return () => (client ??= createOnegevityClientFromConfig(config));
+}
 
 export function buildBridge({ config, client, logger }: BridgeDependencies): FastifyInstance {
   // Widened to Fastify's logger interface so routes see the default FastifyInstance type.
@@ -122,6 +130,8 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     idempotencyTtlMs: config.PARTNER_API_IDEMPOTENCY_TTL,
     notificationTargetUrl: config.PARTNER_WEBHOOK_URL,
     publicUrl: config.BRIDGE_PUBLIC_URL,
+    honeybeeSettings,
+    reports: reportSource(config),
   });
   for (const key of config.PARTNER_API_KEYS.filter((entry) => entry.legacy)) {
     logger.warn(

@@ -3,6 +3,11 @@
 // parameters, body and answers; the JSON Schemas themselves fold out.
 type Json = Record<string, unknown>;
 
+/** A field of the document as text ('' when it is not text). */
+function text(value: unknown, fallback = ''): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
@@ -60,8 +65,8 @@ function operationSection(document: Json, path: string, method: string, operatio
   ]?.schema;
   return `<section id="${escapeHtml(String(operation.operationId))}">
 <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
-<p class="summary">${escapeHtml(String(operation.summary ?? ''))} <span class="scope">scope: ${escapeHtml(
-    String(operation['x-scope'] ?? ''),
+<p class="summary">${escapeHtml(text(operation.summary))} <span class="scope">scope: ${escapeHtml(
+    text(operation['x-scope']),
   )}</span></p>
 ${prose(operation.description)}
 ${parametersTable(document, (operation.parameters as unknown[] | undefined) ?? [])}
@@ -99,12 +104,12 @@ export function docsPage(document: Json): string {
     )
     .join('');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(String(info.title ?? 'API'))}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(text(info.title, 'API'))}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
-<body><h1>${escapeHtml(String(info.title ?? 'API'))} <small>${escapeHtml(String(info.version ?? ''))}</small></h1>
+<body><h1>${escapeHtml(text(info.title, 'API'))} <small>${escapeHtml(text(info.version))}</small></h1>
 ${prose(info.description)}
 <p>The machine-readable document: <a href="/api/openapi.json"><code>/api/openapi.json</code></a> (OpenAPI ${escapeHtml(
-    String(document.openapi ?? ''),
+    text(document.openapi),
   )}).</p>
 <ul>${contents}</ul>
 ${sections.join('\n')}

@@ -4,7 +4,8 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { UpdateMessage } from '../../../workflows/shared/messages.js';
 import { workflowStatusQuery, type ResolutionResult } from '../../../workflows/shared/operator-messages.js';
-import type { LabWorkflowSettings } from '../../domain/workflow-settings.js';
+import type { HoneybeeWorkflowSettings, LabWorkflowSettings } from '../../domain/workflow-settings.js';
+import type { OnegevityClient } from '../../vendors/onegevity/client.js';
 import { assertWorkflowTaskHealthy } from '../../operators/workflow-health.js';
 import type { CallContext } from './operation.js';
 import { PartnerApiError } from './errors.js';
@@ -16,6 +17,10 @@ export const CALL_DEADLINE_MS = 15_000;
 export interface PartnerApiSettings {
   taskQueue: string;
   labSettings: LabWorkflowSettings;
+  /** What a Honeybee order workflow the partner API starts (a reorder's) runs with. */
+  honeybeeSettings: HoneybeeWorkflowSettings;
+  /** Where lab reports are read (Onegevity, with the engine's credentials); absent when none are configured. */
+  reports?: (() => OnegevityClient) | undefined;
   /** PARTNER_WEBHOOK_URL: the notification target whose state /api/notifications reports. */
   notificationTargetUrl?: string | undefined;
 }
@@ -42,9 +47,9 @@ export class PartnerEngine {
   async update<R, A>(handle: WorkflowHandle, message: UpdateMessage, input: A, call: CallContext): Promise<R> {
     await this.within(() => assertWorkflowTaskHealthy(this.client, handle.workflowId));
     const updateId = call.idempotent?.updateId;
-    return this.within(() =>
+    return this.within<R>(() =>
       handle.executeUpdate(message as never, { args: [input] as never, ...(updateId ? { updateId } : {}) }),
-    ) as Promise<R>;
+    );
   }
 
   /**

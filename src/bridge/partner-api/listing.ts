@@ -127,7 +127,7 @@ export async function listWorkflowPage(
   const items: ListedWorkflow[] = [];
   for (const raw of response.executions ?? []) {
     const execution = await executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, namespace);
-    items.push(listedWorkflowOf(execution as WorkflowExecutionInfo));
+    items.push(listedWorkflowOf(execution));
   }
   const next = response.nextPageToken && response.nextPageToken.length > 0 ? response.nextPageToken : undefined;
   return {

@@ -80,9 +80,9 @@ const retryAfterHeader = { description: 'Seconds to wait before retrying', schem
 
 function errorResponses(): Record<string, JsonSchema> {
   const all: Record<number, string> = { ...COMMON_ERRORS, ...OPERATION_ERRORS };
-  return Object.fromEntries(
-    Object.entries(all).map(([status, description]) => [
-      ERROR_NAMES[Number(status)],
+  return Object.fromEntries<JsonSchema>(
+    Object.entries(all).map(([status, description]): [string, JsonSchema] => [
+      ERROR_NAMES[Number(status)] ?? status,
       {
         description,
         headers: {

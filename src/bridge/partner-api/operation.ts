@@ -82,7 +82,7 @@ export function defineOperation<
   Q extends z.ZodType = z.ZodType<Record<string, never>>,
   B extends z.ZodType = z.ZodType<undefined>,
 >(operation: Operation<P, Q, B>): Operation {
-  return operation as unknown as Operation;
+  return operation;
 }
 
 /** `/api/orders/{orderNumber}` → `/api/orders/:orderNumber` (Fastify's form). */

@@ -156,3 +156,22 @@ export const targetState = z.looseObject({
 });
 
 export const labOrderStarted = z.object({ orderIdentifier: z.string(), workflowId: z.string(), started: z.boolean() });
+
+/** A partner action carried out by a workflow of its own (a reorder, a patient's address). */
+export const partnerActionResult = z.object({
+  /** The workflow that carried it out (its history is the audit). */
+  workflowId: z.string(),
+  accepted: z.literal(true),
+  action: z.string(),
+  message: z.string(),
+  /** A reorder's new order. */
+  orderNumber: z.string().optional(),
+  requestId: z.string().optional(),
+});
+
+export const reportList = z.object({
+  orderIdentifier: z.string(),
+  resultsReleasedAt: z.string().nullable(),
+  /** Empty until the results are released. */
+  reportIdentifiers: z.array(z.string()),
+});

@@ -3,7 +3,14 @@
 // message's own schema (workflows/*/messages.ts), strict here: the partner hears of a field it misspelled.
 import { z } from 'zod';
 import { isLabOrderIdentifier } from '../../domain/lab-order-identifiers.js';
-import { approveFillInput, matchPatientInput, requestRefillInput } from '../../../workflows/honeybee/messages.js';
+import {
+  approveFillInput,
+  changeShippingAddressInput,
+  matchPatientInput,
+  placePartnerHoldInput,
+  requestRefillInput,
+} from '../../../workflows/honeybee/messages.js';
+import { activateKitInput } from '../../../workflows/lab/messages.js';
 import { OrderStage } from '../../../workflows/honeybee/order-state.js';
 import { PrescriptionStage } from '../../../workflows/honeybee/prescription-state.js';
 import { LabStage } from '../../../workflows/lab/state.js';
@@ -41,6 +48,19 @@ export const labResolutionBody = z.strictObject({
 });
 
 export const cancelBody = z.strictObject(cancelInput.shape);
+
+export const partnerHoldBody = z.strictObject(placePartnerHoldInput.shape);
+export const releaseHoldBody = z.strictObject(attribution);
+export const shippingAddressBody = z.strictObject(changeShippingAddressInput.shape);
+export const reorderBody = z.strictObject(attribution);
+export const patientParams = z.object({
+  patientId: z.string().regex(VENDOR_ID).describe("Honeybee's patient id"),
+});
+export const kitActivationBody = z.strictObject(activateKitInput.shape);
+export const reportParams = z.object({
+  ...labOrderParams.shape,
+  reportIdentifier: z.string().regex(VENDOR_ID).describe("Onegevity's report identifier (from the report list)"),
+});
 
 export const operatorQueueQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -26,6 +26,7 @@ async function registeredApiRoutes(): Promise<string[]> {
     client: createLazyClient(config),
     taskQueue: 'q',
     labSettings: {} as never,
+    honeybeeSettings: {} as never,
     apiKeys: [],
     metrics: createBridgeMetrics(),
     rateLimit: { max: 10, timeWindowMs: 1000 },

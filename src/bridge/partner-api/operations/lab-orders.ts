@@ -1,14 +1,31 @@
 // Lab orders (Onegevity): place, list, read, resolve a rejected fulfillment, cancel. Placing starts the workflow
 // (201, or 200 for a retried requestKey); resolutions and cancellations are updates answered with Onegevity's outcome.
+import { activateKitUpdate } from '../../../../workflows/lab/messages.js';
 import { resolveExceptionUpdate } from '../../../../workflows/shared/operator-messages.js';
+import { ONEGEVITY_REPORT_DOCUMENT_TYPE } from '../../../vendors/onegevity/client.js';
 import { labOrderWorkflowId } from '../../../domain/workflow-ids.js';
 import { labOrderRequestSchema, LabOrderRequestError, parseLabOrderRequest } from '../../../lab/lab-order-request.js';
 import { LabOrderConflictError, startLabOrder } from '../../../lab/start-lab-order.js';
 import { PartnerApiError } from '../errors.js';
+import { reportDocument, reportList } from '../lab-reports.js';
 import { listWorkflowPage } from '../listing.js';
 import { defineOperation, json, type CallContext } from '../operation.js';
-import { actionResult, labOrderStarted, labOrderStatus, workflowPage, workflowRead } from '../responses.js';
-import { cancelBody, labOrderListQuery, labOrderParams, labResolutionBody } from '../schemas.js';
+import {
+  actionResult,
+  labOrderStarted,
+  labOrderStatus,
+  reportList as reportListSchema,
+  workflowPage,
+  workflowRead,
+} from '../responses.js';
+import {
+  cancelBody,
+  kitActivationBody,
+  labOrderListQuery,
+  labOrderParams,
+  labResolutionBody,
+  reportParams,
+} from '../schemas.js';
 
 export const labOrderHandle = (call: CallContext, orderIdentifier: string) =>
   call.client.workflow.getHandle(labOrderWorkflowId(orderIdentifier));
@@ -144,5 +161,55 @@ export const labOrderOperations = [
           call,
         ),
       ),
+  }),
+  defineOperation({
+    operationId: 'activateKit',
+    method: 'POST',
+    path: '/api/lab-orders/{orderIdentifier}/kit-activations',
+    tag: 'Lab orders',
+    scope: 'operate',
+    summary: 'Activate a kit with its activation code',
+    description:
+      "Sends the code printed on the kit to Onegevity (its order's `kitActivations`). Without " +
+      '`packageElementIdentifier`, the one kit element waiting for activation is meant. 409 before the kit has ' +
+      'shipped or once it is activated; 422 when Onegevity refuses the code.',
+    params: labOrderParams,
+    body: kitActivationBody,
+    responses: { 200: { description: 'Onegevity took the activation', schema: actionResult } },
+    errors: STATE_ERRORS,
+    handle: async ({ params, body }, call) =>
+      json(
+        200,
+        await call.engine.decide(labOrderHandle(call, params.orderIdentifier), activateKitUpdate, body, call),
+      ),
+  }),
+  defineOperation({
+    operationId: 'listLabReports',
+    method: 'GET',
+    path: '/api/lab-orders/{orderIdentifier}/reports',
+    tag: 'Lab orders',
+    scope: 'read',
+    summary: "A lab order's report ids",
+    description: 'The reports Onegevity released for the order (empty until the results are released).',
+    params: labOrderParams,
+    responses: { 200: { description: 'The report ids', schema: reportListSchema } },
+    errors: [404, 409],
+    handle: async ({ params }, call) => json(200, await reportList(call, params.orderIdentifier)),
+  }),
+  defineOperation({
+    operationId: 'getLabReport',
+    method: 'GET',
+    path: '/api/lab-orders/{orderIdentifier}/reports/{reportIdentifier}',
+    tag: 'Lab orders',
+    scope: 'read',
+    summary: 'Download a lab report',
+    description:
+      "The report's document (a PDF), streamed from Onegevity through the engine. Each download is recorded first " +
+      '(workflow `onegevity-report-access-…`: the report, the key, the time); without the record nothing is sent. ' +
+      'Not cached (`Cache-Control: no-store`).',
+    params: reportParams,
+    responses: { 200: { description: 'The report', contentType: ONEGEVITY_REPORT_DOCUMENT_TYPE } },
+    errors: [404, 409, 502],
+    handle: async ({ params }, call) => reportDocument(call, params.orderIdentifier, params.reportIdentifier),
   }),
 ];
