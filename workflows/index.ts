@@ -10,3 +10,6 @@ export { honeybeePartnerActionWorkflow } from './partner-api/partner-action.js';
 export { labReportAccessWorkflow } from './partner-api/report-access.js';
 export { partnerNotificationTargetWorkflow } from './notifications/partner-target.js';
 export { partnerNotificationBatchWorkflow } from './notifications/parked-batch.js';
+export { partnerEventBucketWorkflow } from './notifications/event-feed.js';
+export { partnerNotificationResendWorkflow } from './notifications/resend-one.js';
+export { partnerPatientIndexWorkflow } from './partner-api/patient-index.js';

@@ -8,7 +8,7 @@ import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
 import { FailureType } from '../../src/domain/failure-types.js';
 import { describeInputProblems } from './input-problems.js';
-import type { QueryMessage, SignalMessage, UpdateMessage } from './messages.js';
+import type { LookupMessage, QueryMessage, SignalMessage, UpdateMessage } from './messages.js';
 
 /** An input a schema refused, as a workflow records it. */
 export interface RejectedInput {
@@ -158,4 +158,24 @@ export function handleQuery<Result>(
   options: { description: string },
 ): void {
   setHandler(message, () => handler(), { description: options.description });
+}
+
+/**
+ * A query that takes an input (a lookup by key): the input is parsed with the message's schema, and one it refuses
+ * fails the query with the problem (a query is never recorded, so nothing else changes).
+ */
+export function handleLookup<S extends z.ZodType, Result>(
+  message: LookupMessage<S, Result>,
+  handler: (input: z.output<S>) => Result,
+  options: { description: string },
+): void {
+  setHandler(
+    message,
+    (input: unknown) => {
+      const parsed = parseMessageInput(message.name, message.input, input);
+      if (!parsed.ok) throw new Error(`${message.name}: ${parsed.rejection.problem}`);
+      return handler(parsed.value);
+    },
+    { description: options.description },
+  );
 }

@@ -15,6 +15,11 @@ import {
   NeedsOperator,
   OnHoldSince,
 } from '../../../workflows/search-attributes.js';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { prescriptionStatusQuery } from '../../../workflows/honeybee/messages.js';
+import { honeybeeOrderWorkflowId, labOrderWorkflowId, prescriptionWorkflowId } from '../../domain/workflow-ids.js';
+import { minuteOf, readFeed } from '../../partner/event-feed.js';
+import { partnerPatientLinks } from '../../partner/patient-index.js';
 import { PartnerApiError } from './errors.js';
 import type { z } from 'zod';
 import type { listedWorkflow } from './responses.js';
@@ -81,7 +86,7 @@ export function visibilityQuery(filter: VisibilityFilter): string {
   return clauses.join(' AND ');
 }
 
-export function listedWorkflowOf(execution: WorkflowExecutionInfo): ListedWorkflow {
+export function listedWorkflowOf(execution: Omit<WorkflowExecutionInfo, 'raw'>): ListedWorkflow {
   const attributes = execution.typedSearchAttributes;
   return {
     workflowId: execution.workflowId,
@@ -132,6 +137,157 @@ export async function listWorkflowPage(
   const next = response.nextPageToken && response.nextPageToken.length > 0 ? response.nextPageToken : undefined;
   return {
     items,
-    nextCursor: next ? encodeCursor({ f: hash, t: Buffer.from(next).toString('base64') } satisfies CursorContent) : null,
+    nextCursor: next
+      ? encodeCursor({ f: hash, t: Buffer.from(next).toString('base64') } satisfies CursorContent)
+      : null,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Listings the search attributes cannot answer: by the partner's patient id (the patient index, encrypted state:
+// partner ids are never search attributes) and by what changed since a time (the partner event feed). Each workflow
+// found is described for its stage and flags, and the stage and needs-operator filters apply to that.
+
+export interface WorkflowKind {
+  workflowType: string;
+  /** The workflow id of one of this kind: `honeybee-rx-` + prescription id, … */
+  idPrefix: string;
+}
+
+export interface EngineFilter extends VisibilityFilter {
+  partnerPatientId?: string | undefined;
+  /** ISO time. */
+  updatedSince?: string | undefined;
+}
+
+/** Minutes of the feed one listing call reads at most (the rest comes with the next cursor). */
+const FEED_MINUTES_PER_CALL = 240;
+
+async function describeListed(client: Client, workflowId: string): Promise<ListedWorkflow | undefined> {
+  try {
+    return listedWorkflowOf(await client.workflow.getHandle(workflowId).describe());
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+function matches(item: ListedWorkflow, filter: VisibilityFilter): boolean {
+  return (
+    (filter.stage === undefined || item.stage === filter.stage) &&
+    (filter.needsOperator === undefined || item.needsOperator === filter.needsOperator)
+  );
+}
+
+/** The workflow ids of one kind that belong to a partner patient, oldest link first. */
+async function patientWorkflowIds(client: Client, kind: WorkflowKind, partnerPatientId: string): Promise<string[]> {
+  const links = await partnerPatientLinks(client, partnerPatientId);
+  switch (kind.workflowType) {
+    case 'prescriptionWorkflow':
+      return links.prescriptions.map(prescriptionWorkflowId);
+    case 'labOrderWorkflow':
+      return links.labOrders.map(labOrderWorkflowId);
+    default: {
+      // Orders: those the patient's prescriptions recorded, fill by fill.
+      const orders: string[] = [];
+      for (const prescriptionId of links.prescriptions) {
+        try {
+          const state = await client.workflow
+            .getHandle(prescriptionWorkflowId(prescriptionId))
+            .query(prescriptionStatusQuery);
+          for (const orderNumber of state.recordedOrders) orders.push(honeybeeOrderWorkflowId(orderNumber));
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+        }
+      }
+      return [...new Set(orders)];
+    }
+  }
+}
+
+interface EngineCursor {
+  f: string;
+  /** Offset in the patient's list. */
+  o?: number;
+  /** Feed position. */
+  m?: number;
+  s?: number;
+}
+
+const isEngineCursor =
+  (hash: string) =>
+  (value: unknown): value is EngineCursor =>
+    typeof value === 'object' &&
+    value !== null &&
+    (value as EngineCursor).f === hash &&
+    ['o', 'm', 's'].every((key) => {
+      const field = (value as Record<string, unknown>)[key];
+      return field === undefined || (Number.isSafeInteger(field) && (field as number) >= 0);
+    });
+
+/** One page of the workflows of `kind` for a patient and/or changed since a time. */
+export async function listWorkflowsThroughEngine(
+  client: Client,
+  kind: WorkflowKind,
+  filter: EngineFilter,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<ListedWorkflow>> {
+  const hash = filterHash(filter, `${filter.partnerPatientId ?? ''}\n${filter.updatedSince ?? ''}`);
+  const cursor = page.cursor ? decodeCursor(page.cursor, isEngineCursor(hash)) : undefined;
+  const patientIds = filter.partnerPatientId
+    ? await patientWorkflowIds(client, kind, filter.partnerPatientId)
+    : undefined;
+  const items: ListedWorkflow[] = [];
+
+  if (!filter.updatedSince) {
+    const ids = patientIds ?? [];
+    let offset = cursor?.o ?? 0;
+    for (; offset < ids.length && items.length < page.limit; offset += 1) {
+      const item = await describeListed(client, ids[offset]!);
+      if (item && matches(item, filter)) items.push(item);
+    }
+    return { items, nextCursor: offset < ids.length ? encodeCursor({ f: hash, o: offset }) : null };
+  }
+
+  const wanted = patientIds ? new Set(patientIds) : undefined;
+  const since = Date.parse(filter.updatedSince);
+  const from = cursor?.m !== undefined ? { minute: cursor.m, seq: cursor.s ?? 0 } : { minute: minuteOf(since), seq: 0 };
+  const feed = await readFeed(client, from, { limit: 1000, maxMinutes: FEED_MINUTES_PER_CALL });
+  const seen = new Set<string>();
+  // Where the next page starts: after the last event looked at (all of them, unless the page filled first).
+  let next = feed.next;
+  let previous = from;
+  for (const event of feed.events) {
+    if (items.length >= page.limit) {
+      next = previous;
+      break;
+    }
+    previous = event.position;
+    if (Date.parse(event.occurredAt) < since) continue;
+    if (!event.workflowId.startsWith(kind.idPrefix) || seen.has(event.workflowId)) continue;
+    if (wanted && !wanted.has(event.workflowId)) continue;
+    seen.add(event.workflowId);
+    const item = await describeListed(client, event.workflowId);
+    if (item && matches(item, filter)) items.push(item);
+  }
+  const more = !feed.caughtUp || next !== feed.next;
+  return { items, nextCursor: more ? encodeCursor({ f: hash, m: next.minute, s: next.seq }) : null };
+}
+
+/** A listing: from visibility when the filters allow, through the engine for a patient or changes since a time. */
+export function listWorkflows(
+  client: Client,
+  kind: WorkflowKind,
+  query: Omit<EngineFilter, 'workflowType'> & { limit: number; cursor?: string | undefined },
+): Promise<Page<ListedWorkflow>> {
+  const filter: EngineFilter = {
+    workflowType: kind.workflowType,
+    stage: query.stage,
+    needsOperator: query.needsOperator,
+    partnerPatientId: query.partnerPatientId,
+    updatedSince: query.updatedSince,
+  };
+  return filter.partnerPatientId || filter.updatedSince
+    ? listWorkflowsThroughEngine(client, kind, filter, query)
+    : listWorkflowPage(client, filter, query);
 }

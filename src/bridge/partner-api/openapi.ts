@@ -56,7 +56,8 @@ const OPERATION_ERRORS: Record<ErrorStatus, string> = {
     'is stuck (`workflow_task_failing`)',
   413: 'The body exceeds `PARTNER_API_BODY_LIMIT_BYTES`',
   415: 'Send `Content-Type: application/json`',
-  422: 'Refused as invalid (`rejected`: a field missing or refused by the vendor), or the Idempotency-Key came ' +
+  422:
+    'Refused as invalid (`rejected`: a field missing or refused by the vendor), or the Idempotency-Key came ' +
     'with another request (`idempotency_key_reused`)',
   502: 'The vendor answered something the engine could not use',
 };
@@ -106,7 +107,12 @@ function operationObject(operation: Operation): JsonSchema {
   const successHeaders = {
     'X-Request-Id': requestIdHeader,
     ...(writes
-      ? { 'Idempotency-Replayed': { description: '`true` on an answer replayed for an Idempotency-Key', schema: { type: 'string' } } }
+      ? {
+          'Idempotency-Replayed': {
+            description: '`true` on an answer replayed for an Idempotency-Key',
+            schema: { type: 'string' },
+          },
+        }
       : {}),
   };
   const responses: Record<string, JsonSchema> = {};

@@ -175,3 +175,37 @@ export const reportList = z.object({
   /** Empty until the results are released. */
   reportIdentifiers: z.array(z.string()),
 });
+
+const notificationData = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
+export const feedPage = z.object({
+  events: z.array(
+    z.object({
+      /** Read again with `after` = this, to continue after this event. */
+      cursor: z.string(),
+      id: z.string(),
+      type: z.string(),
+      occurredAt: z.string(),
+      workflowId: z.string(),
+      data: notificationData,
+    }),
+  ),
+  /** Where to continue (always given: the feed goes on). */
+  nextCursor: z.string(),
+  /** True when this page reached what the feed holds now: ask again later with `nextCursor`. */
+  caughtUp: z.boolean(),
+});
+
+export const undeliveredPage = z.object({
+  items: z.array(z.object({ id: z.string(), type: z.string(), occurredAt: z.string(), data: notificationData })),
+  nextCursor: z.string().nullable(),
+});
+
+export const resendOutcome = z.object({
+  notificationId: z.string(),
+  /** The workflow that sent it (its history is the record). */
+  workflowId: z.string(),
+  delivered: z.boolean(),
+  /** Why the partner's endpoint did not take it. */
+  failure: z.string().optional(),
+});

@@ -155,12 +155,18 @@ function registerOperation(
         const body = typeof payload === 'string' ? payload : '';
         await engine
           .within(() => record(context.client, idempotent, { status: reply.statusCode, body }))
-          .catch(() => request.log.warn({ workflowId: idempotent.workflowId }, 'could not record the idempotent answer'));
+          .catch(() =>
+            request.log.warn({ workflowId: idempotent.workflowId }, 'could not record the idempotent answer'),
+          );
       }
       return payload;
     },
     onResponse: async (_request, reply) => {
-      options.metrics.partnerApiRequests.inc({ route: url, method: operation.method, status: String(reply.statusCode) });
+      options.metrics.partnerApiRequests.inc({
+        route: url,
+        method: operation.method,
+        status: String(reply.statusCode),
+      });
     },
   });
 }

@@ -75,21 +75,59 @@ const queryBoolean = z.enum(['true', 'false']).transform((value) => value === 't
 
 const pageQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(25).describe('Items per page (1 to 100)'),
-  cursor: z
-    .string()
-    .min(1)
-    .max(4096)
-    .optional()
-    .describe("The previous page's `nextCursor`, with the same filters"),
+  cursor: z.string().min(1).max(4096).optional().describe("The previous page's `nextCursor`, with the same filters"),
 };
 
 const listQuery = (stage: Record<string, string>) =>
   z.strictObject({
     stage: stages(stage).optional().describe('Only this stage (the FulfillmentStage)'),
     needsOperator: queryBoolean.optional().describe('Only those that wait (true) or do not wait (false) for a human'),
+    partnerPatientId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Only this partner patient's (looked up in the engine's patient index, never in search attributes)"),
+    updatedSince: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('Only those with a milestone (a notification in the event feed) at or after this time'),
     ...pageQuery,
   });
 
 export const prescriptionListQuery = listQuery(PrescriptionStage);
 export const orderListQuery = listQuery(OrderStage);
 export const labOrderListQuery = listQuery(LabStage);
+
+export const undeliveredQuery = z.strictObject({ ...pageQuery, limit: pageQuery.limit.default(100) });
+
+export const eventsQuery = z.strictObject({
+  after: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("An event's `cursor` (or a page's `nextCursor`): the events after it"),
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Without `after`: the events recorded from this time on (default: the last 24 hours)'),
+  limit: z.coerce.number().int().min(1).max(500).default(100).describe('Events per page (1 to 500)'),
+});
+
+export const notificationParams = z.object({
+  notificationId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,500}$/)
+    .describe('The notification id (`webhook-id`), e.g. `honeybee-order-HB7K2M9Q:shipped`'),
+});
+
+export const resendOneBody = z.strictObject({
+  ...attribution,
+  cursor: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("The event's feed cursor, for a notification that is not parked (one the partner saw in the feed)"),
+});

@@ -8,7 +8,7 @@ import { labOrderRequestSchema, LabOrderRequestError, parseLabOrderRequest } fro
 import { LabOrderConflictError, startLabOrder } from '../../../lab/start-lab-order.js';
 import { PartnerApiError } from '../errors.js';
 import { reportDocument, reportList } from '../lab-reports.js';
-import { listWorkflowPage } from '../listing.js';
+import { listWorkflows } from '../listing.js';
 import { defineOperation, json, type CallContext } from '../operation.js';
 import {
   actionResult,
@@ -87,11 +87,7 @@ export const labOrderOperations = [
       json(
         200,
         await call.engine.within(() =>
-          listWorkflowPage(
-            call.client,
-            { workflowType: 'labOrderWorkflow', stage: query.stage, needsOperator: query.needsOperator },
-            query,
-          ),
+          listWorkflows(call.client, { workflowType: 'labOrderWorkflow', idPrefix: 'onegevity-order-' }, query),
         ),
       ),
   }),
@@ -178,10 +174,7 @@ export const labOrderOperations = [
     responses: { 200: { description: 'Onegevity took the activation', schema: actionResult } },
     errors: STATE_ERRORS,
     handle: async ({ params, body }, call) =>
-      json(
-        200,
-        await call.engine.decide(labOrderHandle(call, params.orderIdentifier), activateKitUpdate, body, call),
-      ),
+      json(200, await call.engine.decide(labOrderHandle(call, params.orderIdentifier), activateKitUpdate, body, call)),
   }),
   defineOperation({
     operationId: 'listLabReports',

@@ -4,8 +4,9 @@ import { resumeDeliveryUpdate, targetStateQuery } from '../../../../workflows/no
 import { notificationTargetWorkflowId } from '../../../partner/notification-target.js';
 import { PartnerApiError } from '../errors.js';
 import { defineOperation, json, type CallContext } from '../operation.js';
-import { targetState } from '../responses.js';
-import { resendBody } from '../schemas.js';
+import { eventsPage, resendOne, undeliveredPage } from '../notifications.js';
+import { feedPage, resendOutcome, targetState, undeliveredPage as undeliveredSchema } from '../responses.js';
+import { eventsQuery, notificationParams, resendBody, resendOneBody, undeliveredQuery } from '../schemas.js';
 
 function targetHandle(call: CallContext) {
   const url = call.engine.settings.notificationTargetUrl;
@@ -60,5 +61,54 @@ export const notificationOperations = [
         throw error;
       }
     },
+  }),
+  defineOperation({
+    operationId: 'listUndeliveredNotifications',
+    method: 'GET',
+    path: '/api/notifications/undelivered',
+    tag: 'Notifications',
+    scope: 'read',
+    summary: 'Notifications not delivered',
+    description:
+      'The notifications parked while the webhook target was disabled (kept, not sent), oldest first, until a ' +
+      'resend delivers them. Ids, types and statuses only.',
+    query: undeliveredQuery,
+    responses: { 200: { description: 'One page', schema: undeliveredSchema } },
+    errors: [404],
+    handle: async ({ query }, call) => json(200, await undeliveredPage(call, query)),
+  }),
+  defineOperation({
+    operationId: 'resendNotification',
+    method: 'POST',
+    path: '/api/notifications/{notificationId}/resend',
+    tag: 'Notifications',
+    scope: 'operate',
+    summary: 'Send one notification again',
+    description:
+      "Sends one notification to the webhook target again, now, whatever the target's state: a parked one by its " +
+      'id, or any other with its feed `cursor`. A parked copy stays parked for the full resend (the receiver ' +
+      'de-duplicates by `webhook-id`). `delivered: false` with `failure` when the endpoint did not take it.',
+    params: notificationParams,
+    body: resendOneBody,
+    responses: { 200: { description: 'What the endpoint said', schema: resendOutcome } },
+    errors: [404, 409, 413, 415, 422],
+    handle: async ({ params, body }, call) => json(200, await resendOne(call, params.notificationId, body)),
+  }),
+  defineOperation({
+    operationId: 'listEvents',
+    method: 'GET',
+    path: '/api/events',
+    tag: 'Notifications',
+    scope: 'read',
+    summary: 'The event feed',
+    description:
+      'Every notification the engine raised, in the order it was recorded (before its delivery), from a cursor: ' +
+      'the pull alternative to webhooks. Keep `nextCursor` and ask again; `caughtUp: true` means nothing newer ' +
+      'yet. At least once: a notification may appear twice (the same `id`) after a retry. Kept as long as the ' +
+      "namespace's retention.",
+    query: eventsQuery,
+    responses: { 200: { description: 'One page of events', schema: feedPage } },
+    errors: [],
+    handle: async ({ query }, call) => json(200, await eventsPage(call, query)),
   }),
 ];

@@ -4,7 +4,7 @@
 import { changeShippingAddressUpdate, placePartnerHoldUpdate } from '../../../../workflows/honeybee/messages.js';
 import { resolveExceptionUpdate } from '../../../../workflows/shared/operator-messages.js';
 import { honeybeeOrderWorkflowId } from '../../../domain/workflow-ids.js';
-import { listWorkflowPage } from '../listing.js';
+import { listWorkflows } from '../listing.js';
 import { defineOperation, json, type CallContext } from '../operation.js';
 import { runPartnerAction } from '../partner-actions.js';
 import { actionResult, orderStatus, partnerActionResult, workflowPage, workflowRead } from '../responses.js';
@@ -41,11 +41,7 @@ export const orderOperations = [
       json(
         200,
         await call.engine.within(() =>
-          listWorkflowPage(
-            call.client,
-            { workflowType: 'honeybeeOrderWorkflow', stage: query.stage, needsOperator: query.needsOperator },
-            query,
-          ),
+          listWorkflows(call.client, { workflowType: 'honeybeeOrderWorkflow', idPrefix: 'honeybee-order-' }, query),
         ),
       ),
   }),

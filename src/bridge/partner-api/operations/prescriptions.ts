@@ -4,7 +4,7 @@
 import { requestRefillUpdate } from '../../../../workflows/honeybee/messages.js';
 import { resolveExceptionUpdate } from '../../../../workflows/shared/operator-messages.js';
 import { prescriptionWorkflowId } from '../../../domain/workflow-ids.js';
-import { listWorkflowPage } from '../listing.js';
+import { listWorkflows } from '../listing.js';
 import { defineOperation, json, type CallContext } from '../operation.js';
 import { actionResult, prescriptionStatus, workflowPage, workflowRead } from '../responses.js';
 import {
@@ -20,7 +20,10 @@ import {
 const handleOf = (call: CallContext, prescriptionId: string) =>
   call.client.workflow.getHandle(prescriptionWorkflowId(prescriptionId));
 
-const decided = { description: 'The prescription accepted the input; `message` says what it does', schema: actionResult };
+const decided = {
+  description: 'The prescription accepted the input; `message` says what it does',
+  schema: actionResult,
+};
 const STATE_ERRORS = [404, 409, 413, 415, 422] as const;
 
 export const prescriptionOperations = [
@@ -41,11 +44,7 @@ export const prescriptionOperations = [
       json(
         200,
         await call.engine.within(() =>
-          listWorkflowPage(
-            call.client,
-            { workflowType: 'prescriptionWorkflow', stage: query.stage, needsOperator: query.needsOperator },
-            query,
-          ),
+          listWorkflows(call.client, { workflowType: 'prescriptionWorkflow', idPrefix: 'honeybee-rx-' }, query),
         ),
       ),
   }),
