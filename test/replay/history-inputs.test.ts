@@ -16,6 +16,9 @@ const BY_NAME = new Map(INPUT_MESSAGES.map((message) => [message.name, message])
 const REFUSED_ON_PURPOSE = new Set([
   'lab-create-failed-resubmitted-vendor-canceled:resolveLabException:0',
   'lab-create-failed-resubmitted-vendor-canceled-outbox-at-once:resolveLabException:0',
+  // Garbage sent by hand to the notification target, recorded to show it changes nothing.
+  ...[9, 10, 11, 12].map((index) => `notification-target-disabled-batched-resent:parkNotification:${index}`),
+  ...[2, 3, 4, 5].map((index) => `notification-target-disabled-batched-resent:deliveryReport:${index}`),
 ]);
 
 describe('committed history inputs', () => {
