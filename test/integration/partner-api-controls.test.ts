@@ -7,20 +7,16 @@
 //   update carries an id derived from the key, so Temporal applies a retried update once;
 // - requests per key are rate-limited (429 with Retry-After; another key is unaffected), and large bodies refused (413).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
 import { resolveExceptionUpdate } from '../../workflows/shared/operator-messages.js';
 import type { EngineProcess } from '../../src/runtime/child-process.js';
 import { firstPrescriptionId, orderOf, waitForOrder, waitForPrescription } from '../harness/honeybee.js';
 import { startBridgeProcess } from '../harness/engine.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
+import { historyOf } from '../harness/temporal.js';
 
 const READER = 'reader-key-0123456789abcdef';
 const OPERATOR = 'operator-key-0123456789abcdef';
 const BURST = 'burst-key-0123456789abcdef';
-
-async function historyOf(client: Client, workflowId: string) {
-  return (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-}
 
 describe('partner API controls', () => {
   let stack: EngineStack;

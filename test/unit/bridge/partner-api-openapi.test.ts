@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadConfig } from '../../../src/config/env.js';
 import { createBridgeMetrics } from '../../../src/bridge/metrics.js';
+import { readFileSync } from 'node:fs';
 import { docsPage } from '../../../src/bridge/partner-api/docs-page.js';
+import { partnerApiReference, referenceIn } from '../../../src/bridge/partner-api/reference-doc.js';
 import { jsonSchemaOf, openApiDocument } from '../../../src/bridge/partner-api/openapi.js';
 import { PARTNER_API_OPERATIONS } from '../../../src/bridge/partner-api/operations/index.js';
 import { registerPartnerApi } from '../../../src/bridge/partner-api/routes.js';
@@ -94,5 +96,16 @@ describe('the OpenAPI document', () => {
     expect(page).not.toMatch(/<script|<link|src=|@import|https?:\/\/(?!127)/i);
     expect(page).not.toContain('<b>undefined');
     expect(z.string().parse(page).startsWith('<!doctype html>')).toBe(true);
+  });
+
+  it('is what docs/PARTNER-API.md lists (npm run docs:partner-api rewrites it)', () => {
+    const manual = readFileSync(new URL('../../../docs/PARTNER-API.md', import.meta.url), 'utf8');
+    const section = referenceIn(manual);
+    expect(section, 'docs/PARTNER-API.md lost its operations section markers').toBeDefined();
+    const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
+    expect(normalise(section ?? ''), 'run `npm run docs:partner-api`').toBe(normalise(partnerApiReference(document)));
+    for (const operation of PARTNER_API_OPERATIONS) {
+      expect(manual).toContain(`#### \`${operation.method} ${operation.path}\``);
+    }
   });
 });
