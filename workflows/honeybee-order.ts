@@ -563,7 +563,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
       check: addressRefusal,
       refused: (rejection) => reject('update', rejection, rejection.problem),
       description:
-        "Change the order's shipping address before it ships: {\"address\": {street1, city, state, zip, …}, " +
+        'Change the order\'s shipping address before it ships: {"address": {street1, city, state, zip, …}, ' +
         '"operator", "reason"}. Honeybee refuses it for a controlled substance (42229) or an address it cannot ship to.',
     },
   );

@@ -41,13 +41,7 @@ import { describeActivityFailure } from './shared/activity-failures.js';
 import { Alarm } from './shared/alarm.js';
 import { recordDecision, recordRejectedInput, type OperatorDecision } from './shared/decision-log.js';
 import { EventDedupe } from './shared/event-dedupe.js';
-import {
-  handleQuery,
-  handleSignal,
-  handleUpdate,
-  type InputRefusal,
-  type RejectedInput,
-} from './shared/handlers.js';
+import { handleQuery, handleSignal, handleUpdate, type InputRefusal, type RejectedInput } from './shared/handlers.js';
 import {
   cancelSignal,
   resolveExceptionSignal,

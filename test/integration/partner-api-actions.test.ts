@@ -273,14 +273,18 @@ describe('partner API: synchronous answers, vendor actions, listings and the eve
     expect(undelivered.body).toEqual({ items: [], nextCursor: null });
 
     const shipped = events.find((e) => e.type === 'order.shipped')!;
-    const before = (await stack.control.notifications('order.shipped')).notifications.filter((n) => n.webhookId === shipped.id);
+    const before = (await stack.control.notifications('order.shipped')).notifications.filter(
+      (n) => n.webhookId === shipped.id,
+    );
     const resent = await api('POST', `/api/notifications/${encodeURIComponent(shipped.id)}/resend`, {
       ...who,
       cursor: shipped.cursor,
     });
     expect(resent.status, JSON.stringify(resent.body)).toBe(200);
     expect(resent.body).toMatchObject({ notificationId: shipped.id, delivered: true });
-    const after = (await stack.control.notifications('order.shipped')).notifications.filter((n) => n.webhookId === shipped.id);
+    const after = (await stack.control.notifications('order.shipped')).notifications.filter(
+      (n) => n.webhookId === shipped.id,
+    );
     expect(after.length).toBe(before.length + 1);
     expect(after.at(-1)).toMatchObject({ verified: true, duplicate: true });
     const unknown = await api('POST', '/api/notifications/nope:1/resend', who);

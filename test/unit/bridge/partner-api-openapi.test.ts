@@ -23,7 +23,10 @@ async function registeredApiRoutes(): Promise<string[]> {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) if (route.url.startsWith('/api')) routes.push(`${method} ${route.url}`);
   });
-  const config = loadConfig({ PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+  const config = loadConfig({
+    PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    TEMPORAL_ADDRESS: '127.0.0.1:1',
+  });
   registerPartnerApi(app, {
     client: createLazyClient(config),
     taskQueue: 'q',
