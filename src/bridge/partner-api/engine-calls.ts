@@ -43,9 +43,19 @@ export class PartnerEngine {
     return { workflowId: handle.workflowId, execution: description.status.name, status: state };
   }
 
-  /** Runs an update once the workflow is known to be healthy; with an Idempotency-Key, under an id derived from it. */
+  /**
+   * Runs an update once the workflow is known to be running and healthy (an ended one is 409); with an
+   * Idempotency-Key, under an id derived from it.
+   */
   async update<R, A>(handle: WorkflowHandle, message: UpdateMessage, input: A, call: CallContext): Promise<R> {
-    await this.within(() => assertWorkflowTaskHealthy(this.client, handle.workflowId));
+    const description = await this.within(() => assertWorkflowTaskHealthy(this.client, handle.workflowId));
+    if (description.status.name !== 'RUNNING') {
+      throw new PartnerApiError(
+        409,
+        'wrong_state',
+        `${handle.workflowId} has ended (${description.status.name}): it takes no more inputs`,
+      );
+    }
     const updateId = call.idempotent?.updateId;
     return this.within<R>(() =>
       handle.executeUpdate(message as never, { args: [input] as never, ...(updateId ? { updateId } : {}) }),

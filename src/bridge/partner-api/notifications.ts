@@ -76,9 +76,11 @@ export async function eventsPage(
   call: CallContext,
   query: { after?: string | undefined; since?: string | undefined; limit: number },
 ) {
+  const since = query.since ? Date.parse(query.since) : Date.now() - DEFAULT_FEED_LOOKBACK_MS;
+  if (!Number.isFinite(since)) throw new PartnerApiError(400, 'invalid_request', '`since` is not a time');
   const from = query.after
     ? ((cursor) => ({ minute: cursor.m, seq: cursor.s }))(decodeCursor(query.after, isPosition))
-    : { minute: minuteOf(query.since ? Date.parse(query.since) : Date.now() - DEFAULT_FEED_LOOKBACK_MS), seq: 0 };
+    : { minute: Math.max(0, minuteOf(since)), seq: 0 };
   const page = await call.engine.within(() =>
     readFeed(call.client, from, { limit: query.limit, maxMinutes: FEED_MINUTES_PER_CALL }),
   );
