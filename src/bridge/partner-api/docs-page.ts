@@ -1,12 +1,7 @@
 // The docs page at /api/docs: the OpenAPI document rendered as one self-contained HTML page (no script, no font or
 // style from elsewhere: the bridge may run where nothing else is reachable). Each operation with its scope,
 // parameters, body and answers; the JSON Schemas themselves fold out.
-type Json = Record<string, unknown>;
-
-/** A field of the document as text ('' when it is not text). */
-function text(value: unknown, fallback = ''): string {
-  return typeof value === 'string' ? value : fallback;
-}
+import { resolveRef as resolve, text, type Json } from './document-reading.js';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -24,14 +19,6 @@ function prose(text: unknown): string {
 function schemaBlock(schema: unknown, label: string): string {
   if (schema === undefined) return '';
   return `<details><summary>${escapeHtml(label)}</summary><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre></details>`;
-}
-
-function resolve(document: Json, value: unknown): Json {
-  const ref = (value as { $ref?: unknown } | undefined)?.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith('#/')) return (value ?? {}) as Json;
-  let target: unknown = document;
-  for (const part of ref.slice(2).split('/')) target = (target as Json | undefined)?.[part];
-  return (target ?? {}) as Json;
 }
 
 function parametersTable(document: Json, parameters: unknown[]): string {

@@ -1,21 +1,9 @@
 // The operations section of docs/PARTNER-API.md, written from the OpenAPI document (openapi.ts), so the manual lists
 // exactly what the API serves: `npm run docs:partner-api` rewrites it, and a unit test fails while it differs.
-type Json = Record<string, unknown>;
+import { resolveRef as resolve, text, type Json } from './document-reading.js';
 
 export const REFERENCE_BEGIN = '<!-- operations: generated from the OpenAPI document by `npm run docs:partner-api` -->';
 export const REFERENCE_END = '<!-- end of operations -->';
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function resolve(document: Json, value: unknown): Json {
-  const ref = (value as { $ref?: unknown } | undefined)?.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith('#/')) return (value ?? {}) as Json;
-  let target: unknown = document;
-  for (const part of ref.slice(2).split('/')) target = (target as Json | undefined)?.[part];
-  return (target ?? {}) as Json;
-}
 
 function schemaHint(schema: Json | undefined): string {
   const values = schema?.enum;

@@ -128,20 +128,7 @@ export const workflowPage = z.object({
 });
 
 export const operatorQueue = z.object({
-  items: z.array(
-    z.object({
-      workflowId: z.string(),
-      workflowType: z.string(),
-      stage: z.string().nullable(),
-      prescriptionId: z.string().nullable(),
-      orderNumber: z.string().nullable(),
-      labOrderId: z.string().nullable(),
-      exceptionReason: z.string().nullable(),
-      escalationLevel: z.number().int(),
-      onHoldSince: z.string().nullable(),
-      startedAt: z.string(),
-    }),
-  ),
+  items: z.array(listedWorkflow.omit({ execution: true, needsOperator: true, closedAt: true })),
 });
 
 export const targetState = z.looseObject({

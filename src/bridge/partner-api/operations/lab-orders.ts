@@ -1,5 +1,6 @@
-// Lab orders (Onegevity): place, list, read, resolve a rejected fulfillment, cancel. Placing starts the workflow
-// (201, or 200 for a retried requestKey); resolutions and cancellations are updates answered with Onegevity's outcome.
+// Lab orders (Onegevity): place, list, read, resolve a rejected fulfillment, cancel, activate the kit, and the
+// results. Placing starts the workflow (201, or 200 for a retried requestKey); the inputs are updates answered with
+// Onegevity's outcome; a report streams through the bridge, recorded first (lab-reports.ts).
 import { activateKitUpdate } from '../../../../workflows/lab/messages.js';
 import { resolveExceptionUpdate } from '../../../../workflows/shared/operator-messages.js';
 import { ONEGEVITY_REPORT_DOCUMENT_TYPE } from '../../../vendors/onegevity/client.js';
@@ -8,16 +9,8 @@ import { labOrderRequestSchema, LabOrderRequestError, parseLabOrderRequest } fro
 import { LabOrderConflictError, startLabOrder } from '../../../lab/start-lab-order.js';
 import { PartnerApiError } from '../errors.js';
 import { reportDocument, reportList } from '../lab-reports.js';
-import { listWorkflows } from '../listing.js';
 import { defineOperation, json, type CallContext } from '../operation.js';
-import {
-  actionResult,
-  labOrderStarted,
-  labOrderStatus,
-  reportList as reportListSchema,
-  workflowPage,
-  workflowRead,
-} from '../responses.js';
+import { actionResult, labOrderStarted, labOrderStatus, reportList as reportListSchema } from '../responses.js';
 import {
   cancelBody,
   kitActivationBody,
@@ -26,12 +19,13 @@ import {
   labResolutionBody,
   reportParams,
 } from '../schemas.js';
+import { decisionOperation, listOperation, readOperation, STATE_ERRORS } from './common.js';
 
-export const labOrderHandle = (call: CallContext, orderIdentifier: string) =>
-  call.client.workflow.getHandle(labOrderWorkflowId(orderIdentifier));
+const handleOf = (call: CallContext, params: { orderIdentifier: string }) =>
+  call.client.workflow.getHandle(labOrderWorkflowId(params.orderIdentifier));
 
-const decided = { description: 'Onegevity accepted it; `message` says what was done', schema: actionResult };
-const STATE_ERRORS = [404, 409, 413, 415, 422] as const;
+const lab = { tag: 'Lab orders', params: labOrderParams, handleOf } as const;
+const decided = 'Onegevity accepted it; `message` says what was done';
 
 export const labOrderOperations = [
   defineOperation({
@@ -72,38 +66,24 @@ export const labOrderOperations = [
       }
     },
   }),
-  defineOperation({
+  listOperation({
     operationId: 'listLabOrders',
-    method: 'GET',
     path: '/api/lab-orders',
     tag: 'Lab orders',
-    scope: 'read',
     summary: 'List lab orders',
-    description: 'Lab order workflows, newest first, by stage and by whether they wait for a human (no PHI).',
+    description:
+      'Lab order workflows, by stage, by whether they wait for a human, by partner patient id, or by what changed ' +
+      'since a time (see Listings). Ids, stages and flags only (no PHI).',
+    kind: { workflowType: 'labOrderWorkflow', idPrefix: 'onegevity-order-' },
     query: labOrderListQuery,
-    responses: { 200: { description: 'One page', schema: workflowPage } },
-    errors: [],
-    handle: async ({ query }, call) =>
-      json(
-        200,
-        await call.engine.within(() =>
-          listWorkflows(call.client, { workflowType: 'labOrderWorkflow', idPrefix: 'onegevity-order-' }, query),
-        ),
-      ),
   }),
-  defineOperation({
+  readOperation({
+    ...lab,
     operationId: 'getLabOrder',
-    method: 'GET',
     path: '/api/lab-orders/{orderIdentifier}',
-    tag: 'Lab orders',
-    scope: 'read',
     summary: "Read a lab order's state",
     description: 'Stage, Onegevity statuses, tracking, what needs an operator, report ids (no patient details).',
-    params: labOrderParams,
-    responses: { 200: { description: 'The state', schema: workflowRead(labOrderStatus) } },
-    errors: [404, 409],
-    handle: async ({ params }, call) =>
-      json(200, await call.engine.status(labOrderHandle(call, params.orderIdentifier))),
+    status: labOrderStatus,
   }),
   defineOperation({
     operationId: 'resolveLabOrder',
@@ -117,64 +97,42 @@ export const labOrderOperations = [
       'taken as `fields.address`. 409 when the action is not offered now.',
     params: labOrderParams,
     body: labResolutionBody,
-    responses: { 200: decided },
+    responses: { 200: { description: decided, schema: actionResult } },
     errors: STATE_ERRORS,
     handle: async ({ params, body }, call) => {
       const { address, ...input } = body;
       const fields = address === undefined ? input.fields : { ...input.fields, address };
       return json(
         200,
-        await call.engine.decide(
-          labOrderHandle(call, params.orderIdentifier),
-          resolveExceptionUpdate,
-          { ...input, fields },
-          call,
-        ),
+        await call.engine.decide(handleOf(call, params), resolveExceptionUpdate, { ...input, fields }, call),
       );
     },
   }),
-  defineOperation({
+  decisionOperation({
+    ...lab,
     operationId: 'cancelLabOrder',
-    method: 'POST',
     path: '/api/lab-orders/{orderIdentifier}/cancellation',
-    tag: 'Lab orders',
-    scope: 'operate',
     summary: 'Cancel a lab order',
     description:
       'Cancels the fulfillment at Onegevity where it still can (before shipping) and stops following the order. ' +
       '409 when the order has already ended.',
-    params: labOrderParams,
     body: cancelBody,
-    responses: { 200: decided },
-    errors: STATE_ERRORS,
-    handle: async ({ params, body }, call) =>
-      json(
-        200,
-        await call.engine.decide(
-          labOrderHandle(call, params.orderIdentifier),
-          resolveExceptionUpdate,
-          { action: 'cancel', ...body },
-          call,
-        ),
-      ),
+    accepted: decided,
+    message: resolveExceptionUpdate,
+    input: (body) => ({ action: 'cancel', ...body }),
   }),
-  defineOperation({
+  decisionOperation({
+    ...lab,
     operationId: 'activateKit',
-    method: 'POST',
     path: '/api/lab-orders/{orderIdentifier}/kit-activations',
-    tag: 'Lab orders',
-    scope: 'operate',
     summary: 'Activate a kit with its activation code',
     description:
       "Sends the code printed on the kit to Onegevity (its order's `kitActivations`). Without " +
       '`packageElementIdentifier`, the one kit element waiting for activation is meant. 409 before the kit has ' +
       'shipped or once it is activated; 422 when Onegevity refuses the code.',
-    params: labOrderParams,
     body: kitActivationBody,
-    responses: { 200: { description: 'Onegevity took the activation', schema: actionResult } },
-    errors: STATE_ERRORS,
-    handle: async ({ params, body }, call) =>
-      json(200, await call.engine.decide(labOrderHandle(call, params.orderIdentifier), activateKitUpdate, body, call)),
+    accepted: 'Onegevity took the activation',
+    message: activateKitUpdate,
   }),
   defineOperation({
     operationId: 'listLabReports',
