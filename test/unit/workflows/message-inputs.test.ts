@@ -48,36 +48,50 @@ describe('workflow message inputs', () => {
   it('every operator and vendor message has a schema', () => {
     expect(ALL.map((message) => message.name).sort()).toEqual(
       [
+        'activateKit',
+        'appendPartnerEvent',
         'approveFill',
+        'batchRedelivered',
         'cancel',
+        'changeShippingAddress',
+        'claim',
+        'deliveryReport',
         'honeybeeEvent',
+        'linkPatient',
         'matchPatient',
         'onegevityEvent',
         'orderLinked',
         'orderMilestone',
+        'parkNotification',
         'parkWebhook',
+        'placePartnerHold',
+        'recordResponse',
+        'redeliverBatch',
+        'releaseClaim',
         'requestRefill',
+        'requestRefillUpdate',
         'resolveException',
         'resolveExceptionUpdate',
         'resolveLabException',
         'resolveLabExceptionUpdate',
+        'resumeDelivery',
       ].sort(),
     );
   });
 
-  it.each(ALL.map((message) => [message.name, message] as const))(
-    '%s refuses garbage naming fields, never values',
-    (name, message) => {
-      for (const input of GARBAGE) {
-        const parsed = parseMessageInput(name, message.input, input);
-        expect(parsed.ok, JSON.stringify(input)).toBe(false);
-        if (parsed.ok) continue;
-        expect(parsed.rejection.problem).toMatch(/the input must be one JSON object|"[A-Za-z.]+"/);
-        expect(parsed.rejection.problem).not.toContain('Jane');
-        expect(parsed.rejection.problem).not.toContain('1984');
-      }
-    },
-  );
+  // redeliverBatch takes no input by design (its schema takes anything and the handler reads none of it).
+  it.each(
+    ALL.filter((message) => message.name !== 'redeliverBatch').map((message) => [message.name, message] as const),
+  )('%s refuses garbage naming fields, never values', (name, message) => {
+    for (const input of GARBAGE) {
+      const parsed = parseMessageInput(name, message.input, input);
+      expect(parsed.ok, JSON.stringify(input)).toBe(false);
+      if (parsed.ok) continue;
+      expect(parsed.rejection.problem).toMatch(/the input must be one JSON object|"[A-Za-z.]+"/);
+      expect(parsed.rejection.problem).not.toContain('Jane');
+      expect(parsed.rejection.problem).not.toContain('1984');
+    }
+  });
 
   it('says what a missing, blank or mistyped operator field is, and keeps what the input said for the log', () => {
     const parse = (input: unknown) => parseMessageInput('resolveException', resolveExceptionInput, input);
