@@ -18,6 +18,7 @@ import {
   type PartnerEventBucket,
   type PartnerFeedEvent,
 } from '../../workflows/notifications/feed-messages.js';
+import { feedKey } from './feed-key.js';
 import { linkPartnerPatient, patientLinkOf } from './patient-index.js';
 import type { PartnerNotification } from './notifier.js';
 
@@ -26,8 +27,8 @@ export const EVENT_BUCKET_PREFIX = 'partner-events-';
 /** Past its grace period, plus this much for clocks that differ, a minute takes no more appends. */
 const CLOCK_MARGIN_MS = 30_000;
 
-export function eventBucketWorkflowId(minute: number): string {
-  return `${EVENT_BUCKET_PREFIX}${minute}`;
+export function eventBucketWorkflowId(taskQueue: string, minute: number): string {
+  return `${EVENT_BUCKET_PREFIX}${feedKey(taskQueue)}-${minute}`;
 }
 
 export function minuteOf(ms: number): number {
@@ -62,7 +63,7 @@ export class TemporalEventFeed implements PartnerEventRecorder {
         await this.client.workflow.executeUpdateWithStart(appendPartnerEventUpdate, {
           args: [event],
           startWorkflowOperation: new WithStartWorkflowOperation(partnerEventBucketWorkflow, {
-            workflowId: eventBucketWorkflowId(minute),
+            workflowId: eventBucketWorkflowId(this.taskQueue, minute),
             taskQueue: this.taskQueue,
             args: [{ minute }],
             workflowIdConflictPolicy: 'USE_EXISTING',
@@ -93,8 +94,12 @@ export interface FeedPage {
   caughtUp: boolean;
 }
 
-async function readBucket(client: Client, minute: number): Promise<PartnerEventBucket | undefined> {
-  const handle = client.workflow.getHandle(eventBucketWorkflowId(minute));
+export async function readBucket(
+  client: Client,
+  taskQueue: string,
+  minute: number,
+): Promise<PartnerEventBucket | undefined> {
+  const handle = client.workflow.getHandle(eventBucketWorkflowId(taskQueue, minute));
   try {
     const description = await handle.describe();
     if (description.status.name === 'RUNNING') return await handle.query(partnerEventsQuery);
@@ -109,14 +114,14 @@ async function readBucket(client: Client, minute: number): Promise<PartnerEventB
 export async function readFeed(
   client: Client,
   from: FeedPosition,
-  options: { limit: number; maxMinutes: number; now?: number },
+  options: { taskQueue: string; limit: number; maxMinutes: number; now?: number },
 ): Promise<FeedPage> {
   const now = options.now ?? Date.now();
   const events: FeedPage['events'] = [];
   let position = { ...from };
   for (let walked = 0; walked < options.maxMinutes; walked += 1) {
     if (position.minute > minuteOf(now)) return { events, next: position, caughtUp: true };
-    const bucket = await readBucket(client, position.minute);
+    const bucket = await readBucket(client, options.taskQueue, position.minute);
     for (const event of bucket?.events ?? []) {
       if (event.seq <= position.seq) continue;
       if (events.length >= options.limit) return { events, next: position, caughtUp: false };

@@ -10,14 +10,17 @@ import {
   type PatientLinks,
 } from '../../workflows/partner-api/patient-index-messages.js';
 import { partnerPatientIndexWorkflow } from '../../workflows/partner-api/patient-index.js';
+import { feedKey } from './feed-key.js';
 
-export function patientIndexWorkflowId(partnerPatientId: string): string {
-  return `partner-patient-index-${createHash('sha256').update(partnerPatientId).digest('hex').slice(0, 2)}`;
+/** The shard of a partner patient id, in the index of the engine on `taskQueue` (feed-key.ts says why one per engine). */
+export function patientIndexWorkflowId(taskQueue: string, partnerPatientId: string): string {
+  const shard = createHash('sha256').update(partnerPatientId).digest('hex').slice(0, 2);
+  return `partner-patient-index-${feedKey(taskQueue)}-${shard}`;
 }
 
 export async function linkPartnerPatient(client: Client, taskQueue: string, link: LinkPatientInput): Promise<void> {
   await client.workflow.signalWithStart(partnerPatientIndexWorkflow, {
-    workflowId: patientIndexWorkflowId(link.partnerPatientId),
+    workflowId: patientIndexWorkflowId(taskQueue, link.partnerPatientId),
     taskQueue,
     args: [{}],
     signal: linkPatientSignal,
@@ -25,10 +28,14 @@ export async function linkPartnerPatient(client: Client, taskQueue: string, link
   });
 }
 
-export async function partnerPatientLinks(client: Client, partnerPatientId: string): Promise<PatientLinks> {
+export async function partnerPatientLinks(
+  client: Client,
+  taskQueue: string,
+  partnerPatientId: string,
+): Promise<PatientLinks> {
   try {
     return await client.workflow
-      .getHandle(patientIndexWorkflowId(partnerPatientId))
+      .getHandle(patientIndexWorkflowId(taskQueue, partnerPatientId))
       .query(patientLinksLookup, { partnerPatientId });
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return { prescriptions: [], labOrders: [] };

@@ -1,4 +1,5 @@
-// partnerEventBucketWorkflow (id partner-events-{minute}, minute = UTC epoch minutes): one minute of the partner event
+// partnerEventBucketWorkflow (id partner-events-{engine}-{minute}, minute = UTC epoch minutes, engine = a hash of the
+// task queue): one minute of the partner event
 // feed, the pull alternative to webhooks (GET /api/events). Every notification the engine raises is appended here,
 // in order, by the activity that delivers it (src/partner/event-feed.ts), before delivery: a partner that reads the
 // feed sees every notification, delivered or not. Appends are de-duplicated by notification id (an activity retry);
@@ -23,7 +24,7 @@ export interface PartnerEventBucketInput {
 
 export async function partnerEventBucketWorkflow(input: PartnerEventBucketInput): Promise<PartnerEventBucket> {
   // Started by anything but the feed (someone in the Web UI): the minute comes from the id, which the feed sets.
-  const fromId = Number(/^partner-events-(\d+)$/.exec(workflowInfo().workflowId)?.[1]);
+  const fromId = Number(/^partner-events-[0-9a-f]+-(\d+)$/.exec(workflowInfo().workflowId)?.[1]);
   const minute = Number.isSafeInteger(input?.minute) ? input.minute : Number.isSafeInteger(fromId) ? fromId : 0;
   const events: PartnerFeedEvent[] = [];
   const seqById = new Map<string, number>();

@@ -1,5 +1,5 @@
-// partnerPatientIndexWorkflow (id partner-patient-index-{shard}, shard = the first two hex digits of the sha256 of a
-// partner patient id): which prescriptions and lab orders belong to a partner's patient, so the partner API can list
+// partnerPatientIndexWorkflow (id partner-patient-index-{engine}-{shard}, shard = the first two hex digits of the
+// sha256 of a partner patient id, engine = a hash of the task queue): which prescriptions and lab orders belong to a partner's patient, so the partner API can list
 // them by its own patient id. The partner's ids are kept here, in encrypted workflow state, never in search
 // attributes, workflow ids or logs (a shard names 1/256 of all patients). Links come by signal (a prescription's
 // match, seen in its `prescription.matched` notification; a lab order at its start) and are read by a lookup query.

@@ -180,8 +180,13 @@ function matches(item: ListedWorkflow, filter: VisibilityFilter): boolean {
 }
 
 /** The workflow ids of one kind that belong to a partner patient, oldest link first. */
-async function patientWorkflowIds(client: Client, kind: WorkflowKind, partnerPatientId: string): Promise<string[]> {
-  const links = await partnerPatientLinks(client, partnerPatientId);
+async function patientWorkflowIds(
+  client: Client,
+  taskQueue: string,
+  kind: WorkflowKind,
+  partnerPatientId: string,
+): Promise<string[]> {
+  const links = await partnerPatientLinks(client, taskQueue, partnerPatientId);
   switch (kind.workflowType) {
     case 'prescriptionWorkflow':
       return links.prescriptions.map(prescriptionWorkflowId);
@@ -228,6 +233,7 @@ const isEngineCursor =
 /** One page of the workflows of `kind` for a patient and/or changed since a time. */
 export async function listWorkflowsThroughEngine(
   client: Client,
+  taskQueue: string,
   kind: WorkflowKind,
   filter: EngineFilter,
   page: { limit: number; cursor?: string | undefined },
@@ -235,7 +241,7 @@ export async function listWorkflowsThroughEngine(
   const hash = filterHash(filter, `${filter.partnerPatientId ?? ''}\n${filter.updatedSince ?? ''}`);
   const cursor = page.cursor ? decodeCursor(page.cursor, isEngineCursor(hash)) : undefined;
   const patientIds = filter.partnerPatientId
-    ? await patientWorkflowIds(client, kind, filter.partnerPatientId)
+    ? await patientWorkflowIds(client, taskQueue, kind, filter.partnerPatientId)
     : undefined;
   const items: ListedWorkflow[] = [];
 
@@ -252,7 +258,7 @@ export async function listWorkflowsThroughEngine(
   const wanted = patientIds ? new Set(patientIds) : undefined;
   const since = Date.parse(filter.updatedSince);
   const from = cursor?.m !== undefined ? { minute: cursor.m, seq: cursor.s ?? 0 } : { minute: minuteOf(since), seq: 0 };
-  const feed = await readFeed(client, from, { limit: 1000, maxMinutes: FEED_MINUTES_PER_CALL });
+  const feed = await readFeed(client, from, { taskQueue, limit: 1000, maxMinutes: FEED_MINUTES_PER_CALL });
   const seen = new Set<string>();
   // Where the next page starts: after the last event looked at (all of them, unless the page filled first).
   let next = feed.next;
@@ -277,6 +283,7 @@ export async function listWorkflowsThroughEngine(
 /** A listing: from visibility when the filters allow, through the engine for a patient or changes since a time. */
 export function listWorkflows(
   client: Client,
+  taskQueue: string,
   kind: WorkflowKind,
   query: Omit<EngineFilter, 'workflowType'> & { limit: number; cursor?: string | undefined },
 ): Promise<Page<ListedWorkflow>> {
@@ -288,6 +295,6 @@ export function listWorkflows(
     updatedSince: query.updatedSince,
   };
   return filter.partnerPatientId || filter.updatedSince
-    ? listWorkflowsThroughEngine(client, kind, filter, query)
+    ? listWorkflowsThroughEngine(client, taskQueue, kind, filter, query)
     : listWorkflowPage(client, filter, query);
 }

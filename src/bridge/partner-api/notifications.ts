@@ -9,9 +9,8 @@ import {
   type ParkedNotification,
 } from '../../../workflows/notifications/messages.js';
 import { partnerNotificationResendWorkflow } from '../../../workflows/notifications/resend-one.js';
-import { eventBucketWorkflowId, minuteOf, readFeed, type FeedPosition } from '../../partner/event-feed.js';
+import { minuteOf, readBucket, readFeed, type FeedPosition } from '../../partner/event-feed.js';
 import { notificationTargetWorkflowId } from '../../partner/notification-target.js';
-import { partnerEventsQuery, type PartnerEventBucket } from '../../../workflows/notifications/feed-messages.js';
 import { PartnerApiError } from './errors.js';
 import { decodeCursor, encodeCursor } from './listing.js';
 import type { CallContext } from './operation.js';
@@ -82,7 +81,11 @@ export async function eventsPage(
     ? ((cursor) => ({ minute: cursor.m, seq: cursor.s }))(decodeCursor(query.after, isPosition))
     : { minute: Math.max(0, minuteOf(since)), seq: 0 };
   const page = await call.engine.within(() =>
-    readFeed(call.client, from, { limit: query.limit, maxMinutes: FEED_MINUTES_PER_CALL }),
+    readFeed(call.client, from, {
+      taskQueue: call.engine.settings.taskQueue,
+      limit: query.limit,
+      maxMinutes: FEED_MINUTES_PER_CALL,
+    }),
   );
   return {
     events: page.events.map(({ position, id, type, occurredAt, workflowId, data }) => ({
@@ -108,17 +111,7 @@ async function findNotification(
   if (parked) return parked;
   if (cursor) {
     const { m } = decodeCursor(cursor, isPosition);
-    const handle = call.client.workflow.getHandle(eventBucketWorkflowId(m));
-    let bucket: PartnerEventBucket | undefined;
-    try {
-      const description = await handle.describe();
-      bucket =
-        description.status.name === 'RUNNING'
-          ? await handle.query(partnerEventsQuery)
-          : ((await handle.result()) as PartnerEventBucket);
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
+    const bucket = await readBucket(call.client, call.engine.settings.taskQueue, m);
     const event = bucket?.events.find((candidate) => candidate.id === notificationId);
     if (event) return { id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data };
   }

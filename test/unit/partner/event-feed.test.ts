@@ -15,7 +15,7 @@ function event(seq: number, id: string) {
 /** A client whose bucket workflows are `buckets` (running ones answer the query, closed ones their result). */
 function feedClient(buckets: Record<number, { running: boolean; bucket: PartnerEventBucket }>): Client {
   const handle = (workflowId: string) => {
-    const minute = Number(workflowId.replace('partner-events-', ''));
+    const minute = Number(workflowId.split('-').at(-1));
     const found = buckets[minute];
     return {
       describe: async () => {
@@ -31,7 +31,8 @@ function feedClient(buckets: Record<number, { running: boolean; bucket: PartnerE
 
 describe('the partner event feed', () => {
   it('names each bucket by its minute and each event by the workflow that raised it', () => {
-    expect(eventBucketWorkflowId(29_000_000)).toBe('partner-events-29000000');
+    expect(eventBucketWorkflowId('fulfillment', 29_000_000)).toMatch(/^partner-events-[0-9a-f]{8}-29000000$/);
+    expect(eventBucketWorkflowId('other', 1)).not.toBe(eventBucketWorkflowId('fulfillment', 1));
     expect(sourceWorkflowOf('honeybee-order-HB1:on_hold:1')).toBe('honeybee-order-HB1');
   });
 
@@ -41,14 +42,19 @@ describe('the partner event feed', () => {
       100: { running: false, bucket: { minute: 100, sealed: true, events: [event(1, 'a:1'), event(2, 'a:2')] } },
       102: { running: true, bucket: { minute: 102, sealed: false, events: [event(1, 'b:1')] } },
     });
-    const page = await readFeed(client, { minute: 100, seq: 1 }, { limit: 10, maxMinutes: 50, now });
+    const page = await readFeed(client, { minute: 100, seq: 1 }, { taskQueue: 'q', limit: 10, maxMinutes: 50, now });
     expect(page.events.map((e) => [e.id, e.position])).toEqual([
       ['a:2', { minute: 100, seq: 2 }],
       ['b:1', { minute: 102, seq: 1 }],
     ]);
     // Minute 102 ended 70 s ago: within its grace period and the clock margin it may still take an append.
     expect(page).toMatchObject({ caughtUp: true, next: { minute: 102, seq: 1 } });
-    const later = await readFeed(client, page.next, { limit: 10, maxMinutes: 50, now: now + 5 * MINUTE });
+    const later = await readFeed(client, page.next, {
+      taskQueue: 'q',
+      limit: 10,
+      maxMinutes: 50,
+      now: now + 5 * MINUTE,
+    });
     expect(later.events).toEqual([]);
     // Up to the minute before the present one, whose grace period is not over yet either.
     expect(later.next).toEqual({ minute: 107, seq: 0 });
@@ -58,10 +64,14 @@ describe('the partner event feed', () => {
     const client = feedClient({
       10: { running: false, bucket: { minute: 10, sealed: true, events: [event(1, 'a:1'), event(2, 'a:2')] } },
     });
-    const first = await readFeed(client, { minute: 10, seq: 0 }, { limit: 1, maxMinutes: 50, now: 100 * MINUTE });
+    const first = await readFeed(
+      client,
+      { minute: 10, seq: 0 },
+      { taskQueue: 'q', limit: 1, maxMinutes: 50, now: 100 * MINUTE },
+    );
     expect(first.events.map((e) => e.id)).toEqual(['a:1']);
     expect(first).toMatchObject({ caughtUp: false, next: { minute: 10, seq: 1 } });
-    const second = await readFeed(client, first.next, { limit: 1, maxMinutes: 3, now: 100 * MINUTE });
+    const second = await readFeed(client, first.next, { taskQueue: 'q', limit: 1, maxMinutes: 3, now: 100 * MINUTE });
     expect(second.events.map((e) => e.id)).toEqual(['a:2']);
     expect(second).toMatchObject({ caughtUp: false, next: { minute: 13, seq: 0 } });
   });

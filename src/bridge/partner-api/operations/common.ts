@@ -34,7 +34,10 @@ export function listOperation(options: {
     responses: { 200: { description: 'One page', schema: workflowPage } },
     errors: [],
     handle: async ({ query }, call) =>
-      json(200, await call.engine.within(() => listWorkflows(call.client, options.kind, query))),
+      json(
+        200,
+        await call.engine.within(() => listWorkflows(call.client, call.engine.settings.taskQueue, options.kind, query)),
+      ),
   });
 }
 
