@@ -29,6 +29,12 @@ const PARSER_ERRORS: Record<string, { status: number; code: string; message: str
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'the body exceeds the size limit' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'empty_body', message: 'the body is empty' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', message: 'bad Content-Length' },
+  // A method that carries a body (QUERY, …) sent without a Content-Type, before any route is looked up.
+  FST_ERR_ROUTE_MISSING_CONTENT_TYPE: {
+    status: 415,
+    code: 'unsupported_media_type',
+    message: 'a request with a body needs Content-Type: application/json',
+  },
 };
 
 /** The Onegevity client lab report downloads read through, made on first use; none without credentials. */

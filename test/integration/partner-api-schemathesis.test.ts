@@ -133,6 +133,11 @@ describe('the partner API matches its OpenAPI document (Schemathesis)', () => {
         '30',
         '--suppress-health-check',
         'all',
+        // Every request and answer, for a look after a failure (test/artifacts is not committed).
+        '--report',
+        'har',
+        '--report-dir',
+        join(process.cwd(), 'test', 'artifacts', 'schemathesis'),
       ],
       work,
     );

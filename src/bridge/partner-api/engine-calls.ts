@@ -1,7 +1,7 @@
 // How partner API operations talk to the engine: every Temporal call within the call deadline, a workflow's state
 // read only once it is known to be healthy (a stuck workflow answers 409 at once, not after a timeout), and updates
 // answered synchronously: the result when the workflow accepted the input, 409 or 422 with its reason when it did not.
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateMessage } from '../../../workflows/shared/messages.js';
 import { workflowStatusQuery, type ResolutionResult } from '../../../workflows/shared/operator-messages.js';
 import type { HoneybeeWorkflowSettings, LabWorkflowSettings } from '../../domain/workflow-settings.js';
@@ -57,9 +57,17 @@ export class PartnerEngine {
       );
     }
     const updateId = call.idempotent?.updateId;
-    return this.within<R>(() =>
-      handle.executeUpdate(message as never, { args: [input] as never, ...(updateId ? { updateId } : {}) }),
-    );
+    try {
+      return await this.within<R>(() =>
+        handle.executeUpdate(message as never, { args: [input] as never, ...(updateId ? { updateId } : {}) }),
+      );
+    } catch (error) {
+      // The workflow ended between the look and the update (Temporal says it is not found as a running one).
+      if (error instanceof WorkflowNotFoundError) {
+        throw new PartnerApiError(409, 'wrong_state', `${handle.workflowId} has ended: it takes no more inputs`);
+      }
+      throw error;
+    }
   }
 
   /**
