@@ -64,6 +64,18 @@ describe('a failing partner notification target', () => {
     expect(Number(/^fulfill_partner_notifications_target_failing_seconds (\S+)$/m.exec(text)?.[1])).toBeGreaterThan(3);
   });
 
+  it('the partner API lists the parked notifications, oldest first, as undelivered', async () => {
+    const parked = await targetState();
+    const response = await fetch(`${stack.bridgeUrl}/api/notifications/undelivered?limit=100`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    expect(response.status).toBe(200);
+    const { items } = (await response.json()) as { items: { id: string; type: string; occurredAt: string }[] };
+    expect(items).toHaveLength(parked.parked);
+    expect(items.every((item) => item.id.startsWith(`honeybee-`))).toBe(true);
+    expect(items.map((item) => item.occurredAt)).toEqual(items.map((item) => item.occurredAt).sort());
+  });
+
   it('an admin resend, once the partner is back, re-sends every parked notification in order', async () => {
     const before = await targetState();
     await stack.control.clearFaults();
