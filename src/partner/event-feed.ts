@@ -24,8 +24,11 @@ import type { PartnerNotification } from './notifier.js';
 
 export const EVENT_BUCKET_PREFIX = 'partner-events-';
 
-/** Past its grace period, plus this much for clocks that differ, a minute takes no more appends. */
-const CLOCK_MARGIN_MS = 30_000;
+/**
+ * Past its grace period, plus this much for clocks that differ (the bridge's and the Temporal server's, NTP-synced),
+ * a minute takes no more appends. A bucket that says it is sealed needs no clock.
+ */
+const CLOCK_MARGIN_MS = 10_000;
 
 export function eventBucketWorkflowId(taskQueue: string, minute: number): string {
   return `${EVENT_BUCKET_PREFIX}${feedKey(taskQueue)}-${minute}`;

@@ -5,8 +5,12 @@ import { queryMessage, updateMessage } from '../shared/messages.js';
 import { partnerNotificationInput } from './messages.js';
 
 export const EVENT_BUCKET_MS = 60_000;
-/** How long after its minute a bucket still takes appends (an activity that started just before the minute ended). */
-export const EVENT_BUCKET_GRACE_MS = 30_000;
+/**
+ * How long after its minute a bucket still takes appends (an activity that started just before the minute ended; one
+ * later than that is refused and goes to the next minute, so nothing waits on it). Readers wait this long, and the
+ * clock margin, before they move past a minute: an event shows in the feed within about 20 s.
+ */
+export const EVENT_BUCKET_GRACE_MS = 10_000;
 /** A bucket's events are its result: bounded (about 1.5 MB); a full minute sends appends on to the next one. */
 export const MAX_EVENTS_PER_BUCKET = 5_000;
 
