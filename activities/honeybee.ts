@@ -7,6 +7,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { FailureType } from '../src/domain/failure-types.js';
+import { readShipment } from '../src/domain/honeybee-events.js';
 import { normalizeOrderStatus } from '../src/domain/honeybee-order-status.js';
 import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../src/domain/workflow-ids.js';
 import type { HoneybeeWorkflowSettings } from '../src/domain/workflow-settings.js';
@@ -138,14 +139,8 @@ function orderPrescriptionIds(order: HoneybeeOrder): string[] {
 
 function shipmentsOf(order: HoneybeeOrder): ShipmentInfo[] {
   return order.medication_dispenses.flatMap((dispense) => {
-    const shipment = dispense.shipment;
-    if (!shipment) return [];
-    const info: ShipmentInfo = {};
-    if (shipment.tracking_no) info.trackingNo = shipment.tracking_no;
-    if (shipment.tracking_url) info.trackingUrl = shipment.tracking_url;
-    if (shipment.carrier) info.carrier = shipment.carrier;
-    if (shipment.shipped_at) info.shippedAt = shipment.shipped_at;
-    return Object.keys(info).length > 0 ? [info] : [];
+    const shipment = readShipment(dispense.shipment);
+    return shipment ? [shipment] : [];
   });
 }
 

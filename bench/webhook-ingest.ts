@@ -4,7 +4,8 @@
 // Usage: npm run bench:webhook-ingest -- --requests=2000 --concurrency=32
 import { Agent, request as httpRequest } from 'node:http';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { honeybeeEventSignal, type HoneybeeEventSignal } from '../workflows/honeybee/messages.js';
+import { honeybeeEventFromPayload } from '../src/domain/honeybee-events.js';
+import { honeybeeEventSignal } from '../workflows/honeybee/messages.js';
 import { signHoneybeeWebhook } from '../src/vendors/honeybee/webhook-auth.js';
 import { honeybeeSettingsFromConfig } from '../src/domain/workflow-settings.js';
 import { loadConfig } from '../src/config/env.js';
@@ -101,13 +102,12 @@ const settings = honeybeeSettingsFromConfig(config);
 async function direct(): Promise<void> {
   const prescriptionId = nextId++;
   const payload = JSON.parse(rxReceived(prescriptionId)) as Record<string, unknown>;
-  const signal: HoneybeeEventSignal = {
+  const signal = honeybeeEventFromPayload(payload, {
     eventId: String(payload.event_id),
     eventType: 'RX_RECEIVED',
     receivedAt: new Date().toISOString(),
     requestId: 'bench',
-    payload,
-  };
+  });
   const input = { prescriptionId: String(prescriptionId), settings };
   // The bridge's own signal-with-start, start search attributes included (the server indexes them either way).
   await bench.client.workflow.signalWithStart('prescriptionWorkflow', {

@@ -15,8 +15,6 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
-import { FailureType } from '../src/domain/failure-types.js';
-import { correctedAddressMaySettle, isHoneybeeAddressCode } from '../src/domain/honeybee-address-codes.js';
 import { isTerminalOrderStatus } from '../src/domain/honeybee-order-status.js';
 import type { PartnerNotification } from '../src/partner/notifier.js';
 import type { HoneybeeAddressInput } from '../src/vendors/honeybee/schemas.js';
@@ -39,7 +37,7 @@ import { recordDecision, recordRejectedInput, type OperatorDecision } from './sh
 import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
 import { prescriptionDetails } from './honeybee/details.js';
 import { EventDedupe } from './shared/event-dedupe.js';
-import { activityProblem, describeRefusal, type ActivityProblem } from './shared/activity-failures.js';
+import { activityProblem, describeRefusal } from './shared/activity-failures.js';
 import { Outbox } from './shared/outbox.js';
 import {
   applyOrderMilestone,
@@ -55,11 +53,15 @@ import {
   PrescriptionStage,
   recordOrder,
 } from './honeybee/prescription-state.js';
+import {
+  orderRefusedException,
+  patientLookupException,
+  unmatchedPatientException,
+} from './honeybee/prescription-exceptions.js';
 import { createPrescriptionOperator } from './honeybee/prescription-operator.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import type {
   HoneybeeOrderMilestone,
-  OfferedAction,
   OperatorException,
   PrescriptionState,
   PrescriptionWorkflowInput,
@@ -77,41 +79,6 @@ const FOLLOWING_STAGES: ReadonlySet<string> = new Set([
   PrescriptionStage.OrderOnHold,
   PrescriptionStage.OrderShipped,
 ]);
-
-/** The actions an operator may take when Honeybee refuses to create the order. */
-function creationActions(problem: ActivityProblem): OfferedAction[] {
-  const addressProblem =
-    problem.codes.some(correctedAddressMaySettle) ||
-    problem.fields.some((field) => field === 'address' || field.startsWith('address.'));
-  return [
-    ...(addressProblem
-      ? [
-          {
-            action: 'update_shipping_address',
-            description: 'Create the order with a corrected address',
-            fields: ['address'],
-          },
-        ]
-      : []),
-    { action: 'retry_order', description: 'Create the order again as it is (after fixing it at Honeybee)', fields: [] },
-    { action: 'cancel_prescription', description: 'Cancel this prescription', fields: [] },
-  ];
-}
-
-function creationExceptionName(problem: ActivityProblem): string {
-  switch (problem.type) {
-    case FailureType.VendorConflict:
-      return 'Order conflict: Honeybee reports an open order the engine cannot find';
-    case FailureType.VendorNotFound:
-      return 'Patient or prescription not found at Honeybee';
-    case FailureType.InvalidInput:
-      return 'Order request invalid';
-    case FailureType.VendorUnauthorized:
-      return 'Honeybee refused the credentials';
-    default:
-      return problem.codes.some(isHoneybeeAddressCode) ? 'Address rejected' : 'Order refused';
-  }
-}
 
 export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Promise<PrescriptionState> {
   const settings = resolveHoneybeeSettings(input.settings);
@@ -399,35 +366,11 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
           notify('prescription.matched', { matchedBy: match.matchedBy });
           return 'matched';
         }
-        exception =
-          match.outcome === 'ambiguous'
-            ? {
-                source: 'patient_match',
-                code: 'PATIENT_AMBIGUOUS',
-                name: `Ambiguous patient: ${match.candidates} partner patients match by ${match.matchedBy}`,
-                actions: [{ action: 'matchPatient', fields: ['partnerPatientId'] }],
-                raisedAt: now(),
-              }
-            : {
-                source: 'patient_match',
-                code: 'PATIENT_NOT_FOUND',
-                name: `Patient not in the partner directory (tried ${match.tried.join(', ') || 'nothing: no usable identifiers'})`,
-                actions: [{ action: 'matchPatient', fields: ['partnerPatientId'] }],
-                raisedAt: now(),
-              };
+        exception = unmatchedPatientException(match, now());
       } catch (error) {
         const problem = activityProblem(error);
         if (!problem) throw error;
-        exception = {
-          source: 'patient_match',
-          code: problem.type === FailureType.VendorNotFound ? 'HONEYBEE_PATIENT_NOT_FOUND' : 'PATIENT_LOOKUP_FAILED',
-          name:
-            problem.type === FailureType.VendorNotFound
-              ? 'Honeybee does not know this patient'
-              : `Patient lookup failed (${describeRefusal(problem)})`,
-          actions: [{ action: 'matchPatient', fields: ['partnerPatientId'] }],
-          raisedAt: now(),
-        };
+        exception = patientLookupException(problem, now());
       }
       raise(exception, exception.code.toLowerCase());
       setStage(PrescriptionStage.AwaitingPatientMatch);
@@ -507,17 +450,7 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
             detail: `Honeybee refused the order again (${describeRefusal(problem)})`,
           });
         }
-        raise(
-          {
-            source: 'order_creation',
-            code: problem.codes.length > 0 ? problem.codes.join(',') : problem.type,
-            name: creationExceptionName(problem),
-            actions: creationActions(problem),
-            fields: problem.fields,
-            raisedAt: now(),
-          },
-          'order_refused',
-        );
+        raise(orderRefusedException(problem, now()), 'order_refused');
         setStage(PrescriptionStage.AwaitingOrderCorrection);
         await condition(() => pending.correction !== undefined || canceled() || state.currentOrder !== undefined);
         const chosen = pending.correction;

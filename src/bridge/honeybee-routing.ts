@@ -6,12 +6,8 @@
 // itself, so the bridge never needs to know which prescription an order belongs to. An order event without an
 // order_number, an unknown event type or a schema-invalid payload is parked (202), never dropped.
 import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../domain/workflow-ids.js';
-import {
-  honeybeeEventOrderNumber,
-  honeybeeEventPrescriptionIds,
-  readHoneybeeWebhookEvent,
-} from '../vendors/honeybee/webhook-events.js';
-import type { HoneybeeEventSignal } from '../../workflows/honeybee/messages.js';
+import { honeybeeEventPrescriptionIds } from '../domain/honeybee-events.js';
+import { readHoneybeeWebhookEvent, toHoneybeeEvent } from '../vendors/honeybee/webhook-events.js';
 import {
   orderEventStartSearchAttributes,
   prescriptionStartSearchAttributes,
@@ -23,18 +19,13 @@ export function routeHoneybeeEvent(payload: unknown, context: RoutingContext): R
   const read = readHoneybeeWebhookEvent(payload);
   if (!read.ok) return { kind: 'park', reason: `invalid event: ${read.issues.join(', ') || read.problem}` };
   const { event } = read;
-  const signal: HoneybeeEventSignal = {
-    eventId: String(event.event.event_id),
-    eventType: String(event.event.event_type),
-    receivedAt: context.receivedAt,
-    requestId: context.requestId,
-    payload: event.event,
-  };
-  const patientId =
-    event.event.patient_id === null || event.event.patient_id === undefined
-      ? undefined
-      : String(event.event.patient_id);
-  const prescriptionIds = honeybeeEventPrescriptionIds(event);
+  // What the workflows get: the typed event, read once here (they never see the raw payload).
+  const signal = toHoneybeeEvent(event, { receivedAt: context.receivedAt, requestId: context.requestId });
+  const { patientId } = signal;
+  const prescriptionIds =
+    event.kind === 'RX_RECEIVED' || event.kind === 'RX_UPDATED' || event.kind === 'SHIPMENT_UPDATED'
+      ? honeybeeEventPrescriptionIds(signal)
+      : [];
 
   if (event.kind === 'RX_RECEIVED') {
     if (prescriptionIds.length === 0) return { kind: 'park', reason: 'RX_RECEIVED without medication requests' };
@@ -59,7 +50,7 @@ export function routeHoneybeeEvent(payload: unknown, context: RoutingContext): R
   }
 
   if (event.kind === 'RX_UPDATED' || event.kind === 'SHIPMENT_UPDATED' || event.kind === 'ORDER_EXCEPTION') {
-    const orderNumber = honeybeeEventOrderNumber(event);
+    const orderNumber = signal.orderNumber;
     if (!orderNumber) return { kind: 'park', reason: `${signal.eventType} without an order_number` };
     const start: HoneybeeOrderWorkflowInput = {
       orderNumber,

@@ -21,8 +21,8 @@ import {
   onegevityDeliveryKey,
   onegevityRouteKey,
   readOnegevityWebhookEvent,
+  toOnegevityEvent,
 } from '../vendors/onegevity/webhook-events.js';
-import type { OnegevityEventSignal } from '../../workflows/lab/messages.js';
 import type { LabOrderWorkflowInput } from '../../workflows/lab-order.js';
 import type { RoutingContext, RoutingResult } from './webhook-routing.js';
 
@@ -62,13 +62,12 @@ export function routeOnegevityEvent(
       reason: `${event.topic} names an order identifier this engine never issues (not lab + 24 hex)`,
     };
   }
-  const signal: OnegevityEventSignal = {
+  // What the workflow gets: the typed event, read once here (it never sees the raw payload).
+  const signal = toOnegevityEvent(event, {
     dedupeKey: onegevityDeliveryKey(event.topic, body),
-    topic: event.topic,
     receivedAt: context.receivedAt,
     requestId: context.requestId,
-    payload: event.payload,
-  };
+  });
   // No placement: if this starts the workflow, the order is not one the engine placed (see above).
   const startInput: LabOrderWorkflowInput = { orderIdentifier: route.orderIdentifier, settings: context.labSettings };
   return {

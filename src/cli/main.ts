@@ -10,7 +10,7 @@ import { registerHistoryCommands } from './history.js';
 import { registerNotificationCommands } from './notifications.js';
 import { registerOperatorCommands } from './operators/register.js';
 import { registerRepairCommand } from './repair/register.js';
-import { registerSandboxCommands } from './sandbox.js';
+import { registerSandboxCommands } from './sandbox/register.js';
 import { registerSpoolCommands } from './spool.js';
 import { UsageError } from './usage-error.js';
 import { signWebhookHeaders } from './webhook-sign.js';

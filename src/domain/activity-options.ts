@@ -8,10 +8,14 @@ import { NON_RETRYABLE_FAILURE_TYPES } from './failure-types.js';
 const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURE_TYPES];
 
 export const ACTIVITY_OPTIONS = {
-  /** Honeybee and partner-directory calls of the Honeybee workflows: retried until they answer. */
+  /**
+   * Honeybee and partner-directory calls of the Honeybee workflows: retried until they answer. The backoff stops
+   * growing at a minute: a prescription behind a flaky vendor (some calls failing, not all) is tried again within a
+   * minute, not left idle for five after a run of bad luck; a 429 waits what its Retry-After asks instead.
+   */
   honeybeeVendor: {
     startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
   },
   /** An operator's action at Honeybee: bounded, so the operator gets an answer rather than a wait. */
   honeybeeOperatorAction: {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { LabWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import type { LabOrderPlacement, LabOrderRequestInput } from '../../src/lab/lab-order-request.js';
-import type { OnegevityEventSignal } from '../../workflows/lab/messages.js';
+import { onegevityEventFromPayload, type OnegevityEvent } from '../../src/domain/onegevity-events.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -61,13 +61,13 @@ export function labPlacement(patientIdentifier: string): LabOrderPlacement {
 }
 
 /** An event signal with the bridge's de-duplication key (sha256 of topic and body). */
-export function labEvent(topic: string, payload: Record<string, unknown>): OnegevityEventSignal {
+/** An event as the bridge hands it over: typed, read from a payload like Onegevity's. */
+export function labEvent(topic: string, payload: Record<string, unknown>): OnegevityEvent {
   const body = JSON.stringify(payload);
-  return {
+  return onegevityEventFromPayload(payload, {
     dedupeKey: createHash('sha256').update(`${topic}\n${body}`).digest('hex'),
     topic,
     receivedAt: new Date().toISOString(),
     requestId: `req-${createHash('sha1').update(body).digest('hex').slice(0, 8)}`,
-    payload,
-  };
+  });
 }

@@ -33,3 +33,15 @@ export async function startTimeSkipping(): Promise<TimeSkippingHarness> {
     teardown: () => server.teardown(),
   };
 }
+
+/** Polls (real time) until `ok` holds; a workflow takes signals asynchronously. */
+export async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  let last: T | undefined;
+  for (;;) {
+    last = await read();
+    if (ok(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -21,13 +21,24 @@ const BLOB_LIMIT = 64 * 1024;
 /** Temporal refuses longer ids: `honeybee-rx-` + a 30-character prescription id is over it. */
 const ID_LIMIT = 40;
 
-function rxReceived(prescriptionId: string, pad = 0): string {
+function rxReceived(prescriptionId: string): string {
   return JSON.stringify({
-    event_id: `evt-${prescriptionId}-${pad}`,
+    event_id: `evt-${prescriptionId}`,
     event_type: 'RX_RECEIVED',
     patient_id: 77,
     medication_requests: [{ id: prescriptionId, prescription_id: prescriptionId, refills_left: 1 }],
-    ...(pad > 0 ? { note: 'x'.repeat(pad) } : {}),
+  });
+}
+
+/** An exception whose message is `size` characters: the message is part of the typed event the bridge signals
+ * (fields the engine does not read are dropped, so padding one of those would not reach Temporal). */
+function orderException(orderNumber: string, size: number): string {
+  return JSON.stringify({
+    event_id: `evt-exception-${orderNumber}`,
+    event_type: 'ORDER_EXCEPTION',
+    order_number: orderNumber,
+    exception: { id: 66, name: 'Allergy', message: 'x'.repeat(size) },
+    order_actions: [{ action: 'cancel_order' }],
   });
 }
 
@@ -104,7 +115,7 @@ describe('bridge: webhooks Temporal refuses', () => {
     expect(await ordinary.json()).toEqual({ accepted: [`honeybee-rx-${base}`], recorded: [] });
 
     // Well under the bridge's own 1 MiB body limit, over Temporal's blob limit.
-    const oversized = rxReceived(String(base + 1), 2 * BLOB_LIMIT);
+    const oversized = orderException(`HB${base + 1}`, 2 * BLOB_LIMIT);
     const answers = [await post(oversized), await post(oversized)];
     for (const answer of answers) {
       expect(answer.status).toBe(413);
@@ -114,17 +125,19 @@ describe('bridge: webhooks Temporal refuses', () => {
       expect(body.error.message).toContain('Blob data size exceeds limit');
       expect(body.spooled).toBe(sha256(oversized));
     }
-    await expect(client.workflow.getHandle(`honeybee-rx-${base + 1}`).describe()).rejects.toThrow(/not found/i);
+    await expect(client.workflow.getHandle(`honeybee-order-HB${base + 1}`).describe()).rejects.toThrow(/not found/i);
     expect(await spooledCount('payload_too_large')).toBe(2);
 
     const listed = await spoolCli('list', '--json');
     expect(listed.code, listed.stderr).toBe(0);
     const listing = JSON.parse(listed.stdout) as { events: { hash: string; arrivals: number; status: number }[] };
     expect(listing.events).toEqual([
-      expect.objectContaining({ hash: sha256(oversized), arrivals: 2, status: 413, topic: 'RX_RECEIVED' }),
+      expect.objectContaining({ hash: sha256(oversized), arrivals: 2, status: 413, topic: 'ORDER_EXCEPTION' }),
     ]);
     const words = await spoolCli('list');
-    expect(words.stdout).toContain(`${sha256(oversized).slice(0, 16)}  honeybee  RX_RECEIVED  413 payload_too_large`);
+    expect(words.stdout).toContain(
+      `${sha256(oversized).slice(0, 16)}  honeybee  ORDER_EXCEPTION  413 payload_too_large`,
+    );
     const body = await spoolCli('show', sha256(oversized).slice(0, 12), '--body');
     expect(body.code, body.stderr).toBe(0);
     expect(body.stdout).toBe(oversized);

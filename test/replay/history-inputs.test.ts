@@ -16,9 +16,11 @@ const BY_NAME = new Map(INPUT_MESSAGES.map((message) => [message.name, message])
 const REFUSED_ON_PURPOSE = new Set([
   'lab-create-failed-resubmitted-vendor-canceled:resolveLabException:0',
   'lab-create-failed-resubmitted-vendor-canceled-outbox-at-once:resolveLabException:0',
-  // Garbage sent by hand to the notification target, recorded to show it changes nothing.
-  ...[9, 10, 11, 12].map((index) => `notification-target-disabled-batched-resent:parkNotification:${index}`),
-  ...[2, 3, 4, 5].map((index) => `notification-target-disabled-batched-resent:deliveryReport:${index}`),
+  // test/integration/partner-notification-batches.test.ts sends garbage to the target's handlers.
+  ...['', '-unbounded'].flatMap((suffix) => [
+    ...[9, 10, 11, 12].map((index) => `notification-target-disabled-batched-resent${suffix}:parkNotification:${index}`),
+    ...[2, 3, 4, 5].map((index) => `notification-target-disabled-batched-resent${suffix}:deliveryReport:${index}`),
+  ]),
 ]);
 
 describe('committed history inputs', () => {

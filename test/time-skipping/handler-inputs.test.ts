@@ -10,7 +10,7 @@ import { labOrderWorkflowId } from '../../src/domain/workflow-ids.js';
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import { createFakeLabVendor, fakeLabActivities } from '../harness/lab-activities.js';
 import { labPlacement, labSettings } from '../harness/lab-orders.js';
-import { startTimeSkipping, type TimeSkippingHarness } from '../harness/time-skipping.js';
+import { startTimeSkipping, waitFor, type TimeSkippingHarness } from '../harness/time-skipping.js';
 import { createFakeActivities, fakeOrder } from './honeybee-fakes.js';
 
 const HOUR = 3_600_000;
@@ -112,15 +112,26 @@ async function expectUpdatesRefused(handle: WorkflowHandle, updates: readonly st
   }
 }
 
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  let last: T | undefined;
-  for (;;) {
-    last = await read();
-    if (ok(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/**
+ * Sends the garbage to every signal, refuses it through every update, then waits for the sentinel: the workflow took
+ * every input, none failed its workflow task, and its current details name the last rejection. Returns the status.
+ */
+async function sendAllGarbage(
+  handle: WorkflowHandle,
+  signals: readonly string[],
+  updates: readonly string[],
+): Promise<{ stage: string }> {
+  await sendGarbage(handle, signals);
+  await expectUpdatesRefused(handle, updates);
+  await handle.signal('resolveException', SENTINEL);
+  const after = await waitFor(
+    () => query<{ stage: string; lastRejection?: { operator: string } }>(handle, 'status'),
+    (state) => state.lastRejection?.operator === 'sentinel',
+    'every garbage signal handled',
+  );
+  expect(await workflowTaskFailures(handle)).toEqual([]);
+  expect(await currentDetails(handle)).toMatch(/Last input rejected/i);
+  return after;
 }
 
 async function honeybeeWorker(
@@ -156,6 +167,7 @@ describe('workflow handlers refuse bad input without failing a workflow task', (
         workflowId: `honeybee-order-${orderNumber}`,
         args: [{ orderNumber, prescriptionIds: ['1111111'], settings: SETTINGS }],
         signal: 'honeybeeEvent',
+        // The shape an older bridge sent (the raw payload): still read, with the bridge's own reader.
         signalArgs: [
           {
             eventId: 'e-hold',
@@ -173,23 +185,18 @@ describe('workflow handlers refuse bad input without failing a workflow task', (
       });
       handles.push(handle);
       const held = await waitFor(
-        () => query<{ stage: string; exception?: unknown }>(handle, 'status'),
+        () => query<{ stage: string; exception?: { code: string; name: string } }>(handle, 'status'),
         (state) => state.stage === 'ORDER_ON_HOLD' && state.exception !== undefined,
         'On Hold with its exception',
       );
-      await sendGarbage(handle, ['resolveException', 'cancel', 'honeybeeEvent', 'orderLinked']);
-      await expectUpdatesRefused(handle, ['resolveExceptionUpdate']);
-      await handle.signal('resolveException', SENTINEL);
-
-      const after = await waitFor(
-        () => query<{ stage: string; lastRejection?: { operator: string } }>(handle, 'status'),
-        (state) => state.lastRejection?.operator === 'sentinel',
-        'every garbage signal handled',
+      expect(held.exception).toMatchObject({ code: '74', name: 'Allergy Detected' });
+      const after = await sendAllGarbage(
+        handle,
+        ['resolveException', 'cancel', 'honeybeeEvent', 'orderLinked'],
+        ['resolveExceptionUpdate'],
       );
-      expect(await workflowTaskFailures(handle)).toEqual([]);
       expect(after.stage).toBe(held.stage);
       expect(calls.actions).toEqual([]);
-      expect(await currentDetails(handle)).toMatch(/Last input rejected/i);
 
       const result = await handle.executeUpdate('resolveExceptionUpdate', {
         args: [{ action: 'override_allergy', fields: { prescriber_note: 'ok' }, operator: 'alice', reason: 'checked' }],
@@ -227,18 +234,8 @@ describe('workflow handlers refuse bad input without failing a workflow task', (
         'resolveException',
         'cancel',
       ];
-      await sendGarbage(handle, signals);
-      await expectUpdatesRefused(handle, ['resolveExceptionUpdate']);
-      await handle.signal('resolveException', SENTINEL);
-
-      const after = await waitFor(
-        () => query<{ stage: string; lastRejection?: { operator: string } }>(handle, 'status'),
-        (state) => state.lastRejection?.operator === 'sentinel',
-        'every garbage signal handled',
-      );
-      expect(await workflowTaskFailures(handle)).toEqual([]);
+      const after = await sendAllGarbage(handle, signals, ['resolveExceptionUpdate']);
       expect(after.stage).toBe('AWAITING_FILL_APPROVAL');
-      expect(await currentDetails(handle)).toMatch(/Last input rejected/i);
 
       await handle.signal('approveFill', { approvedBy: 'partner-backend' });
       await waitFor(
@@ -264,19 +261,13 @@ describe('workflow handlers refuse bad input without failing a workflow task', (
         (state) => state.notified.includes('created'),
         'created',
       );
-      await sendGarbage(handle, ['onegevityEvent', 'resolveException', 'resolveLabException', 'cancel']);
-      await expectUpdatesRefused(handle, ['resolveExceptionUpdate', 'resolveLabExceptionUpdate']);
-      await handle.signal('resolveException', SENTINEL);
-
-      const after = await waitFor(
-        () => query<{ stage: string; lastRejection?: { operator: string } }>(handle, 'status'),
-        (state) => state.lastRejection?.operator === 'sentinel',
-        'every garbage signal handled',
+      const after = await sendAllGarbage(
+        handle,
+        ['onegevityEvent', 'resolveException', 'resolveLabException', 'cancel'],
+        ['resolveExceptionUpdate', 'resolveLabExceptionUpdate'],
       );
-      expect(await workflowTaskFailures(handle)).toEqual([]);
       expect(after.stage).toBe(before.stage);
       expect(vendor.calls.cancelLabFulfillment).toEqual([]);
-      expect(await currentDetails(handle)).toMatch(/Last input rejected/i);
 
       const canceled = await handle.executeUpdate('resolveExceptionUpdate', {
         args: [{ action: 'cancel', operator: 'alice', reason: 'partner withdrew' }],

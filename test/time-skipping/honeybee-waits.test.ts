@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
+import { honeybeeEventFromPayload, type HoneybeeEvent } from '../../src/domain/honeybee-events.js';
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import {
   approveFillSignal,
@@ -16,7 +17,6 @@ import {
   orderMilestoneSignal,
   prescriptionStatusQuery,
   requestRefillSignal,
-  type HoneybeeEventSignal,
 } from '../../workflows/honeybee/messages.js';
 import { resolveExceptionUpdate } from '../../workflows/shared/operator-messages.js';
 import type { HoneybeeOrderState } from '../../workflows/honeybee/types.js';
@@ -55,8 +55,14 @@ describe('Honeybee workflows: long waits', () => {
     return new Date(await harness.env.currentTimeMs()).toISOString();
   }
 
-  function event(eventType: string, payload: Record<string, unknown>): HoneybeeEventSignal {
-    return { eventId: randomUUID(), eventType, receivedAt: new Date().toISOString(), requestId: 'bridge-req', payload };
+  /** An event as the bridge hands it over: typed, read from a payload like Honeybee's. */
+  function event(eventType: string, payload: Record<string, unknown>): HoneybeeEvent {
+    return honeybeeEventFromPayload(payload, {
+      eventId: randomUUID(),
+      eventType,
+      receivedAt: new Date().toISOString(),
+      requestId: 'bridge-req',
+    });
   }
 
   async function statusEvent(orderNumber: string, status: string, prescriptionId = '1111111') {
@@ -118,7 +124,7 @@ describe('Honeybee workflows: long waits', () => {
   async function startOrder(
     worker: Worker,
     orderNumber: string,
-    first: HoneybeeEventSignal,
+    first: HoneybeeEvent,
     settings: HoneybeeWorkflowSettings,
   ): Promise<WorkflowHandle> {
     return harness.env.client.workflow.signalWithStart('honeybeeOrderWorkflow', {

@@ -26,14 +26,14 @@ import {
   resolveLabExceptionSignal,
   resolveLabExceptionUpdate,
   type LabOrderStatus,
-  type OnegevityEventSignal,
 } from '../../workflows/lab/messages.js';
 import type { labOrderWorkflow } from '../../workflows/lab-order.js';
 import { EscalationLevel, FulfillmentStage, LabOrderId, NeedsOperator } from '../../workflows/search-attributes.js';
+import type { OnegevityEvent } from '../../src/domain/onegevity-events.js';
 import { historyToFixtureJson } from '../harness/history-json.js';
 import { createFakeLabVendor, fakeLabActivities, type FakeLabVendor } from '../harness/lab-activities.js';
 import { DAY, HOUR, labEvent, labPlacement, labSettings } from '../harness/lab-orders.js';
-import { startTimeSkipping, type TimeSkippingHarness } from '../harness/time-skipping.js';
+import { startTimeSkipping, waitFor, type TimeSkippingHarness } from '../harness/time-skipping.js';
 
 const HISTORIES = join(import.meta.dirname, '..', 'fixtures', 'histories');
 
@@ -50,18 +50,6 @@ afterAll(async () => {
 function newOrderIdentifier(): string {
   counter += 1;
   return `lab${(Date.now().toString(16) + counter.toString(16).padStart(4, '0')).padStart(24, '0').slice(-24)}`;
-}
-
-/** Polls (real time) until `ok` holds; the workflow processes signals asynchronously. */
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  let last: T | undefined;
-  for (;;) {
-    last = await read();
-    if (ok(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 interface Run {
@@ -429,7 +417,7 @@ describe('labOrderWorkflow (time-skipping)', () => {
     await withWorker(async (run) => {
       // The rejection comes with the start (as a signal-with-start would bring it): it is in the first activation.
       const orderIdentifier = newOrderIdentifier();
-      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEventSignal]>(
+      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEvent]>(
         'labOrderWorkflow',
         {
           taskQueue: run.worker.options.taskQueue,
@@ -534,7 +522,7 @@ describe('labOrderWorkflow (time-skipping)', () => {
     await withWorker(async (run) => {
       const orderIdentifier = newOrderIdentifier();
       run.vendor.orders.set(orderIdentifier, { ...createdSnapshotFor(orderIdentifier), status: 'SHIPPED' });
-      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEventSignal]>(
+      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEvent]>(
         'labOrderWorkflow',
         {
           taskQueue: run.worker.options.taskQueue,

@@ -3,6 +3,7 @@
 // approvals and refill requests, an operator's patient match, and the `status` queries. The operator contract they
 // share with every workflow (resolveException, cancel) is in workflows/shared/operator-messages.ts.
 import { z } from 'zod';
+import { honeybeeEventFromPayload, type HoneybeeEvent } from '../../src/domain/honeybee-events.js';
 import { attribution, operatorText, type ResolutionResult } from '../shared/operator-messages.js';
 import { queryMessage, signalMessage, updateMessage } from '../shared/messages.js';
 import type { HoneybeeOrderStatus, PrescriptionStatus } from './types.js';
@@ -10,8 +11,20 @@ import type { HoneybeeOrderStatus, PrescriptionStatus } from './types.js';
 // ---------------------------------------------------------------------------------------------------------------
 // Vendor events (bridge → workflows, by signal-with-start)
 
-/** A verified Honeybee webhook, as the bridge hands it to a workflow. */
-export const honeybeeEventInput = z.object({
+const shipmentInput = z.object({
+  trackingNo: z.string().optional(),
+  trackingUrl: z.string().optional(),
+  carrier: z.string().optional(),
+  shippedAt: z.string().optional(),
+});
+
+const offeredActionInput = z.object({
+  action: z.string(),
+  description: z.string().optional(),
+  fields: z.array(z.string()),
+});
+
+const arrival = {
   /** Honeybee's `event_id`: the de-duplication key. */
   eventId: operatorText(200),
   /** Honeybee's `event_type` (an open set: unknown types are kept). */
@@ -20,23 +33,46 @@ export const honeybeeEventInput = z.object({
   receivedAt: z.string().max(64),
   /** The bridge's request id, for the audit trail. */
   requestId: z.string().max(200),
-  /** The webhook payload as Honeybee sent it (ids only: Honeybee webhooks carry no PHI). */
-  payload: z.record(z.string(), z.unknown()),
-});
-export type HoneybeeEventSignal = z.output<typeof honeybeeEventInput>;
+};
+
+/** A verified Honeybee webhook as the bridge hands it over: typed and normalized (src/domain/honeybee-events.ts). */
+const typedHoneybeeEvent = z.object({
+  ...arrival,
+  /** A typed event carries no raw payload: one that does is the older shape below. */
+  payload: z.never().optional(),
+  occurredAt: z.string().optional(),
+  patientId: z.string().optional(),
+  orderNumber: z.string().optional(),
+  prescriptions: z.array(
+    z.object({
+      prescriptionId: z.string().optional(),
+      refillsLeft: z.number().optional(),
+      expireDate: z.string().optional(),
+      writtenQty: z.number().optional(),
+      daysSupply: z.number().optional(),
+      dispenses: z.array(z.object({ status: z.string().optional(), shipment: shipmentInput.optional() })),
+    }),
+  ),
+  exception: z.object({ code: z.string(), name: z.string(), message: z.string().optional() }).optional(),
+  actions: z.array(offeredActionInput).optional(),
+}) satisfies z.ZodType<HoneybeeEvent>;
+
+/**
+ * The shape the bridge sent before it typed events: the raw payload, read here with the same function the bridge uses
+ * now, so recorded histories and signals sent by an older bridge still apply.
+ */
+const payloadHoneybeeEvent = z
+  .object({ ...arrival, payload: z.record(z.string(), z.unknown()) })
+  .transform(({ payload, ...event }) => honeybeeEventFromPayload(payload, event));
+
+/** A verified Honeybee webhook; every workflow handler sees the typed event. */
+export const honeybeeEventInput = z.union([typedHoneybeeEvent, payloadHoneybeeEvent]);
 
 export const honeybeeEventSignal = signalMessage('honeybeeEvent', honeybeeEventInput);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The two Honeybee workflows among themselves (activities signal-with-start the other workflow, so neither races a
 // start)
-
-const shipmentInput = z.object({
-  trackingNo: z.string().optional(),
-  trackingUrl: z.string().optional(),
-  carrier: z.string().optional(),
-  shippedAt: z.string().optional(),
-});
 
 /**
  * What an order workflow tells its prescription workflows: only what a prescription acts on, since each report is

@@ -143,19 +143,7 @@ export function createPrescriptionOperator(
 
   function correct(input: ResolveExceptionInput, via: Via): ResolutionResult {
     const check = checkResolution(creationException(), input, creationBlocked());
-    if (!check.ok) {
-      recordDecision(state, {
-        at: now(),
-        via,
-        operator: input.operator,
-        reason: input.reason,
-        action: input.action,
-        outcome: 'rejected',
-        detail: check.reason,
-      });
-      publish();
-      return { accepted: false, reason: check.reason, offeredActions: offeredActionNames(creationException()) };
-    }
+    if (!check.ok) return refuse(input, via, check.reason);
     const action = check.action.action;
     pending.correction = { action, fields: check.fields };
     const message =

@@ -2,8 +2,7 @@
 // moves the current fill (never backwards), and the refill arithmetic.
 import { isTerminalOrderStatus, normalizeOrderStatus } from '../../src/domain/honeybee-order-status.js';
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
-import type { HoneybeeEventSignal } from './messages.js';
-import { eventMedicationRequest, idString } from './order-observation.js';
+import type { HoneybeeEvent } from '../../src/domain/honeybee-events.js';
 import type { HoneybeeOrderMilestone, PrescriptionFacts, PrescriptionState } from './types.js';
 
 export const PrescriptionStage = {
@@ -58,28 +57,16 @@ export function initialPrescriptionState(
   };
 }
 
-function numberOf(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return undefined;
-}
-
 /** The patient id and the prescription's facts an RX_RECEIVED carries (facts already known are kept). */
-export function applyRxReceived(state: PrescriptionState, event: HoneybeeEventSignal): void {
-  const patientId = idString(event.payload.patient_id);
-  if (!state.patientId && patientId) state.patientId = patientId;
-  const request = eventMedicationRequest(event, state.prescriptionId);
+export function applyRxReceived(state: PrescriptionState, event: HoneybeeEvent): void {
+  if (!state.patientId && event.patientId) state.patientId = event.patientId;
+  const request = event.prescriptions.find((candidate) => candidate.prescriptionId === state.prescriptionId);
   if (!request) return;
   const facts: PrescriptionFacts = state.facts;
-  const refillsLeft = numberOf(request.refills_left);
-  if (facts.refillsLeft === undefined && refillsLeft !== undefined) facts.refillsLeft = refillsLeft;
-  if (facts.expireDate === undefined && typeof request.expire_date === 'string' && request.expire_date !== '') {
-    facts.expireDate = request.expire_date;
-  }
-  const writtenQty = numberOf(request.written_qty);
-  if (facts.writtenQty === undefined && writtenQty !== undefined) facts.writtenQty = writtenQty;
-  const daysSupply = numberOf(request.days_supply);
-  if (facts.daysSupply === undefined && daysSupply !== undefined) facts.daysSupply = daysSupply;
+  if (facts.refillsLeft === undefined && request.refillsLeft !== undefined) facts.refillsLeft = request.refillsLeft;
+  if (facts.expireDate === undefined && request.expireDate !== undefined) facts.expireDate = request.expireDate;
+  if (facts.writtenQty === undefined && request.writtenQty !== undefined) facts.writtenQty = request.writtenQty;
+  if (facts.daysSupply === undefined && request.daysSupply !== undefined) facts.daysSupply = request.daysSupply;
 }
 
 export type MilestoneDisposition = 'applied' | 'late' | 'adopted' | 'earlier_fill' | 'unexpected';

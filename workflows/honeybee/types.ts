@@ -9,12 +9,9 @@ import type { HoneybeeOrderLink, HoneybeeOrderMilestone } from './messages.js';
 
 export type { HoneybeeOrderLink, HoneybeeOrderMilestone, OperatorDecision };
 
-/** One order action an exception offers, with the fields it requires (the vendor's `order_actions`, or ours). */
-export interface OfferedAction {
-  action: string;
-  description?: string;
-  fields: string[];
-}
+import type { OfferedAction, ShipmentInfo } from '../../src/domain/honeybee-events.js';
+
+export type { OfferedAction, ShipmentInfo };
 
 /** Something only a human can settle: an On Hold order, an order the vendor refused to create, an unmatched patient. */
 export interface OperatorException {
@@ -35,13 +32,6 @@ export interface OperatorException {
   eventId?: string;
   /** Field names the vendor objected to (creation refusals). */
   fields?: string[];
-}
-
-export interface ShipmentInfo {
-  trackingNo?: string;
-  trackingUrl?: string;
-  carrier?: string;
-  shippedAt?: string;
 }
 
 // ------------------------------------------------------------------------------------------------------------------

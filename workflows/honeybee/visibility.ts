@@ -14,7 +14,7 @@ import {
   OnHoldSince,
 } from '../search-attributes.js';
 import { createVisibilitySync, type VisibilityValue } from '../shared/visibility-sync.js';
-import type { HoneybeeEventSignal } from './messages.js';
+import type { HoneybeeEvent } from '../../src/domain/honeybee-events.js';
 import { observationFromEvent } from './order-observation.js';
 import { applyOrderObservation, isOnHold, orderStage, startingOrderState } from './order-state.js';
 import { initialPrescriptionState, PrescriptionStage } from './prescription-state.js';
@@ -96,7 +96,7 @@ export function orderStartSearchAttributes(input: HoneybeeOrderWorkflowInput, no
  */
 export function orderEventStartSearchAttributes(
   input: HoneybeeOrderWorkflowInput,
-  event: HoneybeeEventSignal,
+  event: HoneybeeEvent,
   now: string,
 ): SearchAttributePair[] {
   const state = startingOrderState(input, now);

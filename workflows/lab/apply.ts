@@ -12,7 +12,7 @@ import {
   normalizeOnegevityStatus,
 } from '../../src/domain/onegevity-status.js';
 import type { LabOrderSnapshot } from '../../activities/lab.js';
-import type { OnegevityEventSignal } from './messages.js';
+import type { OnegevityEvent } from '../../src/domain/onegevity-events.js';
 import { clearAttention, kitRank, setAttention, type LabOrderState } from './state.js';
 
 /**
@@ -31,13 +31,6 @@ const FULFILLMENT_TOPICS: Readonly<Record<string, string>> = {
   'fulfillment.canceled': FulfillmentStatus.Canceled,
   'fulfillment.shipped': FulfillmentStatus.Shipped,
 };
-
-/** A string (or number) field of a vendor payload. */
-function field(payload: Record<string, unknown> | undefined, name: string): string | undefined {
-  const value = payload?.[name];
-  if (typeof value === 'string' && value.trim() !== '') return value;
-  return typeof value === 'number' ? String(value) : undefined;
-}
 
 export interface FulfillmentExtras {
   trackingNumber?: string;
@@ -117,9 +110,8 @@ function isEarlierRequest(state: LabOrderState, requestorId: string | undefined)
   return false;
 }
 
-export function applyLabEvent(state: LabOrderState, event: OnegevityEventSignal, now: string): LabEventEffect {
-  const payload = event.payload;
-  const patientIdentifier = field(payload, 'patientIdentifier');
+export function applyLabEvent(state: LabOrderState, event: OnegevityEvent, now: string): LabEventEffect {
+  const patientIdentifier = event.patientIdentifier;
   if (!state.patientIdentifier && patientIdentifier) {
     state.patientIdentifier = patientIdentifier;
     // An order this engine did not start: read it once, so the operator sees where it stands.
@@ -130,17 +122,14 @@ export function applyLabEvent(state: LabOrderState, event: OnegevityEventSignal,
 
   const fulfillmentStatus = FULFILLMENT_TOPICS[event.topic];
   if (fulfillmentStatus) {
-    const requestorId = field(payload, 'requestorId');
+    const requestorId = event.requestorId;
     if (requestorId !== state.fulfillment.requestIdentifier) {
       return isEarlierRequest(state, requestorId) ? 'late' : 'other_request';
     }
     const extras: FulfillmentExtras = {};
-    const trackingNumber = field(payload, 'trackingNumber');
-    const trackingUrl = field(payload, 'trackingUrl');
-    const reason = field(payload, 'reason');
-    if (trackingNumber) extras.trackingNumber = trackingNumber;
-    if (trackingUrl) extras.trackingUrl = trackingUrl;
-    if (reason) extras.reason = reason;
+    if (event.trackingNumber) extras.trackingNumber = event.trackingNumber;
+    if (event.trackingUrl) extras.trackingUrl = event.trackingUrl;
+    if (event.reason) extras.reason = event.reason;
     return applyFulfillmentStatus(state, fulfillmentStatus, extras, now) ? 'applied' : 'late';
   }
   switch (event.topic) {

@@ -2,6 +2,7 @@
 // the lab order's own resolution message (kept for running orders and recorded histories; the operator contract every
 // workflow shares is in workflows/shared/operator-messages.ts) and its `status` query.
 import { z } from 'zod';
+import { onegevityEventFromPayload, type OnegevityEvent } from '../../src/domain/onegevity-events.js';
 import { presence } from '../shared/input-problems.js';
 import { attribution, operatorText, type OperatorStatus, type ResolutionResult } from '../shared/operator-messages.js';
 import { queryMessage, signalMessage, updateMessage } from '../shared/messages.js';
@@ -9,17 +10,35 @@ import { queryMessage, signalMessage, updateMessage } from '../shared/messages.j
 // ---------------------------------------------------------------------------------------------------------------
 // Vendor events (bridge → workflow, by signal-with-start)
 
-/** A verified Onegevity webhook. Onegevity sends no event id, so the bridge derives one from topic and raw body. */
-export const onegevityEventInput = z.object({
-  /** sha256 hex of `topic + "\n" + raw body`: the de-duplication key. */
+const arrival = {
+  /** sha256 hex of `topic + "\n" + raw body`: the de-duplication key (Onegevity sends no event id). */
   dedupeKey: operatorText(200),
   /** e.g. `fulfillment.accepted` (an open set). */
   topic: operatorText(100),
   receivedAt: z.string().max(64),
   requestId: z.string().max(200),
-  payload: z.record(z.string(), z.unknown()),
-});
-export type OnegevityEventSignal = z.output<typeof onegevityEventInput>;
+};
+
+/** A verified Onegevity webhook as the bridge hands it over: typed and normalized (src/domain/onegevity-events.ts). */
+const typedOnegevityEvent = z.object({
+  ...arrival,
+  /** A typed event carries no raw payload: one that does is the older shape below. */
+  payload: z.never().optional(),
+  orderIdentifier: z.string().optional(),
+  requestorId: z.string().optional(),
+  patientIdentifier: z.string().optional(),
+  trackingNumber: z.string().optional(),
+  trackingUrl: z.string().optional(),
+  reason: z.string().optional(),
+}) satisfies z.ZodType<OnegevityEvent>;
+
+/** The shape the bridge sent before it typed events (the raw payload), read with the bridge's own function. */
+const payloadOnegevityEvent = z
+  .object({ ...arrival, payload: z.record(z.string(), z.unknown()) })
+  .transform(({ payload, ...event }) => onegevityEventFromPayload(payload, event));
+
+/** A verified Onegevity webhook; the workflow's handler sees the typed event. */
+export const onegevityEventInput = z.union([typedOnegevityEvent, payloadOnegevityEvent]);
 
 export const onegevityEventSignal = signalMessage('onegevityEvent', onegevityEventInput);
 

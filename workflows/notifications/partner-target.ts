@@ -12,6 +12,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   startChild,
   workflowInfo,
@@ -54,6 +55,9 @@ export interface PartnerTargetInput {
 }
 
 export const TARGET_WORKFLOW_PREFIX = 'partner-notifications-';
+
+/** See moveToBatch. */
+export const BOUNDED_BATCHES_PATCH = 'notification-batches-bounded';
 
 /** Parked notifications kept in this workflow before they move to a batch of their own (~150 KB of input). */
 const DEFAULT_BATCH_SIZE = 500;
@@ -170,8 +174,10 @@ export async function partnerNotificationTargetWorkflow(start?: PartnerTargetInp
 
   async function moveToBatch(): Promise<void> {
     batchSeq += 1;
-    const items = parked.splice(0, parked.length);
-    parkedIds.clear();
+    // A batch holds batchSize notifications, however many signals one workflow task brought (runs recorded before
+    // the patch moved everything parked into one batch, and still do on replay).
+    const items = parked.splice(0, patched(BOUNDED_BATCHES_PATCH) ? batchSize : parked.length);
+    for (const item of items) parkedIds.delete(item.id);
     const batchId = `${workflowId}-parked-${batchSeq}`;
     await startChild(partnerNotificationBatchWorkflow, {
       workflowId: batchId,

@@ -43,12 +43,13 @@ function textField(input: unknown, name: keyof typeof ATTRIBUTION_LIMITS): strin
 
 /** The expected shape, for an input that is not an object at all: `{"operator", "reason"}`. */
 function shapeOf(schema: z.ZodType): string {
-  const shape = (schema as { shape?: Record<string, unknown> }).shape;
-  return shape
-    ? `{${Object.keys(shape)
-        .map((key) => `"${key}"`)
-        .join(', ')}}`
-    : '';
+  // An object's keys; a union's (typed events, or the older shape) are those of its first, current, shape.
+  const { shape, options } = schema as { shape?: Record<string, unknown>; options?: z.ZodType[] };
+  if (shape)
+    return `{${Object.keys(shape)
+      .map((key) => `"${key}"`)
+      .join(', ')}}`;
+  return options?.[0] ? shapeOf(options[0]) : '';
 }
 
 type Parsed<S extends z.ZodType> = { ok: true; value: z.output<S> } | { ok: false; rejection: RejectedInput };

@@ -28,7 +28,19 @@ function expected(issue: z.core.$ZodIssue): string {
 /** zod's own English messages; anything else is a schema's message, which names no values (see `presence`). */
 const ZOD_DEFAULT_MESSAGE = /^(Invalid|Too (big|small)|Unrecognized)\b/;
 
+/**
+ * An input several shapes may take (a union) is explained by the shape it came closest to: the one with the fewest
+ * problems, each at its full path.
+ */
+function closestBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | undefined {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return undefined;
+  const best = issue.errors.reduce((fewest, branch) => (branch.length < fewest.length ? branch : fewest));
+  return best.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
 function describeIssue(issue: z.core.$ZodIssue, shape: string): string {
+  const branch = closestBranch(issue);
+  if (branch) return branch.map((inner) => describeIssue(inner, shape)).join('; ');
   const path = pathOf(issue);
   const field = `"${path}"`;
   const missing = 'input' in issue && issue.input === undefined;

@@ -4,6 +4,11 @@
 // search attributes the workflows upsert), partner notifications, and run boundaries (continue-as-new). Summaries
 // name ids, statuses and actions; decoded payloads go only into `data` (the JSON format), since they may hold PHI.
 // Pure: no Temporal, so it is tested on recorded histories.
+import { honeybeeEventPrescriptionIds, type HoneybeeEvent } from '../../domain/honeybee-events.js';
+import type { OnegevityEvent } from '../../domain/onegevity-events.js';
+import { honeybeeEventInput } from '../../../workflows/honeybee/messages.js';
+import { onegevityEventInput } from '../../../workflows/lab/messages.js';
+import { nested, summarizeActivity, text } from '../../../activities/summaries.js';
 import { formatAge } from '../output.js';
 import { durationMs, type DecodedEvent, type DecodedFailure } from './decode.js';
 import { repairTermination, resetEntry, withoutCopiedEvents } from './resets.js';
@@ -74,20 +79,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== ''
-    ? value
-    : typeof value === 'number'
-      ? String(value)
-      : undefined;
-}
-
-function nested(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) current = isRecord(current) ? current[key] : undefined;
-  return current;
-}
-
 /** An event id referenced by another event (a protobuf int64: a Long, a string or a number). */
 function eventRef(value: unknown): number {
   if (typeof value === 'number') return value;
@@ -126,63 +117,53 @@ export function requestIdsOf(result: unknown): string[] {
 
 // -------------------------------------------------------------------------------------------- vendor events
 
-function honeybeeStatuses(payload: Record<string, unknown>): string[] {
-  const requests = Array.isArray(payload.medication_requests) ? payload.medication_requests : [];
-  const statuses = requests.flatMap((request) => {
-    const dispenses = nested(request, 'medication_dispenses');
-    return Array.isArray(dispenses) ? dispenses.map((dispense) => text(nested(dispense, 'order_status'))) : [];
-  });
-  return [...new Set(statuses.filter((status): status is string => status !== undefined))];
+/** A recorded event signal as the workflow read it: typed, or (older histories) the raw payload, read the same way. */
+function honeybeeEventOf(input: unknown): HoneybeeEvent | undefined {
+  const parsed = honeybeeEventInput.safeParse(input);
+  return parsed.success ? parsed.data : undefined;
 }
 
-function honeybeeTracking(payload: Record<string, unknown>): string[] {
-  const requests = Array.isArray(payload.medication_requests) ? payload.medication_requests : [];
-  const tracking = requests.flatMap((request) => {
-    const dispenses = nested(request, 'medication_dispenses');
-    return Array.isArray(dispenses)
-      ? dispenses.map((dispense) => {
-          const shipment = nested(dispense, 'shipment');
-          const number = text(nested(shipment, 'tracking_no'));
-          return number ? `${text(nested(shipment, 'carrier')) ?? ''} ${number}`.trim() : undefined;
-        })
-      : [];
-  });
-  return [...new Set(tracking.filter((value): value is string => value !== undefined))];
+function onegevityEventOf(input: unknown): OnegevityEvent | undefined {
+  const parsed = onegevityEventInput.safeParse(input);
+  return parsed.success ? parsed.data : undefined;
 }
 
-function vendorEventSummary(signalName: string, event: unknown): { summary: string; bridgeRequestId?: string } {
-  const bridgeRequestId = text(nested(event, 'requestId'));
-  const payload = isRecord(nested(event, 'payload')) ? (nested(event, 'payload') as Record<string, unknown>) : {};
-  if (signalName === 'onegevityEvent') {
-    const identifiers = [text(payload.orderIdentifier), text(payload.requestorId)].filter(Boolean);
-    const tracking = text(payload.trackingNumber);
-    return {
-      summary:
-        `Onegevity ${text(nested(event, 'topic')) ?? 'event'} received` +
-        (identifiers.length > 0 ? ` (${[...new Set(identifiers)].join(', ')})` : '') +
-        (tracking ? `, tracking ${tracking}` : ''),
-      ...(bridgeRequestId ? { bridgeRequestId } : {}),
-    };
-  }
-  const eventType = text(nested(event, 'eventType')) ?? 'event';
-  const parts = [`event ${text(nested(event, 'eventId')) ?? '?'}`];
-  const orderNumber = text(payload.order_number);
-  if (orderNumber) parts.push(`order ${orderNumber}`);
-  const statuses = honeybeeStatuses(payload);
+function onegevitySummary(event: OnegevityEvent): string {
+  const identifiers = [event.orderIdentifier, event.requestorId].filter(Boolean);
+  return (
+    `Onegevity ${event.topic} received` +
+    (identifiers.length > 0 ? ` (${[...new Set(identifiers)].join(', ')})` : '') +
+    (event.trackingNumber ? `, tracking ${event.trackingNumber}` : '')
+  );
+}
+
+function honeybeeSummary(event: HoneybeeEvent): string {
+  const parts = [`event ${event.eventId}`];
+  if (event.orderNumber) parts.push(`order ${event.orderNumber}`);
+  const dispenses = event.prescriptions.flatMap((request) => request.dispenses);
+  const statuses = [...new Set(dispenses.flatMap((dispense) => (dispense.status ? [dispense.status] : [])))];
   if (statuses.length > 0) parts.push(`status ${statuses.join('/')}`);
-  const exception = payload.exception;
-  if (isRecord(exception)) parts.push(`exception ${text(exception.id) ?? '?'} ${text(exception.name) ?? ''}`.trim());
-  const tracking = honeybeeTracking(payload);
+  if (event.exception) parts.push(`exception ${event.exception.code} ${event.exception.name}`.trim());
+  const tracking = [
+    ...new Set(
+      dispenses.flatMap(({ shipment }) =>
+        shipment?.trackingNo ? [`${shipment.carrier ?? ''} ${shipment.trackingNo}`.trim()] : [],
+      ),
+    ),
+  ];
   if (tracking.length > 0) parts.push(`shipped ${tracking.join(', ')}`);
-  if (eventType === 'RX_RECEIVED') {
-    const requests = Array.isArray(payload.medication_requests) ? payload.medication_requests : [];
-    const ids = requests.map((request) => text(nested(request, 'id'))).filter(Boolean);
+  if (event.eventType === 'RX_RECEIVED') {
+    const ids = honeybeeEventPrescriptionIds(event);
     if (ids.length > 0) parts.push(`prescriptions ${ids.join(', ')}`);
   }
-  return {
-    summary: `Honeybee ${eventType} received (${parts.join(', ')})`,
-    ...(bridgeRequestId ? { bridgeRequestId } : {}),
-  };
+  return `Honeybee ${event.eventType} received (${parts.join(', ')})`;
+}
+
+function vendorEventSummary(signalName: string, input: unknown): { summary: string; bridgeRequestId?: string } {
+  const event = signalName === 'onegevityEvent' ? onegevityEventOf(input) : honeybeeEventOf(input);
+  if (!event) return { summary: `${signalName} received (unreadable: the workflow refused it)` };
+  const summary = 'topic' in event ? onegevitySummary(event) : honeybeeSummary(event);
+  return { summary, ...(event.requestId ? { bridgeRequestId: event.requestId } : {}) };
 }
 
 // -------------------------------------------------------------------------------------------- operator inputs
@@ -224,104 +205,6 @@ interface ActivityCall {
   scheduledAt: string;
   attempt: number;
   lastFailure?: DecodedFailure;
-}
-
-function callSummary(call: ActivityCall, result: unknown): { kind: EntryKind; summary: string } {
-  const input = call.input;
-  switch (call.type) {
-    case 'notifyPartner':
-      return {
-        kind: 'notification',
-        summary: `partner notified: ${text(nested(input, 'type')) ?? '?'} (${text(nested(input, 'id')) ?? '?'})`,
-      };
-    case 'reportHoneybeeOrderMilestone': {
-      const ids = nested(input, 'prescriptionIds');
-      return {
-        kind: 'link',
-        summary:
-          `order ${text(nested(input, 'milestone', 'orderNumber')) ?? '?'} reported ` +
-          `${text(nested(input, 'milestone', 'milestone')) ?? '?'} to prescription(s) ${Array.isArray(ids) ? ids.join(', ') : '?'}`,
-      };
-    }
-    case 'matchHoneybeePatient': {
-      const outcome = text(nested(result, 'outcome'));
-      const detail =
-        outcome === 'matched'
-          ? `matched to partner patient ${text(nested(result, 'partnerPatientId')) ?? '?'} by ${text(nested(result, 'matchedBy')) ?? '?'}`
-          : outcome === 'ambiguous'
-            ? `ambiguous: ${text(nested(result, 'candidates')) ?? '?'} candidates`
-            : `no partner patient found`;
-      return {
-        kind: 'vendor.call',
-        summary: `Honeybee patient ${text(nested(input, 'patientId')) ?? '?'} read; ${detail}`,
-      };
-    }
-    case 'getHoneybeePrescription':
-      return {
-        kind: 'vendor.call',
-        summary: `Honeybee prescriptions of patient ${text(nested(input, 'patientId')) ?? '?'} read (found: ${nested(result, 'found') === true ? 'yes' : 'no'})`,
-      };
-    case 'ensureHoneybeeFillOrder': {
-      const how = text(nested(result, 'how')) ?? '?';
-      const orderNumber = text(nested(result, 'orderNumber'));
-      const what =
-        how === 'none'
-          ? 'no order found yet'
-          : `order ${orderNumber ?? '?'} ${how === 'created' ? 'created' : 'adopted'}`;
-      return {
-        kind: 'vendor.call',
-        summary: `Honeybee fill ${text(nested(input, 'fillNumber')) ?? '?'} of prescription ${text(nested(input, 'prescriptionId')) ?? '?'}: ${what}`,
-      };
-    }
-    case 'getHoneybeeOrder':
-      return {
-        kind: 'vendor.call',
-        summary:
-          `Honeybee order ${text(nested(input, 'orderNumber')) ?? '?'} read: ${text(nested(result, 'status')) ?? '?'}` +
-          (nested(result, 'fromCache') === true ? ' (not modified)' : ''),
-      };
-    case 'submitHoneybeeOrderAction':
-      return {
-        kind: 'vendor.call',
-        summary: `Honeybee order action ${text(nested(input, 'action')) ?? '?'} on order ${text(nested(input, 'orderNumber')) ?? '?'} accepted`,
-      };
-    case 'cancelHoneybeeOrder':
-      return {
-        kind: 'vendor.call',
-        summary: `Honeybee order ${text(nested(input, 'orderNumber')) ?? '?'} cancel: ${text(nested(result, 'outcome')) ?? '?'}`,
-      };
-    case 'createLabOrder':
-      return {
-        kind: 'vendor.call',
-        summary: `Onegevity order ${text(nested(input, 'request', 'orderIdentifier')) ?? '?'} ${text(nested(result, 'outcome')) ?? '?'}`,
-      };
-    case 'getLabOrder':
-      return {
-        kind: 'vendor.call',
-        summary:
-          `Onegevity order ${text(nested(input, 'orderIdentifier')) ?? '?'} read: ${text(nested(result, 'status')) ?? '?'}` +
-          `, fulfillment ${text(nested(result, 'fulfillment', 'status')) ?? '?'}`,
-      };
-    case 'requestLabFulfillment':
-      return {
-        kind: 'vendor.call',
-        summary: `Onegevity fulfillment request ${text(nested(input, 'requestIdentifier')) ?? '?'} ${text(nested(result, 'outcome')) ?? '?'} (${text(nested(result, 'status')) ?? '?'})`,
-      };
-    case 'cancelLabFulfillment':
-      return {
-        kind: 'vendor.call',
-        summary: `Onegevity fulfillment request ${text(nested(input, 'requestIdentifier')) ?? '?'} cancel: ${nested(result, 'canceled') === true ? 'canceled' : `not canceled (${text(nested(result, 'status')) ?? '?'})`}`,
-      };
-    case 'listLabReports': {
-      const reports = nested(result, 'reportIdentifiers');
-      return {
-        kind: 'vendor.call',
-        summary: `Onegevity reports listed: ${Array.isArray(reports) ? reports.length : '?'}`,
-      };
-    }
-    default:
-      return { kind: 'vendor.call', summary: `${call.type} completed` };
-  }
 }
 
 function attempts(call: ActivityCall): string {
@@ -501,7 +384,7 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
       case 'ACTIVITY_TASK_COMPLETED': {
         const call = calls.get(eventRef(a.scheduledEventId));
         if (!call) break;
-        const { kind, summary } = callSummary(call, event.result);
+        const { kind, summary } = summarizeActivity(call.type, call.input, event.result);
         const requestIds = requestIdsOf(event.result);
         add(event, {
           kind,

@@ -1,11 +1,19 @@
 // Honeybee webhook payloads (docs/VENDOR-FACTS.md, docs/WIRE-CONTRACT.md) read into typed events. The documented
 // types are RX_RECEIVED, RX_UPDATED, SHIPMENT_UPDATED and ORDER_EXCEPTION (its shape, and the top-level order_number
 // and timestamp on order events, are ASSUMED); any other event_type is kept as an UNKNOWN event with its payload,
-// never dropped. Reading is lenient like the API schemas. Honeybee webhooks carry ids only, no PHI.
+// never dropped. Reading is lenient like the API schemas. Honeybee webhooks carry ids only, no PHI. What the workflows
+// get is the typed event `toHoneybeeEvent` makes of an accepted payload (src/domain/honeybee-events.ts).
 import { z } from 'zod';
 import { listOrEmpty, vendorId, vendorIdString } from '../shared/lenient.js';
 import { issueLocations, readJsonBody } from '../shared/json-body.js';
 import { honeybeeExceptionSchema, honeybeeMedicationRequestSchema, honeybeeOrderActionSchema } from './schemas.js';
+import {
+  honeybeeEventFromPayload,
+  honeybeeEventPrescriptionIds as prescriptionIdsOf,
+  readHoneybeePayload,
+  type HoneybeeEvent,
+  type HoneybeeEventArrival,
+} from '../../domain/honeybee-events.js';
 
 export const HoneybeeEventType = {
   RxReceived: 'RX_RECEIVED',
@@ -109,18 +117,25 @@ export function parseHoneybeeWebhookEvent(body: Uint8Array | string): HoneybeeWe
   return readHoneybeeWebhookEvent(json.value);
 }
 
+/** The event as the workflows take it: typed and normalized, read from the payload the schemas accepted. */
+export function toHoneybeeEvent(
+  read: HoneybeeWebhookEvent,
+  arrival: Pick<HoneybeeEventArrival, 'receivedAt' | 'requestId'>,
+): HoneybeeEvent {
+  return honeybeeEventFromPayload(read.event, {
+    eventId: String(read.event.event_id),
+    eventType: String(read.event.event_type),
+    ...arrival,
+  });
+}
+
 /** The prescriptions an event concerns (`prescription_id`, else the medication request's `id`), as strings. */
 export function honeybeeEventPrescriptionIds(event: HoneybeeWebhookEvent): string[] {
   if (event.kind !== 'RX_RECEIVED' && event.kind !== 'RX_UPDATED' && event.kind !== 'SHIPMENT_UPDATED') return [];
-  const ids = event.event.medication_requests.map((request) => String(request.prescription_id ?? request.id));
-  return [...new Set(ids)];
+  return prescriptionIdsOf(readHoneybeePayload(event.event, event.kind));
 }
 
 /** The order an event concerns, when it names one. */
 export function honeybeeEventOrderNumber(event: HoneybeeWebhookEvent): string | undefined {
-  if (event.kind === 'RX_UPDATED' || event.kind === 'SHIPMENT_UPDATED' || event.kind === 'ORDER_EXCEPTION') {
-    return event.event.order_number ?? undefined;
-  }
-  const raw = (event.event as Record<string, unknown>).order_number;
-  return typeof raw === 'string' || typeof raw === 'number' ? String(raw) : undefined;
+  return readHoneybeePayload(event.event, event.kind).orderNumber;
 }

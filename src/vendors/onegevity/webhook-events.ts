@@ -5,6 +5,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { orderIdentifierFromRequestorId } from '../../domain/lab-order-identifiers.js';
+import {
+  onegevityEventFromPayload,
+  type OnegevityEvent,
+  type OnegevityEventArrival,
+} from '../../domain/onegevity-events.js';
 import { issueLocations, readJsonBody } from '../shared/json-body.js';
 import { vendorIdString } from '../shared/lenient.js';
 
@@ -112,6 +117,14 @@ export function onegevityRouteKey(event: OnegevityWebhookEvent): OnegevityRoute 
   const patientIdentifier = stringField(payload, 'patientIdentifier');
   if (patientIdentifier) return { kind: 'patient', patientIdentifier };
   return { kind: 'none' };
+}
+
+/** The event as the lab order workflow takes it: typed and normalized, read from the payload the schema accepted. */
+export function toOnegevityEvent(
+  read: OnegevityWebhookEvent,
+  arrival: Omit<OnegevityEventArrival, 'topic'>,
+): OnegevityEvent {
+  return onegevityEventFromPayload(read.payload, { ...arrival, topic: read.topic });
 }
 
 /** The de-duplication key of one delivery: sha256 over the normalised topic and the raw body. */

@@ -47,7 +47,10 @@ describe('routeHoneybeeEvent', () => {
       eventId: 'e1',
       eventType: 'RX_RECEIVED',
       requestId: 'req-1',
+      patientId: '4242',
+      prescriptions: [{ prescriptionId: '111' }, { prescriptionId: '222' }],
     });
+    expect(routing.deliveries[0]?.signalArgs[0]).not.toHaveProperty('payload');
     // The workflow starts showing its first stage: no upsert (a billed action) for it.
     expect(
       Object.fromEntries((routing.deliveries[1]?.startSearchAttributes ?? []).map((p) => [p.key.name, p.value])),

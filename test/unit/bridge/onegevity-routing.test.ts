@@ -46,7 +46,9 @@ describe('routeOnegevityEvent', () => {
               topic: 'kit.activated',
               receivedAt: context.receivedAt,
               requestId: 'req-1',
-              payload: { ...payload, id: '1519348' },
+              // Typed: what the workflow reads, nothing else (the activation code stays out).
+              orderIdentifier: ORDER,
+              patientIdentifier: 'P-1',
             },
           ],
         },

@@ -2,7 +2,7 @@
 // validator), the current-details markdown (actions, example input, rejections; never the vendor's free text), the
 // prescription's fill rules, and settings defaults.
 import { describe, expect, it } from 'vitest';
-import type { HoneybeeEventSignal } from '../../../workflows/honeybee/messages.js';
+import { honeybeeEventFromPayload, type HoneybeeEvent } from '../../../src/domain/honeybee-events.js';
 import { exampleResolution, orderDetails, prescriptionDetails } from '../../../workflows/honeybee/details.js';
 import { initialOrderState } from '../../../workflows/honeybee/order-state.js';
 import {
@@ -116,13 +116,8 @@ describe('current details', () => {
 });
 
 describe('prescription fills', () => {
-  const rxReceived = (payload: Record<string, unknown>): HoneybeeEventSignal => ({
-    eventId: 'e',
-    eventType: 'RX_RECEIVED',
-    receivedAt: 't',
-    requestId: 'r',
-    payload,
-  });
+  const rxReceived = (payload: Record<string, unknown>): HoneybeeEvent =>
+    honeybeeEventFromPayload(payload, { eventId: 'e', eventType: 'RX_RECEIVED', receivedAt: 't', requestId: 'r' });
 
   it('takes the patient and the prescription’s facts from RX_RECEIVED', () => {
     const state = initialPrescriptionState({ prescriptionId: '111' }, DEFAULT_HONEYBEE_SETTINGS);

@@ -1,7 +1,7 @@
 // The order workflow's pure rules: reading events and polls, never moving backwards, the Filling ⇄ On Hold rule by
 // time, holds and their exceptions, bounded de-duplication.
 import { describe, expect, it } from 'vitest';
-import type { HoneybeeEventSignal } from '../../../workflows/honeybee/messages.js';
+import { honeybeeEventFromPayload, type HoneybeeEvent } from '../../../src/domain/honeybee-events.js';
 import { EventDedupe } from '../../../workflows/shared/event-dedupe.js';
 import {
   observationFromEvent,
@@ -12,8 +12,14 @@ import {
 import { applyOrderObservation, initialOrderState } from '../../../workflows/honeybee/order-state.js';
 import { recordDecision } from '../../../workflows/shared/decision-log.js';
 
-function event(eventType: string, payload: Record<string, unknown>): HoneybeeEventSignal {
-  return { eventId: 'e', eventType, receivedAt: '2026-01-01T00:00:00.000Z', requestId: 'r', payload };
+/** An event as the bridge hands it over: read from a payload like Honeybee's. */
+function event(eventType: string, payload: Record<string, unknown>): HoneybeeEvent {
+  return honeybeeEventFromPayload(payload, {
+    eventId: 'e',
+    eventType,
+    receivedAt: '2026-01-01T00:00:00.000Z',
+    requestId: 'r',
+  });
 }
 
 function status(value: string, at: string, extra: Partial<OrderObservation> = {}): OrderObservation {

@@ -17,6 +17,9 @@ import {
   resolveExceptionSignal,
   resolveExceptionUpdate,
 } from '../../../workflows/shared/operator-messages.js';
+import { honeybeeEventFromPayload } from '../../../src/domain/honeybee-events.js';
+import { honeybeeEventInput } from '../../../workflows/honeybee/messages.js';
+import { onegevityEventInput } from '../../../workflows/lab/messages.js';
 import { parseMessageInput } from '../../../workflows/shared/handlers.js';
 import { INPUT_MESSAGES as ALL, type InputMessage } from '../../harness/workflow-messages.js';
 
@@ -79,9 +82,11 @@ describe('workflow message inputs', () => {
     );
   });
 
-  // redeliverBatch takes no input by design (its schema takes anything and the handler reads none of it).
+  // redeliverBatch carries no input: whatever comes is ignored, so there is nothing to refuse.
+  const TAKES_ANYTHING = new Set(['redeliverBatch']);
+
   it.each(
-    ALL.filter((message) => message.name !== 'redeliverBatch').map((message) => [message.name, message] as const),
+    ALL.filter((message) => !TAKES_ANYTHING.has(message.name)).map((message) => [message.name, message] as const),
   )('%s refuses garbage naming fields, never values', (name, message) => {
     for (const input of GARBAGE) {
       const parsed = parseMessageInput(name, message.input, input);
@@ -113,6 +118,39 @@ describe('workflow message inputs', () => {
     });
     expect(parse(undefined)).toMatchObject({
       rejection: { problem: 'the input must be one JSON object {"action", "fields", "operator", "reason"}' },
+    });
+  });
+
+  it('reads vendor events of the older raw-payload shape with the bridge’s own reader, typed ones as they are', () => {
+    const payload = {
+      event_type: 'SHIPMENT_UPDATED',
+      order_number: 'HB1',
+      timestamp: '2026-01-01T00:00:00Z',
+      medication_requests: [
+        {
+          id: 111,
+          medication_dispenses: [{ order_status: 'Shipped', shipment: { tracking_no: '9400', carrier: 'USPS' } }],
+        },
+      ],
+    };
+    const arrival = { eventId: 'e1', eventType: 'SHIPMENT_UPDATED', receivedAt: 'r', requestId: 'q' };
+    const typed = honeybeeEventFromPayload(payload, arrival);
+    expect(typed).toMatchObject({
+      orderNumber: 'HB1',
+      occurredAt: '2026-01-01T00:00:00Z',
+      prescriptions: [{ prescriptionId: '111', dispenses: [{ status: 'Shipped', shipment: { trackingNo: '9400' } }] }],
+    });
+    expect(parseMessageInput('honeybeeEvent', honeybeeEventInput, { ...arrival, payload })).toEqual({
+      ok: true,
+      value: typed,
+    });
+    expect(parseMessageInput('honeybeeEvent', honeybeeEventInput, typed)).toEqual({ ok: true, value: typed });
+
+    const lab = { dedupeKey: 'k', topic: 'fulfillment.shipped', receivedAt: 'r', requestId: 'q' };
+    const labPayload = { id: 1, requestorId: 'lab1R2', trackingNumber: '1Z', trackingUrl: 'https://t' };
+    expect(parseMessageInput('onegevityEvent', onegevityEventInput, { ...lab, payload: labPayload })).toEqual({
+      ok: true,
+      value: { ...lab, requestorId: 'lab1R2', trackingNumber: '1Z', trackingUrl: 'https://t' },
     });
   });
 

@@ -1,0 +1,91 @@
+// What a prescription asks an operator to settle, as the exception its status and current details show: a patient
+// the partner's directory could not match (or Honeybee could not find), and an order Honeybee refused to create, with
+// the actions that settle each. Pure: the workflow raises them, tests read them.
+import { correctedAddressMaySettle, isHoneybeeAddressCode } from '../../src/domain/honeybee-address-codes.js';
+import { FailureType } from '../../src/domain/failure-types.js';
+import type { HoneybeePatientMatch } from '../../activities/honeybee.js';
+import { describeRefusal, type ActivityProblem } from '../shared/activity-failures.js';
+import type { OfferedAction, OperatorException } from './types.js';
+
+const MATCH_ACTIONS: OfferedAction[] = [{ action: 'matchPatient', fields: ['partnerPatientId'] }];
+
+/** The directory found none or several: the engine never guesses. */
+export function unmatchedPatientException(
+  match: Exclude<HoneybeePatientMatch, { outcome: 'matched' }>,
+  raisedAt: string,
+): OperatorException {
+  return match.outcome === 'ambiguous'
+    ? {
+        source: 'patient_match',
+        code: 'PATIENT_AMBIGUOUS',
+        name: `Ambiguous patient: ${match.candidates} partner patients match by ${match.matchedBy}`,
+        actions: MATCH_ACTIONS,
+        raisedAt,
+      }
+    : {
+        source: 'patient_match',
+        code: 'PATIENT_NOT_FOUND',
+        name: `Patient not in the partner directory (tried ${match.tried.join(', ') || 'nothing: no usable identifiers'})`,
+        actions: MATCH_ACTIONS,
+        raisedAt,
+      };
+}
+
+/** Honeybee did not know the patient, or could not be asked. */
+export function patientLookupException(problem: ActivityProblem, raisedAt: string): OperatorException {
+  const notFound = problem.type === FailureType.VendorNotFound;
+  return {
+    source: 'patient_match',
+    code: notFound ? 'HONEYBEE_PATIENT_NOT_FOUND' : 'PATIENT_LOOKUP_FAILED',
+    name: notFound ? 'Honeybee does not know this patient' : `Patient lookup failed (${describeRefusal(problem)})`,
+    actions: MATCH_ACTIONS,
+    raisedAt,
+  };
+}
+
+/** The actions an operator may take when Honeybee refuses to create the order. */
+function creationActions(problem: ActivityProblem): OfferedAction[] {
+  const addressProblem =
+    problem.codes.some(correctedAddressMaySettle) ||
+    problem.fields.some((field) => field === 'address' || field.startsWith('address.'));
+  return [
+    ...(addressProblem
+      ? [
+          {
+            action: 'update_shipping_address',
+            description: 'Create the order with a corrected address',
+            fields: ['address'],
+          },
+        ]
+      : []),
+    { action: 'retry_order', description: 'Create the order again as it is (after fixing it at Honeybee)', fields: [] },
+    { action: 'cancel_prescription', description: 'Cancel this prescription', fields: [] },
+  ];
+}
+
+function creationExceptionName(problem: ActivityProblem): string {
+  switch (problem.type) {
+    case FailureType.VendorConflict:
+      return 'Order conflict: Honeybee reports an open order the engine cannot find';
+    case FailureType.VendorNotFound:
+      return 'Patient or prescription not found at Honeybee';
+    case FailureType.InvalidInput:
+      return 'Order request invalid';
+    case FailureType.VendorUnauthorized:
+      return 'Honeybee refused the credentials';
+    default:
+      return problem.codes.some(isHoneybeeAddressCode) ? 'Address rejected' : 'Order refused';
+  }
+}
+
+/** Honeybee refused to create the fill's order: what it objected to, and what an operator may do. */
+export function orderRefusedException(problem: ActivityProblem, raisedAt: string): OperatorException {
+  return {
+    source: 'order_creation',
+    code: problem.codes.length > 0 ? problem.codes.join(',') : problem.type,
+    name: creationExceptionName(problem),
+    actions: creationActions(problem),
+    fields: problem.fields,
+    raisedAt,
+  };
+}
