@@ -26,7 +26,7 @@ function targetWorkflowId(call: CallContext): string {
   return notificationTargetWorkflowId(url);
 }
 
-/** Every parked notification, oldest first: the batches' (oldest batch first), then the target's own. */
+/** Every parked notification in the order it was parked: the batches' (oldest batch first), then the target's own. */
 async function parkedNotifications(call: CallContext): Promise<ParkedNotification[]> {
   const target = call.client.workflow.getHandle(targetWorkflowId(call));
   let state;

@@ -44,9 +44,9 @@ export const notificationOperations = [
     scope: 'admin',
     summary: 'Enable the target and re-send what was parked',
     description:
-      'Enables a disabled target again and re-sends its parked notifications, oldest first. The resend continues ' +
-      'after the answer (`redelivering`). 409 `nothing_to_resend` if the target never failed; 409 `wrong_state` ' +
-      'while a resend is under way.',
+      'Enables a disabled target again and re-sends its parked notifications in the order they were parked. The ' +
+      'resend continues after the answer (`redelivering`). 409 `nothing_to_resend` if the target never failed; ' +
+      '409 `wrong_state` while a resend is under way.',
     body: resendBody,
     responses: { 200: { description: "The target's state as the resend begins", schema: targetState } },
     errors: [404, 409, 413, 415],
@@ -70,8 +70,9 @@ export const notificationOperations = [
     scope: 'read',
     summary: 'Notifications not delivered',
     description:
-      'The notifications parked while the webhook target was disabled (kept, not sent), oldest first, until a ' +
-      'resend delivers them. Ids, types and statuses only.',
+      'The notifications parked while the webhook target was disabled (kept, not sent), until a resend delivers ' +
+      'them, in the order they were parked, which is the order a resend sends them (notifications raised at once ' +
+      'by several workflows may reach the target out of their `occurredAt` order). Ids, types and statuses only.',
     query: undeliveredQuery,
     responses: { 200: { description: 'One page', schema: undeliveredSchema } },
     errors: [404],
