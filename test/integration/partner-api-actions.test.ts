@@ -2,10 +2,21 @@
 // run's dev server): inputs answered synchronously by the workflow (200, 409 with its reason, 202 where the work goes
 // on), the vendor actions a partner may take (Partner Hold and its release, an in-flight order's address, a reorder, a
 // patient's address, a kit activation, lab reports), listings (by stage, needs-operator, partner patient id, changes
-// since a time) and the event feed with a resend from it.
+// since a time) and the event feed with a resend from it. With RECORD_HISTORIES=1 it records the histories of the
+// workflows these actions run in (test/fixtures/histories/README.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labOrderWorkflowId } from '../../src/domain/workflow-ids.js';
+import { patientIndexWorkflowId } from '../../src/partner/patient-index.js';
+import { recordHistory, recordingHistories } from '../harness/histories.js';
 import { historyOf } from '../harness/temporal.js';
-import { firstPrescriptionId, orderOf, pollUntil, waitForOrder, waitForPrescription } from '../harness/honeybee.js';
+import {
+  firstPrescriptionId,
+  orderOf,
+  pollUntil,
+  waitForClose,
+  waitForOrder,
+  waitForPrescription,
+} from '../harness/honeybee.js';
 import { labOrderRequest } from '../harness/lab-orders.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
 
@@ -42,6 +53,16 @@ describe('partner API: synchronous answers, vendor actions, listings and the eve
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json };
   }
   const who = { operator: 'ops.kim', reason: 'partner request' };
+  const taskQueue = () => stack.env.TEMPORAL_TASK_QUEUE ?? 'fulfillment';
+
+  /** The ids of the workflows of one type (visibility). */
+  async function workflowsOf(type: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const execution of stack.client.workflow.list({ query: `WorkflowType = '${type}'` })) {
+      ids.push(execution.workflowId);
+    }
+    return ids;
+  }
   const errorOf = (answer: { body: Json }) => answer.body.error as { code: string; message: string };
 
   it('answers inputs with the workflow decision: a refused refill and match are 409 with the reason', async () => {
@@ -133,6 +154,21 @@ describe('partner API: synchronous answers, vendor actions, listings and the eve
     expect((ordersByPatient.body.items as Json[]).map((item) => item.orderNumber)).toEqual([orderNumber]);
     const nobody = await api('GET', '/api/prescriptions?partnerPatientId=P-nobody');
     expect(nobody.body).toEqual({ items: [], nextCursor: null });
+
+    if (recordingHistories()) {
+      const refusedAction = (await workflowsOf('honeybeePartnerActionWorkflow')).find((id) =>
+        id.startsWith('honeybee-partner-action-add_patient_shipping_address-1-'),
+      );
+      await recordHistory(stack.client, `honeybee-order-${orderNumber}`, 'order-partner-hold-released-address-changed');
+      await recordHistory(stack.client, reorder.body.workflowId as string, 'partner-action-reorder');
+      await recordHistory(stack.client, added.body.workflowId as string, 'partner-action-patient-address-added');
+      await recordHistory(stack.client, refusedAction!, 'partner-action-patient-address-refused');
+      await recordHistory(
+        stack.client,
+        patientIndexWorkflowId(taskQueue(), partnerPatientId),
+        'partner-patient-index-linked-and-looked-up',
+      );
+    }
   });
 
   it('cancels a prescription (202: the work goes on), lists it by stage first, and pages with cursors', async () => {
@@ -240,6 +276,9 @@ describe('partner API: synchronous answers, vendor actions, listings and the eve
 
     const byPatient = await api('GET', `/api/lab-orders?partnerPatientId=${encodeURIComponent(patientIdentifier)}`);
     expect((byPatient.body.items as Json[]).map((item) => item.labOrderId)).toEqual([lab]);
+
+    await recordHistory(stack.client, labOrderWorkflowId(lab), 'lab-kit-activated-by-partner-reports-released');
+    await recordHistory(stack.client, records[0]!.workflowId, 'lab-report-access-recorded');
   });
 
   it('feeds every notification in order from a cursor, lists what changed since, and resends one from the feed', async () => {
@@ -290,5 +329,13 @@ describe('partner API: synchronous answers, vendor actions, listings and the eve
     expect(after.at(-1)).toMatchObject({ verified: true, duplicate: true });
     const unknown = await api('POST', '/api/notifications/nope:1/resend', who);
     expect(unknown.status).toBe(404);
+
+    if (recordingHistories()) {
+      await recordHistory(stack.client, resent.body.workflowId as string, 'notification-resent-one-from-the-feed');
+      // A minute of the feed seals a grace period after it ends: wait for the first to complete.
+      const [first] = (await workflowsOf('partnerEventBucketWorkflow')).sort();
+      expect(await waitForClose(stack.client, first!, 150_000)).toBe('COMPLETED');
+      await recordHistory(stack.client, first!, 'partner-event-bucket-sealed');
+    }
   });
 });
