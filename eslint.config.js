@@ -58,6 +58,8 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  // The operator console's page script runs in the browser, not in Node.
+  { files: ['src/console/assets/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
   {
     files: ['workflows/**/*.ts'],
     rules: {

@@ -40,6 +40,7 @@ import { activityProblem, describeRefusal } from './shared/activity-failures.js'
 import { observationFromEvent, observationFromSnapshot } from './honeybee/order-observation.js';
 import {
   applyOrderObservation,
+  holdEscalatesAt,
   isOnHold,
   isOrderEnded,
   startingOrderState,
@@ -578,7 +579,14 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     honeybeeOrderStatusQuery,
     () => {
       const holdReason = state.needsOperator ? (exceptionReason() ?? 'On Hold') : undefined;
-      return { ...state, offeredActions: offeredActions(), ...(holdReason ? { holdReason } : {}) };
+      const escalatesAt = holdEscalatesAt(state, settings);
+      return {
+        ...state,
+        offeredActions: offeredActions(),
+        ...(holdReason ? { holdReason } : {}),
+        ...(holdReason && state.exception?.message ? { holdDetail: state.exception.message } : {}),
+        ...(Number.isFinite(escalatesAt) ? { nextEscalationAt: new Date(escalatesAt).toISOString() } : {}),
+      };
     },
     {
       description:
@@ -604,12 +612,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
         ? Math.min(settings.reconcileIntervalMs, EXCEPTION_DETAILS_GRACE_MS)
         : settings.reconcileIntervalMs;
     const reconcileAt = heard + quietLimit;
-    const escalateAt =
-      state.needsOperator && state.exception && state.onHoldSince
-        ? Date.parse(state.onHoldSince) +
-          settings.holdEscalationAfterMs +
-          state.escalationLevel * settings.holdEscalationRepeatMs
-        : Infinity;
+    const escalateAt = holdEscalatesAt(state, settings);
     const due = Math.min(reconcileAt, escalateAt);
     if (due > nowMs) {
       alarm.arm(due, nowMs);

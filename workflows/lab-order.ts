@@ -51,7 +51,7 @@ import {
 import { Outbox } from './shared/outbox.js';
 import { createVisibilitySync } from './shared/visibility-sync.js';
 import { applyFulfillmentStatus, applyLabEvent, applyOrderSnapshot } from './lab/apply.js';
-import { labDeadlines, nextDeadline } from './lab/deadlines.js';
+import { labDeadlines, nextDeadline, nextEscalation } from './lab/deadlines.js';
 import { labOrderDetails } from './lab/details.js';
 import {
   activationReminderMilestone,
@@ -286,7 +286,8 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
         '"activationCode"}], "operator", "reason"}. Possible once the kit has shipped.',
     },
   );
-  handleQuery(labOrderStatusQuery, () => labOrderStatusView(state, workflowId), {
+  const statusView = () => labOrderStatusView(state, workflowId, nextEscalation(labDeadlines(state, settings)));
+  handleQuery(labOrderStatusQuery, statusView, {
     description: 'The lab order: stage, Onegevity statuses, tracking, what needs an operator, counters (no PHI).',
   });
 

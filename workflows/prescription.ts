@@ -89,6 +89,8 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
   const syncVisibility = createHoneybeeVisibilitySync();
   const now = () => new Date().toISOString();
   const nowMs = () => new Date().getTime();
+  /** While the fill waits for the partner's approval: when that wait escalates next (the status reports it). */
+  let approvalEscalatesAt: number | undefined;
 
   /** Milestones of an order that is not the current one, arriving after the fill ended: the next fill's order. */
   const nextFillMilestones: HoneybeeOrderMilestone[] = [...(input.carried?.pendingMilestones ?? [])];
@@ -302,7 +304,13 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     prescriptionStatusQuery,
     () => {
       const holdReason = state.needsOperator ? prescriptionVisibility(state).exceptionReason : undefined;
-      return { ...state, offeredActions: operator.offeredActions(), ...(holdReason ? { holdReason } : {}) };
+      return {
+        ...state,
+        offeredActions: operator.offeredActions(),
+        ...(holdReason ? { holdReason } : {}),
+        ...(holdReason && state.exception?.message ? { holdDetail: state.exception.message } : {}),
+        ...(approvalEscalatesAt !== undefined ? { nextEscalationAt: new Date(approvalEscalatesAt).toISOString() } : {}),
+      };
     },
     {
       description:
@@ -395,15 +403,20 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     setStage(PrescriptionStage.AwaitingFillApproval);
     notify('prescription.approval_requested');
     let deadline = nowMs() + settings.fillApprovalTimeoutMs;
-    for (;;) {
-      const done = await condition(() => approved() || canceled(), Math.max(1, deadline - nowMs()));
-      if (canceled()) return 'canceled';
-      if (done) break;
-      state.escalationLevel += 1;
-      state.needsOperator = true;
-      notify('prescription.approval_overdue', { escalationLevel: state.escalationLevel });
-      publish();
-      deadline += settings.holdEscalationRepeatMs;
+    try {
+      for (;;) {
+        approvalEscalatesAt = deadline;
+        const done = await condition(() => approved() || canceled(), Math.max(1, deadline - nowMs()));
+        if (canceled()) return 'canceled';
+        if (done) break;
+        state.escalationLevel += 1;
+        state.needsOperator = true;
+        notify('prescription.approval_overdue', { escalationLevel: state.escalationLevel });
+        publish();
+        deadline += settings.holdEscalationRepeatMs;
+      }
+    } finally {
+      approvalEscalatesAt = undefined;
     }
     state.approvedFills = state.approvedFills.filter((fill) => fill > state.fillNumber);
     state.escalationLevel = 0;

@@ -1,10 +1,12 @@
 // The bridge: one HTTP server in front of Temporal. Vendor webhooks are authenticated on their raw bytes, then handed
-// to their workflow by signal-with-start, and answered 2xx only once Temporal accepted them.
+// to their workflow by signal-with-start, and answered 2xx only once Temporal accepted them. It also serves the
+// partner API (/api) and the operator console (/console).
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { honeybeeWebhookUrl, webhookSpoolDir, type EngineConfig } from '../config/env.js';
 import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/workflow-settings.js';
+import { registerConsole } from '../console/plugin.js';
 import { registerServerTracing } from '../observability/http-tracing.js';
 import type { Logger } from '../observability/logger.js';
 import { WebhookSpool } from '../spool/webhook-spool.js';
@@ -110,8 +112,7 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     routingContext: (requestId) => ({ receivedAt: new Date().toISOString(), requestId, honeybeeSettings, labSettings }),
     metrics,
   };
-  registerVendorWebhook(
-    app,
+  const webhookSpecs = [
     honeybeeWebhookSpec({
       mode: config.HONEYBEE_WEBHOOK_AUTH,
       clientSecrets: [config.HONEYBEE_CLIENT_SECRET, ...config.HONEYBEE_PREVIOUS_CLIENT_SECRETS].filter(
@@ -120,10 +121,10 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
       webhookSecrets: config.HONEYBEE_WEBHOOK_SECRETS,
       url: honeybeeWebhookUrl(config),
     }),
-    pipeline,
-  );
-  for (const spec of onegevityWebhookSpecs(config.ONEGEVITY_WEBHOOK_SECRETS))
-    registerVendorWebhook(app, spec, pipeline);
+    ...onegevityWebhookSpecs(config.ONEGEVITY_WEBHOOK_SECRETS),
+  ];
+  for (const spec of webhookSpecs) registerVendorWebhook(app, spec, pipeline);
+  registerConsole(app, { config, client, webhooks: { specs: webhookSpecs, pipeline } });
 
   registerPartnerApi(app, {
     client,

@@ -1,13 +1,12 @@
 // The two vendors' webhook endpoints on the shared pipeline: how each authenticates, names and routes its events.
-import type { FastifyRequest } from 'fastify';
 import { authenticateHoneybeeWebhook, type HoneybeeWebhookAuthConfig } from '../vendors/honeybee/webhook-auth.js';
 import { authenticateOnegevityWebhook } from '../vendors/onegevity/webhook-auth.js';
 import { normalizeOnegevityTopic } from '../vendors/onegevity/webhook-events.js';
 import { routeHoneybeeEvent } from './honeybee-routing.js';
 import { routeOnegevityEvent } from './onegevity-routing.js';
-import type { VendorWebhookSpec } from './webhook-pipeline.js';
+import type { VendorWebhookSpec, WebhookEnvelope } from './webhook-pipeline.js';
 
-function header(request: FastifyRequest, name: string): string | undefined {
+function header(request: WebhookEnvelope, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -32,7 +31,7 @@ export function honeybeeWebhookSpec(auth: HoneybeeWebhookAuthConfig): VendorWebh
 }
 
 /** The topic of an Onegevity delivery: the per-topic path wins over the X-Onegevity-Topic header. */
-function onegevityTopic(request: FastifyRequest): string | undefined {
+function onegevityTopic(request: WebhookEnvelope): string | undefined {
   const fromPath = (request.params as { topic?: string } | undefined)?.topic;
   const topic = fromPath ?? header(request, 'x-onegevity-topic');
   return topic ? normalizeOnegevityTopic(topic) : undefined;

@@ -7,7 +7,7 @@
 //       engine is misconfigured: the event is kept in the bridge's spool first (src/spool), the answer names the
 //       problem and the spooled body's hash, and the vendor stops retrying what would fail the same way for ever
 // 413 (over BRIDGE_BODY_LIMIT_BYTES) and 415 (not JSON) are answered before this runs, by the server's body parser.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebhookAuthResult } from '../vendors/shared/webhook-auth-result.js';
 import type { ParkedWebhook } from '../../workflows/dead-letter/messages.js';
 import type { WebhookSpool } from '../spool/webhook-spool.js';
@@ -20,13 +20,36 @@ export const RETRY_AFTER_SECONDS = 5;
 
 export type Vendor = ParkedWebhook['vendor'];
 
+/** What routing reads of a webhook's request besides its body (Onegevity's topic: a path parameter or a header). */
+export type WebhookEnvelope = Pick<FastifyRequest, 'headers' | 'params'>;
+
 export interface VendorWebhookSpec {
   vendor: Vendor;
   path: string;
   authenticate(request: FastifyRequest, body: Buffer): WebhookAuthResult;
   /** The topic or event type, for logs and dead letters (never PHI). */
-  describe(request: FastifyRequest, payload: unknown): string | undefined;
-  route(request: FastifyRequest, payload: unknown, body: Buffer, context: RoutingContext): RoutingResult;
+  describe(request: WebhookEnvelope, payload: unknown): string | undefined;
+  route(request: WebhookEnvelope, payload: unknown, body: Buffer, context: RoutingContext): RoutingResult;
+}
+
+/**
+ * A webhook known to come from its vendor: verified on arrival, or kept after verification and handed over again by
+ * an operator (a re-drive from the console).
+ */
+export interface AuthenticWebhook extends WebhookEnvelope {
+  /** The request id it is handled under (logs, dead letters, the workflows' records). */
+  id: string;
+  log: FastifyBaseLogger;
+  body: Buffer;
+  /** Fields for the request's one log line. */
+  annotate?(fields: Record<string, unknown>): void;
+}
+
+/** The answer to a webhook: what the vendor (or the operator re-driving it) is told. */
+export interface WebhookAnswer {
+  status: number;
+  retryAfterSeconds?: number;
+  body: unknown;
 }
 
 export interface WebhookPipelineDependencies {
@@ -58,98 +81,125 @@ export function registerVendorWebhook(
       recordWebhookOutcome(deps.metrics, spec.vendor, undefined, 'unauthorized');
       return reply.code(401).send(errorBody('unauthorized', 'webhook authentication failed'));
     }
-
-    let payload: unknown;
-    try {
-      payload = JSON.parse(body.toString('utf8'));
-    } catch {
-      request.log.warn({ vendor: spec.vendor }, 'webhook body is not valid JSON');
-      recordWebhookOutcome(deps.metrics, spec.vendor, undefined, 'malformed');
-      return reply.code(400).send(errorBody('malformed_json', 'the body is not valid JSON'));
-    }
-
-    const eventType = spec.describe(request, payload);
-    const context = deps.routingContext(request.id);
-    const park = async (reason: string, outcome: WebhookOutcome) => {
-      const parkedIn = await deps.delivery.park({
-        vendor: spec.vendor,
-        reason,
-        receivedAt: context.receivedAt,
-        requestId: request.id,
-        ...(eventType ? { topic: eventType } : {}),
-        body: body.toString('utf8'),
-      });
-      request.log.warn({ vendor: spec.vendor, eventType, reason, parkedIn }, 'webhook parked');
-      recordWebhookOutcome(deps.metrics, spec.vendor, eventType, outcome);
-      return parkedIn;
-    };
-
-    try {
-      const routing = spec.route(request, payload, body, context);
-      if (routing.kind === 'park') {
-        const parkedIn = await park(routing.reason, 'parked');
-        return reply.code(202).send({ parked: true, reason: routing.reason, deadLetter: parkedIn });
-      }
-      const stopTimer = deps.metrics.signalWithStartSeconds.startTimer({ vendor: spec.vendor });
-      let outcome;
-      try {
-        outcome = await deps.delivery.deliver(routing.deliveries);
-        stopTimer({ result: 'accepted' });
-      } catch (error) {
-        stopTimer({ result: 'failed' });
-        throw error;
-      }
-      for (const workflowId of outcome.ended) await park(`workflow ${workflowId} has already ended`, 'recorded_ended');
-      addToRequestLog(request, { vendor: spec.vendor, eventType, delivered: outcome.delivered, ended: outcome.ended });
-      if (outcome.delivered.length > 0) recordWebhookOutcome(deps.metrics, spec.vendor, eventType, 'delivered');
-      return reply
-        .code(outcome.delivered.length > 0 ? 200 : 202)
-        .send({ accepted: outcome.delivered, recorded: outcome.ended });
-    } catch (error) {
-      const retryLater = () => {
-        recordWebhookOutcome(deps.metrics, spec.vendor, eventType, 'temporal_unavailable');
-        return reply
-          .code(503)
-          .header('retry-after', String(RETRY_AFTER_SECONDS))
-          .send(errorBody('temporal_unavailable', 'the event could not be stored; retry later'));
-      };
-      if (error instanceof TemporalUnavailableError) {
-        request.log.error({ vendor: spec.vendor, eventType }, 'Temporal unavailable: asking the vendor to retry');
-        return retryLater();
-      }
-      if (!(error instanceof TemporalRefusedError)) throw error;
-      let hash: string;
-      try {
-        ({ hash } = await deps.spool.park({
-          vendor: spec.vendor,
-          ...(eventType ? { topic: eventType } : {}),
-          status: error.status,
-          code: error.code,
-          reason: error.message,
-          ...(error.grpcCode !== undefined ? { grpcCode: error.grpcCode } : {}),
-          requestId: request.id,
-          receivedAt: context.receivedAt,
-          body,
-        }));
-      } catch (spoolError) {
-        // Not kept anywhere yet: the vendor must keep it, so it is asked to retry.
-        request.log.error(
-          { vendor: spec.vendor, eventType, code: error.code, err: spoolError },
-          'Temporal refused the event and the spool could not keep it: asking the vendor to retry',
-        );
-        return retryLater();
-      }
-      request.log.error(
-        { vendor: spec.vendor, eventType, code: error.code, grpcCode: error.grpcCode, spooled: hash },
-        'Temporal refused the event for good: kept in the spool',
-      );
-      deps.metrics.spooledWebhooks.inc({ vendor: spec.vendor, code: error.code });
-      recordWebhookOutcome(deps.metrics, spec.vendor, eventType, 'refused_spooled');
-      return reply.code(error.status).send({
-        ...errorBody(error.code, `the event cannot be stored (${error.message}); it is kept in the bridge spool`),
-        spooled: hash,
-      });
-    }
+    const answer = await handleAuthenticWebhook(
+      spec,
+      {
+        id: request.id,
+        log: request.log,
+        headers: request.headers,
+        params: request.params,
+        body,
+        annotate: (fields) => addToRequestLog(request, fields),
+      },
+      deps,
+    );
+    if (answer.retryAfterSeconds !== undefined) reply.header('retry-after', String(answer.retryAfterSeconds));
+    return reply.code(answer.status).send(answer.body);
   };
   app.post(spec.path, handler);
+}
+
+/** Everything after authentication: parse, route, hand to Temporal (or park, or spool), and the answer to give. */
+export async function handleAuthenticWebhook(
+  spec: VendorWebhookSpec,
+  webhook: AuthenticWebhook,
+  deps: WebhookPipelineDependencies,
+): Promise<WebhookAnswer> {
+  const { body, log } = webhook;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body.toString('utf8'));
+  } catch {
+    log.warn({ vendor: spec.vendor }, 'webhook body is not valid JSON');
+    recordWebhookOutcome(deps.metrics, spec.vendor, undefined, 'malformed');
+    return { status: 400, body: errorBody('malformed_json', 'the body is not valid JSON') };
+  }
+
+  const eventType = spec.describe(webhook, payload);
+  const context = deps.routingContext(webhook.id);
+  const park = async (reason: string, outcome: WebhookOutcome) => {
+    const parkedIn = await deps.delivery.park({
+      vendor: spec.vendor,
+      reason,
+      receivedAt: context.receivedAt,
+      requestId: webhook.id,
+      ...(eventType ? { topic: eventType } : {}),
+      body: body.toString('utf8'),
+    });
+    log.warn({ vendor: spec.vendor, eventType, reason, parkedIn }, 'webhook parked');
+    recordWebhookOutcome(deps.metrics, spec.vendor, eventType, outcome);
+    return parkedIn;
+  };
+
+  try {
+    const routing = spec.route(webhook, payload, body, context);
+    if (routing.kind === 'park') {
+      const parkedIn = await park(routing.reason, 'parked');
+      return { status: 202, body: { parked: true, reason: routing.reason, deadLetter: parkedIn } };
+    }
+    const stopTimer = deps.metrics.signalWithStartSeconds.startTimer({ vendor: spec.vendor });
+    let outcome;
+    try {
+      outcome = await deps.delivery.deliver(routing.deliveries);
+      stopTimer({ result: 'accepted' });
+    } catch (error) {
+      stopTimer({ result: 'failed' });
+      throw error;
+    }
+    for (const workflowId of outcome.ended) await park(`workflow ${workflowId} has already ended`, 'recorded_ended');
+    webhook.annotate?.({ vendor: spec.vendor, eventType, delivered: outcome.delivered, ended: outcome.ended });
+    if (outcome.delivered.length > 0) recordWebhookOutcome(deps.metrics, spec.vendor, eventType, 'delivered');
+    return {
+      status: outcome.delivered.length > 0 ? 200 : 202,
+      body: { accepted: outcome.delivered, recorded: outcome.ended },
+    };
+  } catch (error) {
+    const retryLater = (): WebhookAnswer => {
+      recordWebhookOutcome(deps.metrics, spec.vendor, eventType, 'temporal_unavailable');
+      return {
+        status: 503,
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+        body: errorBody('temporal_unavailable', 'the event could not be stored; retry later'),
+      };
+    };
+    if (error instanceof TemporalUnavailableError) {
+      log.error({ vendor: spec.vendor, eventType }, 'Temporal unavailable: asking the vendor to retry');
+      return retryLater();
+    }
+    if (!(error instanceof TemporalRefusedError)) throw error;
+    let hash: string;
+    try {
+      ({ hash } = await deps.spool.park({
+        vendor: spec.vendor,
+        ...(eventType ? { topic: eventType } : {}),
+        status: error.status,
+        code: error.code,
+        reason: error.message,
+        ...(error.grpcCode !== undefined ? { grpcCode: error.grpcCode } : {}),
+        requestId: webhook.id,
+        receivedAt: context.receivedAt,
+        body,
+      }));
+    } catch (spoolError) {
+      // Not kept anywhere yet: the vendor must keep it, so it is asked to retry.
+      log.error(
+        { vendor: spec.vendor, eventType, code: error.code, err: spoolError },
+        'Temporal refused the event and the spool could not keep it: asking the vendor to retry',
+      );
+      return retryLater();
+    }
+    log.error(
+      { vendor: spec.vendor, eventType, code: error.code, grpcCode: error.grpcCode, spooled: hash },
+      'Temporal refused the event for good: kept in the spool',
+    );
+    deps.metrics.spooledWebhooks.inc({ vendor: spec.vendor, code: error.code });
+    recordWebhookOutcome(deps.metrics, spec.vendor, eventType, 'refused_spooled');
+    return {
+      status: error.status,
+      body: {
+        ...errorBody(error.code, `the event cannot be stored (${error.message}); it is kept in the bridge spool`),
+        spooled: hash,
+      },
+    };
+  }
 }

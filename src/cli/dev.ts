@@ -12,7 +12,11 @@ import { generatePayloadKeyFile } from '../crypto/payload-keys.js';
 import { devPayloadKeyFile } from './operator-config.js';
 import { startEngineProcess } from '../runtime/child-process.js';
 import { ProcessSupervisor } from '../runtime/supervisor.js';
-import { withSandboxCredentials } from '../sandbox/dev-credentials.js';
+import {
+  SANDBOX_DEV_CREDENTIALS,
+  SANDBOX_PARTNER_API_KEY,
+  withSandboxCredentials,
+} from '../sandbox/dev-credentials.js';
 import { startDevServer, type StartedDevServer } from '../temporal/dev-server.js';
 import { watchDevServer } from '../temporal/dev-server-liveness.js';
 
@@ -50,6 +54,13 @@ async function isPortFree(host: string, port: number): Promise<boolean> {
     probe.once('error', () => resolveFree(false));
     probe.listen(port, host, () => probe.close(() => resolveFree(true)));
   });
+}
+
+/** How to sign in to the operator console: with the sandbox's dev key when that is the partner API key in use. */
+export function consoleSignIn(env: NodeJS.ProcessEnv): string {
+  return env.PARTNER_API_KEYS === SANDBOX_DEV_CREDENTIALS.PARTNER_API_KEYS
+    ? `sign in with the sandbox's partner API key ${SANDBOX_PARTNER_API_KEY}`
+    : 'sign in with a partner API key with the operate scope, or an access token';
 }
 
 function prefixed(name: string) {
@@ -187,6 +198,7 @@ export async function runDev(
           ]
         : [`  Temporal          ${external?.description ?? ''}`]),
       `  Bridge            ${bridgeUrl}   (health: ${bridgeUrl}/healthz)`,
+      `  Operator console  ${bridgeUrl}/console   (${consoleSignIn(childEnv)})`,
       `  Codec service     ${codecUrl}   (${codecAccess}; the Web UI and \`temporal --codec-endpoint\` decode here)`,
       ...(sandboxUrl
         ? [

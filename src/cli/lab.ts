@@ -1,6 +1,6 @@
 // `fulfill lab order --file request.json`: starts a lab-kit order for the partner from a JSON request (the same body
-// the partner API takes; see README "Lab orders"). A request that cannot be read or is invalid exits 2 naming the
-// fields (never their values: the request is PHI); Temporal unreachable or any other failure exits 1.
+// the partner API takes; see docs/WORKFLOWS.md "Lab orders (Onegevity)"). A request that cannot be read or is invalid
+// exits 2 naming the fields (never their values: the request is PHI); Temporal unreachable or any other failure exits 1.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadOperatorConfig } from './operator-config.js';
@@ -35,7 +35,10 @@ export function registerLabCommands(program: Command): void {
   lab
     .command('order')
     .description('Start a lab-kit order for a patient (orderIdentifier chosen by the engine; prints it).')
-    .requiredOption('--file <path>', 'the request as JSON: patientIdentifier, patientInformation, … (README)')
+    .requiredOption(
+      '--file <path>',
+      'the request as JSON: patientIdentifier, patientInformation, … (docs/WORKFLOWS.md)',
+    )
     .option('--json', 'print {orderIdentifier, workflowId, started} as JSON')
     .action(async (flags: LabOrderFlags) => {
       const request = readRequest(flags.file);

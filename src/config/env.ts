@@ -183,6 +183,8 @@ export const envSchema = z.object({
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('fulfillment'),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** The Temporal Web UI as operators' browsers reach it (the console links each workflow there). */
+  TEMPORAL_UI_URL: url.optional(),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
   /** A workflow bundle built ahead of time (`npm run build`); without it the worker bundles at start. */
@@ -305,6 +307,8 @@ export const envSchema = z.object({
   // Operators
   /** The operator name the CLI records when --operator is not given (default: the OS user). */
   FULFILL_OPERATOR: z.string().min(1).optional(),
+  /** How long a console sign-in lasts (a JWT's own expiry ends it sooner). */
+  CONSOLE_SESSION_TTL: durationMs.default(8 * 3_600_000),
 
   // Sandbox vendors
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),

@@ -26,6 +26,13 @@ describe('fulfill dev', () => {
     const first = await startDev(env);
     expect(first.output()).toContain(`Temporal Web UI   http://127.0.0.1:${uiPort}`);
     expect(first.output()).toContain(`Bridge            ${bridgeUrl}`);
+    // The operator console on the bridge; the banner and its sign-in page name the sandbox's dev key.
+    expect(first.output()).toContain(
+      `Operator console  ${bridgeUrl}/console   (sign in with the sandbox's partner API key sandbox-partner-key)`,
+    );
+    const signIn = await fetch(`${bridgeUrl}/console`);
+    expect(new URL(signIn.url).pathname).toBe('/console/sign-in');
+    expect(await signIn.text()).toContain('<code>sandbox-partner-key</code>');
     expect((await fetch(`${bridgeUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
     // Where the metrics are: the bridge's and the worker's (engine and Temporal SDK metrics on one endpoint).

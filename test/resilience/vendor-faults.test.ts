@@ -2,7 +2,7 @@
 // or a 503, and each one waits an added latency. Hundreds of prescriptions still all reach Delivered and COMPLETED,
 // each with exactly one order for its fill: retries never duplicate a fill. The run lasts as long as its unluckiest
 // activity: one that makes two calls fails about half its attempts, and its retries back off 1 s, 2 s, 4 s, … up to
-// 5 min, so now and then the last of 200 prescriptions waits several minutes (measured: 80 s to 9 min in all).
+// 1 min (src/domain/activity-options.ts), so now and then the last of 200 prescriptions waits a few minutes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkRun,

@@ -156,11 +156,17 @@ describe('Honeybee workflows: long waits', () => {
       await handle.signal(honeybeeEventSignal, await exceptionEvent(orderNumber));
       const held = await handle.query(honeybeeOrderStatusQuery);
       expect(held).toMatchObject({ status: 'On Hold', needsOperator: true, escalationLevel: 0 });
+      expect(held.holdDetail).toBe('Allergies to a drug in the order are detected');
+      // The status says when the hold escalates next (operator tools show the time left).
+      const heldSince = Date.parse(held.onHoldSince!);
+      expect(Date.parse(held.nextEscalationAt!)).toBe(heldSince + 4 * HOUR);
 
       await harness.env.sleep(4 * HOUR - 60_000);
       expect((await handle.query(honeybeeOrderStatusQuery)).escalationLevel).toBe(0);
       await harness.env.sleep(2 * 60_000);
-      expect((await handle.query(honeybeeOrderStatusQuery)).escalationLevel).toBe(1);
+      const once = await handle.query(honeybeeOrderStatusQuery);
+      expect(once.escalationLevel).toBe(1);
+      expect(Date.parse(once.nextEscalationAt!)).toBe(heldSince + 28 * HOUR);
       await harness.env.sleep(24 * HOUR);
       const twice = await handle.query(honeybeeOrderStatusQuery);
       expect(twice.escalationLevel).toBe(2);
@@ -188,6 +194,7 @@ describe('Honeybee workflows: long waits', () => {
         awaitingVendor: { action: 'override_allergy' },
       });
       expect(calls.notifications.filter((n) => n.type === 'order.escalated')).toHaveLength(2);
+      expect(after.nextEscalationAt).toBeUndefined();
 
       await handle.signal(honeybeeEventSignal, await statusEvent(orderNumber, 'Filling'));
       await handle.signal(honeybeeEventSignal, await statusEvent(orderNumber, 'Delivered'));
@@ -288,10 +295,17 @@ describe('Honeybee workflows: long waits', () => {
         }),
       );
       await harness.env.sleep(60_000);
-      expect((await handle.query(prescriptionStatusQuery)).stage).toBe('AWAITING_FILL_APPROVAL');
+      const waiting = await handle.query(prescriptionStatusQuery);
+      expect(waiting.stage).toBe('AWAITING_FILL_APPROVAL');
+      // The wait began within that first minute; it escalates 72 h after, then every 24 h.
+      const firstEscalation = Date.parse(waiting.nextEscalationAt!);
+      const waitedSince = firstEscalation - 72 * HOUR;
+      expect(Date.parse(await now()) - waitedSince).toBeGreaterThanOrEqual(0);
+      expect(Date.parse(await now()) - waitedSince).toBeLessThanOrEqual(60_000);
       await harness.env.sleep(72 * HOUR);
       const overdue = await handle.query(prescriptionStatusQuery);
       expect(overdue).toMatchObject({ escalationLevel: 1, needsOperator: true });
+      expect(Date.parse(overdue.nextEscalationAt!)).toBe(firstEscalation + 24 * HOUR);
       expect((await handle.describe()).searchAttributes).toMatchObject({
         ExceptionReason: ['Fill approval overdue'],
         NeedsOperator: [true],
@@ -311,6 +325,7 @@ describe('Honeybee workflows: long waits', () => {
       await harness.env.sleep(1_000);
       const ordered = await handle.query(prescriptionStatusQuery);
       expect(ordered).toMatchObject({ stage: 'ORDER_IN_PROGRESS', needsOperator: false, escalationLevel: 0 });
+      expect(ordered.nextEscalationAt).toBeUndefined();
       expect(calls.ensures).toEqual([
         expect.objectContaining({ create: true, fillNumber: 1, recordedOrderNumbers: [] }),
       ]);

@@ -367,6 +367,10 @@ describe('labOrderWorkflow (time-skipping)', () => {
       );
       const rejected = await waitFor(() => status(handle), stageIs('REJECTED'), 'rejected');
       expect(rejected.holdReason).toBe('fulfillment_rejected');
+      // The vendor's reason, for whoever settles it (the operator contract's holdDetail).
+      expect(rejected.holdDetail).toMatch(
+        /^Onegevity rejected fulfillment request \S+ \(attempt 1\)\. Onegevity says: no such street$/,
+      );
       expect(rejected.offeredActions.map((action) => action.action)).toEqual(['resubmit', 'cancel']);
       const [addressField, ...otherFields] = rejected.offeredActions[0]?.fields ?? [];
       expect(otherFields).toEqual([]);

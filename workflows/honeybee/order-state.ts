@@ -9,6 +9,7 @@ import {
   normalizeOrderStatus,
   type OrderStatusChange,
 } from '../../src/domain/honeybee-order-status.js';
+import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import { observationFromSnapshot, type OrderObservation } from './order-observation.js';
 import type { HoneybeeOrderState, HoneybeeOrderWorkflowInput, ShipmentInfo } from './types.js';
 
@@ -227,4 +228,20 @@ export function applyOrderObservation(
   state.stage = orderStage(state);
   state.needsOperator = isOnHold(state) && state.awaitingVendor === undefined;
   return effect;
+}
+
+/**
+ * When an unresolved hold escalates next (epoch ms of workflow time): `holdEscalationAfterMs` after it began, then
+ * every `holdEscalationRepeatMs`; Infinity while no exception waits for an operator.
+ */
+export function holdEscalatesAt(
+  state: HoneybeeOrderState,
+  settings: Pick<HoneybeeWorkflowSettings, 'holdEscalationAfterMs' | 'holdEscalationRepeatMs'>,
+): number {
+  if (!state.needsOperator || !state.exception || !state.onHoldSince) return Infinity;
+  return (
+    Date.parse(state.onHoldSince) +
+    settings.holdEscalationAfterMs +
+    state.escalationLevel * settings.holdEscalationRepeatMs
+  );
 }

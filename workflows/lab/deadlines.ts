@@ -39,3 +39,8 @@ export function nextDeadline(deadlines: LabDeadlines): number | undefined {
   );
   return times.length > 0 ? Math.min(...times) : undefined;
 }
+
+/** When the order escalates next on its own (an activation reminder, then the operator flag), if it will. */
+export function nextEscalation(deadlines: LabDeadlines): number | undefined {
+  return nextDeadline({ reminderAt: deadlines.reminderAt, operatorAt: deadlines.operatorAt });
+}

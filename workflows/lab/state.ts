@@ -196,7 +196,18 @@ export function clearAttention(state: LabOrderState, kind?: LabAttentionKind): v
   state.escalationLevel = 0;
 }
 
-export function labOrderStatusView(state: LabOrderState, workflowId: string): LabOrderStatus {
+/** The attention's own words, and Onegevity's reason when it rejected the kit. */
+function holdDetail(attention: NonNullable<LabOrderState['attention']>, state: LabOrderState): string {
+  const rejection = attention.kind === 'fulfillment_rejected' ? state.fulfillment.rejectionReason : undefined;
+  return rejection ? `${attention.detail}. Onegevity says: ${rejection}` : attention.detail;
+}
+
+/** `nextEscalationAt`: when the order escalates next on its own (epoch ms; deadlines.ts), if it will. */
+export function labOrderStatusView(
+  state: LabOrderState,
+  workflowId: string,
+  nextEscalationAt?: number,
+): LabOrderStatus {
   return {
     orderIdentifier: state.orderIdentifier,
     workflowId,
@@ -220,7 +231,8 @@ export function labOrderStatusView(state: LabOrderState, workflowId: string): La
     notified: [...state.notified],
     ...(state.lastProblem ? { lastProblem: state.lastProblem } : {}),
     offeredActions: labOperatorActions(state),
-    ...(state.attention ? { holdReason: state.attention.kind } : {}),
+    ...(state.attention ? { holdReason: state.attention.kind, holdDetail: holdDetail(state.attention, state) } : {}),
+    ...(nextEscalationAt !== undefined ? { nextEscalationAt: new Date(nextEscalationAt).toISOString() } : {}),
     decisions: state.decisions.map((decision) => ({ ...decision })),
     ...(state.lastRejection ? { lastRejection: { ...state.lastRejection } } : {}),
   };

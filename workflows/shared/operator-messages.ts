@@ -76,6 +76,16 @@ export interface OperatorStatus {
   offeredActions: OperatorAction[];
   /** Why the workflow waits for an operator, in a few words (no PHI); absent when it does not. */
   holdReason?: string;
+  /**
+   * What the vendor or the engine said about it, in words, for the operator settling it (may quote the vendor's free
+   * text: it stays in the encrypted query result, never in current details or search attributes).
+   */
+  holdDetail?: string;
+  /**
+   * When the wait escalates next (ISO time: the partner is told and `EscalationLevel` goes up), if nobody acts before;
+   * absent when no escalation is due. The workflow's own deadline, so operator tools need not re-derive it.
+   */
+  nextEscalationAt?: string;
   /** Every operator and partner input and what became of it (bounded), newest last. */
   decisions: OperatorDecision[];
   lastRejection?: OperatorDecision;

@@ -59,7 +59,7 @@ function checkAttribution(flags: Attribution): Attribution {
 }
 
 /** The innermost message of a failed update: the validator's (or the handler's) own words. */
-function updateRefusal(error: WorkflowUpdateFailedError): string {
+export function updateRefusal(error: WorkflowUpdateFailedError): string {
   let message = error.message;
   let cause: unknown = error.cause;
   while (cause instanceof Error) {
@@ -85,7 +85,7 @@ function noAnswer(workflowId: string, seconds: number): CommandFailure {
   );
 }
 
-function isDeadline(error: unknown): boolean {
+export function isDeadline(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
     if ((current as { code?: unknown }).code === 4 || current.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') {

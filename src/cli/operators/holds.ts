@@ -6,7 +6,13 @@ import type { Client } from '@temporalio/client';
 import { listNeedsOperator } from '../../operators/needs-operator.js';
 import { workflowTaskFailing, workflowTaskFailingLine } from '../../operators/workflow-health.js';
 import { formatAge, print, printJson, table } from '../output.js';
-import { holdReasonOf, offeredActionsOf, QUERY_DEADLINE_MS, workflowStatusQuery } from './workflow-status.js';
+import {
+  holdReasonOf,
+  nextEscalationOf,
+  offeredActionsOf,
+  QUERY_DEADLINE_MS,
+  workflowStatusQuery,
+} from './workflow-status.js';
 
 export interface Hold {
   workflowId: string;
@@ -17,6 +23,8 @@ export interface Hold {
   labOrderId: string | null;
   reason: string;
   escalationLevel: number;
+  /** When it escalates next if nobody acts (the workflow's own deadline), when one is due. */
+  nextEscalationAt: string | null;
   /** When the hold began (OnHoldSince, else when the workflow run started). */
   since: string;
   ageSeconds: number;
@@ -34,7 +42,11 @@ async function actionsOf(client: Client, workflowId: string) {
     const status = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
       client.workflow.getHandle(workflowId).query(workflowStatusQuery),
     );
-    return { actions: offeredActionsOf(status).map((action) => action.action), holdReason: holdReasonOf(status) };
+    return {
+      actions: offeredActionsOf(status).map((action) => action.action),
+      holdReason: holdReasonOf(status),
+      nextEscalationAt: nextEscalationOf(status),
+    };
   } catch (error) {
     return { actions: null, error: error instanceof Error ? error.message : String(error) };
   }
@@ -55,6 +67,7 @@ export async function listHolds(client: Client, limit: number, now = Date.now())
         reason:
           (read.stuck ? read.error : entry.exceptionReason) ?? read.holdReason ?? entry.stage ?? 'needs an operator',
         escalationLevel: entry.escalationLevel,
+        nextEscalationAt: read.nextEscalationAt ?? null,
         since: entry.since,
         ageSeconds: Math.max(0, Math.floor((now - Date.parse(entry.since)) / 1000)),
         actions: read.actions,

@@ -64,3 +64,9 @@ export function holdReasonOf(status: unknown): string | undefined {
   const reason = (status as Partial<OperatorStatus> | null)?.holdReason;
   return typeof reason === 'string' ? reason : undefined;
 }
+
+/** When the wait escalates next, as its status says (ISO time). */
+export function nextEscalationOf(status: unknown): string | undefined {
+  const at = (status as Partial<OperatorStatus> | null)?.nextEscalationAt;
+  return typeof at === 'string' ? at : undefined;
+}

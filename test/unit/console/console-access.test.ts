@@ -1,0 +1,240 @@
+// Who gets into the operator console (src/console/authentication.ts, sessions.ts, plugin.ts), through the bridge's
+// own HTTP handling (fastify inject, no Temporal call is made): nobody without a credential, in production or
+// development; a partner API key only with the operate scope; an access token only as the codec verifies it (a JWKS
+// served by this test); a session cookie that is HttpOnly, SameSite=Strict and Secure outside development; forms that
+// need the session's CSRF token; strict security headers. In development the sign-in page names the sandbox's key.
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { buildBridge } from '../../../src/bridge/server.js';
+import { loadConfig } from '../../../src/config/env.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { SANDBOX_PARTNER_API_KEY } from '../../../src/sandbox/dev-credentials.js';
+import { createLazyClient } from '../../../src/temporal/client.js';
+import { TEST_PAYLOAD_KEYS } from '../../harness/payload-keys.js';
+
+const OPERATE_KEY = 'console-operate-key-0123456789';
+const READ_KEY = 'console-read-key-0123456789';
+const ISSUER = 'https://idp.console.example/';
+const AUDIENCE = 'fulfillment-console';
+
+function bridge(env: Record<string, string>): FastifyInstance {
+  const config = loadConfig({
+    // Nothing listens there: these requests never reach Temporal.
+    TEMPORAL_ADDRESS: '127.0.0.1:9',
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    PARTNER_API_KEYS: `coordinator:operate:${OPERATE_KEY},auditor:read:${READ_KEY}`,
+    ...env,
+  });
+  return buildBridge({ config, client: createLazyClient(config), logger: createLogger('bridge', 'silent') });
+}
+
+function form(fields: Record<string, string>): { headers: Record<string, string>; payload: string } {
+  return {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(fields).toString(),
+  };
+}
+
+async function signIn(app: FastifyInstance, credential: string, operator = 'Casey') {
+  return app.inject({ method: 'POST', url: '/console/sign-in', ...form({ credential, operator, next: '/console' }) });
+}
+
+function cookieOf(setCookie: string | string[] | undefined): string {
+  const header = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+  return (header ?? '').split(';')[0] ?? '';
+}
+
+describe('the console in production', () => {
+  const app = bridge({ ENGINE_ENV: 'production' });
+  afterAll(() => app.close());
+
+  it('sends a browser without a credential to sign in, and refuses everything else without one', async () => {
+    const page = await app.inject({ method: 'GET', url: '/console' });
+    expect(page.statusCode).toBe(303);
+    expect(page.headers.location).toBe('/console/sign-in?next=%2Fconsole');
+    const detail = await app.inject({ method: 'GET', url: '/console/workflows/honeybee-order-HB1' });
+    expect(detail.headers.location).toBe('/console/sign-in?next=%2Fconsole%2Fworkflows%2Fhoneybee-order-HB1');
+    const resolve = await app.inject({
+      method: 'POST',
+      url: '/console/workflows/honeybee-order-HB1/resolve',
+      ...form({ action: 'override_allergy', operator: 'x', reason: 'y' }),
+    });
+    expect(resolve.statusCode).toBe(401);
+    expect(resolve.body).toContain('sign in to use the console');
+    const redrive = await app.inject({ method: 'POST', url: `/console/parked/sp.${'a'.repeat(64)}/redrive` });
+    expect(redrive.statusCode).toBe(401);
+  });
+
+  it('refuses a wrong bearer, and a key without the operate scope', async () => {
+    const wrong = await app.inject({ method: 'GET', url: '/console', headers: { authorization: 'Bearer nope' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('that key is not accepted');
+    const reader = await app.inject({
+      method: 'GET',
+      url: '/console',
+      headers: { authorization: `Bearer ${READ_KEY}` },
+    });
+    expect(reader.statusCode).toBe(403);
+    expect(reader.body).toContain('the key auditor lacks the operate scope');
+    const signedIn = await signIn(app, READ_KEY);
+    expect(signedIn.statusCode).toBe(403);
+    expect(signedIn.headers['set-cookie']).toBeUndefined();
+    expect((await signIn(app, 'guess')).statusCode).toBe(401);
+  });
+
+  it('signs an operate key in with a Secure, HttpOnly, SameSite=Strict cookie; never names a dev key', async () => {
+    const signInPage = await app.inject({ method: 'GET', url: '/console/sign-in' });
+    expect(signInPage.statusCode).toBe(200);
+    expect(signInPage.body).toContain('<label for="credential">API key or access token</label>');
+    expect(signInPage.body).not.toContain('Development');
+    const signedIn = await signIn(app, OPERATE_KEY);
+    expect(signedIn.statusCode).toBe(303);
+    expect(signedIn.headers.location).toBe('/console');
+    const cookie = String(signedIn.headers['set-cookie']);
+    expect(cookie).toMatch(
+      /^fulfill_console=[\w-]{43}; Max-Age=\d+; Path=\/console; HttpOnly; SameSite=Strict; Secure$/,
+    );
+  });
+
+  it('goes back only to console pages after signing in', async () => {
+    for (const next of ['//evil.example/console', 'https://evil.example/', '/api/orders/1', '/console\\@evil']) {
+      const signedIn = await app.inject({
+        method: 'POST',
+        url: '/console/sign-in',
+        ...form({ credential: OPERATE_KEY, operator: 'Casey', next }),
+      });
+      expect(signedIn.headers.location, next).toBe('/console');
+    }
+    const back = await app.inject({
+      method: 'POST',
+      url: '/console/sign-in',
+      ...form({ credential: OPERATE_KEY, operator: 'Casey', next: '/console/parked' }),
+    });
+    expect(back.headers.location).toBe('/console/parked');
+  });
+
+  it("refuses a session's form without its CSRF token, and signs out", async () => {
+    const cookie = cookieOf((await signIn(app, OPERATE_KEY)).headers['set-cookie']);
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/console/workflows/honeybee-order-HB1/resolve',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ action: 'override_allergy', operator: 'x', reason: 'y' }).toString(),
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.body).toContain('This form is out of date or was not sent from the console');
+    const outWithoutToken = await app.inject({ method: 'POST', url: '/console/sign-out', headers: { cookie } });
+    expect(outWithoutToken.statusCode).toBe(403);
+  });
+
+  it('serves its assets itself, with a strict content security policy on every answer', async () => {
+    const script = await app.inject({ method: 'GET', url: '/console/assets/console.js' });
+    expect(script.statusCode).toBe(200);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(script.body).toContain('startLiveRefresh');
+    const style = await app.inject({ method: 'GET', url: '/console/assets/console.css' });
+    expect(style.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect((await app.inject({ method: 'GET', url: '/console/assets/other.js' })).statusCode).toBe(404);
+    const signInPage = await app.inject({ method: 'GET', url: '/console/sign-in' });
+    expect(signInPage.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(signInPage.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(signInPage.headers['cache-control']).toBe('no-store');
+    expect(signInPage.body).not.toMatch(/<script>|https?:\/\/(?!127\.0\.0\.1)/);
+  });
+
+  it('with no way to sign in configured, says what to configure and lets nobody in', async () => {
+    const closed = bridge({ ENGINE_ENV: 'production', PARTNER_API_KEYS: '' });
+    const signInPage = await closed.inject({ method: 'GET', url: '/console/sign-in' });
+    expect(signInPage.body).toContain('No way to sign in is configured');
+    expect((await signIn(closed, OPERATE_KEY)).statusCode).toBe(401);
+    expect((await closed.inject({ method: 'GET', url: '/console' })).statusCode).toBe(303);
+    await closed.close();
+  });
+});
+
+describe('the console in development', () => {
+  it("names the sandbox's dev key on the sign-in page, still needs it, and sets no Secure flag (plain http)", async () => {
+    const app = bridge({
+      ENGINE_ENV: 'development',
+      PARTNER_API_KEYS: `sandbox:admin:${SANDBOX_PARTNER_API_KEY}`,
+    });
+    const signInPage = await app.inject({ method: 'GET', url: '/console/sign-in' });
+    expect(signInPage.body).toContain(`<code>${SANDBOX_PARTNER_API_KEY}</code>`);
+    expect((await app.inject({ method: 'GET', url: '/console' })).statusCode).toBe(303);
+    const signedIn = await signIn(app, SANDBOX_PARTNER_API_KEY);
+    expect(signedIn.statusCode).toBe(303);
+    expect(String(signedIn.headers['set-cookie'])).not.toContain('Secure');
+    await app.close();
+  });
+
+  it('does not name a key that is not the sandbox one', async () => {
+    const app = bridge({ ENGINE_ENV: 'development' });
+    expect((await app.inject({ method: 'GET', url: '/console/sign-in' })).body).not.toContain('Development:');
+    await app.close();
+  });
+});
+
+describe('access tokens, verified as the codec verifies them', () => {
+  let jwks: Server;
+  let key: CryptoKey;
+  let app: FastifyInstance;
+
+  const token = (claims: Record<string, unknown>, expiresAt = Math.floor(Date.now() / 1000) + 300) =>
+    new SignJWT({ email: 'alice@example.test', ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('user-alice')
+      .setIssuedAt()
+      .setExpirationTime(expiresAt)
+      .sign(key);
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256');
+    key = pair.privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    jwks = createServer((_request, response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+    );
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const address = jwks.address();
+    app = bridge({
+      ENGINE_ENV: 'production',
+      PARTNER_API_KEYS: '',
+      CODEC_JWKS_URL: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/jwks.json`,
+      CODEC_JWT_ISSUER: ISSUER,
+      CODEC_JWT_AUDIENCE: AUDIENCE,
+      CODEC_DECODE_ALLOWED: 'phi-readers',
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await new Promise((resolve) => jwks.close(resolve));
+  });
+
+  it('signs in with a valid token, for no longer than the token lives', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 120;
+    const signedIn = await signIn(app, await token({ groups: ['phi-readers'] }, expiresAt), '');
+    expect(signedIn.statusCode).toBe(303);
+    const maxAge = Number(/Max-Age=(\d+)/.exec(String(signedIn.headers['set-cookie']))?.[1]);
+    expect(maxAge).toBeGreaterThan(100);
+    expect(maxAge).toBeLessThanOrEqual(120);
+  });
+
+  it('refuses an expired token, one from another audience, and a token without any sign of the JWKS', async () => {
+    const expired = await signIn(app, await token({}, Math.floor(Date.now() / 1000) - 600));
+    expect(expired.statusCode).toBe(401);
+    expect(expired.body).toContain('the access token has expired');
+    const other = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience('another-app')
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 300)
+      .sign(key);
+    expect((await signIn(app, other)).statusCode).toBe(401);
+    const bearer = await app.inject({ method: 'GET', url: '/console', headers: { authorization: 'Bearer a.b.c' } });
+    expect(bearer.statusCode).toBe(401);
+  });
+});
