@@ -5,16 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
-import {
-  EscalationLevel,
-  ExceptionReason,
-  FulfillmentStage,
-  HoneybeeOrderNumber,
-  HoneybeePrescriptionId,
-  LabOrderId,
-  NeedsOperator,
-  OnHoldSince,
-} from '../../../workflows/search-attributes.js';
+import { FulfillmentStage, NeedsOperator } from '../../../workflows/search-attributes.js';
+import { visibleWorkflowOf } from '../../operators/needs-operator.js';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { prescriptionStatusQuery } from '../../../workflows/honeybee/messages.js';
 import { honeybeeOrderWorkflowId, labOrderWorkflowId, prescriptionWorkflowId } from '../../domain/workflow-ids.js';
@@ -87,20 +79,10 @@ export function visibilityQuery(filter: VisibilityFilter): string {
 }
 
 export function listedWorkflowOf(execution: Omit<WorkflowExecutionInfo, 'raw'>): ListedWorkflow {
-  const attributes = execution.typedSearchAttributes;
   return {
-    workflowId: execution.workflowId,
-    workflowType: execution.type,
+    ...visibleWorkflowOf(execution),
     execution: execution.status.name,
-    stage: attributes.get(FulfillmentStage) ?? null,
-    needsOperator: attributes.get(NeedsOperator) ?? false,
-    prescriptionId: attributes.get(HoneybeePrescriptionId) ?? null,
-    orderNumber: attributes.get(HoneybeeOrderNumber) ?? null,
-    labOrderId: attributes.get(LabOrderId) ?? null,
-    exceptionReason: attributes.get(ExceptionReason) ?? null,
-    escalationLevel: attributes.get(EscalationLevel) ?? 0,
-    onHoldSince: attributes.get(OnHoldSince)?.toISOString() ?? null,
-    startedAt: execution.startTime.toISOString(),
+    needsOperator: execution.typedSearchAttributes.get(NeedsOperator) ?? false,
     closedAt: execution.closeTime?.toISOString() ?? null,
   };
 }
