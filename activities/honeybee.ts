@@ -77,6 +77,11 @@ export interface EnsureFillOrderRequest {
   packageSize?: number;
   /** A corrected shipping address from an operator (after a 422); otherwise the address on file is used. */
   address?: HoneybeeAddressInput;
+  /**
+   * The intake to send, when the partner gave it with the fill's approval or an operator typed it in; otherwise the
+   * partner's directory record is read.
+   */
+  patientSafety?: SuppliedPatientSafety;
   /** Settings the order workflow starts with, if it is not running yet. */
   settings: HoneybeeWorkflowSettings;
 }
@@ -93,9 +98,17 @@ export interface EnsureFillOrderResult {
   patientSafetySent?: PatientSafetySent;
 }
 
+/** An intake given with the request: by the partner with the fill's approval, or by an operator. */
+export interface SuppliedPatientSafety extends PatientSafety {
+  source: 'fill_approval' | 'operator';
+}
+
 export interface PatientSafetySent extends PatientSafety {
-  /** partner_directory: the partner's intake; not_supplied_sent_empty: none, sent empty by setting (send-empty). */
-  source: 'partner_directory' | 'not_supplied_sent_empty';
+  /**
+   * partner_directory: the partner's intake in its directory; fill_approval: given with the fill's approval; operator:
+   * typed in by an operator; not_supplied_sent_empty: none, sent empty by setting (send-empty).
+   */
+  source: 'partner_directory' | SuppliedPatientSafety['source'] | 'not_supplied_sent_empty';
 }
 
 export interface ReportMilestoneRequest {
@@ -213,7 +226,8 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
   }
 
   /**
-   * The patient-safety data to send: the partner's intake, or (when it supplied none) empty lists only under
+   * The patient-safety data to send: the intake the request brings, else the partner's directory record's, or (when
+   * it supplied none) empty lists only under
    * HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN=send-empty; under `hold` a non-retryable PatientSafetyUnknown, which the
    * prescription workflow turns into an operator exception (retry_order once the intake is in, or cancel).
    */
@@ -221,6 +235,10 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
     request: EnsureFillOrderRequest,
     requestIds: string[],
   ): Promise<PatientSafetySent> {
+    if (request.patientSafety) {
+      const { source, medications, healthConditions, allergies } = request.patientSafety;
+      return { source, medications, healthConditions, allergies };
+    }
     const record = await partnerRecord(request, requestIds);
     const reading = readPatientSafety(record?.patientSafety);
     if (reading.supplied) return { source: 'partner_directory', ...reading.safety };

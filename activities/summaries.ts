@@ -42,7 +42,13 @@ function patientSafetySent(sent: unknown): string | undefined {
     return Array.isArray(list) ? String(list.length) : '?';
   };
   const from =
-    sent.source === 'partner_directory' ? "from the partner's intake" : 'none supplied, sent empty by setting';
+    sent.source === 'partner_directory'
+      ? "from the partner's intake"
+      : sent.source === 'fill_approval'
+        ? "from the partner's intake given with the fill approval"
+        : sent.source === 'operator'
+          ? 'as an operator gave it'
+          : 'none supplied, sent empty by setting';
   return `patient safety sent ${from}: ${count('allergies')} allergies, ${count('medications')} medications, ${count('healthConditions')} conditions`;
 }
 

@@ -51,11 +51,16 @@ import { Outbox } from './shared/outbox.js';
 import { operatorActionOf } from './honeybee/operator-actions.js';
 import { checkResolution, offeredActionNames } from './honeybee/resolution.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
+import { laterShipmentsKey, shipmentNotificationData, shipmentsToldKey } from './honeybee/shipment-notifications.js';
 import type { HoneybeeOrderMilestone, HoneybeeOrderState, HoneybeeOrderWorkflowInput } from './honeybee/types.js';
 import { createHoneybeeVisibilitySync, orderVisibility } from './honeybee/visibility.js';
 
 /** See `linkReportsHeld`. */
 export const LINK_REPORT_WAITS_FOR_LINK_PATCH = 'link-report-waits-for-link';
+/** An exception raised without actions offers the engine's fallback for its reason (workflows/honeybee/order-state.ts). */
+export const EXCEPTION_FALLBACK_ACTIONS_PATCH = 'order-exception-fallback-actions';
+/** A parcel shipped after the first `order.shipped` is told in an `order.shipped` of its own (see `announce`). */
+export const LATER_SHIPMENTS_TOLD_PATCH = 'order-later-shipments-told';
 
 export type { HoneybeeOrderWorkflowInput, HoneybeeOrderState };
 
@@ -75,8 +80,9 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
   const settings = resolveHoneybeeSettings(input.settings);
   const { workflowId } = workflowInfo();
   const now = () => new Date().toISOString();
+  const observing = { fallbackActions: () => patched(EXCEPTION_FALLBACK_ACTIONS_PATCH) };
   // Before any handler runs: events that came with the start apply on top of the snapshot, as after a poll.
-  const state: HoneybeeOrderState = input.carried?.state ?? startingOrderState(input, now());
+  const state: HoneybeeOrderState = input.carried?.state ?? startingOrderState(input, now(), observing);
   const dedupe = new EventDedupe(input.carried?.seenEventIds);
   const syncVisibility = createHoneybeeVisibilitySync();
   state.lastHeardAt ??= now();
@@ -158,13 +164,18 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     });
   }
 
-  function trackingData(): PartnerNotification['data'] {
-    const first = state.shipments[0];
-    return {
-      trackingNumber: first?.trackingNo ?? null,
-      trackingUrl: first?.trackingUrl ?? null,
-      carrier: first?.carrier ?? null,
-    };
+  /** `order.shipped` once the order ships, with every parcel; again for each parcel that ships after it. */
+  function announceShipments(): void {
+    const count = state.shipments.length;
+    if (!state.milestonesSent.includes('shipped')) {
+      once('shipped', () => notify('shipped', 'order.shipped', shipmentNotificationData(state.shipments)));
+      state.milestonesSent.push(shipmentsToldKey(count));
+      return;
+    }
+    const later = laterShipmentsKey(state.milestonesSent, count);
+    if (later && patched(LATER_SHIPMENTS_TOLD_PATCH)) {
+      once(later, () => notify(later, 'order.shipped', shipmentNotificationData(state.shipments)));
+    }
   }
 
   /**
@@ -213,12 +224,10 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     if (effect.leftHold && effect.to !== 'Canceled') {
       once(`resolved:${state.holdCount}`, () => notify(`resolved:${state.holdCount}`, 'order.resolved'));
     }
-    if (state.status === 'Shipped' || state.status === 'Delivered') {
-      once('shipped', () => notify('shipped', 'order.shipped', trackingData()));
-    }
+    if (state.status === 'Shipped' || state.status === 'Delivered') announceShipments();
     if (state.status === 'Delivered') {
       once('delivered', () => {
-        notify('delivered', 'order.delivered', trackingData());
+        notify('delivered', 'order.delivered', shipmentNotificationData(state.shipments));
         report('delivered');
       });
     }
@@ -286,7 +295,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
       if (state.eventsReceived !== eventsBefore) return;
       // A poll is the vendor's present: newer than whatever set the current status.
       const at = state.statusAt && state.statusAt > now() ? state.statusAt : now();
-      observe(applyOrderObservation(state, observationFromSnapshot(snapshot, at), now()));
+      observe(applyOrderObservation(state, observationFromSnapshot(snapshot, at), now(), observing));
     } catch (error) {
       // Not found, unreadable, refused: try again at the next interval (and keep the reason in the audit trail).
       state.lastHeardAt = now();
@@ -384,7 +393,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
         publish();
         return;
       }
-      const effect = applyOrderObservation(state, observation, now());
+      const effect = applyOrderObservation(state, observation, now(), observing);
       if (effect.exceptionLearned && state.exception && observation.eventType === 'ORDER_EXCEPTION') {
         state.exception.eventId = event.eventId;
       }

@@ -14,7 +14,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { SuppliedPatientSafety } from '../activities/honeybee.js';
 import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
+import { FailureType } from '../src/domain/failure-types.js';
 import { isTerminalOrderStatus } from '../src/domain/honeybee-order-status.js';
 import type { PartnerNotification } from '../src/partner/notifier.js';
 import type { HoneybeeAddressInput } from '../src/vendors/honeybee/schemas.js';
@@ -26,6 +28,7 @@ import {
   prescriptionStatusQuery,
   requestRefillSignal,
   requestRefillUpdate,
+  type PatientSafetyInput,
 } from './honeybee/messages.js';
 import {
   cancelSignal,
@@ -142,7 +145,7 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     state.escalationLevel = 0;
   }
 
-  const operator = createPrescriptionOperator(state, { now, publish });
+  const operator = createPrescriptionOperator(state, { now, publish, intakes: input.carried?.intakes ?? [] });
   /** What accepted operator inputs leave for the flow: a match, a correction, a cancellation. */
   const pending = operator.pending;
 
@@ -215,11 +218,14 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
           approvedBy: approval.approvedBy,
           reason: approval.paymentReference ? `payment ${approval.paymentReference}` : 'fill approved',
           ...(approval.fillNumber ? { fillNumber: approval.fillNumber } : {}),
+          ...(approval.patientSafety ? { patientSafety: approval.patientSafety } : {}),
         },
         'approve',
       ),
     {
-      description: 'The partner approves a fill (payment done): {"approvedBy", "fillNumber"?, "paymentReference"?}.',
+      description:
+        'The partner approves a fill (payment done): {"approvedBy", "fillNumber"?, "paymentReference"?, ' +
+        '"patientSafety"?: {"medications", "healthConditions", "allergies"}}.',
       rejected: rejectInput('approve', 'approveFill'),
     },
   );
@@ -427,6 +433,13 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
   /** Creates the fill's order (or adopts the one a lost answer left behind), waiting for an operator on a refusal. */
   async function createOrder(): Promise<'created' | 'canceled'> {
     let address: HoneybeeAddressInput | undefined;
+    let given: PatientSafetyInput | undefined;
+    /** The intake to send: an operator's, else the one given with the fill's approval (else the directory's). */
+    const intake = (): SuppliedPatientSafety | undefined => {
+      const approved = operator.intakeFor(state.fillNumber);
+      if (given) return { source: 'operator', ...given };
+      return approved ? { source: 'fill_approval', ...approved } : undefined;
+    };
     let attempt = 0;
     while (!state.currentOrder) {
       if (canceled()) return 'canceled';
@@ -436,6 +449,8 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
         const result = await vendor.ensureHoneybeeFillOrder({
           prescriptionId: state.prescriptionId,
           patientId: state.patientId ?? '',
+          // The matched partner patient, whose intake to read (after an operator's match Honeybee's identity finds none).
+          ...(state.match ? { partnerPatientId: state.match.partnerPatientId } : {}),
           fillNumber: state.fillNumber,
           recordedOrderNumbers: state.recordedOrders,
           create: true,
@@ -443,6 +458,7 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
           quantity: 1,
           ...(state.facts.writtenQty ? { packageSize: state.facts.writtenQty } : {}),
           ...(address ? { address } : {}),
+          ...(intake() ? { patientSafety: intake() } : {}),
           settings,
         });
         noteRequestIds(state, ...result.requestIds);
@@ -465,7 +481,13 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
         }
         raise(orderRefusedException(problem, now()), 'order_refused');
         setStage(PrescriptionStage.AwaitingOrderCorrection);
-        await condition(() => pending.correction !== undefined || canceled() || state.currentOrder !== undefined);
+        // Held for want of an intake: the partner's approval bringing one settles it too.
+        const approvedBefore = operator.intakeFor(state.fillNumber);
+        const intakeArrived = () =>
+          problem.type === FailureType.PatientSafetyUnknown && operator.intakeFor(state.fillNumber) !== approvedBefore;
+        await condition(
+          () => pending.correction !== undefined || canceled() || state.currentOrder !== undefined || intakeArrived(),
+        );
         const chosen = pending.correction;
         delete pending.correction;
         clearException();
@@ -475,6 +497,7 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
         if (chosen?.action === 'update_shipping_address' && typeof chosen.fields.address === 'object') {
           address = chosen.fields.address as HoneybeeAddressInput;
         }
+        if (chosen?.action === 'provide_patient_safety') given = chosen.fields.patientSafety as PatientSafetyInput;
       }
     }
     return 'created';
@@ -579,6 +602,11 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     prescriptionId: state.prescriptionId,
     ...(state.patientId ? { patientId: state.patientId } : {}),
     settings,
-    carried: { state, seenEventIds: dedupe.snapshot(), pendingMilestones: nextFillMilestones },
+    carried: {
+      state,
+      seenEventIds: dedupe.snapshot(),
+      pendingMilestones: nextFillMilestones,
+      intakes: operator.intakesFrom(state.fillNumber),
+    },
   });
 }

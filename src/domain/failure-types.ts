@@ -22,11 +22,11 @@ export const FailureType = {
   /** Input that can never succeed (bad operator input, impossible state). Not retryable. */
   InvalidInput: 'InvalidInput',
   /**
-   * A well-formed input the workflow cannot carry out in its current state (nothing to resolve, no refills left, the
-   * patient already matched): an update's validator refuses it with this type, the partner API answers 409. Not
-   * retryable as it is.
+   * An update's validator refused an operator's input. Its message names fields, actions and states, never a value
+   * sent, so it travels unencoded (src/temporal/failure-converter.ts) and the Web UI's "Send an Update" can show it.
+   * Never thrown by an activity.
    */
-  WrongState: 'WrongState',
+  InputRefused: 'InputRefused',
   /**
    * The partner supplied no patient-safety data (medications, health conditions, allergies) for an order, and
    * HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN=hold: the order is not created until an operator acts. Not retryable.
@@ -44,7 +44,6 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FailureType.VendorUnauthorized,
   FailureType.VendorResponseInvalid,
   FailureType.InvalidInput,
-  FailureType.WrongState,
   FailureType.PatientSafetyUnknown,
 ];
 

@@ -1,5 +1,5 @@
 // What the fields of Honeybee's order actions mean (the `fields` of an ORDER_EXCEPTION's `order_actions`, and the
-// corrected address of a refused order; docs/VENDOR-FACTS.md), with a made-up example of each: the workflows explain
+// corrected address or the patient-safety intake of an order the engine could not create; docs/VENDOR-FACTS.md), with a made-up example of each: the workflows explain
 // them in their status and current details. Field names are the vendor's; an unknown one is shown as it is.
 
 export interface FieldHelp {
@@ -21,6 +21,12 @@ const FIELDS: Readonly<Record<string, FieldHelp>> = {
     example: '<note from the prescriber>',
   },
   reason: { description: 'why (defaults to your reason)', example: '<why>' },
+  patientSafety: {
+    description:
+      "the patient's intake as the partner or the patient confirmed it: {medications, healthConditions, allergies}, " +
+      'each a list of names or objects; an empty list means none known',
+    example: { medications: ['<medication>'], healthConditions: [], allergies: ['<allergy>'] },
+  },
 };
 
 export function honeybeeFieldHelp(field: string): FieldHelp {

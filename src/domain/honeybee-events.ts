@@ -63,6 +63,21 @@ export interface HoneybeeEventArrival {
 
 type Loose = Record<string, unknown>;
 
+/**
+ * Other names Honeybee may give a documented event type: the seed's event list calls the exception event "Order
+ * Exception Raised" where its payloads say ORDER_EXCEPTION (docs/VENDOR-FACTS.md, "Where the engine is tolerant").
+ */
+const EVENT_TYPE_ALIASES: Readonly<Record<string, string>> = { ORDER_EXCEPTION_RAISED: 'ORDER_EXCEPTION' };
+
+/** `rx_received`, `Rx-Received`, ` RX RECEIVED ` → `RX_RECEIVED`; `Order Exception Raised` → `ORDER_EXCEPTION`. */
+export function normalizeHoneybeeEventType(value: string): string {
+  const type = value
+    .trim()
+    .replace(/[\s-]+/g, '_')
+    .toUpperCase();
+  return EVENT_TYPE_ALIASES[type] ?? type;
+}
+
 function isRecord(value: unknown): value is Loose {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -152,7 +167,7 @@ export function readHoneybeePayload(payload: Loose, eventType: string): Honeybee
   const occurredAt = text(payload.timestamp);
   const patientId = idString(payload.patient_id);
   const orderNumber = idString(payload.order_number);
-  const isException = eventType.trim().toUpperCase() === 'ORDER_EXCEPTION';
+  const isException = normalizeHoneybeeEventType(eventType) === 'ORDER_EXCEPTION';
   const exception = isException ? readException(payload.exception) : undefined;
   return {
     ...(occurredAt ? { occurredAt } : {}),

@@ -4,7 +4,7 @@
 // Labels come from closed lists (a reason the engine does not know is `other`), never from free text.
 import { LabNotificationType } from '../../workflows/lab/milestones.js';
 import type { NotificationValue } from '../partner/notifier.js';
-import { exceptionReasonById } from '../vendors/honeybee/exception-reasons.js';
+import { exceptionReasonById } from '../domain/honeybee-exception-reasons.js';
 
 export const PRESCRIPTION_NOTIFICATION_TYPES = [
   'prescription.matched',

@@ -11,7 +11,9 @@ import type { Logger } from '../observability/logger.js';
 import { parseRetryAfter } from '../vendors/shared/retry-after.js';
 import { standardWebhookHeaders } from './standard-webhooks.js';
 
-export type NotificationValue = string | number | boolean | null;
+export type NotificationScalar = string | number | boolean | null;
+/** A value in `data`: a scalar, or a list of flat records (an order's shipments, one per dispense). */
+export type NotificationValue = NotificationScalar | Record<string, NotificationScalar>[];
 
 export interface PartnerNotification {
   /** Idempotency key, e.g. `honeybee-order-HB123:shipped`. */

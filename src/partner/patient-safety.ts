@@ -4,12 +4,7 @@
 // be confused: a pharmacist reads an empty allergy list as "no known allergies". So a list the partner did not supply
 // is reported missing, and what happens then is a setting (HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN), not a silent [].
 import { z } from 'zod';
-
-/**
- * One entry as the partner wrote it, forwarded as is: a name ("penicillin") or an object of the partner's
- * (`{"name": "penicillin", "reaction": "hives"}`). ASSUMED: Honeybee documents the lists but not their items.
- */
-const safetyItem = z.union([z.string().trim().min(1).max(500), z.record(z.string(), z.unknown())]);
+import { patientSafetyItemInput as safetyItem } from '../../workflows/honeybee/messages.js';
 
 const LISTS = ['medications', 'healthConditions', 'allergies'] as const;
 type ListName = (typeof LISTS)[number];

@@ -11,7 +11,7 @@ import { signOnegevityWebhook } from '../vendors/onegevity/webhook-auth.js';
 import { SandboxClock } from './clock.js';
 import { FaultInjector } from './faults.js';
 
-import type { HoneybeeState, RxResponseShape } from './honeybee/model.js';
+import type { ExceptionActionListing, ExceptionEventType, HoneybeeState, RxResponseShape } from './honeybee/model.js';
 import { HoneybeeSimulator, type HoneybeeWorkflowMode } from './honeybee/simulator.js';
 import type { OnegevityState, OrderUpdateMode } from './onegevity/model.js';
 import { OnegevitySimulator } from './onegevity/simulator.js';
@@ -107,6 +107,8 @@ export class SandboxCore {
     stepDelayMs: number;
     workflowMode: HoneybeeWorkflowMode;
     rxResponseShape: RxResponseShape;
+    exceptionEventType: ExceptionEventType;
+    exceptionActions: ExceptionActionListing;
     onegevityOrderUpdates: OrderUpdateMode;
   };
   readonly #logger: Logger | undefined;
@@ -125,6 +127,8 @@ export class SandboxCore {
       stepDelayMs: config.SANDBOX_STEP_DELAY,
       workflowMode: config.HONEYBEE_WORKFLOW_MODE,
       rxResponseShape: 'medication_requests-list',
+      exceptionEventType: 'ORDER_EXCEPTION',
+      exceptionActions: 'listed',
       onegevityOrderUpdates: 'every-change',
     };
     const saved = this.#load();
@@ -164,6 +168,7 @@ export class SandboxCore {
       stepDelayMs: () => this.settings.stepDelayMs,
       workflowMode: () => this.settings.workflowMode,
       rxResponseShape: () => this.settings.rxResponseShape,
+      exceptionEvents: () => ({ eventType: this.settings.exceptionEventType, actions: this.settings.exceptionActions }),
       newPatient: () => this.#simulatedPatient(),
       onChange,
       ...(saved ? { state: saved.honeybee } : {}),

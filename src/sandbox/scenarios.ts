@@ -2,7 +2,7 @@
 // (or not, or twice), and starts the story at the vendor: a new e-prescription announced by RX_RECEIVED, or a kit plan
 // (and optionally a kit order) at Onegevity. The result says what was generated and what will happen next.
 import { z } from 'zod';
-import { EXCEPTION_REASONS } from '../vendors/honeybee/exception-reasons.js';
+import { EXCEPTION_REASONS } from '../domain/honeybee-exception-reasons.js';
 import type { SandboxClock } from './clock.js';
 import { durationInput } from './durations.js';
 import type { FaultInjector, FaultRule } from './faults.js';

@@ -142,12 +142,16 @@ export const orderUpdateEvent = z.strictObject({
     .min(1),
 });
 
+/**
+ * By default `ORDER_EXCEPTION` with its actions; told so (`fulfill sandbox settings`), the sandbox writes the seed's
+ * "Order Exception Raised" and lists no actions.
+ */
 export const orderExceptionEvent = z.strictObject({
   ...eventBase,
-  event_type: z.literal('ORDER_EXCEPTION'),
+  event_type: z.enum(['ORDER_EXCEPTION', 'Order Exception Raised']),
   order_number: z.string(),
   exception: orderException,
-  order_actions: z.array(orderAction).min(1),
+  order_actions: z.array(orderAction),
 });
 
 export const honeybeeEvent = z.union([rxReceivedEvent, orderUpdateEvent, orderExceptionEvent]);

@@ -87,6 +87,26 @@ describe('Honeybee workflows: Automatic Processing', () => {
           expect.objectContaining({ orderNumber: scenario.orderNumber, outcome: 'delivered' }),
         ]);
       }
+      // Split shipment: each dispense shipped with its own tracking; the partner hears every one, not the first only.
+      const { orders } = await stack.control.honeybeeOrders();
+      const dispenses = orders.find((record) => record.order.order_number === scenario.orderNumber)!.order
+        .medication_dispenses;
+      const parcels = dispenses.map((dispense) => ({
+        trackingNumber: dispense.shipment?.tracking_no,
+        trackingUrl: dispense.shipment?.tracking_url,
+        carrier: dispense.shipment?.carrier,
+        shippedAt: dispense.shipment?.shipped_at,
+      }));
+      expect(new Set(parcels.map((parcel) => parcel.trackingNumber)).size).toBe(2);
+      const told = await partnerNotifications(stack.control, { orderNumber: scenario.orderNumber! });
+      for (const type of ['order.shipped', 'order.delivered']) {
+        const data = told.find((notification) => notification.type === type)?.data;
+        expect(data, type).toMatchObject({ shipmentCount: 2, trackingNumber: parcels[0]!.trackingNumber });
+        expect(data?.shipments, type).toEqual(expect.arrayContaining(parcels));
+      }
+      expect(order.shipments.map((shipment) => shipment.trackingNo).sort()).toEqual(
+        parcels.map((parcel) => parcel.trackingNumber).sort(),
+      );
     });
 
     it('an undeliverable address on file becomes a 77 hold that the operator resolves with a new address', async () => {
@@ -153,6 +173,43 @@ describe('Honeybee workflows: Automatic Processing', () => {
       } finally {
         await stack.control.configureWebhooks({ duplicate: false, reorder: { enabled: false } });
       }
+    });
+
+    it('an "Order Exception Raised" without order_actions is followed, not parked, and resolved with the fallback', async () => {
+      await stack.control.updateSettings({ exceptionEventType: 'Order Exception Raised', exceptionActions: 'omitted' });
+      let scenario: Awaited<ReturnType<typeof stack.control.runScenario>>;
+      try {
+        scenario = await stack.control.runScenario('exception-72', { refills: 0 });
+        const orderNumber = scenario.orderNumber!;
+        await pollUntil(
+          'the exception event sent as "Order Exception Raised"',
+          async () => (await stack.control.webhooks({ subject: orderNumber })).deliveries,
+          (deliveries) =>
+            deliveries.some((d) => d.body.includes('"event_type":"Order Exception Raised"') && d.state === 'delivered'),
+          30_000,
+        );
+      } finally {
+        await stack.control.updateSettings({ exceptionEventType: 'ORDER_EXCEPTION', exceptionActions: 'listed' });
+      }
+      const orderNumber = scenario.orderNumber!;
+      const [delivery] = (await stack.control.webhooks({ subject: orderNumber })).deliveries.filter((d) =>
+        d.body.includes('Order Exception Raised'),
+      );
+      // The bridge took it for the order (200), not for the dead letter (202).
+      expect(delivery?.attempts.at(-1)?.status).toBe(200);
+      const held = await waitForOrder(stack.client, orderNumber, (s) => s.exception !== undefined);
+      expect(held.exception).toMatchObject({ code: '72', name: 'Qty Verification Required', fallbackActions: true });
+      const status = await stack.client.workflow.getHandle(orderId(orderNumber)).query(honeybeeOrderStatusQuery);
+      expect(status.offeredActions.map((action) => action.action)).toEqual(['confirm_quantity', 'cancel_order']);
+      const result = await stack.client.workflow.getHandle(orderId(orderNumber)).executeUpdate(resolveExceptionUpdate, {
+        args: [
+          { action: 'confirm_quantity', fields: { quantity: 30 }, operator: 'erin', reason: 'prescriber confirmed' },
+        ],
+      });
+      expect(result).toMatchObject({ accepted: true, action: 'confirm_quantity' });
+      expect(await waitForClose(stack.client, rxId(firstPrescriptionId(scenario)))).toBe('COMPLETED');
+      const order = await stack.client.workflow.getHandle(orderId(orderNumber)).query(honeybeeOrderStatusQuery);
+      expect(order.status).toBe('Delivered');
     });
 
     it('a late, older status and a replayed exception event are ignored', async () => {

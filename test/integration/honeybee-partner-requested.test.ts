@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { join } from 'node:path';
 import { PartnerDirectory } from '../../src/sandbox/partner/directory.js';
-import { EXCEPTION_REASONS } from '../../src/vendors/honeybee/exception-reasons.js';
+import { EXCEPTION_REASONS } from '../../src/domain/honeybee-exception-reasons.js';
 import {
   cancelSignal,
   resolveExceptionSignal,

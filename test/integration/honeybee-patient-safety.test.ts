@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHistory, localDecoder } from '../../src/cli/audit/decode.js';
 import { allergensOf } from '../../src/sandbox/honeybee/catalog.js';
 import { PartnerDirectory } from '../../src/sandbox/partner/directory.js';
+import { matchPatientSignal } from '../../workflows/honeybee/messages.js';
 import { resolveExceptionSignal } from '../../workflows/shared/operator-messages.js';
 import { runFulfill } from '../harness/fulfill-cli.js';
 import {
@@ -49,7 +50,12 @@ describe('Honeybee orders: patient-safety data from the partner intake', () => {
       code: 'PatientSafetyUnknown',
       fields: ['patientSafety.medications', 'patientSafety.healthConditions', 'patientSafety.allergies'],
     });
-    expect(held.exception?.actions.map((action) => action.action)).toEqual(['retry_order', 'cancel_prescription']);
+    expect(held.exception).toMatchObject({ name: 'Patient-safety data missing' });
+    expect(held.exception?.actions.map((action) => action.action)).toEqual([
+      'retry_order',
+      'provide_patient_safety',
+      'cancel_prescription',
+    ]);
     expect(await searchAttributes(stack.client, `honeybee-rx-${rx}`)).toMatchObject({ NeedsOperator: true });
     // Nothing reached the pharmacy: no order, not even a refused one.
     expect(await ordersPerFill(stack.control, rx)).toEqual({});
@@ -98,5 +104,33 @@ describe('Honeybee orders: patient-safety data from the partner intake', () => {
       return event.type === 'ACTIVITY_TASK_COMPLETED' && result?.patientSafetySent ? [result.patientSafetySent] : [];
     });
     expect(sent).toEqual([{ source: 'partner_directory', ...intake }]);
+  });
+
+  it("reads the intake of the partner patient an operator matched, not Honeybee's identity again", async () => {
+    // Two directory entries share the patient's identity: only the operator can say which one it is, and the order
+    // must carry that entry's intake (matching again by identity would find two and hold the order for nothing).
+    const scenario = await stack.control.runScenario('ambiguous-patient', { refills: 0, allergies: ['latex'] });
+    const rx = firstPrescriptionId(scenario);
+    const chosen = scenario.patient.directoryEntries[1];
+    if (!chosen) throw new Error('the scenario made no second directory entry');
+    await waitForPrescription(stack.client, rx, (s) => s.stage === 'AWAITING_PATIENT_MATCH');
+    await stack.client.workflow.getHandle(`honeybee-rx-${rx}`).signal(matchPatientSignal, {
+      partnerPatientId: chosen.partnerPatientId,
+      operator: 'erin',
+      reason: 'confirmed with the partner',
+    });
+    const orderNumber = await orderOf(stack.client, rx);
+    const prescription = await waitForPrescription(stack.client, rx, (s) => s.currentOrder !== undefined);
+    expect(prescription.decisions.some((decision) => decision.action === 'create_order')).toBe(false);
+    expect(prescription.match).toMatchObject({ partnerPatientId: chosen.partnerPatientId, matchedBy: 'operator' });
+    const { orders } = await stack.control.honeybeeOrders();
+    expect(orders.find((record) => record.order.order_number === orderNumber)?.patientSafety).toEqual({
+      medications: [],
+      health_conditions: [],
+      allergies: ['latex'],
+    });
+    const history = await stack.client.workflow.getHandle(`honeybee-rx-${rx}`).fetchHistory();
+    const events = await decodeHistory(history, localDecoder(testPayloadKeyConfig));
+    expect(events.some((event) => event.failure?.type === 'PatientSafetyUnknown')).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 // sandbox clock, every exception reason with its order actions, Automatic Processing, and the webhooks it sends
 // (signed as the seed says, verified with the engine's own verifiers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXCEPTION_REASONS } from '../../src/vendors/honeybee/exception-reasons.js';
+import { EXCEPTION_REASONS } from '../../src/domain/honeybee-exception-reasons.js';
 import { startTestSandbox, STEP_MS, type InProcessSandbox } from '../harness/sandbox.js';
 import { fullOrderBody, HoneybeeHttp, minimalOrderBody, VALID_ADDRESS } from '../harness/vendor-http.js';
 import { checkHoneybeeWebhook } from '../harness/webhook-checks.js';
@@ -352,7 +352,7 @@ describe('Honeybee simulator', () => {
       const [hook] = await receiver
         .waitFor((all) => all.some((h) => h.json.event_type === 'RX_RECEIVED' && h.json.patient_id === patientId))
         .then((all) => all.filter((h) => h.json.event_type === 'RX_RECEIVED' && h.json.patient_id === patientId));
-      const event = rxReceivedEvent.parse(hook!.json);
+      const event = rxReceivedEvent.parse(hook);
       expect(event.medication_requests.map((request) => request.id)).toEqual(prescriptionIds);
     });
 
@@ -477,6 +477,32 @@ describe('Honeybee simulator', () => {
         ]);
       },
     );
+
+    it('written as "Order Exception Raised" without order_actions when told so; the reason\'s actions still work', async () => {
+      await sandbox.control.updateSettings({
+        exceptionEventType: 'Order Exception Raised',
+        exceptionActions: 'omitted',
+      });
+      try {
+        const { patientId, prescriptionId } = await newPrescription('exception-72');
+        const order = await createOrder(patientId, [prescriptionId]);
+        const n = order.order_number;
+        await sandbox.control.advance(STEP_MS);
+        const held = await getOrder(n);
+        expect(held).toMatchObject({ status: 'On Hold', exception: { id: 72 }, order_actions: [] });
+        await receiver.waitFor(() => eventsFor(n).some((event) => event.event_type === 'Order Exception Raised'));
+        const hook = eventsFor(n).find((event) => event.event_type === 'Order Exception Raised');
+        const event = orderExceptionEvent.parse(hook);
+        expect(event).toMatchObject({ event_type: 'Order Exception Raised', exception: { id: 72 }, order_actions: [] });
+        const accepted = await hb.request('POST', `/orders/${n}/actions`, {
+          body: { action: 'confirm_quantity', quantity: 30 },
+        });
+        expect(accepted.status, accepted.text).toBe(204);
+        expect((await getOrder(n)).status).toBe('Filling');
+      } finally {
+        await sandbox.control.updateSettings({ exceptionEventType: 'ORDER_EXCEPTION', exceptionActions: 'listed' });
+      }
+    });
 
     it('cancel_order cancels; a new order for the prescription is then allowed and counted on the same fill', async () => {
       const { patientId, prescriptionId } = await newPrescription('exception-74');

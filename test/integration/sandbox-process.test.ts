@@ -121,6 +121,8 @@ describe('sandbox process and CLI', () => {
       stepDelayMs: STEP_MS,
       workflowMode: 'partner_requested',
       rxResponseShape: 'medication_requests-list',
+      exceptionEventType: 'ORDER_EXCEPTION',
+      exceptionActions: 'listed',
       onegevityOrderUpdates: 'every-change',
     });
   });

@@ -1,10 +1,13 @@
 // Fake activities for time-skipping tests of the Honeybee workflows: they answer like the real ones (same names and
 // shapes) from a scripted vendor, and record every call so a test can assert what the workflow asked for.
 import type { PartnerNotification } from '../../src/partner/notifier.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../../src/domain/failure-types.js';
 import type {
   CancelOrderOutcome,
   EnsureFillOrderRequest,
   EnsureFillOrderResult,
+  HoneybeePatientMatch,
   ReportMilestoneRequest,
 } from '../../activities/honeybee.js';
 import type { HoneybeeOrderSnapshot } from '../../workflows/honeybee/types.js';
@@ -16,6 +19,10 @@ export interface FakeVendor {
   nextOrderNumber?: string;
   refillsLeft: number;
   expireDate: string;
+  /** What matching the patient in the partner's directory finds (default: P-1, by EHR id). */
+  match?: HoneybeePatientMatch;
+  /** The directory holds no intake: creating an order without one fails PatientSafetyUnknown (as under `hold`). */
+  intakeMissing?: boolean;
 }
 
 export interface FakeCalls {
@@ -48,20 +55,25 @@ export function createFakeActivities(vendor: FakeVendor) {
       calls.notifications.push(notification);
       return { delivered: true, status: 204 };
     },
-    async matchHoneybeePatient(request: { patientId: string }) {
+    async matchHoneybeePatient(request: { patientId: string }): Promise<HoneybeePatientMatch> {
       calls.matches.push(request.patientId);
-      return {
-        outcome: 'matched' as const,
-        partnerPatientId: 'P-1',
-        matchedBy: 'ehrId' as const,
-        requestId: 'req-match',
-      };
+      return (
+        vendor.match ?? { outcome: 'matched', partnerPatientId: 'P-1', matchedBy: 'ehrId', requestId: 'req-match' }
+      );
     },
     async getHoneybeePrescription() {
       return { found: true, facts: { refillsLeft: vendor.refillsLeft, expireDate: vendor.expireDate } };
     },
     async ensureHoneybeeFillOrder(request: EnsureFillOrderRequest): Promise<EnsureFillOrderResult> {
       calls.ensures.push(request);
+      if (request.create && vendor.intakeMissing && !request.patientSafety) {
+        throw ApplicationFailure.create({
+          type: FailureType.PatientSafetyUnknown,
+          nonRetryable: true,
+          message: "the partner's intake for this patient has no patientSafety.allergies",
+          details: [{ status: null, requestId: null, codes: [], fields: ['patientSafety.allergies'] }],
+        });
+      }
       const orderNumber = vendor.nextOrderNumber;
       if (!orderNumber) return { how: 'none', linked: false, requestIds: ['req-list'] };
       vendor.nextOrderNumber = undefined;

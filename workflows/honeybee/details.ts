@@ -2,6 +2,7 @@
 // do, and an input to paste into "Send a Signal". Ids, statuses, reasons and actions only: never patient data, and
 // never the vendor's free-text message (it may quote the patient).
 import { honeybeeFieldHelp } from '../../src/domain/honeybee-action-fields.js';
+import { FailureType } from '../../src/domain/failure-types.js';
 import type { HoneybeeOrderState, OperatorDecision, OperatorException, PrescriptionState } from './types.js';
 
 /** The example JSON for `resolveException` with the first offered action that is not a cancellation. */
@@ -26,12 +27,15 @@ function escapeCell(value: string): string {
 }
 
 function exceptionSection(exception: OperatorException, signalTarget: string): string[] {
-  const lines = [
-    `### ${exception.code} ${exception.name}`,
-    '',
-    '| action | required fields | what it does |',
-    '|---|---|---|',
-  ];
+  const lines = [`### ${exception.code} ${exception.name}`, ''];
+  if (exception.fallbackActions) {
+    lines.push(
+      "Honeybee listed no actions for this exception: these are the engine's for its reason (Honeybee may still " +
+        'refuse one; its refusal shows here).',
+      '',
+    );
+  }
+  lines.push('| action | required fields | what it does |', '|---|---|---|');
   for (const action of exception.actions) {
     lines.push(
       `| \`${action.action}\` | ${action.fields.map((field) => `\`${field}\``).join(', ') || '(none)'} | ${escapeCell(
@@ -41,15 +45,16 @@ function exceptionSection(exception: OperatorException, signalTarget: string): s
   }
   lines.push(
     '',
-    `Resolve it with **Send a Signal** → \`resolveException\` on ${signalTarget}, input (one JSON object):`,
+    `Resolve it on ${signalTarget} with **Send an Update** → \`resolveExceptionUpdate\` (it answers: accepted, or ` +
+      'refused with the reason), or else **Send a Signal** → `resolveException` (no answer: a refused input shows ' +
+      'below as "Last input rejected"). Input (one JSON object):',
     '',
     '```json',
     exampleResolution(exception),
     '```',
     '',
-    'API and CLI callers use the update `resolveExceptionUpdate` with the same input (an invalid one is refused with ' +
-      'the reason). Only the actions above are accepted; a `reason` field defaults to your reason. ' +
-      '`cancel` (`{"operator", "reason"}`) cancels.',
+    'Only the actions above are accepted; a `reason` field defaults to your reason. `cancel` (`{"operator", ' +
+      '"reason"}`) cancels.',
   );
   return lines;
 }
@@ -129,7 +134,10 @@ export function prescriptionDetails(state: PrescriptionState): string {
   } else if (exception) {
     lines.push(
       '',
-      `**Needs an operator: Honeybee refused to create the order.**`,
+      exception.code === FailureType.PatientSafetyUnknown
+        ? "**Needs an operator: the order was not sent: the partner's patient-safety intake is missing** (the " +
+            'pharmacy would read empty lists as "none known").'
+        : `**Needs an operator: Honeybee refused to create the order.**`,
       '',
       ...exceptionSection(exception, `workflow \`honeybee-rx-${state.prescriptionId}\``),
     );

@@ -112,11 +112,35 @@ export type MatchPatientInput = z.input<typeof matchPatientInput>;
 
 export const matchPatientSignal = signalMessage('matchPatient', matchPatientInput);
 
-/** The partner approves a fill (payment done). Without `fillNumber`, the fill currently waiting. */
+/**
+ * One patient-safety entry as the partner wrote it, forwarded as is: a name ("penicillin") or an object of the
+ * partner's (`{"name": "penicillin", "reaction": "hives"}`). ASSUMED: Honeybee documents the lists, not their items.
+ */
+export const patientSafetyItemInput = z.union([
+  z.string().trim().min(1).max(500),
+  z.record(z.string().max(100), z.unknown()),
+]);
+
+/**
+ * The partner's patient-safety intake for an order (`patient_safety` of POST /orders): every list given, an empty
+ * list meaning "none known". A pharmacist checks the order against it.
+ */
+export const patientSafetyInput = z.strictObject({
+  medications: z.array(patientSafetyItemInput).max(200),
+  healthConditions: z.array(patientSafetyItemInput).max(200),
+  allergies: z.array(patientSafetyItemInput).max(200),
+});
+export type PatientSafetyInput = z.output<typeof patientSafetyInput>;
+
+/**
+ * The partner approves a fill (payment done). Without `fillNumber`, the fill currently waiting. `patientSafety`, when
+ * given, is the intake the fill's order carries (instead of the one in the partner's directory).
+ */
 export const approveFillInput = z.object({
   approvedBy: operatorText(200),
   fillNumber: z.number().int().positive().nullish(),
   paymentReference: z.string().max(200).nullish(),
+  patientSafety: patientSafetyInput.nullish(),
 });
 export type ApproveFillInput = z.input<typeof approveFillInput>;
 

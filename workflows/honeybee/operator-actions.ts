@@ -42,6 +42,7 @@ export const APPROVE_FILL_ACTION: OperatorAction = {
       description: "the partner's payment reference, if any",
       example: '<payment reference>',
     },
+    { ...honeybeeField('patientSafety'), required: false },
   ],
 };
 

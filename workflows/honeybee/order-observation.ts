@@ -6,7 +6,12 @@ import {
   normalizeOrderStatus,
   type KnownHoneybeeOrderStatus,
 } from '../../src/domain/honeybee-order-status.js';
-import { honeybeeEventPrescriptionIds, readException, type HoneybeeEvent } from '../../src/domain/honeybee-events.js';
+import {
+  honeybeeEventPrescriptionIds,
+  normalizeHoneybeeEventType,
+  readException,
+  type HoneybeeEvent,
+} from '../../src/domain/honeybee-events.js';
 import type { HoneybeeOrderSnapshot, OfferedAction, ShipmentInfo } from './types.js';
 
 export interface OrderObservation {
@@ -49,7 +54,7 @@ export function overallOrderStatus(statuses: readonly string[]): string | undefi
 
 /** Reads an order event (RX_UPDATED, SHIPMENT_UPDATED, ORDER_EXCEPTION); undefined for any other event. */
 export function observationFromEvent(event: HoneybeeEvent): OrderObservation | undefined {
-  const type = event.eventType.trim().toUpperCase();
+  const type = normalizeHoneybeeEventType(event.eventType);
   const at = event.occurredAt ?? event.receivedAt;
   const patientId = event.patientId;
   if (type === 'ORDER_EXCEPTION') {

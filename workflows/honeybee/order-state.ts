@@ -9,6 +9,7 @@ import {
   normalizeOrderStatus,
   type OrderStatusChange,
 } from '../../src/domain/honeybee-order-status.js';
+import { fallbackOrderActions } from '../../src/domain/honeybee-exception-reasons.js';
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import { observationFromSnapshot, type OrderObservation } from './order-observation.js';
 import type { HoneybeeOrderState, HoneybeeOrderWorkflowInput, ShipmentInfo } from './types.js';
@@ -54,10 +55,26 @@ export function initialOrderState(input: {
   };
 }
 
+/** How observations are applied in a given run (see `applyOrderObservation`). */
+export interface ObservationOptions {
+  /**
+   * Whether an exception Honeybee raised without `order_actions` is offered the engine's fallback actions for its
+   * reason. Asked only when such an exception is met (the workflow answers with a patch: older runs replay as they
+   * were recorded, with nothing offered).
+   */
+  fallbackActions?: () => boolean;
+}
+
 /** A new order workflow's state: its input, and the snapshot it was started with applied like a first poll. */
-export function startingOrderState(input: HoneybeeOrderWorkflowInput, now: string): HoneybeeOrderState {
+export function startingOrderState(
+  input: HoneybeeOrderWorkflowInput,
+  now: string,
+  options: ObservationOptions = {},
+): HoneybeeOrderState {
   const state = initialOrderState(input);
-  if (input.initialSnapshot) applyOrderObservation(state, observationFromSnapshot(input.initialSnapshot, now), now);
+  if (input.initialSnapshot) {
+    applyOrderObservation(state, observationFromSnapshot(input.initialSnapshot, now), now, options);
+  }
   return state;
 }
 
@@ -135,6 +152,7 @@ export function applyOrderObservation(
   state: HoneybeeOrderState,
   observation: OrderObservation,
   now: string,
+  options: ObservationOptions = {},
 ): ObservationEffect {
   const effect: ObservationEffect = {
     change: 'none',
@@ -208,20 +226,30 @@ export function applyOrderObservation(
       beginHold(state, now);
       effect.newHold = true;
     }
+    const vendorActions = observation.actions ?? [];
     if (!state.exception) {
       state.exception = {
         source: 'order_exception',
         code: observation.exception.code,
         name: observation.exception.name,
         ...(observation.exception.message ? { message: observation.exception.message } : {}),
-        actions: observation.actions ?? [],
+        actions: vendorActions,
         raisedAt: now,
         vendorAt: observation.at,
       };
       effect.exceptionLearned = true;
-    } else if (state.exception.actions.length === 0 && (observation.actions?.length ?? 0) > 0) {
-      state.exception.actions = observation.actions ?? [];
+    } else if (vendorActions.length > 0 && (state.exception.actions.length === 0 || state.exception.fallbackActions)) {
+      // Honeybee's own actions, when they come, replace the engine's fallback: they are authoritative.
+      state.exception.actions = vendorActions;
+      delete state.exception.fallbackActions;
       effect.exceptionLearned = true;
+    }
+  }
+  // A hold must be resolvable: with no actions from Honeybee, offer the reason's (at least cancel_order).
+  if (state.exception?.source === 'order_exception' && state.exception.actions.length === 0 && !effect.stale) {
+    if (options.fallbackActions?.()) {
+      state.exception.actions = fallbackOrderActions(state.exception.code);
+      state.exception.fallbackActions = true;
     }
   }
 

@@ -43,8 +43,34 @@ export function patientLookupException(problem: ActivityProblem, raisedAt: strin
   };
 }
 
-/** The actions an operator may take when Honeybee refuses to create the order. */
+const CANCEL_PRESCRIPTION: OfferedAction = {
+  action: 'cancel_prescription',
+  description: 'Cancel this prescription',
+  fields: [],
+};
+
+/**
+ * The partner supplied no patient-safety intake and the engine holds the order rather than tell the pharmacy "none
+ * known": read the intake again once the partner has added it, or take it from the operator, or cancel.
+ */
+const PATIENT_SAFETY_ACTIONS: OfferedAction[] = [
+  {
+    action: 'retry_order',
+    description: "Create the order again, reading the partner's intake again (once the partner has added it)",
+    fields: [],
+  },
+  {
+    action: 'provide_patient_safety',
+    description:
+      'Create the order with the intake given here, as the partner or the patient confirmed it (empty lists: none known)',
+    fields: ['patientSafety'],
+  },
+  CANCEL_PRESCRIPTION,
+];
+
+/** The actions an operator may take when Honeybee refuses to create the order (or the engine holds it). */
 function creationActions(problem: ActivityProblem): OfferedAction[] {
+  if (problem.type === FailureType.PatientSafetyUnknown) return PATIENT_SAFETY_ACTIONS;
   const addressProblem =
     problem.codes.some(correctedAddressMaySettle) ||
     problem.fields.some((field) => field === 'address' || field.startsWith('address.'));
@@ -59,7 +85,7 @@ function creationActions(problem: ActivityProblem): OfferedAction[] {
         ]
       : []),
     { action: 'retry_order', description: 'Create the order again as it is (after fixing it at Honeybee)', fields: [] },
-    { action: 'cancel_prescription', description: 'Cancel this prescription', fields: [] },
+    CANCEL_PRESCRIPTION,
   ];
 }
 
@@ -73,12 +99,17 @@ function creationExceptionName(problem: ActivityProblem): string {
       return 'Order request invalid';
     case FailureType.VendorUnauthorized:
       return 'Honeybee refused the credentials';
+    case FailureType.PatientSafetyUnknown:
+      return 'Patient-safety data missing';
     default:
       return problem.codes.some(isHoneybeeAddressCode) ? 'Address rejected' : 'Order refused';
   }
 }
 
-/** Honeybee refused to create the fill's order: what it objected to, and what an operator may do. */
+/**
+ * Honeybee refused to create the fill's order (or the engine held it: no patient-safety intake): what was objected
+ * to, and what an operator may do.
+ */
 export function orderRefusedException(problem: ActivityProblem, raisedAt: string): OperatorException {
   return {
     source: 'order_creation',

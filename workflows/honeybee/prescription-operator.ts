@@ -17,9 +17,10 @@ import {
   MATCH_PATIENT_ACTION,
   operatorActionOf,
 } from './operator-actions.js';
+import { patientSafetyInput, type PatientSafetyInput } from './messages.js';
 import { PrescriptionStage } from './prescription-state.js';
 import { checkResolution, offeredActionNames } from './resolution.js';
-import type { OperatorException, PrescriptionState } from './types.js';
+import type { FillIntake, OperatorException, PrescriptionState } from './types.js';
 
 /** What accepted inputs leave for the prescription's flow to act on. */
 export interface PendingOperatorInputs {
@@ -34,14 +35,33 @@ const matchFields = z.object({ partnerPatientId: operatorText(200) });
 const approveFields = z.object({
   fillNumber: z.number().int().positive().nullish(),
   paymentReference: z.string().max(200).nullish(),
+  patientSafety: patientSafetyInput.nullish(),
 });
+const patientSafetyFields = z.object({ patientSafety: patientSafetyInput });
 
 export function createPrescriptionOperator(
   state: PrescriptionState,
-  options: { now: () => string; publish: () => void },
+  options: { now: () => string; publish: () => void; intakes?: FillIntake[] },
 ) {
   const { now, publish } = options;
   const pending: PendingOperatorInputs = {};
+  const intakes: FillIntake[] = [...(options.intakes ?? [])];
+
+  function keepIntake(fillNumber: number, patientSafety: PatientSafetyInput): void {
+    const kept = intakes.findIndex((intake) => intake.fillNumber === fillNumber);
+    if (kept >= 0) intakes.splice(kept, 1);
+    intakes.push({ fillNumber, patientSafety });
+  }
+
+  /** The intake given with the approval of `fillNumber`, if one was. */
+  function intakeFor(fillNumber: number): PatientSafetyInput | undefined {
+    return intakes.find((intake) => intake.fillNumber === fillNumber)?.patientSafety;
+  }
+
+  /** Intakes for `fillNumber` and later, for the next run. */
+  function intakesFrom(fillNumber: number): FillIntake[] {
+    return intakes.filter((intake) => intake.fillNumber >= fillNumber);
+  }
 
   function creationException(): OperatorException | undefined {
     return state.exception?.source === 'order_creation' ? state.exception : undefined;
@@ -118,12 +138,18 @@ export function createPrescriptionOperator(
   }
 
   function approve(
-    input: { approvedBy: string; reason: string; fillNumber?: number | null },
+    input: {
+      approvedBy: string;
+      reason: string;
+      fillNumber?: number | null;
+      patientSafety?: PatientSafetyInput | null;
+    },
     via: Via,
   ): ResolutionResult {
     const fill = input.fillNumber ?? state.fillNumber;
     const problem = approvalProblem(fill);
     if (!problem && !state.approvedFills.includes(fill)) state.approvedFills.push(fill);
+    if (!problem && input.patientSafety) keepIntake(fill, input.patientSafety);
     return decide(
       { via, operator: input.approvedBy, reason: input.reason, action: 'approveFill' },
       problem,
@@ -141,17 +167,31 @@ export function createPrescriptionOperator(
     );
   }
 
+  /** A creation action's fields as the flow takes them, or what is wrong with them (beyond their presence). */
+  function correctionFields(
+    action: string,
+    fields: Record<string, unknown>,
+  ): { ok: true; value: Record<string, unknown> } | { ok: false; problem: string } {
+    return action === 'provide_patient_safety'
+      ? parseActionFields(patientSafetyFields, fields)
+      : { ok: true, value: fields };
+  }
+
   function correct(input: ResolveExceptionInput, via: Via): ResolutionResult {
     const check = checkResolution(creationException(), input, creationBlocked());
     if (!check.ok) return refuse(input, via, check.reason);
     const action = check.action.action;
-    pending.correction = { action, fields: check.fields };
+    const fields = correctionFields(action, check.fields);
+    if (!fields.ok) return refuse(input, via, fields.problem);
+    pending.correction = { action, fields: fields.value };
     const message =
       action === 'cancel_prescription'
         ? 'the prescription will be canceled'
         : action === 'update_shipping_address'
           ? 'the order will be created again with the corrected address'
-          : 'the order will be created again';
+          : action === 'provide_patient_safety'
+            ? 'the order will be created again with the patient-safety intake given'
+            : 'the order will be created again';
     return decide({ via, operator: input.operator, reason: input.reason, action }, undefined, message);
   }
 
@@ -176,6 +216,7 @@ export function createPrescriptionOperator(
             approvedBy: input.operator,
             reason: payment ? `${input.reason} (payment ${payment})` : input.reason,
             ...(fields.value.fillNumber ? { fillNumber: fields.value.fillNumber } : {}),
+            ...(fields.value.patientSafety ? { patientSafety: fields.value.patientSafety } : {}),
           },
           via,
         );
@@ -208,12 +249,14 @@ export function createPrescriptionOperator(
         return refusal(cancelProblem());
       default: {
         const result = checkResolution(creationException(), input, creationBlocked());
-        return result.ok
-          ? undefined
-          : { reason: result.reason, offeredActions: offeredActionNames(creationException()), kind: result.kind };
+        if (!result.ok) {
+          return { reason: result.reason, offeredActions: offeredActionNames(creationException()), kind: result.kind };
+        }
+        const fields = correctionFields(result.action.action, result.fields);
+        return fields.ok ? undefined : invalid(fields.problem);
       }
     }
   }
 
-  return { pending, offeredActions, resolve, check, match, approve, cancel };
+  return { pending, offeredActions, resolve, check, match, approve, cancel, intakeFor, intakesFrom };
 }

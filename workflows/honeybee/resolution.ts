@@ -3,6 +3,7 @@
 // recorded in the state and the current details) and the update validator (API/CLI: the caller gets the reason):
 // the action is one the exception offered, and every field that action requires is present. The vendor checks the
 // values themselves; its refusal is a rejection the operator sees too.
+import { quotedActionName } from '../shared/input-problems.js';
 import type { ResolveExceptionInput } from '../shared/operator-messages.js';
 import type { OfferedAction, OperatorException } from './types.js';
 
@@ -20,6 +21,11 @@ function filled(value: unknown): boolean {
   if (typeof value === 'string') return value.trim() !== '';
   if (isRecord(value)) return Object.keys(value).length > 0;
   return true;
+}
+
+function namedAction(action: string): string {
+  const quoted = quotedActionName(action);
+  return quoted ? `action ${quoted}` : 'the action given';
 }
 
 export function offeredActionNames(exception: OperatorException | undefined): string[] {
@@ -42,7 +48,7 @@ export function checkResolution(
   if (!offered) {
     return {
       ok: false,
-      reason: `action "${action}" is not offered for ${exception.code} ${exception.name}; offered: ${
+      reason: `${namedAction(action)} is not offered for ${exception.code} ${exception.name}; offered: ${
         offeredActionNames(exception).join(', ') || 'none'
       }`,
       kind: 'state',

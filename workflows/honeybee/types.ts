@@ -5,7 +5,7 @@
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import type { OperatorDecision } from '../shared/decision-log.js';
 import type { OperatorStatus } from '../shared/operator-messages.js';
-import type { HoneybeeOrderLink, HoneybeeOrderMilestone } from './messages.js';
+import type { HoneybeeOrderLink, HoneybeeOrderMilestone, PatientSafetyInput } from './messages.js';
 
 export type { HoneybeeOrderLink, HoneybeeOrderMilestone, OperatorDecision };
 
@@ -24,6 +24,11 @@ export interface OperatorException {
   message?: string;
   /** Authoritative: only these are accepted. */
   actions: OfferedAction[];
+  /**
+   * Honeybee raised the exception without actions, so `actions` are the engine's fallback for its reason
+   * (src/domain/honeybee-exception-reasons.ts); Honeybee's own replace them when they come.
+   */
+  fallbackActions?: true;
   /** Workflow time when the engine learned of it. */
   raisedAt: string;
   /** The vendor's time for it (the event's timestamp), to tell a newer exception from a late copy. */
@@ -118,6 +123,17 @@ export interface PrescriptionCarried {
   seenEventIds: string[];
   /** A milestone of the next fill's order that arrived before the previous run ended. */
   pendingMilestones: HoneybeeOrderMilestone[];
+  /** Patient-safety intakes given with the approval of this fill or a later one. */
+  intakes?: FillIntake[];
+}
+
+/**
+ * The patient-safety intake the partner gave with a fill's approval, for that fill's order. Kept apart from the state
+ * the `status` query answers (it is patient data), and carried to the run of the fill it was given for.
+ */
+export interface FillIntake {
+  fillNumber: number;
+  patientSafety: PatientSafetyInput;
 }
 
 export interface PrescriptionFacts {

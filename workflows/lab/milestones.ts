@@ -113,7 +113,7 @@ export function resultsReleasedMilestone(state: LabOrderState): LabMilestone {
   return {
     id: 'results_released',
     type: LabNotificationType.ResultsReleased,
-    // NotificationValue has no arrays: the report identifiers travel comma-separated, with their count.
+    // The report identifiers travel comma-separated, with their count (the form partners have read from the start).
     data: { ...base(state), reportIdentifiers: reports.join(','), reportCount: reports.length },
   };
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { LabAddress } from '../../src/lab/lab-order-request.js';
 import { parseActionFields, type InputRefusal } from '../shared/handlers.js';
+import { quotedActionName } from '../shared/input-problems.js';
 import type { OperatorAction, ResolveExceptionInput } from '../shared/operator-messages.js';
 import { labAddressSchema, type resolveLabExceptionInput } from './messages.js';
 import { isTerminal, type LabOrderState } from './state.js';
@@ -111,7 +112,7 @@ export function labResolutionRefusal(
   if (offeredActions.length === 0) return { reason: 'the order has already ended: nothing to resolve', offeredActions };
   if (!(offeredActions as string[]).includes(resolution.action)) {
     return {
-      reason: `"${resolution.action}" is not offered now; offered: ${offeredActions.join(', ')}`,
+      reason: `${quotedActionName(resolution.action) ?? 'the action given'} is not offered now; offered: ${offeredActions.join(', ')}`,
       offeredActions,
     };
   }

@@ -6,12 +6,14 @@ import { attribution } from '../shared/operator-messages.js';
 import type { SignalDefinition } from '@temporalio/common';
 import { queryMessage, signalMessage, updateMessage, type SignalMessage } from '../shared/messages.js';
 
-/** A partner notification as workers send it (ids and statuses only, no PHI). */
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** A partner notification as workers send it (ids, statuses and tracking only, no PHI). */
 export const partnerNotificationInput = z.object({
   id: z.string().min(1).max(500),
   type: z.string().min(1).max(200),
   occurredAt: z.string().min(1).max(64),
-  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  data: z.record(z.string(), z.union([scalar, z.array(z.record(z.string(), scalar)).max(100)])),
 });
 
 /** A worker's account of one delivery. `disableAfterMs` is that worker's PARTNER_WEBHOOK_DISABLE_AFTER. */

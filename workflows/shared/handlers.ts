@@ -27,10 +27,18 @@ export interface InputRefusal {
   reason: string;
   offeredActions?: string[];
   /**
-   * `state` (the default): the workflow's present state does not allow it (refused as WrongState); `invalid`: the
-   * input itself is wrong for what it asks (an action's fields missing or malformed; refused as InvalidInput).
+   * `state` (the default): the workflow's present state does not allow it; `invalid`: the input itself is wrong for
+   * what it asks (an action's fields missing or malformed). Carried in the refusal's details (RefusalDetails).
    */
-  kind?: 'state' | 'invalid';
+  kind?: RefusalKind;
+}
+
+export type RefusalKind = 'state' | 'invalid';
+
+/** The details of an update validator's refusal (ApplicationFailure.details[0]). */
+export interface RefusalDetails {
+  refusal: RefusalKind;
+  offeredActions?: string[];
 }
 
 const ATTRIBUTION_LIMITS = { operator: 200, reason: 2000, action: 64 } as const;
@@ -120,12 +128,18 @@ export interface UpdateHandlerOptions<S extends z.ZodType, Result> {
   refused: (rejection: RejectedInput) => Result;
 }
 
-function refuse(reason: string, offeredActions?: string[], kind: InputRefusal['kind'] = 'invalid'): never {
+/**
+ * An update validator's refusal: always InputRefused (its message travels unencoded for the Web UI,
+ * src/temporal/failure-converter.ts); the details say whether the state or the input is at fault, which the partner
+ * API answers as 409 or 422.
+ */
+function refuse(reason: string, offeredActions?: string[], kind: RefusalKind = 'invalid'): never {
+  const details: RefusalDetails = { refusal: kind, ...(offeredActions ? { offeredActions } : {}) };
   throw ApplicationFailure.create({
-    type: kind === 'state' ? FailureType.WrongState : FailureType.InvalidInput,
+    type: FailureType.InputRefused,
     message: reason,
     nonRetryable: true,
-    ...(offeredActions ? { details: [{ offeredActions }] } : {}),
+    details: [details],
   });
 }
 

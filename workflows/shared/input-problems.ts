@@ -90,3 +90,12 @@ export function presence(kind: string) {
       issue.code === 'unrecognized_keys' ? undefined : issue.input === undefined ? 'is required' : `must be ${kind}`,
   };
 }
+
+/**
+ * An action an operator named, quoted, when it looks like an action name; undefined for anything else (a pasted
+ * note, say), which a refusal does not repeat: refusals are shown in the clear (src/temporal/failure-converter.ts).
+ */
+export function quotedActionName(action: string): string | undefined {
+  const name = action.trim();
+  return /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(name) ? `"${name}"` : undefined;
+}

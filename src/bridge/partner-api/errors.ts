@@ -9,6 +9,7 @@ import { FailureType } from '../../domain/failure-types.js';
 import type { FastifyReply } from 'fastify';
 import { WorkflowTaskFailingError } from '../../operators/workflow-health.js';
 import type { z } from 'zod';
+import type { RefusalDetails } from '../../../workflows/shared/handlers.js';
 
 export class PartnerApiError extends Error {
   constructor(
@@ -45,15 +46,19 @@ function updateFailureReason(error: WorkflowUpdateFailedError): string {
   return message;
 }
 
-/** An update's refusal: 409 when the workflow's state does not allow the input now, 422 when the input is invalid. */
+/**
+ * An update's refusal: 409 when the workflow's state does not allow the input now, 422 when the input is invalid (the
+ * validator says which in its details, workflows/shared/handlers.ts; anything else is 422).
+ */
 function updateRefusal(error: WorkflowUpdateFailedError): PartnerApiError {
   const failure = error.cause instanceof ApplicationFailure ? error.cause : undefined;
-  const details = failure?.details?.[0] as { offeredActions?: unknown } | undefined;
+  const details = (failure?.type === FailureType.InputRefused ? failure.details?.[0] : undefined) as
+    Partial<Record<keyof RefusalDetails, unknown>> | undefined;
   const offeredActions = Array.isArray(details?.offeredActions)
     ? details.offeredActions.filter((action): action is string => typeof action === 'string')
     : undefined;
   const reason = updateFailureReason(error);
-  return failure?.type === FailureType.WrongState
+  return details?.refusal === 'state'
     ? new PartnerApiError(409, 'wrong_state', reason, undefined, undefined, offeredActions)
     : new PartnerApiError(422, 'rejected', reason, undefined, undefined, offeredActions);
 }

@@ -2,7 +2,14 @@
 import { type Command, Option } from 'commander';
 import { duration } from './options.js';
 import { run } from './run.js';
-import { RX_RESPONSE_SHAPES, type RxResponseShape } from '../../sandbox/honeybee/model.js';
+import {
+  EXCEPTION_ACTION_LISTINGS,
+  EXCEPTION_EVENT_TYPES,
+  RX_RESPONSE_SHAPES,
+  type ExceptionActionListing,
+  type ExceptionEventType,
+  type RxResponseShape,
+} from '../../sandbox/honeybee/model.js';
 import { ORDER_UPDATE_MODES, type OrderUpdateMode } from '../../sandbox/onegevity/model.js';
 
 export function registerClockCommands(sandbox: Command): void {
@@ -28,6 +35,16 @@ export function registerClockCommands(sandbox: Command): void {
       new Option('--rx-shape <shape>', 'how GET /patients/{id}/rx is wrapped').choices([...RX_RESPONSE_SHAPES]),
     )
     .addOption(
+      new Option('--exception-event-type <type>', "the exception event's event_type").choices([
+        ...EXCEPTION_EVENT_TYPES,
+      ]),
+    )
+    .addOption(
+      new Option('--exception-actions <listing>', 'whether exceptions list their order_actions').choices([
+        ...EXCEPTION_ACTION_LISTINGS,
+      ]),
+    )
+    .addOption(
       new Option('--order-updates <when>', 'when Onegevity sends order.updated').choices([...ORDER_UPDATE_MODES]),
     )
     .action(
@@ -36,6 +53,8 @@ export function registerClockCommands(sandbox: Command): void {
           stepDelay?: number;
           mode?: 'automatic' | 'partner_requested';
           rxShape?: RxResponseShape;
+          exceptionEventType?: ExceptionEventType;
+          exceptionActions?: ExceptionActionListing;
           orderUpdates?: OrderUpdateMode;
         },
         command: Command,
@@ -44,6 +63,8 @@ export function registerClockCommands(sandbox: Command): void {
           ...(flags.stepDelay !== undefined ? { stepDelay: flags.stepDelay } : {}),
           ...(flags.mode !== undefined ? { workflowMode: flags.mode } : {}),
           ...(flags.rxShape !== undefined ? { rxResponseShape: flags.rxShape } : {}),
+          ...(flags.exceptionEventType !== undefined ? { exceptionEventType: flags.exceptionEventType } : {}),
+          ...(flags.exceptionActions !== undefined ? { exceptionActions: flags.exceptionActions } : {}),
           ...(flags.orderUpdates !== undefined ? { onegevityOrderUpdates: flags.orderUpdates } : {}),
         };
         return run(
@@ -51,7 +72,8 @@ export function registerClockCommands(sandbox: Command): void {
           (client) => (Object.keys(changes).length === 0 ? client.settings() : client.updateSettings(changes)),
           ({ settings }) =>
             `Step delay ${settings.stepDelayMs} ms, Honeybee workflow ${settings.workflowMode}, ` +
-            `GET /patients/{id}/rx as ${settings.rxResponseShape}, Onegevity order.updated ${settings.onegevityOrderUpdates}`,
+            `GET /patients/{id}/rx as ${settings.rxResponseShape}, exceptions as ${settings.exceptionEventType} with ` +
+            `actions ${settings.exceptionActions}, Onegevity order.updated ${settings.onegevityOrderUpdates}`,
         );
       },
     );

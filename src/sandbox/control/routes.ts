@@ -150,6 +150,8 @@ export function registerControlRoutes(app: FastifyInstance, core: SandboxCore): 
     if (body.stepDelay !== undefined) core.settings.stepDelayMs = body.stepDelay;
     if (body.workflowMode !== undefined) core.settings.workflowMode = body.workflowMode;
     if (body.rxResponseShape !== undefined) core.settings.rxResponseShape = body.rxResponseShape;
+    if (body.exceptionEventType !== undefined) core.settings.exceptionEventType = body.exceptionEventType;
+    if (body.exceptionActions !== undefined) core.settings.exceptionActions = body.exceptionActions;
     if (body.onegevityOrderUpdates !== undefined) core.settings.onegevityOrderUpdates = body.onegevityOrderUpdates;
     return reply.send({ settings: { ...core.settings } } satisfies ControlApi['settings']);
   });

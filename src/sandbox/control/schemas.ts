@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { durationInput } from '../durations.js';
 import { faultRuleInput } from '../faults.js';
-import { RX_RESPONSE_SHAPES } from '../honeybee/model.js';
+import { EXCEPTION_ACTION_LISTINGS, EXCEPTION_EVENT_TYPES, RX_RESPONSE_SHAPES } from '../honeybee/model.js';
 import { ORDER_UPDATE_MODES } from '../onegevity/model.js';
 
 export const advanceBody = z.strictObject({
@@ -18,6 +18,10 @@ export const settingsBody = z.strictObject({
   workflowMode: z.enum(['automatic', 'partner_requested']).optional(),
   /** How GET /patients/{id}/rx is wrapped (the seed's example is `medication_request-object`). */
   rxResponseShape: z.enum(RX_RESPONSE_SHAPES).optional(),
+  /** The exception event's `event_type`: as its payloads say, or as the seed's event list names it. */
+  exceptionEventType: z.enum(EXCEPTION_EVENT_TYPES).optional(),
+  /** Whether exceptions list their `order_actions`, or raise a hold without any (the reason's still accepted). */
+  exceptionActions: z.enum(EXCEPTION_ACTION_LISTINGS).optional(),
   /** When Onegevity sends order.updated: every time the order gains information (as Onegevity does), or at the lab. */
   onegevityOrderUpdates: z.enum(ORDER_UPDATE_MODES).optional(),
 });

@@ -2,7 +2,13 @@
 import type { PendingTask } from '../clock.js';
 import type { SandboxEndpoint } from '../endpoints.js';
 import type { FaultRule } from '../faults.js';
-import type { HoneybeeOrder, OrderRecord, RxResponseShape } from '../honeybee/model.js';
+import type {
+  ExceptionActionListing,
+  ExceptionEventType,
+  HoneybeeOrder,
+  OrderRecord,
+  RxResponseShape,
+} from '../honeybee/model.js';
 
 import type { KitOrderRecord, OrderUpdateMode } from '../onegevity/model.js';
 import type { ReceivedNotification } from '../partner/inbox.js';
@@ -44,6 +50,8 @@ export interface SettingsView {
   stepDelayMs: number;
   workflowMode: 'automatic' | 'partner_requested';
   rxResponseShape: RxResponseShape;
+  exceptionEventType: ExceptionEventType;
+  exceptionActions: ExceptionActionListing;
   onegevityOrderUpdates: OrderUpdateMode;
 }
 

@@ -1,5 +1,5 @@
 // Honeybee webhook payloads, exactly as docs/WIRE-CONTRACT.md writes them. They carry ids and statuses, never PHI.
-import type { HoneybeeOrder, MedicationRequest } from './model.js';
+import type { ExceptionEventType, HoneybeeOrder, MedicationRequest } from './model.js';
 
 export type HoneybeeEventType = 'RX_RECEIVED' | 'RX_UPDATED' | 'SHIPMENT_UPDATED' | 'ORDER_EXCEPTION';
 
@@ -41,11 +41,17 @@ export function orderUpdateEvent(
   };
 }
 
-export function orderExceptionEvent(eventId: string, order: HoneybeeOrder, timestamp: string) {
+/** ORDER_EXCEPTION, or under the seed's other name for it ("Order Exception Raised") when the sandbox is told so. */
+export function orderExceptionEvent(
+  eventId: string,
+  order: HoneybeeOrder,
+  timestamp: string,
+  eventType: ExceptionEventType = 'ORDER_EXCEPTION',
+) {
   if (!order.exception) throw new Error(`order ${order.order_number} has no exception`);
   return {
     event_id: eventId,
-    event_type: 'ORDER_EXCEPTION' as const,
+    event_type: eventType,
     patient_id: order.patient_id,
     order_number: order.order_number,
     timestamp,

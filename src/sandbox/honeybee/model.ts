@@ -17,6 +17,16 @@ export const RX_RESPONSE_SHAPES = [
 ] as const;
 export type RxResponseShape = (typeof RX_RESPONSE_SHAPES)[number];
 
+/**
+ * How the exception event is written: `event_type` as the payloads say (`ORDER_EXCEPTION`) or as the seed's event
+ * list names it (`Order Exception Raised`), and whether it lists the `order_actions` (`listed`) or not (`omitted`:
+ * neither the event nor GET /orders lists any, and the pharmacy still takes the reason's documented actions).
+ */
+export const EXCEPTION_EVENT_TYPES = ['ORDER_EXCEPTION', 'Order Exception Raised'] as const;
+export type ExceptionEventType = (typeof EXCEPTION_EVENT_TYPES)[number];
+export const EXCEPTION_ACTION_LISTINGS = ['listed', 'omitted'] as const;
+export type ExceptionActionListing = (typeof EXCEPTION_ACTION_LISTINGS)[number];
+
 export interface HoneybeeAddress {
   street1: string;
   street2: string | null;

@@ -6,7 +6,7 @@ import {
   EXCEPTION_REASONS,
   exceptionReasonById,
   type OrderActionSpec,
-} from '../../vendors/honeybee/exception-reasons.js';
+} from '../../domain/honeybee-exception-reasons.js';
 import type { SandboxClock } from '../clock.js';
 import type { SyntheticPerson } from '../people.js';
 import type { RandomStreams } from '../random.js';
@@ -38,6 +38,8 @@ import {
   type PlannedHold,
   type PrescriptionCounters,
   type RxResponseShape,
+  type ExceptionActionListing,
+  type ExceptionEventType,
 } from './model.js';
 import { checkAddress, checkDeliverable, isControlled, isRecord, isValidDate, isValidEmail } from './validation.js';
 
@@ -50,6 +52,8 @@ export interface HoneybeeSimulatorDeps {
   stepDelayMs: () => number;
   workflowMode: () => HoneybeeWorkflowMode;
   rxResponseShape: () => RxResponseShape;
+  /** How exceptions are written: the event's `event_type`, and whether their actions are listed. */
+  exceptionEvents: () => { eventType: ExceptionEventType; actions: ExceptionActionListing };
   /** A new patient for `POST /simulate` without a `patient_id` (the sandbox adds it to the partner directory). */
   newPatient: () => HoneybeePatient;
   onChange?: () => void;
@@ -290,9 +294,10 @@ export class HoneybeeSimulator {
     if (record.order.status !== 'On Hold') {
       return conflict(`order ${orderNumber} is ${record.order.status}, not On Hold`);
     }
-    const offer = record.order.order_actions.find((action) => action.action === body.action);
+    const offers = this.#acceptedActions(record);
+    const offer = offers.find((action) => action.action === body.action);
     if (!offer) {
-      const offered = record.order.order_actions.map((action) => action.action).join(', ');
+      const offered = offers.map((action) => action.action).join(', ');
       return unprocessable([
         codedError(42250, [{ field: 'action', message: `"${body.action}" is not offered; offered: ${offered}` }]),
       ]);
@@ -657,20 +662,32 @@ export class HoneybeeSimulator {
     this.#emitUpdate(record, 'SHIPMENT_UPDATED');
   }
 
+  /** The actions the reason of an order's exception documents (an unknown reason: cancellation only). */
+  #reasonActions(reasonId: number): OrderActionOffer[] {
+    return (exceptionReasonById(reasonId)?.actions ?? [CANCEL_ACTION]).map(toOffer);
+  }
+
+  /** What the pharmacy accepts for an On Hold order: the actions it listed, else its reason's documented ones. */
+  #acceptedActions(record: OrderRecord): OrderActionOffer[] {
+    if (record.order.order_actions.length > 0 || !record.order.exception) return record.order.order_actions;
+    return this.#reasonActions(Number(record.order.exception.id));
+  }
+
   #putOnHold(record: OrderRecord, reasonId: number): void {
     const reason = exceptionReasonById(reasonId);
+    const writing = this.#deps.exceptionEvents();
     record.order.exception = {
       id: reasonId,
       name: reason?.name ?? `Exception ${reasonId}`,
       message: reason?.description ?? 'The pharmacy placed this order on hold',
     };
     // Reasons are an open set: one the table does not know offers only cancellation.
-    record.order.order_actions = (reason?.actions ?? [CANCEL_ACTION]).map(toOffer);
+    record.order.order_actions = writing.actions === 'listed' ? this.#reasonActions(reasonId) : [];
     this.#setStatus(record, 'On Hold');
     this.#emitUpdate(record, 'RX_UPDATED');
     this.#emit(
-      'ORDER_EXCEPTION',
-      orderExceptionEvent(this.#eventId(), copy(record.order), this.#deps.clock.iso()),
+      writing.eventType,
+      orderExceptionEvent(this.#eventId(), copy(record.order), this.#deps.clock.iso(), writing.eventType),
       record.order.order_number,
     );
     this.#changed();

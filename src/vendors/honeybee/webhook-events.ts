@@ -1,6 +1,7 @@
 // Honeybee webhook payloads (docs/VENDOR-FACTS.md, docs/WIRE-CONTRACT.md) read into typed events. The documented
 // types are RX_RECEIVED, RX_UPDATED, SHIPMENT_UPDATED and ORDER_EXCEPTION (its shape, and the top-level order_number
-// and timestamp on order events, are ASSUMED); any other event_type is kept as an UNKNOWN event with its payload,
+// and timestamp on order events, are ASSUMED; the seed's "Order Exception Raised" reads as ORDER_EXCEPTION, in any
+// case and spacing); any other event_type is kept as an UNKNOWN event with its payload,
 // never dropped. Reading is lenient like the API schemas. Honeybee webhooks carry ids only, no PHI. What the workflows
 // get is the typed event `toHoneybeeEvent` makes of an accepted payload (src/domain/honeybee-events.ts).
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { honeybeeExceptionSchema, honeybeeMedicationRequestSchema, honeybeeOrder
 import {
   honeybeeEventFromPayload,
   honeybeeEventPrescriptionIds as prescriptionIdsOf,
+  normalizeHoneybeeEventType,
   readHoneybeePayload,
   type HoneybeeEvent,
   type HoneybeeEventArrival,
@@ -23,13 +25,7 @@ export const HoneybeeEventType = {
 } as const;
 export type KnownHoneybeeEventType = (typeof HoneybeeEventType)[keyof typeof HoneybeeEventType];
 
-/** `rx_received`, `Rx-Received`, ` RX RECEIVED ` → `RX_RECEIVED`. */
-export function normalizeHoneybeeEventType(value: string): string {
-  return value
-    .trim()
-    .replace(/[\s-]+/g, '_')
-    .toUpperCase();
-}
+export { normalizeHoneybeeEventType };
 
 const eventBase = {
   /** A uuid: the de-duplication key (no timestamp is signed; replays are caught by event id). */

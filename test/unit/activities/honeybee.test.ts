@@ -344,6 +344,29 @@ describe('ensureHoneybeeFillOrder: patient-safety data', () => {
     );
   });
 
+  it('sends an intake the request brings (from the fill approval or an operator) without reading the directory', async () => {
+    for (const source of ['fill_approval', 'operator'] as const) {
+      const createOrder = created();
+      const context = setup({ createOrder, listOrders: nothingToAdopt() }, undefined, { intake: 'absent' });
+      const given = { medications: [], healthConditions: ['asthma'], allergies: [{ name: 'latex' }] };
+      const outcome = await ensureFill(context, {
+        ...request,
+        partnerPatientId: 'P-1',
+        patientSafety: { source, ...given },
+      });
+      expect(outcome.patientSafetySent).toEqual({ source, ...given });
+      expect(context.find).not.toHaveBeenCalled();
+      expect(createOrder).toHaveBeenCalledWith(
+        expect.objectContaining({
+          patient: {
+            patient_id: 4242,
+            patient_safety: { medications: [], health_conditions: ['asthma'], allergies: [{ name: 'latex' }] },
+          },
+        }),
+      );
+    }
+  });
+
   it('reads no intake when it adopts an order instead of posting one', async () => {
     const context = setup({ listOrders: vi.fn(async () => result([order('HBNEW', 111)])) }, undefined, {
       intake: 'absent',

@@ -61,6 +61,18 @@ describe('activity summaries', () => {
       patientSafetySent: { source: 'not_supplied_sent_empty', allergies: [], medications: [], healthConditions: [] },
     });
     expect(sentEmpty.summary).toContain('patient safety sent none supplied, sent empty by setting: 0 allergies');
+    for (const [source, said] of [
+      ['fill_approval', "from the partner's intake given with the fill approval: 1 allergies"],
+      ['operator', 'as an operator gave it: 1 allergies'],
+    ] as const) {
+      const given = summarizeActivity('ensureHoneybeeFillOrder', input, {
+        how: 'created',
+        orderNumber: 'HB4',
+        patientSafetySent: { source, allergies: ['latex'], medications: [], healthConditions: [] },
+      });
+      expect(given.summary).toContain(`patient safety sent ${said}`);
+      expect(given.summary).not.toContain('latex');
+    }
     expect(summarizeActivity('ensureHoneybeeFillOrder', input, { how: 'adopted', orderNumber: 'HB3' }).summary).toBe(
       'Honeybee fill 1 of prescription 555: order HB3 adopted',
     );

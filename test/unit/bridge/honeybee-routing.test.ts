@@ -125,6 +125,42 @@ describe('routeHoneybeeEvent', () => {
       expect(exception.deliveries[0]?.startArgs[0]).not.toHaveProperty('prescriptionIds');
   });
 
+  it('reads the exception event under either spelling: ORDER_EXCEPTION or the seed\'s "Order Exception Raised"', () => {
+    for (const eventType of [
+      'Order Exception Raised',
+      'order exception raised',
+      'ORDER_EXCEPTION_RAISED',
+      'Order-Exception-Raised',
+      ' order_exception ',
+    ]) {
+      const routing = routeHoneybeeEvent(
+        {
+          event_id: `e-${eventType}`,
+          event_type: eventType,
+          order_number: 'HB9',
+          exception: { id: 74, name: 'Allergy Detected' },
+          order_actions: [{ action: 'override_allergy', fields: ['prescriber_note'] }],
+        },
+        context,
+      );
+      expect(routing, eventType).toMatchObject({
+        kind: 'deliver',
+        deliveries: [
+          {
+            workflowId: 'honeybee-order-HB9',
+            signalArgs: [
+              {
+                eventType: 'ORDER_EXCEPTION',
+                exception: { code: '74', name: 'Allergy Detected' },
+                actions: [{ action: 'override_allergy', fields: ['prescriber_note'] }],
+              },
+            ],
+          },
+        ],
+      });
+    }
+  });
+
   it('parks what it cannot route, with the reason', () => {
     expect(routeHoneybeeEvent({ event_id: 'e4', event_type: 'RX_UPDATED', medication_requests: [] }, context)).toEqual({
       kind: 'park',

@@ -59,6 +59,10 @@ describe('checkResolution', () => {
     expect(reason({ ...base, action: 'release_hold' })).toBe(
       'action "release_hold" is not offered for 74 Allergy Detected; offered: override_allergy, cancel_order',
     );
+    // Something that is not an action name (a note pasted in the wrong place) is not repeated: refusals travel readable.
+    expect(reason({ ...base, action: 'Jane Roe, allergic to penicillin' })).toBe(
+      'the action given is not offered for 74 Allergy Detected; offered: override_allergy, cancel_order',
+    );
     expect(reason({ ...base, action: 'override_allergy', fields: { prescriber_note: '  ' } })).toBe(
       'action "override_allergy" needs the field prescriber_note',
     );
@@ -93,7 +97,11 @@ describe('current details', () => {
     expect(details).toContain('## Honeybee order HB7K2M9Q: On Hold');
     expect(details).toContain('### 74 Allergy Detected');
     expect(details).toContain('| `override_allergy` | `prescriber_note` | Prescriber overrides the allergy alert |');
-    expect(details).toContain('`resolveException` on workflow `honeybee-order-HB7K2M9Q`');
+    // The update first (it answers), the signal as the fallback.
+    expect(details).toContain(
+      'on workflow `honeybee-order-HB7K2M9Q` with **Send an Update** → `resolveExceptionUpdate`',
+    );
+    expect(details).toContain('or else **Send a Signal** → `resolveException`');
     expect(details).toContain('**Last input rejected**');
     expect(details).not.toContain('Jane');
     expect(details).not.toContain('penicillin');

@@ -78,6 +78,20 @@ describe('reading order events', () => {
     expect(observationFromEvent(event('PRICE_CHANGED', {}))).toBeUndefined();
   });
 
+  it('reads the seed\'s "Order Exception Raised" as ORDER_EXCEPTION, in any case and spacing', () => {
+    for (const type of ['Order Exception Raised', 'order-exception-raised', 'ORDER_EXCEPTION_RAISED']) {
+      const read = observationFromEvent(
+        event(type, { order_number: 'HB1', exception: { id: 80, name: 'Payment Declined' }, order_actions: [] }),
+      );
+      expect(read, type).toMatchObject({
+        eventType: 'ORDER_EXCEPTION',
+        status: 'On Hold',
+        exception: { code: '80', name: 'Payment Declined' },
+        actions: [],
+      });
+    }
+  });
+
   it('computes the overall status as the vendor does, keeping unknown values', () => {
     expect(overallOrderStatus(['Shipped', 'Filling'])).toBe('Filling');
     expect(overallOrderStatus(['Shipped', 'On Hold'])).toBe('On Hold');

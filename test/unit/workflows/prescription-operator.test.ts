@@ -1,6 +1,8 @@
 // What a prescription offers an operator at each wait (the status's `offeredActions`, the same contract as every
 // workflow), and that resolveException carries out those actions as the dedicated signals do.
 import { describe, expect, it } from 'vitest';
+import { prescriptionDetails } from '../../../workflows/honeybee/details.js';
+import { orderRefusedException } from '../../../workflows/honeybee/prescription-exceptions.js';
 import { createPrescriptionOperator } from '../../../workflows/honeybee/prescription-operator.js';
 import { initialPrescriptionState, PrescriptionStage } from '../../../workflows/honeybee/prescription-state.js';
 import { DEFAULT_HONEYBEE_SETTINGS } from '../../../workflows/honeybee/settings.js';
@@ -85,5 +87,54 @@ describe('prescription operator actions', () => {
     expect(operator.check({ action: 'retry_order', operator: 'o', reason: 'r' })).toMatchObject({
       reason: 'there is no open exception on this prescription',
     });
+  });
+
+  it('an order held for want of an intake: named for it, and an intake given is checked before it is taken', () => {
+    const exception = orderRefusedException(
+      {
+        type: 'PatientSafetyUnknown',
+        message: 'no intake',
+        codes: [],
+        fields: ['patientSafety.allergies'],
+        status: null,
+        requestId: null,
+      },
+      NOW,
+    );
+    expect(exception).toMatchObject({ code: 'PatientSafetyUnknown', name: 'Patient-safety data missing' });
+    const { operator, state } = operatorFor({ stage: PrescriptionStage.AwaitingOrderCorrection, exception });
+    expect(names(operator)).toEqual(['retry_order', 'provide_patient_safety', 'cancel_prescription', 'cancel']);
+    expect(operator.offeredActions()[1]?.fields[0]).toMatchObject({ name: 'patientSafety', required: true });
+    expect(prescriptionDetails(state)).toContain("the partner's patient-safety intake is missing");
+    const give = (patientSafety: unknown) => ({
+      action: 'provide_patient_safety',
+      fields: { patientSafety },
+      operator: 'dana',
+      reason: 'the patient told us',
+    });
+    const wrong = give({ medications: [], healthConditions: [], allergies: 'penicillin' });
+    expect(operator.check(wrong)?.reason).toBe('"fields.patientSafety.allergies" must be a list');
+    expect(operator.resolve(wrong, 'signal')).toMatchObject({ accepted: false });
+    expect(operator.pending.correction).toBeUndefined();
+    const intake = { medications: [], healthConditions: [' asthma '], allergies: [{ name: 'latex' }] };
+    expect(operator.check(give(intake))).toBeUndefined();
+    expect(operator.resolve(give(intake), 'update')).toMatchObject({ accepted: true });
+    expect(operator.pending.correction).toEqual({
+      action: 'provide_patient_safety',
+      fields: { patientSafety: { ...intake, healthConditions: ['asthma'] } },
+    });
+  });
+
+  it('keeps the intake a fill approval carries for that fill, and carries later fills to the next run', () => {
+    const { operator } = operatorFor({ stage: PrescriptionStage.AwaitingFillApproval });
+    const intake = { medications: [], healthConditions: [], allergies: ['penicillin'] };
+    operator.approve({ approvedBy: 'partner', reason: 'paid', patientSafety: intake }, 'approve');
+    operator.approve({ approvedBy: 'partner', reason: 'paid', fillNumber: 2, patientSafety: intake }, 'approve');
+    expect(operator.intakeFor(1)).toEqual(intake);
+    expect(operator.intakesFrom(2)).toEqual([{ fillNumber: 2, patientSafety: intake }]);
+    // A refused approval keeps nothing.
+    const automatic = operatorFor({ fillApproval: 'automatic' }).operator;
+    automatic.approve({ approvedBy: 'partner', reason: 'paid', patientSafety: intake }, 'approve');
+    expect(automatic.intakeFor(1)).toBeUndefined();
   });
 });

@@ -50,7 +50,9 @@ export const prescriptionOperations = [
     summary: 'Approve a fill',
     description:
       'Approves the waiting fill (or, with `fillNumber`, a later one) once payment is done (with ' +
-      '`HONEYBEE_FILL_APPROVAL=partner`). 409 when fills need no approval here or that fill is past.',
+      "`HONEYBEE_FILL_APPROVAL=partner`). With `patientSafety` (the patient's intake) the fill's order carries it " +
+      "instead of the partner directory's, and an order held for want of one is settled. 409 when fills need no " +
+      'approval here or that fill is past.',
     body: approveFillBody,
     accepted: decided,
     message: resolveExceptionUpdate,
@@ -59,6 +61,7 @@ export const prescriptionOperations = [
       fields: {
         ...(body.fillNumber ? { fillNumber: body.fillNumber } : {}),
         ...(body.paymentReference ? { paymentReference: body.paymentReference } : {}),
+        ...(body.patientSafety ? { patientSafety: body.patientSafety } : {}),
       },
       operator: body.approvedBy,
       reason: 'fill approved by the partner',

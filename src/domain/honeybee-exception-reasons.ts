@@ -1,7 +1,9 @@
 // Honeybee order exception reasons (seed: "Order Exception Reasons", ids 64–80) and the order actions that resolve
 // them. The reasons are the vendor's; the action keys and their fields are ASSUMED (VENDOR-FACTS.md) until Honeybee
 // confirms them, and live only here. The order_actions carried by an ORDER_EXCEPTION event are authoritative: this
-// table is what the sandbox offers and what the engine shows when an event carries none.
+// table is what the sandbox offers, and what the engine offers when an exception comes with no actions (so every
+// hold can be resolved: an unknown reason still offers cancel_order). Pure: the order workflow imports it.
+import type { OfferedAction } from './honeybee-events.js';
 
 export interface OrderActionSpec {
   action: string;
@@ -91,4 +93,14 @@ const BY_ID = new Map(EXCEPTION_REASONS.map((entry) => [entry.id, entry]));
 /** The known reason for an id, or undefined: reasons are an open set and unknown ids must be handled, not crash. */
 export function exceptionReasonById(id: number): ExceptionReason | undefined {
   return BY_ID.get(id);
+}
+
+/**
+ * The actions the engine offers for an exception Honeybee raised without `order_actions`: the reason's own (the
+ * table above), else only `cancel_order`. `code` is the exception id as the engine keeps it (text: "74").
+ */
+export function fallbackOrderActions(code: string): OfferedAction[] {
+  const id = /^\d+$/.test(code.trim()) ? Number(code.trim()) : NaN;
+  const actions = exceptionReasonById(id)?.actions ?? [cancelOrder];
+  return actions.map((spec) => ({ action: spec.action, description: spec.description, fields: [...spec.fields] }));
 }
