@@ -45,10 +45,18 @@ import type {
   PrescriptionFacts,
   ShipmentInfo,
 } from '../workflows/honeybee/types.js';
+import { isVendorError } from '../src/vendors/shared/vendor-error.js';
+import {
+  noteHoneybeePatients,
+  reconcileHoneybeePatient,
+  vendorNumber,
+  workflowExists,
+  type HoneybeeReconcileDependencies,
+} from './honeybee-reconcile.js';
 import { toPartnerFailure } from './partner.js';
 import { callVendor, toApplicationFailure } from './vendor-failure.js';
 
-export interface HoneybeeActivityDependencies {
+export interface HoneybeeActivityDependencies extends HoneybeeReconcileDependencies {
   honeybee: HoneybeeClient;
   directory: PartnerPatientDirectory;
   /** HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN: what order creation does when the partner supplied no intake. */
@@ -122,11 +130,6 @@ export type CancelOrderOutcome =
   | { outcome: 'canceled'; requestId?: string }
   | { outcome: 'already_ended'; status: string }
   | { outcome: 'not_cancelable'; status: string; why: string };
-
-/** Honeybee ids are numbers in request bodies; a numeric string goes as its number. */
-function vendorNumber(id: string): number | string {
-  return /^\d+$/.test(id) ? Number(id) : id;
-}
 
 function present<T>(value: T | null | undefined): value is T {
   return value !== null && value !== undefined;
@@ -296,6 +299,33 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
     }
   }
 
+  /**
+   * An order event names a prescription the engine has no workflow for: its RX_RECEIVED was lost. The patient's
+   * prescriptions are swept (the order's own started as their RX_RECEIVED would have, with Honeybee's facts, and any
+   * other lost one of the patient's too) before the milestone is reported. If Honeybee does not answer, the milestone
+   * still starts the prescription (its facts are read at the fill's end) and the scheduled sweep covers the rest.
+   */
+  async function reconcileUnknownPrescriptions(request: ReportMilestoneRequest): Promise<void> {
+    const { patientId } = request;
+    if (!patientId) return;
+    const exists = await Promise.all(
+      request.prescriptionIds.map((id) => workflowExists(deps.temporal, prescriptionWorkflowId(id))),
+    );
+    if (exists.every(Boolean)) return;
+    await noteHoneybeePatients(deps.temporal, taskQueue(), [patientId]);
+    try {
+      await reconcileHoneybeePatient(deps, {
+        patientId,
+        settings: request.settings,
+        taskQueue: taskQueue(),
+        always: request.prescriptionIds,
+      });
+    } catch (error) {
+      if (!isVendorError(error)) throw error;
+      deps.logger.warn({ failure: error.failureType }, 'order event for an unknown prescription: sweep deferred');
+    }
+  }
+
   return {
     /**
      * Reads Honeybee's patient and matches it in the partner's directory (EHR id, then email, then name + date of
@@ -303,6 +333,8 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
      */
     async matchHoneybeePatient(request: { patientId: string }): Promise<HoneybeePatientMatch> {
       const patient = await callVendor(() => deps.honeybee.getPatient(vendorNumber(request.patientId)));
+      // A patient the engine has met: the reconciliation sweep reads its prescriptions from now on.
+      await noteHoneybeePatients(deps.temporal, taskQueue(), [request.patientId]);
       let match: PatientMatch;
       try {
         ({ match } = await findPartnerPatient(deps.directory, identityOf(patient.data)));
@@ -448,6 +480,7 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
       request: ReportMilestoneRequest,
     ): Promise<{ delivered: string[]; ended: string[] }> {
       const outcome = { delivered: [] as string[], ended: [] as string[] };
+      await reconcileUnknownPrescriptions(request);
       for (const prescriptionId of request.prescriptionIds) {
         const workflowId = prescriptionWorkflowId(prescriptionId);
         try {

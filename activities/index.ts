@@ -6,6 +6,7 @@ import type { PatientSafetyWhenUnknown } from '../src/partner/patient-safety.js'
 import type { HoneybeeClient } from '../src/vendors/honeybee/client.js';
 import type { OnegevityClient } from '../src/vendors/onegevity/client.js';
 import { createHoneybeeActivities } from './honeybee.js';
+import { createHoneybeeReconcileActivities } from './honeybee-reconcile.js';
 import { createLabActivities } from './lab.js';
 import { createPartnerActionActivities } from './partner-actions.js';
 import { createPartnerActivities, type PartnerActivityDependencies } from './partner.js';
@@ -18,12 +19,15 @@ export interface ActivityDependencies extends PartnerActivityDependencies {
   /** For activities that hand work to other workflows (signal-with-start). */
   temporal: Client;
   logger: Logger;
+  /** HONEYBEE_RX_SWEEP_MAX_AGE (the reconciliation sweep); unset: no limit. */
+  rxSweepMaxAgeMs?: number;
 }
 
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...createPartnerActivities(deps),
     ...createHoneybeeActivities(deps),
+    ...createHoneybeeReconcileActivities(deps),
     ...createLabActivities(deps),
     ...createPartnerActionActivities(deps),
   };

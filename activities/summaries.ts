@@ -85,6 +85,16 @@ export const ACTIVITY_SUMMARIES: Readonly<Partial<Record<keyof Activities, Summa
         `${text(nested(input, 'milestone', 'milestone')) ?? '?'} to prescription(s) ${Array.isArray(ids) ? ids.join(', ') : '?'}`,
     };
   },
+  sweepKnownHoneybeePatients: (input, result) => {
+    const started = nested(result, 'started');
+    return {
+      kind: 'vendor.call',
+      summary:
+        `sweep: prescriptions of ${text(nested(result, 'checked')) ?? '?'} known patient(s) read from ` +
+        `${text(nested(input, 'offset')) ?? '?'}; started ${Array.isArray(started) && started.length > 0 ? started.join(', ') : 'none'}` +
+        `, ${text(nested(result, 'failed')) ?? '?'} not read`,
+    };
+  },
   matchHoneybeePatient: (input, result) => ({
     kind: 'vendor.call',
     summary: `Honeybee patient ${text(nested(input, 'patientId')) ?? '?'} read; ${patientMatch(result)}`,

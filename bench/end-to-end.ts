@@ -4,7 +4,8 @@
 // make as many activities, signals, timers and search attribute upserts per prescription as the engine's histories
 // show, and do nothing else (bench/lib/baseline/). Prints completed prescriptions per second, p50/p99 latency, the
 // Temporal actions per prescription by kind (counted from the histories, bench/lib/actions.ts) and the ratio last.
-// CPU time is read per process for every round (bench/lib/cpu.ts), to say where the time goes.
+// CPU time is read per process for every round (bench/lib/cpu.ts), to say where the time goes. The ratio is the median
+// of the rounds' with their min and max, and a warning says when the machine was overloaded (bench/lib/reliability.ts).
 // Usage: npm run bench:end-to-end -- --prescriptions=100 --concurrency=16 --rounds=4 --warmup=20 --step-delay=0
 // With --compare=observability it measures instead what metrics and tracing cost (bench/lib/observability-overhead.ts).
 import { Client } from '@temporalio/client';
@@ -27,6 +28,7 @@ import { childPids, cpuDelta, sampleCpu, type CpuSample } from './lib/cpu.js';
 import { historiesOf, type History } from './lib/workflow-results.js';
 import { startBenchStack } from './lib/engine.js';
 import { compareObservability } from './lib/observability-overhead.js';
+import { loadBeforeStart, OtherCpuMeter, overloadWarnings, ratioReport, ratioSpread } from './lib/reliability.js';
 import { enginePrescription as enginePrescriptionOf, waitForResult, waitStats } from './lib/prescriptions.js';
 import {
   formatNumber,
@@ -107,6 +109,7 @@ function perItem(record: Record<string, number>, items: number): string {
     .join(', ');
 }
 
+const machine = loadBeforeStart();
 const stack = await startBenchStack(
   { HONEYBEE_WORKFLOW_MODE: 'partner_requested', HONEYBEE_FILL_APPROVAL: 'automatic' },
   { SANDBOX_STEP_DELAY: String(stepDelay), HONEYBEE_WORKFLOW_MODE: 'partner_requested' },
@@ -224,6 +227,7 @@ try {
     'bench (load, sandbox vendors, client)': process.pid,
   };
   const cpu: Record<'baseline' | 'engine', CpuSample> = { baseline: {}, engine: {} };
+  const otherCpu = new OtherCpuMeter();
   const rows: string[][] = [];
   const throughput = { baseline: [] as number[], engine: [] as number[] };
   const measured = { engine: [] as string[], baseline: [] as string[] };
@@ -231,14 +235,15 @@ try {
   for (let round = 1; round <= rounds; round += 1) {
     for (const side of sidesInRound(round, 'baseline' as const, 'engine' as const)) {
       const before = sampleCpu(processes);
+      otherCpu.begin();
       const pollsBefore = waitStats.notFoundPolls;
       const result =
         side === 'engine'
           ? await timedRound(`engine round ${round}`, prescriptions, enginePrescription)
           : await timedRound(`baseline round ${round}`, prescriptions, baselinePrescription(shape));
-      for (const [name, ms] of Object.entries(cpuDelta(before, sampleCpu(processes)))) {
-        cpu[side][name] = (cpu[side][name] ?? 0) + ms;
-      }
+      const used = cpuDelta(before, sampleCpu(processes));
+      otherCpu.end(Object.values(used).reduce((sum, ms) => sum + ms, 0));
+      for (const [name, ms] of Object.entries(used)) cpu[side][name] = (cpu[side][name] ?? 0) + ms;
       throughput[side].push(result.perSecond);
       waitPolls[side] += waitStats.notFoundPolls - pollsBefore;
       measured[side].push(...result.ids);
@@ -258,7 +263,7 @@ try {
   const engineCount = measured.engine.length;
   const baselineCount = measured.baseline.length;
   process.stdout.write(
-    `# End to end (${prescriptions} prescriptions × ${rounds} rounds, concurrency ${concurrency}, sandbox step delay ${stepDelay} ms; ${machineLine()})\n\n`,
+    `# End to end (${prescriptions} prescriptions × ${rounds} rounds after ${warmup} warm-up, concurrency ${concurrency}, sandbox step delay ${stepDelay} ms; ${machineLine()})\n\n`,
   );
   printTable(['path', 'round', 'prescriptions/s', 'p50 ms', 'p99 ms'], rows);
 
@@ -362,11 +367,20 @@ try {
     `bench's not-found polls while waiting for a workflow to exist, per prescription: engine ${formatNumber(waitPolls.engine / engineCount, 2)}, baseline ${formatNumber(waitPolls.baseline / baselineCount, 2)}\n`,
   );
 
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   process.stdout.write(
-    `\nratio: engine prescriptions/s / baseline prescriptions/s = ${formatNumber(mean(throughput.engine) / mean(throughput.baseline), 2)} ` +
-      `(rounds: ${throughput.engine.map((value, i) => formatNumber(value / (throughput.baseline[i] ?? NaN), 2)).join(', ')}); ` +
-      `actions per prescription ${formatNumber(engineTotal, 2)} (baseline ${formatNumber(baselineTotal, 2)})\n`,
+    `\nactions per prescription ${formatNumber(engineTotal, 2)} (baseline ${formatNumber(baselineTotal, 2)})\n`,
+  );
+  const warnings = overloadWarnings({
+    ...machine,
+    otherCpuShare: otherCpu.share(),
+    baselineRates: throughput.baseline,
+  });
+  process.stdout.write(
+    ratioReport(
+      'engine prescriptions/s / baseline prescriptions/s',
+      ratioSpread(throughput.engine, throughput.baseline),
+      warnings,
+    ),
   );
 } finally {
   await stack.stop();

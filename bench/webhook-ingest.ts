@@ -1,7 +1,9 @@
 // Webhook ingest: N signed RX_RECEIVED webhooks at concurrency C through the bridge process, against the same
 // signal-with-starts issued directly by a Temporal client (the baseline), on the same dev server in the same run.
 // No worker runs: this measures getting events durably into Temporal, not executing them (bench:end-to-end does).
-// Usage: npm run bench:webhook-ingest -- --requests=2000 --concurrency=32
+// Usage: npm run bench:webhook-ingest -- --requests=2000 --concurrency=32 --rounds=4 --warmup=100
+// Prints the median of the rounds' ratios with their min and max, and a warning when the machine was overloaded
+// (bench/lib/reliability.ts).
 import { Agent, request as httpRequest } from 'node:http';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { honeybeeEventFromPayload } from '../src/domain/honeybee-events.js';
@@ -12,6 +14,7 @@ import { loadConfig } from '../src/config/env.js';
 import { prescriptionStartSearchAttributes } from '../workflows/honeybee/visibility.js';
 import { childPids, cpuDelta, sampleCpu, type CpuSample } from './lib/cpu.js';
 import { startBenchEnvironment } from './lib/engine.js';
+import { loadBeforeStart, OtherCpuMeter, overloadWarnings, ratioReport, ratioSpread } from './lib/reliability.js';
 import {
   formatNumber,
   intArg,
@@ -24,7 +27,11 @@ import {
 
 const requests = intArg('requests', 2000);
 const concurrency = intArg('concurrency', 32);
-const rounds = intArg('rounds', 2);
+const rounds = intArg('rounds', 4);
+/** Requests per side before the measured rounds (JIT, connections, the dev server's caches); not counted. */
+const warmup = intArg('warmup', 100, 0);
+
+const machine = loadBeforeStart();
 
 const bench = await startBenchEnvironment();
 const bridge = await bench.start('bridge');
@@ -122,9 +129,9 @@ async function direct(): Promise<void> {
 }
 
 try {
-  await runConcurrently(100, concurrency, () => direct());
-  prepared = signedWebhooks(100);
-  await runConcurrently(100, concurrency, () => throughBridge());
+  await runConcurrently(warmup, concurrency, () => direct());
+  prepared = signedWebhooks(warmup);
+  await runConcurrently(warmup, concurrency, () => throughBridge());
   const rows: string[][] = [];
   const throughput = { baseline: [] as number[], bridge: [] as number[] };
   const processes = {
@@ -133,13 +140,16 @@ try {
     'bench (load, baseline client)': process.pid,
   };
   const cpu: Record<'baseline' | 'bridge', CpuSample> = { baseline: {}, bridge: {} };
+  const otherCpu = new OtherCpuMeter();
   for (let round = 1; round <= rounds; round += 1) {
     for (const [name, task] of sidesInRound(round, ['baseline', direct] as const, ['bridge', throughBridge] as const)) {
       if (name === 'bridge') prepared = signedWebhooks(requests);
       const before = sampleCpu(processes);
+      otherCpu.begin();
       const { latenciesMs, elapsedMs } = await runConcurrently(requests, concurrency, () => task());
-      for (const [processName, ms] of Object.entries(cpuDelta(before, sampleCpu(processes))))
-        cpu[name][processName] = (cpu[name][processName] ?? 0) + ms;
+      const used = cpuDelta(before, sampleCpu(processes));
+      otherCpu.end(Object.values(used).reduce((sum, ms) => sum + ms, 0));
+      for (const [processName, ms] of Object.entries(used)) cpu[name][processName] = (cpu[name][processName] ?? 0) + ms;
       const stats = summarize(latenciesMs);
       const perSecond = requests / (elapsedMs / 1000);
       throughput[name].push(perSecond);
@@ -152,9 +162,8 @@ try {
       ]);
     }
   }
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   process.stdout.write(
-    `# Webhook ingest (${requests} requests × ${rounds} rounds, concurrency ${concurrency}; ${machineLine()})\n\n`,
+    `# Webhook ingest (${requests} requests × ${rounds} rounds after ${warmup} warm-up, concurrency ${concurrency}; ${machineLine()})\n\n`,
   );
   printTable(['path', 'round', 'requests/s', 'p50 ms', 'p99 ms'], rows);
   process.stdout.write('\n## CPU ms per request, by process (measured rounds; 2 cores shared by all)\n\n');
@@ -171,8 +180,13 @@ try {
       ['total', perRequest(cpuTotal('bridge')), perRequest(cpuTotal('baseline'))],
     ],
   );
+  const warnings = overloadWarnings({
+    ...machine,
+    otherCpuShare: otherCpu.share(),
+    baselineRates: throughput.baseline,
+  });
   process.stdout.write(
-    `\nratio: bridge throughput / baseline throughput = ${formatNumber(mean(throughput.bridge) / mean(throughput.baseline), 2)}\n`,
+    `\n${ratioReport('bridge throughput / baseline throughput', ratioSpread(throughput.bridge, throughput.baseline), warnings)}`,
   );
 } finally {
   vendorAgent.destroy();

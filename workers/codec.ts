@@ -31,7 +31,7 @@ runMain('codec', async () => {
     );
   }
   const app = buildCodecServer({
-    codec: new AesGcmPayloadCodec(loadPayloadKeyRing(config)),
+    codec: new AesGcmPayloadCodec(loadPayloadKeyRing(config), { compress: config.PAYLOAD_COMPRESSION }),
     authenticator,
     allowedOrigins: config.CODEC_CORS_ORIGINS,
     logger,

@@ -11,6 +11,8 @@ import { announceReady, loadConfigOrExit, runMain } from '../src/runtime/process
 import { connectWorkerConnection } from '../src/temporal/client.js';
 import { describeTemporalConnection } from '../src/temporal/connection-options.js';
 import { createDataConverter } from '../src/temporal/data-converter.js';
+import { workerTuningOptions } from '../src/temporal/worker-tuning.js';
+import { ensureHoneybeeRxSweepSchedule } from '../src/temporal/honeybee-rx-sweep-schedule.js';
 import { assertEngineSearchAttributes } from '../src/temporal/search-attribute-check.js';
 import { buildActivityDependencies } from '../src/runtime/dependencies.js';
 
@@ -40,12 +42,16 @@ runMain('worker', async () => {
     dataConverter,
     interceptors: observability.clientInterceptors,
   });
+  // The reconciliation sweep's schedule (RX_RECEIVED lost for good): created, or updated to this configuration.
+  const sweepSchedule = await ensureHoneybeeRxSweepSchedule(client, config);
+  logger.info({ schedule: sweepSchedule, every: config.HONEYBEE_RX_SWEEP_INTERVAL }, 'honeybee rx sweep scheduled');
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
     activities: createActivities(buildActivityDependencies(config, logger, client)),
+    ...workerTuningOptions(config),
     ...observability.workerOptions,
     ...workflowsSource(),
   });

@@ -13,3 +13,5 @@ export { partnerNotificationBatchWorkflow } from './notifications/parked-batch.j
 export { partnerEventBucketWorkflow } from './notifications/event-feed.js';
 export { partnerNotificationResendWorkflow } from './notifications/resend-one.js';
 export { partnerPatientIndexWorkflow } from './partner-api/patient-index.js';
+export { honeybeePatientRegistryWorkflow } from './honeybee-patients.js';
+export { honeybeeRxSweepWorkflow } from './honeybee-rx-sweep.js';

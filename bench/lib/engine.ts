@@ -29,6 +29,21 @@ export interface BenchEnvironment {
   stop(): Promise<void>;
 }
 
+/**
+ * Engine settings a run may compare from the shell (`PAYLOAD_COMPRESSION=false npm run bench:end-to-end`): taken from
+ * the benchmark's own environment into every engine process's and the benchmark's client.
+ */
+const COMPARABLE_SETTINGS =
+  /^(PAYLOAD_COMPRESSION|WORKER_MAX_CACHED_WORKFLOWS|WORKER_MAX_CONCURRENT_\w+|WORKER_STICKY_QUEUE_TIMEOUT)$/;
+
+function comparableSettings(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).flatMap(([key, value]) =>
+      COMPARABLE_SETTINGS.test(key) && value !== undefined ? [[key, value]] : [],
+    ),
+  );
+}
+
 export async function startBenchEnvironment(
   overrides: Record<string, string> = {},
   /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_* of a running Temporal; omitted: a dev server. */
@@ -50,11 +65,12 @@ export async function startBenchEnvironment(
         WORKER_METRICS_PORT: '127.0.0.1:0',
         // Production-like: request logs at info are part of the cost being measured.
         LOG_LEVEL: 'info',
+        ...comparableSettings(),
         ...overrides,
       }),
     ).flatMap(([key, value]) => (value === undefined ? [] : [[key, value]])),
   );
-  const client = await connectClient(loadConfig({ ...connection, PAYLOAD_KEYS: payloadKeys }));
+  const client = await connectClient(loadConfig({ ...connection, PAYLOAD_KEYS: payloadKeys, ...comparableSettings() }));
   const children: EngineProcess[] = [];
   return {
     server,

@@ -13,6 +13,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflows } from '../../src/temporal/workflow-bundle.js';
+import {
+  loadBeforeStart,
+  OtherCpuMeter,
+  overloadBlock,
+  overloadWarnings,
+  ratioLine,
+  ratioSpread,
+} from './reliability.js';
 import { childPids, cpuDelta, sampleCpu } from './cpu.js';
 import { startBenchStack } from './engine.js';
 import { enginePrescription } from './prescriptions.js';
@@ -62,6 +70,7 @@ function rotated<T>(items: readonly T[], by: number): T[] {
 }
 
 export async function compareObservability(options: OverheadOptions): Promise<void> {
+  const machine = loadBeforeStart();
   const sink = await startOtlpSink();
   // Built once: every restart then starts in seconds, as a production worker with its prebuilt bundle does.
   const bundle = join(mkdtempSync(join(tmpdir(), 'fulfill-bench-bundle-')), 'workflow-bundle.js');
@@ -89,6 +98,7 @@ export async function compareObservability(options: OverheadOptions): Promise<vo
   const counted = new Map(configurations.map((configuration) => [configuration.name, 0]));
   const rows: string[][] = [];
   const exported = new Map(configurations.map((configuration) => [configuration.name, 0]));
+  const otherCpu = new OtherCpuMeter();
   try {
     for (let round = 1; round <= options.rounds; round += 1) {
       for (const configuration of rotated(configurations, round - 1)) {
@@ -109,12 +119,15 @@ export async function compareObservability(options: OverheadOptions): Promise<vo
               }, SCRAPE_INTERVAL_MS)
             : undefined;
         const before = sampleCpu(processes);
+        otherCpu.begin();
         const bytesBefore = sink.bytes;
         const { latenciesMs, elapsedMs } = await runConcurrently(options.prescriptions, options.concurrency, () =>
           prescription([]),
         );
         clearInterval(scraper);
-        for (const [name, ms] of Object.entries(cpuDelta(before, sampleCpu(processes)))) {
+        const used = cpuDelta(before, sampleCpu(processes));
+        otherCpu.end(Object.values(used).reduce((sum, ms) => sum + ms, 0));
+        for (const [name, ms] of Object.entries(used)) {
           const sums = cpu.get(configuration.name)!;
           sums[name] = (sums[name] ?? 0) + ms;
         }
@@ -172,16 +185,17 @@ export async function compareObservability(options: OverheadOptions): Promise<vo
     `\nspans exported per prescription: ${formatNumber(exported.get(tracedName)! / counted.get(tracedName)! / 1024, 1)} KiB (OTLP protobuf)\n`,
   );
 
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  const ratio = (numerator: string, denominator: string) => {
-    const top = throughput.get(numerator)!;
-    const bottom = throughput.get(denominator)!;
-    const perRound = top.map((value, index) => formatNumber(value / (bottom[index] ?? NaN), 2)).join(', ');
-    const overall = mean(top) / mean(bottom);
-    return `${formatNumber(overall, 3)} (cost ${formatNumber((1 - overall) * 100, 1)}%; rounds ${perRound})`;
-  };
+  // The configuration with everything off is the baseline whose spread tells the machine's noise.
+  const warnings = overloadWarnings({
+    ...machine,
+    otherCpuShare: otherCpu.share(),
+    baselineRates: throughput.get(names[0]!)!,
+  });
+  const spread = (numerator: string, denominator: string) =>
+    ratioSpread(throughput.get(numerator)!, throughput.get(denominator)!);
   process.stdout.write(
-    `\nratio: metrics on ÷ off = ${ratio(names[1]!, names[0]!)}; target ≥ 0.97\n` +
-      `ratio: tracing on ÷ off (metrics on) = ${ratio(names[2]!, names[1]!)}; target ≥ 0.90\n`,
+    `\n${overloadBlock(warnings)}` +
+      ratioLine('metrics on ÷ off (target ≥ 0.97)', spread(names[1]!, names[0]!), warnings.length > 0) +
+      ratioLine('tracing on ÷ off, metrics on (target ≥ 0.90)', spread(names[2]!, names[1]!), warnings.length > 0),
   );
 }

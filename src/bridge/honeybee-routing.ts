@@ -15,7 +15,10 @@ import {
 import type { HoneybeeOrderWorkflowInput, PrescriptionWorkflowInput } from '../../workflows/honeybee/types.js';
 import type { RoutingContext, RoutingResult } from './webhook-routing.js';
 
-export function routeHoneybeeEvent(payload: unknown, context: RoutingContext): RoutingResult {
+/** What Honeybee routing reads of the context (the reconciliation sweep routes its rebuilt RX_RECEIVED here too). */
+export type HoneybeeRoutingContext = Pick<RoutingContext, 'receivedAt' | 'requestId' | 'honeybeeSettings'>;
+
+export function routeHoneybeeEvent(payload: unknown, context: HoneybeeRoutingContext): RoutingResult {
   const read = readHoneybeeWebhookEvent(payload);
   if (!read.ok) return { kind: 'park', reason: `invalid event: ${read.issues.join(', ') || read.problem}` };
   const { event } = read;

@@ -276,6 +276,12 @@ export const envSchema = z.object({
   HOLD_ESCALATION_REPEAT: durationMs.default(24 * 3_600_000),
   FILL_APPROVAL_TIMEOUT: durationMs.default(72 * 3_600_000),
   ORDER_RECONCILE_INTERVAL: durationMs.default(6 * 3_600_000),
+  /** How often the reconciliation sweep reads the known Honeybee patients' prescriptions (a Temporal Schedule). */
+  HONEYBEE_RX_SWEEP_INTERVAL: durationMs
+    .refine((ms) => ms >= 1000, { message: 'must be at least 1s (a Temporal Schedule interval)' })
+    .default(3_600_000),
+  /** An active prescription received longer ago than this, without a workflow, is left alone by the sweep. */
+  HONEYBEE_RX_SWEEP_MAX_AGE: durationMs.default(30 * 86_400_000),
   KIT_ACTIVATION_REMINDER_AFTER: durationMs.default(7 * 86_400_000),
   KIT_ACTIVATION_OPERATOR_AFTER: durationMs.default(21 * 86_400_000),
 
@@ -286,6 +292,11 @@ export const envSchema = z.object({
   PAYLOAD_KEY_FILE: z.string().min(1).optional(),
   /** Which key encrypts new payloads; defaults to the first key. */
   PAYLOAD_CURRENT_KEY_ID: z.string().min(1).optional(),
+  /**
+   * Compress payloads before encrypting them when that makes them smaller. Turn it off while processes from before
+   * compression still run (they cannot decode compressed payloads); every version since decodes both.
+   */
+  PAYLOAD_COMPRESSION: flag.default(true),
 
   // Codec service (decrypts payloads for the Web UI and the `temporal` CLI)
   CODEC_HOST: z.string().min(1).default('127.0.0.1'),
@@ -328,6 +339,28 @@ export const envSchema = z.object({
   /** A delivery attempt that has no answer after this counts as failed (and is redelivered). */
   SANDBOX_WEBHOOK_TIMEOUT: durationMs.default(10_000),
 
+  // Worker tuning (docs/PERFORMANCE.md, "Worker tuning"); the defaults are the Temporal SDK's
+  /**
+   * Workflow runs kept in the worker's sticky cache (each ≈ 230–280 KiB of RSS): `auto` (or unset) lets the SDK size it from
+   * V8's heap limit; a number caps memory, at the price of a replay when an evicted workflow wakes; 0 turns it off.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z
+    .string()
+    .transform((value, ctx) => {
+      const text = value.trim();
+      if (text === 'auto') return undefined;
+      if (/^\d+$/.test(text)) return Number(text);
+      ctx.addIssue({ code: 'custom', message: 'expected auto or a whole number of workflows' });
+      return z.NEVER;
+    })
+    .optional(),
+  /** Workflow tasks the worker runs at once (at least 2 while the cache is on). */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
+  /** Activities the worker runs at once (vendor and partner calls: mostly waiting on the network). */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
+  /** How long a workflow's next task waits for the worker that has it cached before any worker may take it. */
+  WORKER_STICKY_QUEUE_TIMEOUT: durationMs.default(10_000),
+
   // Worker observability
   /** The worker's /metrics (engine + Temporal SDK), /healthz and /readyz; `off` serves nothing and exports no metrics. */
   WORKER_METRICS_PORT: listenAddress.default({ host: '127.0.0.1', port: 9464 }),
@@ -345,6 +378,12 @@ function crossFieldProblems(config: ParsedEnv): { variable: string; message: str
     for (const variable of ['CODEC_JWT_ISSUER', 'CODEC_JWT_AUDIENCE'] as const) {
       if (!config[variable]) problems.push({ variable, message: 'required with CODEC_JWKS_URL' });
     }
+  }
+  if (config.WORKER_MAX_CACHED_WORKFLOWS !== 0 && config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS < 2) {
+    problems.push({
+      variable: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+      message: 'must be at least 2 while the workflow cache is on (WORKER_MAX_CACHED_WORKFLOWS is not 0)',
+    });
   }
   if (config.CODEC_DECODE_ALLOWED.length > 0 && !config.CODEC_JWKS_URL) {
     problems.push({ variable: 'CODEC_DECODE_ALLOWED', message: 'a claim allow-list needs CODEC_JWKS_URL' });

@@ -1,14 +1,24 @@
 // AES-256-GCM payload codec: every payload (workflow inputs, signals, results, failure details) is encrypted before it
 // reaches Temporal, so its database holds no PHI in clear text. The key id travels in the payload metadata, so
-// payloads written under an old key still decode after rotation.
+// payloads written under an old key still decode after rotation. The plaintext is compressed first when that makes
+// it smaller (payload-compression.ts), marked in the metadata; a payload without the mark (every one written before
+// compression, or with PAYLOAD_COMPRESSION=off) decodes as it always did.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { PayloadKeyRing } from './payload-keys.js';
+import {
+  compressIfSmaller,
+  decompress,
+  PAYLOAD_COMPRESSION_ALGORITHM,
+  PayloadDecompressionError,
+} from './payload-compression.js';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const METADATA_KEY_ID = 'encryption-key-id';
 export const METADATA_CIPHER = 'encryption-cipher';
+/** Present only on payloads whose plaintext was compressed before encryption: the algorithm. */
+export const METADATA_COMPRESSION = 'encryption-compression';
 const CIPHER = 'AES-256-GCM';
 // @temporalio/proto is CommonJS without static export names, so Node's ESM loader offers only its default export.
 const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
@@ -22,29 +32,56 @@ export class PayloadDecryptionError extends Error {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * What the cipher authenticates besides the ciphertext: the key id (a payload cannot be moved under another key's
+ * label) and, for a compressed payload, its algorithm (the mark cannot be added or stripped).
+ */
+function additionalData(keyId: string, compression: string | undefined): Uint8Array {
+  return encoder.encode(compression === undefined ? keyId : `${keyId}\ncompression=${compression}`);
+}
+
+/** What the compression mark adds to a payload's encoded size: compressing must save more than this. */
+const COMPRESSION_MARK_BYTES = PayloadMessage.encode({
+  metadata: { [METADATA_COMPRESSION]: encoder.encode(PAYLOAD_COMPRESSION_ALGORITHM) },
+}).finish().length;
+
+export interface PayloadCodecOptions {
+  /** Compress plaintext before encrypting it when that makes it smaller (default true). Decoding always inflates. */
+  compress?: boolean;
+}
+
 function metadataString(payload: Payload, key: string): string | undefined {
   const value = payload.metadata?.[key];
   return value ? decoder.decode(value) : undefined;
 }
 
 export class AesGcmPayloadCodec implements PayloadCodec {
-  constructor(private readonly keyRing: PayloadKeyRing) {}
+  private readonly compress: boolean;
+
+  constructor(
+    private readonly keyRing: PayloadKeyRing,
+    options: PayloadCodecOptions = {},
+  ) {
+    this.compress = options.compress ?? true;
+  }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
     const keyId = this.keyRing.currentKeyId;
     const key = this.keyRing.keys.get(keyId)!;
     return payloads.map((payload) => {
-      const plaintext = PayloadMessage.encode(payload).finish();
+      const serialized = PayloadMessage.encode(payload).finish();
+      const compressed = this.compress ? compressIfSmaller(serialized, COMPRESSION_MARK_BYTES) : undefined;
+      const compression = compressed ? PAYLOAD_COMPRESSION_ALGORITHM : undefined;
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
-      // The key id is authenticated too: a payload cannot be moved under another key's label.
-      cipher.setAAD(encoder.encode(keyId));
-      const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+      cipher.setAAD(additionalData(keyId, compression));
+      const ciphertext = Buffer.concat([cipher.update(compressed ?? serialized), cipher.final()]);
       return {
         metadata: {
           [METADATA_ENCODING_KEY]: encoder.encode(ENCRYPTED_ENCODING),
           [METADATA_KEY_ID]: encoder.encode(keyId),
           [METADATA_CIPHER]: encoder.encode(CIPHER),
+          ...(compression ? { [METADATA_COMPRESSION]: encoder.encode(compression) } : {}),
         },
         data: Buffer.concat([iv, ciphertext, cipher.getAuthTag()]),
       };
@@ -55,6 +92,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     return payloads.map((payload) => {
       if (metadataString(payload, METADATA_ENCODING_KEY) !== ENCRYPTED_ENCODING) return payload;
       const keyId = metadataString(payload, METADATA_KEY_ID) ?? '';
+      const compression = metadataString(payload, METADATA_COMPRESSION);
       const key = this.keyRing.keys.get(keyId);
       if (!key) {
         throw new PayloadDecryptionError(
@@ -66,7 +104,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const iv = data.subarray(0, IV_BYTES);
       const tag = data.subarray(data.length - TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
-      decipher.setAAD(encoder.encode(keyId));
+      decipher.setAAD(additionalData(keyId, compression));
       decipher.setAuthTag(tag);
       let plaintext: Buffer;
       try {
@@ -76,6 +114,14 @@ export class AesGcmPayloadCodec implements PayloadCodec {
         ]);
       } catch {
         throw new PayloadDecryptionError(`encrypted payload failed authentication under key "${keyId}"`);
+      }
+      if (compression !== undefined) {
+        try {
+          plaintext = decompress(compression, plaintext);
+        } catch (error) {
+          if (error instanceof PayloadDecompressionError) throw new PayloadDecryptionError(error.message);
+          throw error;
+        }
       }
       return PayloadMessage.decode(plaintext);
     });

@@ -17,6 +17,16 @@ export const ACTIVITY_OPTIONS = {
     startToCloseTimeout: '1 minute',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
   },
+  /**
+   * One page of the reconciliation sweep (a few patients' prescriptions read, the missing ones started). Bounded in
+   * time, like the Onegevity reads: a page that keeps failing fails this sweep, and the next scheduled sweep reads the
+   * same patients again (a sweep still running makes the next one skip).
+   */
+  honeybeeSweep: {
+    startToCloseTimeout: '10 minutes',
+    scheduleToCloseTimeout: '30 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
+  },
   /** An operator's action at Honeybee: bounded, so the operator gets an answer rather than a wait. */
   honeybeeOperatorAction: {
     startToCloseTimeout: '30 seconds',

@@ -18,3 +18,16 @@ export function labOrderWorkflowId(orderIdentifier: string): string {
 export function deadLetterWorkflowId(vendor: Vendor, isoDay: string): string {
   return `dead-letter-${vendor}-${isoDay}`;
 }
+
+/**
+ * The Honeybee patients this engine knows (their ids live only in the workflow's encrypted state) and the schedule that
+ * sweeps them for prescriptions whose RX_RECEIVED never arrived. One of each per task queue: engines sharing a
+ * namespace keep their own.
+ */
+export function honeybeePatientRegistryWorkflowId(taskQueue: string): string {
+  return `honeybee-patients-${taskQueue}`;
+}
+
+export function honeybeeRxSweepScheduleId(taskQueue: string): string {
+  return `honeybee-rx-sweep-${taskQueue}`;
+}

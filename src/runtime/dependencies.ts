@@ -76,5 +76,6 @@ export function buildActivityDependencies(
     feed: new TemporalEventFeed(temporal, config.TEMPORAL_TASK_QUEUE),
     temporal,
     logger,
+    rxSweepMaxAgeMs: config.HONEYBEE_RX_SWEEP_MAX_AGE,
   };
 }

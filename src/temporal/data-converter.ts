@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { AesGcmPayloadCodec } from '../crypto/payload-codec.js';
 import { loadPayloadKeyRing, type PayloadKeyConfig } from '../crypto/payload-keys.js';
+import type { EngineConfig } from '../config/env.js';
 
 /** Path of the failure converter module (a .ts file from source, .js when compiled). */
 export function failureConverterPath(): string {
@@ -12,9 +13,14 @@ export function failureConverterPath(): string {
   return existsSync(ts) ? ts : fileURLToPath(new URL('./failure-converter.js', import.meta.url));
 }
 
-export function createDataConverter(config: PayloadKeyConfig): DataConverter {
+/** PAYLOAD_COMPRESSION is optional here: tests and tools that give only keys get the default (compress). */
+export type DataConverterConfig = PayloadKeyConfig & Partial<Pick<EngineConfig, 'PAYLOAD_COMPRESSION'>>;
+
+export function createDataConverter(config: DataConverterConfig): DataConverter {
   return {
-    payloadCodecs: [new AesGcmPayloadCodec(loadPayloadKeyRing(config))],
+    payloadCodecs: [
+      new AesGcmPayloadCodec(loadPayloadKeyRing(config), { compress: config.PAYLOAD_COMPRESSION ?? true }),
+    ],
     failureConverterPath: failureConverterPath(),
   };
 }

@@ -28,6 +28,9 @@ export function engineEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv 
     WORKER_METRICS_PORT: '127.0.0.1:0',
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     LOG_LEVEL: 'info',
+    // No reconciliation sweep unless a test asks for one (honeybee-rx-sweep.test.ts): an hourly one would start a
+    // workflow in the middle of tests that count the namespace's workflows, whenever a run spans the hour.
+    HONEYBEE_RX_SWEEP_INTERVAL: '365d',
     ...overrides,
   });
 }

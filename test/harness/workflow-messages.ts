@@ -1,6 +1,7 @@
 // Every message module of the engine's workflows, for tests that go over all messages (schemas, recorded inputs).
 import * as deadLetter from '../../workflows/dead-letter/messages.js';
 import * as honeybee from '../../workflows/honeybee/messages.js';
+import * as honeybeePatients from '../../workflows/honeybee/patient-registry-messages.js';
 import * as lab from '../../workflows/lab/messages.js';
 import * as feed from '../../workflows/notifications/feed-messages.js';
 import * as notifications from '../../workflows/notifications/messages.js';
@@ -24,8 +25,8 @@ function isInputMessage(value: unknown): value is InputMessage {
 /** Every signal and update the workflows define, each once. */
 export const INPUT_MESSAGES: InputMessage[] = [
   ...new Set(
-    [operator, honeybee, lab, deadLetter, notifications, feed, idempotency, patientIndex].flatMap((module) =>
-      Object.values(module as Record<string, unknown>).filter(isInputMessage),
+    [operator, honeybee, honeybeePatients, lab, deadLetter, notifications, feed, idempotency, patientIndex].flatMap(
+      (module) => Object.values(module as Record<string, unknown>).filter(isInputMessage),
     ),
   ),
 ];

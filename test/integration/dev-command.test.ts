@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
 import { SandboxControlClient } from '../../src/sandbox/control/client.js';
+import { honeybeeRxSweepScheduleId } from '../../src/domain/workflow-ids.js';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
 import { prescriptionStatusQuery } from '../../workflows/honeybee/messages.js';
 import { ctrlC, devCommandEnv, startDev } from '../harness/dev-command.js';
@@ -118,6 +119,9 @@ describe('fulfill dev', () => {
         .getHandle(`honeybee-rx-${prescriptionId}`)
         .query(prescriptionStatusQuery);
       expect(fromSandbox).toMatchObject({ prescriptionId: String(prescriptionId), lastEventType: 'RX_RECEIVED' });
+      // Its worker made the reconciliation sweep's schedule (docs/OPERATIONS.md), on the default task queue.
+      const sweep = await client.schedule.getHandle(honeybeeRxSweepScheduleId('fulfillment')).describe();
+      expect(sweep.action).toMatchObject({ workflowType: 'honeybeeRxSweepWorkflow', taskQueue: 'fulfillment' });
       // The restarted sandbox remembers the patient it generated.
       const { patients } = await sandbox.patients();
       expect(patients.map((patient) => patient.id)).toEqual([scenario.patient.id]);

@@ -1,16 +1,22 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { ConfigError } from '../../src/config/env.js';
 import {
   AesGcmPayloadCodec,
   ENCRYPTED_ENCODING,
+  METADATA_COMPRESSION,
   METADATA_KEY_ID,
   PayloadDecryptionError,
 } from '../../src/crypto/payload-codec.js';
+import { MAX_INFLATED_BYTES } from '../../src/crypto/payload-compression.js';
 import { generatePayloadKey, generatePayloadKeyFile, loadPayloadKeyRing } from '../../src/crypto/payload-keys.js';
+import { testPayloadKeyConfig } from '../harness/payload-keys.js';
 
 const keyA = generatePayloadKey('a');
 const keyB = generatePayloadKey('b');
@@ -71,6 +77,116 @@ describe('AES-256-GCM payload codec', () => {
     const plain = defaultPayloadConverter.toPayload('legacy');
     const [decoded] = await new AesGcmPayloadCodec(ring([keyA])).decode([plain]);
     expect(decoded).toEqual(plain);
+  });
+});
+
+describe('payload compression before encryption', () => {
+  const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
+  // A prescription's state: repetitive JSON, as most of the engine's payloads are.
+  const state = {
+    prescriptionId: '4242',
+    events: Array.from({ length: 20 }, (_, n) => ({ eventType: 'RX_UPDATED', status: 'Processing', n })),
+  };
+  const compressing = () => new AesGcmPayloadCodec(ring([keyA]));
+  const mark = (payload: Payload) => payload.metadata?.[METADATA_COMPRESSION];
+
+  /** Encrypts bytes the way the codec does, with whatever authenticated data and marks a test needs. */
+  function sealed(plaintext: Uint8Array, aad: string, metadata: Record<string, string>): Payload {
+    const keyBytes = ring([keyA]).keys.get('a')!;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', keyBytes, iv);
+    cipher.setAAD(Buffer.from(aad));
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return {
+      metadata: {
+        encoding: Buffer.from(ENCRYPTED_ENCODING),
+        [METADATA_KEY_ID]: Buffer.from('a'),
+        ...Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, Buffer.from(value)])),
+      },
+      data: Buffer.concat([iv, ciphertext, cipher.getAuthTag()]),
+    };
+  }
+
+  it('compresses a payload that shrinks, marks it, and decodes it', async () => {
+    const original = defaultPayloadConverter.toPayload(state);
+    const [compressed] = await compressing().encode([original]);
+    const [plain] = await new AesGcmPayloadCodec(ring([keyA]), { compress: false }).encode([original]);
+    expect(Buffer.from(mark(compressed!)!).toString()).toBe('deflate-raw');
+    expect(mark(plain!)).toBeUndefined();
+    expect(compressed!.data!.length).toBeLessThan(plain!.data!.length / 2);
+    const [decoded] = await compressing().decode([compressed!]);
+    expect(defaultPayloadConverter.fromPayload(decoded!)).toEqual(state);
+  });
+
+  it('leaves unmarked a payload that compression would not shrink', async () => {
+    const tiny = defaultPayloadConverter.toPayload('ok');
+    const noise = defaultPayloadConverter.toPayload(new Uint8Array(randomBytes(600)));
+    const encoded = await compressing().encode([tiny, noise]);
+    for (const payload of encoded) expect(mark(payload)).toBeUndefined();
+    const decoded = await compressing().decode(encoded);
+    expect(decoded).toEqual(
+      [tiny, noise].map((payload) => PayloadMessage.decode(PayloadMessage.encode(payload).finish())),
+    );
+  });
+
+  it('decodes both kinds whichever way the decoding process is set', async () => {
+    const original = defaultPayloadConverter.toPayload(state);
+    const [plain] = await new AesGcmPayloadCodec(ring([keyA]), { compress: false }).encode([original]);
+    const [compressed] = await compressing().encode([original]);
+    for (const codec of [compressing(), new AesGcmPayloadCodec(ring([keyA]), { compress: false })]) {
+      const decoded = await codec.decode([plain!, compressed!]);
+      expect(decoded.map((payload) => defaultPayloadConverter.fromPayload(payload))).toEqual([state, state]);
+    }
+  });
+
+  it('still decodes a payload recorded before compression existed (a committed history)', async () => {
+    const history = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../fixtures/histories/prescription-automatic-happy-path.json'), 'utf8'),
+    ) as {
+      events: { workflowExecutionStartedEventAttributes?: { input: { payloads: Record<string, unknown>[] } } }[];
+    };
+    const recorded = history.events[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]! as {
+      metadata: Record<string, string>;
+      data: string;
+    };
+    expect(Object.keys(recorded.metadata)).not.toContain(METADATA_COMPRESSION);
+    const payload: Payload = {
+      metadata: Object.fromEntries(
+        Object.entries(recorded.metadata).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+      ),
+      data: Buffer.from(recorded.data, 'base64'),
+    };
+    const codec = new AesGcmPayloadCodec(loadPayloadKeyRing(testPayloadKeyConfig));
+    const [decoded] = await codec.decode([payload]);
+    const input = defaultPayloadConverter.fromPayload<{ prescriptionId?: unknown }>(decoded!);
+    expect(typeof input.prescriptionId).toBe('string');
+  });
+
+  it('refuses a payload whose compression mark was stripped or forged', async () => {
+    const [compressed] = await compressing().encode([defaultPayloadConverter.toPayload(state)]);
+    const { [METADATA_COMPRESSION]: _stripped, ...unmarked } = compressed!.metadata!;
+    await expect(compressing().decode([{ ...compressed!, metadata: unmarked }])).rejects.toThrow(
+      PayloadDecryptionError,
+    );
+    const [plain] = await new AesGcmPayloadCodec(ring([keyA]), { compress: false }).encode([
+      defaultPayloadConverter.toPayload(state),
+    ]);
+    const forged = { ...plain!, metadata: { ...plain!.metadata, [METADATA_COMPRESSION]: Buffer.from('deflate-raw') } };
+    await expect(compressing().decode([forged])).rejects.toThrow(PayloadDecryptionError);
+  });
+
+  it('names an algorithm it does not know, and refuses a payload that inflates beyond the bound', async () => {
+    const serialized = PayloadMessage.encode(defaultPayloadConverter.toPayload(state)).finish();
+    const unknown = sealed(serialized, 'a\ncompression=zstd', { [METADATA_COMPRESSION]: 'zstd' });
+    await expect(compressing().decode([unknown])).rejects.toThrow(/compressed with "zstd"/);
+    const bomb = sealed(deflateRawSync(Buffer.alloc(MAX_INFLATED_BYTES + 1)), 'a\ncompression=deflate-raw', {
+      [METADATA_COMPRESSION]: 'deflate-raw',
+    });
+    await expect(compressing().decode([bomb])).rejects.toThrow(/inflates beyond 16777216 bytes/);
+    const corrupt = sealed(Buffer.from('not deflate at all'), 'a\ncompression=deflate-raw', {
+      [METADATA_COMPRESSION]: 'deflate-raw',
+    });
+    await expect(compressing().decode([corrupt])).rejects.toThrow(/compressed payload is corrupt/);
   });
 });
 

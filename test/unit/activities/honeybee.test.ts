@@ -80,7 +80,9 @@ function setup(
       : [],
   );
   const directory: PartnerPatientDirectory = { find };
-  const temporal = { workflow: { signalWithStart } } as unknown as Client;
+  // Every workflow asked about exists (the reconciliation of unknown prescriptions has its own tests).
+  const getHandle = () => ({ describe: async () => ({}) });
+  const temporal = { workflow: { signalWithStart, getHandle } } as unknown as Client;
   const getPatient = vi.fn(async () => result(HONEYBEE_PATIENT, 'req-patient'));
   const activities = createHoneybeeActivities({
     honeybee: { getPatient, ...honeybee } as HoneybeeClient,

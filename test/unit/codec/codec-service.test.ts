@@ -12,7 +12,7 @@ import { createCodecAuthenticator } from '../../../src/codec/authentication.js';
 import { payloadToJson } from '../../../src/codec/payloads-json.js';
 import { buildCodecServer, createCodecMetrics } from '../../../src/codec/server.js';
 import { loadConfig } from '../../../src/config/env.js';
-import { AesGcmPayloadCodec } from '../../../src/crypto/payload-codec.js';
+import { AesGcmPayloadCodec, METADATA_COMPRESSION } from '../../../src/crypto/payload-codec.js';
 import { loadPayloadKeyRing } from '../../../src/crypto/payload-keys.js';
 import { testPayloadKeyConfig } from '../../harness/payload-keys.js';
 
@@ -195,6 +195,23 @@ describe('codec service', () => {
       expect(response.status, scheme).toBe(200);
     }
     expect(logLines.some((entry) => entry.msg === 'codec decode' && entry.who === 'token:ops-cli')).toBe(true);
+  });
+
+  it('decodes payloads written before compression and compressed ones in one request', async () => {
+    const note = { lastName: MARKER, note: 'refill '.repeat(40) };
+    const plainCodec = new AesGcmPayloadCodec(loadPayloadKeyRing(testPayloadKeyConfig), { compress: false });
+    const [old] = await plainCodec.encode([defaultPayloadConverter.toPayload(note)]);
+    const [compressed] = await codec.encode([defaultPayloadConverter.toPayload(note)]);
+    expect(compressed!.metadata![METADATA_COMPRESSION]).toBeDefined();
+    expect(old!.metadata![METADATA_COMPRESSION]).toBeUndefined();
+    const response = await post('/decode', JSON.stringify({ payloads: [old!, compressed!].map(payloadToJson) }), {
+      authorization: `Bearer ${STATIC_TOKEN}`,
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { payloads: { data: string }[] };
+    expect(
+      body.payloads.map((payload) => JSON.parse(Buffer.from(payload.data, 'base64').toString()) as unknown),
+    ).toEqual([note, note]);
   });
 
   it("reads what every client sends: {} and an empty list (the temporal CLI's bodies), with any content type", async () => {

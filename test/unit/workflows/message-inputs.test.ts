@@ -62,6 +62,7 @@ describe('workflow message inputs', () => {
         'honeybeeEvent',
         'linkPatient',
         'matchPatient',
+        'notePatients',
         'onegevityEvent',
         'orderLinked',
         'orderMilestone',
