@@ -8,6 +8,7 @@ import type { OnegevityClient } from '../src/vendors/onegevity/client.js';
 import { createHoneybeeActivities } from './honeybee.js';
 import { createHoneybeeReconcileActivities } from './honeybee-reconcile.js';
 import { createLabActivities } from './lab.js';
+import { createPartnerActionActivities } from './partner-actions.js';
 import { createPartnerActivities, type PartnerActivityDependencies } from './partner.js';
 
 export interface ActivityDependencies extends PartnerActivityDependencies {
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createHoneybeeActivities(deps),
     ...createHoneybeeReconcileActivities(deps),
     ...createLabActivities(deps),
+    ...createPartnerActionActivities(deps),
   };
 }
 

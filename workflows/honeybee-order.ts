@@ -17,7 +17,13 @@ import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
 import { FailureType } from '../src/domain/failure-types.js';
 import type { Activities } from '../activities/index.js';
 import type { PartnerNotification } from '../src/partner/notifier.js';
-import { honeybeeEventSignal, honeybeeOrderStatusQuery, orderLinkedSignal } from './honeybee/messages.js';
+import {
+  changeShippingAddressUpdate,
+  honeybeeEventSignal,
+  honeybeeOrderStatusQuery,
+  orderLinkedSignal,
+  placePartnerHoldUpdate,
+} from './honeybee/messages.js';
 import {
   cancelSignal,
   resolveExceptionSignal,
@@ -27,7 +33,7 @@ import {
   type ResolveExceptionInput,
 } from './shared/operator-messages.js';
 import { recordDecision, recordRejectedInput, type OperatorDecision } from './shared/decision-log.js';
-import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
+import { handleQuery, handleSignal, handleUpdate, type InputRefusal, type RejectedInput } from './shared/handlers.js';
 import { orderDetails } from './honeybee/details.js';
 import { EventDedupe } from './shared/event-dedupe.js';
 import { activityProblem, describeRefusal } from './shared/activity-failures.js';
@@ -434,7 +440,9 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
   handleUpdate(resolveExceptionUpdate, (resolution) => resolve(resolution, 'update'), {
     check: (resolution) => {
       const check = checkResolution(state.exception, resolution, blockedReason());
-      return check.ok ? undefined : { reason: check.reason, offeredActions: offeredActionNames(state.exception) };
+      return check.ok
+        ? undefined
+        : { reason: check.reason, offeredActions: offeredActionNames(state.exception), kind: check.kind };
     },
     refused: (rejection) => reject('update', rejection, rejection.problem),
     description:
@@ -460,6 +468,113 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     {
       description: 'Cancel the order: {"operator", "reason"}. Possible while it is On Hold (cancel_order).',
       rejected: rejectInput('cancel', 'cancel_order'),
+    },
+  );
+
+  // The partner's own actions on the order (partner API): each an update that runs one call at Honeybee and answers
+  // with its outcome. One at a time, and never while a resolution is being submitted.
+  let partnerActionInFlight: string | undefined;
+
+  function partnerActionBlocked(): string | undefined {
+    if (partnerActionInFlight) return `${partnerActionInFlight} is being submitted to Honeybee; wait for its outcome`;
+    if (resolutionInFlight) return 'a resolution is being submitted to Honeybee; wait for its outcome';
+    return undefined;
+  }
+
+  function holdRefusal(): InputRefusal | undefined {
+    const blocked = partnerActionBlocked();
+    if (blocked) return { reason: blocked };
+    if (state.status !== 'Processing' && state.status !== 'Filling') {
+      return {
+        reason: `order ${state.orderNumber} is ${state.status ?? 'not known yet'}: a Partner Hold can be placed only while it is Processing or Filling`,
+      };
+    }
+    return undefined;
+  }
+
+  function addressRefusal(): InputRefusal | undefined {
+    const blocked = partnerActionBlocked();
+    if (blocked) return { reason: blocked };
+    if (state.status === undefined || ['Shipped', 'Delivered', 'Canceled'].includes(state.status)) {
+      return {
+        reason: `order ${state.orderNumber} is ${state.status ?? 'not known yet'}: its shipping address can change only before it ships`,
+      };
+    }
+    return undefined;
+  }
+
+  /** Runs one partner action at Honeybee and records it; a refusal is answered with Honeybee's reason. */
+  async function partnerAction(
+    input: { operator: string; reason: string },
+    action: string,
+    call: () => Promise<{ requestId?: string }>,
+    done: string,
+  ): Promise<ResolutionResult> {
+    partnerActionInFlight = action;
+    try {
+      const result = await call();
+      recordDecision(state, {
+        at: now(),
+        via: 'update',
+        operator: input.operator,
+        reason: input.reason,
+        action,
+        outcome: 'accepted',
+        detail: done,
+        ...(result.requestId ? { requestId: result.requestId } : {}),
+      });
+      // Read the order at once: the change shows before its webhook arrives.
+      pollRequested = true;
+      return { accepted: true, action, message: done };
+    } catch (error) {
+      const problem = activityProblem(error);
+      if (!problem) throw error;
+      const reason =
+        problem.type === FailureType.VendorUnavailable || problem.type === FailureType.VendorRateLimited
+          ? `Honeybee could not be reached (${problem.type}); nothing was changed, try again`
+          : `Honeybee refused ${action} (${describeRefusal(problem)})`;
+      return reject('update', { ...input, action }, reason);
+    } finally {
+      partnerActionInFlight = undefined;
+      changed = true;
+      publish();
+    }
+  }
+
+  handleUpdate(
+    placePartnerHoldUpdate,
+    (input) =>
+      partnerAction(
+        input,
+        'place_partner_hold',
+        () => operatorCall.placeHoneybeePartnerHold({ orderNumber: state.orderNumber, reason: input.reason }),
+        'Honeybee placed the order on Partner Hold (64); release it with release_hold',
+      ),
+    {
+      check: holdRefusal,
+      refused: (rejection) => reject('update', rejection, rejection.problem),
+      description:
+        'The partner places its own hold on the order (exception 64, Partner Hold): {"operator", "reason"}. Possible ' +
+        'while the order is Processing or Filling; released with the release_hold action.',
+    },
+  );
+
+  handleUpdate(
+    changeShippingAddressUpdate,
+    (input) =>
+      partnerAction(
+        input,
+        'change_shipping_address',
+        () =>
+          operatorCall.changeHoneybeeOrderShippingAddress({ orderNumber: state.orderNumber, address: input.address }),
+        'Honeybee took the new shipping address',
+      ),
+    {
+      check: addressRefusal,
+      refused: (rejection) => reject('update', rejection, rejection.problem),
+      description:
+        'Change the order\'s shipping address before it ships: {"address": {street1, city, state, zip, …}, ' +
+        '"operator", "reason"}. Honeybee refuses it for a controlled substance (42229) or an address it cannot ship to.',
     },
   );
 

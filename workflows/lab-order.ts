@@ -31,12 +31,13 @@ import {
 import { ACTIVITY_OPTIONS } from '../src/domain/activity-options.js';
 import { fulfillmentRequestIdentifier } from '../src/domain/lab-order-identifiers.js';
 import { isRereadTopic } from '../src/domain/onegevity-events.js';
-import { FulfillmentStatus, normalizeOnegevityStatus } from '../src/domain/onegevity-status.js';
+import { FulfillmentStatus, KitStatus, normalizeOnegevityStatus } from '../src/domain/onegevity-status.js';
 import type { LabWorkflowSettings } from '../src/domain/workflow-settings.js';
 import type { Activities } from '../activities/index.js';
 import type { LabAddress, LabOrderPlacement } from '../src/lab/lab-order-request.js';
 import type { PartnerNotification } from '../src/partner/notifier.js';
 import {
+  activateKitUpdate,
   labOrderStatusQuery,
   onegevityEventSignal,
   resolveLabExceptionSignal,
@@ -47,7 +48,7 @@ import { describeActivityFailure } from './shared/activity-failures.js';
 import { Alarm } from './shared/alarm.js';
 import { recordDecision, recordRejectedInput, type OperatorDecision } from './shared/decision-log.js';
 import { EventDedupe } from './shared/event-dedupe.js';
-import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
+import { handleQuery, handleSignal, handleUpdate, type InputRefusal, type RejectedInput } from './shared/handlers.js';
 import {
   cancelSignal,
   resolveExceptionSignal,
@@ -83,6 +84,7 @@ import {
   initialLabOrderState,
   isTerminal,
   isTracked,
+  kitRank,
   labOrderStatusView,
   labStage,
   SEEN_EVENT_KEYS_LIMIT,
@@ -110,6 +112,7 @@ export interface LabOrderWorkflowInput {
 const vendorWrites = proxyActivities<Activities>(ACTIVITY_OPTIONS.onegevityWrites);
 const vendorReads = proxyActivities<Activities>(ACTIVITY_OPTIONS.onegevityReads);
 const partner = proxyActivities<Activities>(ACTIVITY_OPTIONS.labPartner);
+const partnerActions = proxyActivities<Activities>(ACTIVITY_OPTIONS.partnerAction);
 
 /** Continue as new well before the history gets heavy (a lab order normally needs a few hundred events). */
 const HISTORY_EVENTS_PER_RUN = 5_000;
@@ -244,7 +247,7 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
     {
       check: (input) => {
         const read = labResolutionOf(input);
-        return read.ok ? labResolutionRefusal(state, read.resolution) : { reason: read.problem };
+        return read.ok ? labResolutionRefusal(state, read.resolution) : { reason: read.problem, kind: 'invalid' };
       },
       refused: refusedUpdate,
       description:
@@ -272,6 +275,49 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
       '(before shipping) and stops following the order.',
     rejected: rejectInput('cancel'),
   });
+  // The partner activates the kit with its code (Onegevity's kitActivations), answered with Onegevity's outcome.
+  let activationInFlight = false;
+  const activationRefusal = (): InputRefusal | undefined => {
+    if (!state.startedByEngine) return { reason: 'this engine never started this order: nothing to activate' };
+    if (isTerminal(state)) return { reason: `the order has already ended (${labStage(state)})` };
+    if (activationInFlight) return { reason: 'an activation is being submitted to Onegevity; wait for its outcome' };
+    if (kitRank(state.kitStatus) >= kitRank(KitStatus.Activated)) return { reason: 'the kit is already activated' };
+    if (state.fulfillment.status !== FulfillmentStatus.Shipped) {
+      return { reason: `the kit has not shipped yet (fulfillment ${state.fulfillment.status})` };
+    }
+    return undefined;
+  };
+  handleUpdate(
+    activateKitUpdate,
+    async (input) => {
+      const decision = { at: nowIso(), via: 'update' as const, operator: input.operator, reason: input.reason };
+      activationInFlight = true;
+      try {
+        const snapshot = await partnerActions.activateLabKits({ ...ref(), activations: input.activations });
+        applyOrderSnapshot(state, snapshot, nowIso());
+        state.lastActivityAt = nowIso();
+        const message = `Onegevity took ${input.activations.length} kit activation(s); the kit is ${state.kitStatus}`;
+        recordDecision(state, { ...decision, action: 'activate_kit', outcome: 'accepted', detail: message });
+        return { accepted: true as const, action: 'activate_kit', message };
+      } catch (error) {
+        if (isCancellation(error)) throw error;
+        const reason = `Onegevity did not activate the kit: ${describeFailure(error)}`;
+        state.lastProblem = reason;
+        recordDecision(state, { ...decision, action: 'activate_kit', outcome: 'rejected', detail: reason });
+        return { accepted: false as const, reason, offeredActions: offeredLabActions(state) };
+      } finally {
+        activationInFlight = false;
+        wake = true;
+      }
+    },
+    {
+      check: activationRefusal,
+      refused: refusedUpdate,
+      description:
+        'The partner activates the kit with the code printed on it: {"activations": [{"packageElementIdentifier"?, ' +
+        '"activationCode"}], "operator", "reason"}. Possible once the kit has shipped.',
+    },
+  );
   const statusView = () => labOrderStatusView(state, workflowId, nextEscalation(labDeadlines(state, settings)));
   handleQuery(labOrderStatusQuery, statusView, {
     description: 'The lab order: stage, Onegevity statuses, tracking, what needs an operator, counters (no PHI).',

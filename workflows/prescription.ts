@@ -27,9 +27,15 @@ import {
   orderMilestoneSignal,
   prescriptionStatusQuery,
   requestRefillSignal,
+  requestRefillUpdate,
   type PatientSafetyInput,
 } from './honeybee/messages.js';
-import { cancelSignal, resolveExceptionSignal, resolveExceptionUpdate } from './shared/operator-messages.js';
+import {
+  cancelSignal,
+  resolveExceptionSignal,
+  resolveExceptionUpdate,
+  type ResolutionResult,
+} from './shared/operator-messages.js';
 import { recordDecision, recordRejectedInput, type OperatorDecision } from './shared/decision-log.js';
 import { handleQuery, handleSignal, handleUpdate, type RejectedInput } from './shared/handlers.js';
 import { prescriptionDetails } from './honeybee/details.js';
@@ -224,34 +230,51 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     },
   );
 
-  handleSignal(
-    requestRefillSignal,
-    (request) => {
-      const problem =
-        state.mode !== 'partner_requested'
-          ? 'under Automatic Processing Honeybee creates refill orders itself'
-          : state.endReason
-            ? `the prescription has ended (${state.endReason})`
-            : fillsRemaining(state) <= (state.currentOrder ? 1 : 0)
-              ? 'no refills are left on this prescription'
-              : undefined;
-      if (!problem) state.refillRequested = { by: request.requestedBy, at: now() };
-      recordDecision(state, {
-        at: now(),
-        via: 'refill',
-        operator: request.requestedBy,
-        reason: 'refill requested',
-        action: 'requestRefill',
-        outcome: problem ? 'rejected' : 'accepted',
-        detail: problem ?? 'refill requested',
-      });
-      publish();
+  /** Why the next refill cannot be requested now; undefined when it can. */
+  function refillProblem(): string | undefined {
+    if (state.mode !== 'partner_requested') return 'under Automatic Processing Honeybee creates refill orders itself';
+    if (state.endReason) return `the prescription has ended (${state.endReason})`;
+    return fillsRemaining(state) <= (state.currentOrder ? 1 : 0)
+      ? 'no refills are left on this prescription'
+      : undefined;
+  }
+
+  function requestRefill(request: { requestedBy: string }): ResolutionResult {
+    const problem = refillProblem();
+    if (!problem) state.refillRequested = { by: request.requestedBy, at: now() };
+    recordDecision(state, {
+      at: now(),
+      via: 'refill',
+      operator: request.requestedBy,
+      reason: 'refill requested',
+      action: 'requestRefill',
+      outcome: problem ? 'rejected' : 'accepted',
+      detail: problem ?? 'refill requested',
+    });
+    publish();
+    return problem
+      ? { accepted: false, reason: problem, offeredActions: operator.offeredActions().map((action) => action.action) }
+      : { accepted: true, action: 'requestRefill', message: 'refill requested' };
+  }
+
+  handleSignal(requestRefillSignal, (request) => void requestRefill(request), {
+    description: 'The partner asks for the next refill (Partner Requested Fills): {"requestedBy"}.',
+    rejected: rejectInput('refill', 'requestRefill'),
+  });
+
+  handleUpdate(requestRefillUpdate, requestRefill, {
+    check: () => {
+      const problem = refillProblem();
+      return problem ? { reason: problem } : undefined;
     },
-    {
-      description: 'The partner asks for the next refill (Partner Requested Fills): {"requestedBy"}.',
-      rejected: rejectInput('refill', 'requestRefill'),
+    refused: (rejection) => {
+      rejectInput('refill', 'requestRefill')(rejection);
+      return { accepted: false as const, reason: rejection.problem, offeredActions: [] };
     },
-  );
+    description:
+      'The partner asks for the next refill (API): {"requestedBy"}; refused with the reason when none can be ' +
+      'requested (no refills left, Automatic Processing, the prescription ended).',
+  });
 
   handleSignal(resolveExceptionSignal, (resolution) => void operator.resolve(resolution, 'signal'), {
     description:

@@ -5,12 +5,13 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { honeybeeWebhookUrl, webhookSpoolDir, type EngineConfig } from '../config/env.js';
-import { labSettingsFromConfig } from '../domain/workflow-settings.js';
+import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/workflow-settings.js';
 import { registerConsole } from '../console/plugin.js';
 import { registerServerTracing } from '../observability/http-tracing.js';
 import type { Logger } from '../observability/logger.js';
 import { createParkedEvents } from '../operators/parked-events.js';
 import { WebhookSpool } from '../spool/webhook-spool.js';
+import { createOnegevityClientFromConfig, type OnegevityClient } from '../vendors/onegevity/client.js';
 import { createBridgeMetrics } from './metrics.js';
 import { registerNotificationTargetMetrics } from './notification-target-metrics.js';
 import { registerPartnerApi } from './partner-api/routes.js';
@@ -32,7 +33,20 @@ const PARSER_ERRORS: Record<string, { status: number; code: string; message: str
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'the body exceeds the size limit' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'empty_body', message: 'the body is empty' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', message: 'bad Content-Length' },
+  // A method that carries a body (QUERY, …) sent without a Content-Type, before any route is looked up.
+  FST_ERR_ROUTE_MISSING_CONTENT_TYPE: {
+    status: 415,
+    code: 'unsupported_media_type',
+    message: 'a request with a body needs Content-Type: application/json',
+  },
 };
+
+/** The Onegevity client lab report downloads read through, made on first use; none without credentials. */
+function reportSource(config: EngineConfig): (() => OnegevityClient) | undefined {
+  if (!config.ONEGEVITY_CLIENT_ID || !config.ONEGEVITY_CLIENT_SECRET) return undefined;
+  let client: OnegevityClient | undefined;
+  return () => (client ??= createOnegevityClientFromConfig(config));
+}
 
 export function buildBridge({ config, client, logger }: BridgeDependencies): FastifyInstance {
   // Widened to Fastify's logger interface so routes see the default FastifyInstance type.
@@ -126,6 +140,9 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     idempotencyTtlMs: config.PARTNER_API_IDEMPOTENCY_TTL,
     notificationTargetUrl: config.PARTNER_WEBHOOK_URL,
     parkedEvents: (caller) => createParkedEvents({ client: caller, spool: pipeline.spool, config }),
+    publicUrl: config.BRIDGE_PUBLIC_URL,
+    honeybeeSettings: honeybeeSettingsFromConfig(config),
+    reports: reportSource(config),
   });
   for (const key of config.PARTNER_API_KEYS.filter((entry) => entry.legacy)) {
     logger.warn(

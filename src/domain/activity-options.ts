@@ -32,6 +32,19 @@ export const ACTIVITY_OPTIONS = {
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes },
   },
+  /** A partner's action at a vendor (an update waits for it): bounded, so the partner gets an answer, not a wait. */
+  partnerAction: {
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes },
+  },
+  /**
+   * A partner's action that creates something at the vendor without an idempotency key (a reorder): one attempt, so a
+   * lost answer never becomes a second order; the partner hears the outcome (or that it is unknown) and decides.
+   */
+  partnerCreate: {
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumAttempts: 1, nonRetryableErrorTypes },
+  },
   /** Partner notifications and milestone reports between workflows: retried until delivered (background outbox). */
   honeybeeMessaging: {
     startToCloseTimeout: '30 seconds',

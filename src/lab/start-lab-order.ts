@@ -11,6 +11,7 @@ import { labOrderWorkflowId } from '../domain/workflow-ids.js';
 import type { LabWorkflowSettings } from '../domain/workflow-settings.js';
 import { EscalationLevel, FulfillmentStage, LabOrderId, NeedsOperator } from '../../workflows/search-attributes.js';
 import type { labOrderWorkflow } from '../../workflows/lab-order.js';
+import { linkPartnerPatient } from '../partner/patient-index.js';
 import { labOrderPlacement, parseLabOrderRequest, type LabOrderRequest } from './lab-order-request.js';
 
 export interface StartedLabOrder {
@@ -71,6 +72,12 @@ export async function startLabOrder(
     : randomLabOrderIdentifier();
   const workflowId = labOrderWorkflowId(orderIdentifier);
   const fingerprint = labRequestFingerprint(parsed);
+  // The partner's patient id goes into the patient index (encrypted state), never into the order's search attributes.
+  await linkPartnerPatient(client, taskQueue, {
+    partnerPatientId: parsed.patientIdentifier,
+    kind: 'labOrder',
+    id: orderIdentifier,
+  });
   try {
     await client.workflow.start<typeof labOrderWorkflow>('labOrderWorkflow', {
       workflowId,

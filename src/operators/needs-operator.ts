@@ -32,10 +32,9 @@ export interface NeedsOperatorEntry {
   since: string;
 }
 
-function entryOf(execution: WorkflowExecutionInfo): NeedsOperatorEntry {
+/** What visibility says of a workflow: its ids, stage and hold (search attributes only, never PHI). */
+export function visibleWorkflowOf(execution: Omit<WorkflowExecutionInfo, 'raw'>) {
   const attributes = execution.typedSearchAttributes;
-  const onHoldSince = attributes.get(OnHoldSince)?.toISOString() ?? null;
-  const startedAt = execution.startTime.toISOString();
   return {
     workflowId: execution.workflowId,
     workflowType: execution.type,
@@ -45,10 +44,14 @@ function entryOf(execution: WorkflowExecutionInfo): NeedsOperatorEntry {
     labOrderId: attributes.get(LabOrderId) ?? null,
     exceptionReason: attributes.get(ExceptionReason) ?? null,
     escalationLevel: attributes.get(EscalationLevel) ?? 0,
-    onHoldSince,
-    startedAt,
-    since: onHoldSince ?? startedAt,
+    onHoldSince: attributes.get(OnHoldSince)?.toISOString() ?? null,
+    startedAt: execution.startTime.toISOString(),
   };
+}
+
+function entryOf(execution: WorkflowExecutionInfo): NeedsOperatorEntry {
+  const visible = visibleWorkflowOf(execution);
+  return { ...visible, since: visible.onHoldSince ?? visible.startedAt };
 }
 
 /** The `limit` oldest workflows that need an operator, oldest first. */

@@ -8,6 +8,7 @@ import { FilePatientDirectory } from '../partner/file-directory.js';
 import { HttpPatientDirectory } from '../partner/http-directory.js';
 import { HttpPartnerNotifier, LoggingPartnerNotifier, type PartnerNotifier } from '../partner/notifier.js';
 import { NotificationTarget, TargetGuardedNotifier } from '../partner/notification-target.js';
+import { TemporalEventFeed } from '../partner/event-feed.js';
 import type { PartnerPatientDirectory } from '../partner/patient-directory.js';
 import { createHoneybeeClientFromConfig } from '../vendors/honeybee/client.js';
 import { createOnegevityClientFromConfig } from '../vendors/onegevity/client.js';
@@ -72,6 +73,7 @@ export function buildActivityDependencies(
     patientSafetyWhenUnknown: config.HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN,
     notifier: notifiers.notifier,
     redeliveryNotifier: notifiers.direct,
+    feed: new TemporalEventFeed(temporal, config.TEMPORAL_TASK_QUEUE),
     temporal,
     logger,
     rxSweepMaxAgeMs: config.HONEYBEE_RX_SWEEP_MAX_AGE,

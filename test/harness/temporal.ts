@@ -56,3 +56,8 @@ export async function createTestWorker(
     },
   };
 }
+
+/** A workflow's history events (its latest run), decoded as the client's converter allows. */
+export async function historyOf(client: Client, workflowId: string) {
+  return (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+}

@@ -3,8 +3,10 @@ import * as deadLetter from '../../workflows/dead-letter/messages.js';
 import * as honeybee from '../../workflows/honeybee/messages.js';
 import * as honeybeePatients from '../../workflows/honeybee/patient-registry-messages.js';
 import * as lab from '../../workflows/lab/messages.js';
+import * as feed from '../../workflows/notifications/feed-messages.js';
 import * as notifications from '../../workflows/notifications/messages.js';
-import * as partnerApi from '../../workflows/partner-api/messages.js';
+import * as idempotency from '../../workflows/partner-api/messages.js';
+import * as patientIndex from '../../workflows/partner-api/patient-index-messages.js';
 import * as operator from '../../workflows/shared/operator-messages.js';
 import type { SignalMessage, UpdateMessage } from '../../workflows/shared/messages.js';
 
@@ -23,8 +25,8 @@ function isInputMessage(value: unknown): value is InputMessage {
 /** Every signal and update the workflows define, each once. */
 export const INPUT_MESSAGES: InputMessage[] = [
   ...new Set(
-    [operator, honeybee, honeybeePatients, lab, deadLetter, notifications, partnerApi].flatMap((module) =>
-      Object.values(module as Record<string, unknown>).filter(isInputMessage),
+    [operator, honeybee, honeybeePatients, lab, deadLetter, notifications, feed, idempotency, patientIndex].flatMap(
+      (module) => Object.values(module as Record<string, unknown>).filter(isInputMessage),
     ),
   ),
 ];

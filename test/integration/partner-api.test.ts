@@ -1,5 +1,6 @@
 // The partner API through a real bridge process: bearer authentication, validation errors in one JSON shape, 404
-// for unknown workflows, signals to a running workflow, status reads; plus /readyz and /metrics.
+// for unknown workflows, an update refused with the workflow's reason (409), status reads, the OpenAPI document and
+// its docs page; plus /readyz and /metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
 import { startEngine, type EngineProcesses } from '../harness/engine.js';
@@ -92,22 +93,38 @@ describe('partner API', () => {
     expect(badLab.status).toBe(400);
   });
 
-  it('delivers a fill approval to the running prescription workflow', async () => {
+  it("answers a fill approval the workflow cannot use with 409 and the workflow's reason, and changes nothing", async () => {
+    // Fills need no approval under HONEYBEE_FILL_APPROVAL=automatic (the default): the update's validator says so.
     const response = await api(`/api/prescriptions/${prescriptionId}/fill-approvals`, {
       method: 'POST',
       body: JSON.stringify({ approvedBy: 'billing-service', paymentReference: 'pay_123' }),
     });
-    expect(response.status).toBe(202);
-    expect(await response.json()).toEqual({
-      accepted: true,
-      workflowId: `honeybee-rx-${prescriptionId}`,
-      signal: 'approveFill',
-    });
+    expect(response.status).toBe(409);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('wrong_state');
+    expect(error.message).toMatch(/fills need no approval here/);
+    const read = (await (await api(`/api/prescriptions/${prescriptionId}`)).json()) as {
+      status: { approvedFills: number[]; decisions: unknown[] };
+    };
+    expect(read.status.approvedFills).toEqual([]);
+    expect(read.status.decisions).toEqual([]);
     const toUnknown = await api('/api/prescriptions/999999998/fill-approvals', {
       method: 'POST',
       body: JSON.stringify({ approvedBy: 'billing-service' }),
     });
     expect(toUnknown.status).toBe(404);
+  });
+
+  it('serves its OpenAPI document and a docs page without a key', async () => {
+    const document = await fetch(`${engine.bridgeUrl}/api/openapi.json`);
+    expect(document.status).toBe(200);
+    const body = (await document.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(body.openapi).toBe('3.1.0');
+    expect(Object.keys(body.paths)).toContain('/api/prescriptions/{prescriptionId}/fill-approvals');
+    const page = await fetch(`${engine.bridgeUrl}/api/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('/api/prescriptions/{prescriptionId}/fill-approvals');
   });
 
   it('reports readiness and Prometheus metrics', async () => {

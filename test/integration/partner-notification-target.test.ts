@@ -22,6 +22,8 @@ describe('a failing partner notification target', () => {
   let stack: EngineStack;
   let targetId: string;
   let prescriptionId: string;
+  /** The undelivered list's ids, in its order, as the partner API gave them before the resend. */
+  let listedUndelivered: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack({
@@ -64,6 +66,29 @@ describe('a failing partner notification target', () => {
     expect(Number(/^fulfill_partner_notifications_target_failing_seconds (\S+)$/m.exec(text)?.[1])).toBeGreaterThan(3);
   });
 
+  it('the partner API lists the parked notifications as undelivered, in the order a resend sends them', async () => {
+    const parked = await targetState();
+    const page = async (query: string) => {
+      const response = await fetch(`${stack.bridgeUrl}/api/notifications/undelivered?${query}`, {
+        headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { items: { id: string; type: string }[]; nextCursor: string | null };
+    };
+    const { items } = await page('limit=100');
+    expect(items).toHaveLength(parked.parked);
+    expect(items.every((item) => item.id.startsWith(`honeybee-`))).toBe(true);
+    // Paging with a cursor walks the same list.
+    const paged: string[] = [];
+    for (let cursor: string | null = ''; cursor !== null;) {
+      const next = await page(`limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      paged.push(...next.items.map((item) => item.id));
+      cursor = next.nextCursor;
+    }
+    expect(paged).toEqual(items.map((item) => item.id));
+    listedUndelivered = paged;
+  });
+
   it('an admin resend, once the partner is back, re-sends every parked notification in order', async () => {
     const before = await targetState();
     await stack.control.clearFaults();
@@ -100,6 +125,15 @@ describe('a failing partner notification target', () => {
     const types = received.map((notification) => notification.type);
     expect(types.indexOf('prescription.matched')).toBeLessThan(types.indexOf('prescription.completed'));
     expect(new Set(received.map((notification) => notification.webhookId)).size).toBe(received.length);
+    // Raised by concurrent workflows, they were parked in the order they reached the target (not always the order
+    // of their occurredAt); the undelivered list shows that order, and the resend keeps it.
+    const listed = new Set(listedUndelivered);
+    const { notifications } = await stack.control.notifications();
+    const resent = notifications
+      .filter((notification) => notification.verified && !notification.duplicate)
+      .map((notification) => notification.webhookId)
+      .filter((id): id is string => id !== null && listed.has(id));
+    expect(resent).toEqual(listedUndelivered);
 
     // The resend's sender, as Temporal recorded it: the admin key's name.
     const history = await stack.client.workflow.getHandle(targetId).fetchHistory();

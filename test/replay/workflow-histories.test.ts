@@ -21,6 +21,32 @@ describe('committed workflow histories', () => {
     expect([...types]).toEqual(expect.arrayContaining(['prescriptionWorkflow', 'honeybeeOrderWorkflow']));
   });
 
+  it("include the partner API's workflows and the order, lab and feed updates it sends", () => {
+    const byType = new Map<string, string[]>();
+    for (const { history } of histories) {
+      const type = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? '?';
+      const updates = (history.events ?? []).flatMap((event) => {
+        const name = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name;
+        return name ? [name] : [];
+      });
+      byType.set(type, [...(byType.get(type) ?? []), ...updates]);
+    }
+    for (const type of [
+      'honeybeePartnerActionWorkflow',
+      'labReportAccessWorkflow',
+      'partnerEventBucketWorkflow',
+      'partnerNotificationResendWorkflow',
+      'partnerPatientIndexWorkflow',
+    ]) {
+      expect(byType.has(type), type).toBe(true);
+    }
+    expect(byType.get('honeybeeOrderWorkflow')).toEqual(
+      expect.arrayContaining(['placePartnerHold', 'changeShippingAddress']),
+    );
+    expect(byType.get('labOrderWorkflow')).toContain('activateKit');
+    expect(byType.get('partnerEventBucketWorkflow')).toContain('appendPartnerEvent');
+  });
+
   it('include histories recorded with tracing on (their starts, signals and activities carry a trace context)', () => {
     const traced = histories.filter((entry) => entry.name.startsWith('traced-'));
     expect(traced.map((entry) => entry.name).sort()).toEqual([

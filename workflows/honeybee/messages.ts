@@ -4,8 +4,8 @@
 // share with every workflow (resolveException, cancel) is in workflows/shared/operator-messages.ts.
 import { z } from 'zod';
 import { honeybeeEventFromPayload, type HoneybeeEvent } from '../../src/domain/honeybee-events.js';
-import { attribution, operatorText } from '../shared/operator-messages.js';
-import { queryMessage, signalMessage } from '../shared/messages.js';
+import { attribution, operatorText, type ResolutionResult } from '../shared/operator-messages.js';
+import { queryMessage, signalMessage, updateMessage } from '../shared/messages.js';
 import type { HoneybeeOrderStatus, PrescriptionStatus } from './types.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -151,6 +151,46 @@ export const requestRefillInput = z.object({ requestedBy: operatorText(200) });
 export type RequestRefillInput = z.input<typeof requestRefillInput>;
 
 export const requestRefillSignal = signalMessage('requestRefill', requestRefillInput);
+/** Update form, for the partner API: refused (with the reason) when no refill can be requested now. */
+export const requestRefillUpdate = updateMessage<ResolutionResult, typeof requestRefillInput>(
+  'requestRefillUpdate',
+  requestRefillInput,
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Partner actions on an order (partner API) → order workflow
+
+/** A shipping address in Honeybee's shape (its 422 codes name these fields). PHI: encrypted in history only. */
+export const honeybeeShippingAddressInput = z.strictObject({
+  first_name: z.string().trim().min(1).max(100).optional(),
+  last_name: z.string().trim().min(1).max(100).optional(),
+  street1: z.string().trim().min(1).max(200),
+  street2: z.string().trim().max(200).nullish(),
+  city: z.string().trim().min(1).max(100),
+  state: z.string().trim().min(2).max(50),
+  zip: z.string().regex(/^\d{5}(-\d{4})?$/, 'must be a ZIP code (12345 or 12345-6789)'),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ().-]{7,20}$/, 'must be a phone number')
+    .optional(),
+  accept_suggested: z.boolean().optional(),
+  ignore_warnings: z.boolean().optional(),
+});
+export type HoneybeeShippingAddress = z.output<typeof honeybeeShippingAddressInput>;
+
+/** The partner places its own hold on the order (exception 64, Partner Hold): {"operator", "reason"}. */
+export const placePartnerHoldInput = z.object(attribution);
+export const placePartnerHoldUpdate = updateMessage<ResolutionResult, typeof placePartnerHoldInput>(
+  'placePartnerHold',
+  placePartnerHoldInput,
+);
+
+/** Change the in-flight order's shipping address at Honeybee: {"address", "operator", "reason"}. */
+export const changeShippingAddressInput = z.object({ address: honeybeeShippingAddressInput, ...attribution });
+export const changeShippingAddressUpdate = updateMessage<ResolutionResult, typeof changeShippingAddressInput>(
+  'changeShippingAddress',
+  changeShippingAddressInput,
+);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Queries (each workflow answers `status` with its own state)

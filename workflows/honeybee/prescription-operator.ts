@@ -231,27 +231,29 @@ export function createPrescriptionOperator(
   /** Why resolveException cannot carry `input` out now (the update's validator); undefined when it can. */
   function check(input: ResolveExceptionInput): InputRefusal | undefined {
     const offered = offeredActions().map((action) => action.action);
-    const refusal = (reason: string | undefined) => (reason ? { reason, offeredActions: offered } : undefined);
+    const refusal = (reason: string | undefined): InputRefusal | undefined =>
+      reason ? { reason, offeredActions: offered } : undefined;
+    const invalid = (problem: string): InputRefusal => ({ reason: problem, offeredActions: offered, kind: 'invalid' });
     switch (input.action) {
       case 'matchPatient': {
         const fields = parseActionFields(matchFields, input.fields);
-        return refusal(
-          fields.ok
-            ? (matchProblem() ?? (pending.match ? 'a match is already being applied' : undefined))
-            : fields.problem,
-        );
+        if (!fields.ok) return invalid(fields.problem);
+        return refusal(matchProblem() ?? (pending.match ? 'a match is already being applied' : undefined));
       }
       case 'approveFill': {
         const fields = parseActionFields(approveFields, input.fields);
-        return refusal(fields.ok ? approvalProblem(fields.value.fillNumber ?? state.fillNumber) : fields.problem);
+        if (!fields.ok) return invalid(fields.problem);
+        return refusal(approvalProblem(fields.value.fillNumber ?? state.fillNumber));
       }
       case 'cancel':
         return refusal(cancelProblem());
       default: {
         const result = checkResolution(creationException(), input, creationBlocked());
-        if (!result.ok) return { reason: result.reason, offeredActions: offeredActionNames(creationException()) };
+        if (!result.ok) {
+          return { reason: result.reason, offeredActions: offeredActionNames(creationException()), kind: result.kind };
+        }
         const fields = correctionFields(result.action.action, result.fields);
-        return fields.ok ? undefined : refusal(fields.problem);
+        return fields.ok ? undefined : invalid(fields.problem);
       }
     }
   }

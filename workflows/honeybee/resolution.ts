@@ -7,8 +7,10 @@ import { quotedActionName } from '../shared/input-problems.js';
 import type { ResolveExceptionInput } from '../shared/operator-messages.js';
 import type { OfferedAction, OperatorException } from './types.js';
 
+/** A refusal is `state` (nothing to resolve now, the action not offered) or `invalid` (the action's fields missing). */
 export type ResolutionCheck =
-  { ok: true; action: OfferedAction; fields: Record<string, unknown> } | { ok: false; reason: string };
+  | { ok: true; action: OfferedAction; fields: Record<string, unknown> }
+  | { ok: false; reason: string; kind: 'state' | 'invalid' };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -40,8 +42,8 @@ export function checkResolution(
   blocked?: string,
 ): ResolutionCheck {
   const { action, fields, reason } = input;
-  if (blocked) return { ok: false, reason: blocked };
-  if (!exception) return { ok: false, reason: 'there is no open exception to resolve' };
+  if (blocked) return { ok: false, reason: blocked, kind: 'state' };
+  if (!exception) return { ok: false, reason: 'there is no open exception to resolve', kind: 'state' };
   const offered = exception.actions.find((candidate) => candidate.action === action.trim());
   if (!offered) {
     return {
@@ -49,6 +51,7 @@ export function checkResolution(
       reason: `${namedAction(action)} is not offered for ${exception.code} ${exception.name}; offered: ${
         offeredActionNames(exception).join(', ') || 'none'
       }`,
+      kind: 'state',
     };
   }
   // A `reason` field (cancel_order) defaults to the operator's reason, so a cancellation needs no repetition.
@@ -59,6 +62,7 @@ export function checkResolution(
     return {
       ok: false,
       reason: `action "${offered.action}" needs the field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      kind: 'invalid',
     };
   }
   const picked = Object.fromEntries(offered.fields.map((field) => [field, given[field]]));

@@ -89,6 +89,33 @@ export const resolveLabExceptionUpdate = updateMessage<ResolutionResult, typeof 
   resolveLabExceptionInput,
 );
 
+/**
+ * The partner activates the kit with the code printed on it (Onegevity's `kitActivations`). Without a
+ * packageElementIdentifier, the order's one kit element waiting for activation is meant.
+ */
+export const activateKitInput = z.object({
+  activations: z
+    .array(
+      z.strictObject({
+        packageElementIdentifier: z
+          .string(presence('a string'))
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -')
+          .optional(),
+        activationCode: z.string(presence('a string')).regex(/^[A-Za-z0-9-]{4,64}$/, 'must be an activation code'),
+      }),
+      presence('a list'),
+    )
+    .min(1, 'needs at least one activation')
+    .max(20, 'at most 20 at once'),
+  ...attribution,
+});
+export type ActivateKitInput = z.input<typeof activateKitInput>;
+
+export const activateKitUpdate = updateMessage<ResolutionResult, typeof activateKitInput>(
+  'activateKit',
+  activateKitInput,
+);
+
 // ---------------------------------------------------------------------------------------------------------------
 // Status
 

@@ -71,3 +71,15 @@ export const redeliverBatchSignal: SignalMessage<z.ZodUnknown> & SignalDefinitio
 ) as SignalMessage<z.ZodUnknown> & SignalDefinition<[]>;
 export const batchRedeliveredSignal = signalMessage('batchRedelivered', batchRedeliveredInput);
 export const parkedBatchQuery = queryMessage<{ targetWorkflowId: string; remaining: number }>('parkedBatch');
+
+export type ParkedNotification = z.output<typeof partnerNotificationInput>;
+/** The notifications a target keeps itself (oldest first) and its batches (oldest first), for the partner's list. */
+export const parkedNotificationsQuery = queryMessage<{ parked: ParkedNotification[]; batches: string[] }>(
+  'parkedNotifications',
+);
+/** A batch's notifications still to be re-sent, oldest first. */
+export const batchNotificationsQuery = queryMessage<{ notifications: ParkedNotification[] }>('batchNotifications');
+
+/** One notification sent again on its own (partner API): who asked and why, for the record. */
+export const resendNotificationInput = z.object({ notification: partnerNotificationInput, ...attribution });
+export type ResendNotificationInput = z.input<typeof resendNotificationInput>;

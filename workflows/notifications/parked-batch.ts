@@ -8,6 +8,7 @@ import { ACTIVITY_OPTIONS } from '../../src/domain/activity-options.js';
 import type { PartnerNotification } from '../../src/partner/notifier.js';
 import { handleQuery, handleSignal } from '../shared/handlers.js';
 import {
+  batchNotificationsQuery,
   batchRedeliveredSignal,
   parkedBatchQuery,
   partnerNotificationInput,
@@ -41,6 +42,9 @@ export async function partnerNotificationBatchWorkflow(input: PartnerNotificatio
       rejected: () => undefined,
     },
   );
+  handleQuery(batchNotificationsQuery, () => ({ notifications: [...pending] }), {
+    description: "This batch's notifications still to be re-sent, oldest first.",
+  });
   handleQuery(parkedBatchQuery, () => ({ targetWorkflowId: input.targetWorkflowId, remaining: pending.length }), {
     description: 'The target this batch belongs to, and how many of its notifications are still to be re-sent.',
   });

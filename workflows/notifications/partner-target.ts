@@ -25,6 +25,7 @@ import {
   batchRedeliveredSignal,
   deliveryReportSignal,
   parkNotificationSignal,
+  parkedNotificationsQuery,
   redeliverBatchSignal,
   resumeDeliveryUpdate,
   targetStateQuery,
@@ -139,6 +140,11 @@ export async function partnerNotificationTargetWorkflow(start?: PartnerTargetInp
       parkedIds.add(notification.id);
     },
     { description: 'A notification not sent because the target is disabled, kept for a resend.', rejected: reject },
+  );
+  handleQuery(
+    parkedNotificationsQuery,
+    () => ({ parked: [...parked], batches: batches.map((batch) => batch.workflowId) }),
+    { description: 'The notifications parked here (oldest first) and the batches holding older ones.' },
   );
   handleQuery(targetStateQuery, view, {
     description: 'Failing since, disabled since, the last failure, how many notifications are parked.',

@@ -8,7 +8,7 @@ import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
 import { FailureType } from '../../src/domain/failure-types.js';
 import { describeInputProblems } from './input-problems.js';
-import type { QueryMessage, SignalMessage, UpdateMessage } from './messages.js';
+import type { LookupMessage, QueryMessage, SignalMessage, UpdateMessage } from './messages.js';
 
 /** An input a schema refused, as a workflow records it. */
 export interface RejectedInput {
@@ -25,6 +25,19 @@ export interface RejectedInput {
 /** Why a well-formed input cannot be carried out now (an action not offered, nothing to resolve). */
 export interface InputRefusal {
   reason: string;
+  offeredActions?: string[];
+  /**
+   * `state` (the default): the workflow's present state does not allow it; `invalid`: the input itself is wrong for
+   * what it asks (an action's fields missing or malformed). Carried in the refusal's details (RefusalDetails).
+   */
+  kind?: RefusalKind;
+}
+
+export type RefusalKind = 'state' | 'invalid';
+
+/** The details of an update validator's refusal (ApplicationFailure.details[0]). */
+export interface RefusalDetails {
+  refusal: RefusalKind;
   offeredActions?: string[];
 }
 
@@ -115,12 +128,18 @@ export interface UpdateHandlerOptions<S extends z.ZodType, Result> {
   refused: (rejection: RejectedInput) => Result;
 }
 
-function refuse(reason: string, offeredActions?: string[]): never {
+/**
+ * An update validator's refusal: always InputRefused (its message travels unencoded for the Web UI,
+ * src/temporal/failure-converter.ts); the details say whether the state or the input is at fault, which the partner
+ * API answers as 409 or 422.
+ */
+function refuse(reason: string, offeredActions?: string[], kind: RefusalKind = 'invalid'): never {
+  const details: RefusalDetails = { refusal: kind, ...(offeredActions ? { offeredActions } : {}) };
   throw ApplicationFailure.create({
     type: FailureType.InputRefused,
     message: reason,
     nonRetryable: true,
-    ...(offeredActions ? { details: [{ offeredActions }] } : {}),
+    details: [details],
   });
 }
 
@@ -142,7 +161,7 @@ export function handleUpdate<S extends z.ZodType, Result>(
         const parsed = parseMessageInput(message.name, message.input, input);
         if (!parsed.ok) refuse(parsed.rejection.problem);
         const refusal = options.check?.(parsed.value);
-        if (refusal) refuse(refusal.reason, refusal.offeredActions);
+        if (refusal) refuse(refusal.reason, refusal.offeredActions, refusal.kind ?? 'state');
       },
     },
   );
@@ -154,4 +173,24 @@ export function handleQuery<Result>(
   options: { description: string },
 ): void {
   setHandler(message, () => handler(), { description: options.description });
+}
+
+/**
+ * A query that takes an input (a lookup by key): the input is parsed with the message's schema, and one it refuses
+ * fails the query with the problem (a query is never recorded, so nothing else changes).
+ */
+export function handleLookup<S extends z.ZodType, Result>(
+  message: LookupMessage<S, Result>,
+  handler: (input: z.output<S>) => Result,
+  options: { description: string },
+): void {
+  setHandler(
+    message,
+    (input: unknown) => {
+      const parsed = parseMessageInput(message.name, message.input, input);
+      if (!parsed.ok) throw new Error(`${message.name}: ${parsed.rejection.problem}`);
+      return handler(parsed.value);
+    },
+    { description: options.description },
+  );
 }

@@ -9,10 +9,14 @@ import { queryMessage, signalMessage, updateMessage } from './messages.js';
 
 /** Text an operator must give: not blank, bounded (the state keeps it). */
 export function operatorText(max: number) {
-  return z
-    .string()
-    .max(max)
-    .refine((value) => value.trim() !== '', 'must not be blank');
+  return (
+    z
+      .string()
+      .max(max)
+      .refine((value) => value.trim() !== '', 'must not be blank')
+      // What the refinement means, for the partner API's OpenAPI document (zod cannot write a refinement there).
+      .meta({ pattern: '\\S' })
+  );
 }
 
 /** Who did it and why: every operator input carries both, and the audit shows them. */

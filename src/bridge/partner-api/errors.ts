@@ -1,12 +1,15 @@
-// One error shape for the partner API: {"error": {"code", "message", "issues"?}}, with the status that says what to
-// do: 400 fix the request, 401 authenticate, 403 use a key with the scope, 404 no such workflow, 409 wait (another
-// call with this Idempotency-Key runs) or repair (the workflow's task keeps failing: an operator must repair it),
-// 413 send less, 422 refused (reason given), 429 and 503 retry after Retry-After.
+// One error shape for the partner API: {"error": {"code", "message", "issues"?, "offeredActions"?}}, with the status
+// that says what to do: 400 fix the request, 401 authenticate, 403 use a key with the scope, 404 no such workflow,
+// 409 the workflow's state does not allow it now (reason given), or wait (another call with this Idempotency-Key
+// runs), or repair (the workflow's task keeps failing: an operator must repair it), 413 send less, 422 refused as
+// invalid (reason given), 429 and 503 retry after Retry-After.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { FailureType } from '../../domain/failure-types.js';
 import type { FastifyReply } from 'fastify';
 import { WorkflowTaskFailingError } from '../../operators/workflow-health.js';
 import type { z } from 'zod';
+import type { RefusalDetails } from '../../../workflows/shared/handlers.js';
 
 export class PartnerApiError extends Error {
   constructor(
@@ -16,6 +19,8 @@ export class PartnerApiError extends Error {
     readonly issues?: { path: string; message: string }[],
     /** Sent as Retry-After (429, 409, 503). */
     readonly retryAfterSeconds?: number,
+    /** What the workflow would accept instead of a refused action. */
+    readonly offeredActions?: string[],
   ) {
     super(message);
   }
@@ -41,6 +46,23 @@ function updateFailureReason(error: WorkflowUpdateFailedError): string {
   return message;
 }
 
+/**
+ * An update's refusal: 409 when the workflow's state does not allow the input now, 422 when the input is invalid (the
+ * validator says which in its details, workflows/shared/handlers.ts; anything else is 422).
+ */
+function updateRefusal(error: WorkflowUpdateFailedError): PartnerApiError {
+  const failure = error.cause instanceof ApplicationFailure ? error.cause : undefined;
+  const details = (failure?.type === FailureType.InputRefused ? failure.details?.[0] : undefined) as
+    Partial<Record<keyof RefusalDetails, unknown>> | undefined;
+  const offeredActions = Array.isArray(details?.offeredActions)
+    ? details.offeredActions.filter((action): action is string => typeof action === 'string')
+    : undefined;
+  const reason = updateFailureReason(error);
+  return details?.refusal === 'state'
+    ? new PartnerApiError(409, 'wrong_state', reason, undefined, undefined, offeredActions)
+    : new PartnerApiError(422, 'rejected', reason, undefined, undefined, offeredActions);
+}
+
 /** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) anywhere in the cause chain: Temporal could not be reached. */
 export function isTemporalUnreachable(error: unknown): boolean {
   let current: unknown = error;
@@ -60,9 +82,7 @@ export function toPartnerApiError(error: unknown): PartnerApiError {
   if (error instanceof WorkflowTaskFailingError) {
     return new PartnerApiError(409, 'workflow_task_failing', `${error.message} (an operator must repair it)`);
   }
-  if (error instanceof WorkflowUpdateFailedError) {
-    return new PartnerApiError(422, 'rejected', updateFailureReason(error));
-  }
+  if (error instanceof WorkflowUpdateFailedError) return updateRefusal(error);
   if (isTemporalUnreachable(error)) {
     return new PartnerApiError(
       503,
@@ -79,6 +99,11 @@ export function sendPartnerApiError(reply: FastifyReply, error: PartnerApiError)
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   if (error.status === 401) reply.header('www-authenticate', 'Bearer');
   return reply.code(error.status).send({
-    error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.issues ? { issues: error.issues } : {}),
+      ...(error.offeredActions ? { offeredActions: error.offeredActions } : {}),
+    },
   });
 }

@@ -1,16 +1,36 @@
-// Inputs of the partner API, validated with zod at the edge. Ids in paths are vendor ids, never PHI. Bodies that a
-// workflow takes as they are use that message's own schema (workflows/*/messages.ts), strict here: the partner hears
-// of a field it misspelled.
+// Inputs of the partner API, validated with zod at the edge (and written into the OpenAPI document from the same
+// schemas). Ids in paths are vendor or engine ids, never PHI. Bodies that a workflow takes as they are use that
+// message's own schema (workflows/*/messages.ts), strict here: the partner hears of a field it misspelled.
 import { z } from 'zod';
 import { isLabOrderIdentifier } from '../../domain/lab-order-identifiers.js';
 import { isParkedEventId } from '../../operators/parked-events.js';
-import { approveFillInput, matchPatientInput, requestRefillInput } from '../../../workflows/honeybee/messages.js';
+import {
+  approveFillInput,
+  changeShippingAddressInput,
+  matchPatientInput,
+  placePartnerHoldInput,
+  requestRefillInput,
+} from '../../../workflows/honeybee/messages.js';
+import { activateKitInput } from '../../../workflows/lab/messages.js';
+import { OrderStage } from '../../../workflows/honeybee/order-state.js';
+import { PrescriptionStage } from '../../../workflows/honeybee/prescription-state.js';
+import { LabStage } from '../../../workflows/lab/state.js';
 import { attribution, cancelInput, resolveExceptionInput } from '../../../workflows/shared/operator-messages.js';
 
-export const prescriptionParams = z.object({ prescriptionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
-export const orderParams = z.object({ orderNumber: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+const VENDOR_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const prescriptionParams = z.object({
+  prescriptionId: z.string().regex(VENDOR_ID).describe("Honeybee's prescription id"),
+});
+export const orderParams = z.object({
+  orderNumber: z.string().regex(VENDOR_ID).describe("Honeybee's order number"),
+});
 export const labOrderParams = z.object({
-  orderIdentifier: z.string().refine(isLabOrderIdentifier, 'not a lab order identifier issued by this engine'),
+  orderIdentifier: z
+    .string()
+    .refine(isLabOrderIdentifier, 'not a lab order identifier issued by this engine')
+    .describe('The orderIdentifier the engine gave the lab order (`lab` + 24 lowercase hex)')
+    .meta({ pattern: '^lab[0-9a-f]{24}$' }),
 });
 
 export const approveFillBody = z.strictObject(approveFillInput.shape);
@@ -30,12 +50,89 @@ export const labResolutionBody = z.strictObject({
 
 export const cancelBody = z.strictObject(cancelInput.shape);
 
+export const partnerHoldBody = z.strictObject(placePartnerHoldInput.shape);
+export const releaseHoldBody = z.strictObject(attribution);
+export const shippingAddressBody = z.strictObject(changeShippingAddressInput.shape);
+export const reorderBody = z.strictObject(attribution);
+export const patientParams = z.object({
+  patientId: z.string().regex(VENDOR_ID).describe("Honeybee's patient id"),
+});
+export const kitActivationBody = z.strictObject(activateKitInput.shape);
+export const reportParams = z.object({
+  ...labOrderParams.shape,
+  reportIdentifier: z.string().regex(VENDOR_ID).describe("Onegevity's report identifier (from the report list)"),
+});
+
 export const operatorQueueQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
 export const resendBody = z.strictObject(attribution);
 
 export const parkedParams = z.object({
   id: z.string().refine(isParkedEventId, 'not a parked event id (dl.<40 hex> or sp.<64 hex>)'),
 });
 export const redriveBody = z.strictObject({ operator: attribution.operator });
+const stages = (stage: Record<string, string>) => z.enum(Object.values(stage) as [string, ...string[]]);
+
+/** Query strings say booleans as `true` / `false`. */
+const queryBoolean = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(25).describe('Items per page (1 to 100)'),
+  cursor: z.string().min(1).max(4096).optional().describe("The previous page's `nextCursor`, with the same filters"),
+};
+
+const listQuery = (stage: Record<string, string>) =>
+  z.strictObject({
+    stage: stages(stage).optional().describe('Only this stage (the FulfillmentStage)'),
+    needsOperator: queryBoolean.optional().describe('Only those that wait (true) or do not wait (false) for a human'),
+    partnerPatientId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Only this partner patient's (looked up in the engine's patient index, never in search attributes)"),
+    updatedSince: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('Only those with a milestone (a notification in the event feed) at or after this time'),
+    ...pageQuery,
+  });
+
+export const prescriptionListQuery = listQuery(PrescriptionStage);
+export const orderListQuery = listQuery(OrderStage);
+export const labOrderListQuery = listQuery(LabStage);
+
+export const undeliveredQuery = z.strictObject({ ...pageQuery, limit: pageQuery.limit.default(100) });
+
+export const eventsQuery = z.strictObject({
+  after: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("An event's `cursor` (or a page's `nextCursor`): the events after it"),
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Without `after`: the events recorded from this time on (default: the last 24 hours)'),
+  limit: z.coerce.number().int().min(1).max(500).default(100).describe('Events per page (1 to 500)'),
+});
+
+export const notificationParams = z.object({
+  notificationId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,500}$/)
+    .describe('The notification id (`webhook-id`), e.g. `honeybee-order-HB7K2M9Q:shipped`'),
+});
+
+export const resendOneBody = z.strictObject({
+  ...attribution,
+  cursor: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("The event's feed cursor, for a notification that is not parked (one the partner saw in the feed)"),
+});

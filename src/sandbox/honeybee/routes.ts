@@ -143,6 +143,13 @@ export function registerHoneybeeRoutes(app: FastifyInstance, core: SandboxCore):
   );
 
   app.post<OrderParams>(
+    `${API}/orders/:order_number/hold`,
+    { config: { endpoint: 'honeybee.partnerHold' }, preHandler: authenticate },
+    async (request, reply) =>
+      withJson(request, reply, (body) => core.honeybee.partnerHold(request.params.order_number, body)),
+  );
+
+  app.post<OrderParams>(
     `${API}/orders/:order_number/reorders`,
     { config: { endpoint: 'honeybee.reorder' }, preHandler: authenticate },
     async (request, reply) => withJson(request, reply, () => core.honeybee.reorder(request.params.order_number)),

@@ -465,6 +465,19 @@ export class HoneybeeSimulator {
     return { status: 202, body: { simulation_id: this.#deps.random.stream('honeybee.events').uuid() } };
   }
 
+  /**
+   * The partner places its own hold (ASSUMED endpoint, VENDOR-FACTS.md): exception 64 "Partner Hold", released with
+   * the `release_hold` order action.
+   */
+  partnerHold(orderNumber: string, body: unknown): HoneybeeReply {
+    if (!this.state.orders[orderNumber]) return notFound(`order ${orderNumber} not found`);
+    const reason = isRecord(body) ? body.reason : undefined;
+    if (typeof reason !== 'string' || !reason.trim() || reason.length > 1000) {
+      return badRequest('the request is malformed', [{ field: 'reason', message: 'must be 1 to 1000 characters' }]);
+    }
+    return this.placeHold(orderNumber, 64);
+  }
+
   // ---------------------------------------------------------------------------------------------- control
 
   /** Puts an order On Hold now with an exception reason (a partner hold by default), as a pharmacist would. */

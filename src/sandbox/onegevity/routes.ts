@@ -110,6 +110,17 @@ export function registerOnegevityRoutes(app: FastifyInstance, core: SandboxCore)
       ),
   );
 
+  app.get<OrderParams & { Params: { reportIdentifier: string } }>(
+    `${API}/patients/:patientIdentifier/orders/:orderIdentifier/reports/:reportIdentifier`,
+    { config: { endpoint: 'onegevity.getReport' }, preHandler: requireScope('patients_read') },
+    async (request, reply) => {
+      const { patientIdentifier, orderIdentifier, reportIdentifier } = request.params;
+      const result = sim.getReport(request.id, patientIdentifier, orderIdentifier, reportIdentifier);
+      if (result.contentType) reply.type(result.contentType);
+      return send(reply, result);
+    },
+  );
+
   app.post(
     `${API}/fulfillment-requests`,
     { config: { endpoint: 'onegevity.createFulfillment' }, preHandler: requireScope('fulfillment') },

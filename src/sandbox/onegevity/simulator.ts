@@ -20,6 +20,7 @@ import {
   type OrderUpdateMode,
   type PatientInformation,
 } from './model.js';
+import { reportDocument } from './report-document.js';
 import {
   createFulfillmentSchema,
   createOrderSchema,
@@ -223,6 +224,20 @@ export class OnegevitySimulator {
       status: 200,
       body: { pageNumber, numberOfElements: content.length, totalNumberOfElements: record.reports.length, content },
     };
+  }
+
+  /** One released report's document (ASSUMED endpoint, VENDOR-FACTS.md): a PDF. */
+  getReport(
+    requestId: string,
+    patientIdentifier: string,
+    orderIdentifier: string,
+    reportIdentifier: string,
+  ): OnegevityReply & { contentType?: string } {
+    const record = this.#order(patientIdentifier, orderIdentifier);
+    if (!record) return generalError(requestId, 404, `order ${orderIdentifier} not found for this patient`);
+    const report = record.reports.find((candidate) => candidate.reportIdentifier === reportIdentifier);
+    if (!report) return generalError(requestId, 404, `report ${reportIdentifier} not found for this order`);
+    return { status: 200, body: reportDocument(report, orderIdentifier), contentType: 'application/pdf' };
   }
 
   createFulfillment(requestId: string, body: unknown): OnegevityReply {

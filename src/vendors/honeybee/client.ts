@@ -34,6 +34,12 @@ import {
 export const HONEYBEE_ORDERS_PATIENT_FILTER = 'patient_id';
 /** ASSUMED (VENDOR-FACTS.md): the path of "Submit New Partner Order Action Request". */
 export const HONEYBEE_ORDER_ACTIONS_PATH = 'actions';
+/**
+ * ASSUMED (VENDOR-FACTS.md): where a partner places its own hold (exception 64, "Partner placed this order on hold"):
+ * `POST /orders/{order_number}/hold` with `{"reason"}`, 204; 409 unless the order is Processing or Filling. The hold
+ * is released with the `release_hold` order action its exception offers.
+ */
+export const HONEYBEE_PARTNER_HOLD_PATH = 'hold';
 
 export interface HoneybeeClient {
   getPatient(patientId: string | number): Promise<VendorResult<HoneybeePatient>>;
@@ -46,6 +52,8 @@ export interface HoneybeeClient {
   getOrder(orderNumber: string): Promise<VendorResult<HoneybeeOrder>>;
   /** Resolve an On Hold order with one of the order_actions its exception offered. */
   submitOrderAction(orderNumber: string, request: HoneybeeOrderActionRequest): Promise<VendorResult<undefined>>;
+  /** Place the partner's own hold (exception 64) on a Processing or Filling order. */
+  placePartnerHold(orderNumber: string, request: { reason: string }): Promise<VendorResult<undefined>>;
   /** Reorder a shipped or delivered order; returns the new order. */
   reorder(orderNumber: string, request?: Record<string, unknown>): Promise<VendorResult<HoneybeeOrder>>;
   updateOrderShippingAddress(orderNumber: string, address: HoneybeeAddressInput): Promise<VendorResult<undefined>>;
@@ -160,6 +168,16 @@ export function createHoneybeeClientParts(options: HoneybeeClientOptions): Honey
         path: `/orders/${id(endpoint, orderNumber)}/${HONEYBEE_ORDER_ACTIONS_PATH}`,
         // The action's fields sit beside `action` (VENDOR-FACTS.md); `action` wins over a field of the same name.
         json: { ...fields, action },
+        schema: emptyBody,
+      });
+    },
+    async placePartnerHold(orderNumber, request) {
+      const endpoint = `POST /orders/{order_number}/${HONEYBEE_PARTNER_HOLD_PATH}`;
+      return http.call({
+        method: 'POST',
+        endpoint,
+        path: `/orders/${id(endpoint, orderNumber)}/${HONEYBEE_PARTNER_HOLD_PATH}`,
+        json: { reason: request.reason },
         schema: emptyBody,
       });
     },

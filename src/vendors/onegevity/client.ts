@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { ConfigError, type EngineConfig } from '../../config/env.js';
 import { checkRequest, pathId } from '../shared/request-input.js';
 import { createTokenProvider, type TokenAuthMethod, type TokenProvider } from '../shared/token-provider.js';
-import { createVendorHttp, type VendorHttp, type VendorResult } from '../shared/vendor-http.js';
+import { createVendorHttp, type VendorDocument, type VendorHttp, type VendorResult } from '../shared/vendor-http.js';
 import { readOnegevityErrorBody } from './error-body.js';
 import {
   onegevityCreateFulfillmentRequestSchema,
@@ -22,6 +22,12 @@ import {
   type OnegevityOrder,
   type OnegevityReportPage,
 } from './schemas.js';
+
+/**
+ * ASSUMED (VENDOR-FACTS.md): one released report's document, `GET …/orders/{o}/reports/{reportIdentifier}`, answered
+ * as a PDF.
+ */
+export const ONEGEVITY_REPORT_DOCUMENT_TYPE = 'application/pdf';
 
 /** ASSUMED (VENDOR-FACTS.md): the fulfillment-request paths under /api/v1. */
 export const ONEGEVITY_FULFILLMENT_REQUESTS_PATH = '/fulfillment-requests';
@@ -45,6 +51,12 @@ export interface OnegevityClient {
     orderIdentifier: string,
     page?: { pageNumber?: number; pageSize?: number },
   ): Promise<VendorResult<OnegevityReportPage>>;
+  /** One released report's document (bytes and content type). */
+  getReportDocument(
+    patientIdentifier: string,
+    orderIdentifier: string,
+    reportIdentifier: string,
+  ): Promise<VendorResult<VendorDocument>>;
   createFulfillmentRequest(
     request: OnegevityCreateFulfillmentRequest,
   ): Promise<VendorResult<OnegevityFulfillmentRequest>>;
@@ -145,6 +157,14 @@ export function createOnegevityClientParts(options: OnegevityClientOptions): One
         path: `${orderPath(endpoint, patientIdentifier, orderIdentifier)}/reports`,
         query: { pageNumber: page?.pageNumber, pageSize: page?.pageSize },
         schema: onegevityReportPageSchema,
+      });
+    },
+    async getReportDocument(patientIdentifier, orderIdentifier, reportIdentifier) {
+      const endpoint = 'GET /patients/{patientIdentifier}/orders/{orderIdentifier}/reports/{reportIdentifier}';
+      return http.download({
+        endpoint,
+        path: `${orderPath(endpoint, patientIdentifier, orderIdentifier)}/reports/${id(endpoint, reportIdentifier)}`,
+        accept: ONEGEVITY_REPORT_DOCUMENT_TYPE,
       });
     },
     async createFulfillmentRequest(request) {

@@ -20,6 +20,8 @@ export interface VendorExchange {
   /** A form body (application/x-www-form-urlencoded). */
   form?: Record<string, string>;
   timeoutMs: number;
+  /** Read the answer as bytes (a document), not text; `accept` then says what is wanted. */
+  binary?: { accept: string };
 }
 
 export interface VendorResponse {
@@ -27,6 +29,8 @@ export interface VendorResponse {
   headers: IncomingHttpHeaders;
   body: string;
   requestId: string | undefined;
+  /** The answer's bytes, for a `binary` exchange. */
+  bytes?: Buffer;
 }
 
 export function headerValue(value: string | string[] | undefined): string | undefined {
@@ -43,17 +47,28 @@ export async function exchange(request: VendorExchange): Promise<VendorResponse>
 
 async function send(request: VendorExchange, traceHeaders: Record<string, string>): Promise<VendorResponse> {
   try {
-    const response = await got(request.url, {
+    const options = {
       method: request.method,
-      headers: { accept: 'application/json', ...request.headers, ...traceHeaders },
+      headers: { accept: request.binary?.accept ?? 'application/json', ...request.headers, ...traceHeaders },
       ...(request.json !== undefined ? { json: request.json } : {}),
       ...(request.form !== undefined ? { form: request.form } : {}),
-      responseType: 'text',
       throwHttpErrors: false,
       followRedirect: false,
       retry: { limit: 0 },
       timeout: { request: request.timeoutMs },
-    });
+    } as const;
+    if (request.binary) {
+      const response = await got(request.url, { ...options, responseType: 'buffer' });
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        // An error answer is read like any other (JSON); a document stays bytes.
+        body: response.statusCode >= 300 ? response.body.toString('utf8') : '',
+        bytes: response.body,
+        requestId: headerValue(response.headers['x-request-id']),
+      };
+    }
+    const response = await got(request.url, { ...options, responseType: 'text' });
     return {
       status: response.statusCode,
       headers: response.headers,

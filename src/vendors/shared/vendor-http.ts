@@ -55,8 +55,18 @@ export interface VendorResult<T> {
   fromCache: boolean;
 }
 
+/** A document the vendor serves (a lab report): its bytes and content type. */
+export interface VendorDocument {
+  bytes: Buffer;
+  contentType: string;
+}
+
 export interface VendorHttp {
   call<S extends z.ZodType>(call: VendorCall<S>): Promise<VendorResult<z.output<S>>>;
+  /** A GET of a document (not JSON), with the same token handling and error classification; never cached. */
+  download(
+    call: Omit<VendorCall<z.ZodType>, 'schema' | 'json' | 'method'> & { accept: string },
+  ): Promise<VendorResult<VendorDocument>>;
   readonly etagCache: EtagCache;
 }
 
@@ -99,7 +109,11 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     return { data: parsed.data, requestId: response.requestId, status: response.status, fromCache };
   }
 
-  function failure(call: VendorCall<z.ZodType>, response: VendorResponse, refreshed: boolean): VendorError {
+  function failure(
+    call: Pick<VendorCall<z.ZodType>, 'endpoint'>,
+    response: VendorResponse,
+    refreshed: boolean,
+  ): VendorError {
     const body = parseJsonBody(response.body);
     let details: VendorErrorBody = { codes: [], fields: [] };
     if (body !== undefined && body !== INVALID_JSON) {
@@ -124,8 +138,47 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     });
   }
 
+  /** Sends with the current token; a 401 refreshes it once and sends once more. */
+  async function authorized(
+    send: (token: string) => Promise<VendorResponse>,
+  ): Promise<{ response: VendorResponse; refreshed: boolean }> {
+    let token = await options.tokens.getToken();
+    let response = await send(token);
+    if (response.status !== 401) return { response, refreshed: false };
+    options.tokens.invalidate(token);
+    token = await options.tokens.getToken();
+    response = await send(token);
+    return { response, refreshed: true };
+  }
+
   return {
     etagCache,
+    async download(call) {
+      const url = buildUrl(options.baseUrl, call.path, call.query);
+      const { response, refreshed } = await authorized((token) =>
+        exchange({
+          vendor: options.vendor,
+          endpoint: call.endpoint,
+          method: 'GET',
+          url,
+          headers: { authorization: `Bearer ${token}` },
+          timeoutMs: options.timeoutMs,
+          binary: { accept: call.accept },
+        }),
+      );
+      if (response.status < 200 || response.status >= 300) {
+        throw failure(call, response, refreshed);
+      }
+      return {
+        data: {
+          bytes: response.bytes ?? Buffer.alloc(0),
+          contentType: headerValue(response.headers['content-type']) ?? 'application/octet-stream',
+        },
+        requestId: response.requestId,
+        status: response.status,
+        fromCache: false,
+      };
+    },
     async call(call) {
       const url = buildUrl(options.baseUrl, call.path, call.query);
       const cached = call.method === 'GET' ? etagCache.get(url) : undefined;

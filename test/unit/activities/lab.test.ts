@@ -64,6 +64,7 @@ function activities(client: Partial<OnegevityClient>) {
     getPatientOrder: unexpected,
     activateKits: unexpected,
     listReports: unexpected,
+    getReportDocument: unexpected,
     createFulfillmentRequest: unexpected,
     getFulfillmentRequest: unexpected,
     cancelFulfillmentRequest: unexpected,

@@ -77,4 +77,28 @@ describe('activity summaries', () => {
       'Honeybee fill 1 of prescription 555: order HB3 adopted',
     );
   });
+
+  it("tells the partner's actions by ids and outcomes, never by the address or activation code they carried", () => {
+    const address = { street1: '1 Secret Lane', city: 'Hidden', state: 'CA', zip: '90001' };
+    const hold = summarizeActivity('placeHoneybeePartnerHold', { orderNumber: 'HB7', reason: 'payment' }, {});
+    expect(hold.summary).toBe('Honeybee order HB7 placed on Partner Hold (64)');
+    const told = [
+      summarizeActivity('changeHoneybeeOrderShippingAddress', { orderNumber: 'HB7', address }, {}),
+      summarizeActivity('addHoneybeePatientShippingAddress', { patientId: '42', address }, {}),
+      summarizeActivity(
+        'activateLabKits',
+        { orderIdentifier: 'lab1', patientIdentifier: 'p1', activations: [{ activationCode: 'CODE-XYZ' }] },
+        { kitStatuses: ['ACTIVATED'] },
+      ),
+    ].map((line) => line.summary);
+    expect(told).toEqual([
+      'Honeybee order HB7 shipping address changed',
+      'Honeybee patient 42 shipping address added',
+      'Onegevity order lab1: 1 kit activation(s) sent; kits ACTIVATED',
+    ]);
+    expect(told.join(' ')).not.toMatch(/Secret|Hidden|90001|CODE-XYZ/);
+    expect(
+      summarizeActivity('reorderHoneybeeOrder', { orderNumber: 'HB7' }, { orderNumber: 'HB8', started: false }).summary,
+    ).toBe('Honeybee order HB7 reordered as HB8 (its workflow was already running)');
+  });
 });

@@ -1,5 +1,5 @@
 // The activity policies as data: every one refuses to retry the non-retryable failure types, and only an operator's
-// action (someone waits for its answer) gives up after a number of attempts.
+// or the partner's action (someone waits for its answer) gives up after a number of attempts.
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_OPTIONS } from '../../../src/domain/activity-options.js';
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../../../src/domain/failure-types.js';
@@ -12,10 +12,12 @@ describe('activity options', () => {
     }
   });
 
-  it('bound attempts only where an operator waits for the answer', () => {
+  it('bound attempts only where an operator or the partner waits for the answer', () => {
     const bounded = Object.entries(ACTIVITY_OPTIONS)
       .filter(([, options]) => 'maximumAttempts' in options.retry)
       .map(([name]) => name);
-    expect(bounded).toEqual(['honeybeeOperatorAction']);
+    expect(bounded).toEqual(['honeybeeOperatorAction', 'partnerAction', 'partnerCreate']);
+    // A reorder is not idempotent at Honeybee: one attempt, never a second order from a lost answer.
+    expect(ACTIVITY_OPTIONS.partnerCreate.retry.maximumAttempts).toBe(1);
   });
 });

@@ -70,7 +70,13 @@ describe('checkResolution', () => {
     expect(checkResolution(undefined, { ...base, action: 'override_allergy' })).toEqual({
       ok: false,
       reason: 'there is no open exception to resolve',
+      kind: 'state',
     });
+    // Not offered or blocked is the state (409 at the partner API); a missing field is the input (422).
+    expect(checkResolution(EXCEPTION, { ...base, action: 'release_hold' })).toMatchObject({ kind: 'state' });
+    expect(
+      checkResolution(EXCEPTION, { ...base, action: 'override_allergy', fields: { prescriber_note: ' ' } }),
+    ).toMatchObject({ kind: 'invalid' });
   });
 });
 

@@ -1,0 +1,64 @@
+// partnerEventBucketWorkflow (id partner-events-{engine}-{minute}, minute = UTC epoch minutes, engine = a hash of the
+// task queue): one minute of the partner event
+// feed, the pull alternative to webhooks (GET /api/events). Every notification the engine raises is appended here,
+// in order, by the activity that delivers it (src/partner/event-feed.ts), before delivery: a partner that reads the
+// feed sees every notification, delivered or not. Appends are de-duplicated by notification id (an activity retry);
+// a bucket takes appends until a grace period after its minute ends, then seals and completes with its events as its
+// result, so a reader reads a closed minute without replaying it. Ids, types and statuses only: never PHI.
+import { allHandlersFinished, condition, sleep, workflowInfo } from '@temporalio/workflow';
+import { handleQuery, handleUpdate } from '../shared/handlers.js';
+import {
+  appendPartnerEventUpdate,
+  EVENT_BUCKET_MS,
+  EVENT_BUCKET_GRACE_MS,
+  MAX_EVENTS_PER_BUCKET,
+  partnerEventsQuery,
+  type PartnerEventBucket,
+  type PartnerFeedEvent,
+} from './feed-messages.js';
+
+export interface PartnerEventBucketInput {
+  /** The bucket's minute (UTC epoch minutes). */
+  minute: number;
+}
+
+export async function partnerEventBucketWorkflow(input: PartnerEventBucketInput): Promise<PartnerEventBucket> {
+  // Started by anything but the feed (someone in the Web UI): the minute comes from the id, which the feed sets.
+  const fromId = Number(/^partner-events-[0-9a-f]+-(\d+)$/.exec(workflowInfo().workflowId)?.[1]);
+  const minute = Number.isSafeInteger(input?.minute) ? input.minute : Number.isSafeInteger(fromId) ? fromId : 0;
+  const events: PartnerFeedEvent[] = [];
+  const seqById = new Map<string, number>();
+  let sealed = false;
+  const bucket = (): PartnerEventBucket => ({ minute, sealed, events });
+
+  handleUpdate(
+    appendPartnerEventUpdate,
+    (event) => {
+      const known = seqById.get(event.id);
+      if (known !== undefined) return { seq: known, duplicate: true };
+      const seq = events.length + 1;
+      events.push({ ...event, seq });
+      seqById.set(event.id, seq);
+      return { seq, duplicate: false };
+    },
+    {
+      check: (event) => {
+        if (seqById.has(event.id)) return undefined;
+        if (sealed) return { reason: `the feed's minute ${minute} is sealed: append to the current minute` };
+        if (events.length >= MAX_EVENTS_PER_BUCKET) return { reason: `the feed's minute ${minute} is full` };
+        return undefined;
+      },
+      refused: () => ({ seq: 0, duplicate: false }),
+      description: 'Appends one partner notification to this minute of the feed (the notify activity does).',
+    },
+  );
+  handleQuery(partnerEventsQuery, bucket, {
+    description: "This minute's events, in the order they were appended, and whether it is sealed.",
+  });
+
+  const sealAt = (minute + 1) * EVENT_BUCKET_MS + EVENT_BUCKET_GRACE_MS;
+  await sleep(Math.max(1, sealAt - new Date().getTime()));
+  sealed = true;
+  await condition(allHandlersFinished);
+  return bucket();
+}
