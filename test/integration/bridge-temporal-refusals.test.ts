@@ -3,7 +3,7 @@
 // 413 or 422 naming the problem (not 503 for ever), is kept in the bridge's spool byte for byte, listed by
 // `fulfill spool`, and counted in /metrics, while an ordinary one still goes through; with Temporal down, a webhook
 // still gets 503 + Retry-After.
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,14 +30,14 @@ function rxReceived(prescriptionId: string): string {
   });
 }
 
-/** An exception whose message is `size` characters: the message is part of the typed event the bridge signals
- * (fields the engine does not read are dropped, so padding one of those would not reach Temporal). */
+/** An exception whose message is `size` random characters: the message is part of the typed event the bridge signals
+ * (fields the engine does not read are dropped), and random text stays large after the codec compresses payloads. */
 function orderException(orderNumber: string, size: number): string {
   return JSON.stringify({
     event_id: `evt-exception-${orderNumber}`,
     event_type: 'ORDER_EXCEPTION',
     order_number: orderNumber,
-    exception: { id: 66, name: 'Allergy', message: 'x'.repeat(size) },
+    exception: { id: 66, name: 'Allergy', message: randomBytes(size).toString('base64').slice(0, size) },
     order_actions: [{ action: 'cancel_order' }],
   });
 }

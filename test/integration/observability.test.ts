@@ -219,7 +219,7 @@ describe('observability of the running engine', () => {
       operator: 'bob',
       reason: 'confirmed by phone',
     });
-    expect(matched.status).toBe(202);
+    expect(matched.status).toBe(200);
     await waitForPrescription(stack.client, ambiguousRx, (state) => state.match?.matchedBy === 'operator');
 
     // A lab kit ordered by the partner with the patient's details.
