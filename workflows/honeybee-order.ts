@@ -222,7 +222,9 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
       });
     }
     if (effect.leftHold && effect.to !== 'Canceled') {
-      once(`resolved:${state.holdCount}`, () => notify(`resolved:${state.holdCount}`, 'order.resolved'));
+      once(`resolved:${state.holdCount}`, () =>
+        notify(`resolved:${state.holdCount}`, 'order.resolved', { exceptionId: effect.endedExceptionCode ?? null }),
+      );
     }
     if (state.status === 'Shipped' || state.status === 'Delivered') announceShipments();
     if (state.status === 'Delivered') {

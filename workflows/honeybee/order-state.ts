@@ -117,6 +117,8 @@ export interface ObservationEffect {
   /** A new hold began (status became On Hold, or a newer exception replaced the current one). */
   newHold: boolean;
   leftHold: boolean;
+  /** With `leftHold`: the exception code of the hold that ended, when it was known (the partner is told which). */
+  endedExceptionCode?: string;
   /** The current hold's exception became known (with the new hold, or later). */
   exceptionLearned: boolean;
   shipmentsAdded: number;
@@ -203,6 +205,7 @@ export function applyOrderObservation(
         beginHold(state, now);
         effect.newHold = true;
       } else if (current === 'On Hold') {
+        if (state.exception) effect.endedExceptionCode = state.exception.code;
         endHold(state);
         effect.leftHold = true;
       } else {

@@ -155,7 +155,11 @@ describe('applying observations', () => {
     const again = applyOrderObservation(state, status('On Hold', T(1), { exception: HOLD, actions: ACTIONS }), T(2));
     expect(again.exceptionLearned).toBe(false);
 
-    applyOrderObservation(state, status('Filling', T(3)), T(3));
+    // Leaving the hold says which exception ended (the partner's order.resolved names it, whoever moved first).
+    expect(applyOrderObservation(state, status('Filling', T(3)), T(3))).toMatchObject({
+      leftHold: true,
+      endedExceptionCode: '74',
+    });
     const old = applyOrderObservation(state, status('On Hold', T(1), { exception: HOLD, actions: ACTIONS }), T(4));
     expect(old).toMatchObject({ stale: true, exceptionLearned: false });
     expect(state.exception).toBeUndefined();
