@@ -63,17 +63,7 @@ export class TemporalEventFeed implements PartnerEventRecorder {
     for (let attempt = 0; ; attempt += 1) {
       const minute = minuteOf(this.now()) + attempt;
       try {
-        await this.client.workflow.executeUpdateWithStart(appendPartnerEventUpdate, {
-          args: [event],
-          startWorkflowOperation: new WithStartWorkflowOperation(partnerEventBucketWorkflow, {
-            workflowId: eventBucketWorkflowId(this.taskQueue, minute),
-            taskQueue: this.taskQueue,
-            args: [{ minute }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            // A sealed minute is never started again.
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          }),
-        });
+        await this.whileBucketBusy(() => this.append(event, minute));
         return;
       } catch (error) {
         const refused =
@@ -82,6 +72,53 @@ export class TemporalEventFeed implements PartnerEventRecorder {
       }
     }
   }
+
+  /**
+   * Temporal takes at most a few updates in flight per workflow (10 by default), and every notification of the
+   * minute goes to one bucket: a busy bucket answers RESOURCE_EXHAUSTED. Try again soon, with jitter, rather than
+   * through the activity's backoff, which would stretch into minutes under load.
+   */
+  private async whileBucketBusy(append: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await append();
+      } catch (error) {
+        if (!isResourceExhausted(error) || attempt >= BUSY_BUCKET_ATTEMPTS) throw error;
+        await sleep(BUSY_BUCKET_PAUSE_MS * (0.5 + Math.random()));
+      }
+    }
+  }
+
+  private async append(event: Omit<PartnerFeedEvent, 'seq'>, minute: number): Promise<void> {
+    await this.client.workflow.executeUpdateWithStart(appendPartnerEventUpdate, {
+      args: [event],
+      startWorkflowOperation: new WithStartWorkflowOperation(partnerEventBucketWorkflow, {
+        workflowId: eventBucketWorkflowId(this.taskQueue, minute),
+        taskQueue: this.taskQueue,
+        args: [{ minute }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        // A sealed minute is never started again.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      }),
+    });
+  }
+}
+
+/** A busy bucket is tried this often, about this long apart (with jitter): up to about 15 s in all. */
+const BUSY_BUCKET_ATTEMPTS = 60;
+const BUSY_BUCKET_PAUSE_MS = 250;
+/** gRPC's status code RESOURCE_EXHAUSTED. */
+const GRPC_RESOURCE_EXHAUSTED = 8;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The server's "too many in flight" answer (gRPC RESOURCE_EXHAUSTED), as the client wraps it. */
+export function isResourceExhausted(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth += 1) {
+    if (typeof current === 'object' && (current as { code?: unknown }).code === GRPC_RESOURCE_EXHAUSTED) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 export interface FeedPosition {

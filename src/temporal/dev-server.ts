@@ -30,9 +30,18 @@ export interface DevServerOptions {
   resolve?: ResolveOptions;
 }
 
+/**
+ * The engine's own dynamic config, as in deploy/temporal/dynamicconfig.yaml: every notification of a minute is an
+ * update to that minute's event-feed workflow, and the server's default of 10 updates in flight per workflow turns a
+ * busy minute into RESOURCE_EXHAUSTED answers.
+ */
+export const ENGINE_DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string>> = {
+  'history.maxInFlightUpdates': '200',
+};
+
 export function devServerExtraArgs(options: Pick<DevServerOptions, 'uiCodecEndpoint' | 'dynamicConfig'>): string[] {
   const args: string[] = [];
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+  for (const [key, value] of Object.entries({ ...ENGINE_DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }))
     args.push('--dynamic-config-value', `${key}=${value}`);
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   // The UI's news feed reaches for the internet; this machine (and many hospitals') has none.

@@ -3,7 +3,13 @@
 // resumes.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { eventBucketWorkflowId, readFeed, sourceWorkflowOf } from '../../../src/partner/event-feed.js';
+import {
+  eventBucketWorkflowId,
+  isResourceExhausted,
+  readFeed,
+  sourceWorkflowOf,
+  TemporalEventFeed,
+} from '../../../src/partner/event-feed.js';
 import type { PartnerEventBucket } from '../../../workflows/notifications/feed-messages.js';
 
 const MINUTE = 60_000;
@@ -74,5 +80,43 @@ describe('the partner event feed', () => {
     const second = await readFeed(client, first.next, { taskQueue: 'q', limit: 1, maxMinutes: 3, now: 100 * MINUTE });
     expect(second.events.map((e) => e.id)).toEqual(['a:2']);
     expect(second).toMatchObject({ caughtUp: false, next: { minute: 13, seq: 0 } });
+  });
+
+  it('appends again soon while the bucket has too many updates in flight; any other failure goes to the caller', async () => {
+    // As the client throws it: a ServiceError whose cause is the gRPC error with code 8 (RESOURCE_EXHAUSTED).
+    const busy = Object.assign(new Error('Update-With-Start failed'), {
+      cause: Object.assign(new Error('limit on number of concurrent in-flight updates has been reached (10)'), {
+        code: 8,
+      }),
+    });
+    expect(isResourceExhausted(busy)).toBe(true);
+    expect(isResourceExhausted(new Error('unavailable'))).toBe(false);
+
+    const outcomes: (Error | undefined)[] = [busy, busy, undefined];
+    let calls = 0;
+    const client = {
+      workflow: {
+        executeUpdateWithStart: async () => {
+          const outcome = outcomes[calls++];
+          if (outcome) throw outcome;
+          return { seq: 1, duplicate: false };
+        },
+      },
+    } as unknown as Client;
+    const notification = { id: 'honeybee-order-HB1:shipped', type: 'order.shipped', occurredAt: '', data: {} };
+    await new TemporalEventFeed(client, 'fulfillment').record(notification);
+    expect(calls).toBe(3);
+
+    const failing = {
+      workflow: {
+        executeUpdateWithStart: async () => {
+          calls += 1;
+          throw new Error('the server is down');
+        },
+      },
+    } as unknown as Client;
+    calls = 0;
+    await expect(new TemporalEventFeed(failing, 'fulfillment').record(notification)).rejects.toThrow('down');
+    expect(calls).toBe(1);
   });
 });
