@@ -1,8 +1,6 @@
 // The worker process: runs workflows/ and activities/ on the configured task queue. Scale out by running more copies.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { requireHttpsOutsideDevelopment } from '../src/config/env.js';
 import { createLogger } from '../src/observability/logger.js';
@@ -12,16 +10,15 @@ import { connectWorkerConnection } from '../src/temporal/client.js';
 import { describeTemporalConnection } from '../src/temporal/connection-options.js';
 import { createDataConverter } from '../src/temporal/data-converter.js';
 import { workerTuningOptions } from '../src/temporal/worker-tuning.js';
+import { preloadedWorkflowModules, workflowsEntry } from '../src/temporal/workflow-bundle.js';
 import { ensureHoneybeeRxSweepSchedule } from '../src/temporal/honeybee-rx-sweep-schedule.js';
 import { assertEngineSearchAttributes } from '../src/temporal/search-attribute-check.js';
 import { buildActivityDependencies } from '../src/runtime/dependencies.js';
 
-function workflowsSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+function workflowsSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
   const bundle = process.env.WORKFLOW_BUNDLE_PATH;
   if (bundle) return { workflowBundle: { codePath: bundle } };
-  // Source checkout (tsx) has index.ts; a compiled build has index.js.
-  const ts = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-  return { workflowsPath: existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/index.js', import.meta.url)) };
+  return { workflowsPath: workflowsEntry(), bundlerOptions: { preloadModules: preloadedWorkflowModules() } };
 }
 
 runMain('worker', async () => {

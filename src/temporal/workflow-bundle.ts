@@ -6,14 +6,28 @@ import { workflowInterceptorsPath } from '../observability/temporal-tracing.js';
 import { PROJECT_ROOT } from './binaries.js';
 import { failureConverterPath } from './data-converter.js';
 
+/** A module of workflows/, as source (a checkout, run through tsx) or compiled (a build). */
+function workflowsModule(...path: string[]): string {
+  const ts = join(PROJECT_ROOT, 'workflows', ...path) + '.ts';
+  return existsSync(ts) ? ts : join(PROJECT_ROOT, 'workflows', ...path) + '.js';
+}
+
 export function workflowsEntry(): string {
-  const ts = join(PROJECT_ROOT, 'workflows', 'index.ts');
-  return existsSync(ts) ? ts : join(PROJECT_ROOT, 'workflows', 'index.js');
+  return workflowsModule('index');
+}
+
+/**
+ * Modules the worker's reusable V8 context evaluates once, shared by every workflow run on the thread, instead of once
+ * per run: the schema cache (workflows/shared/shared-schemas.ts says why). Whatever bundles the workflows passes these.
+ */
+export function preloadedWorkflowModules(): string[] {
+  return [workflowsModule('shared', 'shared-schemas')];
 }
 
 export async function bundleWorkflows(): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: workflowsEntry(),
+    preloadModules: preloadedWorkflowModules(),
     // Must match the worker's and clients' data converter: failure messages are encoded (and so encrypted).
     failureConverterPath: failureConverterPath(),
     // Tracing, gated by the trace context a workflow receives (a no-op without one): the same bundle for every worker.

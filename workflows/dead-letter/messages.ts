@@ -5,37 +5,44 @@ import { z } from 'zod';
 import { operatorText } from '../shared/operator-messages.js';
 import { queryMessage, signalMessage } from '../shared/messages.js';
 import { VENDORS } from '../../src/domain/vendors.js';
+import { sharedSchema } from '../shared/shared-schemas.js';
 
-const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in lowercase hex');
+const sha256Hex = sharedSchema('dead-letter/messages:sha256Hex', () =>
+  z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in lowercase hex'),
+);
 
 /** An authentic webhook that fits no workflow, kept with why. */
-export const parkedWebhookInput = z.object({
-  vendor: z.enum(VENDORS),
-  reason: operatorText(2000),
-  receivedAt: z.string().max(64),
-  requestId: z.string().max(200),
-  /** Onegevity topic, or Honeybee event type when readable. */
-  topic: z.string().max(200).optional(),
-  /** The raw body as text (vendor webhooks carry ids, not PHI; the payload is encrypted at rest anyway). */
-  body: z.string(),
-  /**
-   * sha256 of the raw body, from the bridge (since bounded state): what the entry is listed and found by. The body
-   * itself stays in this signal's event, never in the workflow's state.
-   */
-  bodyHash: sha256Hex.optional(),
-});
+export const parkedWebhookInput = sharedSchema('dead-letter/messages:parkedWebhookInput', () =>
+  z.object({
+    vendor: z.enum(VENDORS),
+    reason: operatorText(2000),
+    receivedAt: z.string().max(64),
+    requestId: z.string().max(200),
+    /** Onegevity topic, or Honeybee event type when readable. */
+    topic: z.string().max(200).optional(),
+    /** The raw body as text (vendor webhooks carry ids, not PHI; the payload is encrypted at rest anyway). */
+    body: z.string(),
+    /**
+     * sha256 of the raw body, from the bridge (since bounded state): what the entry is listed and found by. The body
+     * itself stays in this signal's event, never in the workflow's state.
+     */
+    bodyHash: sha256Hex.optional(),
+  }),
+);
 export type ParkedWebhook = z.output<typeof parkedWebhookInput>;
 
 export const parkWebhookSignal = signalMessage('parkWebhook', parkedWebhookInput);
 
 /** A parked event handed on to the workflows it routes to now (`fulfill parked redrive`). */
-export const parkedRedrivenInput = z.object({
-  /** The parked event's id (`dl.` + 40 hex, src/operators/parked-events.ts). */
-  id: z.string().regex(/^dl\.[0-9a-f]{40}$/, 'a parked event id (dl. + 40 hex)'),
-  workflowIds: z.array(z.string().min(1).max(300)).min(1).max(20),
-  operator: operatorText(200),
-  at: z.string().max(64),
-});
+export const parkedRedrivenInput = sharedSchema('dead-letter/messages:parkedRedrivenInput', () =>
+  z.object({
+    /** The parked event's id (`dl.` + 40 hex, src/operators/parked-events.ts). */
+    id: z.string().regex(/^dl\.[0-9a-f]{40}$/, 'a parked event id (dl. + 40 hex)'),
+    workflowIds: z.array(z.string().min(1).max(300)).min(1).max(20),
+    operator: operatorText(200),
+    at: z.string().max(64),
+  }),
+);
 export type ParkedRedriven = z.output<typeof parkedRedrivenInput>;
 
 export const parkedRedrivenSignal = signalMessage('parkedRedriven', parkedRedrivenInput);

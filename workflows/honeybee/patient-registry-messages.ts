@@ -2,15 +2,18 @@
 // the ids back. Ids only, validated: anything else sent by hand is refused and counted.
 import { z } from 'zod';
 import { queryMessage, signalMessage } from '../shared/messages.js';
+import { sharedSchema } from '../shared/shared-schemas.js';
 
 /** A Honeybee patient id as the engine keeps it (numbers become their string). */
-export const honeybeePatientIdInput = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a Honeybee patient id (letters, digits, - or _; at most 64)');
+export const honeybeePatientIdInput = sharedSchema('honeybee/patient-registry-messages:honeybeePatientIdInput', () =>
+  z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a Honeybee patient id (letters, digits, - or _; at most 64)'),
+);
 
-export const notePatientsInput = z.object({
-  patientIds: z.array(honeybeePatientIdInput).min(1).max(500),
-});
+export const notePatientsInput = sharedSchema('honeybee/patient-registry-messages:notePatientsInput', () =>
+  z.object({
+    patientIds: z.array(honeybeePatientIdInput).min(1).max(500),
+  }),
+);
 
 export const notePatientsSignal = signalMessage('notePatients', notePatientsInput);
 

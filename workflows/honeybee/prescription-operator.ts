@@ -21,6 +21,7 @@ import { patientSafetyInput, type PatientSafetyInput } from './messages.js';
 import { PrescriptionStage } from './prescription-state.js';
 import { checkResolution, offeredActionNames } from './resolution.js';
 import type { FillIntake, OperatorException, PrescriptionState } from './types.js';
+import { sharedSchema } from '../shared/shared-schemas.js';
 
 /** What accepted inputs leave for the prescription's flow to act on. */
 export interface PendingOperatorInputs {
@@ -31,13 +32,19 @@ export interface PendingOperatorInputs {
 
 type Via = OperatorDecision['via'];
 
-const matchFields = z.object({ partnerPatientId: operatorText(200) });
-const approveFields = z.object({
-  fillNumber: z.number().int().positive().nullish(),
-  paymentReference: z.string().max(200).nullish(),
-  patientSafety: patientSafetyInput.nullish(),
-});
-const patientSafetyFields = z.object({ patientSafety: patientSafetyInput });
+const matchFields = sharedSchema('honeybee/prescription-operator:matchFields', () =>
+  z.object({ partnerPatientId: operatorText(200) }),
+);
+const approveFields = sharedSchema('honeybee/prescription-operator:approveFields', () =>
+  z.object({
+    fillNumber: z.number().int().positive().nullish(),
+    paymentReference: z.string().max(200).nullish(),
+    patientSafety: patientSafetyInput.nullish(),
+  }),
+);
+const patientSafetyFields = sharedSchema('honeybee/prescription-operator:patientSafetyFields', () =>
+  z.object({ patientSafety: patientSafetyInput }),
+);
 
 export function createPrescriptionOperator(
   state: PrescriptionState,

@@ -6,39 +6,48 @@ import { onegevityEventFromPayload, type OnegevityEvent } from '../../src/domain
 import { presence } from '../shared/input-problems.js';
 import { attribution, operatorText, type OperatorStatus, type ResolutionResult } from '../shared/operator-messages.js';
 import { queryMessage, signalMessage, updateMessage } from '../shared/messages.js';
+import { sharedSchema } from '../shared/shared-schemas.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Vendor events (bridge → workflow, by signal-with-start)
 
-const arrival = {
+const arrival = sharedSchema('lab/messages:arrival', () => ({
   /** sha256 hex of `topic + "\n" + raw body`: the de-duplication key (Onegevity sends no event id). */
   dedupeKey: operatorText(200),
   /** e.g. `fulfillment.accepted` (an open set). */
   topic: operatorText(100),
   receivedAt: z.string().max(64),
   requestId: z.string().max(200),
-};
+}));
 
 /** A verified Onegevity webhook as the bridge hands it over: typed and normalized (src/domain/onegevity-events.ts). */
-const typedOnegevityEvent = z.object({
-  ...arrival,
-  /** A typed event carries no raw payload: one that does is the older shape below. */
-  payload: z.never().optional(),
-  orderIdentifier: z.string().optional(),
-  requestorId: z.string().optional(),
-  patientIdentifier: z.string().optional(),
-  trackingNumber: z.string().optional(),
-  trackingUrl: z.string().optional(),
-  reason: z.string().optional(),
-}) satisfies z.ZodType<OnegevityEvent>;
+const typedOnegevityEvent = sharedSchema(
+  'lab/messages:typedOnegevityEvent',
+  () =>
+    z.object({
+      ...arrival,
+      /** A typed event carries no raw payload: one that does is the older shape below. */
+      payload: z.never().optional(),
+      orderIdentifier: z.string().optional(),
+      requestorId: z.string().optional(),
+      patientIdentifier: z.string().optional(),
+      trackingNumber: z.string().optional(),
+      trackingUrl: z.string().optional(),
+      reason: z.string().optional(),
+    }) satisfies z.ZodType<OnegevityEvent>,
+);
 
 /** The shape the bridge sent before it typed events (the raw payload), read with the bridge's own function. */
-const payloadOnegevityEvent = z
-  .object({ ...arrival, payload: z.record(z.string(), z.unknown()) })
-  .transform(({ payload, ...event }) => onegevityEventFromPayload(payload, event));
+const payloadOnegevityEvent = sharedSchema('lab/messages:payloadOnegevityEvent', () =>
+  z
+    .object({ ...arrival, payload: z.record(z.string(), z.unknown()) })
+    .transform(({ payload, ...event }) => onegevityEventFromPayload(payload, event)),
+);
 
 /** A verified Onegevity webhook; the workflow's handler sees the typed event. */
-export const onegevityEventInput = z.union([typedOnegevityEvent, payloadOnegevityEvent]);
+export const onegevityEventInput = sharedSchema('lab/messages:onegevityEventInput', () =>
+  z.union([typedOnegevityEvent, payloadOnegevityEvent]),
+);
 
 export const onegevityEventSignal = signalMessage('onegevityEvent', onegevityEventInput);
 
@@ -52,35 +61,39 @@ const text = (max: number) => str().trim().min(1, 'is required').max(max, `must 
  * A shipping address in Onegevity's shape: the partner's request and an operator's correction. ASSUMED (as the
  * sandbox): ISO 3166 two-letter countries and short alphanumeric postal codes. Messages name fields, never values.
  */
-export const labAddressSchema = z.strictObject(
-  {
-    streetAddress1: text(100),
-    streetAddress2: str().trim().max(100).nullish(),
-    city: text(60),
-    region: text(60),
-    country: str().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 two-letter country code'),
-    postalCode: str()
-      .trim()
-      .regex(/^[A-Za-z0-9 -]{3,10}$/, 'must be a postal code'),
-  },
-  presence('an object'),
+export const labAddressSchema = sharedSchema('lab/messages:labAddressSchema', () =>
+  z.strictObject(
+    {
+      streetAddress1: text(100),
+      streetAddress2: str().trim().max(100).nullish(),
+      city: text(60),
+      region: text(60),
+      country: str().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 two-letter country code'),
+      postalCode: str()
+        .trim()
+        .regex(/^[A-Za-z0-9 -]{3,10}$/, 'must be a postal code'),
+    },
+    presence('an object'),
+  ),
 );
 
 /**
  * Resolve a rejected kit fulfillment: resubmit (usually with a corrected address) or cancel. Deprecated: kept for lab
  * orders and histories that use it; `resolveException` {action, fields: {address}} does the same on every workflow.
  */
-export const resolveLabExceptionInput = z
-  .object({
-    action: z.enum(['resubmit', 'cancel']),
-    /** A corrected shipping address for `resubmit`. */
-    address: labAddressSchema.optional(),
-    ...attribution,
-  })
-  .refine((input) => input.address === undefined || input.action === 'resubmit', {
-    message: 'goes only with "resubmit"',
-    path: ['address'],
-  });
+export const resolveLabExceptionInput = sharedSchema('lab/messages:resolveLabExceptionInput', () =>
+  z
+    .object({
+      action: z.enum(['resubmit', 'cancel']),
+      /** A corrected shipping address for `resubmit`. */
+      address: labAddressSchema.optional(),
+      ...attribution,
+    })
+    .refine((input) => input.address === undefined || input.action === 'resubmit', {
+      message: 'goes only with "resubmit"',
+      path: ['address'],
+    }),
+);
 export type ResolveLabExceptionInput = z.input<typeof resolveLabExceptionInput>;
 
 export const resolveLabExceptionSignal = signalMessage('resolveLabException', resolveLabExceptionInput);
@@ -93,22 +106,24 @@ export const resolveLabExceptionUpdate = updateMessage<ResolutionResult, typeof 
  * The partner activates the kit with the code printed on it (Onegevity's `kitActivations`). Without a
  * packageElementIdentifier, the order's one kit element waiting for activation is meant.
  */
-export const activateKitInput = z.object({
-  activations: z
-    .array(
-      z.strictObject({
-        packageElementIdentifier: z
-          .string(presence('a string'))
-          .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -')
-          .optional(),
-        activationCode: z.string(presence('a string')).regex(/^[A-Za-z0-9-]{4,64}$/, 'must be an activation code'),
-      }),
-      presence('a list'),
-    )
-    .min(1, 'needs at least one activation')
-    .max(20, 'at most 20 at once'),
-  ...attribution,
-});
+export const activateKitInput = sharedSchema('lab/messages:activateKitInput', () =>
+  z.object({
+    activations: z
+      .array(
+        z.strictObject({
+          packageElementIdentifier: z
+            .string(presence('a string'))
+            .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -')
+            .optional(),
+          activationCode: z.string(presence('a string')).regex(/^[A-Za-z0-9-]{4,64}$/, 'must be an activation code'),
+        }),
+        presence('a list'),
+      )
+      .min(1, 'needs at least one activation')
+      .max(20, 'at most 20 at once'),
+    ...attribution,
+  }),
+);
 export type ActivateKitInput = z.input<typeof activateKitInput>;
 
 export const activateKitUpdate = updateMessage<ResolutionResult, typeof activateKitInput>(

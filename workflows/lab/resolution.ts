@@ -10,6 +10,7 @@ import { quotedActionName } from '../shared/input-problems.js';
 import type { OperatorAction, ResolveExceptionInput } from '../shared/operator-messages.js';
 import { labAddressSchema, type resolveLabExceptionInput } from './messages.js';
 import { isTerminal, isTracked, type LabOrderState } from './state.js';
+import { sharedSchema } from '../shared/shared-schemas.js';
 
 export type LabAction = 'resubmit' | 'cancel';
 
@@ -72,10 +73,13 @@ export function labOperatorActions(state: LabOrderState): OperatorAction[] {
 }
 
 /** The fields each lab action takes. */
-const ACTION_FIELDS: Readonly<Record<LabAction, z.ZodType<{ address?: LabResolution['address'] }>>> = {
-  resubmit: z.strictObject({ address: labAddressSchema.optional() }),
-  cancel: z.strictObject({}),
-};
+const ACTION_FIELDS: Readonly<Record<LabAction, z.ZodType<{ address?: LabResolution['address'] }>>> = sharedSchema(
+  'lab/resolution:ACTION_FIELDS',
+  () => ({
+    resubmit: z.strictObject({ address: labAddressSchema.optional() }),
+    cancel: z.strictObject({}),
+  }),
+);
 
 function isLabAction(action: string): action is LabAction {
   return Object.hasOwn(ACTION_FIELDS, action);

@@ -5,25 +5,34 @@ import { z } from 'zod';
 import { attribution } from '../shared/operator-messages.js';
 import type { SignalDefinition } from '@temporalio/common';
 import { queryMessage, signalMessage, updateMessage, type SignalMessage } from '../shared/messages.js';
+import { sharedSchema } from '../shared/shared-schemas.js';
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const scalar = sharedSchema('notifications/messages:scalar', () =>
+  z.union([z.string(), z.number(), z.boolean(), z.null()]),
+);
 
 /** A partner notification as workers send it (ids, statuses and tracking only, no PHI). */
-export const partnerNotificationInput = z.object({
-  id: z.string().min(1).max(500),
-  type: z.string().min(1).max(200),
-  occurredAt: z.string().min(1).max(64),
-  data: z.record(z.string(), z.union([scalar, z.array(z.record(z.string(), scalar)).max(100)])),
-});
+export const partnerNotificationInput = sharedSchema('notifications/messages:partnerNotificationInput', () =>
+  z.object({
+    id: z.string().min(1).max(500),
+    type: z.string().min(1).max(200),
+    occurredAt: z.string().min(1).max(64),
+    data: z.record(z.string(), z.union([scalar, z.array(z.record(z.string(), scalar)).max(100)])),
+  }),
+);
 
 /** A worker's account of one delivery. `disableAfterMs` is that worker's PARTNER_WEBHOOK_DISABLE_AFTER. */
-export const deliveryReportInput = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true) }),
-  z.object({ ok: z.literal(false), reason: z.string().max(2000), disableAfterMs: z.number().positive() }),
-]);
+export const deliveryReportInput = sharedSchema('notifications/messages:deliveryReportInput', () =>
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true) }),
+    z.object({ ok: z.literal(false), reason: z.string().max(2000), disableAfterMs: z.number().positive() }),
+  ]),
+);
 export type DeliveryReport = z.output<typeof deliveryReportInput>;
 
-export const resumeDeliveryInput = z.object(attribution);
+export const resumeDeliveryInput = sharedSchema('notifications/messages:resumeDeliveryInput', () =>
+  z.object(attribution),
+);
 export type ResumeDeliveryInput = z.input<typeof resumeDeliveryInput>;
 
 export interface TargetState {
@@ -53,12 +62,14 @@ export const resumeDeliveryUpdate = updateMessage<TargetState, typeof resumeDeli
   resumeDeliveryInput,
 );
 
-export const batchRedeliveredInput = z.object({
-  workflowId: z.string().min(1).max(300),
-  delivered: z.number().int().min(0),
-  remaining: z.number().int().min(0),
-  failure: z.string().max(2000).optional(),
-});
+export const batchRedeliveredInput = sharedSchema('notifications/messages:batchRedeliveredInput', () =>
+  z.object({
+    workflowId: z.string().min(1).max(300),
+    delivered: z.number().int().min(0),
+    remaining: z.number().int().min(0),
+    failure: z.string().max(2000).optional(),
+  }),
+);
 export type BatchRedelivered = z.output<typeof batchRedeliveredInput>;
 
 /**
@@ -81,5 +92,7 @@ export const parkedNotificationsQuery = queryMessage<{ parked: ParkedNotificatio
 export const batchNotificationsQuery = queryMessage<{ notifications: ParkedNotification[] }>('batchNotifications');
 
 /** One notification sent again on its own (partner API): who asked and why, for the record. */
-export const resendNotificationInput = z.object({ notification: partnerNotificationInput, ...attribution });
+export const resendNotificationInput = sharedSchema('notifications/messages:resendNotificationInput', () =>
+  z.object({ notification: partnerNotificationInput, ...attribution }),
+);
 export type ResendNotificationInput = z.input<typeof resendNotificationInput>;

@@ -13,24 +13,29 @@ import { honeybeeShippingAddressInput } from '../honeybee/messages.js';
 import { activityProblem, describeRefusal } from '../shared/activity-failures.js';
 import { parseMessageInput } from '../shared/handlers.js';
 import { attribution } from '../shared/operator-messages.js';
+import { sharedSchema } from '../shared/shared-schemas.js';
 
-const vendorId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a vendor id');
+const vendorId = sharedSchema('partner-api/partner-action:vendorId', () =>
+  z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a vendor id'),
+);
 
-export const partnerActionInput = z.discriminatedUnion('action', [
-  z.object({
-    action: z.literal('reorder'),
-    orderNumber: vendorId,
-    /** Settings the new order's workflow starts with. */
-    settings: z.record(z.string(), z.unknown()),
-    ...attribution,
-  }),
-  z.object({
-    action: z.literal('add_patient_shipping_address'),
-    patientId: vendorId,
-    address: honeybeeShippingAddressInput,
-    ...attribution,
-  }),
-]);
+export const partnerActionInput = sharedSchema('partner-api/partner-action:partnerActionInput', () =>
+  z.discriminatedUnion('action', [
+    z.object({
+      action: z.literal('reorder'),
+      orderNumber: vendorId,
+      /** Settings the new order's workflow starts with. */
+      settings: z.record(z.string(), z.unknown()),
+      ...attribution,
+    }),
+    z.object({
+      action: z.literal('add_patient_shipping_address'),
+      patientId: vendorId,
+      address: honeybeeShippingAddressInput,
+      ...attribution,
+    }),
+  ]),
+);
 export type PartnerActionInput = z.input<typeof partnerActionInput>;
 
 export type PartnerActionResult =

@@ -5,13 +5,16 @@
 import { workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 import { parseMessageInput } from '../shared/handlers.js';
+import { sharedSchema } from '../shared/shared-schemas.js';
 
-export const reportAccessInput = z.object({
-  orderIdentifier: z.string().regex(/^lab[0-9a-f]{24}$/, 'must be a lab order identifier'),
-  reportIdentifier: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a report identifier'),
-  /** The partner API key's name (its identity is the starter's too). */
-  accessedBy: z.string().min(1).max(200),
-});
+export const reportAccessInput = sharedSchema('partner-api/report-access:reportAccessInput', () =>
+  z.object({
+    orderIdentifier: z.string().regex(/^lab[0-9a-f]{24}$/, 'must be a lab order identifier'),
+    reportIdentifier: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a report identifier'),
+    /** The partner API key's name (its identity is the starter's too). */
+    accessedBy: z.string().min(1).max(200),
+  }),
+);
 export type ReportAccessInput = z.input<typeof reportAccessInput>;
 
 export interface ReportAccessRecord {

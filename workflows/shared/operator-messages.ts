@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { OperatorDecision } from './decision-log.js';
 import { queryMessage, signalMessage, updateMessage } from './messages.js';
+import { sharedSchema } from './shared-schemas.js';
 
 /** Text an operator must give: not blank, bounded (the state keeps it). */
 export function operatorText(max: number) {
@@ -20,18 +21,23 @@ export function operatorText(max: number) {
 }
 
 /** Who did it and why: every operator input carries both, and the audit shows them. */
-export const attribution = { operator: operatorText(200), reason: operatorText(2000) };
+export const attribution = sharedSchema('shared/operator-messages:attribution', () => ({
+  operator: operatorText(200),
+  reason: operatorText(2000),
+}));
 
-export const resolveExceptionInput = z.object({
-  /** One of the actions the status offers now. */
-  action: operatorText(64),
-  /** The action's fields (`offeredActions[].fields`); a `reason` field defaults to the operator's reason. */
-  fields: z.record(z.string(), z.unknown()).nullish(),
-  ...attribution,
-});
+export const resolveExceptionInput = sharedSchema('shared/operator-messages:resolveExceptionInput', () =>
+  z.object({
+    /** One of the actions the status offers now. */
+    action: operatorText(64),
+    /** The action's fields (`offeredActions[].fields`); a `reason` field defaults to the operator's reason. */
+    fields: z.record(z.string(), z.unknown()).nullish(),
+    ...attribution,
+  }),
+);
 export type ResolveExceptionInput = z.input<typeof resolveExceptionInput>;
 
-export const cancelInput = z.object(attribution);
+export const cancelInput = sharedSchema('shared/operator-messages:cancelInput', () => z.object(attribution));
 export type CancelInput = z.input<typeof cancelInput>;
 
 /** Who did it and why, as the partner API and CLI send it. */
