@@ -80,7 +80,7 @@ function newTally(): WorkflowTally {
     versioning: { patchMarkers: 0, changeVersionUpserts: 0 },
     activities: {},
     signals: {},
-    work: { events: 0, workflowTasks: 0, bytes: 0 },
+    work: { events: 0, workflowTasks: 0, bytes: 0, bytesByType: {} },
   };
 }
 
@@ -99,6 +99,8 @@ function tallyInto(tally: WorkflowTally, histories: History[]): void {
     tally.work.events += work.events;
     tally.work.workflowTasks += work.workflowTasks;
     tally.work.bytes += work.bytes;
+    for (const [type, bytes] of Object.entries(work.bytesByType))
+      tally.work.bytesByType[type] = (tally.work.bytesByType[type] ?? 0) + bytes;
   }
 }
 
@@ -349,18 +351,37 @@ try {
   process.stdout.write(`baseline shape: ${JSON.stringify(shape)}\n`);
 
   process.stdout.write("\n## Server work per prescription (from the histories; drives the dev server's CPU)\n\n");
-  const workOf = (tally: typeof engineTally, items: number, field: keyof HistoryWork) =>
+  const workOf = (tally: typeof engineTally, items: number, field: 'events' | 'workflowTasks' | 'bytes') =>
     (tally.prescription.work[field] + tally.order.work[field]) / items;
   printTable(
     ['figure', 'engine', 'baseline'],
-    [
-      ['history events', 'events', 1],
-      ['workflow tasks', 'workflowTasks', 1],
-      ['history KiB', 'bytes', 1024],
-    ].map(([label, field, unit]) => [
-      String(label),
-      formatNumber(workOf(engineTally, engineCount, field as keyof HistoryWork) / Number(unit), 2),
-      formatNumber(workOf(baselineTally, baselineCount, field as keyof HistoryWork) / Number(unit), 2),
+    (
+      [
+        ['history events', 'events', 1],
+        ['workflow tasks', 'workflowTasks', 1],
+        ['history KiB', 'bytes', 1024],
+      ] as const
+    ).map(([label, field, unit]) => [
+      label,
+      formatNumber(workOf(engineTally, engineCount, field) / unit, 2),
+      formatNumber(workOf(baselineTally, baselineCount, field) / unit, 2),
+    ]),
+  );
+  process.stdout.write('\nHistory KiB per prescription by event type (each event encoded alone):\n\n');
+  const bytesOf = (tally: typeof engineTally, type: string, items: number) =>
+    ((tally.prescription.work.bytesByType[type] ?? 0) + (tally.order.work.bytesByType[type] ?? 0)) / items / 1024;
+  const eventTypes = [
+    ...new Set([
+      ...Object.keys(engineTally.prescription.work.bytesByType),
+      ...Object.keys(engineTally.order.work.bytesByType),
+    ]),
+  ].sort((a, b) => bytesOf(engineTally, b, engineCount) - bytesOf(engineTally, a, engineCount));
+  printTable(
+    ['event type', 'engine', 'baseline'],
+    eventTypes.map((type) => [
+      type,
+      formatNumber(bytesOf(engineTally, type, engineCount), 2),
+      formatNumber(bytesOf(baselineTally, type, baselineCount), 2),
     ]),
   );
   process.stdout.write(

@@ -191,6 +191,8 @@ export interface HistoryWork {
   events: number;
   workflowTasks: number;
   bytes: number;
+  /** The bytes by event type (each event encoded alone), to see what makes a history large. */
+  bytesByType: Record<string, number>;
 }
 
 export function historyWork(history: { events?: HistoryEvent[] | null }): HistoryWork {
@@ -200,5 +202,16 @@ export function historyWork(history: { events?: HistoryEvent[] | null }): Histor
     workflowTasks: events.filter((event) => typeOf(event) === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length,
     // fromObject accepts both a fetched history and one read from JSON (enum names, base64 payloads).
     bytes: History.encode(History.fromObject({ events })).finish().length,
+    bytesByType: bytesByEventType(events),
   };
+}
+
+function bytesByEventType(events: HistoryEvent[]): Record<string, number> {
+  const byType: Record<string, number> = {};
+  for (const event of events) {
+    const type = EventType[typeOf(event)].replace(/^EVENT_TYPE_/, '');
+    const bytes = History.encode(History.fromObject({ events: [event] })).finish().length;
+    byType[type] = (byType[type] ?? 0) + bytes;
+  }
+  return byType;
 }

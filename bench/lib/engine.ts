@@ -36,6 +36,16 @@ export interface BenchEnvironment {
 const COMPARABLE_SETTINGS =
   /^(PAYLOAD_COMPRESSION|WORKER_MAX_CACHED_WORKFLOWS|WORKER_MAX_CONCURRENT_\w+|WORKER_STICKY_QUEUE_TIMEOUT)$/;
 
+/**
+ * `--cpu-profile=DIR` on a benchmark's command line: the engine's processes write V8 CPU profiles (one per thread,
+ * the workflow thread included) into DIR when they stop; open them in Chrome DevTools or VS Code. How the worker's
+ * schema cache was found (docs/PERFORMANCE.md).
+ */
+function profilingArgs(): string[] {
+  const dir = process.argv.find((arg) => arg.startsWith('--cpu-profile='))?.slice('--cpu-profile='.length);
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 function comparableSettings(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).flatMap(([key, value]) =>
@@ -77,7 +87,7 @@ export async function startBenchEnvironment(
     client,
     env,
     async start(name, extra = {}, entry = `workers/${name}.ts`) {
-      const child = await startEngineProcess({ name, entry, env: { ...env, ...extra } });
+      const child = await startEngineProcess({ name, entry, env: { ...env, ...extra }, nodeArgs: profilingArgs() });
       children.push(child);
       return child;
     },

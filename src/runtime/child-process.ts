@@ -10,6 +10,8 @@ export interface EngineProcessOptions {
   /** Entry point relative to the project root, e.g. `workers/worker.ts`. */
   entry: string;
   args?: string[];
+  /** Options for node itself, before the entry (the benchmarks' `--cpu-prof`). */
+  nodeArgs?: string[];
   env: NodeJS.ProcessEnv;
   /** Called with every output line (prefixing and printing is the caller's choice). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
@@ -42,7 +44,7 @@ function parseJsonLine(line: string): Record<string, unknown> | undefined {
 export async function startEngineProcess(options: EngineProcessOptions): Promise<EngineProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(PROJECT_ROOT, options.entry), ...(options.args ?? [])],
+    [...(options.nodeArgs ?? []), '--import', 'tsx', join(PROJECT_ROOT, options.entry), ...(options.args ?? [])],
     {
       cwd: PROJECT_ROOT,
       env: options.env,

@@ -78,7 +78,7 @@ export type BatchRedelivered = z.output<typeof batchRedeliveredInput>;
  */
 export const redeliverBatchSignal: SignalMessage<z.ZodUnknown> & SignalDefinition<[]> = signalMessage(
   'redeliverBatch',
-  z.unknown(),
+  sharedSchema('notifications/messages:redeliverBatchInput', () => z.unknown()),
 ) as SignalMessage<z.ZodUnknown> & SignalDefinition<[]>;
 export const batchRedeliveredSignal = signalMessage('batchRedelivered', batchRedeliveredInput);
 export const parkedBatchQuery = queryMessage<{ targetWorkflowId: string; remaining: number }>('parkedBatch');

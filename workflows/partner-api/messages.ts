@@ -43,7 +43,10 @@ export const claimIdempotencyKeyUpdate = updateMessage<ClaimAnswer, typeof idemp
 );
 export const recordResponseSignal = signalMessage('recordResponse', recordedResponseInput);
 /** The call failed transiently (5xx): nothing to replay, the next retry may act at once. */
-export const releaseClaimSignal = signalMessage('releaseClaim', z.object({ fingerprint: z.string().min(1).max(200) }));
+export const releaseClaimInput = sharedSchema('partner-api/messages:releaseClaimInput', () =>
+  z.object({ fingerprint: z.string().min(1).max(200) }),
+);
+export const releaseClaimSignal = signalMessage('releaseClaim', releaseClaimInput);
 
 /** What the record holds, for operators (no request body: only its fingerprint and the answer's status). */
 export const idempotencyRecordQuery = queryMessage<{ claimed: boolean; answered: boolean; rejected: number }>(

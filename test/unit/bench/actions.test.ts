@@ -95,6 +95,12 @@ describe('historyWork', () => {
       events: history.events.map((event): Event => ({ eventType: event.eventType })),
     });
     expect(work.bytes).toBeGreaterThan(withoutPayloads.bytes + 1_000);
+    // By event type: every type present, and the parts add up to the whole (each event's field tag and length aside).
+    const types = new Set(history.events.map((event) => String(event.eventType).replace(/^EVENT_TYPE_/, '')));
+    expect(new Set(Object.keys(work.bytesByType))).toEqual(types);
+    const parts = Object.values(work.bytesByType).reduce((sum, bytes) => sum + bytes, 0);
+    expect(parts).toBeGreaterThanOrEqual(work.bytes - 3 * history.events.length);
+    expect(parts).toBeLessThanOrEqual(work.bytes);
   });
 });
 

@@ -44,7 +44,8 @@ describe('sharedSchema', () => {
       readFileSync(file, 'utf8')
         .split('\n')
         .flatMap((line, index) =>
-          /^(export )?const \w+[^=]*= (z\.|z$|operatorText\()/.test(line)
+          /^(export )?const \w+[^=]*= (z\.|z$|operatorText\()/.test(line) ||
+          /Message(<[^(]*)?\(\s*'[^']+',\s*z\./.test(line)
             ? [`${relative(PROJECT_ROOT, file)}:${index + 1}: ${line.trim()}`]
             : [],
         ),
