@@ -10,7 +10,7 @@ import { connectWorkerConnection } from '../src/temporal/client.js';
 import { describeTemporalConnection } from '../src/temporal/connection-options.js';
 import { createDataConverter } from '../src/temporal/data-converter.js';
 import { workerTuningOptions } from '../src/temporal/worker-tuning.js';
-import { preloadedWorkflowModules, workflowsEntry } from '../src/temporal/workflow-bundle.js';
+import { workflowBundlerOptions, workflowsEntry } from '../src/temporal/workflow-bundle.js';
 import { ensureHoneybeeRxSweepSchedule } from '../src/temporal/honeybee-rx-sweep-schedule.js';
 import { assertEngineSearchAttributes } from '../src/temporal/search-attribute-check.js';
 import { buildActivityDependencies } from '../src/runtime/dependencies.js';
@@ -18,7 +18,7 @@ import { buildActivityDependencies } from '../src/runtime/dependencies.js';
 function workflowsSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
   const bundle = process.env.WORKFLOW_BUNDLE_PATH;
   if (bundle) return { workflowBundle: { codePath: bundle } };
-  return { workflowsPath: workflowsEntry(), bundlerOptions: { preloadModules: preloadedWorkflowModules() } };
+  return { workflowsPath: workflowsEntry(), bundlerOptions: workflowBundlerOptions() };
 }
 
 runMain('worker', async () => {

@@ -1,6 +1,5 @@
 // Every workflow the worker registers. Workflow code is deterministic: it imports only @temporalio/workflow,
 // @temporalio/common, zod, its own modules, src/domain (pure) and types.
-import './shared/zod-in-workflows.js';
 export { prescriptionWorkflow } from './prescription.js';
 export { honeybeeOrderWorkflow } from './honeybee-order.js';
 export { deadLetterWorkflow } from './dead-letter.js';

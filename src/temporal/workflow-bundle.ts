@@ -1,7 +1,7 @@
 // One way to bundle the workflows, shared by the build, the test harness and the benchmarks.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, type BundleOptions } from '@temporalio/worker';
 import { workflowInterceptorsPath } from '../observability/temporal-tracing.js';
 import { PROJECT_ROOT } from './binaries.js';
 import { failureConverterPath } from './data-converter.js';
@@ -17,17 +17,30 @@ export function workflowsEntry(): string {
 }
 
 /**
- * Modules the worker's reusable V8 context evaluates once, shared by every workflow run on the thread, instead of once
- * per run: the schema cache (workflows/shared/shared-schemas.ts says why). Whatever bundles the workflows passes these.
+ * How the workflows are bundled, wherever they are (the worker from source, the build, tests, benchmarks): the schema
+ * cache is preloaded, evaluated once and shared by every workflow run on the thread instead of once per run, and
+ * `zod` resolves to the module that hands out the thread's one zod (workflows/shared/shared-schemas.ts says why).
  */
-export function preloadedWorkflowModules(): string[] {
-  return [workflowsModule('shared', 'shared-schemas')];
+export function workflowBundlerOptions(): Pick<BundleOptions, 'preloadModules' | 'webpackConfigHook'> {
+  return {
+    preloadModules: [workflowsModule('shared', 'shared-schemas')],
+    webpackConfigHook: (config) => ({
+      ...config,
+      resolve: {
+        ...config.resolve,
+        alias: {
+          ...(config.resolve?.alias as Record<string, string> | undefined),
+          zod$: workflowsModule('shared', 'zod'),
+        },
+      },
+    }),
+  };
 }
 
 export async function bundleWorkflows(): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: workflowsEntry(),
-    preloadModules: preloadedWorkflowModules(),
+    ...workflowBundlerOptions(),
     // Must match the worker's and clients' data converter: failure messages are encoded (and so encrypted).
     failureConverterPath: failureConverterPath(),
     // Tracing, gated by the trace context a workflow receives (a no-op without one): the same bundle for every worker.

@@ -53,9 +53,14 @@ describe('sharedSchema', () => {
     expect(moduleLevel).toEqual([]);
   });
 
-  it('is preloaded by the workflow bundle, so the schemas outlive a run', async () => {
+  it('is preloaded by the workflow bundle, whose zod is the shared one, so schemas and zod outlive a run', async () => {
     const code = await bundleWorkflows();
     const preload = /exports\.preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
     expect(preload).toMatch(/workflows\/shared\/shared-schemas\.(ts|js)/);
+    // `zod` is the shim that asks the preloaded module; the package's ESM build, which every module importing it
+    // would evaluate for every run, is not in the bundle (the shim requires the CommonJS one, once).
+    expect(code).toMatch(/workflows\/shared\/zod\.(ts|js)/);
+    expect(code).toMatch(/node_modules\/zod\/v4\/classic\/schemas\.cjs/);
+    expect(code).not.toMatch(/node_modules\/zod\/[\w/.-]+\.js\b/);
   }, 120_000);
 });
