@@ -2,9 +2,12 @@
 // notifications recorded at once through the feed the worker's activities use reach the minute's bucket in a few
 // batched updates, each caller learns its own place, a retry is a duplicate, and the feed then holds every one exactly
 // once. The same feed with batches of one (what every notification cost before) sends one update per notification.
-// With RECORD_HISTORIES=1 it records the batched minute's history once it is sealed
+// A minute run by a worker from before batches (a rolling deploy) refuses the batch update: the feed falls back to
+// single appends and loses nothing. With RECORD_HISTORIES=1 it records the batched minute's history once it is sealed
 // (test/fixtures/histories/README.md).
+import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventBucketWorkflowId,
@@ -15,11 +18,13 @@ import {
 } from '../../src/partner/event-feed.js';
 import type { PartnerNotification } from '../../src/partner/notifier.js';
 import type { EngineProcess } from '../../src/runtime/child-process.js';
+import { createDataConverter, failureConverterPath } from '../../src/temporal/data-converter.js';
 import { EVENT_BUCKET_MS } from '../../workflows/notifications/feed-messages.js';
 import { engineEnv, startWorkerProcess } from '../harness/engine.js';
 import { waitForClose } from '../harness/honeybee.js';
 import { recordHistory, recordingHistories } from '../harness/histories.js';
-import { connectTestClient, historyOf } from '../harness/temporal.js';
+import { testPayloadKeyConfig } from '../harness/payload-keys.js';
+import { connectTestClient, historyOf, temporalAddress, uniqueTaskQueue } from '../harness/temporal.js';
 
 const BURST = 200;
 
@@ -39,10 +44,10 @@ describe('the partner event feed under a burst of notifications', () => {
   });
 
   /** The updates each minute's bucket accepted (its history), by update name, over the minutes from `first`. */
-  async function acceptedUpdates(first: number, last: number): Promise<Record<string, number>> {
+  async function acceptedUpdates(first: number, last: number, queue = taskQueue): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
     for (let minute = first; minute <= last; minute += 1) {
-      const events = await historyOf(client, eventBucketWorkflowId(taskQueue, minute)).catch(() => []);
+      const events = await historyOf(client, eventBucketWorkflowId(queue, minute)).catch(() => []);
       for (const event of events) {
         const name = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name;
         if (name) counts[name] = (counts[name] ?? 0) + 1;
@@ -121,5 +126,45 @@ describe('the partner event feed under a burst of notifications', () => {
       expect(await waitForClose(client, bucketId, 150_000)).toBe('COMPLETED');
       await recordHistory(client, bucketId, 'partner-event-bucket-batched');
     }
+  });
+
+  it('falls back to single appends where a worker from before batches runs the minute', async () => {
+    const oldQueue = uniqueTaskQueue('feed-before-batches');
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(
+        new URL('../fixtures/workflows/partner-event-bucket-before-batches.ts', import.meta.url),
+      ),
+      failureConverterPath: failureConverterPath(),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
+    });
+    const connection = await NativeConnection.connect({ address: temporalAddress() });
+    const oldWorker = await Worker.create({
+      connection,
+      namespace: client.options.namespace,
+      taskQueue: oldQueue,
+      workflowBundle: { code },
+      dataConverter: createDataConverter(testPayloadKeyConfig),
+    });
+    await oldWorker.runUntil(async () => {
+      const intoMinute = Date.now() % EVENT_BUCKET_MS;
+      if (intoMinute > EVENT_BUCKET_MS - 15_000) {
+        await new Promise((resolve) => setTimeout(resolve, EVENT_BUCKET_MS - intoMinute + 500));
+      }
+      const minute = minuteOf(Date.now());
+      const feed = new TemporalEventFeed(client, oldQueue);
+      // No patient matches: this worker runs no patient index.
+      const notifications = Array.from({ length: 22 }, (_, index) => notification(1_001 + index)).filter(
+        (n) => n.type === 'order.shipped',
+      );
+      const results = await Promise.all(notifications.map((n) => feed.record(n)));
+      expect(results.every((result) => !result.duplicate)).toBe(true);
+      expect(new Set(results.map((result) => result.seq)).size).toBe(notifications.length);
+
+      const page = await readFeed(client, { minute, seq: 0 }, { taskQueue: oldQueue, limit: 100, maxMinutes: 3 });
+      expect(page.events.map((event) => event.id).sort()).toEqual(notifications.map((n) => n.id).sort());
+      // The batch was refused (refusals leave no history): only single appends were accepted.
+      expect(await acceptedUpdates(minute, minute + 1, oldQueue)).toEqual({ appendPartnerEvent: notifications.length });
+    });
+    await connection.close();
   });
 });
