@@ -8,16 +8,23 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { FailureType } from '../domain/failure-types.js';
 import { partnerEventBucketWorkflow } from '../../workflows/notifications/event-feed.js';
 import {
+  appendPartnerEventsUpdate,
   appendPartnerEventUpdate,
   EVENT_BUCKET_GRACE_MS,
   EVENT_BUCKET_MS,
+  MAX_EVENTS_PER_APPEND,
   partnerEventsQuery,
+  partnerFeedEventInput,
+  type PartnerEventAppended,
   type PartnerEventBucket,
+  type PartnerEventsAppended,
   type PartnerFeedEvent,
 } from '../../workflows/notifications/feed-messages.js';
+import type { RefusalDetails, RefusalKind } from '../../workflows/shared/handlers.js';
 import { feedKey } from './feed-key.js';
 import { linkPartnerPatient, patientLinkOf } from './patient-index.js';
 import type { PartnerNotification } from './notifier.js';
@@ -44,31 +51,138 @@ export function sourceWorkflowOf(notificationId: string): string {
 }
 
 export interface PartnerEventRecorder {
-  record(notification: PartnerNotification): Promise<void>;
+  /** Resolves once the notification is in the feed (with its place there, where the recorder knows it). */
+  record(notification: PartnerNotification): Promise<PartnerEventAppended | void>;
 }
 
-/** Records notifications in the feed (and a prescription's patient in the patient index). */
+export interface EventFeedBatching {
+  /** How long the first notification of a batch waits for others to go with it. */
+  windowMs: number;
+  /** A batch this long goes at once (at most MAX_EVENTS_PER_APPEND, the update's limit). */
+  maxEvents: number;
+  /** A batch whose events' JSON reaches this many bytes goes at once (Temporal refuses payloads over 2 MB). */
+  maxBytes: number;
+}
+
+export const DEFAULT_FEED_BATCHING: EventFeedBatching = {
+  windowMs: 100,
+  maxEvents: MAX_EVENTS_PER_APPEND,
+  maxBytes: 256 * 1024,
+};
+
+type FeedEvent = Omit<PartnerFeedEvent, 'seq'>;
+
+/** A recorded notification waiting for its batch to be appended. */
+interface Waiting {
+  event: FeedEvent;
+  bytes: number;
+  resolve: (appended: PartnerEventAppended) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A minute that is full or sealed sends its events on to the next: at most this many minutes after the present. */
+const LAST_MINUTE_OFFSET = 2;
+
+/**
+ * Records notifications in the feed (and a prescription's patient in the patient index). One per worker process: the
+ * notifications its activities record within a short window go to the minute's bucket as one update (each update is
+ * a workflow task and history events in a workflow every notification of the minute goes through), and each caller
+ * still waits until its own event is appended.
+ */
 export class TemporalEventFeed implements PartnerEventRecorder {
+  private readonly batching: EventFeedBatching;
+  private waiting: Waiting[] = [];
+  private waitingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** The latest minute whose bucket refused a batch as an unknown update (run by a worker that predates batches). */
+  private singleAppendMinute: number | undefined;
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly now: () => number = Date.now,
-  ) {}
+    batching: Partial<EventFeedBatching> = {},
+  ) {
+    this.batching = { ...DEFAULT_FEED_BATCHING, ...batching };
+    this.batching.maxEvents = Math.min(Math.max(1, this.batching.maxEvents), MAX_EVENTS_PER_APPEND);
+  }
 
-  async record(notification: PartnerNotification): Promise<void> {
+  /** Resolves once the notification is in the feed: its place in its minute (a retry's is a duplicate). */
+  async record(notification: PartnerNotification): Promise<PartnerEventAppended> {
     const link = patientLinkOf(notification);
     if (link) await linkPartnerPatient(this.client, this.taskQueue, link);
-    const event = { ...notification, workflowId: sourceWorkflowOf(notification.id) };
+    const event: FeedEvent = { ...notification, workflowId: sourceWorkflowOf(notification.id) };
+    // One the bucket would refuse must not take a batch down with it: alone, it gets the validator's answer.
+    if (!partnerFeedEventInput.safeParse(event).success) return this.recordOne(event, 0);
+    return new Promise((resolve, reject) => {
+      this.enqueue({ event, bytes: Buffer.byteLength(JSON.stringify(event)), resolve, reject });
+    });
+  }
+
+  private enqueue(entry: Waiting): void {
+    if (this.waiting.length > 0 && this.waitingBytes + entry.bytes > this.batching.maxBytes) this.flush();
+    this.waiting.push(entry);
+    this.waitingBytes += entry.bytes;
+    if (this.waiting.length >= this.batching.maxEvents || this.waitingBytes >= this.batching.maxBytes) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.batching.windowMs);
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.waiting;
+    this.waiting = [];
+    this.waitingBytes = 0;
+    if (batch.length > 0) void this.appendBatch(batch);
+  }
+
+  /** Settles every caller of the batch: with its event's place, or with the error that kept it out. */
+  private async appendBatch(batch: Waiting[]): Promise<void> {
+    let left = batch;
+    try {
+      for (let offset = 0; left.length > 0; offset += 1) {
+        const minute = minuteOf(this.now()) + offset;
+        if (left.length === 1 || minute === this.singleAppendMinute) return await this.oneByOne(left, offset);
+        let answer: PartnerEventsAppended;
+        try {
+          answer = await this.whileBucketBusy(() => this.appendMany(left, minute));
+        } catch (error) {
+          const refusal = batchRefusal(error);
+          if (refusal === 'unknown') this.singleAppendMinute = minute;
+          if (refusal === 'unknown' || refusal === 'invalid') return await this.oneByOne(left, offset);
+          if (!isMinuteClosed(error) || offset >= LAST_MINUTE_OFFSET) throw error;
+          continue;
+        }
+        const refused: Waiting[] = [];
+        left.forEach((entry, index) => {
+          const result = answer.results[index];
+          if (result && !('refused' in result)) entry.resolve(result);
+          else refused.push(entry);
+        });
+        left = refused;
+        if (left.length > 0 && offset >= LAST_MINUTE_OFFSET) {
+          throw new Error(`the feed's minutes up to ${minute} took none of ${left.length} events`);
+        }
+      }
+    } catch (error) {
+      for (const entry of left) entry.reject(error);
+    }
+  }
+
+  /** Each event by itself, each caller settled with its own answer. */
+  private async oneByOne(batch: Waiting[], firstOffset: number): Promise<void> {
+    await Promise.all(batch.map((entry) => this.recordOne(entry.event, firstOffset).then(entry.resolve, entry.reject)));
+  }
+
+  /** One event by itself (the update every bucket knows), from `firstOffset` minutes after the present. */
+  private async recordOne(event: FeedEvent, firstOffset: number): Promise<PartnerEventAppended> {
     // A minute that sealed (or filled) while this append was on its way refuses it: the next minute takes it.
-    for (let attempt = 0; ; attempt += 1) {
-      const minute = minuteOf(this.now()) + attempt;
+    for (let offset = firstOffset; ; offset += 1) {
+      const minute = minuteOf(this.now()) + offset;
       try {
-        await this.whileBucketBusy(() => this.append(event, minute));
-        return;
+        return await this.whileBucketBusy(() => this.appendSingle(event, minute));
       } catch (error) {
-        const refused =
-          error instanceof WorkflowExecutionAlreadyStartedError || error instanceof WorkflowUpdateFailedError;
-        if (!refused || attempt >= 2) throw error;
+        if (!isMinuteClosed(error) || offset >= LAST_MINUTE_OFFSET) throw error;
       }
     }
   }
@@ -78,7 +192,7 @@ export class TemporalEventFeed implements PartnerEventRecorder {
    * minute goes to one bucket: a busy bucket answers RESOURCE_EXHAUSTED. Try again soon, with jitter, rather than
    * through the activity's backoff, which would stretch into minutes under load.
    */
-  private async whileBucketBusy(append: () => Promise<void>): Promise<void> {
+  private async whileBucketBusy<T>(append: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await append();
@@ -89,19 +203,48 @@ export class TemporalEventFeed implements PartnerEventRecorder {
     }
   }
 
-  private async append(event: Omit<PartnerFeedEvent, 'seq'>, minute: number): Promise<void> {
-    await this.client.workflow.executeUpdateWithStart(appendPartnerEventUpdate, {
+  private async appendSingle(event: FeedEvent, minute: number): Promise<PartnerEventAppended> {
+    return this.client.workflow.executeUpdateWithStart(appendPartnerEventUpdate, {
       args: [event],
-      startWorkflowOperation: new WithStartWorkflowOperation(partnerEventBucketWorkflow, {
-        workflowId: eventBucketWorkflowId(this.taskQueue, minute),
-        taskQueue: this.taskQueue,
-        args: [{ minute }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        // A sealed minute is never started again.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      }),
+      startWorkflowOperation: this.startBucket(minute),
     });
   }
+
+  private async appendMany(batch: Waiting[], minute: number): Promise<PartnerEventsAppended> {
+    return this.client.workflow.executeUpdateWithStart(appendPartnerEventsUpdate, {
+      args: [{ events: batch.map((entry) => entry.event) }],
+      startWorkflowOperation: this.startBucket(minute),
+    });
+  }
+
+  private startBucket(minute: number) {
+    return new WithStartWorkflowOperation(partnerEventBucketWorkflow, {
+      workflowId: eventBucketWorkflowId(this.taskQueue, minute),
+      taskQueue: this.taskQueue,
+      args: [{ minute }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A sealed minute is never started again.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+  }
+}
+
+/** The minute no longer takes appends: closed (it cannot start again) or its validator says sealed or full. */
+function isMinuteClosed(error: unknown): boolean {
+  return error instanceof WorkflowExecutionAlreadyStartedError || error instanceof WorkflowUpdateFailedError;
+}
+
+/**
+ * Why a bucket refused a batch: `state` (sealed or full, the next minute takes it), `invalid` (its schema refused an
+ * event), `unknown` (a bucket run by a worker that predates batches: "No registered handler for update"); undefined
+ * for anything else. Refused as invalid or unknown, each event goes by itself and gets the answer it would get alone.
+ */
+function batchRefusal(error: unknown): RefusalKind | 'unknown' | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
+  const failure = error.cause instanceof ApplicationFailure ? error.cause : undefined;
+  if (failure?.type !== FailureType.InputRefused) return 'unknown';
+  const details = failure.details?.[0] as Partial<RefusalDetails> | undefined;
+  return details?.refusal === 'state' ? 'state' : 'invalid';
 }
 
 /** A busy bucket is tried this often, about this long apart (with jitter): up to about 15 s in all. */

@@ -2,19 +2,25 @@
 // task queue): one minute of the partner event
 // feed, the pull alternative to webhooks (GET /api/events). Every notification the engine raises is appended here,
 // in order, by the activity that delivers it (src/partner/event-feed.ts), before delivery: a partner that reads the
-// feed sees every notification, delivered or not. Appends are de-duplicated by notification id (an activity retry);
+// feed sees every notification, delivered or not. A worker sends the notifications of a short window as one update
+// (appendPartnerEvents); workers that predate it send one each (appendPartnerEvent, kept for them and for the
+// histories that hold it). Appends are de-duplicated by notification id (an activity retry);
 // a bucket takes appends until a grace period after its minute ends, then seals and completes with its events as its
 // result, so a reader reads a closed minute without replaying it. Ids, types and statuses only: never PHI.
 import { allHandlersFinished, condition, sleep, workflowInfo } from '@temporalio/workflow';
 import { handleQuery, handleUpdate } from '../shared/handlers.js';
 import {
+  appendPartnerEventsUpdate,
   appendPartnerEventUpdate,
   EVENT_BUCKET_MS,
   EVENT_BUCKET_GRACE_MS,
   MAX_EVENTS_PER_BUCKET,
   partnerEventsQuery,
+  type PartnerEventAppended,
   type PartnerEventBucket,
+  type PartnerEventRefused,
   type PartnerFeedEvent,
+  type PartnerFeedEventInput,
 } from './feed-messages.js';
 
 export interface PartnerEventBucketInput {
@@ -30,28 +36,52 @@ export async function partnerEventBucketWorkflow(input: PartnerEventBucketInput)
   const seqById = new Map<string, number>();
   let sealed = false;
   const bucket = (): PartnerEventBucket => ({ minute, sealed, events });
+  /** Why this minute takes no new event now; undefined while it does. */
+  const closed = (): string | undefined => {
+    if (sealed) return `the feed's minute ${minute} is sealed: append to the current minute`;
+    if (events.length >= MAX_EVENTS_PER_BUCKET) return `the feed's minute ${minute} is full`;
+    return undefined;
+  };
+  const append = (event: PartnerFeedEventInput): PartnerEventAppended => {
+    const seq = events.length + 1;
+    events.push({ ...event, seq });
+    seqById.set(event.id, seq);
+    return { seq, duplicate: false };
+  };
 
   handleUpdate(
     appendPartnerEventUpdate,
     (event) => {
       const known = seqById.get(event.id);
-      if (known !== undefined) return { seq: known, duplicate: true };
-      const seq = events.length + 1;
-      events.push({ ...event, seq });
-      seqById.set(event.id, seq);
-      return { seq, duplicate: false };
+      return known === undefined ? append(event) : { seq: known, duplicate: true };
     },
     {
       check: (event) => {
-        if (seqById.has(event.id)) return undefined;
-        if (sealed) return { reason: `the feed's minute ${minute} is sealed: append to the current minute` };
-        if (events.length >= MAX_EVENTS_PER_BUCKET) return { reason: `the feed's minute ${minute} is full` };
-        return undefined;
+        const reason = seqById.has(event.id) ? undefined : closed();
+        return reason ? { reason } : undefined;
       },
       refused: () => ({ seq: 0, duplicate: false }),
       description: 'Appends one partner notification to this minute of the feed (the notify activity does).',
     },
   );
+  // Each event in turn, as its own append would be: one already in answers with its seq, one that no longer fits (the
+  // minute sealed or filled) is refused alone and the sender takes it to the next minute.
+  const appendOne = (event: PartnerFeedEventInput): PartnerEventAppended | PartnerEventRefused => {
+    const known = seqById.get(event.id);
+    if (known !== undefined) return { seq: known, duplicate: true };
+    const reason = closed();
+    return reason ? { refused: reason } : append(event);
+  };
+  handleUpdate(appendPartnerEventsUpdate, (input) => ({ results: input.events.map(appendOne) }), {
+    // A batch that would append nothing is refused before it is written to history.
+    check: (input) => {
+      const reason = input.events.some((event) => seqById.has(event.id)) ? undefined : closed();
+      return reason ? { reason } : undefined;
+    },
+    refused: () => ({ results: [] }),
+    description:
+      'Appends up to 100 partner notifications to this minute of the feed, in order (the notify activities do).',
+  });
   handleQuery(partnerEventsQuery, bucket, {
     description: "This minute's events, in the order they were appended, and whether it is sealed.",
   });

@@ -1,5 +1,6 @@
-// The messages of the partner event feed (event-feed.ts): an append, by the activity that delivers a notification,
-// and the bucket's query. One bucket per minute.
+// The messages of the partner event feed (event-feed.ts): an append of the notifications a worker gathered in a short
+// window (one, from workers that predate batches), by the activities that deliver them, and the bucket's query. One
+// bucket per minute.
 import { z } from 'zod';
 import { queryMessage, updateMessage } from '../shared/messages.js';
 import { partnerNotificationInput } from './messages.js';
@@ -28,8 +29,35 @@ export interface PartnerEventBucket {
   events: PartnerFeedEvent[];
 }
 
-export const appendPartnerEventUpdate = updateMessage<
-  { seq: number; duplicate: boolean },
-  typeof partnerFeedEventInput
->('appendPartnerEvent', partnerFeedEventInput);
+/** An event's place in its minute; `duplicate` when an earlier append (an activity retry) put it there. */
+export interface PartnerEventAppended {
+  seq: number;
+  duplicate: boolean;
+}
+
+/** An event a batch could not append (its minute sealed or filled): it goes to the next minute. */
+export interface PartnerEventRefused {
+  refused: string;
+}
+
+/** Most events in one batched append: about 300 bytes each, well under Temporal's payload limits. */
+export const MAX_EVENTS_PER_APPEND = 100;
+
+export const appendPartnerEventsInput = z.object({
+  events: z.array(partnerFeedEventInput).min(1).max(MAX_EVENTS_PER_APPEND),
+});
+
+export interface PartnerEventsAppended {
+  /** One per event sent, in the same order. */
+  results: (PartnerEventAppended | PartnerEventRefused)[];
+}
+
+export const appendPartnerEventUpdate = updateMessage<PartnerEventAppended, typeof partnerFeedEventInput>(
+  'appendPartnerEvent',
+  partnerFeedEventInput,
+);
+export const appendPartnerEventsUpdate = updateMessage<PartnerEventsAppended, typeof appendPartnerEventsInput>(
+  'appendPartnerEvents',
+  appendPartnerEventsInput,
+);
 export const partnerEventsQuery = queryMessage<PartnerEventBucket>('partnerEvents');

@@ -53,6 +53,7 @@ describe('workflow message inputs', () => {
       [
         'activateKit',
         'appendPartnerEvent',
+        'appendPartnerEvents',
         'approveFill',
         'batchRedelivered',
         'cancel',
