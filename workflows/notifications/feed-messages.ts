@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { queryMessage, updateMessage } from '../shared/messages.js';
 import { partnerNotificationInput } from './messages.js';
+import { sharedSchema } from '../shared/shared-schemas.js';
 
 export const EVENT_BUCKET_MS = 60_000;
 /**
@@ -15,10 +16,12 @@ export const EVENT_BUCKET_GRACE_MS = 10_000;
 /** A bucket's events are its result: bounded (about 1.5 MB); a full minute sends appends on to the next one. */
 export const MAX_EVENTS_PER_BUCKET = 5_000;
 
-export const partnerFeedEventInput = partnerNotificationInput.extend({
-  /** The workflow that raised it (the part of the notification id before the first `:`). */
-  workflowId: z.string().min(1).max(300),
-});
+export const partnerFeedEventInput = sharedSchema('notifications/feed-messages:partnerFeedEventInput', () =>
+  partnerNotificationInput.extend({
+    /** The workflow that raised it (the part of the notification id before the first `:`). */
+    workflowId: z.string().min(1).max(300),
+  }),
+);
 
 export type PartnerFeedEventInput = z.output<typeof partnerFeedEventInput>;
 export type PartnerFeedEvent = PartnerFeedEventInput & { seq: number };
@@ -43,9 +46,11 @@ export interface PartnerEventRefused {
 /** Most events in one batched append: about 300 bytes each, well under Temporal's payload limits. */
 export const MAX_EVENTS_PER_APPEND = 100;
 
-export const appendPartnerEventsInput = z.object({
-  events: z.array(partnerFeedEventInput).min(1).max(MAX_EVENTS_PER_APPEND),
-});
+export const appendPartnerEventsInput = sharedSchema('notifications/feed-messages:appendPartnerEventsInput', () =>
+  z.object({
+    events: z.array(partnerFeedEventInput).min(1).max(MAX_EVENTS_PER_APPEND),
+  }),
+);
 
 export interface PartnerEventsAppended {
   /** One per event sent, in the same order. */

@@ -44,8 +44,9 @@ describe('sharedSchema', () => {
       readFileSync(file, 'utf8')
         .split('\n')
         .flatMap((line, index) =>
-          /^(export )?const \w+[^=]*= (z\.|z$|operatorText\()/.test(line) ||
-          /Message(<[^(]*)?\(\s*'[^']+',\s*z\./.test(line)
+          /^(export )?const \w+[^=]*= (z\.|z$|operatorText\(|\w+\.(extend|merge|pick|omit|partial|and|or)\()/.test(
+            line,
+          ) || /Message(<[^(]*)?\(\s*'[^']+',\s*z\./.test(line)
             ? [`${relative(PROJECT_ROOT, file)}:${index + 1}: ${line.trim()}`]
             : [],
         ),
