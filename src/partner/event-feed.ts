@@ -25,6 +25,7 @@ import {
   type PartnerFeedEvent,
 } from '../../workflows/notifications/feed-messages.js';
 import type { RefusalDetails, RefusalKind } from '../../workflows/shared/handlers.js';
+import { WindowBatcher, type Batched } from '../runtime/window-batcher.js';
 import { feedKey } from './feed-key.js';
 import { linkPartnerPatient, patientLinkOf } from './patient-index.js';
 import type { PartnerNotification } from './notifier.js';
@@ -73,12 +74,7 @@ export const DEFAULT_FEED_BATCHING: EventFeedBatching = {
 type FeedEvent = Omit<PartnerFeedEvent, 'seq'>;
 
 /** A recorded notification waiting for its batch to be appended. */
-interface Waiting {
-  event: FeedEvent;
-  bytes: number;
-  resolve: (appended: PartnerEventAppended) => void;
-  reject: (error: unknown) => void;
-}
+type Waiting = Batched<FeedEvent, PartnerEventAppended>;
 
 /** A minute that is full or sealed sends its events on to the next: at most this many minutes after the present. */
 const LAST_MINUTE_OFFSET = 2;
@@ -90,10 +86,7 @@ const LAST_MINUTE_OFFSET = 2;
  * still waits until its own event is appended.
  */
 export class TemporalEventFeed implements PartnerEventRecorder {
-  private readonly batching: EventFeedBatching;
-  private waiting: Waiting[] = [];
-  private waitingBytes = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly batcher: WindowBatcher<FeedEvent, PartnerEventAppended>;
   /** The latest minute whose bucket refused a batch as an unknown update (run by a worker that predates batches). */
   private singleAppendMinute: number | undefined;
 
@@ -103,8 +96,13 @@ export class TemporalEventFeed implements PartnerEventRecorder {
     private readonly now: () => number = Date.now,
     batching: Partial<EventFeedBatching> = {},
   ) {
-    this.batching = { ...DEFAULT_FEED_BATCHING, ...batching };
-    this.batching.maxEvents = Math.min(Math.max(1, this.batching.maxEvents), MAX_EVENTS_PER_APPEND);
+    const { windowMs, maxEvents, maxBytes } = { ...DEFAULT_FEED_BATCHING, ...batching };
+    this.batcher = new WindowBatcher({
+      windowMs,
+      maxItems: Math.min(Math.max(1, maxEvents), MAX_EVENTS_PER_APPEND),
+      maxBytes,
+      send: (batch) => this.appendBatch(batch),
+    });
   }
 
   /** Resolves once the notification is in the feed: its place in its minute (a retry's is a duplicate). */
@@ -114,26 +112,7 @@ export class TemporalEventFeed implements PartnerEventRecorder {
     const event: FeedEvent = { ...notification, workflowId: sourceWorkflowOf(notification.id) };
     // One the bucket would refuse must not take a batch down with it: alone, it gets the validator's answer.
     if (!partnerFeedEventInput.safeParse(event).success) return this.recordOne(event, 0);
-    return new Promise((resolve, reject) => {
-      this.enqueue({ event, bytes: Buffer.byteLength(JSON.stringify(event)), resolve, reject });
-    });
-  }
-
-  private enqueue(entry: Waiting): void {
-    if (this.waiting.length > 0 && this.waitingBytes + entry.bytes > this.batching.maxBytes) this.flush();
-    this.waiting.push(entry);
-    this.waitingBytes += entry.bytes;
-    if (this.waiting.length >= this.batching.maxEvents || this.waitingBytes >= this.batching.maxBytes) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.batching.windowMs);
-  }
-
-  private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.waiting;
-    this.waiting = [];
-    this.waitingBytes = 0;
-    if (batch.length > 0) void this.appendBatch(batch);
+    return this.batcher.add(event);
   }
 
   /** Settles every caller of the batch: with its event's place, or with the error that kept it out. */
@@ -171,7 +150,7 @@ export class TemporalEventFeed implements PartnerEventRecorder {
 
   /** Each event by itself, each caller settled with its own answer. */
   private async oneByOne(batch: Waiting[], firstOffset: number): Promise<void> {
-    await Promise.all(batch.map((entry) => this.recordOne(entry.event, firstOffset).then(entry.resolve, entry.reject)));
+    await Promise.all(batch.map((entry) => this.recordOne(entry.item, firstOffset).then(entry.resolve, entry.reject)));
   }
 
   /** One event by itself (the update every bucket knows), from `firstOffset` minutes after the present. */
@@ -212,7 +191,7 @@ export class TemporalEventFeed implements PartnerEventRecorder {
 
   private async appendMany(batch: Waiting[], minute: number): Promise<PartnerEventsAppended> {
     return this.client.workflow.executeUpdateWithStart(appendPartnerEventsUpdate, {
-      args: [{ events: batch.map((entry) => entry.event) }],
+      args: [{ events: batch.map((entry) => entry.item) }],
       startWorkflowOperation: this.startBucket(minute),
     });
   }
