@@ -13,6 +13,7 @@ import type { Logger } from '../src/observability/logger.js';
 import type { HoneybeeClient } from '../src/vendors/honeybee/client.js';
 import type { HoneybeeMedicationRequest } from '../src/vendors/honeybee/schemas.js';
 import { isVendorError } from '../src/vendors/shared/vendor-error.js';
+import { WindowBatcher } from '../src/runtime/window-batcher.js';
 import {
   honeybeePatientIdInput,
   knownPatientsQuery,
@@ -60,21 +61,53 @@ export function vendorNumber(id: string): number | string {
   return /^\d+$/.test(id) ? Number(id) : id;
 }
 
-/** Notes patients in the registry (started on first use). Safe to repeat: the registry keeps each id once. */
+/**
+ * The registry's notes, gathered per worker process: every patient match notes its patient, so one signal per match
+ * was one workflow task of the registry per prescription. Keyed by the client (one per worker) and the task queue.
+ */
+const registryNotes = new WeakMap<Client, Map<string, WindowBatcher<string, void>>>();
+
+/** How long a note waits for others to go with it, and how many go at most in one signal. */
+export const REGISTRY_NOTE_BATCHING = { windowMs: 100, maxItems: 500, maxBytes: 64 * 1024 };
+
+function registryNotesFor(temporal: Client, taskQueue: string): WindowBatcher<string, void> {
+  let byQueue = registryNotes.get(temporal);
+  if (!byQueue) registryNotes.set(temporal, (byQueue = new Map<string, WindowBatcher<string, void>>()));
+  let batcher = byQueue.get(taskQueue);
+  if (!batcher) {
+    batcher = new WindowBatcher<string, void>({
+      ...REGISTRY_NOTE_BATCHING,
+      sizeOf: (id) => id.length + 3,
+      send: async (batch) => {
+        const patientIds = [...new Set(batch.map((entry) => entry.item))];
+        await temporal.workflow.signalWithStart<typeof honeybeePatientRegistryWorkflow, [{ patientIds: string[] }]>(
+          'honeybeePatientRegistryWorkflow',
+          {
+            workflowId: honeybeePatientRegistryWorkflowId(taskQueue),
+            taskQueue,
+            args: [{}],
+            signal: notePatientsSignal,
+            signalArgs: [{ patientIds }],
+          },
+        );
+        for (const entry of batch) entry.resolve();
+      },
+    });
+    byQueue.set(taskQueue, batcher);
+  }
+  return batcher;
+}
+
+/**
+ * Notes patients in the registry (started on first use), together with the notes other activities of this worker make
+ * within a short window; resolves once the signal carrying them is accepted. Safe to repeat: the registry keeps each
+ * id once.
+ */
 export async function noteHoneybeePatients(temporal: Client, taskQueue: string, ids: string[]): Promise<void> {
   // An id the registry would refuse (not a vendor id) is not sent: it could never be swept anyway.
   const patientIds = ids.filter((id) => honeybeePatientIdInput.safeParse(id).success);
-  if (patientIds.length === 0) return;
-  await temporal.workflow.signalWithStart<typeof honeybeePatientRegistryWorkflow, [{ patientIds: string[] }]>(
-    'honeybeePatientRegistryWorkflow',
-    {
-      workflowId: honeybeePatientRegistryWorkflowId(taskQueue),
-      taskQueue,
-      args: [{}],
-      signal: notePatientsSignal,
-      signalArgs: [{ patientIds }],
-    },
-  );
+  const notes = registryNotesFor(temporal, taskQueue);
+  await Promise.all(patientIds.map((id) => notes.add(id)));
 }
 
 /** Whether a workflow with this id exists (running or closed): a closed prescription is never started again. */

@@ -121,6 +121,8 @@ export interface PatientSafetySent extends PatientSafety {
 
 export interface ReportMilestoneRequest {
   prescriptionIds: string[];
+  /** Those of them that linked the order themselves: their workflows exist, so none is looked for. */
+  linkedBy?: string[];
   patientId?: string;
   settings: HoneybeeWorkflowSettings;
   milestone: HoneybeeOrderMilestone;
@@ -308,9 +310,8 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
   async function reconcileUnknownPrescriptions(request: ReportMilestoneRequest): Promise<void> {
     const { patientId } = request;
     if (!patientId) return;
-    const exists = await Promise.all(
-      request.prescriptionIds.map((id) => workflowExists(deps.temporal, prescriptionWorkflowId(id))),
-    );
+    const unlinked = request.prescriptionIds.filter((id) => !request.linkedBy?.includes(id));
+    const exists = await Promise.all(unlinked.map((id) => workflowExists(deps.temporal, prescriptionWorkflowId(id))));
     if (exists.every(Boolean)) return;
     await noteHoneybeePatients(deps.temporal, taskQueue(), [patientId]);
     try {

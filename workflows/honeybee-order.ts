@@ -104,6 +104,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     try {
       await messaging.reportHoneybeeOrderMilestone({
         prescriptionIds: report.prescriptionIds,
+        linkedBy: report.prescriptionIds.filter((id) => state.linkedBy.includes(id)),
         ...(state.patientId ? { patientId: state.patientId } : {}),
         settings,
         milestone: report.milestone,

@@ -7,6 +7,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { describe, expect, it, vi } from 'vitest';
 import { createActivities, type ActivityDependencies } from '../../../activities/index.js';
+import { noteHoneybeePatients } from '../../../activities/honeybee-reconcile.js';
 import { FailureType } from '../../../src/domain/failure-types.js';
 import type { Logger } from '../../../src/observability/logger.js';
 import type { HoneybeeClient } from '../../../src/vendors/honeybee/client.js';
@@ -46,8 +47,10 @@ function setup(options: FakeOptions) {
     if (!options.known) throw new WorkflowNotFoundError('none', 'honeybee-patients-q', undefined);
     return { patientIds: options.known, rejected: 0 };
   });
+  const described: string[] = [];
   const getHandle = (workflowId: string) => ({
     describe: async () => {
+      described.push(workflowId);
       if (!existing.has(workflowId)) throw new WorkflowNotFoundError('not found', workflowId, undefined);
       return {};
     },
@@ -59,12 +62,13 @@ function setup(options: FakeOptions) {
     return { data: answer, requestId: `req-${patientId}`, status: 200, fromCache: false };
   });
   const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() } as unknown as Logger;
+  const client = {
+    workflow: { signalWithStart, getHandle },
+    withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
+  } as unknown as Client;
   const activities = createActivities({
     honeybee: { listPatientPrescriptions } as unknown as HoneybeeClient,
-    temporal: {
-      workflow: { signalWithStart, getHandle },
-      withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
-    } as unknown as Client,
+    temporal: client,
     logger,
     rxSweepMaxAgeMs: 30 * DAY,
   } as ActivityDependencies);
@@ -75,7 +79,7 @@ function setup(options: FakeOptions) {
       .filter(([type]) => type === 'prescriptionWorkflow')
       .map(([, start]) => start as unknown as { workflowId: string; signal: string; signalArgs: unknown[] })
       .filter((start) => start.signal === 'honeybeeEvent');
-  return { activities, env, signalWithStart, listPatientPrescriptions, logger, rxStarts };
+  return { activities, env, signalWithStart, listPatientPrescriptions, logger, rxStarts, described, client };
 }
 
 describe('sweepKnownHoneybeePatients', () => {
@@ -173,5 +177,43 @@ describe('an order event for an unknown prescription', () => {
     await fake.env.run(() => fake.activities.reportHoneybeeOrderMilestone(report));
     expect(fake.listPatientPrescriptions).not.toHaveBeenCalled();
     expect(fake.signalWithStart.mock.calls.map(([type]) => type)).toEqual(['prescriptionWorkflow']);
+  });
+
+  it('a prescription that linked the order itself is not looked for: its workflow exists', async () => {
+    const fake = setup({ existing: ['honeybee-rx-104'], prescriptions: {} });
+    await fake.env.run(() => fake.activities.reportHoneybeeOrderMilestone({ ...report, linkedBy: ['104'] }));
+    expect(fake.described).toEqual([]);
+    expect(fake.signalWithStart.mock.calls.map(([type]) => type)).toEqual(['prescriptionWorkflow']);
+    // One that did not link it still is.
+    await fake.env.run(() =>
+      fake.activities.reportHoneybeeOrderMilestone({ ...report, prescriptionIds: ['104', '108'], linkedBy: ['104'] }),
+    );
+    expect(fake.described).toEqual(['honeybee-rx-108']);
+  });
+});
+
+describe("the sweep's patient registry notes", () => {
+  it('go in one signal for the matches of a short window, each caller answered, each patient once', async () => {
+    const fake = setup({ prescriptions: {} });
+    const noted = ['11', '12', '11', '13'].map((id) => noteHoneybeePatients(fake.client, 'q', [id]));
+    await Promise.all(noted);
+    const notes = fake.signalWithStart.mock.calls.filter(([type]) => type === 'honeybeePatientRegistryWorkflow');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.[1]).toMatchObject({ signalArgs: [{ patientIds: ['11', '12', '13'] }] });
+  });
+
+  it('a refused signal fails every caller of its batch (their activities retry); the next batch goes again', async () => {
+    const fake = setup({ prescriptions: {} });
+    fake.signalWithStart.mockRejectedValueOnce(new Error('Temporal unavailable'));
+    const first = await Promise.allSettled(['21', '22'].map((id) => noteHoneybeePatients(fake.client, 'q', [id])));
+    expect(first.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    await noteHoneybeePatients(fake.client, 'q', ['21']);
+    expect(fake.signalWithStart.mock.calls.at(-1)?.[1]).toMatchObject({ signalArgs: [{ patientIds: ['21'] }] });
+  });
+
+  it('an id the registry would refuse is not sent', async () => {
+    const fake = setup({ prescriptions: {} });
+    await noteHoneybeePatients(fake.client, 'q', ['not a vendor id!']);
+    expect(fake.signalWithStart).not.toHaveBeenCalled();
   });
 });
