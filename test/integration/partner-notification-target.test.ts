@@ -57,6 +57,12 @@ describe('a failing partner notification target', () => {
 
     // Parking lets the workflows move on: the prescription completes although the partner heard nothing.
     expect(await waitForClose(stack.client, `honeybee-rx-${prescriptionId}`, 120_000)).toBe('COMPLETED');
+    // Its order's last notification may still be on its way to the target when the prescription closes: every
+    // notification is parked once the order workflow has closed too (it closes after its notifications).
+    const { recordedOrders } = await stack.client.workflow
+      .getHandle<() => Promise<{ recordedOrders: string[] }>>(`honeybee-rx-${prescriptionId}`)
+      .result();
+    for (const orderNumber of recordedOrders) await waitForClose(stack.client, `honeybee-order-${orderNumber}`);
     const parked = await pollUntil<TargetState>('notifications parked', targetState, (s) => s.parked >= 3, 60_000);
     expect(await partnerNotifications(stack.control, { prescriptionId })).toEqual([]);
 
