@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstPrescriptionId, waitForOrder, waitForPrescription } from '../harness/honeybee.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
+import { startDevServer, type StartedDevServer } from '../../src/temporal/dev-server.js';
 
 const SCHEMATHESIS = join(process.cwd(), '.tools', 'schemathesis', 'bin', 'schemathesis');
 const KEY = 'schemathesis-contract-key-0123456789';
@@ -36,6 +37,7 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
 
 describe('the partner API matches its OpenAPI document (Schemathesis)', () => {
   let stack: EngineStack;
+  let server: StartedDevServer | undefined;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -44,7 +46,12 @@ describe('the partner API matches its OpenAPI document (Schemathesis)', () => {
         'Schemathesis is missing from .tools/schemathesis: run `npm run setup` (it needs Python and pip)',
       );
     }
+    // A Temporal server of its own: on the run's shared one, the listings (operator queue, parked events) query every
+    // engine's dead-letter workflows, and one left by a finished test, whose worker is gone, answers no query: each
+    // listing then waits out its 10 s deadline, and the generated requests outlast the test's time.
+    server = await startDevServer({ ip: '127.0.0.1' });
     stack = await startStack({
+      temporal: { address: server.address, namespace: 'default' },
       engine: {
         PARTNER_API_KEYS: `contract:admin:${KEY}`,
         PARTNER_API_RATE_LIMIT: '1000000',
@@ -96,6 +103,7 @@ describe('the partner API matches its OpenAPI document (Schemathesis)', () => {
   });
   afterAll(async () => {
     await stack?.stop();
+    await server?.teardown();
   });
 
   it('answers every generated request without a 5xx, and as the document says', async () => {
