@@ -350,8 +350,9 @@ export const envSchema = z.object({
 
   // Worker tuning (docs/PERFORMANCE.md, "Worker tuning"); the defaults are the Temporal SDK's
   /**
-   * Workflow runs kept in the worker's sticky cache (each ≈ 230–280 KiB of RSS): `auto` (or unset) lets the SDK size it from
-   * V8's heap limit; a number caps memory, at the price of a replay when an evicted workflow wakes; 0 turns it off.
+   * Workflow runs kept in the worker's sticky cache (an engine run ≈ 370 KiB of RSS, docs/PERFORMANCE.md): `auto` (or
+   * unset) lets the SDK size it from V8's heap limit; a number caps memory, at the price of a replay when an evicted
+   * workflow wakes; 0 turns it off.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z
     .string()
