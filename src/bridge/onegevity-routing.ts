@@ -17,7 +17,7 @@
 //   orders would need state the bridge does not have, and a per-patient workflow would put a patient's identifier in
 //   a workflow id; the lab workflow has no use for them either (the order and fulfillment events say everything it
 //   follows). They are parked as informational: the history of the day's dead-letter workflow keeps
-//   them (`dead-letter-onegevity-{day}`, in the Web UI), not the audits of the patient's orders.
+//   them (`dead-letter-onegevity-{engine}-{day}`, in the Web UI), not the audits of the patient's orders.
 // - Schema-invalid, topic-less or unroutable events are parked (202), never dropped.
 import {
   isEngineRequestIdentifier,

@@ -6,6 +6,7 @@
 import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { deadLetterWorkflowId } from '../domain/workflow-ids.js';
+import { engineKey } from '../temporal/engine-key.js';
 import { parkWebhookSignal, type ParkedWebhook } from '../../workflows/dead-letter/messages.js';
 import type { deadLetterWorkflow } from '../../workflows/dead-letter.js';
 import { bodyHash } from '../spool/webhook-spool.js';
@@ -66,6 +67,7 @@ export function createTemporalDelivery(
   taskQueue: string,
   options: TemporalDeliveryOptions = {},
 ): TemporalDelivery {
+  const engine = engineKey(taskQueue);
   return {
     async deliver(deliveries) {
       const outcome: DeliveryOutcome = { delivered: [], ended: [] };
@@ -94,7 +96,7 @@ export function createTemporalDelivery(
     },
 
     async park(entry) {
-      const workflowId = deadLetterWorkflowId(entry.vendor, entry.receivedAt.slice(0, 10));
+      const workflowId = deadLetterWorkflowId(entry.vendor, engine, entry.receivedAt.slice(0, 10));
       // The hash is what the entry is listed and found by; the body stays in this signal's event.
       const parked: ParkedWebhook = { ...entry, bodyHash: bodyHash(Buffer.from(entry.body, 'utf8')) };
       const quiet = options.deadLetterQuietPeriodMs;

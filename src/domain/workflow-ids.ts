@@ -14,9 +14,13 @@ export function labOrderWorkflowId(orderIdentifier: string): string {
   return `onegevity-order-${orderIdentifier}`;
 }
 
-/** Dead-letter workflows are sharded by vendor and UTC day so none of them grows without bound. */
-export function deadLetterWorkflowId(vendor: Vendor, isoDay: string): string {
-  return `dead-letter-${vendor}-${isoDay}`;
+/**
+ * Dead-letter workflows are sharded by vendor and UTC day so none of them grows without bound, and kept per engine
+ * (`engine`: the engine key of its task queue, src/temporal/engine-key.ts) so engines sharing a namespace neither
+ * park in nor wait on each other's days.
+ */
+export function deadLetterWorkflowId(vendor: Vendor, engine: string, isoDay: string): string {
+  return `dead-letter-${vendor}-${engine}-${isoDay}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Parked events: the one reader (and re-driver) of both places the engine keeps an authentic webhook it could not hand
-// to a workflow. The dead-letter workflows (`dead-letter-{vendor}-{day}`: it fits no workflow, or its workflow has
+// to a workflow. The dead-letter workflows (`dead-letter-{vendor}-{engine}-{day}`: it fits no workflow, or its workflow has
 // ended) are read run by run with their `parked` query (every run, closed ones included: a day closes after a quiet
 // period and continues as new past its size, and a body lives only in its own `parkWebhook` signal event, found by
 // hash in that run's history). The bridge's spool (Temporal refused the event for good) is read from its directory.
@@ -30,14 +30,22 @@ import type { deadLetterWorkflow } from '../../workflows/dead-letter.js';
 /** Dead-letter runs read per listing, newest first (a run holds up to 500 entries). */
 export const DEAD_LETTER_RUNS_READ = 500;
 /**
- * One deadline for every query of a listing: a run whose task queue has no worker (a namespace shared by engines that
- * have gone) never answers, and `fulfill holds` must not wait for each in turn. What is not read in time is said.
+ * One deadline for every query of a listing: a run never answers while no worker polls its task queue (the engine's
+ * worker is down), and `fulfill holds` must not wait for each in turn. What is not read in time is said.
  */
 const LISTING_DEADLINE_MS = 10_000;
 const QUERY_CONCURRENCY = 16;
 
-/** Every run of every day, open or closed: a closed run still answers its query (the worker replays it). */
-export const DEAD_LETTER_QUERY = "WorkflowType = 'deadLetterWorkflow'";
+/**
+ * Every run of every day of this engine's dead letter, open or closed: a closed run still answers its query (the
+ * worker replays it). By task queue, so a listing never waits on another engine's runs in a shared namespace (nor on
+ * runs from before dead-letter ids carried the engine key, which other engines may have started). A task queue name
+ * with a backslash matches no visibility literal (dev server 1.x), so for such a name the runs are filtered here.
+ */
+export function deadLetterQuery(taskQueue: string): string {
+  const byType = "WorkflowType = 'deadLetterWorkflow'";
+  return taskQueue.includes('\\') ? byType : `${byType} AND TaskQueue = '${taskQueue.replaceAll("'", "\\'")}'`;
+}
 
 export interface ParkedEvent {
   /** `dl.<40 hex>` (a dead-letter entry) or `sp.<sha256 of the body>` (a spooled event): no PHI, fit for URLs. */
@@ -153,7 +161,9 @@ export function createParkedEvents({ client, spool, config }: ParkedEventsDepend
 
   async function deadLetters(): Promise<DeadLetterRead> {
     const runs: { workflowId: string; runId: string }[] = [];
-    for await (const execution of client.workflow.list({ query: DEAD_LETTER_QUERY })) {
+    const taskQueue = config.TEMPORAL_TASK_QUEUE;
+    for await (const execution of client.workflow.list({ query: deadLetterQuery(taskQueue) })) {
+      if (execution.taskQueue !== taskQueue) continue;
       runs.push({ workflowId: execution.workflowId, runId: execution.runId });
       if (runs.length >= DEAD_LETTER_RUNS_READ) break;
     }

@@ -26,7 +26,7 @@ import {
 } from '../../workflows/notifications/feed-messages.js';
 import type { RefusalDetails, RefusalKind } from '../../workflows/shared/handlers.js';
 import { WindowBatcher, type Batched } from '../runtime/window-batcher.js';
-import { feedKey } from './feed-key.js';
+import { engineKey } from '../temporal/engine-key.js';
 import { linkPartnerPatient, patientLinkOf } from './patient-index.js';
 import type { PartnerNotification } from './notifier.js';
 
@@ -39,7 +39,7 @@ export const EVENT_BUCKET_PREFIX = 'partner-events-';
 const CLOCK_MARGIN_MS = 10_000;
 
 export function eventBucketWorkflowId(taskQueue: string, minute: number): string {
-  return `${EVENT_BUCKET_PREFIX}${feedKey(taskQueue)}-${minute}`;
+  return `${EVENT_BUCKET_PREFIX}${engineKey(taskQueue)}-${minute}`;
 }
 
 export function minuteOf(ms: number): number {

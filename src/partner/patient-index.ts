@@ -10,12 +10,12 @@ import {
   type PatientLinks,
 } from '../../workflows/partner-api/patient-index-messages.js';
 import { partnerPatientIndexWorkflow } from '../../workflows/partner-api/patient-index.js';
-import { feedKey } from './feed-key.js';
+import { engineKey } from '../temporal/engine-key.js';
 
-/** The shard of a partner patient id, in the index of the engine on `taskQueue` (feed-key.ts says why one per engine). */
+/** The shard of a partner patient id, in the index of the engine on `taskQueue` (src/temporal/engine-key.ts says why one per engine). */
 export function patientIndexWorkflowId(taskQueue: string, partnerPatientId: string): string {
   const shard = createHash('sha256').update(partnerPatientId).digest('hex').slice(0, 2);
-  return `partner-patient-index-${feedKey(taskQueue)}-${shard}`;
+  return `partner-patient-index-${engineKey(taskQueue)}-${shard}`;
 }
 
 export async function linkPartnerPatient(client: Client, taskQueue: string, link: LinkPatientInput): Promise<void> {

@@ -1,7 +1,6 @@
-// A namespace of its own on the run's dev server, with the engine's search attributes, for a test whose engine parks
-// webhooks: dead-letter workflow ids (`dead-letter-{vendor}-{day}`) are per namespace, so in the shared `default`
-// namespace the first stack to park owns that day's workflow on its task queue, and once that stack stops, queries
-// from every other test file go unanswered.
+// A namespace of its own on the run's dev server, with the engine's search attributes, for a test that counts or
+// lists every workflow of a type and must find only its own (engines sharing a namespace keep their own dead-letter
+// days, feed and patient index, but visibility queries by type see every engine's).
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';

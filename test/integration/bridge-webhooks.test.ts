@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { deadLetterWorkflowId } from '../../src/domain/workflow-ids.js';
+import { engineKey } from '../../src/temporal/engine-key.js';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
 import { signOnegevityWebhook } from '../../src/vendors/onegevity/webhook-auth.js';
 import { parkedWebhooksQuery } from '../../workflows/dead-letter/messages.js';
@@ -62,7 +63,10 @@ describe('bridge webhook answers', () => {
     });
 
   async function parkedReasons(vendor: 'honeybee' | 'onegevity'): Promise<string[]> {
-    const handle = client.workflow.getHandle(deadLetterWorkflowId(vendor, new Date().toISOString().slice(0, 10)));
+    const day = new Date().toISOString().slice(0, 10);
+    const handle = client.workflow.getHandle(
+      deadLetterWorkflowId(vendor, engineKey(engine.env.TEMPORAL_TASK_QUEUE as string), day),
+    );
     return (await handle.query(parkedWebhooksQuery)).entries.map((entry) => entry.reason);
   }
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { deadLetterWorkflowId, labOrderWorkflowId } from '../../src/domain/workflow-ids.js';
+import { engineKey } from '../../src/temporal/engine-key.js';
 import type { ParkedEvent } from '../../src/operators/parked-events.js';
 import { signOnegevityWebhook } from '../../src/vendors/onegevity/webhook-auth.js';
 import { labOrderStatusQuery } from '../../workflows/lab/messages.js';
@@ -138,7 +139,7 @@ describe('dead letter with bounded state', () => {
     expect(statuses.filter((status) => status !== 202)).toEqual([]);
 
     // The day continued as new past 500 entries, carrying no bodies, then closed after its quiet period.
-    const workflowId = deadLetterWorkflowId('onegevity', day);
+    const workflowId = deadLetterWorkflowId('onegevity', engineKey(engine.env.TEMPORAL_TASK_QUEUE as string), day);
     const runs = await eventually(
       async () => {
         const found: { runId: string; status: string }[] = [];

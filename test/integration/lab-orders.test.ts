@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { loadConfig } from '../../src/config/env.js';
 import { deadLetterWorkflowId, labOrderWorkflowId } from '../../src/domain/workflow-ids.js';
+import { engineKey } from '../../src/temporal/engine-key.js';
 import { labSettingsFromConfig, type LabWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import type { LabOrderRequestInput } from '../../src/lab/lab-order-request.js';
 import { LabOrderConflictError, startLabOrder, type StartedLabOrder } from '../../src/lab/start-lab-order.js';
@@ -457,7 +458,8 @@ async function parkedOnegevityReasons(): Promise<string[]> {
   for (const offset of [0, -1]) {
     const day = new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     try {
-      const parked = await client.workflow.getHandle(deadLetterWorkflowId('onegevity', day)).query(parkedWebhooksQuery);
+      const workflowId = deadLetterWorkflowId('onegevity', engineKey(stack.env.TEMPORAL_TASK_QUEUE as string), day);
+      const parked = await client.workflow.getHandle(workflowId).query(parkedWebhooksQuery);
       reasons.push(...parked.entries.map((entry) => entry.reason));
     } catch {
       // No dead letters that day.

@@ -407,7 +407,9 @@ describe('the operator console', () => {
     await page.getByRole('button', { name: 'Re-drive this event' }).click();
     await expect
       .poll(() => page.getByRole('alert').first().innerText())
-      .toMatch(/^Re-driven: parked again in dead-letter-honeybee-\d{4}-\d{2}-\d{2}: no route for event type/);
+      .toMatch(
+        /^Re-driven: parked again in dead-letter-honeybee-[0-9a-f]{8}-\d{4}-\d{2}-\d{2}: no route for event type/,
+      );
 
     await page.goto(`${console_}/parked`);
     await page.getByRole('link', { name: 'RX_UPDATED' }).click();
