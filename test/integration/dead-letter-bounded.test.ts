@@ -15,11 +15,11 @@ import proto from '@temporalio/proto';
 import { deadLetterWorkflowId, labOrderWorkflowId } from '../../src/domain/workflow-ids.js';
 import { engineKey } from '../../src/temporal/engine-key.js';
 import type { ParkedEvent } from '../../src/operators/parked-events.js';
-import { signOnegevityWebhook } from '../../src/vendors/onegevity/webhook-auth.js';
 import { labOrderStatusQuery } from '../../workflows/lab/messages.js';
 import { startEngine, type EngineProcesses } from '../harness/engine.js';
 import { jsonOf, runFulfill } from '../harness/fulfill-cli.js';
 import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
+import { postOnegevityWebhook } from '../harness/vendor-webhooks.js';
 
 const SECRET = 'dead-letter-test-onegevity-secret';
 const PARTNER_KEY = 'dead-letter-test-partner-key-0123456789abcdef';
@@ -78,16 +78,8 @@ describe('dead letter with bounded state', () => {
   /** Sends one signed webhook as Onegevity does, retrying a 503 as Onegevity would; returns the final status. */
   async function deliver({ topic, body }: Sent): Promise<number> {
     for (let attempt = 0; ; attempt++) {
-      const response = await fetch(`${engine.bridgeUrl}/webhooks/onegevity/${topic}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-onegevity-signature': signOnegevityWebhook(SECRET, Buffer.from(body)),
-        },
-        body,
-      });
-      await response.arrayBuffer();
-      if (response.status !== 503 || attempt >= 20) return response.status;
+      const status = await postOnegevityWebhook(engine.bridgeUrl, SECRET, topic, body);
+      if (status !== 503 || attempt >= 20) return status;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterWorkflowId } from '../../src/domain/workflow-ids.js';
 import type { ParkedEvent } from '../../src/operators/parked-events.js';
 import { engineKey } from '../../src/temporal/engine-key.js';
-import { signOnegevityWebhook } from '../../src/vendors/onegevity/webhook-auth.js';
 import { startEngine, type EngineProcesses } from '../harness/engine.js';
 import { jsonOf, runFulfill } from '../harness/fulfill-cli.js';
 import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
+import { postOnegevityWebhook } from '../harness/vendor-webhooks.js';
 
 const SECRET = 'dead-letter-engines-onegevity-secret';
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -51,16 +51,7 @@ describe('dead letters of two engines on one namespace', () => {
 
   async function park(engine: EngineProcesses, orderIdentifier: string): Promise<string> {
     const body = JSON.stringify({ id: 1, orderIdentifier });
-    const response = await fetch(`${engine.bridgeUrl}/webhooks/onegevity/order.updated`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-onegevity-signature': signOnegevityWebhook(SECRET, Buffer.from(body)),
-      },
-      body,
-    });
-    await response.arrayBuffer();
-    expect(response.status).toBe(202);
+    expect(await postOnegevityWebhook(engine.bridgeUrl, SECRET, 'order.updated', body)).toBe(202);
     return sha256(body);
   }
 
