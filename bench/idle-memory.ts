@@ -4,8 +4,9 @@
 // baselineWaitingWorkflow). Both workers run through bench/lib/memory-report-entry.ts, which runs their usual entry
 // unchanged and answers SIGWINCH with a garbage collection and a memory report. Prints the table, the increment per
 // open workflow (from `warm` open to N open: the first few load code and fill caches), and the ratio (engine ÷
-// baseline, RSS per open workflow) last. The worker keeps the SDK's default sticky cache (maxCachedWorkflows, printed),
-// larger than N here, so every waiting workflow stays in memory: the worst case.
+// baseline, RSS per open workflow) last. The workers keep the SDK's default sticky cache (maxCachedWorkflows, printed),
+// larger than N here, so every waiting workflow stays in memory: the worst case. WORKER_MAX_CACHED_WORKFLOWS in the
+// benchmark's environment caps the engine worker's cache (the baseline's stays the SDK's).
 // Usage: npm run bench:idle-memory -- --prescriptions=1000 --concurrency=16
 import { Client } from '@temporalio/client';
 import { countActions } from './lib/actions.js';
@@ -156,9 +157,13 @@ try {
   const engineRssPer = perOpen(engineOpen, engineWarm, 'rssBytes');
   const baselineRssPer = perOpen(baselineOpen, baselineWarm, 'rssBytes');
 
-  process.stdout.write(
-    `# Idle memory (${prescriptions} open workflows; worker maxCachedWorkflows = ${sdkDefaultMaxCachedWorkflows(engineOpen.heapSizeLimitBytes)}, the SDK default; ${machineLine()})\n\n`,
-  );
+  const sdkDefault = sdkDefaultMaxCachedWorkflows(engineOpen.heapSizeLimitBytes);
+  const engineCache = process.env.WORKER_MAX_CACHED_WORKFLOWS?.trim();
+  const cacheLine =
+    engineCache && engineCache !== 'auto'
+      ? `engine worker maxCachedWorkflows = ${engineCache} (WORKER_MAX_CACHED_WORKFLOWS), baseline worker ${sdkDefault} (the SDK default)`
+      : `worker maxCachedWorkflows = ${sdkDefault}, the SDK default`;
+  process.stdout.write(`# Idle memory (${prescriptions} open workflows; ${cacheLine}; ${machineLine()})\n\n`);
   printTable(
     ['worker', 'open workflows', 'RSS MiB', 'RssAnon MiB', 'main-thread heap used MiB', 'external MiB'],
     [
