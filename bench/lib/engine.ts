@@ -31,10 +31,11 @@ export interface BenchEnvironment {
 
 /**
  * Engine settings a run may compare from the shell (`PAYLOAD_COMPRESSION=false npm run bench:end-to-end`): taken from
- * the benchmark's own environment into every engine process's and the benchmark's client.
+ * the benchmark's own environment into every engine process's and the benchmark's client. NODE_OPTIONS (a heap limit:
+ * `--max-old-space-size=768`) reaches every process the benchmark starts, the baseline worker's too.
  */
 const COMPARABLE_SETTINGS =
-  /^(PAYLOAD_COMPRESSION|WORKER_MAX_CACHED_WORKFLOWS|WORKER_MAX_CONCURRENT_\w+|WORKER_STICKY_QUEUE_TIMEOUT)$/;
+  /^(NODE_OPTIONS|PAYLOAD_COMPRESSION|WORKER_MAX_CACHED_WORKFLOWS|WORKER_MAX_CONCURRENT_\w+|WORKER_STICKY_QUEUE_TIMEOUT)$/;
 
 /**
  * `--cpu-profile=DIR` on a benchmark's command line: the engine's processes write V8 CPU profiles (one per thread,
