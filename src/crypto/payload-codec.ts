@@ -113,7 +113,11 @@ export class AesGcmPayloadCodec implements PayloadCodec {
           decipher.final(),
         ]);
       } catch {
-        throw new PayloadDecryptionError(`encrypted payload failed authentication under key "${keyId}"`);
+        throw new PayloadDecryptionError(
+          `encrypted payload failed authentication under key "${keyId}": it was altered, or this process's key ` +
+            `"${keyId}" is not the one that encrypted it (compare PAYLOAD_KEYS / PAYLOAD_KEY_FILE, and DATA_DIR, with ` +
+            `the engine's)`,
+        );
       }
       if (compression !== undefined) {
         try {

@@ -62,6 +62,14 @@ describe('AES-256-GCM payload codec', () => {
     await expect(new AesGcmPayloadCodec(ring([keyB])).decode([encoded!])).rejects.toThrow(/key "a".*PAYLOAD_KEYS/);
   });
 
+  it('refuses a payload under a key of the same id but other bytes, saying which settings to compare', async () => {
+    const [encoded] = await new AesGcmPayloadCodec(ring([keyA])).encode([defaultPayloadConverter.toPayload(1)]);
+    const otherA = generatePayloadKey('a');
+    await expect(new AesGcmPayloadCodec(ring([otherA])).decode([encoded!])).rejects.toThrow(
+      /failed authentication under key "a".*PAYLOAD_KEYS.*DATA_DIR/,
+    );
+  });
+
   it('detects tampering, truncation and a relabelled key id', async () => {
     const codec = new AesGcmPayloadCodec(ring([keyA, generatePayloadKey('c')]));
     const [encoded] = await codec.encode([defaultPayloadConverter.toPayload(phi)]);
