@@ -1,6 +1,6 @@
 // Parked events: the one reader (and re-driver) of both places the engine keeps an authentic webhook it could not hand
-// to a workflow. The dead-letter workflows (`dead-letter-{vendor}-{engine}-{day}`: it fits no workflow, or its workflow has
-// ended) are read run by run with their `parked` query (every run, closed ones included: a day closes after a quiet
+// to a workflow. The dead-letter workflows (`dead-letter-{vendor}-{engine}-{day}`: it fits no workflow, or its workflow
+// has ended) are read run by run with their `parked` query (every run, closed ones included: a day closes after a quiet
 // period and continues as new past its size, and a body lives only in its own `parkWebhook` signal event, found by
 // hash in that run's history). The bridge's spool (Temporal refused the event for good) is read from its directory.
 // A re-drive routes the kept body again, as the bridge would now (`routing fixed`), signal-with-starts the workflows

@@ -12,7 +12,7 @@ import {
 import { partnerPatientIndexWorkflow } from '../../workflows/partner-api/patient-index.js';
 import { engineKey } from '../temporal/engine-key.js';
 
-/** The shard of a partner patient id, in the index of the engine on `taskQueue` (src/temporal/engine-key.ts says why one per engine). */
+/** The shard of a partner patient id, in the index of the engine on `taskQueue` (engine-key.ts: one per engine). */
 export function patientIndexWorkflowId(taskQueue: string, partnerPatientId: string): string {
   const shard = createHash('sha256').update(partnerPatientId).digest('hex').slice(0, 2);
   return `partner-patient-index-${engineKey(taskQueue)}-${shard}`;
