@@ -8,6 +8,7 @@ import type { OnegevityClient } from '../src/vendors/onegevity/client.js';
 import { createHoneybeeActivities } from './honeybee.js';
 import { createHoneybeeReconcileActivities } from './honeybee-reconcile.js';
 import { createLabActivities } from './lab.js';
+import { withTypedFailures } from './typed-failures.js';
 import { createPartnerActionActivities } from './partner-actions.js';
 import { createPartnerActivities, type PartnerActivityDependencies } from './partner.js';
 
@@ -24,13 +25,13 @@ export interface ActivityDependencies extends PartnerActivityDependencies {
 }
 
 export function createActivities(deps: ActivityDependencies) {
-  return {
+  return withTypedFailures({
     ...createPartnerActivities(deps),
     ...createHoneybeeActivities(deps),
     ...createHoneybeeReconcileActivities(deps),
     ...createLabActivities(deps),
     ...createPartnerActionActivities(deps),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,11 +1,10 @@
 // Every activity's timeouts and retry policy, as data in one place (workflows pass these to proxyActivities). The
-// activities never retry on their own: they classify failures (src/domain/failure-types.ts), a vendor's Retry-After
-// becomes nextRetryDelay, and these policies decide the rest. What must not be lost (a fill, a notification) is
-// retried without an attempt limit, through an outage; what a person waits for is bounded, so they get an answer.
+// activities never retry on their own: they classify failures (src/domain/failure-types.ts) and mark the ones that
+// must not be retried (activities/typed-failures.ts; no policy repeats that list, which would be written into
+// every scheduled event), a vendor's Retry-After becomes nextRetryDelay, and these policies decide the rest. What must
+// not be lost (a fill, a notification) is retried without an attempt limit, through an outage; what a person waits
+// for is bounded, so they get an answer.
 import type { ActivityOptions } from '@temporalio/common';
-import { NON_RETRYABLE_FAILURE_TYPES } from './failure-types.js';
-
-const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURE_TYPES];
 
 export const ACTIVITY_OPTIONS = {
   /**
@@ -15,7 +14,7 @@ export const ACTIVITY_OPTIONS = {
    */
   honeybeeVendor: {
     startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   },
   /**
    * One page of the reconciliation sweep (a few patients' prescriptions read, the missing ones started). Bounded in
@@ -25,17 +24,17 @@ export const ACTIVITY_OPTIONS = {
   honeybeeSweep: {
     startToCloseTimeout: '10 minutes',
     scheduleToCloseTimeout: '30 minutes',
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
   },
   /** An operator's action at Honeybee: bounded, so the operator gets an answer rather than a wait. */
   honeybeeOperatorAction: {
     startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes },
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
   },
   /** A partner's action at a vendor (an update waits for it): bounded, so the partner gets an answer, not a wait. */
   partnerAction: {
     startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes },
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
   },
   /**
    * A partner's action that creates something at the vendor without an idempotency key (a reorder): one attempt, so a
@@ -43,7 +42,7 @@ export const ACTIVITY_OPTIONS = {
    */
   partnerCreate: {
     startToCloseTimeout: '30 seconds',
-    retry: { maximumAttempts: 1, nonRetryableErrorTypes },
+    retry: { maximumAttempts: 1 },
   },
   /** Partner notifications and milestone reports between workflows: retried until delivered (background outbox). */
   honeybeeMessaging: {
@@ -52,7 +51,6 @@ export const ACTIVITY_OPTIONS = {
       initialInterval: '1 second',
       backoffCoefficient: 2,
       maximumInterval: '10 minutes',
-      nonRetryableErrorTypes,
     },
   },
   /** Writes at Onegevity: retried through a long outage (each attempt is idempotent), then an operator decides. */
@@ -63,14 +61,13 @@ export const ACTIVITY_OPTIONS = {
       initialInterval: '2 seconds',
       backoffCoefficient: 2,
       maximumInterval: '10 minutes',
-      nonRetryableErrorTypes,
     },
   },
   /** Onegevity reads: a failed reconcile read is simply tried again at the next interval. */
   onegevityReads: {
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: '30 minutes',
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
   },
   /** Partner notifications of the lab workflow: retried for a week. */
   labPartner: {
@@ -80,7 +77,6 @@ export const ACTIVITY_OPTIONS = {
       initialInterval: '2 seconds',
       backoffCoefficient: 2,
       maximumInterval: '30 minutes',
-      nonRetryableErrorTypes,
     },
   },
   /**
@@ -95,7 +91,6 @@ export const ACTIVITY_OPTIONS = {
       initialInterval: '2 seconds',
       backoffCoefficient: 2,
       maximumInterval: '5 minutes',
-      nonRetryableErrorTypes,
     },
   },
 } as const satisfies Record<string, ActivityOptions>;

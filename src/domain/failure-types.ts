@@ -1,6 +1,6 @@
 // The one list of failure types. Activities throw `ApplicationFailure.create({ type, nonRetryable, nextRetryDelay })`
-// with one of these; workflows catch on `failure.type` and retry policies name them. Retry policy is data: nothing
-// depends on a class name surviving the bundler. Pure module: workflows import it.
+// with one of these; workflows catch on `failure.type`. Types are data: nothing depends on a class name surviving the
+// bundler. Pure module: workflows import it.
 
 export const FailureType = {
   /** 429: retry after the vendor's Retry-After (carried as nextRetryDelay). */
@@ -36,7 +36,10 @@ export const FailureType = {
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
-/** Failure types an activity retry must not repeat. Used as `nonRetryableErrorTypes` in every retry policy. */
+/**
+ * Failure types an activity retry must not repeat: every activity's failure of one of these is marked `nonRetryable`
+ * (activities/typed-failures.ts).
+ */
 export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FailureType.VendorConflict,
   FailureType.VendorRejected,
