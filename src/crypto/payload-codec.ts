@@ -1,8 +1,10 @@
 // AES-256-GCM payload codec: every payload (workflow inputs, signals, results, failure details) is encrypted before it
 // reaches Temporal, so its database holds no PHI in clear text. The key id travels in the payload metadata, so
-// payloads written under an old key still decode after rotation. The plaintext is compressed first when that makes
-// it smaller (payload-compression.ts), marked in the metadata; a payload without the mark (every one written before
-// compression, or with PAYLOAD_COMPRESSION=off) decodes as it always did.
+// payloads written under an old key still decode after rotation. The cipher is implied by the encoding: payloads
+// written before 2026-12-07 also name it (`encryption-cipher`), which no reader ever read; new ones leave it out, as
+// every payload's metadata is written into history (34 bytes a payload). The plaintext is compressed first when that
+// makes it smaller (payload-compression.ts), marked in the metadata; a payload without the mark (every one written
+// before compression, or with PAYLOAD_COMPRESSION=off) decodes as it always did.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
@@ -16,10 +18,8 @@ import {
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const METADATA_KEY_ID = 'encryption-key-id';
-export const METADATA_CIPHER = 'encryption-cipher';
 /** Present only on payloads whose plaintext was compressed before encryption: the algorithm. */
 export const METADATA_COMPRESSION = 'encryption-compression';
-const CIPHER = 'AES-256-GCM';
 // @temporalio/proto is CommonJS without static export names, so Node's ESM loader offers only its default export.
 const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 const IV_BYTES = 12;
@@ -80,7 +80,6 @@ export class AesGcmPayloadCodec implements PayloadCodec {
         metadata: {
           [METADATA_ENCODING_KEY]: encoder.encode(ENCRYPTED_ENCODING),
           [METADATA_KEY_ID]: encoder.encode(keyId),
-          [METADATA_CIPHER]: encoder.encode(CIPHER),
           ...(compression ? { [METADATA_COMPRESSION]: encoder.encode(compression) } : {}),
         },
         data: Buffer.concat([iv, ciphertext, cipher.getAuthTag()]),

@@ -35,6 +35,8 @@ describe('AES-256-GCM payload codec', () => {
     const [encoded] = await codec.encode([original]);
     expect(Buffer.from(encoded!.metadata!.encoding!).toString()).toBe(ENCRYPTED_ENCODING);
     expect(Buffer.from(encoded!.metadata![METADATA_KEY_ID]!).toString()).toBe('a');
+    // Nothing else: every metadata byte is written into history for every payload (the cipher is the encoding's).
+    expect(Object.keys(encoded!.metadata!).sort()).toEqual(['encoding', METADATA_KEY_ID]);
     for (const value of Object.values(phi)) expect(text(encoded!)).not.toContain(value);
     const [decoded] = await codec.decode([encoded!]);
     expect(defaultPayloadConverter.fromPayload(decoded!)).toEqual(phi);
@@ -147,7 +149,7 @@ describe('payload compression before encryption', () => {
     }
   });
 
-  it('still decodes a payload recorded before compression existed (a committed history)', async () => {
+  it('still decodes a payload recorded before compression existed, naming its cipher (a committed history)', async () => {
     const history = JSON.parse(
       readFileSync(join(import.meta.dirname, '../fixtures/histories/prescription-automatic-happy-path.json'), 'utf8'),
     ) as {
@@ -158,6 +160,7 @@ describe('payload compression before encryption', () => {
       data: string;
     };
     expect(Object.keys(recorded.metadata)).not.toContain(METADATA_COMPRESSION);
+    expect(Buffer.from(recorded.metadata['encryption-cipher']!, 'base64').toString()).toBe('AES-256-GCM');
     const payload: Payload = {
       metadata: Object.fromEntries(
         Object.entries(recorded.metadata).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
