@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setCurrentDetails,
   workflowInfo,
@@ -61,7 +62,7 @@ import {
   patientLookupException,
   unmatchedPatientException,
 } from './honeybee/prescription-exceptions.js';
-import { createPrescriptionOperator } from './honeybee/prescription-operator.js';
+import { ADDRESS_CORRECTION_CHECKED_PATCH, createPrescriptionOperator } from './honeybee/prescription-operator.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import type {
   HoneybeeOrderMilestone,
@@ -145,7 +146,12 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     state.escalationLevel = 0;
   }
 
-  const operator = createPrescriptionOperator(state, { now, publish, intakes: input.carried?.intakes ?? [] });
+  const operator = createPrescriptionOperator(state, {
+    now,
+    publish,
+    intakes: input.carried?.intakes ?? [],
+    checksAddressCorrection: () => patched(ADDRESS_CORRECTION_CHECKED_PATCH),
+  });
   /** What accepted operator inputs leave for the flow: a match, a correction, a cancellation. */
   const pending = operator.pending;
 

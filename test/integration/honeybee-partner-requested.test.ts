@@ -315,6 +315,16 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
         args: [{ action: 'update_shipping_address', operator: 'carol', reason: 'new address' }],
       });
       expect(await updateRefusal(noAddress)).toContain('needs the field address');
+      // A partial address is refused before anything changes, by the update and by the signal alike.
+      const partial = { action: 'update_shipping_address', fields: { address: { zip: '1' } }, operator: 'carol' };
+      const partialUpdate = handle.executeUpdate(resolveExceptionUpdate, { args: [{ ...partial, reason: 'zip' }] });
+      expect(await updateRefusal(partialUpdate)).toMatch(/fields\.address\.street1.*fields\.address\.zip/s);
+      await handle.signal(resolveExceptionSignal, { ...partial, reason: 'zip only' });
+      const refusedSignal = await waitForPrescription(stack.client, rx, (s) =>
+        s.decisions.some((d) => d.via === 'signal' && d.outcome === 'rejected'),
+      );
+      expect(refusedSignal.decisions.at(-1)?.detail).toContain('fields.address.city');
+      expect(refusedSignal).toMatchObject({ stage: 'AWAITING_ORDER_CORRECTION', exception: { code: '42230' } });
       await handle.signal(resolveExceptionSignal, {
         action: 'update_shipping_address',
         fields: { address: VALID_ADDRESS },
@@ -326,7 +336,8 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
       expect(final.fills).toEqual([expect.objectContaining({ outcome: 'delivered' })]);
       expect(await ordersPerFill(stack.control, rx)).toEqual({ '1': 1 });
       expect((await stack.control.counters()).honeybee.prescriptions[rx]?.rejected).toBe(1);
-      await recordHistory(stack.client, rxId(rx), 'prescription-creation-422-corrected');
+      // prescription-creation-422-corrected.json was recorded before the address check, and stays as it is.
+      await recordHistory(stack.client, rxId(rx), 'prescription-creation-422-address-checked');
     });
 
     it('a patient the directory does not know waits for matchPatient; an ambiguous one is canceled without an order', async () => {

@@ -17,7 +17,7 @@ import {
   MATCH_PATIENT_ACTION,
   operatorActionOf,
 } from './operator-actions.js';
-import { patientSafetyInput, type PatientSafetyInput } from './messages.js';
+import { honeybeeShippingAddressInput, patientSafetyInput, type PatientSafetyInput } from './messages.js';
 import { PrescriptionStage } from './prescription-state.js';
 import { checkResolution, offeredActionNames } from './resolution.js';
 import type { FillIntake, OperatorException, PrescriptionState } from './types.js';
@@ -45,10 +45,26 @@ const approveFields = sharedSchema('honeybee/prescription-operator:approveFields
 const patientSafetyFields = sharedSchema('honeybee/prescription-operator:patientSafetyFields', () =>
   z.object({ patientSafety: patientSafetyInput }),
 );
+const addressFields = sharedSchema('honeybee/prescription-operator:addressFields', () =>
+  z.object({ address: honeybeeShippingAddressInput }),
+);
+
+/**
+ * A corrected address is checked before it is accepted (street1, city, state, ZIP), as the partner API checks an
+ * order's new address. Runs from before took any address object, and a partial one failed only at the next attempt
+ * (InvalidInput): an accepted correction in their histories must still be carried out when they replay.
+ */
+export const ADDRESS_CORRECTION_CHECKED_PATCH = 'prescription-address-correction-checked';
 
 export function createPrescriptionOperator(
   state: PrescriptionState,
-  options: { now: () => string; publish: () => void; intakes?: FillIntake[] },
+  options: {
+    now: () => string;
+    publish: () => void;
+    intakes?: FillIntake[];
+    /** Whether this run checks a handled address correction: `patched(ADDRESS_CORRECTION_CHECKED_PATCH)`. */
+    checksAddressCorrection?: () => boolean;
+  },
 ) {
   const { now, publish } = options;
   const pending: PendingOperatorInputs = {};
@@ -178,17 +194,18 @@ export function createPrescriptionOperator(
   function correctionFields(
     action: string,
     fields: Record<string, unknown>,
+    checksAddress: () => boolean,
   ): { ok: true; value: Record<string, unknown> } | { ok: false; problem: string } {
-    return action === 'provide_patient_safety'
-      ? parseActionFields(patientSafetyFields, fields)
-      : { ok: true, value: fields };
+    if (action === 'provide_patient_safety') return parseActionFields(patientSafetyFields, fields);
+    if (action === 'update_shipping_address' && checksAddress()) return parseActionFields(addressFields, fields);
+    return { ok: true, value: fields };
   }
 
   function correct(input: ResolveExceptionInput, via: Via): ResolutionResult {
     const check = checkResolution(creationException(), input, creationBlocked());
     if (!check.ok) return refuse(input, via, check.reason);
     const action = check.action.action;
-    const fields = correctionFields(action, check.fields);
+    const fields = correctionFields(action, check.fields, options.checksAddressCorrection ?? (() => true));
     if (!fields.ok) return refuse(input, via, fields.problem);
     pending.correction = { action, fields: fields.value };
     const message =
@@ -259,7 +276,8 @@ export function createPrescriptionOperator(
         if (!result.ok) {
           return { reason: result.reason, offeredActions: offeredActionNames(creationException()), kind: result.kind };
         }
-        const fields = correctionFields(result.action.action, result.fields);
+        // A validator is never replayed: it checks an address in every run.
+        const fields = correctionFields(result.action.action, result.fields, () => true);
         return fields.ok ? undefined : invalid(fields.problem);
       }
     }

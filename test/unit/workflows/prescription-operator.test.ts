@@ -10,13 +10,17 @@ import type { PrescriptionState } from '../../../workflows/honeybee/types.js';
 
 const NOW = '2026-01-01T00:00:00.000Z';
 
-function operatorFor(patch: Partial<PrescriptionState> = {}) {
+function operatorFor(patch: Partial<PrescriptionState> = {}, checksAddressCorrection?: () => boolean) {
   const state = {
     ...initialPrescriptionState({ prescriptionId: '1' }, { ...DEFAULT_HONEYBEE_SETTINGS, fillApproval: 'partner' }),
     ...patch,
   };
   let published = 0;
-  const operator = createPrescriptionOperator(state, { now: () => NOW, publish: () => (published += 1) });
+  const operator = createPrescriptionOperator(state, {
+    now: () => NOW,
+    publish: () => (published += 1),
+    ...(checksAddressCorrection ? { checksAddressCorrection } : {}),
+  });
   return { state, operator, published: () => published };
 }
 
@@ -123,6 +127,48 @@ describe('prescription operator actions', () => {
       action: 'provide_patient_safety',
       fields: { patientSafety: { ...intake, healthConditions: ['asthma'] } },
     });
+  });
+
+  it('checks a corrected address before taking it; a run from before the check takes any address object', () => {
+    const refused = {
+      stage: PrescriptionStage.AwaitingOrderCorrection,
+      exception: orderRefusedException(
+        {
+          type: 'VendorRejected',
+          message: '422',
+          codes: [42230],
+          fields: ['address.zip'],
+          status: 422,
+          requestId: null,
+        },
+        NOW,
+      ),
+    };
+    const correct = (address: unknown) => ({
+      action: 'update_shipping_address',
+      fields: { address },
+      operator: 'carol',
+      reason: 'patient called',
+    });
+    const partial = correct({ zip: '1' });
+    const { operator, state } = operatorFor(refused);
+    const problem = operator.check(partial)?.reason;
+    for (const named of ['street1', 'city', 'state', 'zip']) expect(problem).toContain(`fields.address.${named}`);
+    expect(operator.resolve(partial, 'signal')).toMatchObject({ accepted: false });
+    expect(operator.pending.correction).toBeUndefined();
+    expect(state.stage).toBe(PrescriptionStage.AwaitingOrderCorrection);
+    const address = { street1: ' 100 Example Ave ', city: 'Austin', state: 'TX', zip: '78701' };
+    expect(operator.check(correct(address))).toBeUndefined();
+    expect(operator.resolve(correct(address), 'signal')).toMatchObject({ accepted: true });
+    expect(operator.pending.correction).toEqual({
+      action: 'update_shipping_address',
+      fields: { address: { ...address, street1: '100 Example Ave' } },
+    });
+
+    // Replaying a run from before the check (no patch marker): the correction it accepted is accepted again.
+    const before = operatorFor(refused, () => false).operator;
+    expect(before.resolve(partial, 'signal')).toMatchObject({ accepted: true });
+    expect(before.pending.correction).toEqual({ action: 'update_shipping_address', fields: { address: { zip: '1' } } });
   });
 
   it('keeps the intake a fill approval carries for that fill, and carries later fills to the next run', () => {
