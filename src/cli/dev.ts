@@ -222,8 +222,10 @@ export async function runDev(
       process.stdout.write('\nStopping…\n');
       void stopAll().then(() => resolveStop(reason));
     };
-    process.once('SIGINT', () => stop());
-    process.once('SIGTERM', () => stop());
+    // Not once: a second signal while stopping (Ctrl-C again, or the same one passed on by npm or tsx) would find no
+    // listener and end this process at once, leaving the children it was stopping running.
+    process.on('SIGINT', () => stop());
+    process.on('SIGTERM', () => stop());
     void gaveUp.then(stop);
   });
   if (failure) throw new Error(`fulfill dev stopped: ${failure}.`);

@@ -40,7 +40,7 @@ export function runMain(name: string, main: () => Promise<void>): void {
   });
 }
 
-/** Calls `stop` once on SIGINT or SIGTERM, then exits. */
+/** Calls `stop` on the first SIGINT or SIGTERM, then exits; later signals wait for the same stop. */
 export function onShutdownSignal(stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
@@ -53,8 +53,10 @@ export function onShutdownSignal(stop: () => Promise<void>): void {
         process.exit(1);
       });
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
+  // Not once: a second signal while stopping (Ctrl-C again, or the same one passed on by npm or tsx) would find no
+  // listener and end the process before `stop` has drained it.
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
 }
 
 /**

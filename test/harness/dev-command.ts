@@ -94,3 +94,13 @@ export async function devCommandEnv(dataDirPrefix: string): Promise<{
     },
   };
 }
+
+/** Whether `pid` is a live process (not gone, not a zombie waiting to be reaped). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}

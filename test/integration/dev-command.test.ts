@@ -1,6 +1,7 @@
 // The README's start command: `fulfill dev` brings up the dev server (SQLite, Web UI), the sandbox vendors (no real
 // vendor credentials are set), the worker and the bridge; a signed webhook, from curl or from the sandbox, reaches a
-// workflow; Ctrl-C stops everything; a second start reuses the same data, the sandbox's included.
+// workflow; Ctrl-C stops everything, as do signals to the command alone; a second start reuses the same data, the
+// sandbox's included.
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,8 @@ import { SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { honeybeeRxSweepScheduleId } from '../../src/domain/workflow-ids.js';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
 import { prescriptionStatusQuery } from '../../workflows/honeybee/messages.js';
-import { ctrlC, devCommandEnv, startDev } from '../harness/dev-command.js';
+import { ctrlC, devChildPids, devCommandEnv, isRunning, startDev } from '../harness/dev-command.js';
+import { pollUntil } from '../harness/honeybee.js';
 import { freePort } from '../harness/ports.js';
 
 describe('fulfill dev', () => {
@@ -127,7 +129,30 @@ describe('fulfill dev', () => {
       expect(patients.map((patient) => patient.id)).toEqual([scenario.patient.id]);
     } finally {
       await connection.close();
-      expect(await ctrlC(second)).toBe(0);
+    }
+    // Stopped by a signal to the command alone (an IDE's stop button, a process manager), twice: the second comes while
+    // it stops, as a second Ctrl-C or the same signal passed on by npm or tsx would. Every child still ends.
+    const children = [
+      ...devChildPids(second, 'temporal', 'start-dev'),
+      ...['workers/sandbox.ts', 'workers/worker.ts', 'workers/bridge.ts', 'workers/codec.ts'].flatMap((entry) =>
+        devChildPids(second, 'node', entry),
+      ),
+    ];
+    expect(children).toHaveLength(5);
+    try {
+      process.kill(second.child.pid!, 'SIGINT');
+      await pollUntil(
+        'fulfill dev stopping',
+        async () => second.output(),
+        (out) => out.includes('Stopping…'),
+        10_000,
+      );
+      process.kill(second.child.pid!, 'SIGINT');
+      expect(await second.exited).toBe(0);
+      expect(second.output()).toContain('Stopped.');
+      expect(children.filter(isRunning)).toEqual([]);
+    } finally {
+      for (const pid of children.filter(isRunning)) process.kill(pid, 'SIGKILL');
     }
   });
 
