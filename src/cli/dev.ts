@@ -20,6 +20,9 @@ import {
 import { startDevServer, type StartedDevServer } from '../temporal/dev-server.js';
 import { watchDevServer } from '../temporal/dev-server-liveness.js';
 
+/** How often `fulfill dev` checks that the process that started it is still there. */
+const PARENT_WATCH_MS = 1_000;
+
 function hostAndPort(address: string): { host: string; port: number } {
   const [host = '127.0.0.1', port = '7233'] = address.split(':');
   return { host, port: Number(port) };
@@ -219,6 +222,7 @@ export async function runDev(
     const stop = (reason?: string) => {
       if (stopping) return;
       stopping = true;
+      clearInterval(parentWatch);
       process.stdout.write('\nStopping…\n');
       void stopAll().then(() => resolveStop(reason));
     };
@@ -226,6 +230,15 @@ export async function runDev(
     // listener and end this process at once, leaving the children it was stopping running.
     process.on('SIGINT', () => stop());
     process.on('SIGTERM', () => stop());
+    // `npm run dev` starts this under a shell that passes no signal on: npm stopped alone (`kill <pid>`, a tool that
+    // signals the command it started) ends that shell and leaves this process to its parent's parent. It stops then,
+    // rather than keep the dev server and every port with nobody left to stop them.
+    const parentAtStart = process.ppid;
+    const parentWatch = setInterval(() => {
+      if (process.ppid === parentAtStart) return;
+      process.stdout.write(`\nThe process that started fulfill dev (pid ${String(parentAtStart)}) has ended.\n`);
+      stop();
+    }, PARENT_WATCH_MS);
     void gaveUp.then(stop);
   });
   if (failure) throw new Error(`fulfill dev stopped: ${failure}.`);

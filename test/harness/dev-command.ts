@@ -13,13 +13,16 @@ export interface DevRun {
   exited: Promise<number | null>;
 }
 
-export function startDev(env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<DevRun> {
+export function startDev(
+  env: NodeJS.ProcessEnv,
+  args: readonly string[] = [],
+  options: { underShell?: boolean } = {},
+): Promise<DevRun> {
+  const command = [process.execPath, '--import', 'tsx', 'src/cli/run.ts', 'dev', ...args];
+  // underShell: as `npm run dev` runs it, under `sh -c`, which passes no signal on (the child is then the shell).
   // detached: its own process group, so we can send SIGINT to the group the way a terminal's Ctrl-C does.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'dev', ...args], {
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const [file, ...argv] = options.underShell ? ['sh', '-c', command.map((word) => `'${word}'`).join(' ')] : command;
+  const child = spawn(file!, argv, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -15,6 +15,7 @@ import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js'
 import { prescriptionStatusQuery } from '../../workflows/honeybee/messages.js';
 import { ctrlC, devChildPids, devCommandEnv, isRunning, startDev } from '../harness/dev-command.js';
 import { pollUntil } from '../harness/honeybee.js';
+import { childPids } from '../../bench/lib/cpu.js';
 import { freePort } from '../harness/ports.js';
 
 describe('fulfill dev', () => {
@@ -153,6 +154,37 @@ describe('fulfill dev', () => {
       expect(children.filter(isRunning)).toEqual([]);
     } finally {
       for (const pid of children.filter(isRunning)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('stops everything when the command that started it ends alone (npm run dev killed: its shell passes nothing on)', async () => {
+    const dev = await devCommandEnv('fulfill-dev-orphan-');
+    const run = await startDev(dev.env, [], { underShell: true });
+    const [devPid] = childPids(run.child.pid!, 'node');
+    expect(devPid).toBeDefined();
+    const children = [
+      ...childPids(devPid!, 'temporal'),
+      ...childPids(devPid!, 'node'), // sandbox, worker, bridge, codec
+    ];
+    expect(children).toHaveLength(5);
+    try {
+      process.kill(run.child.pid!, 'SIGTERM'); // the shell alone, as npm's forwarded signal ends it
+      expect(await run.exited).toBe(null);
+      await pollUntil(
+        'fulfill dev stopped',
+        async () => run.output(),
+        (out) => out.includes('Stopped.'),
+        30_000,
+      );
+      expect(run.output()).toContain('The process that started fulfill dev');
+      await pollUntil(
+        'every process gone',
+        async () => [devPid!, ...children].filter(isRunning),
+        (left) => left.length === 0,
+        15_000,
+      );
+    } finally {
+      for (const pid of [devPid!, ...children].filter(isRunning)) process.kill(pid, 'SIGKILL');
     }
   });
 
