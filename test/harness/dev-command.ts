@@ -49,6 +49,28 @@ export async function ctrlC(run: DevRun): Promise<number | null> {
 }
 
 /**
+ * Sends `signal` to `fulfill dev` alone, then the same signal again the moment it says it is stopping: the second
+ * arrives while it stops (a poll of its output could come too late, after a quick stop, when there is no process left).
+ */
+export async function signalTwiceWhileStopping(run: DevRun, signal: NodeJS.Signals): Promise<void> {
+  const pid = run.child.pid!;
+  const streams = [run.child.stdout!, run.child.stderr!];
+  let said = '';
+  const stopping = new Promise<void>((resolve) => {
+    const watch = (chunk: Buffer) => {
+      said += chunk.toString();
+      if (!said.includes('Stopping…')) return;
+      for (const stream of streams) stream.off('data', watch);
+      process.kill(pid, signal);
+      resolve();
+    };
+    for (const stream of streams) stream.on('data', watch);
+  });
+  process.kill(pid, signal);
+  await stopping;
+}
+
+/**
  * The pids of `fulfill dev`'s children named `command` (`node`, `temporal`) with `argument` among their arguments (a
  * path may be given from the project root).
  */

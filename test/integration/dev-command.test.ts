@@ -13,7 +13,14 @@ import { SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { honeybeeRxSweepScheduleId } from '../../src/domain/workflow-ids.js';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
 import { prescriptionStatusQuery } from '../../workflows/honeybee/messages.js';
-import { ctrlC, devChildPids, devCommandEnv, isRunning, startDev } from '../harness/dev-command.js';
+import {
+  ctrlC,
+  devChildPids,
+  devCommandEnv,
+  isRunning,
+  signalTwiceWhileStopping,
+  startDev,
+} from '../harness/dev-command.js';
 import { pollUntil } from '../harness/honeybee.js';
 import { childPids } from '../../bench/lib/cpu.js';
 import { freePort } from '../harness/ports.js';
@@ -141,14 +148,7 @@ describe('fulfill dev', () => {
     ];
     expect(children).toHaveLength(5);
     try {
-      process.kill(second.child.pid!, 'SIGINT');
-      await pollUntil(
-        'fulfill dev stopping',
-        async () => second.output(),
-        (out) => out.includes('Stopping…'),
-        10_000,
-      );
-      process.kill(second.child.pid!, 'SIGINT');
+      await signalTwiceWhileStopping(second, 'SIGINT');
       expect(await second.exited).toBe(0);
       expect(second.output()).toContain('Stopped.');
       expect(children.filter(isRunning)).toEqual([]);
