@@ -33,7 +33,8 @@ const CANONICAL: Readonly<Record<string, KnownHoneybeeOrderStatus>> = {
 export function normalizeOrderStatus(value: string): string {
   const trimmed = value.trim();
   const key = trimmed.toLowerCase().replace(/[\s_-]+/g, '');
-  return CANONICAL[key] ?? trimmed;
+  // Own keys only: a vendor's "constructor" is an unknown status, not Object's.
+  return Object.hasOwn(CANONICAL, key) ? CANONICAL[key]! : trimmed;
 }
 
 export function isKnownOrderStatus(value: string): value is KnownHoneybeeOrderStatus {

@@ -27,6 +27,14 @@ describe('normalizeOrderStatus', () => {
     expect(normalizeOrderStatus('  Awaiting Pickup ')).toBe('Awaiting Pickup');
     expect(isKnownOrderStatus('Awaiting Pickup')).toBe(false);
   });
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'keeps %j as an unknown status (not a member of Object.prototype)',
+    (raw) => {
+      expect(normalizeOrderStatus(raw)).toBe(raw);
+      expect(classifyOrderStatusChange('Filling', raw)).toBe('unknown');
+    },
+  );
 });
 
 describe('classifyOrderStatusChange', () => {
