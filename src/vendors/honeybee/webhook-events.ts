@@ -27,9 +27,15 @@ export type KnownHoneybeeEventType = (typeof HoneybeeEventType)[keyof typeof Hon
 
 export { normalizeHoneybeeEventType };
 
+/** The longest `event_id` the workflows take (`eventId` in workflows/honeybee/messages.ts); a uuid is 36. */
+const MAX_EVENT_ID_LENGTH = 200;
+
 const eventBase = {
   /** A uuid: the de-duplication key (no timestamp is signed; replays are caught by event id). */
-  event_id: vendorIdString.refine((value) => value.trim() !== '', 'empty event_id'),
+  // At most what the workflows' signal takes (an id Temporal would refuse there is parked here, not lost).
+  event_id: vendorIdString
+    .refine((value) => value.trim() !== '', 'empty event_id')
+    .refine((value) => value.length <= MAX_EVENT_ID_LENGTH, `event_id longer than ${MAX_EVENT_ID_LENGTH} characters`),
   event_type: z.string().min(1).transform(normalizeHoneybeeEventType),
   patient_id: vendorId.nullish(),
   timestamp: z.string().nullish(),

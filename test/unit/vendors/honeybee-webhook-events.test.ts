@@ -159,6 +159,9 @@ describe('parseHoneybeeWebhookEvent', () => {
       medication_requests: [{ drug_name: 'Secret Drug for José' }],
     });
     expect(badRequest).toEqual({ ok: false, problem: 'invalid_event', issues: ['medication_requests.0.id'] });
+    const longId = readHoneybeeWebhookEvent({ event_id: 'e'.repeat(201), event_type: 'RX_UPDATED' });
+    expect(longId).toEqual({ ok: false, problem: 'invalid_event', issues: ['event_id'] });
+    expect(readHoneybeeWebhookEvent({ event_id: 'e'.repeat(200), event_type: 'RX_UPDATED' }).ok).toBe(true);
     expect(readHoneybeeWebhookEvent([1, 2]).ok).toBe(false);
     expect(readHoneybeeWebhookEvent(null).ok).toBe(false);
   });
