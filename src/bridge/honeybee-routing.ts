@@ -3,8 +3,9 @@
 //   RX_UPDATED, SHIPMENT_UPDATED, ORDER_EXCEPTION      → the honeybeeOrderWorkflow of its order_number
 // Each start carries what the event says (ids), the engine's Honeybee settings and the search attributes of the
 // workflow's first state (free at start; an upsert later). The order workflow reports to its prescription workflows
-// itself, so the bridge never needs to know which prescription an order belongs to. An order event without an
-// order_number, an unknown event type or a schema-invalid payload is parked (202), never dropped.
+// itself, so the bridge never needs to know which prescription an order belongs to. An RX_RECEIVED without a
+// patient_id, an order event without an order_number, an unknown event type or a schema-invalid payload is parked
+// (202), never dropped.
 import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../domain/workflow-ids.js';
 import { honeybeeEventPrescriptionIds } from '../domain/honeybee-events.js';
 import { readHoneybeeWebhookEvent, toHoneybeeEvent } from '../vendors/honeybee/webhook-events.js';
@@ -18,9 +19,17 @@ import type { RoutingContext, RoutingResult } from './webhook-routing.js';
 /** What Honeybee routing reads of the context (the reconciliation sweep routes its rebuilt RX_RECEIVED here too). */
 export type HoneybeeRoutingContext = Pick<RoutingContext, 'receivedAt' | 'requestId' | 'honeybeeSettings'>;
 
+/** The locations of a body's problems, the first few of them: a park reason stays readable and bounded. */
+const ISSUES_NAMED = 10;
+
+function issueList(issues: readonly string[]): string {
+  const named = issues.slice(0, ISSUES_NAMED).join(', ');
+  return issues.length > ISSUES_NAMED ? `${named} and ${issues.length - ISSUES_NAMED} more` : named;
+}
+
 export function routeHoneybeeEvent(payload: unknown, context: HoneybeeRoutingContext): RoutingResult {
   const read = readHoneybeeWebhookEvent(payload);
-  if (!read.ok) return { kind: 'park', reason: `invalid event: ${read.issues.join(', ') || read.problem}` };
+  if (!read.ok) return { kind: 'park', reason: `invalid event: ${issueList(read.issues) || read.problem}` };
   const { event } = read;
   // What the workflows get: the typed event, read once here (they never see the raw payload).
   const signal = toHoneybeeEvent(event, { receivedAt: context.receivedAt, requestId: context.requestId });
@@ -32,6 +41,8 @@ export function routeHoneybeeEvent(payload: unknown, context: HoneybeeRoutingCon
 
   if (event.kind === 'RX_RECEIVED') {
     if (prescriptionIds.length === 0) return { kind: 'park', reason: 'RX_RECEIVED without medication requests' };
+    // Without the patient there is no one to match the prescription to: it would wait unseen, so it is parked.
+    if (!patientId) return { kind: 'park', reason: 'RX_RECEIVED without a patient_id' };
     return {
       kind: 'deliver',
       deliveries: prescriptionIds.map((prescriptionId) => {

@@ -31,7 +31,12 @@ const FIELDS: Readonly<Record<string, FieldHelp>> = {
 
 export function honeybeeFieldHelp(field: string): FieldHelp {
   // Own keys only: the field names come from Honeybee's order_actions.
-  return (Object.hasOwn(FIELDS, field) ? FIELDS[field] : undefined) ?? { description: `${field}, as Honeybee asks for it`, example: `<${field}>` };
+  return (
+    (Object.hasOwn(FIELDS, field) ? FIELDS[field] : undefined) ?? {
+      description: `${field}, as Honeybee asks for it`,
+      example: `<${field}>`,
+    }
+  );
 }
 
 /** A field Honeybee asks for that the engine fills itself when it is missing. */

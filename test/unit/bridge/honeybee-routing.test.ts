@@ -171,6 +171,9 @@ describe('routeHoneybeeEvent', () => {
       kind: 'park',
       reason: 'RX_RECEIVED without medication requests',
     });
+    expect(
+      routeHoneybeeEvent({ event_id: 'e5b', event_type: 'RX_RECEIVED', medication_requests: [{ id: 111 }] }, context),
+    ).toEqual({ kind: 'park', reason: 'RX_RECEIVED without a patient_id' });
     expect(routeHoneybeeEvent({ event_id: 'e6', event_type: 'PRICE_CHANGED' }, context)).toEqual({
       kind: 'park',
       reason: 'no route for event type PRICE_CHANGED',
@@ -178,6 +181,24 @@ describe('routeHoneybeeEvent', () => {
     expect(routeHoneybeeEvent({ event_type: 'RX_UPDATED' }, context)).toMatchObject({
       kind: 'park',
       reason: expect.stringMatching(/^invalid event: /) as unknown,
+    });
+  });
+
+  it('names the first ten problems of a body with many, so the reason stays within what the dead letter keeps', () => {
+    const routing = routeHoneybeeEvent(
+      {
+        event_id: 'e7',
+        event_type: 'RX_RECEIVED',
+        patient_id: 1,
+        medication_requests: Array.from({ length: 150 }, () => ({ drug_name: 'no id' })),
+      },
+      context,
+    );
+    expect(routing).toEqual({
+      kind: 'park',
+      reason: `invalid event: ${Array.from({ length: 10 }, (_, index) => `medication_requests.${index}.id`).join(
+        ', ',
+      )} and 140 more`,
     });
   });
 });
