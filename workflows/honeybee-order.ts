@@ -59,6 +59,8 @@ import { createHoneybeeVisibilitySync, orderVisibility } from './honeybee/visibi
 export const LINK_REPORT_WAITS_FOR_LINK_PATCH = 'link-report-waits-for-link';
 /** An exception raised without actions offers the engine's fallback for its reason (workflows/honeybee/order-state.ts). */
 export const EXCEPTION_FALLBACK_ACTIONS_PATCH = 'order-exception-fallback-actions';
+/** A first status the engine does not know is kept for the record, not made the order's status (order-state.ts). */
+export const UNKNOWN_FIRST_STATUS_KEPT_PATCH = 'order-unknown-first-status-kept';
 /** A parcel shipped after the first `order.shipped` is told in an `order.shipped` of its own (see `announce`). */
 export const LATER_SHIPMENTS_TOLD_PATCH = 'order-later-shipments-told';
 
@@ -80,7 +82,10 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
   const settings = resolveHoneybeeSettings(input.settings);
   const { workflowId } = workflowInfo();
   const now = () => new Date().toISOString();
-  const observing = { fallbackActions: () => patched(EXCEPTION_FALLBACK_ACTIONS_PATCH) };
+  const observing = {
+    fallbackActions: () => patched(EXCEPTION_FALLBACK_ACTIONS_PATCH),
+    unknownFirstStatusKept: () => patched(UNKNOWN_FIRST_STATUS_KEPT_PATCH),
+  };
   // Before any handler runs: events that came with the start apply on top of the snapshot, as after a poll.
   const state: HoneybeeOrderState = input.carried?.state ?? startingOrderState(input, now(), observing);
   const dedupe = new EventDedupe(input.carried?.seenEventIds);

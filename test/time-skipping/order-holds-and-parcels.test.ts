@@ -1,7 +1,8 @@
 // honeybeeOrderWorkflow on the time-skipping server with fake activities (issue 15.5, 15.6): an exception Honeybee
 // raises without order_actions, under the seed's name "Order Exception Raised", is resolvable with the engine's
 // actions for its reason; an order whose parcels ship apart tells the partner every tracking number, the later parcel
-// in an order.shipped of its own. Both runs are recorded (RECORD_HISTORIES=1) as fixtures for the replay test.
+// in an order.shipped of its own; an order whose first status is one the engine does not know still moves on the known
+// ones after it. The runs are recorded (RECORD_HISTORIES=1) as fixtures for the replay test.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -10,6 +11,7 @@ import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-setting
 import {
   EXCEPTION_FALLBACK_ACTIONS_PATCH,
   LATER_SHIPMENTS_TOLD_PATCH,
+  UNKNOWN_FIRST_STATUS_KEPT_PATCH,
   type HoneybeeOrderState,
 } from '../../workflows/honeybee-order.js';
 import { honeybeeEventSignal, honeybeeOrderStatusQuery } from '../../workflows/honeybee/messages.js';
@@ -142,6 +144,49 @@ describe('honeybeeOrderWorkflow: holds without actions, parcels shipped apart', 
         `honeybee-order-${orderNumber}`,
         'order-exception-without-actions-fallback',
       );
+    });
+  });
+
+  it('an unknown first status is kept for the record: the order still ships and is delivered', async () => {
+    const orderNumber = `HBUF${randomUUID().slice(0, 6).toUpperCase()}`;
+    const fake: FakeVendor = {
+      order: fakeOrder(orderNumber, 'Ready To Ship'),
+      refillsLeft: 0,
+      expireDate: '2099-12-31',
+    };
+    const { activities, calls } = createFakeActivities(fake);
+    const worker = await harness.createWorker({ activities });
+    await worker.runUntil(async () => {
+      const handle = await harness.env.client.workflow.signalWithStart('honeybeeOrderWorkflow', {
+        taskQueue: worker.options.taskQueue,
+        workflowId: `honeybee-order-${orderNumber}`,
+        args: [{ orderNumber, prescriptionIds: ['1111111'], settings: SETTINGS }],
+        signal: honeybeeEventSignal,
+        signalArgs: [dispensesEvent(orderNumber, [{ prescriptionId: 1111111, status: 'Ready To Ship' }])],
+      });
+      // No known status yet: the workflow asks Honeybee, which says the same.
+      const first = await waitFor(
+        () => handle.query(honeybeeOrderStatusQuery),
+        () => calls.polls.length > 0,
+        'the order read after its unknown first status',
+      );
+      expect(first).toMatchObject({ stage: 'ORDER_KNOWN', unknownStatuses: ['Ready To Ship'] });
+      expect(first.status).toBeUndefined();
+      await handle.signal(
+        honeybeeEventSignal,
+        dispensesEvent(orderNumber, [{ prescriptionId: 1111111, status: 'Shipped', parcel: '9400333' }]),
+      );
+      await handle.signal(
+        honeybeeEventSignal,
+        dispensesEvent(orderNumber, [{ prescriptionId: 1111111, status: 'Delivered' }]),
+      );
+      const ended = (await handle.result()) as HoneybeeOrderState;
+      expect(ended).toMatchObject({ status: 'Delivered', unknownStatuses: ['Ready To Ship'] });
+      expect(calls.notifications.map((n) => n.type)).toEqual(
+        expect.arrayContaining(['order.shipped', 'order.delivered']),
+      );
+      expect(await hasMarker(handle, UNKNOWN_FIRST_STATUS_KEPT_PATCH)).toBe(true);
+      await recordHistory(harness.env.client, `honeybee-order-${orderNumber}`, 'order-unknown-first-status-kept');
     });
   });
 

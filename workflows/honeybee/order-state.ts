@@ -63,6 +63,12 @@ export interface ObservationOptions {
    * were recorded, with nothing offered).
    */
   fallbackActions?: () => boolean;
+  /**
+   * Whether a first status the engine does not know is kept for the record instead of becoming the order's status
+   * (which made every later status, known or not, an `unknown` change: the order never moved again). Asked only when
+   * such a first status is met (a patch, as above).
+   */
+  unknownFirstStatusKept?: () => boolean;
 }
 
 /** A new order workflow's state: its input, and the snapshot it was started with applied like a first poll. */
@@ -186,7 +192,11 @@ export function applyOrderObservation(
   if (incoming !== undefined) {
     const current = state.status;
     const change: ObservationEffect['change'] =
-      current === undefined ? 'initial' : classifyOrderStatusChange(current, incoming);
+      current !== undefined
+        ? classifyOrderStatusChange(current, incoming)
+        : !isKnownOrderStatus(incoming) && options.unknownFirstStatusKept?.()
+          ? 'unknown'
+          : 'initial';
     effect.change = change;
     const newer = timeOf(observation.at) >= timeOf(state.statusAt);
     const apply = change === 'initial' || change === 'forward' || (change === 'lateral' && newer);

@@ -202,6 +202,33 @@ describe('applying observations', () => {
     expect(state.shipments).toEqual([shipment]);
   });
 
+  it('keeps an unknown first status for the record: the known statuses after it still move the order', () => {
+    const options = { unknownFirstStatusKept: () => true };
+    const state = initialOrderState({ orderNumber: 'HB1' });
+    const first = applyOrderObservation(state, status('Ready To Ship', T(1)), T(1), options);
+    expect(first).toMatchObject({ change: 'unknown', applied: false });
+    expect(state.status).toBeUndefined();
+    expect(state.unknownStatuses).toEqual(['Ready To Ship']);
+    expect(applyOrderObservation(state, status('Shipped', T(2)), T(2), options)).toMatchObject({
+      change: 'initial',
+      applied: true,
+    });
+    expect(applyOrderObservation(state, status('Delivered', T(3)), T(3), options).applied).toBe(true);
+    expect(state.status).toBe('Delivered');
+  });
+
+  it('in a run recorded before the patch, an unknown first status becomes the status, as it was recorded', () => {
+    const state = initialOrderState({ orderNumber: 'HB1' });
+    expect(applyOrderObservation(state, status('Ready To Ship', T(1)), T(1)).change).toBe('initial');
+    expect(state.status).toBe('Ready To Ship');
+    const asked: string[] = [];
+    const known = initialOrderState({ orderNumber: 'HB2' });
+    applyOrderObservation(known, status('Filling', T(1)), T(1), {
+      unknownFirstStatusKept: () => (asked.push('asked'), true),
+    });
+    expect(asked).toEqual([]);
+  });
+
   it('keeps a bounded audit of decisions and remembers the last rejection', () => {
     const state = initialOrderState({ orderNumber: 'HB1' });
     for (let i = 0; i < 60; i++) {
