@@ -54,6 +54,7 @@ import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import { laterShipmentsKey, shipmentNotificationData, shipmentsToldKey } from './honeybee/shipment-notifications.js';
 import type { HoneybeeOrderMilestone, HoneybeeOrderState, HoneybeeOrderWorkflowInput } from './honeybee/types.js';
 import { createHoneybeeVisibilitySync, orderVisibility } from './honeybee/visibility.js';
+import { exceptionLabel } from './honeybee/exception-label.js';
 
 /** See `linkReportsHeld`. */
 export const LINK_REPORT_WAITS_FOR_LINK_PATCH = 'link-report-waits-for-link';
@@ -61,6 +62,8 @@ export const LINK_REPORT_WAITS_FOR_LINK_PATCH = 'link-report-waits-for-link';
 export const EXCEPTION_FALLBACK_ACTIONS_PATCH = 'order-exception-fallback-actions';
 /** A first status the engine does not know is kept for the record, not made the order's status (order-state.ts). */
 export const UNKNOWN_FIRST_STATUS_KEPT_PATCH = 'order-unknown-first-status-kept';
+/** An On Hold order Honeybee gives no exception for, even when asked, offers cancelling and escalates (order-state.ts). */
+export const UNKNOWN_HOLD_SETTLED_PATCH = 'order-unknown-hold-settled';
 /** A parcel shipped after the first `order.shipped` is told in an `order.shipped` of its own (see `announce`). */
 export const LATER_SHIPMENTS_TOLD_PATCH = 'order-later-shipments-told';
 
@@ -85,6 +88,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
   const observing = {
     fallbackActions: () => patched(EXCEPTION_FALLBACK_ACTIONS_PATCH),
     unknownFirstStatusKept: () => patched(UNKNOWN_FIRST_STATUS_KEPT_PATCH),
+    unknownHoldSettled: () => patched(UNKNOWN_HOLD_SETTLED_PATCH),
   };
   // Before any handler runs: events that came with the start apply on top of the snapshot, as after a poll.
   const state: HoneybeeOrderState = input.carried?.state ?? startingOrderState(input, now(), observing);
@@ -120,7 +124,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
   });
 
   function exceptionReason(): string | undefined {
-    return state.exception ? `${state.exception.code} ${state.exception.name}` : undefined;
+    return state.exception ? exceptionLabel(state.exception) : undefined;
   }
 
   function publish(): void {
@@ -221,7 +225,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     if (isOnHold(state) && state.exception && !state.awaitingVendor) {
       once(`on_hold:${state.holdCount}`, () => {
         notify(`on_hold:${state.holdCount}`, 'order.on_hold', {
-          exceptionId: state.exception?.code ?? null,
+          exceptionId: state.exception?.code || null,
           exceptionName: state.exception?.name ?? null,
           offeredActions: offeredActionNames(state.exception).join(','),
         });
@@ -229,7 +233,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
     }
     if (effect.leftHold && effect.to !== 'Canceled') {
       once(`resolved:${state.holdCount}`, () =>
-        notify(`resolved:${state.holdCount}`, 'order.resolved', { exceptionId: effect.endedExceptionCode ?? null }),
+        notify(`resolved:${state.holdCount}`, 'order.resolved', { exceptionId: effect.endedExceptionCode || null }),
       );
     }
     if (state.status === 'Shipped' || state.status === 'Delivered') announceShipments();
@@ -340,7 +344,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
         once(`resolved:${state.holdCount}`, () =>
           notify(`resolved:${state.holdCount}`, 'order.resolved', {
             action,
-            exceptionId: state.exception?.code ?? null,
+            exceptionId: state.exception?.code || null,
           }),
         );
       }
@@ -652,7 +656,7 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
       const level = state.escalationLevel;
       notify(`escalated:${state.holdCount}:${level}`, 'order.escalated', {
         escalationLevel: level,
-        exceptionId: state.exception?.code ?? null,
+        exceptionId: state.exception?.code || null,
         exceptionName: state.exception?.name ?? null,
         onHoldSince: state.onHoldSince ?? null,
       });

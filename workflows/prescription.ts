@@ -71,6 +71,7 @@ import type {
   PrescriptionWorkflowInput,
 } from './honeybee/types.js';
 import { createHoneybeeVisibilitySync, prescriptionVisibility } from './honeybee/visibility.js';
+import { exceptionLabel } from './honeybee/exception-label.js';
 
 export type { PrescriptionWorkflowInput, PrescriptionState };
 
@@ -137,7 +138,7 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
   function raise(exception: OperatorException, notifyReason: string): void {
     state.exception = exception;
     state.needsOperator = true;
-    notify('prescription.needs_operator', { reason: notifyReason, exception: `${exception.code} ${exception.name}` });
+    notify('prescription.needs_operator', { reason: notifyReason, exception: exceptionLabel(exception) });
   }
 
   function clearException(): void {

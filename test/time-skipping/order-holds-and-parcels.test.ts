@@ -2,7 +2,7 @@
 // raises without order_actions, under the seed's name "Order Exception Raised", is resolvable with the engine's
 // actions for its reason; an order whose parcels ship apart tells the partner every tracking number, the later parcel
 // in an order.shipped of its own; an order whose first status is one the engine does not know still moves on the known
-// ones after it. The runs are recorded (RECORD_HISTORIES=1) as fixtures for the replay test.
+// ones after it; a hold Honeybee gives no reason for, even when asked, can be cancelled. The runs are recorded (RECORD_HISTORIES=1) as fixtures for the replay test.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -12,6 +12,7 @@ import {
   EXCEPTION_FALLBACK_ACTIONS_PATCH,
   LATER_SHIPMENTS_TOLD_PATCH,
   UNKNOWN_FIRST_STATUS_KEPT_PATCH,
+  UNKNOWN_HOLD_SETTLED_PATCH,
   type HoneybeeOrderState,
 } from '../../workflows/honeybee-order.js';
 import { honeybeeEventSignal, honeybeeOrderStatusQuery } from '../../workflows/honeybee/messages.js';
@@ -187,6 +188,58 @@ describe('honeybeeOrderWorkflow: holds without actions, parcels shipped apart', 
       );
       expect(await hasMarker(handle, UNKNOWN_FIRST_STATUS_KEPT_PATCH)).toBe(true);
       await recordHistory(harness.env.client, `honeybee-order-${orderNumber}`, 'order-unknown-first-status-kept');
+    });
+  });
+
+  it('a hold Honeybee gives no reason for, even when asked, is offered cancel_order and is cancelled with it', async () => {
+    const orderNumber = `HBNR${randomUUID().slice(0, 6).toUpperCase()}`;
+    const fake: FakeVendor = { order: fakeOrder(orderNumber, 'On Hold'), refillsLeft: 0, expireDate: '2099-12-31' };
+    const { activities, calls } = createFakeActivities(fake);
+    const worker = await harness.createWorker({ activities });
+    await worker.runUntil(async () => {
+      const handle = await harness.env.client.workflow.signalWithStart('honeybeeOrderWorkflow', {
+        taskQueue: worker.options.taskQueue,
+        workflowId: `honeybee-order-${orderNumber}`,
+        args: [{ orderNumber, prescriptionIds: ['1111111'], settings: SETTINGS }],
+        signal: honeybeeEventSignal,
+        signalArgs: [dispensesEvent(orderNumber, [{ prescriptionId: 1111111, status: 'On Hold' }])],
+      });
+      // The ORDER_EXCEPTION never comes (the workflow asks Honeybee a minute into the hold), and the order Honeybee
+      // answers names no exception either.
+      await harness.env.sleep(2 * 60_000);
+      const held = await waitFor(
+        () => handle.query(honeybeeOrderStatusQuery),
+        (s) => s.offeredActions.length > 0,
+        'a hold without a reason offering an action',
+      );
+      expect(held).toMatchObject({ stage: 'ORDER_ON_HOLD', needsOperator: true });
+      expect(held.exception).toMatchObject({ code: '', reasonUnknown: true });
+      expect(held.offeredActions.map((action) => action.action)).toEqual(['cancel_order']);
+      expect(calls.polls.length).toBeGreaterThan(0);
+      await waitFor(
+        async () => calls.notifications.find((n) => n.type === 'order.on_hold'),
+        (told) => told !== undefined,
+        'the partner told of the hold',
+      );
+      expect(calls.notifications.find((n) => n.type === 'order.on_hold')?.data).toMatchObject({
+        exceptionId: null,
+        offeredActions: 'cancel_order',
+      });
+
+      const result = await handle.executeUpdate(resolveExceptionUpdate, {
+        args: [{ action: 'cancel_order', fields: {}, operator: 'erin', reason: 'no reason given for the hold' }],
+      });
+      expect(result).toMatchObject({ accepted: true, action: 'cancel_order' });
+      expect(calls.actions).toEqual([
+        { orderNumber, action: 'cancel_order', fields: { reason: 'no reason given for the hold' } },
+      ]);
+      await handle.signal(
+        honeybeeEventSignal,
+        dispensesEvent(orderNumber, [{ prescriptionId: 1111111, status: 'Canceled' }]),
+      );
+      expect(((await handle.result()) as HoneybeeOrderState).status).toBe('Canceled');
+      expect(await hasMarker(handle, UNKNOWN_HOLD_SETTLED_PATCH)).toBe(true);
+      await recordHistory(harness.env.client, `honeybee-order-${orderNumber}`, 'order-hold-without-reason-canceled');
     });
   });
 

@@ -4,6 +4,7 @@
 import { honeybeeFieldHelp } from '../../src/domain/honeybee-action-fields.js';
 import { FailureType } from '../../src/domain/failure-types.js';
 import type { HoneybeeOrderState, OperatorDecision, OperatorException, PrescriptionState } from './types.js';
+import { exceptionLabel } from './exception-label.js';
 
 /** The example JSON for `resolveException` with the first offered action that is not a cancellation. */
 export function exampleResolution(exception: OperatorException): string {
@@ -27,7 +28,7 @@ function escapeCell(value: string): string {
 }
 
 function exceptionSection(exception: OperatorException, signalTarget: string): string[] {
-  const lines = [`### ${exception.code} ${exception.name}`, ''];
+  const lines = [`### ${exceptionLabel(exception)}`, ''];
   if (exception.fallbackActions) {
     lines.push(
       "Honeybee listed no actions for this exception: these are the engine's for its reason (Honeybee may still " +

@@ -69,7 +69,15 @@ export interface ObservationOptions {
    * such a first status is met (a patch, as above).
    */
   unknownFirstStatusKept?: () => boolean;
+  /**
+   * Whether an On Hold order whose exception Honeybee does not give, even when asked, gets a stand-in exception that
+   * offers cancelling and escalates (without it, nothing could be done but wait). Asked only when that is met.
+   */
+  unknownHoldSettled?: () => boolean;
 }
+
+/** The name of a hold's stand-in exception (`reasonUnknown`): Honeybee has not said why. */
+export const UNKNOWN_HOLD_REASON = 'On Hold, reason not given by Honeybee';
 
 /** A new order workflow's state: its input, and the snapshot it was started with applied like a first poll. */
 export function startingOrderState(
@@ -231,6 +239,7 @@ export function applyOrderObservation(
     const known = state.exception;
     const replaces =
       known !== undefined &&
+      !known.reasonUnknown &&
       timeOf(observation.at) > timeOf(known.vendorAt) &&
       // A poll repeating the hold an accepted action is still clearing is not a new hold; a new event is.
       (known.code !== observation.exception.code ||
@@ -240,7 +249,7 @@ export function applyOrderObservation(
       effect.newHold = true;
     }
     const vendorActions = observation.actions ?? [];
-    if (!state.exception) {
+    if (!state.exception || state.exception.reasonUnknown) {
       state.exception = {
         source: 'order_exception',
         code: observation.exception.code,
@@ -257,6 +266,26 @@ export function applyOrderObservation(
       delete state.exception.fallbackActions;
       effect.exceptionLearned = true;
     }
+  }
+  // A hold Honeybee gives no reason for, even when asked, must still be resolvable: cancelling, at least.
+  if (
+    isOnHold(state) &&
+    !state.exception &&
+    observation.source === 'poll' &&
+    !effect.stale &&
+    options.unknownHoldSettled?.()
+  ) {
+    state.exception = {
+      source: 'order_exception',
+      code: '',
+      name: UNKNOWN_HOLD_REASON,
+      actions: fallbackOrderActions(''),
+      fallbackActions: true,
+      reasonUnknown: true,
+      raisedAt: now,
+      vendorAt: observation.at,
+    };
+    effect.exceptionLearned = true;
   }
   // A hold must be resolvable: with no actions from Honeybee, offer the reason's (at least cancel_order).
   if (state.exception?.source === 'order_exception' && state.exception.actions.length === 0 && !effect.stale) {

@@ -6,6 +6,7 @@
 import { quotedActionName } from '../shared/input-problems.js';
 import type { ResolveExceptionInput } from '../shared/operator-messages.js';
 import type { OfferedAction, OperatorException } from './types.js';
+import { exceptionLabel } from './exception-label.js';
 
 /** A refusal is `state` (nothing to resolve now, the action not offered) or `invalid` (the action's fields missing). */
 export type ResolutionCheck =
@@ -48,7 +49,7 @@ export function checkResolution(
   if (!offered) {
     return {
       ok: false,
-      reason: `${namedAction(action)} is not offered for ${exception.code} ${exception.name}; offered: ${
+      reason: `${namedAction(action)} is not offered for ${exceptionLabel(exception)}; offered: ${
         offeredActionNames(exception).join(', ') || 'none'
       }`,
       kind: 'state',

@@ -29,6 +29,11 @@ export interface OperatorException {
    * (src/domain/honeybee-exception-reasons.ts); Honeybee's own replace them when they come.
    */
   fallbackActions?: true;
+  /**
+   * The order is On Hold and Honeybee gave no reason, not even when asked (a poll): the engine holds the place of the
+   * exception (no code, only cancelling offered) so the hold can be settled and escalates; the real one replaces it.
+   */
+  reasonUnknown?: true;
   /** Workflow time when the engine learned of it. */
   raisedAt: string;
   /** The vendor's time for it (the event's timestamp), to tell a newer exception from a late copy. */

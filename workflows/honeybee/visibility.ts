@@ -25,6 +25,7 @@ import type {
   PrescriptionState,
   PrescriptionWorkflowInput,
 } from './types.js';
+import { exceptionLabel } from './exception-label.js';
 
 export interface HoneybeeVisibility {
   stage: string;
@@ -44,7 +45,7 @@ export function orderVisibility(state: HoneybeeOrderState): HoneybeeVisibility {
     stage: orderStage(state),
     orderNumber: state.orderNumber,
     ...(state.prescriptionIds[0] ? { prescriptionId: state.prescriptionIds[0] } : {}),
-    ...(onHold && state.exception ? { exceptionReason: `${state.exception.code} ${state.exception.name}` } : {}),
+    ...(onHold && state.exception ? { exceptionReason: exceptionLabel(state.exception) } : {}),
     needsOperator: onHold && state.awaitingVendor === undefined,
     escalationLevel: state.escalationLevel,
     ...(state.onHoldSince ? { onHoldSince: state.onHoldSince } : {}),
@@ -54,7 +55,7 @@ export function orderVisibility(state: HoneybeeOrderState): HoneybeeVisibility {
 /** What a prescription workflow shows for its state. */
 export function prescriptionVisibility(state: PrescriptionState): HoneybeeVisibility {
   const reason = state.exception
-    ? `${state.exception.code} ${state.exception.name}`
+    ? exceptionLabel(state.exception)
     : state.stage === PrescriptionStage.AwaitingFillApproval && state.escalationLevel > 0
       ? 'Fill approval overdue'
       : state.currentOrder?.status === 'On Hold'

@@ -9,7 +9,12 @@ import {
   overallOrderStatus,
   type OrderObservation,
 } from '../../../workflows/honeybee/order-observation.js';
-import { applyOrderObservation, initialOrderState } from '../../../workflows/honeybee/order-state.js';
+import {
+  applyOrderObservation,
+  holdEscalatesAt,
+  initialOrderState,
+  UNKNOWN_HOLD_REASON,
+} from '../../../workflows/honeybee/order-state.js';
 import { recordDecision } from '../../../workflows/shared/decision-log.js';
 
 /** An event as the bridge hands it over: read from a payload like Honeybee's. */
@@ -227,6 +232,38 @@ describe('applying observations', () => {
       unknownFirstStatusKept: () => (asked.push('asked'), true),
     });
     expect(asked).toEqual([]);
+  });
+
+  it('a hold Honeybee gives no reason for, even when asked, offers cancelling and escalates until the reason comes', () => {
+    const options = { unknownHoldSettled: () => true };
+    const settings = { holdEscalationAfterMs: 60_000, holdEscalationRepeatMs: 60_000 };
+    const state = initialOrderState({ orderNumber: 'HB1' });
+    applyOrderObservation(state, status('On Hold', T(1)), T(1), options);
+    // An event without the exception: the workflow asks Honeybee before it stands in for one.
+    expect(state.exception).toBeUndefined();
+    expect(holdEscalatesAt(state, settings)).toBe(Infinity);
+    const polled = applyOrderObservation(state, status('On Hold', T(2), { source: 'poll' }), T(2), options);
+    expect(polled).toMatchObject({ exceptionLearned: true, newHold: false });
+    expect(state.exception).toMatchObject({
+      code: '',
+      name: UNKNOWN_HOLD_REASON,
+      reasonUnknown: true,
+      actions: [expect.objectContaining({ action: 'cancel_order' })],
+    });
+    expect(state.needsOperator).toBe(true);
+    expect(holdEscalatesAt(state, settings)).toBe(Date.parse(T(1)) + 60_000);
+    // The reason, when it comes, takes the stand-in's place: the same hold, Honeybee's actions.
+    const learned = applyOrderObservation(state, status('On Hold', T(3), { exception: HOLD, actions: ACTIONS }), T(3));
+    expect(learned).toMatchObject({ exceptionLearned: true, newHold: false });
+    expect(state.exception).toMatchObject({ code: '74', name: 'Allergy Detected', actions: ACTIONS });
+    expect(state.exception?.reasonUnknown).toBeUndefined();
+    expect(state.holdCount).toBe(1);
+  });
+
+  it('in a run recorded before the patch, a hold without a reason stays without one', () => {
+    const state = initialOrderState({ orderNumber: 'HB1' });
+    applyOrderObservation(state, status('On Hold', T(1), { source: 'poll' }), T(1));
+    expect(state.exception).toBeUndefined();
   });
 
   it('keeps a bounded audit of decisions and remembers the last rejection', () => {
