@@ -16,6 +16,8 @@ import { INFORMATIONAL_PARK_PREFIX, routeOnegevityEvent } from '../bridge/onegev
 import { createTemporalDelivery } from '../bridge/temporal-delivery.js';
 import { routingContextFromConfig, type RoutingResult } from '../bridge/webhook-routing.js';
 import { bodyHash, SpoolLookupError, type WebhookSpool } from '../spool/webhook-spool.js';
+import { deadLetterWorkflowId } from '../domain/workflow-ids.js';
+import { engineKey } from '../temporal/engine-key.js';
 import {
   parkedRedrivenSignal,
   parkedWebhookInput,
@@ -147,6 +149,17 @@ export interface ParkedEventsDependencies {
   config: EngineConfig;
 }
 
+/** Marks each event with its latest recorded re-drive. */
+function markRedriven(events: readonly ParkedEvent[], marks: readonly ParkedRedriven[]): void {
+  const byId = new Map(events.map((event) => [event.id, event]));
+  for (const mark of marks) {
+    const event = byId.get(mark.id);
+    if (event && (!event.redriven || event.redriven.at < mark.at)) {
+      event.redriven = { workflowIds: mark.workflowIds, operator: mark.operator, at: mark.at };
+    }
+  }
+}
+
 export function createParkedEvents({ client, spool, config }: ParkedEventsDependencies): ParkedEvents {
   const delivery = createTemporalDelivery(client, config.TEMPORAL_TASK_QUEUE, {
     deadLetterQuietPeriodMs: config.DEAD_LETTER_QUIET_PERIOD,
@@ -154,6 +167,8 @@ export function createParkedEvents({ client, spool, config }: ParkedEventsDepend
 
   interface DeadLetterRead {
     events: ParkedEvent[];
+    /** Every re-drive recorded, of dead-letter and spooled events alike. */
+    marks: ParkedRedriven[];
     /** Bodies the query returned (runs from before bounded state), by id. */
     bodies: Map<string, string>;
     problems: string[];
@@ -170,7 +185,7 @@ export function createParkedEvents({ client, spool, config }: ParkedEventsDepend
     const problems: string[] = [];
     const byId = new Map<string, ParkedEvent>();
     const bodies = new Map<string, string>();
-    const marks: { workflowId: string; mark: ParkedRedriven }[] = [];
+    const marks: ParkedRedriven[] = [];
     const deadline = Date.now() + LISTING_DEADLINE_MS;
     let unread = 0;
     await inBatches(runs, QUERY_CONCURRENCY, async ({ workflowId, runId }) => {
@@ -182,7 +197,7 @@ export function createParkedEvents({ client, spool, config }: ParkedEventsDepend
         const parked = await client.withDeadline(deadline, () =>
           client.workflow.getHandle(workflowId, runId).query(parkedWebhooksQuery),
         );
-        for (const mark of parked.redriven ?? []) marks.push({ workflowId, mark });
+        marks.push(...(parked.redriven ?? []));
         for (const entry of parked.entries) {
           const hash = hasBody(entry) ? bodyHash(Buffer.from(entry.body, 'utf8')) : entry.bodyHash;
           const id = deadLetterId(workflowId, entry, hash ?? '');
@@ -209,13 +224,9 @@ export function createParkedEvents({ client, spool, config }: ParkedEventsDepend
       }
     });
     if (unread > 0) problems.push(`${unread} dead-letter run(s) not read: the listing ran out of time`);
-    for (const { mark } of marks) {
-      const event = byId.get(mark.id);
-      if (event && (!event.redriven || event.redriven.at < mark.at)) {
-        event.redriven = { workflowIds: mark.workflowIds, operator: mark.operator, at: mark.at };
-      }
-    }
-    return { events: [...byId.values()], bodies, problems };
+    const events = [...byId.values()];
+    markRedriven(events, marks);
+    return { events, marks, bodies, problems };
   }
 
   async function spooled(): Promise<{ events: ParkedEvent[]; problems: string[] }> {
@@ -263,6 +274,8 @@ export function createParkedEvents({ client, spool, config }: ParkedEventsDepend
     if (id.startsWith('sp.')) {
       const event = (await spooled()).events.find((candidate) => candidate.id === id);
       if (!event) return undefined;
+      // Its re-drives are recorded in the dead letter; unreadable, the workflows' de-duplication still covers a repeat.
+      markRedriven([event], (await deadLetters().catch(() => undefined))?.marks ?? []);
       try {
         const body = await spool.readBody(id.slice(3));
         return { event, body, verified: bodyHash(body) === event.bodyHash };
@@ -297,17 +310,20 @@ export function createParkedEvents({ client, spool, config }: ParkedEventsDepend
       : routeOnegevityEvent(event.topic, payload, body, context);
   }
 
-  /** Spooled events have no such record (the spool is append-only): their workflows' de-duplication covers a repeat. */
+  /**
+   * Recorded in the dead letter: a dead-letter event's in its own day's, a spooled event's (the spool is append-only)
+   * in the dead letter of the day it is re-driven.
+   */
   async function recordRedrive(event: ParkedEvent, workflowIds: readonly string[], operator: string): Promise<void> {
-    if (event.source !== 'dead-letter' || workflowIds.length === 0) return;
-    const mark: ParkedRedriven = {
-      id: event.id,
-      workflowIds: [...workflowIds],
-      operator,
-      at: new Date().toISOString(),
-    };
+    if (workflowIds.length === 0) return;
+    const at = new Date().toISOString();
+    const mark: ParkedRedriven = { id: event.id, workflowIds: [...workflowIds], operator, at };
+    const workflowId =
+      event.source === 'dead-letter'
+        ? event.where
+        : deadLetterWorkflowId(event.vendor, engineKey(config.TEMPORAL_TASK_QUEUE), at.slice(0, 10));
     await client.workflow.signalWithStart<typeof deadLetterWorkflow, [ParkedRedriven]>('deadLetterWorkflow', {
-      workflowId: event.where,
+      workflowId,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       args: [{ vendor: event.vendor, quietPeriodMs: config.DEAD_LETTER_QUIET_PERIOD }],
       signal: parkedRedrivenSignal,
@@ -320,6 +336,7 @@ export function createParkedEvents({ client, spool, config }: ParkedEventsDepend
       const [dead, spool] = await Promise.all([
         deadLetters().catch((error: unknown) => ({
           events: [],
+          marks: [],
           problems: [`the dead-letter workflows could not be listed: ${describeError(error)}`],
         })),
         spooled().catch((error: unknown) => ({
@@ -327,6 +344,7 @@ export function createParkedEvents({ client, spool, config }: ParkedEventsDepend
           problems: [`the bridge spool could not be read: ${describeError(error)}`],
         })),
       ]);
+      markRedriven(spool.events, dead.marks);
       const events = [...dead.events, ...spool.events].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
       return { events, problems: [...dead.problems, ...spool.problems] };
     },

@@ -15,6 +15,7 @@ import proto from '@temporalio/proto';
 import { deadLetterWorkflowId, labOrderWorkflowId } from '../../src/domain/workflow-ids.js';
 import { engineKey } from '../../src/temporal/engine-key.js';
 import type { ParkedEvent } from '../../src/operators/parked-events.js';
+import { WebhookSpool } from '../../src/spool/webhook-spool.js';
 import { labOrderStatusQuery } from '../../workflows/lab/messages.js';
 import { startEngine, type EngineProcesses } from '../harness/engine.js';
 import { jsonOf, runFulfill } from '../harness/fulfill-cli.js';
@@ -242,5 +243,43 @@ describe('dead letter with bounded state', () => {
         .map((failure) => `${WorkflowTaskFailedCause[failure?.cause ?? 0]}: ${failure?.failure?.message ?? ''}`);
       expect(failed).toEqual([]);
     }
+  });
+
+  it('records the re-drive of a spooled event too: out of the operator queue, and not re-driven twice', async () => {
+    // An event Temporal once refused for good, kept in the bridge's spool (as the bridge keeps it), whose cause is gone.
+    const body = JSON.stringify({ id: 77, orderIdentifier: 'O90000077', patientIdentifier: 'PO900077' });
+    await new WebhookSpool(join(dataDir, 'webhook-spool')).park({
+      vendor: 'onegevity',
+      topic: 'order.updated',
+      status: 503,
+      code: 'temporal_refused',
+      reason: 'refused by Temporal (test)',
+      requestId: 'spooled-request',
+      receivedAt: new Date().toISOString(),
+      body: Buffer.from(body, 'utf8'),
+    });
+    const id = `sp.${sha256(body)}`;
+    const listedBefore = jsonOf<{ events: ParkedEvent[]; awaitingOperator: number }>(
+      await fulfill(['parked', 'list', '--json']),
+    );
+    expect(listedBefore.events.find((event) => event.id === id)).toMatchObject({ source: 'spool' });
+    expect(listedBefore.events.find((event) => event.id === id)?.redriven).toBeUndefined();
+
+    const fixed = { ONEGEVITY_FOLLOW_UNKNOWN_ORDERS: 'true' };
+    const redriven = await fulfill(['parked', 'redrive', id, '--operator', 'ops@example.com', '--json'], fixed);
+    expect(redriven.code, redriven.stderr).toBe(0);
+    expect(jsonOf<{ kind: string }>(redriven).kind).toBe('delivered');
+
+    const after = jsonOf<{ events: ParkedEvent[]; awaitingOperator: number }>(
+      await fulfill(['parked', 'list', '--json']),
+    );
+    expect(after.awaitingOperator).toBe(listedBefore.awaitingOperator - 1);
+    expect(after.events.find((event) => event.id === id)?.redriven).toMatchObject({
+      workflowIds: [labOrderWorkflowId('O90000077')],
+      operator: 'ops@example.com',
+    });
+    const again = await fulfill(['parked', 'redrive', id, '--operator', 'ops@example.com'], fixed);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/re-driven already/);
   });
 });

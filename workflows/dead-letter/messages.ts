@@ -36,8 +36,8 @@ export const parkWebhookSignal = signalMessage('parkWebhook', parkedWebhookInput
 /** A parked event handed on to the workflows it routes to now (`fulfill parked redrive`). */
 export const parkedRedrivenInput = sharedSchema('dead-letter/messages:parkedRedrivenInput', () =>
   z.object({
-    /** The parked event's id (`dl.` + 40 hex, src/operators/parked-events.ts). */
-    id: z.string().regex(/^dl\.[0-9a-f]{40}$/, 'a parked event id (dl. + 40 hex)'),
+    /** The parked event's id (`dl.` + 40 hex, or a spooled one's `sp.` + its sha256: src/operators/parked-events.ts). */
+    id: z.string().regex(/^(dl\.[0-9a-f]{40}|sp\.[0-9a-f]{64})$/, 'a parked event id (dl. + 40 hex, or sp. + 64 hex)'),
     workflowIds: z.array(z.string().min(1).max(300)).min(1).max(20),
     operator: operatorText(200),
     at: z.string().max(64),
