@@ -582,6 +582,41 @@ describe('labOrderWorkflow (time-skipping)', () => {
     });
   });
 
+  it('takes a topic named like an object member (constructor, __proto__) as an unknown topic, never failing its task', async () => {
+    await withWorker(async (run) => {
+      const { handle, orderIdentifier } = await startOrder(run, labSettings());
+      const before = await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('created'),
+        'created',
+      );
+      const topics = ['constructor', '__proto__', 'toString'];
+      for (const topic of topics) {
+        // What the Web UI's "Send a Signal" takes, and what the bridge hands over for an X-Onegevity-Topic so named.
+        await handle.signal('onegevityEvent', {
+          dedupeKey: `x-${topic}`,
+          topic,
+          receivedAt: '',
+          requestId: '',
+          requestorId: orderIdentifier,
+        });
+      }
+      const after = await waitFor(
+        () => status(handle),
+        (s) => s.events.received === before.events.received + topics.length,
+        'the events taken',
+      );
+      expect(after).toMatchObject({
+        stage: before.stage,
+        fulfillment: before.fulfillment,
+        needsOperator: false,
+        events: { informational: before.events.informational + topics.length, late: before.events.late },
+      });
+      const failed = (await handle.fetchHistory()).events?.filter((e) => e.workflowTaskFailedEventAttributes);
+      expect(failed).toEqual([]);
+    });
+  });
+
   it('keeps its state and de-duplication across continue-as-new', async () => {
     await withWorker(async (run) => {
       const { handle, orderIdentifier } = await startOrder(run, labSettings(), { historyEventsPerRun: 40 });

@@ -3,6 +3,7 @@
 // count only for the current fulfillment request; an earlier request's events (a rejected R1 after R2 was sent) are
 // late. Pure: the workflow calls these from its handlers and loop.
 import { fulfillmentRequestIdentifier } from '../../src/domain/lab-order-identifiers.js';
+import { ownEntry } from '../../src/domain/own-entry.js';
 import {
   classifyFulfillmentStatusChange,
   classifyKitStatusChange,
@@ -127,7 +128,8 @@ export function applyLabEvent(state: LabOrderState, event: OnegevityEvent, now: 
   // An unknown order (from before follow mode) is kept for an operator: nothing is notified or decided on its events.
   if (!isTracked(state)) return 'informational';
 
-  const fulfillmentStatus = FULFILLMENT_TOPICS[event.topic];
+  // The topic is the sender's (an unsigned header, or anyone's Web UI signal): `constructor` is an unknown topic.
+  const fulfillmentStatus = ownEntry(FULFILLMENT_TOPICS, event.topic);
   if (fulfillmentStatus) {
     const requestorId = event.requestorId;
     if (requestorId !== state.fulfillment.requestIdentifier) {

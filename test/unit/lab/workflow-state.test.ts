@@ -93,6 +93,15 @@ describe('applyLabEvent', () => {
     expect(event(state, 'fulfillment.accepted', { requestorId: `${ORDER}R2` })).toBe('applied');
   });
 
+  it("takes a topic named like an object's own members (constructor, __proto__) as an unknown topic", () => {
+    for (const topic of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const state = created();
+      const before = structuredClone(state);
+      expect(event(state, topic, { requestorId: ORDER, orderIdentifier: ORDER }), topic).toBe('informational');
+      expect(state, topic).toEqual(before);
+    }
+  });
+
   it('records an unknown order without following it, and asks for one read when it learns the patient', () => {
     const state = initialLabOrderState({ orderIdentifier: ORDER, startedByEngine: false, now: T0 });
     expect(labStage(state)).toBe('UNKNOWN_ORDER');
