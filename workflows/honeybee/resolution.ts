@@ -3,6 +3,7 @@
 // recorded in the state and the current details) and the update validator (API/CLI: the caller gets the reason):
 // the action is one the exception offered, and every field that action requires is present. The vendor checks the
 // values themselves; its refusal is a rejection the operator sees too.
+import { ownEntry } from '../../src/domain/own-entry.js';
 import { quotedActionName } from '../shared/input-problems.js';
 import type { ResolveExceptionInput } from '../shared/operator-messages.js';
 import type { OfferedAction, OperatorException } from './types.js';
@@ -58,7 +59,9 @@ export function checkResolution(
   // A `reason` field (cancel_order) defaults to the operator's reason, so a cancellation needs no repetition.
   const given: Record<string, unknown> = { ...(isRecord(fields) ? fields : {}) };
   if (offered.fields.includes('reason') && !filled(given.reason)) given.reason = reason;
-  const missing = offered.fields.filter((field) => !filled(given[field]));
+  // The field names are the vendor's: one named `constructor` or `toString` is missing until the operator gives it.
+  const field = (name: string) => ownEntry(given, name);
+  const missing = offered.fields.filter((name) => !filled(field(name)));
   if (missing.length > 0) {
     return {
       ok: false,
@@ -66,6 +69,6 @@ export function checkResolution(
       kind: 'invalid',
     };
   }
-  const picked = Object.fromEntries(offered.fields.map((field) => [field, given[field]]));
+  const picked = Object.fromEntries(offered.fields.map((name) => [name, field(name)]));
   return { ok: true, action: offered, fields: picked };
 }

@@ -78,6 +78,24 @@ describe('checkResolution', () => {
       checkResolution(EXCEPTION, { ...base, action: 'override_allergy', fields: { prescriber_note: ' ' } }),
     ).toMatchObject({ kind: 'invalid' });
   });
+
+  it('takes a field the vendor names like an object member (constructor, toString) only from the input', () => {
+    const exception = {
+      ...EXCEPTION,
+      actions: [{ action: 'odd_action', description: 'Fields named oddly', fields: ['constructor', 'toString'] }],
+    };
+    expect(checkResolution(exception, { ...base, action: 'odd_action' })).toEqual({
+      ok: false,
+      reason: 'action "odd_action" needs the fields constructor, toString',
+      kind: 'invalid',
+    });
+    const fields = JSON.parse('{"constructor": "a", "toString": "b"}') as Record<string, unknown>;
+    expect(checkResolution(exception, { ...base, action: 'odd_action', fields })).toEqual({
+      ok: true,
+      action: exception.actions[0],
+      fields: { constructor: 'a', toString: 'b' },
+    });
+  });
 });
 
 describe('current details', () => {
