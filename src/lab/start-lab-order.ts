@@ -73,11 +73,14 @@ export async function startLabOrder(
   const workflowId = labOrderWorkflowId(orderIdentifier);
   const fingerprint = labRequestFingerprint(parsed);
   // The partner's patient id goes into the patient index (encrypted state), never into the order's search attributes.
-  await linkPartnerPatient(client, taskQueue, {
-    partnerPatientId: parsed.patientIdentifier,
-    kind: 'labOrder',
-    id: orderIdentifier,
-  });
+  // Only once the order is this request's: a requestKey reused for another patient must not list the order under
+  // that patient. A link lost after the start is made by the retry of the request (the same requestKey).
+  const link = () =>
+    linkPartnerPatient(client, taskQueue, {
+      partnerPatientId: parsed.patientIdentifier,
+      kind: 'labOrder',
+      id: orderIdentifier,
+    });
   try {
     await client.workflow.start<typeof labOrderWorkflow>('labOrderWorkflow', {
       workflowId,
@@ -93,13 +96,15 @@ export async function startLabOrder(
       ],
       memo: { [REQUEST_FINGERPRINT_MEMO]: fingerprint },
     });
-    return { orderIdentifier, workflowId, started: true };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError) || !parsed.requestKey) throw error;
     const existing = await client.workflow.getHandle(workflowId).describe();
     if (existing.type !== 'labOrderWorkflow' || existing.memo?.[REQUEST_FINGERPRINT_MEMO] !== fingerprint) {
       throw new LabOrderConflictError(orderIdentifier);
     }
+    await link();
     return { orderIdentifier, workflowId, started: false };
   }
+  await link();
+  return { orderIdentifier, workflowId, started: true };
 }

@@ -281,6 +281,29 @@ describe('partner API: synchronous answers, vendor actions, listings and the eve
     await recordHistory(stack.client, records[0]!.workflowId, 'lab-report-access-recorded');
   });
 
+  it('refuses a requestKey reused for another patient (409) without listing the order under that patient', async () => {
+    const scenario = await stack.control.runScenario('kit-never-activated');
+    const patientIdentifier = scenario.patient.patientIdentifier!;
+    const requestKey = `reused-${Date.now()}`;
+    const placed = await api('POST', '/api/lab-orders', {
+      ...labOrderRequest(patientIdentifier),
+      patientInformation: scenario.patientInformation,
+      requestKey,
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    const other = `PATIENT-B-${Date.now()}`;
+    const reused = await api('POST', '/api/lab-orders', { ...labOrderRequest(other), requestKey });
+    expect(reused.status).toBe(409);
+    expect(errorOf(reused).code).toBe('conflict');
+    const listed = async (partnerPatientId: string) =>
+      (
+        (await api('GET', `/api/lab-orders?partnerPatientId=${encodeURIComponent(partnerPatientId)}`)).body
+          .items as Json[]
+      ).map((item) => item.labOrderId);
+    expect(await listed(patientIdentifier)).toEqual([placed.body.orderIdentifier]);
+    expect(await listed(other)).toEqual([]);
+  });
+
   it('feeds every notification in order from a cursor, lists what changed since, and resends one from the feed', async () => {
     const feed = await pollUntil(
       'notifications in the feed',
