@@ -18,12 +18,15 @@
 //   a workflow id; the lab workflow has no use for them either (the order and fulfillment events say everything it
 //   follows). They are parked as informational: the history of the day's dead-letter workflow keeps
 //   them (`dead-letter-onegevity-{engine}-{day}`, in the Web UI), not the audits of the patient's orders.
-// - Schema-invalid, topic-less or unroutable events are parked (202), never dropped.
+// - Schema-invalid, topic-less or unroutable events are parked (202), never dropped; so is a topic longer than a lab
+//   order takes (ONEGEVITY_TOPIC_MAX_LENGTH: no documented topic comes near), which delivered would be refused by the
+//   workflow's signal schema and lost. A reason quotes at most the start of a topic.
 import {
   isEngineRequestIdentifier,
   isFollowableOrderIdentifier,
   isLabOrderIdentifier,
 } from '../domain/lab-order-identifiers.js';
+import { ONEGEVITY_TOPIC_MAX_LENGTH } from '../domain/onegevity-events.js';
 import { labOrderWorkflowId } from '../domain/workflow-ids.js';
 import {
   onegevityDeliveryKey,
@@ -54,6 +57,14 @@ export function routeOnegevityEvent(
     };
   }
   const { event } = read;
+  if (event.topic.length > ONEGEVITY_TOPIC_MAX_LENGTH) {
+    return {
+      kind: 'park',
+      reason:
+        `a topic of ${event.topic.length} characters, longer than any a lab order takes ` +
+        `(${ONEGEVITY_TOPIC_MAX_LENGTH}): "${event.topic.slice(0, 40)}…"`,
+    };
+  }
   if (event.kind === 'patient.created' || event.kind === 'patient.updated') {
     return {
       kind: 'park',

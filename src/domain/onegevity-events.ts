@@ -35,6 +35,13 @@ export function isRereadTopic(topic: string): boolean {
   return REREAD_TOPICS.includes(topic);
 }
 
+/**
+ * The longest topic a lab order takes (its signal schema, workflows/lab/messages.ts). Onegevity's topics are short
+ * (`fulfillment.requested`, 21 characters, is the longest documented): a longer one is no topic of theirs, and the
+ * bridge keeps it in the dead letter rather than hand the workflow an event it would refuse.
+ */
+export const ONEGEVITY_TOPIC_MAX_LENGTH = 100;
+
 export interface OnegevityEventArrival {
   dedupeKey: string;
   topic: string;

@@ -146,6 +146,38 @@ describe('bridge webhook answers', () => {
     });
     expect(forged.status).toBe(401);
   });
+
+  it('parks an Onegevity topic longer than a lab order takes (202), listed with its start, never delivered', async () => {
+    const order = 'lab0123456789abcdef0123abcd';
+    const post = (payload: unknown, topic: { header: string } | { path: string }) => {
+      const body = JSON.stringify(payload);
+      return fetch(`${engine.bridgeUrl}/webhooks/onegevity${'path' in topic ? `/${topic.path}` : ''}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...('header' in topic ? { 'x-onegevity-topic': topic.header } : {}),
+          'x-onegevity-signature': signOnegevityWebhook(ONEGEVITY_SECRET, Buffer.from(body)),
+        },
+        body,
+      });
+    };
+    // One its lab order's signal schema would refuse; one with nothing to route on whose whole topic would outgrow
+    // the dead letter's reason.
+    const forOrder = await post({ id: 1, orderIdentifier: order }, { header: `t.${'x'.repeat(150)}` });
+    expect(forOrder.status).toBe(202);
+    expect(await forOrder.json()).toMatchObject({ parked: true });
+    const bare = await post({ id: 2 }, { header: `t.${'y'.repeat(2_500)}` });
+    expect(bare.status).toBe(202);
+    expect(await parkedReasons('onegevity')).toEqual(
+      expect.arrayContaining([
+        `a topic of 152 characters, longer than any a lab order takes (100): "t.${'x'.repeat(38)}…"`,
+        `a topic of 2502 characters, longer than any a lab order takes (100): "t.${'y'.repeat(38)}…"`,
+      ]),
+    );
+    await expect(client.workflow.getHandle(`onegevity-order-${order}`).describe()).rejects.toThrow(/not found/i);
+    // On the per-topic path the router refuses a segment over 100 characters before anything is read: 4xx, not taken.
+    expect((await post({ id: 3, orderIdentifier: order }, { path: `t.${'z'.repeat(150)}` })).status).toBe(414);
+  });
 });
 
 describe('bridge with Temporal unreachable', () => {

@@ -2,7 +2,11 @@
 // the lab order's own resolution message (kept for running orders and recorded histories; the operator contract every
 // workflow shares is in workflows/shared/operator-messages.ts) and its `status` query.
 import { z } from 'zod';
-import { onegevityEventFromPayload, type OnegevityEvent } from '../../src/domain/onegevity-events.js';
+import {
+  ONEGEVITY_TOPIC_MAX_LENGTH,
+  onegevityEventFromPayload,
+  type OnegevityEvent,
+} from '../../src/domain/onegevity-events.js';
 import { presence } from '../shared/input-problems.js';
 import { attribution, operatorText, type OperatorStatus, type ResolutionResult } from '../shared/operator-messages.js';
 import { queryMessage, signalMessage, updateMessage } from '../shared/messages.js';
@@ -15,7 +19,7 @@ const arrival = sharedSchema('lab/messages:arrival', () => ({
   /** sha256 hex of `topic + "\n" + raw body`: the de-duplication key (Onegevity sends no event id). */
   dedupeKey: operatorText(200),
   /** e.g. `fulfillment.accepted` (an open set). */
-  topic: operatorText(100),
+  topic: operatorText(ONEGEVITY_TOPIC_MAX_LENGTH),
   receivedAt: z.string().max(64),
   requestId: z.string().max(200),
 }));

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { routeOnegevityEvent } from '../../../src/bridge/onegevity-routing.js';
 import type { RoutingContext } from '../../../src/bridge/webhook-routing.js';
 import { onegevityDeliveryKey } from '../../../src/vendors/onegevity/webhook-events.js';
+import { ONEGEVITY_TOPIC_MAX_LENGTH } from '../../../src/domain/onegevity-events.js';
+import { parkedWebhookInput } from '../../../workflows/dead-letter/messages.js';
+import { onegevityEventInput } from '../../../workflows/lab/messages.js';
 import { labSettings } from '../../harness/lab-orders.js';
 
 const ORDER = 'lab0123456789abcdef01234567';
@@ -23,6 +26,9 @@ const context: RoutingContext = {
   labSettings: labSettings(),
   followUnknownLabOrders: true,
 };
+
+/** A dead-letter entry but for its reason. */
+const PARKED = { vendor: 'onegevity', receivedAt: context.receivedAt, requestId: 'req-1', body: '{}' };
 
 function route(topic: string | undefined, payload: unknown, follow = true) {
   const body = Buffer.from(JSON.stringify(payload));
@@ -132,5 +138,22 @@ describe('routeOnegevityEvent', () => {
     expect(route(undefined, { id: 1, orderIdentifier: ORDER })).toMatchObject({ kind: 'park', reason: /no topic/ });
     expect(route('kit.activated', { id: 1 })).toMatchObject({ kind: 'park', reason: /invalid event: orderIdentifier/ });
     expect(route('survey.completed', { id: 1 })).toMatchObject({ kind: 'park', reason: /no lab order to route/ });
+  });
+
+  it('delivers only a topic the lab order takes, and parks a longer one quoting its start, within the reason limit', () => {
+    const at = (length: number) => `t.${'x'.repeat(length - 2)}`;
+    const longest = route(at(ONEGEVITY_TOPIC_MAX_LENGTH), { id: 1, orderIdentifier: ORDER });
+    const signal = longest.kind === 'deliver' ? longest.deliveries[0]?.signalArgs[0] : undefined;
+    expect(onegevityEventInput.safeParse(signal).success).toBe(true);
+    for (const [length, payload] of [
+      [ONEGEVITY_TOPIC_MAX_LENGTH + 1, { id: 1, orderIdentifier: ORDER }],
+      [5_000, { id: 1 }],
+    ] as const) {
+      const result = route(at(length), payload);
+      expect(result).toMatchObject({ kind: 'park', reason: new RegExp(`^a topic of ${length} characters`) });
+      const reason = result.kind === 'park' ? result.reason : '';
+      expect(reason).toContain(`"t.${'x'.repeat(38)}…"`);
+      expect(parkedWebhookInput.safeParse({ ...PARKED, reason }).success).toBe(true);
+    }
   });
 });
