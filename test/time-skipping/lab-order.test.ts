@@ -569,7 +569,9 @@ describe('labOrderWorkflow (time-skipping)', () => {
           () => undefined,
           (e: unknown) => e,
         );
-      expect((error as WorkflowUpdateFailedError).cause?.message).toMatch(/not offered now; offered: cancel/);
+      expect((error as WorkflowUpdateFailedError).cause?.message).toMatch(
+        /not offered for an order placed outside the engine \(it has no placement .*\); offered: cancel$/,
+      );
       const outcome = await handle.executeUpdate(resolveLabExceptionUpdate, {
         args: [{ action: 'cancel', operator: 'ops@example.com', reason: 'placed by another system' }],
       });

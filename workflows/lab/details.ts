@@ -2,7 +2,7 @@
 // can do and an input to copy. Ids, statuses and field names only: no PHI (the example address is made up), and not
 // the vendor's free-text rejection reason (it may echo the address; the `status` query has it).
 import type { LabWorkflowSettings } from '../../src/domain/workflow-settings.js';
-import { EXAMPLE_LAB_ADDRESS, offeredLabActions, type LabAction } from './resolution.js';
+import { EXAMPLE_LAB_ADDRESS, offeredLabActions, RESUBMIT_ELSEWHERE, type LabAction } from './resolution.js';
 import { isTracked, labStage, type LabOrderState } from './state.js';
 
 function hours(ms: number): string {
@@ -33,8 +33,11 @@ function whatIsWrong(state: LabOrderState, settings: LabWorkflowSettings): strin
     case 'fulfillment_rejected':
       return (
         `${attention.detail}. Onegevity's reason is in the \`status\` query (\`fulfillment.rejectionReason\`). ` +
-        'Resubmit (usually with a corrected shipping address; a new fulfillment request ' +
-        `\`${state.orderIdentifier}R${state.requestsMade + 1}\` is created) or cancel.`
+        (state.startedByEngine
+          ? 'Resubmit (usually with a corrected shipping address; a new fulfillment request ' +
+            `\`${state.orderIdentifier}R${state.requestsMade + 1}\` is created) or cancel.`
+          : `The order was placed outside the engine, which has no placement to resubmit it with: ${RESUBMIT_ELSEWHERE}. ` +
+            'Cancel stops following it.')
       );
     case 'order_failed':
       return (

@@ -32,6 +32,9 @@ export function offeredLabActions(state: LabOrderState): LabAction[] {
   return ['cancel'];
 }
 
+/** What an order placed outside the engine needs instead of `resubmit`, which takes the placement it lacks. */
+export const RESUBMIT_ELSEWHERE = 'whoever placed it sends Onegevity a new fulfillment request';
+
 /** A made-up address of the right shape, for examples (never a patient's). */
 export const EXAMPLE_LAB_ADDRESS = {
   streetAddress1: '1 Example Street',
@@ -115,10 +118,16 @@ export function labResolutionRefusal(
   const offeredActions = offeredLabActions(state);
   if (offeredActions.length === 0) return { reason: 'the order has already ended: nothing to resolve', offeredActions };
   if (!(offeredActions as string[]).includes(resolution.action)) {
-    return {
-      reason: `${quotedActionName(resolution.action) ?? 'the action given'} is not offered now; offered: ${offeredActions.join(', ')}`,
-      offeredActions,
-    };
+    const named = quotedActionName(resolution.action) ?? 'the action given';
+    const offered = `offered: ${offeredActions.join(', ')}`;
+    if (resolution.action === 'resubmit' && !state.startedByEngine) {
+      const why = `it has no placement to resubmit with; ${RESUBMIT_ELSEWHERE}`;
+      return {
+        reason: `${named} is not offered for an order placed outside the engine (${why}); ${offered}`,
+        offeredActions,
+      };
+    }
+    return { reason: `${named} is not offered now; ${offered}`, offeredActions };
   }
   return undefined;
 }

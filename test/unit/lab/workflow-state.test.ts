@@ -35,6 +35,21 @@ function created(): LabOrderState {
   return state;
 }
 
+/** The seed's O13988, placed outside the engine and followed, whose fulfillment request F87101 Onegevity rejected. */
+function followedRejected(): LabOrderState {
+  const state = initialLabOrderState({
+    orderIdentifier: 'O13988',
+    startedByEngine: false,
+    followed: true,
+    patientIdentifier: 'PO37011',
+    now: T0,
+  });
+  Object.assign(state, { orderCreated: true, createOutcome: 'followed' });
+  state.fulfillment = { requestIdentifier: 'F87101', attempt: 1, status: 'REQUESTED' };
+  applyLabEvent(state, labEvent('fulfillment.rejected', { id: 1, requestorId: 'F87101' }), T0);
+  return state;
+}
+
 const event = (state: LabOrderState, topic: string, payload: Record<string, unknown>, when = T0) =>
   applyLabEvent(state, labEvent(topic, { id: 1, ...payload }), when);
 
@@ -324,6 +339,22 @@ describe('labOrderDetails', () => {
     expect(details).toContain(`\`${ORDER}R2\``);
     expect(details).toContain('"action": "resubmit"');
     expect(details).not.toContain('Real Street');
+  });
+
+  it('tells the operator of a followed order rejected by Onegevity what is offered: cancel, not resubmit', () => {
+    const state = followedRejected();
+    expect(offeredLabActions(state)).toEqual(['cancel']);
+    const details = labOrderDetails(state, labSettings());
+    expect(details).toContain('**Needs an operator**');
+    expect(details).toContain('placed outside the engine, which has no placement to resubmit it with');
+    expect(details).not.toMatch(/Resubmit|"resubmit"|O13988R2/);
+    expect(details).toContain('"action": "cancel"');
+    expect(labResolutionRefusal(state, { action: 'resubmit' })).toEqual({
+      reason:
+        '"resubmit" is not offered for an order placed outside the engine (it has no placement to resubmit with; ' +
+        'whoever placed it sends Onegevity a new fulfillment request); offered: cancel',
+      offeredActions: ['cancel'],
+    });
   });
 
   it('explains an unknown order and that cancel only closes the record', () => {
