@@ -18,7 +18,7 @@ export function isLabOrderIdentifier(value: string): boolean {
  * An order identifier someone else chose (Onegevity's UI-Kit, the seed's `O13988`) that can name a followed order's
  * workflow: letters, digits, `_` and `-`, at most 64. Anything else is parked rather than put in a workflow id.
  */
-const FOLLOWABLE_ORDER_IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const FOLLOWABLE_ORDER_IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export function isFollowableOrderIdentifier(value: string): boolean {
   return FOLLOWABLE_ORDER_IDENTIFIER.test(value);

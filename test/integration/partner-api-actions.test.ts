@@ -281,6 +281,52 @@ describe('partner API: synchronous answers, vendor actions, listings and the eve
     await recordHistory(stack.client, records[0]!.workflowId, 'lab-report-access-recorded');
   });
 
+  it('serves an order placed outside the engine (followed) like its own, and says why what needs a placement is not', async () => {
+    const scenario = await stack.control.runScenario('kit-outside-order');
+    const id = scenario.kitOrder!.orderIdentifier;
+    expect(id).toMatch(/^O\d+$/);
+    const stageOf = (answer: { body: Json }) => (answer.body.status as Json | undefined)?.stage;
+    const reached = (stage: string) =>
+      pollUntil(
+        `followed order ${stage}`,
+        () => api('GET', `/api/lab-orders/${id}`),
+        (a) => stageOf(a) === stage,
+        30_000,
+      );
+    const following = await reached('FULFILLMENT_REQUESTED');
+    expect(following.body.status).toMatchObject({ followed: true, startedByEngine: false, createOutcome: 'followed' });
+    const resubmit = await api('POST', `/api/lab-orders/${id}/resolution`, { action: 'resubmit', ...who });
+    expect(resubmit.status).toBe(409);
+    expect(errorOf(resubmit).message).toMatch(/not offered for an order placed outside the engine/);
+    const activation = await api('POST', `/api/lab-orders/${id}/kit-activations`, {
+      activations: [{ activationCode: 'TH-ABC123' }],
+      ...who,
+    });
+    expect(activation.status).toBe(409);
+    expect((await api('GET', `/api/lab-orders/${id}/reports`)).body).toEqual({
+      orderIdentifier: id,
+      resultsReleasedAt: null,
+      reportIdentifiers: [],
+    });
+
+    for (const stage of ['ACCEPTED', 'SHIPPED', 'KIT_ACTIVATED', 'AT_LAB', 'RESULTS_RELEASED']) {
+      await stack.control.advance(STEP);
+      await reached(stage);
+    }
+    const reports = await pollUntil(
+      'the followed order reports',
+      () => api('GET', `/api/lab-orders/${id}/reports`),
+      (answer) => ((answer.body.reportIdentifiers as string[] | undefined)?.length ?? 0) > 0,
+      30_000,
+    );
+    const reportId = (reports.body.reportIdentifiers as string[])[0]!;
+    const document = await api('GET', `/api/lab-orders/${id}/reports/${reportId}`);
+    expect(document.status).toBe(409);
+    expect(errorOf(document).code).toBe('wrong_state');
+    expect(errorOf(document).message).toMatch(/^lab order O\d+ was placed outside the engine, which follows it/);
+    expect((await api('GET', '/api/lab-orders/O%2013988')).status).toBe(400);
+  });
+
   it('refuses a requestKey reused for another patient (409) without listing the order under that patient', async () => {
     const scenario = await stack.control.runScenario('kit-never-activated');
     const patientIdentifier = scenario.patient.patientIdentifier!;

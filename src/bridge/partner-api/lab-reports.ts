@@ -62,7 +62,15 @@ export async function reportDocument(
   const workflowId = labOrderWorkflowId(orderIdentifier);
   const patient = await call.engine.within(() => labOrderPatient(call.client, workflowId));
   if (!patient) {
-    throw new PartnerApiError(409, 'wrong_state', `this engine did not place lab order ${orderIdentifier}`);
+    // A followed order (placed outside the engine) is read and listed like the engine's own, but its report is read
+    // as its placement names the patient, and it has none.
+    throw new PartnerApiError(
+      409,
+      'wrong_state',
+      `lab order ${orderIdentifier} was placed outside the engine, which follows it: its report ids are listed, but ` +
+        'the engine serves report documents only for orders it placed (it reads them through the placement); get ' +
+        'this one from Onegevity',
+    );
   }
   // The record first: no report leaves without it.
   await call.engine.within(() =>

@@ -2,7 +2,7 @@
 // schemas). Ids in paths are vendor or engine ids, never PHI. Bodies that a workflow takes as they are use that
 // message's own schema (workflows/*/messages.ts), strict here: the partner hears of a field it misspelled.
 import { z } from 'zod';
-import { isLabOrderIdentifier } from '../../domain/lab-order-identifiers.js';
+import { FOLLOWABLE_ORDER_IDENTIFIER } from '../../domain/lab-order-identifiers.js';
 import { isParkedEventId } from '../../operators/parked-events.js';
 import {
   approveFillInput,
@@ -25,12 +25,15 @@ export const prescriptionParams = z.object({
 export const orderParams = z.object({
   orderNumber: z.string().regex(VENDOR_ID).describe("Honeybee's order number"),
 });
+/** The engine's own orders (`lab…`) and those it follows, placed outside it: both are lab order workflows. */
 export const labOrderParams = z.object({
   orderIdentifier: z
     .string()
-    .refine(isLabOrderIdentifier, 'not a lab order identifier issued by this engine')
-    .describe('The orderIdentifier the engine gave the lab order (`lab` + 24 lowercase hex)')
-    .meta({ pattern: '^lab[0-9a-f]{24}$' }),
+    .regex(FOLLOWABLE_ORDER_IDENTIFIER, 'not a lab order identifier (letters, digits, _ and -, at most 64)')
+    .describe(
+      'The orderIdentifier: the one the engine gave the lab order (`lab` + 24 lowercase hex), or that of an order ' +
+        'placed outside the engine that it follows (e.g. `O13988`)',
+    ),
 });
 
 export const approveFillBody = z.strictObject(approveFillInput.shape);

@@ -82,7 +82,9 @@ export const labOrderOperations = [
     operationId: 'getLabOrder',
     path: '/api/lab-orders/{orderIdentifier}',
     summary: "Read a lab order's state",
-    description: 'Stage, Onegevity statuses, tracking, what needs an operator, report ids (no patient details).',
+    description:
+      'Stage, Onegevity statuses, tracking, what needs an operator, report ids (no patient details). An order ' +
+      'placed outside the engine that it follows reads the same, with `followed: true`.',
     status: labOrderStatus,
   }),
   defineOperation({
@@ -94,7 +96,8 @@ export const labOrderOperations = [
     summary: 'Resolve a rejected kit fulfillment',
     description:
       '`resubmit` (with `fields.address` to correct the address) or `cancel`. A top-level `address` is still ' +
-      'taken as `fields.address`. 409 when the action is not offered now.',
+      'taken as `fields.address`. 409 when the action is not offered now; an order placed outside the engine ' +
+      'offers only `cancel` (a resubmission needs the placement the engine does not have).',
     params: labOrderParams,
     body: labResolutionBody,
     responses: { 200: { description: decided, schema: actionResult } },
@@ -129,7 +132,7 @@ export const labOrderOperations = [
     description:
       "Sends the code printed on the kit to Onegevity (its order's `kitActivations`). Without " +
       '`packageElementIdentifier`, the one kit element waiting for activation is meant. 409 before the kit has ' +
-      'shipped or once it is activated; 422 when Onegevity refuses the code.',
+      'shipped, once it is activated, or for an order placed outside the engine; 422 when Onegevity refuses the code.',
     body: kitActivationBody,
     accepted: 'Onegevity took the activation',
     message: activateKitUpdate,
@@ -141,7 +144,9 @@ export const labOrderOperations = [
     tag: 'Lab orders',
     scope: 'read',
     summary: "A lab order's report ids",
-    description: 'The reports Onegevity released for the order (empty until the results are released).',
+    description:
+      'The reports Onegevity released for the order (empty until the results are released), an order placed ' +
+      'outside the engine included.',
     params: labOrderParams,
     responses: { 200: { description: 'The report ids', schema: reportListSchema } },
     errors: [404, 409],
@@ -157,7 +162,8 @@ export const labOrderOperations = [
     description:
       "The report's document (a PDF), streamed from Onegevity through the engine. Each download is recorded first " +
       '(workflow `onegevity-report-access-…`: the report, the key, the time); without the record nothing is sent. ' +
-      'Not cached (`Cache-Control: no-store`).',
+      'Not cached (`Cache-Control: no-store`). Only for orders the engine placed: it reads the report through the ' +
+      "order's placement, so an order placed outside the engine is 409 (its report ids are listed).",
     params: reportParams,
     responses: { 200: { description: 'The report', contentType: ONEGEVITY_REPORT_DOCUMENT_TYPE } },
     errors: [404, 409, 502],
