@@ -135,9 +135,10 @@ describe('routeOnegevityEvent', () => {
   });
 
   it('parks events without a topic, with an invalid payload, or with nothing to route on', () => {
-    expect(route(undefined, { id: 1, orderIdentifier: ORDER })).toMatchObject({ kind: 'park', reason: /no topic/ });
-    expect(route('kit.activated', { id: 1 })).toMatchObject({ kind: 'park', reason: /invalid event: orderIdentifier/ });
-    expect(route('survey.completed', { id: 1 })).toMatchObject({ kind: 'park', reason: /no lab order to route/ });
+    const parked = (result: ReturnType<typeof route>) => result.kind === 'park' && result.reason;
+    expect(parked(route(undefined, { id: 1, orderIdentifier: ORDER }))).toMatch(/^no topic/);
+    expect(parked(route('kit.activated', { id: 1 }))).toMatch(/^invalid event: orderIdentifier/);
+    expect(parked(route('survey.completed', { id: 1 }))).toMatch(/^no lab order to route/);
   });
 
   it('delivers only a topic the lab order takes, and parks a longer one quoting its start, within the reason limit', () => {
@@ -150,8 +151,8 @@ describe('routeOnegevityEvent', () => {
       [5_000, { id: 1 }],
     ] as const) {
       const result = route(at(length), payload);
-      expect(result).toMatchObject({ kind: 'park', reason: new RegExp(`^a topic of ${length} characters`) });
       const reason = result.kind === 'park' ? result.reason : '';
+      expect(reason).toMatch(new RegExp(`^a topic of ${length} characters`));
       expect(reason).toContain(`"t.${'x'.repeat(38)}…"`);
       expect(parkedWebhookInput.safeParse({ ...PARKED, reason }).success).toBe(true);
     }
