@@ -2,6 +2,8 @@
 // corrected address or the patient-safety intake of an order the engine could not create; docs/VENDOR-FACTS.md), with a made-up example of each: the workflows explain
 // them in their status and current details. Field names are the vendor's; an unknown one is shown as it is.
 
+import { ownEntry } from './own-entry.js';
+
 export interface FieldHelp {
   description: string;
   example: unknown;
@@ -30,13 +32,8 @@ const FIELDS: Readonly<Record<string, FieldHelp>> = {
 };
 
 export function honeybeeFieldHelp(field: string): FieldHelp {
-  // Own keys only: the field names come from Honeybee's order_actions.
-  return (
-    (Object.hasOwn(FIELDS, field) ? FIELDS[field] : undefined) ?? {
-      description: `${field}, as Honeybee asks for it`,
-      example: `<${field}>`,
-    }
-  );
+  // The field names come from Honeybee's order_actions.
+  return ownEntry(FIELDS, field) ?? { description: `${field}, as Honeybee asks for it`, example: `<${field}>` };
 }
 
 /** A field Honeybee asks for that the engine fills itself when it is missing. */

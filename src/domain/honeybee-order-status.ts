@@ -4,6 +4,8 @@
 // The vendor writes title case (`Processing`, `On Hold`, …); we compare case-insensitively, accept `Cancelled` for
 // `Canceled`, and keep any value we do not know as it came (statuses are an open set).
 
+import { ownEntry } from './own-entry.js';
+
 export const HoneybeeOrderStatus = {
   Processing: 'Processing',
   Filling: 'Filling',
@@ -33,8 +35,8 @@ const CANONICAL: Readonly<Record<string, KnownHoneybeeOrderStatus>> = {
 export function normalizeOrderStatus(value: string): string {
   const trimmed = value.trim();
   const key = trimmed.toLowerCase().replace(/[\s_-]+/g, '');
-  // Own keys only: a vendor's "constructor" is an unknown status, not Object's.
-  return Object.hasOwn(CANONICAL, key) ? CANONICAL[key]! : trimmed;
+  // A vendor's "constructor" is an unknown status, not Object's.
+  return ownEntry(CANONICAL, key) ?? trimmed;
 }
 
 export function isKnownOrderStatus(value: string): value is KnownHoneybeeOrderStatus {
