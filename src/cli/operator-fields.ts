@@ -4,6 +4,11 @@
 import { UsageError } from './usage-error.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/**
+ * Names JavaScript objects give a meaning of their own: `fields.__proto__` is Object.prototype, so a segment named so
+ * would write onto every object in the process (the console builds fields from a browser's form names).
+ */
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
 type Fields = Record<string, unknown>;
 
@@ -25,6 +30,8 @@ export function parseField(argument: string): { path: string[]; value: unknown }
   if (!NAME.test(name)) {
     throw new UsageError(`--field ${JSON.stringify(name)}: a field name is letters, digits and _ (dots for nesting).`);
   }
+  const reserved = name.split('.').find((segment) => RESERVED.has(segment));
+  if (reserved) throw new UsageError(`--field ${name}: ${reserved} cannot be a field name (JavaScript reserves it).`);
   let value: unknown = match[2];
   if (json) {
     try {
@@ -45,10 +52,11 @@ export function buildFields(arguments_: readonly string[]): Fields {
     for (const [index, key] of path.entries()) {
       const last = index === path.length - 1;
       if (last) {
-        if (key in node) throw new UsageError(`--field ${path.join('.')} is given twice.`);
+        // Own keys only: an inherited name (toString) was not given before.
+        if (Object.hasOwn(node, key)) throw new UsageError(`--field ${path.join('.')} is given twice.`);
         node[key] = value;
       } else {
-        const next = node[key] ?? {};
+        const next = Object.hasOwn(node, key) ? node[key] : {};
         if (!isRecord(next)) throw new UsageError(`--field ${path.slice(0, index + 1).join('.')} is not an object.`);
         node[key] = next;
         node = next;

@@ -67,6 +67,28 @@ describe('--field', () => {
     expect(() => buildFields(['a=1', 'a=2'])).toThrow(/given twice/);
     expect(() => buildFields(['a=1', 'a.b=2'])).toThrow(/is not an object/);
   });
+
+  it('refuses names JavaScript reserves, and writes nothing onto Object.prototype', () => {
+    try {
+      for (const argument of ['__proto__.expiresAt:=0', 'a.__proto__.polluted=x', 'constructor.prototype.polluted=x']) {
+        expect(() => buildFields([argument]), argument).toThrow(UsageError);
+      }
+      expect(() => buildFields(['__proto__.expiresAt:=0'])).toThrow(
+        '--field __proto__.expiresAt: __proto__ cannot be a field name (JavaScript reserves it).',
+      );
+      expect(() => buildFields(['address.prototype=x'])).toThrow(/address\.prototype: prototype cannot be/);
+      expect(Object.hasOwn(Object.prototype, 'expiresAt')).toBe(false);
+      expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).expiresAt;
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+  });
+
+  it('takes a name an object inherits (toString) as any other name, given once', () => {
+    expect(buildFields(['toString=a', 'valueOf.x:=1'])).toEqual({ toString: 'a', valueOf: { x: 1 } });
+    expect(() => buildFields(['hasOwnProperty=a', 'hasOwnProperty=b'])).toThrow(/given twice/);
+  });
 });
 
 describe('offeredActionsOf', () => {

@@ -129,6 +129,30 @@ describe('the console in production', () => {
     expect(outWithoutToken.statusCode).toBe(403);
   });
 
+  it('turns no form field name into a key of Object.prototype: later sign-ins still last', async () => {
+    try {
+      // For an action not offered (here: no status at all) every field.* input is nested by its dots.
+      await app.inject({
+        method: 'POST',
+        url: '/console/workflows/honeybee-order-HB1/resolve',
+        headers: { authorization: `Bearer ${OPERATE_KEY}`, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          action: 'not_offered',
+          operator: 'x',
+          reason: 'y',
+          'field.__proto__.expiresAt:': '0',
+          'field.constructor.prototype.expiresAt:': '0',
+        }).toString(),
+      });
+      expect(Object.hasOwn(Object.prototype, 'expiresAt')).toBe(false);
+      const cookie = cookieOf((await signIn(app, OPERATE_KEY)).headers['set-cookie']);
+      // Still signed in: the sign-in page sends the browser on.
+      expect((await app.inject({ method: 'GET', url: '/console/sign-in', headers: { cookie } })).statusCode).toBe(303);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).expiresAt;
+    }
+  });
+
   it('serves its assets itself, with a strict content security policy on every answer', async () => {
     const script = await app.inject({ method: 'GET', url: '/console/assets/console.js' });
     expect(script.statusCode).toBe(200);
