@@ -207,7 +207,8 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
 
   scope.get('/assets/:name', async (request, reply) => {
     const name = (request.params as { name: string }).name;
-    const type = ASSETS[name];
+    // Own names only: `constructor` or `toString` would find Object.prototype's.
+    const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!type || assets[name] === undefined) return reply.code(404).send('not found');
     return reply.header('content-type', type).send(assets[name]);
   });

@@ -160,7 +160,9 @@ describe('the console in production', () => {
     expect(script.body).toContain('startLiveRefresh');
     const style = await app.inject({ method: 'GET', url: '/console/assets/console.css' });
     expect(style.headers['content-type']).toBe('text/css; charset=utf-8');
-    expect((await app.inject({ method: 'GET', url: '/console/assets/other.js' })).statusCode).toBe(404);
+    for (const name of ['other.js', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect((await app.inject({ method: 'GET', url: `/console/assets/${name}` })).statusCode, name).toBe(404);
+    }
     const signInPage = await app.inject({ method: 'GET', url: '/console/sign-in' });
     expect(signInPage.headers['content-security-policy']).toContain("script-src 'self'");
     expect(signInPage.headers['content-security-policy']).toContain("frame-ancestors 'none'");
