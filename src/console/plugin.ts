@@ -81,9 +81,12 @@ function formOf(request: FastifyRequest): SubmittedForm {
   );
 }
 
-/** Where to go after signing in: a console page, never another site. */
+/**
+ * Where to go after signing in: a console page, never another site. Printable ASCII only: a console URL is (its
+ * other characters percent-encoded), and a Location header with anything else cannot be sent.
+ */
 function safeNext(next: string | undefined): string {
-  return next && /^\/console(?:[/?][^\s\\]*)?$/.test(next) && !next.startsWith('//') ? next : '/console';
+  return next && /^\/console(?:[/?][\x21-\x5b\x5d-\x7e]*)?$/.test(next) && !next.startsWith('//') ? next : '/console';
 }
 
 function loadAsset(name: string): string {

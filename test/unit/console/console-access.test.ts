@@ -113,6 +113,19 @@ describe('the console in production', () => {
       ...form({ credential: OPERATE_KEY, operator: 'Casey', next: '/console/parked' }),
     });
     expect(back.headers.location).toBe('/console/parked');
+    // Characters a Location header cannot carry (a URL would have them percent-encoded): the queue instead.
+    const cookie = cookieOf(back.headers['set-cookie']);
+    for (const next of ['/console/%C4%80', '/console/%E2%80%A8', '/console?q=%C3%A9']) {
+      const signedIn = await app.inject({ method: 'GET', url: `/console/sign-in?next=${next}`, headers: { cookie } });
+      expect(signedIn.statusCode, next).toBe(303);
+      expect(signedIn.headers.location, next).toBe('/console');
+    }
+    const encoded = await app.inject({
+      method: 'GET',
+      url: `/console/sign-in?next=${encodeURIComponent('/console?q=%C4%80')}`,
+      headers: { cookie },
+    });
+    expect(encoded.headers.location).toBe('/console?q=%C4%80');
   });
 
   it("refuses a session's form without its CSRF token, and signs out", async () => {
