@@ -17,7 +17,7 @@ import { createConsoleAuthenticator, type ConsolePrincipal } from './authenticat
 import { identityClients } from './identity-clients.js';
 import { createParkedEvents } from '../operators/parked-events.js';
 import { readQueue, QUEUE_KINDS } from './queue.js';
-import { redriveParkedEvent, type RedriveOutcome } from './redrive.js';
+import { redriveHeadline, redriveParkedEvent, type RedriveOutcome } from './redrive.js';
 import { sendResolution } from './resolve.js';
 import { ConsoleSessions, sessionCookie, sessionIdFrom, type ConsoleSession, type Flash } from './sessions.js';
 import { html } from './html.js';
@@ -437,7 +437,7 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
         { consoleUser: caller.principal.label, parkedEvent: id, vendor: found.event.vendor, status: outcome.status },
         'console re-drive',
       );
-      const flash: Flash = { kind: outcome.delivered ? 'success' : 'error', text: `Re-driven: ${outcome.summary}` };
+      const flash: Flash = { kind: outcome.delivered ? 'success' : 'error', text: redriveHeadline(outcome) };
       return afterAction(reply, caller, `/console/parked/${id}`, flash, () =>
         showParkedEvent(reply, caller, id, outcome),
       );

@@ -1,6 +1,7 @@
 // Re-driving a parked event: its stored body handed to the bridge's normal webhook pipeline again, after the
 // operator fixed the cause (a routing gap, the engine's configuration). Authentication is not repeated (the event was
-// verified when it arrived, and the signature covered a URL and a time that are gone); everything after it is the
+// verified when it arrived, and the signature covered a URL and a time that are gone), so a body that no longer
+// matches the hash it was parked with is refused, as `fulfill parked redrive` refuses it; everything after it is the
 // same code a vendor's delivery runs: routing, signal-with-start, the dead letter for what still fits nothing, the
 // spool for what Temporal still refuses. Temporal records the operator's console identity as the sender.
 import type { FastifyBaseLogger } from 'fastify';
@@ -11,7 +12,7 @@ import {
   type VendorWebhookSpec,
   type WebhookPipelineDependencies,
 } from '../bridge/webhook-pipeline.js';
-import type { ParkedEventBody } from '../operators/parked-events.js';
+import { unverifiedBodyRefusal, type ParkedEventBody } from '../operators/parked-events.js';
 
 export interface RedriveDependencies {
   /** The bridge's webhook specs (one per vendor endpoint) and pipeline. */
@@ -21,7 +22,9 @@ export interface RedriveDependencies {
 }
 
 export interface RedriveOutcome {
-  /** The pipeline's answer, as the vendor would have had it. */
+  /** False when the console refused to hand it on (its body failed its check): the pipeline never saw it. */
+  sent: boolean;
+  /** The pipeline's answer, as the vendor would have had it; 409 when it was not sent. */
   status: number;
   /** True when a workflow has it now. */
   delivered: boolean;
@@ -47,7 +50,7 @@ function list(value: unknown): string {
 }
 
 /** What became of a re-drive, in words, from the pipeline's answer. */
-export function describeRedrive(status: number, body: unknown): RedriveOutcome {
+export function describeRedrive(status: number, body: unknown): Omit<RedriveOutcome, 'sent'> {
   const answer = isRecord(body) ? body : {};
   const error = isRecord(answer.error) ? answer.error : {};
   if (status === 200) {
@@ -85,12 +88,19 @@ export function describeRedrive(status: number, body: unknown): RedriveOutcome {
   };
 }
 
+/** The outcome as the page says it. */
+export function redriveHeadline(outcome: RedriveOutcome): string {
+  return `${outcome.sent ? 'Re-driven' : 'Not re-driven'}: ${outcome.summary}`;
+}
+
 export async function redriveParkedEvent(
   parked: ParkedEventBody,
   client: Client,
   deps: RedriveDependencies,
   request: { id: string; log: FastifyBaseLogger },
 ): Promise<RedriveOutcome> {
+  const refusal = unverifiedBodyRefusal(parked);
+  if (refusal) return { sent: false, status: 409, delivered: false, workflowIds: [], summary: refusal };
   const spec = deps.specs.find((candidate) => candidate.vendor === parked.event.vendor);
   if (!spec) throw new Error(`the bridge has no webhook endpoint for ${parked.event.vendor}`);
   const topic = parked.event.topic;
@@ -106,5 +116,5 @@ export async function redriveParkedEvent(
     },
     { ...deps.pipeline, delivery: createTemporalDelivery(client, deps.taskQueue) },
   );
-  return describeRedrive(answer.status, answer.body);
+  return { sent: true, ...describeRedrive(answer.status, answer.body) };
 }

@@ -3,7 +3,7 @@
 import { html, type Html } from '../html.js';
 import type { ParkedEvent, ParkedListing } from '../../operators/parked-events.js';
 import { vendorName } from '../queue.js';
-import type { RedriveOutcome } from '../redrive.js';
+import { redriveHeadline, type RedriveOutcome } from '../redrive.js';
 import { timeAgo, timeAt, columnHeads } from './format.js';
 import { csrfField } from './layout.js';
 
@@ -84,7 +84,7 @@ export function parkedEventBody(view: ParkedEventView): Html {
             class="flash ${view.redrive.delivered ? 'success' : 'error'}"
             role="${view.redrive.delivered ? 'status' : 'alert'}"
           >
-            Re-driven: ${view.redrive.summary}
+            ${redriveHeadline(view.redrive)}
           </p>`
         : ''
     }
