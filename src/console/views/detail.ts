@@ -6,7 +6,14 @@ import { kindName } from '../../cli/workflow-targets.js';
 import { workflowTaskFailingLine } from '../../operators/workflow-health.js';
 import type { OperatorAction } from '../../../workflows/shared/operator-messages.js';
 import type { OperatorDecision } from '../../../workflows/shared/decision-log.js';
-import { fieldProblems, formFields, type FormField, type FormInput, type SubmittedForm } from '../action-form.js';
+import {
+  FIELD_PREFIX,
+  fieldProblems,
+  formFields,
+  type FormField,
+  type FormInput,
+  type SubmittedForm,
+} from '../action-form.js';
 import { attribute, html, type Html } from '../html.js';
 import { vendorName } from '../queue.js';
 import type { ConsoleStatus, WorkflowDetail } from '../workflow-detail.js';
@@ -154,21 +161,62 @@ ${state?.submitted.reason ?? ''}</textarea>
   </form>`;
 }
 
+/** A read-only copy of one thing the user typed, labelled, to copy from. */
+function keptValue(label: string, value: string, multiline = false): Html {
+  const id = controlId('refused', label);
+  return html`<div class="field">
+    <label for="${id}">${label}</label>
+    ${
+      multiline
+        ? html`<textarea id="${id}" rows="2" readonly>${value}</textarea>`
+        : html`<input id="${id}" type="text" readonly value="${value}" />`
+    }
+  </div>`;
+}
+
+/**
+ * A refusal whose action has no form on this page (another operator resolved it first, or the workflow did not answer
+ * its status query): said here, with what was typed kept read-only, since no form can carry it back.
+ */
+function refusedElsewhere(form: FormState): Html {
+  const fields = Object.entries(form.submitted).filter(
+    ([name, value]) => name.startsWith(FIELD_PREFIX) && value.trim() !== '',
+  );
+  return html`<div class="action-form" role="group" aria-labelledby="refused-title">
+    <h3 id="refused-title"><code>${form.action || '(no action)'}</code> was not accepted</h3>
+    <p class="flash error" role="alert">Not accepted: ${form.refusal}</p>
+    <p>It is not offered on this page now. What you sent, to copy:</p>
+    ${keptValue('Operator', form.submitted.operator ?? '')} ${keptValue('Reason', form.submitted.reason ?? '', true)}
+    ${fields.map(([name, value]) => keptValue(name.slice(FIELD_PREFIX.length), value, value.includes('\n')))}
+  </div>`;
+}
+
 function actionsSection(view: DetailView): Html {
   const { detail } = view;
-  if (detail.failing) return html``;
+  const offered = detail.status && detail.execution === 'RUNNING' ? (detail.status.offeredActions ?? []) : [];
+  const withForm = !detail.failing && offered.some((action) => action.action === view.form?.action);
+  const refused = view.form && !withForm ? refusedElsewhere(view.form) : '';
+  if (detail.failing) {
+    return refused
+      ? html`<section aria-labelledby="actions-title">
+          <h2 id="actions-title">Actions</h2>
+          ${refused}
+        </section>`
+      : html``;
+  }
   if (!detail.status) {
     return html`<section aria-labelledby="actions-title">
       <h2 id="actions-title">Actions</h2>
+      ${refused}
       <p class="notice warn">
         ${detail.statusError ?? 'The workflow did not answer.'} Nothing can be sent until it answers.
       </p>
     </section>`;
   }
-  const offered = detail.status.offeredActions ?? [];
-  if (detail.execution !== 'RUNNING' || offered.length === 0) {
+  if (offered.length === 0) {
     return html`<section aria-labelledby="actions-title">
       <h2 id="actions-title">Actions</h2>
+      ${refused}
       <p>
         Nothing to resolve
         now${detail.execution !== 'RUNNING' ? ` (the workflow has ${detail.execution.toLowerCase()})` : ''}.
@@ -179,6 +227,7 @@ function actionsSection(view: DetailView): Html {
   const canceling = offered.filter((action) => CANCEL_ACTIONS.test(action.action));
   return html`<section aria-labelledby="actions-title">
     <h2 id="actions-title">Resolve</h2>
+    ${refused}
     ${resolving.length > 0 ? resolving.map((action) => actionForm(view, action)) : html`<p>No resolution is offered, only cancelling.</p>`}
     ${
       canceling.length > 0
