@@ -4,13 +4,14 @@
 // goes to Temporal with the user's own client identity (`console:<who>`), beside the operator name they type.
 import { readFileSync } from 'node:fs';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { localDecoder } from '../cli/audit/decode.js';
 import { isDevelopment, type EngineConfig } from '../config/env.js';
 import { VENDORS } from '../domain/vendors.js';
 import { workflowStatusQuery } from '../../workflows/shared/operator-messages.js';
 import { QUERY_DEADLINE_MS } from '../cli/operators/workflow-status.js';
+import { isTemporalUnreachable } from '../bridge/partner-api/errors.js';
 import type { VendorWebhookSpec, WebhookPipelineDependencies } from '../bridge/webhook-pipeline.js';
 import { fieldsFromForm, type SubmittedForm } from './action-form.js';
 import { createConsoleAuthenticator, type ConsolePrincipal } from './authentication.js';
@@ -36,6 +37,9 @@ export interface ConsoleOptions {
 }
 
 const FORM_BODY_LIMIT = 64 * 1024;
+
+/** Temporal out of reach: when to try again (as the bridge's /readyz and partner API say it). */
+const TEMPORAL_RETRY_AFTER_SECONDS = 5;
 
 /** Same-origin everything, no inline script or style, never framed, never cached (pages may hold PHI). */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -189,8 +193,38 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
             </p>`,
         });
       }
-      return handler(request, reply, caller);
+      try {
+        return await handler(request, reply, caller);
+      } catch (error) {
+        return temporalTrouble(request, reply, caller, error);
+      }
     };
+  }
+
+  const noSuchWorkflow = (reply: FastifyReply, caller: Caller, workflowId: string) =>
+    sendUserPage(reply, caller, 404, {
+      title: 'Not found',
+      body: html`<h1>Not found</h1>
+        <p>No workflow ${workflowId} in namespace ${client.options.namespace}.</p>
+        <p><a href="/console">Back to the queue</a></p>`,
+    });
+
+  /** Temporal's answers that are the user's to know: no such workflow (404), Temporal out of reach (503). */
+  function temporalTrouble(request: FastifyRequest, reply: FastifyReply, caller: Caller, error: unknown) {
+    if (error instanceof WorkflowNotFoundError) return noSuchWorkflow(reply, caller, error.workflowId);
+    if (!isTemporalUnreachable(error)) throw error;
+    request.log.warn({ err: { name: (error as Error).name } }, 'console request: Temporal unreachable');
+    reply.header('retry-after', String(TEMPORAL_RETRY_AFTER_SECONDS));
+    return sendUserPage(reply, caller, 503, {
+      title: 'Temporal unreachable',
+      body: html`<h1>Temporal is unreachable</h1>
+        <p role="alert">
+          The console could not reach Temporal (namespace ${client.options.namespace}) or got no answer in time. Try
+          again in a few seconds; if it lasts, check that Temporal is running (the bridge's <code>/readyz</code> says
+          whether it reaches it).
+        </p>
+        <p><a href="/console">Back to the queue</a></p>`,
+    });
   }
 
   /** After an action: a session gets the message on the next page (POST, redirect, GET); a bearer caller at once. */
@@ -289,14 +323,7 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
     extra: { status?: number; form?: FormState; flash?: Flash } = {},
   ) {
     const detail = await readWorkflowDetail(client, decoder, workflowId);
-    if (!detail) {
-      return sendUserPage(reply, caller, 404, {
-        title: 'Not found',
-        body: html`<h1>Not found</h1>
-          <p>No workflow ${workflowId} in namespace ${client.options.namespace}.</p>
-          <p><a href="/console">Back to the queue</a></p>`,
-      });
-    }
+    if (!detail) return noSuchWorkflow(reply, caller, workflowId);
     return sendUserPage(reply, caller, extra.status ?? 200, {
       title: detailTitle(detail),
       section: 'queue',

@@ -2,7 +2,8 @@
 // sent by the signed-in user's own client, so Temporal records their `console:<who>` identity beside the operator name
 // and reason the form carries. Every outcome comes back in words for the page: accepted; refused by the update's
 // validator (nothing changed: the problems are shown beside the fields); rejected by the workflow or the vendor; the
-// workflow stuck, ended or silent.
+// workflow stuck, ended or silent. A workflow that does not exist and Temporal out of reach are thrown: the console
+// answers them as it does for every page (404, 503).
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { isDeadline, updateRefusal } from '../cli/operators/actions.js';
 import { WorkflowTaskFailingError, assertWorkflowTaskHealthy } from '../operators/workflow-health.js';

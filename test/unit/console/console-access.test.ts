@@ -166,6 +166,27 @@ describe('the console in production', () => {
     }
   });
 
+  it('says Temporal is unreachable (503, Retry-After) when it is, for pages, a resolution and a re-drive', async () => {
+    const bearer = { authorization: `Bearer ${OPERATE_KEY}` };
+    const detail = await app.inject({ method: 'GET', url: '/console/workflows/honeybee-order-HB1', headers: bearer });
+    const resolve = await app.inject({
+      method: 'POST',
+      url: '/console/workflows/honeybee-order-HB1/resolve',
+      headers: { ...bearer, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ action: 'override_allergy', operator: 'x', reason: 'y' }).toString(),
+    });
+    // A dead-letter event is read from Temporal too.
+    const deadLetter = `/console/parked/dl.${'a'.repeat(40)}`;
+    const parked = await app.inject({ method: 'GET', url: deadLetter, headers: bearer });
+    const redrive = await app.inject({ method: 'POST', url: `${deadLetter}/redrive`, headers: bearer });
+    for (const answer of [detail, resolve, parked, redrive]) {
+      expect(answer.statusCode).toBe(503);
+      expect(answer.headers['retry-after']).toBe('5');
+      expect(answer.body).toContain('<h1>Temporal is unreachable</h1>');
+      expect(answer.body).toContain('Signed in as <strong>key:coordinator</strong>');
+    }
+  });
+
   it('serves its assets itself, with a strict content security policy on every answer', async () => {
     const script = await app.inject({ method: 'GET', url: '/console/assets/console.js' });
     expect(script.statusCode).toBe(200);
