@@ -16,6 +16,7 @@ import type { VendorWebhookSpec, WebhookPipelineDependencies } from '../bridge/w
 import { fieldsFromForm, type SubmittedForm } from './action-form.js';
 import { createConsoleAuthenticator, type ConsolePrincipal } from './authentication.js';
 import { identityClients } from './identity-clients.js';
+import { crossSiteSign } from './request-origin.js';
 import { createParkedEvents } from '../operators/parked-events.js';
 import { readQueue, QUEUE_KINDS } from './queue.js';
 import { redriveHeadline, redriveParkedEvent, type RedriveOutcome } from './redrive.js';
@@ -120,6 +121,22 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
     { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
   );
+  // Before the body is read: a cross-site POST is refused whatever it carries (a session, a bearer, a credential).
+  scope.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST') return;
+    const sign = crossSiteSign(request.headers);
+    if (!sign) return;
+    request.log.warn({ sign }, 'console POST from another site refused');
+    return sendPage(reply, 403, {
+      title: 'Not allowed',
+      body: html`<h1>Not allowed</h1>
+        <p role="alert">
+          This form was sent from another site (${sign}), so the console did nothing with it. Use the console's own
+          pages.
+        </p>
+        <p><a href="/console">Back to the queue</a></p>`,
+    });
+  });
   scope.addHook('onSend', async (_request, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     return payload;

@@ -1,8 +1,9 @@
 // Who gets into the operator console (src/console/authentication.ts, sessions.ts, plugin.ts), through the bridge's
-// own HTTP handling (fastify inject, no Temporal call is made): nobody without a credential, in production or
-// development; a partner API key only with the operate scope; an access token only as the codec verifies it (a JWKS
-// served by this test); a session cookie that is HttpOnly, SameSite=Strict and Secure outside development; forms that
-// need the session's CSRF token; strict security headers. In development the sign-in page names the sandbox's key.
+// own HTTP handling (fastify inject; nothing listens at the Temporal address): nobody without a credential, in
+// production or development; a partner API key only with the operate scope; an access token only as the codec
+// verifies it (a JWKS served by this test); a session cookie that is HttpOnly, SameSite=Strict and Secure outside
+// development; forms that need the session's CSRF token; no POST a browser says comes from another site; strict
+// security headers. In development the sign-in page names the sandbox's key.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -140,6 +141,54 @@ describe('the console in production', () => {
     expect(forged.body).toContain('This form is out of date or was not sent from the console');
     const outWithoutToken = await app.inject({ method: 'POST', url: '/console/sign-out', headers: { cookie } });
     expect(outWithoutToken.statusCode).toBe(403);
+  });
+
+  it('refuses every POST a browser says comes from another site, bearer and sign-in included', async () => {
+    const resolve = form({ action: 'override_allergy', operator: 'x', reason: 'y' });
+    const signInForm = form({ credential: OPERATE_KEY, operator: 'Casey', next: '/console' });
+    const crossSite: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { host: 'console.example', origin: 'https://evil.example' },
+      { host: 'console.example', origin: 'https://console.example.evil.example' },
+      { host: 'console.example', origin: 'null' },
+    ];
+    for (const headers of crossSite) {
+      const label = JSON.stringify(headers);
+      const bearer = await app.inject({
+        method: 'POST',
+        url: '/console/workflows/honeybee-order-HB1/resolve',
+        headers: { ...resolve.headers, ...headers, authorization: `Bearer ${OPERATE_KEY}` },
+        payload: resolve.payload,
+      });
+      expect(bearer.statusCode, label).toBe(403);
+      expect(bearer.body, label).toContain('This form was sent from another site');
+      const signedIn = await app.inject({
+        method: 'POST',
+        url: '/console/sign-in',
+        headers: { ...signInForm.headers, ...headers },
+        payload: signInForm.payload,
+      });
+      expect(signedIn.statusCode, label).toBe(403);
+      expect(signedIn.headers['set-cookie'], label).toBeUndefined();
+    }
+    // The console's own pages (and clients that are no browser: the other tests) are let through.
+    const sameOrigin: Record<string, string>[] = [
+      { 'sec-fetch-site': 'same-origin' },
+      { 'sec-fetch-site': 'none' },
+      { host: 'console.example', origin: 'https://console.example' },
+      { host: 'console.example:443', origin: 'https://console.example' },
+      { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' },
+    ];
+    for (const headers of sameOrigin) {
+      const signedIn = await app.inject({
+        method: 'POST',
+        url: '/console/sign-in',
+        headers: { ...signInForm.headers, ...headers },
+        payload: signInForm.payload,
+      });
+      expect(signedIn.statusCode, JSON.stringify(headers)).toBe(303);
+    }
   });
 
   it('turns no form field name into a key of Object.prototype: later sign-ins still last', async () => {
