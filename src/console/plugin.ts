@@ -116,6 +116,9 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
     `${webUi}/namespaces/${encodeURIComponent(client.options.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
   const redrive = { ...options.webhooks, taskQueue: config.TEMPORAL_TASK_QUEUE };
 
+  // Forms only: the bridge's JSON parser has no 64 KB cap (a 1 MB object cost half a second to read, unauthenticated
+  // at sign-in), and nothing in the console posts JSON.
+  scope.removeAllContentTypeParsers();
   scope.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
@@ -142,6 +145,18 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
     return payload;
   });
   scope.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      request.log.warn({ contentType: request.headers['content-type'] }, 'console body refused: not a form');
+      return sendPage(reply, 415, {
+        title: 'Not a form',
+        body: html`<h1>Not a form</h1>
+          <p role="alert">
+            The console takes form posts only (<code>Content-Type: application/x-www-form-urlencoded</code>, at most
+            ${FORM_BODY_LIMIT / 1024} KB). The partner API (<code>/api</code>) takes JSON.
+          </p>
+          <p><a href="/console">Back to the queue</a></p>`,
+      });
+    }
     request.log.error({ err: { name: error.name, message: error.message } }, 'console request failed');
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     return sendPage(reply, status, {

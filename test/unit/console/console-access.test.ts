@@ -191,6 +191,32 @@ describe('the console in production', () => {
     }
   });
 
+  it('takes forms only (415 otherwise), so a large JSON body is not read', async () => {
+    const large = JSON.stringify({ credential: OPERATE_KEY, padding: 'x'.repeat(1_000_000) });
+    const bodies: { contentType: string; payload: string }[] = [
+      { contentType: 'application/json', payload: large },
+      { contentType: 'text/plain', payload: 'credential=x' },
+      { contentType: 'multipart/form-data; boundary=x', payload: '--x--' },
+    ];
+    const routes: { url: string; headers: Record<string, string> }[] = [
+      { url: '/console/sign-in', headers: {} },
+      { url: '/console/workflows/honeybee-order-HB1/resolve', headers: { authorization: `Bearer ${OPERATE_KEY}` } },
+    ];
+    for (const { url, headers } of routes) {
+      for (const { contentType, payload } of bodies) {
+        const answer = await app.inject({
+          method: 'POST',
+          url,
+          headers: { ...headers, 'content-type': contentType },
+          payload,
+        });
+        expect(answer.statusCode, `${url} ${contentType}`).toBe(415);
+        expect(answer.body).toContain('The console takes form posts only');
+        expect(answer.headers['set-cookie']).toBeUndefined();
+      }
+    }
+  });
+
   it('turns no form field name into a key of Object.prototype: later sign-ins still last', async () => {
     try {
       // For an action not offered (here: no status at all) every field.* input is nested by its dots.
