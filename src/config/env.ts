@@ -329,6 +329,9 @@ export const envSchema = z.object({
   FULFILL_OPERATOR: z.string().min(1).optional(),
   /** How long a console sign-in lasts (a JWT's own expiry ends it sooner). */
   CONSOLE_SESSION_TTL: durationMs.default(8 * 3_600_000),
+  /** Failed console sign-ins per client address per CONSOLE_SIGN_IN_RATE_WINDOW; past it, 429 until the window ends. */
+  CONSOLE_SIGN_IN_RATE_LIMIT: positiveInt.default(10),
+  CONSOLE_SIGN_IN_RATE_WINDOW: durationMs.default(15 * 60_000),
 
   // Sandbox vendors
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),

@@ -17,6 +17,7 @@ import { fieldsFromForm, type SubmittedForm } from './action-form.js';
 import { createConsoleAuthenticator, type ConsolePrincipal } from './authentication.js';
 import { identityClients } from './identity-clients.js';
 import { crossSiteSign } from './request-origin.js';
+import { FailedSignIns } from './sign-in-limit.js';
 import { createParkedEvents } from '../operators/parked-events.js';
 import { readQueue, QUEUE_KINDS } from './queue.js';
 import { redriveHeadline, redriveParkedEvent, type RedriveOutcome } from './redrive.js';
@@ -106,6 +107,7 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
   const { config, client } = options;
   const authenticator = createConsoleAuthenticator(config);
   const sessions = new ConsoleSessions(config.CONSOLE_SESSION_TTL);
+  const failedSignIns = new FailedSignIns(config.CONSOLE_SIGN_IN_RATE_LIMIT, config.CONSOLE_SIGN_IN_RATE_WINDOW);
   const clientFor = identityClients(client);
   const parked = createParkedEvents({ client, spool: options.webhooks.pipeline.spool, config });
   const decoder = localDecoder(config);
@@ -294,11 +296,9 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
     const form = formOf(request);
     const next = safeNext(form.next);
     const operator = (form.operator ?? '').trim().slice(0, 200);
-    const result = await authenticator.authenticate(form.credential ?? '');
-    if (!result.ok) {
-      request.log.warn({ status: result.status }, 'console sign-in refused');
-      return reply
-        .code(result.status)
+    const refuse = (status: number, problem: string) =>
+      reply
+        .code(status)
         .header('content-type', 'text/html; charset=utf-8')
         .send(
           signInPage({
@@ -306,9 +306,21 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
             developmentKey: authenticator.developmentKey,
             next,
             operator,
-            problem: result.message,
+            problem,
           }),
         );
+    const wait = failedSignIns.retryAfterSeconds(request.ip);
+    if (wait !== undefined) {
+      request.log.warn({ retryAfter: wait }, 'console sign-in refused: too many failed sign-ins from this address');
+      reply.header('retry-after', String(wait));
+      return refuse(429, `too many failed sign-ins from your address: try again in ${wait} s`);
+    }
+    const result = await authenticator.authenticate(form.credential ?? '');
+    if (!result.ok) {
+      request.log.warn({ status: result.status }, 'console sign-in refused');
+      // An identity provider out of reach (503) is nobody's wrong guess.
+      if (result.status !== 503) failedSignIns.recordFailure(request.ip);
+      return refuse(result.status, result.message);
     }
     const session = sessions.create(result.principal, operator || result.principal.suggestedOperator);
     request.log.info({ consoleUser: result.principal.label }, 'console sign-in');

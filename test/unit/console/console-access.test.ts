@@ -289,6 +289,36 @@ describe('the console in production', () => {
   });
 });
 
+describe('failed sign-ins', () => {
+  it('are limited per address: past the limit every sign-in from it is 429 with Retry-After, checked or not', async () => {
+    const app = bridge({
+      ENGINE_ENV: 'production',
+      CONSOLE_SIGN_IN_RATE_LIMIT: '3',
+      CONSOLE_SIGN_IN_RATE_WINDOW: '10m',
+    });
+    // Sign-ins that succeed are not counted.
+    for (let attempt = 0; attempt < 5; attempt += 1) expect((await signIn(app, OPERATE_KEY)).statusCode).toBe(303);
+    expect((await signIn(app, 'guess-1')).statusCode).toBe(401);
+    expect((await signIn(app, READ_KEY)).statusCode).toBe(403);
+    expect((await signIn(app, 'guess-2')).statusCode).toBe(401);
+    const refused = await signIn(app, OPERATE_KEY);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(590);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(600);
+    expect(refused.body).toMatch(/role="alert"[^>]*>too many failed sign-ins from your address: try again in \d+ s</);
+    expect(refused.headers['set-cookie']).toBeUndefined();
+    // Another address is counted apart.
+    const elsewhere = await app.inject({
+      method: 'POST',
+      url: '/console/sign-in',
+      remoteAddress: '10.0.0.2',
+      ...form({ credential: OPERATE_KEY, operator: 'Casey', next: '/console' }),
+    });
+    expect(elsewhere.statusCode).toBe(303);
+    await app.close();
+  });
+});
+
 describe('the console in development', () => {
   it("names the sandbox's dev key on the sign-in page, still needs it, and sets no Secure flag (plain http)", async () => {
     const app = bridge({
