@@ -9,7 +9,11 @@
 // 413 (over BRIDGE_BODY_LIMIT_BYTES) and 415 (not JSON) are answered before this runs, by the server's body parser.
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebhookAuthResult } from '../vendors/shared/webhook-auth-result.js';
-import type { ParkedWebhook } from '../../workflows/dead-letter/messages.js';
+import {
+  PARK_REASON_MAX_LENGTH,
+  PARK_TOPIC_MAX_LENGTH,
+  type ParkedWebhook,
+} from '../../workflows/dead-letter/messages.js';
 import type { WebhookSpool } from '../spool/webhook-spool.js';
 import { recordWebhookOutcome, type BridgeMetrics } from './metrics.js';
 import { addToRequestLog } from './request-log.js';
@@ -99,6 +103,10 @@ export function registerVendorWebhook(
   app.post(spec.path, handler);
 }
 
+function bounded(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /** Everything after authentication: parse, route, hand to Temporal (or park, or spool), and the answer to give. */
 export async function handleAuthenticWebhook(
   spec: VendorWebhookSpec,
@@ -118,12 +126,13 @@ export async function handleAuthenticWebhook(
   const eventType = spec.describe(webhook, payload);
   const context = deps.routingContext(webhook.id);
   const park = async (reason: string, outcome: WebhookOutcome) => {
+    // Within what the dead letter takes: a longer reason or topic (the sender's text) would have it refuse the entry.
     const parkedIn = await deps.delivery.park({
       vendor: spec.vendor,
-      reason,
+      reason: bounded(reason, PARK_REASON_MAX_LENGTH),
       receivedAt: context.receivedAt,
       requestId: webhook.id,
-      ...(eventType ? { topic: eventType } : {}),
+      ...(eventType ? { topic: bounded(eventType, PARK_TOPIC_MAX_LENGTH) } : {}),
       body: body.toString('utf8'),
     });
     log.warn({ vendor: spec.vendor, eventType, reason, parkedIn }, 'webhook parked');

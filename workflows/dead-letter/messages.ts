@@ -11,15 +11,20 @@ const sha256Hex = sharedSchema('dead-letter/messages:sha256Hex', () =>
   z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in lowercase hex'),
 );
 
+/** The longest reason a parked webhook keeps (the bridge bounds what it writes to this). */
+export const PARK_REASON_MAX_LENGTH = 2000;
+/** The longest topic (Onegevity topic, Honeybee event type) a parked webhook keeps. */
+export const PARK_TOPIC_MAX_LENGTH = 200;
+
 /** An authentic webhook that fits no workflow, kept with why. */
 export const parkedWebhookInput = sharedSchema('dead-letter/messages:parkedWebhookInput', () =>
   z.object({
     vendor: z.enum(VENDORS),
-    reason: operatorText(2000),
+    reason: operatorText(PARK_REASON_MAX_LENGTH),
     receivedAt: z.string().max(64),
     requestId: z.string().max(200),
     /** Onegevity topic, or Honeybee event type when readable. */
-    topic: z.string().max(200).optional(),
+    topic: z.string().max(PARK_TOPIC_MAX_LENGTH).optional(),
     /** The raw body as text (vendor webhooks carry ids, not PHI; the payload is encrypted at rest anyway). */
     body: z.string(),
     /**
