@@ -127,7 +127,7 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     ...onegevityWebhookSpecs(config.ONEGEVITY_WEBHOOK_SECRETS),
   ];
   for (const spec of webhookSpecs) registerVendorWebhook(app, spec, pipeline);
-  registerConsole(app, { config, client, webhooks: { specs: webhookSpecs, pipeline } });
+  registerConsole(app, { config, client, spool: pipeline.spool });
 
   registerPartnerApi(app, {
     client,

@@ -12,7 +12,7 @@ import { VENDORS } from '../domain/vendors.js';
 import { workflowStatusQuery } from '../../workflows/shared/operator-messages.js';
 import { QUERY_DEADLINE_MS } from '../cli/operators/workflow-status.js';
 import { isTemporalUnreachable } from '../bridge/partner-api/errors.js';
-import type { VendorWebhookSpec, WebhookPipelineDependencies } from '../bridge/webhook-pipeline.js';
+import type { WebhookSpool } from '../spool/webhook-spool.js';
 import { fieldsFromForm, type SubmittedForm } from './action-form.js';
 import { createConsoleAuthenticator, type ConsolePrincipal } from './authentication.js';
 import { identityClients } from './identity-clients.js';
@@ -20,7 +20,7 @@ import { crossSiteSign } from './request-origin.js';
 import { FailedSignIns } from './sign-in-limit.js';
 import { createParkedEvents } from '../operators/parked-events.js';
 import { readQueue, QUEUE_KINDS } from './queue.js';
-import { redriveHeadline, redriveParkedEvent, type RedriveOutcome } from './redrive.js';
+import { redriveFromConsole, redriveHeadline, type RedriveOutcome } from './redrive.js';
 import { sendResolution } from './resolve.js';
 import { ConsoleSessions, sessionCookie, sessionIdFrom, type ConsoleSession, type Flash } from './sessions.js';
 import { html } from './html.js';
@@ -34,8 +34,8 @@ import { readWorkflowDetail } from './workflow-detail.js';
 export interface ConsoleOptions {
   config: EngineConfig;
   client: Client;
-  /** The bridge's webhook endpoints and pipeline: a re-drive goes through them. */
-  webhooks: { specs: readonly VendorWebhookSpec[]; pipeline: WebhookPipelineDependencies };
+  /** The bridge's spool: parked events are listed and re-driven from it and the dead letter. */
+  spool: WebhookSpool;
 }
 
 const FORM_BODY_LIMIT = 64 * 1024;
@@ -109,14 +109,13 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
   const sessions = new ConsoleSessions(config.CONSOLE_SESSION_TTL);
   const failedSignIns = new FailedSignIns(config.CONSOLE_SIGN_IN_RATE_LIMIT, config.CONSOLE_SIGN_IN_RATE_WINDOW);
   const clientFor = identityClients(client);
-  const parked = createParkedEvents({ client, spool: options.webhooks.pipeline.spool, config });
+  const parked = createParkedEvents({ client, spool: options.spool, config });
   const decoder = localDecoder(config);
   const secureCookie = !isDevelopment(config);
   const assets = Object.fromEntries(Object.keys(ASSETS).map((name) => [name, loadAsset(name)]));
   const webUi = (config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`).replace(/\/+$/, '');
   const webUiUrl = (workflowId: string) =>
     `${webUi}/namespaces/${encodeURIComponent(client.options.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
-  const redrive = { ...options.webhooks, taskQueue: config.TEMPORAL_TASK_QUEUE };
 
   // Forms only: the bridge's JSON parser has no 64 KB cap (a 1 MB object cost half a second to read, unauthenticated
   // at sign-in), and nothing in the console posts JSON.
@@ -499,13 +498,15 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
     { bodyLimit: FORM_BODY_LIMIT },
     signedIn(async (request, reply, caller) => {
       const id = parkedId(request);
-      const found = await parked.read(id);
-      if (!found) return noSuchEvent(reply, caller);
-      const outcome = await redriveParkedEvent(found, clientFor(caller.principal.identity), redrive, request);
-      // Recorded in the dead letter, as `fulfill parked redrive` does: out of the operator's queue.
-      if (outcome.delivered) await parked.recordRedrive(found.event, outcome.workflowIds, caller.principal.label);
+      const asCaller = createParkedEvents({
+        client: clientFor(caller.principal.identity),
+        spool: options.spool,
+        config,
+      });
+      const outcome = await redriveFromConsole(asCaller, id, caller.principal.label);
+      if (!outcome) return noSuchEvent(reply, caller);
       request.log.info(
-        { consoleUser: caller.principal.label, parkedEvent: id, vendor: found.event.vendor, status: outcome.status },
+        { consoleUser: caller.principal.label, parkedEvent: id, delivered: outcome.delivered },
         'console re-drive',
       );
       const flash: Flash = { kind: outcome.delivered ? 'success' : 'error', text: redriveHeadline(outcome) };

@@ -110,14 +110,6 @@ export function awaitingOperator(events: readonly ParkedEvent[]): ParkedEvent[] 
   return events.filter((event) => !event.informational && !event.redriven);
 }
 
-/**
- * Why a kept body may not be handed on, or undefined: it is not the body the event was parked with (damaged, or
- * changed where it was kept), so nobody can say what a workflow would receive. Every re-drive path refuses it alike.
- */
-export function unverifiedBodyRefusal(kept: ParkedEventBody): string | undefined {
-  return kept.verified ? undefined : 'its body does not match the hash it was parked with';
-}
-
 const ID_PATTERN = /^(dl\.[0-9a-f]{40}|sp\.[0-9a-f]{64})$/;
 
 export function isParkedEventId(id: string): boolean {
@@ -370,8 +362,9 @@ export function createParkedEvents({ client, spool, config }: ParkedEventsDepend
           reason: `re-driven already by ${event.redriven.operator} at ${event.redriven.at} to ${event.redriven.workflowIds.join(', ')}`,
         };
       }
-      const unverified = unverifiedBodyRefusal(kept);
-      if (unverified) return { kind: 'refused', event, reason: unverified };
+      // Not the body it was parked with (damaged, or changed where it was kept): nobody can say what a workflow gets.
+      if (!kept.verified)
+        return { kind: 'refused', event, reason: 'its body does not match the hash it was parked with' };
       const routing = route(kept);
       if (routing.kind === 'park')
         return { kind: 'refused', event, reason: `it still routes nowhere: ${routing.reason}` };

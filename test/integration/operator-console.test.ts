@@ -340,7 +340,7 @@ describe('the operator console', () => {
     expect(after.decisions.at(-1)).toMatchObject({ operator: 'Casey Coordinator', action: 'resubmit' });
   });
 
-  it('lists parked events; only the admin scope reads their bodies; a re-drive hands them to the pipeline again', async () => {
+  it('lists parked events; only the admin scope reads their bodies; a re-drive hands one on once, refusing what still routes nowhere', async () => {
     const marker = `console-marker-${randomUUID().slice(0, 8)}`;
     const publicUrl = `${stack.env.BRIDGE_PUBLIC_URL}/webhooks/honeybee`;
     const post = (bridgeUrl: string, payload: Record<string, unknown>) => {
@@ -405,11 +405,10 @@ describe('the operator console', () => {
     expect(await page.getByLabel('Event body').innerText()).toContain(marker);
     await screenshot('9-parked-event');
     await page.getByRole('button', { name: 'Re-drive this event' }).click();
+    // Routing unchanged: refused as `fulfill parked redrive` refuses it, and not parked a second time.
     await expect
       .poll(() => page.getByRole('alert').first().innerText())
-      .toMatch(
-        /^Re-driven: parked again in dead-letter-honeybee-[0-9a-f]{8}-\d{4}-\d{2}-\d{2}: no route for event type/,
-      );
+      .toBe('Not re-driven: it still routes nowhere: no route for event type PATIENT_NOTE_ADDED');
 
     await page.goto(`${console_}/parked`);
     await page.getByRole('link', { name: 'RX_UPDATED' }).click();
@@ -419,6 +418,13 @@ describe('the operator console', () => {
       .poll(() => page.getByRole('status').first().innerText())
       .toBe(`Re-driven: delivered to honeybee-order-${orderNumber}`);
     await screenshot('10-redriven');
+    // Recorded: out of the queue, and not handed on twice.
+    await page.getByRole('button', { name: 'Re-drive this event' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').first().innerText())
+      .toMatch(/^Not re-driven: re-driven already by key:supervisor at .* to honeybee-order-/);
+    await page.goto(`${console_}/parked`);
+    expect(await page.getByRole('link', { name: 'PATIENT_NOTE_ADDED' }).count()).toBe(1);
     const history = await client.workflow.getHandle(`honeybee-order-${orderNumber}`).fetchHistory();
     const start = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     expect(start?.identity).toBe('console:key:supervisor');
