@@ -49,7 +49,9 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // No referrer leaves for another site; the console's own form posts keep their Origin (under `no-referrer` a
+  // browser sends `Origin: null`, which the same-origin check must refuse where no Sec-Fetch-Site says otherwise).
+  'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
   'cache-control': 'no-store',
 };

@@ -269,6 +269,9 @@ describe('the console in production', () => {
     expect(signInPage.headers['content-security-policy']).toContain("script-src 'self'");
     expect(signInPage.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(signInPage.headers['cache-control']).toBe('no-store');
+    // Not `no-referrer`: under it a browser posts the console's own forms with `Origin: null`, refused as cross-site
+    // wherever it sends no Sec-Fetch-Site (plain HTTP to a host other than localhost).
+    expect(signInPage.headers['referrer-policy']).toBe('same-origin');
     expect(signInPage.body).not.toMatch(/<script>|https?:\/\/(?!127\.0\.0\.1)/);
   });
 
