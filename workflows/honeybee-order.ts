@@ -40,6 +40,7 @@ import { activityProblem, describeRefusal } from './shared/activity-failures.js'
 import { observationFromEvent, observationFromSnapshot } from './honeybee/order-observation.js';
 import {
   applyOrderObservation,
+  EXCEPTION_DETAILS_GRACE_MS,
   holdEscalatesAt,
   isOnHold,
   isOrderEnded,
@@ -72,9 +73,6 @@ export type { HoneybeeOrderWorkflowInput, HoneybeeOrderState };
 const vendor = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeVendor);
 const operatorCall = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeOperatorAction);
 const messaging = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeMessaging);
-
-/** With the order On Hold but its exception unknown (the ORDER_EXCEPTION is late or lost), ask Honeybee this soon. */
-const EXCEPTION_DETAILS_GRACE_MS = 60_000;
 
 interface MilestoneReport {
   prescriptionIds: string[];

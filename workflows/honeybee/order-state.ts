@@ -79,6 +79,12 @@ export interface ObservationOptions {
 /** The name of a hold's stand-in exception (`reasonUnknown`): Honeybee has not said why. */
 export const UNKNOWN_HOLD_REASON = 'On Hold, reason not given by Honeybee';
 
+/**
+ * How long a hold may go without its exception (the ORDER_EXCEPTION late or lost) before the workflow asks Honeybee,
+ * and before a hold Honeybee still names no exception for gets its stand-in.
+ */
+export const EXCEPTION_DETAILS_GRACE_MS = 60_000;
+
 /** A new order workflow's state: its input, and the snapshot it was started with applied like a first poll. */
 export function startingOrderState(
   input: HoneybeeOrderWorkflowInput,
@@ -237,19 +243,20 @@ export function applyOrderObservation(
   // The exception belongs to the current hold; a stale observation's exception is an old hold's.
   if (observation.exception && isOnHold(state) && !effect.stale) {
     const known = state.exception;
+    // The reason of a hold that had a stand-in is told as a new hold: the partner heard only "reason not given".
     const replaces =
       known !== undefined &&
-      !known.reasonUnknown &&
-      timeOf(observation.at) > timeOf(known.vendorAt) &&
-      // A poll repeating the hold an accepted action is still clearing is not a new hold; a new event is.
-      (known.code !== observation.exception.code ||
-        (state.awaitingVendor !== undefined && observation.source === 'event'));
+      (known.reasonUnknown === true ||
+        (timeOf(observation.at) > timeOf(known.vendorAt) &&
+          // A poll repeating the hold an accepted action is still clearing is not a new hold; a new event is.
+          (known.code !== observation.exception.code ||
+            (state.awaitingVendor !== undefined && observation.source === 'event'))));
     if (replaces && !effect.newHold) {
       beginHold(state, now);
       effect.newHold = true;
     }
     const vendorActions = observation.actions ?? [];
-    if (!state.exception || state.exception.reasonUnknown) {
+    if (!state.exception) {
       state.exception = {
         source: 'order_exception',
         code: observation.exception.code,
@@ -267,12 +274,13 @@ export function applyOrderObservation(
       effect.exceptionLearned = true;
     }
   }
-  // A hold Honeybee gives no reason for, even when asked, must still be resolvable: cancelling, at least.
+  // A hold Honeybee gives no reason for, even when asked after the grace, must still be resolvable: cancelling, at least.
   if (
     isOnHold(state) &&
     !state.exception &&
     observation.source === 'poll' &&
     !effect.stale &&
+    timeOf(now) - timeOf(state.onHoldSince) >= EXCEPTION_DETAILS_GRACE_MS &&
     options.unknownHoldSettled?.()
   ) {
     state.exception = {

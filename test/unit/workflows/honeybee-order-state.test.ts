@@ -242,6 +242,10 @@ describe('applying observations', () => {
     // An event without the exception: the workflow asks Honeybee before it stands in for one.
     expect(state.exception).toBeUndefined();
     expect(holdEscalatesAt(state, settings)).toBe(Infinity);
+    // A poll within the grace (the order read at its start, say) does not stand in yet: the event may be on its way.
+    const early = applyOrderObservation(state, status('On Hold', T(1), { source: 'poll' }), T(1), options);
+    expect(early.exceptionLearned).toBe(false);
+    expect(state.exception).toBeUndefined();
     const polled = applyOrderObservation(state, status('On Hold', T(2), { source: 'poll' }), T(2), options);
     expect(polled).toMatchObject({ exceptionLearned: true, newHold: false });
     expect(state.exception).toMatchObject({
@@ -252,12 +256,13 @@ describe('applying observations', () => {
     });
     expect(state.needsOperator).toBe(true);
     expect(holdEscalatesAt(state, settings)).toBe(Date.parse(T(1)) + 60_000);
-    // The reason, when it comes, takes the stand-in's place: the same hold, Honeybee's actions.
-    const learned = applyOrderObservation(state, status('On Hold', T(3), { exception: HOLD, actions: ACTIONS }), T(3));
-    expect(learned).toMatchObject({ exceptionLearned: true, newHold: false });
+    // The reason, when it comes (even dated before the poll), takes the stand-in's place as a new hold, so the partner
+    // hears it and Honeybee's actions.
+    const learned = applyOrderObservation(state, status('On Hold', T(1), { exception: HOLD, actions: ACTIONS }), T(3));
+    expect(learned).toMatchObject({ exceptionLearned: true, newHold: true });
     expect(state.exception).toMatchObject({ code: '74', name: 'Allergy Detected', actions: ACTIONS });
     expect(state.exception?.reasonUnknown).toBeUndefined();
-    expect(state.holdCount).toBe(1);
+    expect(state.holdCount).toBe(2);
   });
 
   it('in a run recorded before the patch, a hold without a reason stays without one', () => {
