@@ -73,14 +73,16 @@ export async function startLabOrder(
   const workflowId = labOrderWorkflowId(orderIdentifier);
   const fingerprint = labRequestFingerprint(parsed);
   // The partner's patient id goes into the patient index (encrypted state), never into the order's search attributes.
-  // Only once the order is this request's: a requestKey reused for another patient must not list the order under
-  // that patient. A link lost after the start is made by the retry of the request (the same requestKey).
+  // With a requestKey, only once the order is this request's (a requestKey reused for another patient must not list
+  // the order under that patient); a link that fails after the start is made by the retry of the request, which finds
+  // its order. Without one, before the start: a retry would place another order, so the link must not be what fails.
   const link = () =>
     linkPartnerPatient(client, taskQueue, {
       partnerPatientId: parsed.patientIdentifier,
       kind: 'labOrder',
       id: orderIdentifier,
     });
+  if (!parsed.requestKey) await link();
   try {
     await client.workflow.start<typeof labOrderWorkflow>('labOrderWorkflow', {
       workflowId,
@@ -105,6 +107,6 @@ export async function startLabOrder(
     await link();
     return { orderIdentifier, workflowId, started: false };
   }
-  await link();
+  if (parsed.requestKey) await link();
   return { orderIdentifier, workflowId, started: true };
 }

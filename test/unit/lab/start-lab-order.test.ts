@@ -51,4 +51,24 @@ describe('startLabOrder', () => {
     expect(temporal.links.map((link) => link.partnerPatientId)).toEqual(['PATIENT-A', 'PATIENT-A']);
     expect(temporal.links[0]).toEqual({ partnerPatientId: 'PATIENT-A', kind: 'labOrder', id: first.orderIdentifier });
   });
+
+  it('without a requestKey, links before placing: a link that fails places nothing (its retry would be a new order)', async () => {
+    const temporal = fakeTemporal();
+    const failing = {
+      workflow: {
+        ...(temporal.client.workflow as object),
+        signalWithStart: async () => {
+          throw new Error('Temporal unavailable');
+        },
+      },
+    } as unknown as Client;
+    await expect(startLabOrder(failing, 'q', labOrderRequest('PATIENT-A'), labSettings())).rejects.toThrow(
+      'Temporal unavailable',
+    );
+    expect(temporal.workflows.size).toBe(0);
+
+    const placed = await startLabOrder(temporal.client, 'q', labOrderRequest('PATIENT-A'), labSettings());
+    expect(placed.started).toBe(true);
+    expect(temporal.links).toEqual([{ partnerPatientId: 'PATIENT-A', kind: 'labOrder', id: placed.orderIdentifier }]);
+  });
 });
