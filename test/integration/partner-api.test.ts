@@ -89,8 +89,11 @@ describe('partner API', () => {
     });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('malformed_json');
-    const badLab = await api('/api/lab-orders/not-ours');
+    // Not an order identifier (a dot): 400. One of the right shape that no lab order has (the engine's own, or one it
+    // follows): 404.
+    const badLab = await api('/api/lab-orders/not.ours');
     expect(badLab.status).toBe(400);
+    expect((await api('/api/lab-orders/O99999999')).status).toBe(404);
   });
 
   it("answers a fill approval the workflow cannot use with 409 and the workflow's reason, and changes nothing", async () => {
