@@ -44,8 +44,16 @@ function indexOf(entries: TimelineEntry[], match: (entry: TimelineEntry) => bool
 }
 
 function filesContaining(dir: string, text: string): string[] {
-  // SQLite keeps recent pages in the -wal file: search every file of the database.
-  return readdirSync(dir).filter((file) => readFileSync(join(dir, file)).includes(text));
+  // SQLite keeps recent pages in the -wal file: search every file of the database. A rollback journal can be gone
+  // between listing and reading (SQLite deletes it at the end of each transaction): nothing left in it to find.
+  return readdirSync(dir).filter((file) => {
+    try {
+      return readFileSync(join(dir, file)).includes(text);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  });
 }
 
 describe('audit, PHI at rest and payload key rotation', () => {
