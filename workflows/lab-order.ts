@@ -129,6 +129,9 @@ export const LAB_REREAD_EVERY_ORDER_UPDATE_PATCH = 'lab-order-reread-every-order
 /** Runs from before it sent `kit_activated` as soon as the activation arrived, even ahead of `shipped`. */
 export const LAB_MILESTONES_IN_ORDER_PATCH = 'lab-order-milestones-in-order';
 
+/** Runs from before it kept a followed order's rejection flagged after whoever placed it sent a new request. */
+export const LAB_FOLLOWED_REQUEST_SETTLES_REJECTION_PATCH = 'lab-followed-request-settles-rejection';
+
 interface PendingResolution {
   id: number;
   resolution: LabResolution;
@@ -144,6 +147,7 @@ function nowIso(): string {
 export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<LabOrderStatus> {
   const { workflowId } = workflowInfo();
   const { settings, order } = input;
+  const reading = { followedRequestSettlesRejection: () => patched(LAB_FOLLOWED_REQUEST_SETTLES_REJECTION_PATCH) };
   const state: LabOrderState = input.carried
     ? carriedLabOrderState(input.carried.state)
     : initialLabOrderState({
@@ -294,7 +298,7 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
       activationInFlight = true;
       try {
         const snapshot = await partnerActions.activateLabKits({ ...ref(), activations: input.activations });
-        applyOrderSnapshot(state, snapshot, nowIso());
+        applyOrderSnapshot(state, snapshot, nowIso(), reading);
         state.lastActivityAt = nowIso();
         const message = `Onegevity took ${input.activations.length} kit activation(s); the kit is ${state.kitStatus}`;
         recordDecision(state, { ...decision, action: 'activate_kit', outcome: 'accepted', detail: message });
@@ -407,7 +411,7 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
       const now = nowIso();
       state.orderCreated = true;
       state.createOutcome = created.outcome;
-      applyOrderSnapshot(state, created.order, now);
+      applyOrderSnapshot(state, created.order, now, reading);
       clearAttention(state, 'order_failed');
       state.lastActivityAt = now;
       return undefined;
@@ -436,7 +440,7 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
       try {
         const snapshot = await vendorReads.getLabOrder(ref());
         if (isTracked(state)) {
-          applyOrderSnapshot(state, snapshot, nowIso());
+          applyOrderSnapshot(state, snapshot, nowIso(), reading);
           // A followed order exists at Onegevity from its first read on: from then on it is followed like any other.
           if (state.followed && !state.orderCreated) {
             state.orderCreated = true;

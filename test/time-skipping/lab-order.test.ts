@@ -27,7 +27,7 @@ import {
   resolveLabExceptionUpdate,
   type LabOrderStatus,
 } from '../../workflows/lab/messages.js';
-import type { labOrderWorkflow } from '../../workflows/lab-order.js';
+import { LAB_FOLLOWED_REQUEST_SETTLES_REJECTION_PATCH, type labOrderWorkflow } from '../../workflows/lab-order.js';
 import { EscalationLevel, FulfillmentStage, LabOrderId, NeedsOperator } from '../../workflows/search-attributes.js';
 import type { OnegevityEvent } from '../../src/domain/onegevity-events.js';
 import { historyToFixtureJson } from '../harness/history-json.js';
@@ -895,6 +895,63 @@ describe('labOrderWorkflow reads, orders and follows (time-skipping)', () => {
       expect(heard[0]?.data).toMatchObject({ createOutcome: 'followed' });
       expect(heard[2]?.data).toMatchObject({ requestIdentifier, trackingNumber: '111122223333' });
       await record('followed-to-results', handle);
+    });
+  });
+
+  it('settles a followed order’s rejection when whoever placed it sends a new fulfillment request', async () => {
+    await withWorker(async (run) => {
+      counter += 1;
+      const orderIdentifier = `O${String(Date.now()).slice(-7)}${counter}`;
+      const first = `F${String(Date.now()).slice(-7)}${counter}`;
+      const patient = { id: 9, orderIdentifier, patientIdentifier: 'P-BROWSER' };
+      run.vendor.orders.set(orderIdentifier, {
+        ...createdSnapshotFor(orderIdentifier),
+        status: 'REJECTED',
+        fulfillment: { ...createdFulfillment(first), status: 'REJECTED', rejectionReason: 'address not deliverable' },
+      });
+      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEvent]>(
+        'labOrderWorkflow',
+        {
+          taskQueue: run.worker.options.taskQueue,
+          workflowId: labOrderWorkflowId(orderIdentifier),
+          args: [{ orderIdentifier, settings: labSettings(), follow: true }],
+          signal: onegevityEventSignal,
+          signalArgs: [labEvent('order.created', patient)],
+        },
+      );
+      const rejected = await waitFor(
+        () => status(handle),
+        (s) => s.needsOperator,
+        'the rejection flagged',
+      );
+      expect(rejected.fulfillment).toMatchObject({ requestIdentifier: first, status: 'REJECTED' });
+      expect(rejected.offeredActions.map((a) => a.action)).toEqual(['cancel']);
+
+      // Whoever placed it sends Onegevity a new request; the order shows it, accepted.
+      const second = `${first}B`;
+      run.vendor.orders.set(orderIdentifier, {
+        ...createdSnapshotFor(orderIdentifier),
+        status: 'ACCEPTED',
+        fulfillment: { ...createdFulfillment(second), status: 'ACCEPTED' },
+      });
+      await handle.signal(onegevityEventSignal, labEvent('order.updated', patient));
+      const settled = await waitFor(() => status(handle), stageIs('ACCEPTED'), 'the new request followed');
+      expect(settled).toMatchObject({
+        needsOperator: false,
+        fulfillment: { requestIdentifier: second, attempt: 2, status: 'ACCEPTED' },
+      });
+      expect(await searchAttributes(handle)).toMatchObject({ stage: 'ACCEPTED', needsOperator: false });
+      const history = await handle.fetchHistory();
+      // The run took the new way: its history holds the patch's marker.
+      const patchIds = (history.events ?? []).flatMap((e) =>
+        Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((payloads) =>
+          (payloads.payloads ?? []).map((payload) => Buffer.from(payload.data ?? []).toString('utf8')),
+        ),
+      );
+      expect(patchIds.some((id) => id.includes(LAB_FOLLOWED_REQUEST_SETTLES_REJECTION_PATCH))).toBe(true);
+      await handle.signal(onegevityEventSignal, labEvent('results.released', patient));
+      expect(await handle.result()).toMatchObject({ stage: 'RESULTS_RELEASED', needsOperator: false });
+      await record('followed-rejected-then-new-request', handle);
     });
   });
 });

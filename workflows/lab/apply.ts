@@ -171,21 +171,43 @@ export function leastKitStatus(statuses: readonly string[]): string | undefined 
  * order's latest request becomes the current one. A new request after one the order had already moved on is the next
  * attempt.
  */
-function followRequestOf(state: LabOrderState, requestIdentifier: string | null | undefined): void {
+function followRequestOf(
+  state: LabOrderState,
+  requestIdentifier: string | null | undefined,
+  options: SnapshotOptions,
+): void {
   if (!state.followed || !requestIdentifier || requestIdentifier === state.fulfillment.requestIdentifier) return;
   const previous = state.fulfillment;
   const attempt =
     previous.status === FulfillmentStatus.Requested && !state.orderCreated ? previous.attempt : previous.attempt + 1;
   state.fulfillment = { requestIdentifier, attempt, status: FulfillmentStatus.Requested };
   state.requestsMade = Math.max(state.requestsMade, attempt);
+  // The rejection was the earlier request's: whoever placed the order answered it with this one.
+  if (state.attention?.kind === 'fulfillment_rejected' && options.followedRequestSettlesRejection?.()) {
+    clearAttention(state, 'fulfillment_rejected');
+  }
+}
+
+/** How a read of the order is applied in a given run. */
+export interface SnapshotOptions {
+  /**
+   * Whether a followed order's new fulfillment request settles the earlier one's rejection (the operator flag). Asked
+   * only when that is met (the workflow answers with a patch: runs from before it replay as recorded).
+   */
+  followedRequestSettlesRejection?: () => boolean;
 }
 
 /** Applies a read of the order (creation answer, reconcile poll, final read before the results). */
-export function applyOrderSnapshot(state: LabOrderState, snapshot: LabOrderSnapshot, now: string): boolean {
+export function applyOrderSnapshot(
+  state: LabOrderState,
+  snapshot: LabOrderSnapshot,
+  now: string,
+  options: SnapshotOptions = {},
+): boolean {
   let changed = false;
   if (snapshot.status) state.orderStatus = normalizeOnegevityStatus(snapshot.status);
   const fulfillment = snapshot.fulfillment;
-  followRequestOf(state, fulfillment?.requestIdentifier);
+  followRequestOf(state, fulfillment?.requestIdentifier, options);
   // The order shows its latest fulfillment request; an older one (read before a resubmission landed) says nothing.
   if (fulfillment?.status && fulfillment.requestIdentifier === state.fulfillment.requestIdentifier) {
     const extras: FulfillmentExtras = {};
