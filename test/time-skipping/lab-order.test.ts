@@ -62,6 +62,17 @@ async function withWorker(fn: (run: Run) => Promise<void>, vendor = createFakeLa
   await worker.runUntil(() => fn({ vendor, worker }));
 }
 
+/** A followed order's workflow (no placement), started by its first event as the bridge starts it. */
+function startFollowed(run: Run, orderIdentifier: string, first: OnegevityEvent) {
+  return harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEvent]>('labOrderWorkflow', {
+    taskQueue: run.worker.options.taskQueue,
+    workflowId: labOrderWorkflowId(orderIdentifier),
+    args: [{ orderIdentifier, settings: labSettings(), follow: true }],
+    signal: onegevityEventSignal,
+    signalArgs: [first],
+  });
+}
+
 async function startOrder(
   run: Run,
   settings: LabWorkflowSettings,
@@ -835,15 +846,10 @@ describe('labOrderWorkflow reads, orders and follows (time-skipping)', () => {
         status: 'ACCEPTED',
         fulfillment,
       });
-      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEvent]>(
-        'labOrderWorkflow',
-        {
-          taskQueue: run.worker.options.taskQueue,
-          workflowId: labOrderWorkflowId(orderIdentifier),
-          args: [{ orderIdentifier, settings: labSettings(), follow: true }],
-          signal: onegevityEventSignal,
-          signalArgs: [labEvent('order.created', { id: 9, orderIdentifier, patientIdentifier: 'P-BROWSER' })],
-        },
+      const handle = await startFollowed(
+        run,
+        orderIdentifier,
+        labEvent('order.created', { id: 9, orderIdentifier, patientIdentifier: 'P-BROWSER' }),
       );
       const accepted = await waitFor(() => status(handle), stageIs('ACCEPTED'), 'followed and accepted');
       expect(accepted).toMatchObject({
@@ -909,16 +915,7 @@ describe('labOrderWorkflow reads, orders and follows (time-skipping)', () => {
         status: 'REJECTED',
         fulfillment: { ...createdFulfillment(first), status: 'REJECTED', rejectionReason: 'address not deliverable' },
       });
-      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEvent]>(
-        'labOrderWorkflow',
-        {
-          taskQueue: run.worker.options.taskQueue,
-          workflowId: labOrderWorkflowId(orderIdentifier),
-          args: [{ orderIdentifier, settings: labSettings(), follow: true }],
-          signal: onegevityEventSignal,
-          signalArgs: [labEvent('order.created', patient)],
-        },
-      );
+      const handle = await startFollowed(run, orderIdentifier, labEvent('order.created', patient));
       const rejected = await waitFor(
         () => status(handle),
         (s) => s.needsOperator,
