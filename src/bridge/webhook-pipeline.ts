@@ -19,6 +19,7 @@ import { recordWebhookOutcome, type BridgeMetrics } from './metrics.js';
 import { addToRequestLog } from './request-log.js';
 import { TemporalRefusedError, TemporalUnavailableError, type TemporalDelivery } from './temporal-delivery.js';
 import type { RoutingContext, RoutingResult } from './webhook-routing.js';
+import { boundedText } from '../domain/bounded-text.js';
 
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -103,10 +104,6 @@ export function registerVendorWebhook(
   app.post(spec.path, handler);
 }
 
-function bounded(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 /** Everything after authentication: parse, route, hand to Temporal (or park, or spool), and the answer to give. */
 export async function handleAuthenticWebhook(
   spec: VendorWebhookSpec,
@@ -129,10 +126,10 @@ export async function handleAuthenticWebhook(
     // Within what the dead letter takes: a longer reason or topic (the sender's text) would have it refuse the entry.
     const parkedIn = await deps.delivery.park({
       vendor: spec.vendor,
-      reason: bounded(reason, PARK_REASON_MAX_LENGTH),
+      reason: boundedText(reason, PARK_REASON_MAX_LENGTH),
       receivedAt: context.receivedAt,
       requestId: webhook.id,
-      ...(eventType ? { topic: bounded(eventType, PARK_TOPIC_MAX_LENGTH) } : {}),
+      ...(eventType ? { topic: boundedText(eventType, PARK_TOPIC_MAX_LENGTH) } : {}),
       body: body.toString('utf8'),
     });
     log.warn({ vendor: spec.vendor, eventType, reason, parkedIn }, 'webhook parked');

@@ -2,11 +2,12 @@
 // notifications, refusals, the details' heading): "74 Allergy Detected". Bounded, because the name is the vendor's
 // text and a search attribute value over Temporal's size limit would fail the workflow task that upserts it.
 import type { OperatorException } from './types.js';
+import { boundedText } from '../../src/domain/bounded-text.js';
 
 const MAX_LABEL_LENGTH = 200;
 
 export function exceptionLabel(exception: Pick<OperatorException, 'code' | 'name'>): string {
   // A hold Honeybee gave no reason for has no code: its name alone.
   const label = exception.code ? `${exception.code} ${exception.name}` : exception.name;
-  return label.length > MAX_LABEL_LENGTH ? `${label.slice(0, MAX_LABEL_LENGTH - 1)}…` : label;
+  return boundedText(label, MAX_LABEL_LENGTH);
 }

@@ -1,6 +1,7 @@
 // What is wrong with an input, in words an operator can act on: each problem names the field (its path) and what it
 // must be, never the value sent (an input may hold patient data). One sentence per problem, joined by "; ".
 import type { z } from 'zod';
+import { boundedText } from '../../src/domain/bounded-text.js';
 
 /** The longest explanation kept: a pathological input cannot bloat the state or the details. */
 const MAX_PROBLEM_LENGTH = 500;
@@ -77,7 +78,7 @@ function describeIssue(issue: z.core.$ZodIssue, shape: string): string {
 export function describeInputProblems(error: z.ZodError, shape: string): string {
   const sentences = [...new Set(error.issues.map((issue) => describeIssue(issue, shape)))];
   const text = sentences.slice(0, MAX_PROBLEMS).join('; ') + (sentences.length > MAX_PROBLEMS ? '; …' : '');
-  return text.length > MAX_PROBLEM_LENGTH ? `${text.slice(0, MAX_PROBLEM_LENGTH - 1)}…` : text;
+  return boundedText(text, MAX_PROBLEM_LENGTH);
 }
 
 /**
