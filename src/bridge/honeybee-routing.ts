@@ -14,18 +14,10 @@ import {
   prescriptionStartSearchAttributes,
 } from '../../workflows/honeybee/visibility.js';
 import type { HoneybeeOrderWorkflowInput, PrescriptionWorkflowInput } from '../../workflows/honeybee/types.js';
-import type { RoutingContext, RoutingResult } from './webhook-routing.js';
+import { issueList, type RoutingContext, type RoutingResult } from './webhook-routing.js';
 
 /** What Honeybee routing reads of the context (the reconciliation sweep routes its rebuilt RX_RECEIVED here too). */
 export type HoneybeeRoutingContext = Pick<RoutingContext, 'receivedAt' | 'requestId' | 'honeybeeSettings'>;
-
-/** The locations of a body's problems, the first few of them: a park reason stays readable and bounded. */
-const ISSUES_NAMED = 10;
-
-function issueList(issues: readonly string[]): string {
-  const named = issues.slice(0, ISSUES_NAMED).join(', ');
-  return issues.length > ISSUES_NAMED ? `${named} and ${issues.length - ISSUES_NAMED} more` : named;
-}
 
 export function routeHoneybeeEvent(payload: unknown, context: HoneybeeRoutingContext): RoutingResult {
   const read = readHoneybeeWebhookEvent(payload);

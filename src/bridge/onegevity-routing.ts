@@ -35,7 +35,7 @@ import {
   toOnegevityEvent,
 } from '../vendors/onegevity/webhook-events.js';
 import type { LabOrderWorkflowInput } from '../../workflows/lab-order.js';
-import type { RoutingContext, RoutingResult } from './webhook-routing.js';
+import { issueList, type RoutingContext, type RoutingResult } from './webhook-routing.js';
 
 /** Reason prefix of parked events that are expected and need nobody (operators filter them out). */
 export const INFORMATIONAL_PARK_PREFIX = 'informational:';
@@ -53,7 +53,7 @@ export function routeOnegevityEvent(
       reason:
         read.problem === 'missing_topic'
           ? 'no topic (X-Onegevity-Topic or /webhooks/onegevity/{topic})'
-          : `invalid event: ${read.issues.join(', ')}`,
+          : `invalid event: ${issueList(read.issues)}`,
     };
   }
   const { event } = read;

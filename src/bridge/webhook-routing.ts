@@ -11,6 +11,14 @@ import {
 } from '../domain/workflow-settings.js';
 
 /** One signal-with-start: start `workflowType` with `startArgs` if `workflowId` is not running, then signal it. */
+/** The locations of a body's problems, the first few of them: a park reason stays readable and bounded. */
+const ISSUES_NAMED = 10;
+
+export function issueList(issues: readonly string[]): string {
+  const named = issues.slice(0, ISSUES_NAMED).join(', ');
+  return issues.length > ISSUES_NAMED ? `${named} and ${issues.length - ISSUES_NAMED} more` : named;
+}
+
 export interface WorkflowDelivery {
   workflowId: string;
   workflowType: string;
