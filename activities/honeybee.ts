@@ -6,6 +6,7 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { HONEYBEE_CREATE_IN_DOUBT_RECHECK_MS } from '../src/domain/activity-options.js';
 import { FailureType } from '../src/domain/failure-types.js';
 import { readShipment } from '../src/domain/honeybee-events.js';
 import { normalizeOrderStatus } from '../src/domain/honeybee-order-status.js';
@@ -61,6 +62,8 @@ export interface HoneybeeActivityDependencies extends HoneybeeReconcileDependenc
   directory: PartnerPatientDirectory;
   /** HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN: what order creation does when the partner supplied no intake. */
   patientSafetyWhenUnknown: PatientSafetyWhenUnknown;
+  /** HONEYBEE_CREATE_IN_DOUBT_RECHECK; default HONEYBEE_CREATE_IN_DOUBT_RECHECK_MS. */
+  createInDoubtRecheckMs?: number;
   temporal: Client;
   logger: Logger;
 }
@@ -186,6 +189,26 @@ export function orderSnapshot(order: HoneybeeOrder, requestId: string | undefine
     };
   }
   return snapshot;
+}
+
+/**
+ * Whether a failed `POST /orders` may still have made the order: a 503 says Honeybee did not take the request (and its
+ * Retry-After says when to come back); no answer at all, or another 5xx, leaves it unknown.
+ */
+function creationMayHaveLanded(error: unknown): boolean {
+  return !(isVendorError(error) && error.status === 503);
+}
+
+/** The same retryable failure, retried no sooner than the order could have shown up in `GET /orders`. */
+function recheckLater(failure: ApplicationFailure, recheckMs: number): ApplicationFailure {
+  const asked = typeof failure.nextRetryDelay === 'number' ? failure.nextRetryDelay : 0;
+  return ApplicationFailure.create({
+    type: failure.type ?? FailureType.VendorUnavailable,
+    message: `${failure.message}; the order may still appear at Honeybee, so its orders are listed again before any new POST`,
+    nonRetryable: false,
+    nextRetryDelay: Math.max(asked, recheckMs),
+    details: failure.details ? [...failure.details] : [],
+  });
 }
 
 export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
@@ -365,7 +388,8 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
      * key, so every attempt first lists the patient's orders and adopts one for this prescription that no earlier
      * fill recorded (a create whose answer was lost); only then does it POST. A 409 or a lost answer (timeout,
      * network, 5xx) is reconciled by listing again, never by posting again; if the listing finds nothing, a 409
-     * fails for an operator and anything else fails retryably (the next attempt lists first).
+     * fails for an operator and anything else fails retryably (the next attempt lists first), after
+     * HONEYBEE_CREATE_IN_DOUBT_RECHECK_MS when Honeybee may still be making the order.
      */
     async ensureHoneybeeFillOrder(request: EnsureFillOrderRequest): Promise<EnsureFillOrderResult> {
       const requestIds: string[] = [];
@@ -404,7 +428,11 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
             'order creation in doubt: reconciling by listing orders',
           );
           order = await findUnrecordedOrder(request, requestIds);
-          if (!order) throw failure;
+          if (!order) {
+            throw failure.type === FailureType.VendorUnavailable && creationMayHaveLanded(error)
+              ? recheckLater(failure, deps.createInDoubtRecheckMs ?? HONEYBEE_CREATE_IN_DOUBT_RECHECK_MS)
+              : failure;
+          }
           how = 'adopted';
         }
       }

@@ -17,6 +17,8 @@ export interface ActivityDependencies extends PartnerActivityDependencies {
   onegevity: OnegevityClient;
   /** HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN. */
   patientSafetyWhenUnknown: PatientSafetyWhenUnknown;
+  /** HONEYBEE_CREATE_IN_DOUBT_RECHECK; default HONEYBEE_CREATE_IN_DOUBT_RECHECK_MS. */
+  createInDoubtRecheckMs?: number;
   /** For activities that hand work to other workflows (signal-with-start). */
   temporal: Client;
   logger: Logger;

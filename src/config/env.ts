@@ -3,6 +3,7 @@
 // `.env.example` documents every variable below; test/unit/config.test.ts keeps the two in step.
 import { join } from 'node:path';
 import { z } from 'zod';
+import { HONEYBEE_CREATE_IN_DOUBT_RECHECK_MS } from '../domain/activity-options.js';
 import { applyTemporalProfile } from './temporal-profile.js';
 
 const DEFAULT_BRIDGE_PORT = 3000;
@@ -260,6 +261,11 @@ export const envSchema = z.object({
 
   // Vendor HTTP behaviour
   VENDOR_HTTP_TIMEOUT: durationMs.default(10_000),
+  /**
+   * After a `POST /orders` whose outcome is unknown (no answer, a 5xx other than 503) and a listing that does not show
+   * the order yet, how long before the fill lists again and may post: Honeybee has no idempotency key.
+   */
+  HONEYBEE_CREATE_IN_DOUBT_RECHECK: durationMs.default(HONEYBEE_CREATE_IN_DOUBT_RECHECK_MS),
 
   // Partner backend
   /** Where milestone notifications are POSTed (Standard Webhooks). Unset = notifications are only logged. */

@@ -26,14 +26,19 @@ export const ACTIVITY_OPTIONS = {
     scheduleToCloseTimeout: '30 minutes',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
   },
-  /** An operator's action at Honeybee: bounded, so the operator gets an answer rather than a wait. */
+  /**
+   * An operator's action at Honeybee: bounded in attempts and in time, so the operator gets an answer rather than a
+   * wait (a vendor's Retry-After replaces the backoff, so the attempts alone would not bound the wait).
+   */
   honeybeeOperatorAction: {
     startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '3 minutes',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
   },
-  /** A partner's action at a vendor (an update waits for it): bounded, so the partner gets an answer, not a wait. */
+  /** A partner's action at a vendor (an update waits for it): bounded like an operator's, so the partner gets an answer. */
   partnerAction: {
     startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '3 minutes',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
   },
   /**
@@ -94,3 +99,11 @@ export const ACTIVITY_OPTIONS = {
     },
   },
 } as const satisfies Record<string, ActivityOptions>;
+
+/**
+ * How long a fill waits before it lists the patient's orders again after a `POST /orders` whose outcome is unknown
+ * (a timeout, a dropped connection, a 5xx other than 503) found nothing: Honeybee may still be making the order, and
+ * it has no idempotency key, so posting again a second later could make a second fill. Two minutes outlast the
+ * attempt that posted (its calls time out after 10 s each) and give the order time to appear in `GET /orders`.
+ */
+export const HONEYBEE_CREATE_IN_DOUBT_RECHECK_MS = 2 * 60_000;

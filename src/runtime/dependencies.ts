@@ -71,6 +71,7 @@ export function buildActivityDependencies(
     onegevity: createOnegevityClientFromConfig(config),
     directory: buildPartnerDirectory(config),
     patientSafetyWhenUnknown: config.HONEYBEE_PATIENT_SAFETY_WHEN_UNKNOWN,
+    createInDoubtRecheckMs: config.HONEYBEE_CREATE_IN_DOUBT_RECHECK,
     notifier: notifiers.notifier,
     redeliveryNotifier: notifiers.direct,
     feed: new TemporalEventFeed(temporal, config.TEMPORAL_TASK_QUEUE),

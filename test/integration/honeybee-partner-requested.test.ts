@@ -1,6 +1,7 @@
 // The Honeybee workflows under Partner Requested Fills, end to end through real processes (sandbox → bridge →
 // Temporal dev server → worker → sandbox): the engine creates each fill's order. Flows run concurrently in one
 // stack; the tests that inject global faults or kill the worker run alone, after them.
+import { tsToMs } from '@temporalio/common/lib/time.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { join } from 'node:path';
@@ -61,6 +62,8 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
         HONEYBEE_FILL_APPROVAL: 'automatic',
         HOLD_ESCALATION_AFTER: '1h',
         ORDER_RECONCILE_INTERVAL: '10m',
+        // A timed-out POST /orders is listed again after this (2 minutes by default); the test below reads it.
+        HONEYBEE_CREATE_IN_DOUBT_RECHECK: '4s',
       },
       sandbox: { SANDBOX_STEP_DELAY: '1s' },
     });
@@ -449,12 +452,17 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
       try {
         const rx = firstPrescriptionId(await stack.control.runScenario('happy-path', { refills: 0 }));
         const handle = stack.client.workflow.getHandle(rxId(rx));
-        await pollUntil(
+        const pending = await pollUntil(
           'the order creation retried after a timeout',
           async () => (await handle.describe()).raw.pendingActivities ?? [],
-          (pending) => pending.some((activity) => (activity.attempt ?? 0) >= 2),
+          (activities) => activities.some((activity) => (activity.attempt ?? 0) >= 2),
           90_000,
         );
+        // Not posted again at once: Honeybee may still be making the order (no idempotency key).
+        const retried = pending.find((activity) => (activity.attempt ?? 0) >= 2);
+        expect(retried?.lastFailure?.applicationFailureInfo?.type).toBe('VendorUnavailable');
+        const waitMs = tsToMs(retried?.nextAttemptScheduleTime) - tsToMs(retried?.lastAttemptCompleteTime);
+        expect(waitMs).toBeGreaterThanOrEqual(3_500);
         await stack.control.removeFault(rule.fault.id);
         expect(await waitForClose(stack.client, rxId(rx))).toBe('COMPLETED');
         expect(await ordersPerFill(stack.control, rx)).toEqual({ '1': 1 });

@@ -11,6 +11,7 @@ import {
   type EnsureFillOrderRequest,
   type EnsureFillOrderResult,
 } from '../../../activities/honeybee.js';
+import { HONEYBEE_CREATE_IN_DOUBT_RECHECK_MS } from '../../../src/domain/activity-options.js';
 import { FailureType } from '../../../src/domain/failure-types.js';
 import type { Logger } from '../../../src/observability/logger.js';
 import type { DirectoryQuery, PartnerPatientDirectory } from '../../../src/partner/patient-directory.js';
@@ -235,6 +236,34 @@ describe('ensureHoneybeeFillOrder', () => {
       type: 'VendorUnavailable',
       nonRetryable: false,
     });
+  });
+
+  it('a POST whose outcome is unknown and that listing does not find yet is retried only after the order could appear', async () => {
+    const listOrders = vi.fn(async () => result([]));
+    const timedOut = new VendorError({
+      vendor: 'honeybee',
+      endpoint: 'POST /orders',
+      failureType: FailureType.VendorUnavailable,
+      detail: 'timeout after 10000 ms',
+    });
+    for (const thrown of [
+      timedOut,
+      vendorError(FailureType.VendorUnavailable, 500),
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+    ]) {
+      const lost = setup({ listOrders, createOrder: vi.fn(async () => Promise.reject(thrown)) });
+      const failure = await failureOf(lost.env.run(() => lost.activities.ensureHoneybeeFillOrder(request)));
+      expect(failure).toMatchObject({ type: 'VendorUnavailable', nonRetryable: false });
+      expect(failure.nextRetryDelay).toBe(HONEYBEE_CREATE_IN_DOUBT_RECHECK_MS);
+      expect(failure.message).toContain('listed again before any new POST');
+    }
+    // A 503 said Honeybee did not take the request: its own backoff (or Retry-After) applies.
+    const refused = setup({
+      listOrders,
+      createOrder: vi.fn(async () => Promise.reject(vendorError(FailureType.VendorUnavailable, 503))),
+    });
+    const failure = await failureOf(refused.env.run(() => refused.activities.ensureHoneybeeFillOrder(request)));
+    expect(failure.nextRetryDelay).toBeUndefined();
   });
 
   it('a 422 is not reconciled: it fails for an operator with the vendor’s codes', async () => {

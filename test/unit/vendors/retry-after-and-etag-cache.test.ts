@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EtagCache } from '../../../src/vendors/shared/etag-cache.js';
-import { parseRetryAfter } from '../../../src/vendors/shared/retry-after.js';
+import { parseRetryAfter, RETRY_AFTER_MAX_MS } from '../../../src/vendors/shared/retry-after.js';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 
@@ -18,6 +18,13 @@ describe('parseRetryAfter', () => {
 
   it('reads a date in the past as "now"', () => {
     expect(parseRetryAfter('Sun, 22 Nov 2026 09:00:00 GMT', NOW)).toBe(0);
+  });
+
+  it('waits at most RETRY_AFTER_MAX_MS however long the vendor asks for', () => {
+    expect(parseRetryAfter(String(RETRY_AFTER_MAX_MS / 1000), NOW)).toBe(RETRY_AFTER_MAX_MS);
+    expect(parseRetryAfter('31536000', NOW)).toBe(RETRY_AFTER_MAX_MS);
+    expect(parseRetryAfter('99999999999999999999', NOW)).toBe(RETRY_AFTER_MAX_MS);
+    expect(parseRetryAfter('Thu, 01 Jan 2099 00:00:00 GMT', NOW)).toBe(RETRY_AFTER_MAX_MS);
   });
 
   it('uses the first value of a repeated header', () => {
