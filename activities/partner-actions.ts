@@ -129,6 +129,23 @@ export function createPartnerActionActivities(deps: PartnerActionActivityDepende
           .flatMap((element) => (element.packageElementIdentifier ? [element.packageElementIdentifier] : []))
           .filter((element) => !named.has(element));
         const unnamed = activations.filter((activation) => !activation.packageElementIdentifier);
+        // Done already (an attempt whose answer was lost, or the partner asking twice): the kit shows the code.
+        const activated = order.data.elements.filter(
+          (element) => normalizeOnegevityStatus(element.kitStatus ?? '') !== KitStatus.NotActivated,
+        );
+        if (
+          waiting.length === 0 &&
+          activations.every((activation) =>
+            activated.some(
+              (element) =>
+                element.activationCode === activation.activationCode &&
+                (!activation.packageElementIdentifier ||
+                  element.packageElementIdentifier === activation.packageElementIdentifier),
+            ),
+          )
+        ) {
+          return labOrderSnapshot(order.data);
+        }
         if (unnamed.length !== 1 || waiting.length !== 1) {
           throw ApplicationFailure.create({
             type: FailureType.InvalidInput,

@@ -42,8 +42,9 @@ export const ACTIVITY_OPTIONS = {
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
   },
   /**
-   * A partner's action that creates something at the vendor without an idempotency key (a reorder): one attempt, so a
-   * lost answer never becomes a second order; the partner hears the outcome (or that it is unknown) and decides.
+   * A partner's action that creates something at the vendor without an idempotency key (a reorder, a patient's new
+   * address): one attempt, so a lost answer never becomes a second one; the partner hears the outcome (or that it is
+   * unknown) and decides.
    */
   partnerCreate: {
     startToCloseTimeout: '30 seconds',

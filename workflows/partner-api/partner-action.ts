@@ -43,7 +43,6 @@ export type PartnerActionResult =
   | { accepted: false; reason: string; kind: 'invalid' | 'state' | 'vendor' };
 
 const once = proxyActivities<Activities>(ACTIVITY_OPTIONS.partnerCreate);
-const bounded = proxyActivities<Activities>(ACTIVITY_OPTIONS.partnerAction);
 
 /** A vendor refusal as the partner hears it: 409 conflicts and 404s are the order's state, 4xx the input's. */
 function refused(action: string, error: unknown): PartnerActionResult {
@@ -63,7 +62,7 @@ function refused(action: string, error: unknown): PartnerActionResult {
         reason:
           action === 'reorder'
             ? `Honeybee did not answer the reorder (${problem.type}): whether it made a new order is unknown; list the patient's orders before trying again`
-            : `Honeybee could not be reached (${problem.type}); nothing was changed, try again`,
+            : `Honeybee did not answer (${problem.type}): whether it added the address is unknown; check the patient's addresses at Honeybee before trying again`,
         kind: 'vendor',
       };
   }
@@ -92,7 +91,8 @@ export async function honeybeePartnerActionWorkflow(start: PartnerActionInput): 
       }
     case 'add_patient_shipping_address':
       try {
-        const added = await bounded.addHoneybeePatientShippingAddress({
+        // A POST without an idempotency key, like the reorder: a retry after a lost answer could add it twice.
+        const added = await once.addHoneybeePatientShippingAddress({
           patientId: input.patientId,
           address: input.address,
         });

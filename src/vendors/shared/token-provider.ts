@@ -36,7 +36,8 @@ export interface TokenProvider {
 const tokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
-  expires_in: z.coerce.number().positive().optional(),
+  // A lifetime the answer does not state readably (null, "", 0) is the default one, not a refusal of a good token.
+  expires_in: z.coerce.number().positive().finite().optional().catch(undefined),
 });
 
 /** ASSUMED: a token response without expires_in is treated as valid for five minutes. */

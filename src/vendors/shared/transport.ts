@@ -2,7 +2,7 @@
 // also retried would multiply attempts (and could duplicate a Honeybee fill). Every HTTP status comes back as a
 // response; only failures with no answer (network error, timeout) throw, already classified as VendorUnavailable.
 import type { IncomingHttpHeaders } from 'node:http';
-import { got, RequestError, TimeoutError, type Method } from 'got';
+import { got, RequestError, TimeoutError, type CancelableRequest, type Method } from 'got';
 import { FailureType } from '../../domain/failure-types.js';
 import { observeVendorCall } from '../../observability/vendor-calls.js';
 import { VendorError } from './vendor-error.js';
@@ -23,6 +23,13 @@ export interface VendorExchange {
   /** Read the answer as bytes (a document), not text; `accept` then says what is wanted. */
   binary?: { accept: string };
 }
+
+/**
+ * The largest answer read: a vendor's JSON is a few KiB, a lab report a few MiB. Past these the answer is dropped as
+ * it arrives (VendorResponseInvalid, not retried), so a broken or hostile endpoint cannot fill the worker's memory.
+ */
+export const MAX_JSON_ANSWER_BYTES = 8 * 1024 * 1024;
+export const MAX_DOCUMENT_ANSWER_BYTES = 32 * 1024 * 1024;
 
 export interface VendorResponse {
   status: number;
@@ -46,6 +53,16 @@ export async function exchange(request: VendorExchange): Promise<VendorResponse>
 }
 
 async function send(request: VendorExchange, traceHeaders: Record<string, string>): Promise<VendorResponse> {
+  const maxBytes = request.binary ? MAX_DOCUMENT_ANSWER_BYTES : MAX_JSON_ANSWER_BYTES;
+  let tooLarge = false;
+  /** Cancels the request once the answer says (Content-Length) or shows (bytes read) that it is over maxBytes. */
+  const bounded = <T>(pending: CancelableRequest<T>): CancelableRequest<T> =>
+    pending.on('downloadProgress', (progress) => {
+      if (!tooLarge && (progress.transferred > maxBytes || (progress.total ?? 0) > maxBytes)) {
+        tooLarge = true;
+        pending.cancel();
+      }
+    });
   try {
     const options = {
       method: request.method,
@@ -58,7 +75,7 @@ async function send(request: VendorExchange, traceHeaders: Record<string, string
       timeout: { request: request.timeoutMs },
     } as const;
     if (request.binary) {
-      const response = await got(request.url, { ...options, responseType: 'buffer' });
+      const response = await bounded(got(request.url, { ...options, responseType: 'buffer' }));
       return {
         status: response.statusCode,
         headers: response.headers,
@@ -68,7 +85,7 @@ async function send(request: VendorExchange, traceHeaders: Record<string, string
         requestId: headerValue(response.headers['x-request-id']),
       };
     }
-    const response = await got(request.url, { ...options, responseType: 'text' });
+    const response = await bounded(got(request.url, { ...options, responseType: 'text' }));
     return {
       status: response.statusCode,
       headers: response.headers,
@@ -76,6 +93,14 @@ async function send(request: VendorExchange, traceHeaders: Record<string, string
       requestId: headerValue(response.headers['x-request-id']),
     };
   } catch (error) {
+    if (tooLarge) {
+      throw new VendorError({
+        vendor: request.vendor,
+        endpoint: request.endpoint,
+        failureType: FailureType.VendorResponseInvalid,
+        detail: `an answer over ${maxBytes} bytes, not read`,
+      });
+    }
     if (!(error instanceof RequestError)) throw error;
     // got's errors hold the request options (bearer token, body): only the error code leaves this function.
     throw new VendorError({

@@ -42,7 +42,8 @@ export class VendorError extends Error {
   readonly codes: readonly (number | string)[];
   readonly fields: readonly string[];
 
-  constructor(init: VendorErrorInit) {
+  constructor(given: VendorErrorInit) {
+    const init = vendorShaped(given);
     super(describe(init));
     this.vendor = init.vendor;
     this.endpoint = init.endpoint;
@@ -58,6 +59,26 @@ export class VendorError extends Error {
   get retryable(): boolean {
     return !NON_RETRYABLE_FAILURE_TYPES.includes(this.failureType);
   }
+}
+
+/**
+ * A vendor's error body and headers are its text, not ours: a "code" or "field" may be a sentence quoting the patient
+ * back (`No patient Jane Roe (DOB …)`), and the message becomes a failure every log line of the SDK prints. Only values
+ * shaped like what the vendor documents are kept (numeric or identifier-like codes, field paths, request ids), and at
+ * most MAX_LISTED of each.
+ */
+const CODE_SHAPE = /^[A-Za-z0-9_.-]{1,40}$/;
+const FIELD_SHAPE = /^[A-Za-z0-9_.[\]-]{1,64}$/;
+const REQUEST_ID_SHAPE = /^[A-Za-z0-9_.:-]{1,128}$/;
+const MAX_LISTED = 20;
+
+function vendorShaped(init: VendorErrorInit): VendorErrorInit {
+  const codes = (init.codes ?? [])
+    .filter((code) => (typeof code === 'number' ? Number.isFinite(code) : CODE_SHAPE.test(code)))
+    .slice(0, MAX_LISTED);
+  const fields = (init.fields ?? []).filter((field) => FIELD_SHAPE.test(field)).slice(0, MAX_LISTED);
+  const { requestId, ...rest } = init;
+  return { ...rest, codes, fields, ...(requestId && REQUEST_ID_SHAPE.test(requestId) ? { requestId } : {}) };
 }
 
 function describe(init: VendorErrorInit): string {

@@ -84,6 +84,14 @@ function issuePaths(error: z.ZodError): string {
   return [...new Set(paths)].join(', ') + (error.issues.length > 5 ? ', …' : '');
 }
 
+/** The cache holds up to etagCacheSize bodies: each small, so that the count bounds its memory too. */
+const MAX_CACHED_BODY_CHARS = 256 * 1024;
+
+/** `application/pdf; charset=binary` → `application/pdf`. */
+function mediaType(contentType: string): string {
+  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
+}
+
 export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   const etagCache = new EtagCache(options.etagCacheSize ?? 1000);
   const now = options.now ?? Date.now;
@@ -169,11 +177,20 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       if (response.status < 200 || response.status >= 300) {
         throw failure(call, response, refreshed);
       }
+      // What is passed on to the partner as the document must be what was asked for, not an error page served 200.
+      const contentType = headerValue(response.headers['content-type']) ?? '';
+      if (mediaType(contentType) !== mediaType(call.accept)) {
+        throw new VendorError({
+          vendor: options.vendor,
+          endpoint: call.endpoint,
+          failureType: FailureType.VendorResponseInvalid,
+          status: response.status,
+          requestId: response.requestId,
+          detail: `HTTP ${response.status} without the ${call.accept} asked for`,
+        });
+      }
       return {
-        data: {
-          bytes: response.bytes ?? Buffer.alloc(0),
-          contentType: headerValue(response.headers['content-type']) ?? 'application/octet-stream',
-        },
+        data: { bytes: response.bytes ?? Buffer.alloc(0), contentType },
         requestId: response.requestId,
         status: response.status,
         fromCache: false,
@@ -210,8 +227,9 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
         if (call.method === 'GET') {
           // Only a body that passed the schema is worth revalidating; a GET without an ETag drops the stale entry.
           const etag = headerValue(response.headers.etag);
-          if (response.status === 200 && etag) etagCache.set(url, { etag, body: response.body });
-          else etagCache.delete(url);
+          if (response.status === 200 && etag && response.body.length <= MAX_CACHED_BODY_CHARS) {
+            etagCache.set(url, { etag, body: response.body });
+          } else etagCache.delete(url);
         }
         return result;
       }

@@ -443,6 +443,26 @@ describe('failure classification (the client never retries on its own)', () => {
     expect(JSON.stringify(error)).not.toContain('José');
   });
 
+  it('keeps only code-, field- and id-shaped values of an error body: free text there may quote the patient', async () => {
+    api('POST', '/orders', () => ({
+      status: 422,
+      headers: { 'x-request-id': `req-${'x'.repeat(200)} Jane Roe` },
+      body: {
+        errors: [
+          { code: 'dob 1980-01-01 does not match', error_detail: [{ field: 'email jane@roe.io' }, { field: 'zip' }] },
+          { code: 42201, error_detail: [{ field: 'address[0].street1' }] },
+        ],
+        error: 'No patient Jane Roe (DOB 1980-01-01) at 1 Main St',
+      },
+    }));
+    const { client } = createHoneybeeClientParts(options());
+    const error = await failure(client.createOrder(orderRequest));
+    expect(error).toMatchObject({ codes: [42201], fields: ['zip', 'address[0].street1'] });
+    expect(error.requestId).toBeUndefined();
+    for (const phi of ['Jane', 'Roe', '1980', 'jane@roe.io', 'Main St']) expect(error.message).not.toContain(phi);
+    expect(error.message.length).toBeLessThan(200);
+  });
+
   it('400 is VendorRejected too', async () => {
     api('POST', '/orders', () => ({ status: 400, body: { errors: [{ code: 40001, message: 'syntax' }] } }));
     const { client } = createHoneybeeClientParts(options());

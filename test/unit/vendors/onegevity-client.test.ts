@@ -8,6 +8,7 @@ import {
   createOnegevityClientParts,
   type OnegevityClientOptions,
 } from '../../../src/vendors/onegevity/client.js';
+import { MAX_JSON_ANSWER_BYTES } from '../../../src/vendors/shared/transport.js';
 import { VendorError } from '../../../src/vendors/shared/vendor-error.js';
 import { startScriptedServer, type ScriptedReply, type ScriptedServer } from '../../harness/scripted-http-server.js';
 
@@ -219,6 +220,35 @@ describe('Onegevity endpoints', () => {
     const later = await client.listReports(PATIENT_ID, ORDER_ID);
     expect(later.data.content[0]?.reportIdentifier).toBe('R-1');
     expect(sent('GET', `${ORDER_PATH}/reports`)[1]?.url.search).toBe('');
+  });
+
+  it('getReportDocument: the PDF asked for; a 200 of anything else is not passed on as the report', async () => {
+    const path = `${ORDER_PATH}/reports/R-1`;
+    server.queue('GET', `${API}${path}`, {
+      status: 200,
+      headers: { 'content-type': 'application/pdf' },
+      body: Buffer.from('%PDF-1.4 report'),
+    });
+    api('GET', path, { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>maintenance</html>' });
+    const { client } = createOnegevityClientParts(options());
+    const report = await client.getReportDocument(PATIENT_ID, ORDER_ID, 'R-1');
+    expect(report.data).toMatchObject({ contentType: 'application/pdf' });
+    expect(report.data.bytes.toString()).toBe('%PDF-1.4 report');
+    await expect(client.getReportDocument(PATIENT_ID, ORDER_ID, 'R-1')).rejects.toMatchObject({
+      failureType: FailureType.VendorResponseInvalid,
+      message: expect.stringContaining('without the application/pdf asked for') as unknown,
+    });
+  });
+
+  it('an answer over the size limit is dropped as it arrives: VendorResponseInvalid, not retried', async () => {
+    const big = Buffer.alloc(MAX_JSON_ANSWER_BYTES + 1024, 0x20);
+    api('GET', `${ORDER_PATH}/reports`, { status: 200, headers: { 'content-type': 'application/json' }, body: big });
+    const { client } = createOnegevityClientParts(options());
+    await expect(client.listReports(PATIENT_ID, ORDER_ID)).rejects.toMatchObject({
+      failureType: FailureType.VendorResponseInvalid,
+      retryable: false,
+      message: expect.stringContaining(`an answer over ${MAX_JSON_ANSWER_BYTES} bytes`) as unknown,
+    });
   });
 
   it('fulfillment requests: create, get and cancel', async () => {

@@ -105,6 +105,21 @@ describe('caching and refresh', () => {
     expect(await tokens.getToken()).toBe('token-2');
   });
 
+  it.each([null, '', 0, 'soon'])(
+    'reads expires_in %j as absent: the token is used, for five minutes',
+    async (value) => {
+      server.route('POST', '/oauth/token', () => {
+        const reply = tokenReply(null);
+        return { ...reply, body: { ...reply.body, expires_in: value } };
+      });
+      const tokens = provider({ refreshMarginMs: 0 });
+      expect(await tokens.getToken()).toBe(`token-${issued}`);
+      const first = issued;
+      clock += 299_999;
+      expect(await tokens.getToken()).toBe(`token-${first}`);
+    },
+  );
+
   it('sends one token request however many callers wait for it', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -15,7 +15,8 @@ export const patientOperations = [
     summary: "Add a shipping address to a patient's record",
     description:
       "Adds the address to Honeybee's patient (orders created after use it). 409 when Honeybee does not know the " +
-      'patient; 422 when it refuses the address (its codes say why).',
+      'patient; 422 when it refuses the address (its codes say why). Not idempotent at Honeybee, so sent once: when ' +
+      "the answer is 502 (no answer from Honeybee), check the patient's addresses there before trying again.",
     params: patientParams,
     body: shippingAddressBody,
     responses: { 201: { description: 'Honeybee added the address', schema: partnerActionResult } },
