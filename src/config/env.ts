@@ -404,6 +404,14 @@ function crossFieldProblems(config: ParsedEnv): { variable: string; message: str
       message: 'must be at least 2 while the workflow cache is on (WORKER_MAX_CACHED_WORKFLOWS is not 0)',
     });
   }
+  // Checked here, not by one process: whoever can rewrite a plain-http JWKS on its way from the identity provider can
+  // mint tokens that the codec service (decrypts PHI) and the console (acts as an operator) both accept.
+  if (config.CODEC_JWKS_URL && !isDevelopment(config) && new URL(config.CODEC_JWKS_URL).protocol !== 'https:') {
+    problems.push({
+      variable: 'CODEC_JWKS_URL',
+      message: 'must be https in production: the keys it serves decide who may decrypt (ENGINE_ENV=development allows http)',
+    });
+  }
   if (config.CODEC_DECODE_ALLOWED.length > 0 && !config.CODEC_JWKS_URL) {
     problems.push({ variable: 'CODEC_DECODE_ALLOWED', message: 'a claim allow-list needs CODEC_JWKS_URL' });
   }

@@ -142,6 +142,19 @@ describe('configuration', () => {
     expect(() => requireHttpsOutsideDevelopment(loadConfig({ ...urls, ENGINE_ENV: 'development' }))).not.toThrow();
   });
 
+  it('requires an https CODEC_JWKS_URL outside development, whichever process reads it', () => {
+    const jwt = { CODEC_JWT_ISSUER: 'https://idp.example/', CODEC_JWT_AUDIENCE: 'codec' };
+    expect(() => loadConfig({ ...jwt, CODEC_JWKS_URL: 'http://idp.example/jwks' })).toThrow(
+      /CODEC_JWKS_URL: must be https in production/,
+    );
+    expect(loadConfig({ ...jwt, CODEC_JWKS_URL: 'https://idp.example/jwks' }).CODEC_JWKS_URL).toBe(
+      'https://idp.example/jwks',
+    );
+    expect(
+      loadConfig({ ...jwt, CODEC_JWKS_URL: 'http://127.0.0.1:9/jwks', ENGINE_ENV: 'development' }).CODEC_JWKS_URL,
+    ).toBe('http://127.0.0.1:9/jwks');
+  });
+
   it('reads WORKER_METRICS_PORT as host:port, a bare port on loopback, or off', () => {
     expect(loadConfig({}).WORKER_METRICS_PORT).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(loadConfig({ WORKER_METRICS_PORT: '0.0.0.0:9100' }).WORKER_METRICS_PORT).toEqual({

@@ -72,6 +72,8 @@ describe('codec service', () => {
     const jwksUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/jwks.json`;
 
     const config = loadConfig({
+      // The test's JWKS is served over plain http, which only development accepts.
+      ENGINE_ENV: 'development',
       CODEC_JWKS_URL: jwksUrl,
       CODEC_JWT_ISSUER: ISSUER,
       CODEC_JWT_AUDIENCE: AUDIENCE,

@@ -362,7 +362,8 @@ describe('access tokens, verified as the codec verifies them', () => {
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const address = jwks.address();
     app = bridge({
-      ENGINE_ENV: 'production',
+      // The test's JWKS is served over plain http, which only development accepts.
+      ENGINE_ENV: 'development',
       PARTNER_API_KEYS: '',
       CODEC_JWKS_URL: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/jwks.json`,
       CODEC_JWT_ISSUER: ISSUER,
