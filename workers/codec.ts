@@ -12,6 +12,8 @@ import { announceReady, loadConfigOrExit, onShutdownSignal, runMain } from '../s
 runMain('codec', async () => {
   const config = loadConfigOrExit();
   const logger = createLogger('codec', config.LOG_LEVEL);
+  // The key ring before anything is said about access: a process that cannot decode must not first announce who may.
+  const codec = new AesGcmPayloadCodec(loadPayloadKeyRing(config), { compress: config.PAYLOAD_COMPRESSION });
   const authenticator = createCodecAuthenticator(config);
   const where = `${config.CODEC_HOST}:${config.CODEC_PORT}`;
   if (!authenticator.required) {
@@ -31,7 +33,7 @@ runMain('codec', async () => {
     );
   }
   const app = buildCodecServer({
-    codec: new AesGcmPayloadCodec(loadPayloadKeyRing(config), { compress: config.PAYLOAD_COMPRESSION }),
+    codec,
     authenticator,
     allowedOrigins: config.CODEC_CORS_ORIGINS,
     logger,

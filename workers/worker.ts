@@ -5,10 +5,11 @@ import { createActivities } from '../activities/index.js';
 import { requireHttpsOutsideDevelopment } from '../src/config/env.js';
 import { createLogger } from '../src/observability/logger.js';
 import { startWorkerObservability } from '../src/observability/worker-observability.js';
-import { announceReady, loadConfigOrExit, runMain } from '../src/runtime/process.js';
+import { announceReady, loadConfigOrExit, runMain, StartFailure } from '../src/runtime/process.js';
 import { connectWorkerConnection } from '../src/temporal/client.js';
 import { describeTemporalConnection } from '../src/temporal/connection-options.js';
 import { createDataConverter } from '../src/temporal/data-converter.js';
+import { isUnreachable, unreachableMessage } from '../src/temporal/unreachable.js';
 import { workerTuningOptions } from '../src/temporal/worker-tuning.js';
 import { workflowBundlerOptions, workflowsEntry } from '../src/temporal/workflow-bundle.js';
 import { ensureHoneybeeRxSweepSchedule } from '../src/temporal/honeybee-rx-sweep-schedule.js';
@@ -29,7 +30,9 @@ runMain('worker', async () => {
   // the metrics endpoint.
   const observability = await startWorkerObservability(config, logger);
   const dataConverter = createDataConverter(config);
-  const connection = await connectWorkerConnection(config);
+  const connection = await connectWorkerConnection(config).catch((error: unknown) => {
+    throw isUnreachable(error) ? new StartFailure(unreachableMessage(config)) : error;
+  });
   await assertEngineSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   // Activities that hand work to other workflows use a client on the worker's own (native) connection: no second
   // connection, and no pure-JS gRPC on the worker's CPU.

@@ -6,32 +6,11 @@ import { ConfigError, type EngineConfig } from '../config/env.js';
 import { startTracing } from '../observability/tracing.js';
 import { cliIdentity, loadOperatorConfig } from './operator-config.js';
 import { connectClient, connectRawClient } from '../temporal/client.js';
-import { describeTemporalConnection, type TemporalConnectionConfig } from '../temporal/connection-options.js';
+import { isUnreachable, unreachableMessage } from '../temporal/unreachable.js';
 
 /** A command that ran but did not get what was asked (a rejection, nothing found, Temporal down): exit 1. */
 export class CommandFailure extends Error {
   override name = 'CommandFailure';
-}
-
-/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) anywhere in the cause chain. */
-export function isUnreachable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (code === 14 || code === 4 || /Failed to connect|ECONNREFUSED|UNAVAILABLE/.test(current.message)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-export function unreachableMessage(
-  config: TemporalConnectionConfig & Pick<EngineConfig, 'TEMPORAL_NAMESPACE'>,
-): string {
-  return (
-    `Cannot reach Temporal at ${describeTemporalConnection(config)} (namespace ${config.TEMPORAL_NAMESPACE}). ` +
-    'Is it running? `npm run dev` starts one locally; TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE say where it is, ' +
-    'TEMPORAL_TLS_* and TEMPORAL_API_KEY how to reach it (docs/CLUSTER.md).'
-  );
 }
 
 export interface SessionOptions {

@@ -20,6 +20,7 @@ import {
 import { startTracing, type Tracing } from './tracing.js';
 import { recordVendorCallsIn } from './vendor-calls.js';
 import { startWorkerMetricsServer, type Readiness, type WorkerMetricsServer } from './worker-metrics-server.js';
+import { StartFailure } from '../runtime/process.js';
 
 type ObservabilityConfig = Pick<EngineConfig, 'WORKER_METRICS_PORT' | 'LOG_LEVEL' | 'HOLD_ESCALATION_AFTER'>;
 
@@ -88,7 +89,7 @@ export async function startWorkerObservability(
       });
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
-      throw new Error(
+      throw new StartFailure(
         `WORKER_METRICS_PORT ${address.host}:${address.port} is in use (another worker on this host?): ` +
           'give each worker its own port, 0 for a free one, or off.',
       );

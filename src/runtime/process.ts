@@ -1,5 +1,5 @@
-// Shared start-up for the engine's processes (worker, bridge, sandbox): configuration errors print one clear message
-// and exit 2; a process announces readiness with one JSON log line `{"msg":"ready", ...}` that `fulfill dev` and the
+// Shared start-up for the engine's processes (worker, bridge, sandbox, codec): configuration errors print one clear
+// message and exit 2, wherever in the start they are found; a process announces readiness with one JSON log line `{"msg":"ready", ...}` that `fulfill dev` and the
 // test harness wait for.
 import { ConfigError, loadConfig, type EngineConfig } from '../config/env.js';
 
@@ -21,9 +21,25 @@ export function loadConfigOrExit(
   }
 }
 
-/** Runs `main`, turning an unexpected failure into one JSON line on stderr (the logs' shape) and exit code 1. */
+/**
+ * A failure to start that one sentence explains to whoever runs the process (Temporal unreachable, a port taken):
+ * runMain logs the sentence without a stack and exits 1.
+ */
+export class StartFailure extends Error {
+  override name = 'StartFailure';
+}
+
+/**
+ * Runs `main`. A ConfigError (the key ring, the OTEL_* variables and other checks run after loadConfigOrExit) prints
+ * its message and exits 2, as loadConfigOrExit does; any other failure is one JSON line on stderr (the logs' shape;
+ * with the stack unless it is a StartFailure) and exit code 1.
+ */
 export function runMain(name: string, main: () => Promise<void>): void {
   main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
     const err =
       error instanceof Error
         ? { type: error.name, message: error.message, stack: error.stack }
@@ -33,7 +49,8 @@ export function runMain(name: string, main: () => Promise<void>): void {
       time: new Date().toISOString(),
       component: name,
       msg: `${name} failed: ${err.message}`,
-      err,
+      // A StartFailure's sentence is the whole story: a stack would only bury it.
+      ...(error instanceof StartFailure ? {} : { err }),
     };
     process.stderr.write(`${JSON.stringify(line)}\n`);
     process.exit(1);
