@@ -67,6 +67,31 @@ function defined<T extends object>(record: T): T {
 }
 
 /**
+ * What went wrong reading the profile file, without quoting it: the TOML parser's message shows the offending lines,
+ * and those may hold an `api_key` or inline certificate data (a key), which must not reach stderr or the logs.
+ */
+function profileProblem(env: TemporalConnectionEnv, error: unknown): Problem {
+  const { line, column, code, path } = error as { line?: unknown; column?: unknown; code?: unknown; path?: unknown };
+  if (typeof line === 'number' && typeof column === 'number') {
+    return {
+      variable: 'TEMPORAL_CONFIG_FILE',
+      message: `${env.TEMPORAL_CONFIG_FILE ?? 'the profile file'} is not valid TOML (line ${line}, column ${column})`,
+    };
+  }
+  if (typeof code === 'string') {
+    return {
+      variable: env.TEMPORAL_CONFIG_FILE ? 'TEMPORAL_CONFIG_FILE' : 'TEMPORAL_PROFILE',
+      message: `cannot read ${typeof path === 'string' ? path : (env.TEMPORAL_CONFIG_FILE ?? 'the profile file')} (${code})`,
+    };
+  }
+  // What remains is envconfig's own: a profile not found, a key it does not know; they name keys, never values.
+  return {
+    variable: env.TEMPORAL_PROFILE ? 'TEMPORAL_PROFILE' : 'TEMPORAL_CONFIG_FILE',
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+/**
  * Resolves the connection settings: each variable, else the profile's value, else the default. Problems name the
  * variable to fix (a missing profile or file, a certificate path that does not exist, half a client certificate).
  */
@@ -83,10 +108,7 @@ export function applyTemporalProfile(
     try {
       profile = readProfile(env, rawEnv);
     } catch (error) {
-      problems.push({
-        variable: env.TEMPORAL_PROFILE ? 'TEMPORAL_PROFILE' : 'TEMPORAL_CONFIG_FILE',
-        message: error instanceof Error ? error.message : String(error),
-      });
+      problems.push(profileProblem(env, error));
     }
   }
   const tls = profile.tls;

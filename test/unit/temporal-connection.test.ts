@@ -140,6 +140,13 @@ describe('Temporal connection settings', () => {
       ]);
     });
 
+    it('says where a profile file is not TOML, never what is written there (an api_key, say)', () => {
+      const broken = file('broken.toml', '[profile.default]\naddress = "x:7233"\napi_key = tk_live_SECRET_abc\n');
+      const problems = problemsOf({ TEMPORAL_CONFIG_FILE: broken });
+      expect(problems).toEqual([`TEMPORAL_CONFIG_FILE: ${broken} is not valid TOML (line 3, column 11)`]);
+      expect(problems.join('\n')).not.toContain('tk_live');
+    });
+
     it("never reads the user's own CLI profile unless asked", () => {
       const home = mkdtempSync(join(tmpdir(), 'home-'));
       mkdirSync(join(home, '.config', 'temporalio'), { recursive: true });
