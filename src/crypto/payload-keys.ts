@@ -32,6 +32,17 @@ function decodeKey(variable: string, keyId: string, base64: string): Buffer {
   return key;
 }
 
+/**
+ * Why the key file could not be read, in words that never quote it: JSON.parse's message shows the start of the text,
+ * which in a key file that is not JSON (a bare key pasted in) is the key itself.
+ */
+function keyFileProblem(error: unknown): string {
+  if (error instanceof z.ZodError) return 'expected {"current": "id", "keys": {"id": "base64"}}';
+  if (error instanceof SyntaxError) return 'not valid JSON';
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : 'unreadable';
+}
+
 /** Builds the key ring from configuration; throws a ConfigError naming the variable when something is wrong. */
 export function loadPayloadKeyRing(config: PayloadKeyConfig): PayloadKeyRing {
   const keys = new Map<string, Buffer>();
@@ -42,10 +53,8 @@ export function loadPayloadKeyRing(config: PayloadKeyConfig): PayloadKeyRing {
     try {
       parsed = keyFileSchema.parse(JSON.parse(readFileSync(config.PAYLOAD_KEY_FILE, 'utf8')));
     } catch (error) {
-      const reason =
-        error instanceof z.ZodError ? 'expected {"current": "id", "keys": {"id": "base64"}}' : String(error);
       throw new ConfigError([
-        { variable: 'PAYLOAD_KEY_FILE', message: `cannot read ${config.PAYLOAD_KEY_FILE}: ${reason}` },
+        { variable: 'PAYLOAD_KEY_FILE', message: `cannot read ${config.PAYLOAD_KEY_FILE}: ${keyFileProblem(error)}` },
       ]);
     }
     for (const [id, base64] of Object.entries(parsed.keys)) keys.set(id, decodeKey('PAYLOAD_KEY_FILE', id, base64));

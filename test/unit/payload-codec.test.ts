@@ -234,4 +234,22 @@ describe('payload key ring configuration', () => {
       loadPayloadKeyRing({ PAYLOAD_KEYS: [], PAYLOAD_KEY_FILE: file, PAYLOAD_CURRENT_KEY_ID: undefined }),
     ).toThrow(/PAYLOAD_KEY_FILE/);
   });
+
+  it('says a key file is not JSON without quoting it (a bare key pasted in), and names a read error by its code', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const bare = join(dir, 'keys.txt');
+    const key = randomBytes(32).toString('base64');
+    writeFileSync(bare, `${key}\n`);
+    const message = (file: string) => {
+      try {
+        loadPayloadKeyRing({ PAYLOAD_KEYS: [], PAYLOAD_KEY_FILE: file, PAYLOAD_CURRENT_KEY_ID: undefined });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    };
+    expect(message(bare)).toContain(`PAYLOAD_KEY_FILE: cannot read ${bare}: not valid JSON`);
+    expect(message(bare)).not.toContain(key.slice(0, 8));
+    expect(message(join(dir, 'none.json'))).toContain(`cannot read ${join(dir, 'none.json')}: ENOENT`);
+  });
 });
