@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.js';
 import { runDev } from './dev.js';
-import { generateKeyLine } from './keys.js';
+import { defaultKeyId, generateKeyLine } from './keys.js';
 import { registerLabCommands } from './lab.js';
 import { registerAuditCommand } from './audit/register.js';
 import { registerClusterCommands, startCluster } from './cluster.js';
@@ -64,12 +64,11 @@ export function buildProgram(): Command {
     .description('Print a new 256-bit key as a PAYLOAD_KEYS entry (keyId:base64).')
     .option(
       '--id <keyId>',
-      'the key id stored with every payload it encrypts',
-      `key-${new Date().toISOString().slice(0, 10)}`,
+      'the key id stored with every payload it encrypts; unique (default: key-<date>-<6 random hex>)',
     )
-    .action((options: { id: string }) => {
+    .action((options: { id?: string }) => {
       try {
-        process.stdout.write(`${generateKeyLine(options.id)}\n`);
+        process.stdout.write(`${generateKeyLine(options.id ?? defaultKeyId())}\n`);
       } catch (error) {
         throw new UsageError(error instanceof Error ? error.message : String(error));
       }

@@ -46,6 +46,8 @@ function keyFileProblem(error: unknown): string {
 /** Builds the key ring from configuration; throws a ConfigError naming the variable when something is wrong. */
 export function loadPayloadKeyRing(config: PayloadKeyConfig): PayloadKeyRing {
   const keys = new Map<string, Buffer>();
+  /** Where each id was first given, to name both places when it is given again. */
+  const origin = new Map<string, string>();
   let fileCurrent: string | undefined;
 
   if (config.PAYLOAD_KEY_FILE) {
@@ -57,18 +59,36 @@ export function loadPayloadKeyRing(config: PayloadKeyConfig): PayloadKeyRing {
         { variable: 'PAYLOAD_KEY_FILE', message: `cannot read ${config.PAYLOAD_KEY_FILE}: ${keyFileProblem(error)}` },
       ]);
     }
-    for (const [id, base64] of Object.entries(parsed.keys)) keys.set(id, decodeKey('PAYLOAD_KEY_FILE', id, base64));
+    for (const [id, base64] of Object.entries(parsed.keys)) {
+      keys.set(id, decodeKey('PAYLOAD_KEY_FILE', id, base64));
+      origin.set(id, `in PAYLOAD_KEY_FILE (${config.PAYLOAD_KEY_FILE})`);
+    }
     fileCurrent = parsed.current;
   }
 
   let firstListed: string | undefined;
-  for (const entry of config.PAYLOAD_KEYS) {
+  for (const [index, entry] of config.PAYLOAD_KEYS.entries()) {
     const separator = entry.indexOf(':');
     const id = entry.slice(0, separator);
     if (separator <= 0 || !KEY_ID.test(id)) {
       throw new ConfigError([{ variable: 'PAYLOAD_KEYS', message: 'expected keyId:base64 pairs, comma-separated' }]);
     }
-    keys.set(id, decodeKey('PAYLOAD_KEYS', id, entry.slice(separator + 1)));
+    const key = decodeKey('PAYLOAD_KEYS', id, entry.slice(separator + 1));
+    const earlier = keys.get(id);
+    // The id is what a payload records: two keys under one id would leave every payload written under the one not
+    // kept undecodable. The same key given twice (in the file and in the variable while moving it) is harmless.
+    if (earlier && !earlier.equals(key)) {
+      throw new ConfigError([
+        {
+          variable: 'PAYLOAD_KEYS',
+          message:
+            `key id "${id}" (entry ${index + 1}) is also ${origin.get(id)} with a different key: ` +
+            'give every key its own id (`fulfill keys generate` makes one)',
+        },
+      ]);
+    }
+    keys.set(id, key);
+    origin.set(id, origin.get(id) ?? `in PAYLOAD_KEYS (entry ${index + 1})`);
     firstListed ??= id;
   }
 

@@ -6,6 +6,7 @@ import { deflateRawSync } from 'node:zlib';
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { defaultKeyId } from '../../src/cli/keys.js';
 import { ConfigError } from '../../src/config/env.js';
 import {
   AesGcmPayloadCodec,
@@ -233,6 +234,35 @@ describe('payload key ring configuration', () => {
     expect(() =>
       loadPayloadKeyRing({ PAYLOAD_KEYS: [], PAYLOAD_KEY_FILE: file, PAYLOAD_CURRENT_KEY_ID: undefined }),
     ).toThrow(/PAYLOAD_KEY_FILE/);
+  });
+
+  it('refuses one key id given twice with different keys, naming both places; the same key twice is harmless', () => {
+    const [id, first] = generatePayloadKey('key-2026-12-07').split(':');
+    const second = generatePayloadKey('key-2026-12-07');
+    expect(() => ring([keyA, `${id}:${first}`, second])).toThrow(
+      /PAYLOAD_KEYS: key id "key-2026-12-07" \(entry 3\) is also in PAYLOAD_KEYS \(entry 2\) with a different key/,
+    );
+    expect(ring([`${id}:${first}`, `${id}:${first}`]).keys.size).toBe(1);
+    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const file = join(dir, 'keys.json');
+    writeFileSync(file, generatePayloadKeyFile('key-2026-12-07'));
+    const fromBoth = (keys: string[]) =>
+      loadPayloadKeyRing({ PAYLOAD_KEYS: keys, PAYLOAD_KEY_FILE: file, PAYLOAD_CURRENT_KEY_ID: undefined });
+    expect(() => fromBoth([second])).toThrow(
+      `key id "key-2026-12-07" (entry 1) is also in PAYLOAD_KEY_FILE (${file}) with a different key`,
+    );
+    const inFile = (JSON.parse(readFileSync(file, 'utf8')) as { keys: Record<string, string> }).keys['key-2026-12-07'];
+    expect(fromBoth([`key-2026-12-07:${inFile}`]).keys.size).toBe(1);
+  });
+
+  it('gives keys generated the same day different ids by default', () => {
+    const day = new Date('2026-12-07T09:00:00Z');
+    const ids = new Set(Array.from({ length: 20 }, () => defaultKeyId(day)));
+    expect(ids.size).toBe(20);
+    for (const id of ids) {
+      expect(id).toMatch(/^key-2026-12-07-[0-9a-f]{6}$/);
+      expect(() => generatePayloadKey(id)).not.toThrow();
+    }
   });
 
   it('says a key file is not JSON without quoting it (a bare key pasted in), and names a read error by its code', () => {
