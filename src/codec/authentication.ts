@@ -47,6 +47,20 @@ function looksLikeJwt(token: string): boolean {
   return /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
 }
 
+/**
+ * The identity provider, not the caller's token, is at fault: no answer in time, an answer other than 200 (jose throws
+ * its base JOSEError, code ERR_JOSE_GENERIC, only there), a body that is no key set, or a network error (not a
+ * JOSEError at all). Telling the user their token is bad would send them to sign in again for nothing.
+ */
+function jwksUnavailable(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true;
+  return (
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    error.code === errors.JOSEError.code
+  );
+}
+
 function jwtFailure(error: unknown): CodecAuthFailure {
   if (error instanceof errors.JWTExpired) {
     return { status: 401, code: 'expired_token', message: 'the access token has expired' };
@@ -58,7 +72,7 @@ function jwtFailure(error: unknown): CodecAuthFailure {
       message: `the access token's ${error.claim} claim is not the one this codec service accepts`,
     };
   }
-  if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
+  if (jwksUnavailable(error)) {
     return {
       status: 503,
       code: 'jwks_unavailable',

@@ -208,6 +208,8 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
         if (request.method === 'GET' && !request.headers.authorization && caller.status === 401) {
           return reply.redirect(`/console/sign-in?next=${encodeURIComponent(request.url)}`, 303);
         }
+        // The identity provider out of reach: a retry will do, nothing about the credential is wrong.
+        if (caller.status === 503) reply.header('retry-after', '5');
         return sendPage(reply, caller.status, {
           title: 'Not allowed',
           body: html`<h1>Not allowed</h1>
@@ -321,6 +323,7 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
       request.log.warn({ status: result.status }, 'console sign-in refused');
       // An identity provider out of reach (503) is nobody's wrong guess.
       if (result.status !== 503) failedSignIns.recordFailure(request.ip);
+      else reply.header('retry-after', '5');
       return refuse(result.status, result.message);
     }
     const session = sessions.create(result.principal, operator || result.principal.suggestedOperator);

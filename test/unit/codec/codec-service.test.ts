@@ -258,3 +258,59 @@ describe('codec service', () => {
     expect(text).toMatch(/fulfill_codec_payloads_total\{operation="decode"\} [1-9]/);
   });
 });
+
+describe('codec service with its identity provider in trouble', () => {
+  it('answers 503 jwks_unavailable with Retry-After, not a bad token, when the JWKS answers 5xx or no key set', async () => {
+    const idp = await signer('idp-key-1');
+    let answer: { status: number; body: string } = { status: 503, body: 'down for maintenance' };
+    const jwksServer = createServer((_request, response) =>
+      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body),
+    );
+    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    const address = jwksServer.address();
+    const metrics = createCodecMetrics();
+    const config = loadConfig({
+      ENGINE_ENV: 'development',
+      CODEC_JWKS_URL: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/jwks.json`,
+      CODEC_JWT_ISSUER: ISSUER,
+      CODEC_JWT_AUDIENCE: AUDIENCE,
+    });
+    const app = buildCodecServer({
+      codec: new AesGcmPayloadCodec(loadPayloadKeyRing(testPayloadKeyConfig)),
+      authenticator: createCodecAuthenticator(config),
+      allowedOrigins: [],
+      logger: pino({ level: 'silent' }),
+      metrics,
+    });
+    try {
+      for (const [name, next] of [
+        ['5xx', { status: 503, body: 'down for maintenance' }],
+        ['500', { status: 500, body: '{}' }],
+        ['not a key set', { status: 200, body: '{"keys": "none"}' }],
+        ['not JSON', { status: 200, body: '<html>' }],
+      ] as const) {
+        answer = next;
+        // A fresh authenticator each time: jose keeps a key set it fetched, and waits 30 s before fetching again.
+        const authenticator = createCodecAuthenticator(config);
+        const result = await authenticator.authenticate(`Bearer ${await token(idp)}`);
+        expect(result, name).toMatchObject({ ok: false, failure: { status: 503, code: 'jwks_unavailable' } });
+      }
+      answer = { status: 502, body: 'bad gateway' };
+      const response = await app.inject({
+        method: 'POST',
+        url: '/decode',
+        headers: { authorization: `Bearer ${await token(idp)}` },
+        payload: '{}',
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect((response.json() as { error: { code: string } }).error.code).toBe('jwks_unavailable');
+      expect(await metrics.registry.metrics()).toMatch(
+        /fulfill_codec_requests_total\{operation="decode",outcome="unavailable"\} 1/,
+      );
+    } finally {
+      await app.close();
+      await new Promise((resolve) => jwksServer.close(resolve));
+    }
+  });
+});

@@ -400,3 +400,40 @@ describe('access tokens, verified as the codec verifies them', () => {
     expect(bearer.statusCode).toBe(401);
   });
 });
+
+describe('access tokens while the identity provider is in trouble', () => {
+  it('a JWKS answering 5xx is 503 with Retry-After, never a wrong credential, and never counts as a failed sign-in', async () => {
+    const jwks = createServer((_request, response) => response.writeHead(503).end('down'));
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const address = jwks.address();
+    const app = bridge({
+      ENGINE_ENV: 'development',
+      CODEC_JWKS_URL: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/jwks.json`,
+      CODEC_JWT_ISSUER: ISSUER,
+      CODEC_JWT_AUDIENCE: AUDIENCE,
+      CONSOLE_SIGN_IN_RATE_LIMIT: '2',
+    });
+    try {
+      const { privateKey } = await generateKeyPair('RS256');
+      const jwt = await new SignJWT({ email: 'alice@example.test' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setExpirationTime(Math.floor(Date.now() / 1000) + 300)
+        .sign(privateKey);
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        const refused = await signIn(app, jwt);
+        expect(refused.statusCode).toBe(503);
+        expect(refused.headers['retry-after']).toBe('5');
+        expect(refused.body).toContain('could not be fetched');
+        expect(refused.body).not.toContain('not accepted');
+      }
+      const bearer = await app.inject({ method: 'GET', url: '/console', headers: { authorization: `Bearer ${jwt}` } });
+      expect(bearer.statusCode).toBe(503);
+      expect(bearer.headers['retry-after']).toBe('5');
+    } finally {
+      await app.close();
+      await new Promise((resolve) => jwks.close(resolve));
+    }
+  });
+});
