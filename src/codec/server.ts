@@ -10,7 +10,8 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import type { PayloadCodec } from '@temporalio/common';
+import type { Payload } from '@temporalio/common';
+import { DecodeLimitExceededError, type DecodeLimits } from '../crypto/payload-codec.js';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '../observability/logger.js';
 import type { CodecAuthenticator } from './authentication.js';
@@ -20,7 +21,8 @@ import { payloadToJson, payloadsFromJson, payloadsJsonSchema } from './payloads-
 const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 type Operation = 'encode' | 'decode';
-type Outcome = 'ok' | 'unauthorized' | 'forbidden' | 'invalid' | 'failed' | 'unavailable' | 'origin_refused';
+type Outcome =
+  'ok' | 'unauthorized' | 'forbidden' | 'invalid' | 'too_large' | 'failed' | 'unavailable' | 'origin_refused';
 
 export interface CodecMetrics {
   registry: Registry;
@@ -48,8 +50,21 @@ export function createCodecMetrics(): CodecMetrics {
   };
 }
 
+/**
+ * What one /decode request may decode to, all its payloads together. The body limit bounds what comes in, not what
+ * compressed payloads inflate to (each up to 16 MiB): without this, half a megabyte of request could cost gigabytes.
+ * A history page's payloads, decoded, stay far below it.
+ */
+export const DECODE_LIMIT_BYTES = 32 * 1024 * 1024;
+
+/** The codec the service runs (AesGcmPayloadCodec): decoding for a caller takes that request's budget. */
+export interface CodecServiceCodec {
+  encode(payloads: Payload[]): Promise<Payload[]>;
+  decodeWithin(payloads: Payload[], limits: DecodeLimits): Promise<Payload[]>;
+}
+
 export interface CodecServerOptions {
-  codec: PayloadCodec;
+  codec: CodecServiceCodec;
   authenticator: CodecAuthenticator;
   allowedOrigins: readonly string[];
   logger: Logger;
@@ -94,7 +109,9 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  app.setErrorHandler((error: { code?: string; statusCode?: number }, _request, reply) => {
+  app.setErrorHandler((error: { code?: string; statusCode?: number }, request, reply) => {
+    // Before the route's handler ran: without the CORS headers the Web UI would see a CORS failure, not the answer.
+    applyCors(request, reply, allowedOrigins);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return problem(reply, 413, 'payload_too_large', 'the body exceeds the size limit');
     }
@@ -175,10 +192,17 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
       }
       const payloads = payloadsFromJson(parsed.data);
       try {
-        const result = operation === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
+        const result =
+          operation === 'encode'
+            ? await codec.encode(payloads)
+            : await codec.decodeWithin(payloads, { maxDecodedBytes: DECODE_LIMIT_BYTES });
         reply.send({ payloads: result.map(payloadToJson) });
         return done(request, reply, 'ok', { who: principal.label, payloads: payloads.length });
       } catch (error) {
+        if (error instanceof DecodeLimitExceededError) {
+          problem(reply, 413, 'decoded_too_large', `${error.message}: ask for fewer payloads at once`);
+          return done(request, reply, 'too_large', { who: principal.label, payloads: payloads.length });
+        }
         // The codec's own message names a key id or says the data is not ours; it never quotes a payload.
         problem(reply, 422, 'codec_failed', error instanceof Error ? error.message : 'codec failed');
         return done(request, reply, 'failed', { who: principal.label, payloads: payloads.length });

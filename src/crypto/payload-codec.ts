@@ -12,6 +12,7 @@ import type { PayloadKeyRing } from './payload-keys.js';
 import {
   compressIfSmaller,
   decompress,
+  MAX_INFLATED_BYTES,
   PAYLOAD_COMPRESSION_ALGORITHM,
   PayloadDecompressionError,
 } from './payload-compression.js';
@@ -27,6 +28,17 @@ const TAG_BYTES = 16;
 
 export class PayloadDecryptionError extends Error {
   override name = 'PayloadDecryptionError';
+}
+
+/** What one decode call may cost, for callers that decode on behalf of others (the codec service's requests). */
+export interface DecodeLimits {
+  /** Bytes the call's payloads may decode to together (plaintext, after inflating). */
+  maxDecodedBytes: number;
+}
+
+/** The payloads of one decode call decode to more than its DecodeLimits allow; none is returned. */
+export class DecodeLimitExceededError extends Error {
+  override name = 'DecodeLimitExceededError';
 }
 
 const encoder = new TextEncoder();
@@ -87,7 +99,24 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     });
   }
 
+  /** The engine's own decoding (the data converter): each payload is bounded alone, by MAX_INFLATED_BYTES. */
   async decode(payloads: Payload[]): Promise<Payload[]> {
+    return this.decodeAll(payloads, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Decoding for someone else (the codec service's requests): the call as a whole is bounded too, as a small request
+   * of many highly compressed payloads, each under the per-payload bound, would otherwise make the service allocate
+   * gigabytes. A method of its own: the SDK passes its own second argument to `decode`.
+   */
+  async decodeWithin(payloads: Payload[], limits: DecodeLimits): Promise<Payload[]> {
+    return this.decodeAll(payloads, limits.maxDecodedBytes);
+  }
+
+  private decodeAll(payloads: Payload[], maxDecodedBytes: number): Payload[] {
+    let remaining = maxDecodedBytes;
+    const exceeded = () =>
+      new DecodeLimitExceededError(`the payloads decode to more than ${maxDecodedBytes} bytes in one request`);
     return payloads.map((payload) => {
       if (metadataString(payload, METADATA_ENCODING_KEY) !== ENCRYPTED_ENCODING) return payload;
       const keyId = metadataString(payload, METADATA_KEY_ID) ?? '';
@@ -120,12 +149,17 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       }
       if (compression !== undefined) {
         try {
-          plaintext = decompress(compression, plaintext);
+          plaintext = decompress(compression, plaintext, remaining);
         } catch (error) {
+          if (error instanceof PayloadDecompressionError && error.tooLarge && remaining < MAX_INFLATED_BYTES) {
+            throw exceeded();
+          }
           if (error instanceof PayloadDecompressionError) throw new PayloadDecryptionError(error.message);
           throw error;
         }
       }
+      remaining -= plaintext.length;
+      if (remaining < 0) throw exceeded();
       return PayloadMessage.decode(plaintext);
     });
   }

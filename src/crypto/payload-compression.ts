@@ -24,6 +24,14 @@ const CHUNK_BYTES = 4096;
 
 export class PayloadDecompressionError extends Error {
   override name = 'PayloadDecompressionError';
+
+  /** True when the payload inflates beyond the bound it was given (not corrupt, just too large). */
+  constructor(
+    message: string,
+    readonly tooLarge = false,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -36,20 +44,23 @@ export function compressIfSmaller(plain: Uint8Array, markBytes: number): Buffer 
   return compressed.length + markBytes < plain.length ? compressed : undefined;
 }
 
-export function decompress(algorithm: string, compressed: Uint8Array): Buffer {
+/** Inflates `compressed`, refusing output beyond `maxBytes` (at most MAX_INFLATED_BYTES, the bound for any payload). */
+export function decompress(algorithm: string, compressed: Uint8Array, maxBytes = MAX_INFLATED_BYTES): Buffer {
+  const bound = Math.max(1, Math.min(maxBytes, MAX_INFLATED_BYTES));
   if (algorithm !== PAYLOAD_COMPRESSION_ALGORITHM) {
     throw new PayloadDecompressionError(
       `payload is compressed with "${algorithm}", which this version does not know (it writes ${PAYLOAD_COMPRESSION_ALGORITHM})`,
     );
   }
   try {
-    return inflateRawSync(compressed, { maxOutputLength: MAX_INFLATED_BYTES, chunkSize: CHUNK_BYTES });
+    return inflateRawSync(compressed, { maxOutputLength: bound, chunkSize: CHUNK_BYTES });
   } catch (error) {
     const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
     throw new PayloadDecompressionError(
       tooLarge
-        ? `compressed payload inflates beyond ${MAX_INFLATED_BYTES} bytes`
+        ? `compressed payload inflates beyond ${bound} bytes`
         : `compressed payload is corrupt (${PAYLOAD_COMPRESSION_ALGORITHM})`,
+      tooLarge,
     );
   }
 }

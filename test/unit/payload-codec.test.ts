@@ -10,6 +10,7 @@ import { defaultKeyId } from '../../src/cli/keys.js';
 import { ConfigError } from '../../src/config/env.js';
 import {
   AesGcmPayloadCodec,
+  DecodeLimitExceededError,
   ENCRYPTED_ENCODING,
   METADATA_COMPRESSION,
   METADATA_KEY_ID,
@@ -199,6 +200,29 @@ describe('payload compression before encryption', () => {
       [METADATA_COMPRESSION]: 'deflate-raw',
     });
     await expect(compressing().decode([corrupt])).rejects.toThrow(/compressed payload is corrupt/);
+  });
+
+  it("bounds what one decodeWithin call decodes to, all payloads together; decode (the engine's) bounds each alone", async () => {
+    const codec = compressing();
+    const big = { metadata: { encoding: Buffer.from('binary/plain') }, data: Buffer.alloc(600 * 1024) };
+    const [compressed] = await codec.encode([big]);
+    const [stored] = await new AesGcmPayloadCodec(ring([keyA]), { compress: false }).encode([big]);
+    expect(compressed!.data!.length).toBeLessThan(10_000);
+    const limits = { maxDecodedBytes: 1024 * 1024 };
+    // One fits; two, each well under the per-payload bound, do not: nothing is returned, however they are stored.
+    expect(await codec.decodeWithin([compressed!], limits)).toHaveLength(1);
+    for (const pair of [
+      [compressed!, compressed!],
+      [stored!, stored!],
+      [stored!, compressed!],
+    ]) {
+      await expect(codec.decodeWithin(pair, limits)).rejects.toThrow(DecodeLimitExceededError);
+    }
+    await expect(codec.decodeWithin([compressed!, compressed!], limits)).rejects.toThrow(
+      'the payloads decode to more than 1048576 bytes in one request',
+    );
+    const decoded = await codec.decode([compressed!, compressed!, stored!]);
+    expect(decoded.map((payload) => payload.data?.length)).toEqual([614_400, 614_400, 614_400]);
   });
 });
 

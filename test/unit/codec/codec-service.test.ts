@@ -10,7 +10,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 import { pino } from 'pino';
 import { createCodecAuthenticator } from '../../../src/codec/authentication.js';
 import { payloadToJson } from '../../../src/codec/payloads-json.js';
-import { buildCodecServer, createCodecMetrics } from '../../../src/codec/server.js';
+import { buildCodecServer, createCodecMetrics, DECODE_LIMIT_BYTES } from '../../../src/codec/server.js';
 import { loadConfig } from '../../../src/config/env.js';
 import { AesGcmPayloadCodec, METADATA_COMPRESSION } from '../../../src/crypto/payload-codec.js';
 import { loadPayloadKeyRing } from '../../../src/crypto/payload-keys.js';
@@ -250,6 +250,39 @@ describe('codec service', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('refuses with 413 a request whose payloads decode to more than its budget, each under the per-payload bound', async () => {
+    // A 15 MiB payload of zeros compresses to under 100 KiB: three in a small body would inflate to 45 MiB.
+    const [bomb] = await codec.encode([
+      { metadata: { encoding: Buffer.from('binary/plain') }, data: Buffer.alloc(15 * 1024 * 1024) },
+    ]);
+    const body = JSON.stringify({ payloads: Array.from({ length: 3 }, () => payloadToJson(bomb!)) });
+    expect(body.length).toBeLessThan(300_000);
+    const response = await post('/decode', body, { authorization: `Bearer ${STATIC_TOKEN}`, origin: UI_ORIGIN });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error).toEqual({
+      code: 'decoded_too_large',
+      message: `the payloads decode to more than ${DECODE_LIMIT_BYTES} bytes in one request: ask for fewer payloads at once`,
+    });
+    expect(await metrics.registry.metrics()).toMatch(
+      /fulfill_codec_requests_total\{operation="decode",outcome="too_large"\} 1/,
+    );
+    // Two fit.
+    const two = JSON.stringify({ payloads: [payloadToJson(bomb!), payloadToJson(bomb!)] });
+    expect((await post('/decode', two, { authorization: `Bearer ${STATIC_TOKEN}` })).status).toBe(200);
+  });
+
+  it('answers a body over the size limit 413 with the CORS headers, so the Web UI sees "too large"', async () => {
+    const response = await post('/decode', ' '.repeat(9 * 1024 * 1024), {
+      authorization: `Bearer ${STATIC_TOKEN}`,
+      origin: UI_ORIGIN,
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    expect(await errorCode(response)).toBe('payload_too_large');
+  });
+
   it('counts requests by operation and outcome', async () => {
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/fulfill_codec_requests_total\{operation="decode",outcome="ok"\} [1-9]/);
@@ -304,7 +337,7 @@ describe('codec service with its identity provider in trouble', () => {
       });
       expect(response.statusCode).toBe(503);
       expect(response.headers['retry-after']).toBe('5');
-      expect((response.json() as { error: { code: string } }).error.code).toBe('jwks_unavailable');
+      expect(response.json<{ error: { code: string } }>().error.code).toBe('jwks_unavailable');
       expect(await metrics.registry.metrics()).toMatch(
         /fulfill_codec_requests_total\{operation="decode",outcome="unavailable"\} 1/,
       );
