@@ -3,7 +3,7 @@
 // win over a TOML profile file in the CLI's format (through @temporalio/envconfig), which wins over the defaults.
 // The file is read only when TEMPORAL_CONFIG_FILE or TEMPORAL_PROFILE asks for it: a developer's own CLI profile
 // (say, one pointing at Temporal Cloud) must not leak into `npm run dev` or the tests unasked.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadClientConfigProfile, type ClientConfigProfile, type ConfigDataSource } from '@temporalio/envconfig';
 
 export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
@@ -91,6 +91,50 @@ function profileProblem(env: TemporalConnectionEnv, error: unknown): Problem {
   };
 }
 
+function profileVariable(env: TemporalConnectionEnv): string {
+  return env.TEMPORAL_PROFILE ? 'TEMPORAL_PROFILE' : 'TEMPORAL_CONFIG_FILE';
+}
+
+/** `host` or `host:port` (what the SDK takes; it adds 7233), with a port it can use: the SDK's own error is a stack. */
+function addressProblem(address: string): string | undefined {
+  const match = /^(?:\[[0-9A-Fa-f.:]+\]|[\w.-]+)(?::(\d{1,5}))?$/.exec(address);
+  const port = match?.[1] === undefined ? undefined : Number(match[1]);
+  if (match && (port === undefined || (port >= 1 && port <= 65535))) return undefined;
+  return `${address} is not host:port (a port from 1 to 65535), e.g. 127.0.0.1:7233`;
+}
+
+const PEM_SETTINGS = [
+  ['TEMPORAL_TLS_SERVER_CA_CERT', /-----BEGIN CERTIFICATE-----/, 'a PEM certificate'],
+  ['TEMPORAL_TLS_CLIENT_CERT', /-----BEGIN CERTIFICATE-----/, 'a PEM certificate'],
+  ['TEMPORAL_TLS_CLIENT_KEY', /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a PEM private key'],
+] as const;
+
+/**
+ * Certificates and the key that are not PEM at all, named here: the connection would only fail later as if Temporal
+ * were down. Never quotes what is there (a key).
+ */
+function pemProblems(settings: ResolvedTemporalConnection): Problem[] {
+  return PEM_SETTINGS.flatMap(([name, marker, what]) => {
+    const data = settings[`${name}_DATA`];
+    const path = settings[`${name}_PATH`];
+    let text: string | undefined = data;
+    if (text === undefined && path && existsSync(path)) {
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        return [
+          { variable: `${name}_PATH`, message: `cannot read ${path} (${typeof code === 'string' ? code : 'error'})` },
+        ];
+      }
+    }
+    if (text === undefined || marker.test(text)) return [];
+    return data !== undefined
+      ? [{ variable: `${name}_DATA`, message: `is not ${what} (-----BEGIN …-----)` }]
+      : [{ variable: `${name}_PATH`, message: `${path} is not ${what} (-----BEGIN …-----)` }];
+  });
+}
+
 /**
  * Resolves the connection settings: each variable, else the profile's value, else the default. Problems name the
  * variable to fix (a missing profile or file, a certificate path that does not exist, half a client certificate).
@@ -135,6 +179,14 @@ export function applyTemporalProfile(
     const path = settings[variable];
     if (path && !existsSync(path)) problems.push({ variable, message: `${path} does not exist` });
   }
+  const addressWrong = addressProblem(settings.TEMPORAL_ADDRESS);
+  if (addressWrong) {
+    problems.push({
+      variable: env.TEMPORAL_ADDRESS ? 'TEMPORAL_ADDRESS' : profileVariable(env),
+      message: addressWrong,
+    });
+  }
+  problems.push(...pemProblems(settings));
   const hasCert = Boolean(settings.TEMPORAL_TLS_CLIENT_CERT_PATH ?? settings.TEMPORAL_TLS_CLIENT_CERT_DATA);
   const hasKey = Boolean(settings.TEMPORAL_TLS_CLIENT_KEY_PATH ?? settings.TEMPORAL_TLS_CLIENT_KEY_DATA);
   if (hasCert !== hasKey) {

@@ -58,10 +58,36 @@ describe('Temporal connection settings', () => {
   });
 
   it('takes inline PEM data as the CLI does', () => {
+    const [cert, key] = [readText(CERT), readText(KEY)];
     const options = temporalConnectionOptions(
-      loadConfig({ TEMPORAL_TLS_CLIENT_CERT_DATA: 'CERT', TEMPORAL_TLS_CLIENT_KEY_DATA: 'KEY' }),
+      loadConfig({ TEMPORAL_TLS_CLIENT_CERT_DATA: cert, TEMPORAL_TLS_CLIENT_KEY_DATA: key }),
     );
-    expect(options.tls).toEqual({ clientCertPair: { crt: Buffer.from('CERT'), key: Buffer.from('KEY') } });
+    expect(options.tls).toEqual({ clientCertPair: { crt: Buffer.from(cert), key: Buffer.from(key) } });
+  });
+
+  it('names a certificate or key that is not PEM, never quoting it, rather than failing later as unreachable', () => {
+    const notPem = file('not-pem.key', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n');
+    expect(
+      problemsOf({
+        TEMPORAL_TLS_SERVER_CA_CERT_DATA: 'garbage',
+        TEMPORAL_TLS_CLIENT_CERT_PATH: CERT,
+        TEMPORAL_TLS_CLIENT_KEY_PATH: notPem,
+      }),
+    ).toEqual([
+      'TEMPORAL_TLS_SERVER_CA_CERT_DATA: is not a PEM certificate (-----BEGIN …-----)',
+      `TEMPORAL_TLS_CLIENT_KEY_PATH: ${notPem} is not a PEM private key (-----BEGIN …-----)`,
+    ]);
+  });
+
+  it('takes TEMPORAL_ADDRESS as host or host:port with a port from 1 to 65535', () => {
+    for (const good of ['temporal.internal:7233', '[::1]:7233', 'temporal.internal', '10.0.0.5:65535']) {
+      expect(problemsOf({ TEMPORAL_ADDRESS: good }), good).toEqual([]);
+    }
+    for (const bad of ['127.0.0.1:99999', '127.0.0.1:0', 'http://temporal:7233', 'temporal:', ':7233']) {
+      expect(problemsOf({ TEMPORAL_ADDRESS: bad }), bad).toEqual([
+        `TEMPORAL_ADDRESS: ${bad} is not host:port (a port from 1 to 65535), e.g. 127.0.0.1:7233`,
+      ]);
+    }
   });
 
   it('an API key implies TLS (Temporal Cloud) and never appears in the description', () => {
