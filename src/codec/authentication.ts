@@ -1,7 +1,8 @@
 // Who may use the codec service. Two kinds of callers: the Temporal Web UI forwards its signed-in user's access token
 // (TEMPORAL_CODEC_PASS_ACCESS_TOKEN), a JWT verified against the identity provider's JWKS with the configured issuer
-// and audience; the CLI and tools send a static bearer token from CODEC_AUTH_TOKENS. Decoding (which reveals PHI) may
-// further require a claim value (e.g. a group) from CODEC_DECODE_ALLOWED. With neither configured the service is open,
+// and audience; the CLI and tools send a static bearer token from CODEC_AUTH_TOKENS. Decoding (which reveals PHI) with a
+// JWT may further require a claim value (e.g. a group) from CODEC_DECODE_ALLOWED; a static token always may decode (it
+// is issued to a tool, the CLI or the audit, that decodes by design). With neither configured the service is open,
 // which the process allows only on loopback in production (see openCodecAllowed).
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { bearerToken, findBySecret } from '../auth/bearer.js';
@@ -27,7 +28,10 @@ export interface CodecAuthenticator {
   /** False when neither tokens nor a JWKS are configured: every caller is `anonymous`. */
   readonly required: boolean;
   authenticate(authorization: string | undefined): Promise<CodecAuthResult>;
-  /** Whether this principal may decode (the claim allow-list); encoding only needs authentication. */
+  /**
+   * Whether this principal may decode (a JWT: the claim allow-list; a static token: always); encoding only needs
+   * authentication.
+   */
   mayDecode(principal: CodecPrincipal): boolean;
   /** Says what decoding requires, for a 403's message. */
   readonly decodeRequirement: string;
@@ -55,9 +59,7 @@ function looksLikeJwt(token: string): boolean {
 function jwksUnavailable(error: unknown): boolean {
   if (!(error instanceof errors.JOSEError)) return true;
   return (
-    error instanceof errors.JWKSTimeout ||
-    error instanceof errors.JWKSInvalid ||
-    error.code === errors.JOSEError.code
+    error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === errors.JOSEError.code
   );
 }
 
@@ -98,7 +100,7 @@ export function createCodecAuthenticator(config: CodecAuthConfig): CodecAuthenti
     required,
     decodeRequirement:
       allowed.length > 0
-        ? `decoding needs an access token whose ${config.CODEC_DECODE_CLAIM} claim includes one of: ${allowed.join(', ')}`
+        ? `decoding with an access token needs its ${config.CODEC_DECODE_CLAIM} claim to include one of: ${allowed.join(', ')}`
         : 'decoding needs authentication',
 
     async authenticate(authorization) {
@@ -129,6 +131,7 @@ export function createCodecAuthenticator(config: CodecAuthConfig): CodecAuthenti
     },
 
     mayDecode(principal) {
+      // No claims: a static token (or the open service), which the allow-list does not cover (see the top).
       if (allowed.length === 0 || !principal.claims) return true;
       return claimValues(principal.claims, config.CODEC_DECODE_CLAIM).some((value) => allowed.includes(value));
     },

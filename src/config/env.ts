@@ -153,14 +153,15 @@ const listenAddress = z.string().transform((value, ctx) => {
 
 export const envSchema = z.object({
   /**
-   * production: outbound URLs must be https and the codec service refuses to listen beyond loopback without
-   * authentication. development (what `fulfill dev`, the sandbox and the tests run): plain http allowed, said aloud.
+   * production: outbound URLs and CODEC_JWKS_URL must be https and the codec service refuses to listen beyond
+   * loopback without authentication. development (what `fulfill dev`, the sandbox and the tests run): plain http
+   * allowed, said aloud.
    */
   ENGINE_ENV: z.enum(['production', 'development']).default('production'),
 
   // Temporal. The connection variables are the `temporal` CLI's own, read the same way (src/config/temporal-profile.ts):
   // a variable wins over the profile file (TEMPORAL_CONFIG_FILE / TEMPORAL_PROFILE), which wins over the defaults.
-  /** Default 127.0.0.1:7233 (applied after the profile file). */
+  /** host:port, default 127.0.0.1:7233 (applied after the profile file; checked in temporal-profile.ts). */
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   /** Default `default` (applied after the profile file). */
   TEMPORAL_NAMESPACE: z.string().min(1).optional(),
@@ -318,13 +319,16 @@ export const envSchema = z.object({
   CODEC_PORT: port.default(DEFAULT_CODEC_PORT),
   /** Origins allowed to call the codec service from a browser (the Temporal Web UI). */
   CODEC_CORS_ORIGINS: csv.default(['http://localhost:8233', 'http://127.0.0.1:8233']),
-  /** Static bearer tokens for the CLI and tools: `name:token`, comma-separated. */
+  /** Static bearer tokens for the CLI and tools: `name:token`, comma-separated. Each may always decode. */
   CODEC_AUTH_TOKENS: namedTokens.default([]),
-  /** JWT authentication (the Web UI forwards its user's access token): the identity provider's JWKS. */
+  /** JWT authentication (the Web UI forwards its user's access token): the identity provider's JWKS, https in production. */
   CODEC_JWKS_URL: url.optional(),
   CODEC_JWT_ISSUER: z.string().min(1).optional(),
   CODEC_JWT_AUDIENCE: z.string().min(1).optional(),
-  /** When set, decoding needs a JWT whose CODEC_DECODE_CLAIM holds one of these values (e.g. a group). */
+  /**
+   * When set, decoding with a JWT needs its CODEC_DECODE_CLAIM to hold one of these values (e.g. a group). Static
+   * CODEC_AUTH_TOKENS are not restricted by it: they are issued to tools (the CLI, the audit) that decode by design.
+   */
   CODEC_DECODE_ALLOWED: csv.default([]),
   CODEC_DECODE_CLAIM: z.string().min(1).default('groups'),
   /** The bearer token `fulfill audit --codec-endpoint` sends to the codec service. */
@@ -409,7 +413,8 @@ function crossFieldProblems(config: ParsedEnv): { variable: string; message: str
   if (config.CODEC_JWKS_URL && !isDevelopment(config) && new URL(config.CODEC_JWKS_URL).protocol !== 'https:') {
     problems.push({
       variable: 'CODEC_JWKS_URL',
-      message: 'must be https in production: the keys it serves decide who may decrypt (ENGINE_ENV=development allows http)',
+      message:
+        'must be https in production: the keys it serves decide who may decrypt (ENGINE_ENV=development allows http)',
     });
   }
   if (config.CODEC_DECODE_ALLOWED.length > 0 && !config.CODEC_JWKS_URL) {
