@@ -1,6 +1,6 @@
 // Shared start-up for the engine's processes (worker, bridge, sandbox, codec): configuration errors print one clear
-// message and exit 2, wherever in the start they are found; a process announces readiness with one JSON log line `{"msg":"ready", ...}` that `fulfill dev` and the
-// test harness wait for.
+// message and exit 2, wherever in the start they are found; a process announces readiness with one JSON log line
+// `{"msg":"ready", ...}` that `fulfill dev` and the test harness wait for.
 import { ConfigError, loadConfig, type EngineConfig } from '../config/env.js';
 
 /** Loads the configuration and runs a process's own checks on it (e.g. https outside development). */
