@@ -46,10 +46,12 @@ import { Outbox } from './shared/outbox.js';
 import {
   applyOrderMilestone,
   applyRxReceived,
+  boundedMilestone,
   closeFill,
   currentFillEnded,
   fillsRemaining,
   initialPrescriptionState,
+  MAX_PENDING_MILESTONES,
   msUntilExpiry,
   noteRequestIds,
   noteUnexpectedOrder,
@@ -189,12 +191,14 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
 
   handleSignal(
     orderMilestoneSignal,
-    (milestone) => {
+    (input) => {
+      const milestone = boundedMilestone(input);
       const waitingForFill = state.stage === PrescriptionStage.AwaitingRefill;
       const canAdopt = !waitingForFill && !state.canceled && !state.endReason;
       const disposition = applyOrderMilestone(state, milestone, canAdopt);
       if (disposition === 'unexpected') {
-        if (waitingForFill) nextFillMilestones.push(milestone);
+        // The first report adopts the next fill's order; more than a few before the run continues are noise.
+        if (waitingForFill && nextFillMilestones.length < MAX_PENDING_MILESTONES) nextFillMilestones.push(milestone);
         else noteUnexpectedOrder(state, milestone.orderNumber);
       }
       // While the flow follows the order, its stage follows the order (other stages belong to the flow's steps).

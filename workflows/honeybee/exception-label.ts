@@ -4,7 +4,8 @@
 import type { OperatorException } from './types.js';
 import { boundedText } from '../../src/domain/bounded-text.js';
 
-const MAX_LABEL_LENGTH = 200;
+/** The longest exception label; also the bound of an order's hold reason a prescription shows. */
+export const MAX_LABEL_LENGTH = 200;
 
 export function exceptionLabel(exception: Pick<OperatorException, 'code' | 'name'>): string {
   // A hold Honeybee gave no reason for has no code: its name alone.

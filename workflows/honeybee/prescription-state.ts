@@ -3,6 +3,8 @@
 import { isTerminalOrderStatus, normalizeOrderStatus } from '../../src/domain/honeybee-order-status.js';
 import type { HoneybeeWorkflowSettings } from '../../src/domain/workflow-settings.js';
 import type { HoneybeeEvent } from '../../src/domain/honeybee-events.js';
+import { boundedText } from '../../src/domain/bounded-text.js';
+import { MAX_LABEL_LENGTH } from './exception-label.js';
 import type { HoneybeeOrderMilestone, PrescriptionFacts, PrescriptionState } from './types.js';
 
 export const PrescriptionStage = {
@@ -67,6 +69,44 @@ export function applyRxReceived(state: PrescriptionState, event: HoneybeeEvent):
   if (facts.expireDate === undefined && request.expireDate !== undefined) facts.expireDate = request.expireDate;
   if (facts.writtenQty === undefined && request.writtenQty !== undefined) facts.writtenQty = request.writtenQty;
   if (facts.daysSupply === undefined && request.daysSupply !== undefined) facts.daysSupply = request.daysSupply;
+}
+
+/** Parcels an order report may carry into the prescription's state (an order ships in one or two). */
+export const MAX_MILESTONE_PARCELS = 5;
+/** Reports of the next fill's order kept while the fill waits to continue as new (the first one adopts it). */
+export const MAX_PENDING_MILESTONES = 10;
+const MAX_STATUS_LENGTH = 100;
+const MAX_TIME_LENGTH = 64;
+const MAX_TRACKING_FIELD_LENGTH = 100;
+const MAX_TRACKING_URL_LENGTH = 500;
+
+function withText<K extends string>(key: K, text: string | undefined, max: number): Partial<Record<K, string>> {
+  return text === undefined ? {} : ({ [key]: boundedText(text, max) } as Partial<Record<K, string>>);
+}
+
+/**
+ * An order report cut to what the state keeps and carries into the next run. The order workflow's reports are within
+ * these bounds already (so recorded histories apply the same), but anyone can send orderMilestone from the Web UI, and
+ * unbounded text would grow the state past the payload limit or a search attribute past its size.
+ */
+export function boundedMilestone(milestone: HoneybeeOrderMilestone): HoneybeeOrderMilestone {
+  const { status, at, exceptionReason, tracking, ...rest } = milestone;
+  return {
+    ...rest,
+    ...(status !== undefined ? { status: boundedText(status, MAX_STATUS_LENGTH) } : {}),
+    at: boundedText(at, MAX_TIME_LENGTH),
+    ...(exceptionReason !== undefined ? { exceptionReason: boundedText(exceptionReason, MAX_LABEL_LENGTH) } : {}),
+    ...(tracking !== undefined
+      ? {
+          tracking: tracking.slice(0, MAX_MILESTONE_PARCELS).map((parcel) => ({
+            ...withText('trackingNo', parcel.trackingNo, MAX_TRACKING_FIELD_LENGTH),
+            ...withText('trackingUrl', parcel.trackingUrl, MAX_TRACKING_URL_LENGTH),
+            ...withText('carrier', parcel.carrier, MAX_TRACKING_FIELD_LENGTH),
+            ...withText('shippedAt', parcel.shippedAt, MAX_TIME_LENGTH),
+          })),
+        }
+      : {}),
+  };
 }
 
 export type MilestoneDisposition = 'applied' | 'late' | 'adopted' | 'earlier_fill' | 'unexpected';

@@ -25,7 +25,8 @@ import type {
   PrescriptionState,
   PrescriptionWorkflowInput,
 } from './types.js';
-import { exceptionLabel } from './exception-label.js';
+import { exceptionLabel, MAX_LABEL_LENGTH } from './exception-label.js';
+import { boundedText } from '../../src/domain/bounded-text.js';
 
 export interface HoneybeeVisibility {
   stage: string;
@@ -58,8 +59,10 @@ export function prescriptionVisibility(state: PrescriptionState): HoneybeeVisibi
     ? exceptionLabel(state.exception)
     : state.stage === PrescriptionStage.AwaitingFillApproval && state.escalationLevel > 0
       ? 'Fill approval overdue'
-      : state.currentOrder?.status === 'On Hold'
-        ? state.currentOrder.exceptionReason
+      : state.currentOrder?.status === 'On Hold' && state.currentOrder.exceptionReason
+        ? // The order workflow's reports carry its bounded label, but anyone can send orderMilestone from the Web UI:
+          // an attribute value over the server's limit gets the workflow terminated. Labels within it are unchanged.
+          boundedText(state.currentOrder.exceptionReason, MAX_LABEL_LENGTH)
         : undefined;
   return {
     stage: state.stage,

@@ -8,7 +8,15 @@ import {
   orderStartSearchAttributes,
   orderVisibility,
   prescriptionStartSearchAttributes,
+  prescriptionVisibility,
 } from '../../../workflows/honeybee/visibility.js';
+import {
+  applyOrderMilestone,
+  boundedMilestone,
+  initialPrescriptionState,
+  MAX_MILESTONE_PARCELS,
+} from '../../../workflows/honeybee/prescription-state.js';
+import { resolveHoneybeeSettings } from '../../../workflows/honeybee/settings.js';
 
 const NOW = '2026-01-01T00:00:00.000Z';
 
@@ -75,5 +83,58 @@ describe('start search attributes', () => {
       'NeedsOperator',
     ]);
     expect(attributes.HoneybeeOrderNumber).toBe('HB2');
+  });
+});
+
+describe('a prescription shows what an orderMilestone tells it, bounded', () => {
+  // Anyone can send orderMilestone from the Web UI; the server refuses an attribute value over 2 KiB and terminates
+  // the workflow whose upsert it refused.
+  const long = 'Jane Doe DOB 1970-01-01 ' + 'x'.repeat(5000);
+
+  function heldPrescription(exceptionReason: string) {
+    const state = initialPrescriptionState({ prescriptionId: '222' }, resolveHoneybeeSettings(undefined));
+    const milestone = { orderNumber: 'HB1', milestone: 'linked' as const, status: 'On Hold', seq: 7, at: 'x' };
+    applyOrderMilestone(state, boundedMilestone({ ...milestone, exceptionReason }), true);
+    return state;
+  }
+
+  it('a hold reason is cut to the exception label’s 200 characters, even one already in the state', () => {
+    expect(prescriptionVisibility(heldPrescription(long)).exceptionReason).toHaveLength(200);
+    const carried = heldPrescription('74 Allergy Detected');
+    carried.currentOrder!.exceptionReason = long;
+    const reason = prescriptionVisibility(carried).exceptionReason!;
+    expect(reason).toHaveLength(200);
+    expect(reason.endsWith('…')).toBe(true);
+  });
+
+  it('a label within the bound is shown as it is (recorded histories upsert the same)', () => {
+    expect(prescriptionVisibility(heldPrescription('74 Allergy Detected')).exceptionReason).toBe('74 Allergy Detected');
+  });
+
+  it('status, time and parcels are cut before they reach the state', () => {
+    const parcel = {
+      trackingNo: 'n'.repeat(5000),
+      trackingUrl: 'u'.repeat(5000),
+      carrier: 'UPS',
+      shippedAt: 's'.repeat(500),
+    };
+    const bounded = boundedMilestone({
+      orderNumber: 'HB1',
+      milestone: 'delivered',
+      status: 'S'.repeat(5000),
+      seq: 1,
+      at: 'a'.repeat(5000),
+      tracking: Array.from({ length: 1000 }, () => parcel),
+    });
+    expect(bounded.status!.length).toBeLessThanOrEqual(100);
+    expect(bounded.at.length).toBeLessThanOrEqual(64);
+    expect(bounded.tracking).toHaveLength(MAX_MILESTONE_PARCELS);
+    expect(bounded.tracking![0]).toMatchObject({ carrier: 'UPS' });
+    expect(JSON.stringify(bounded).length).toBeLessThan(5000);
+    const usual = { orderNumber: 'HB1', milestone: 'delivered' as const, status: 'Delivered', seq: 2, at: NOW };
+    expect(boundedMilestone({ ...usual, tracking: [{ trackingNo: '9400', carrier: 'USPS' }] })).toEqual({
+      ...usual,
+      tracking: [{ trackingNo: '9400', carrier: 'USPS' }],
+    });
   });
 });
