@@ -503,7 +503,7 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
         delete pending.correction;
         clearException();
         if (chosen?.action === 'cancel_prescription') {
-          pending.cancel ??= { operator: lastDecisionOperator(), reason: 'cancel_prescription', at: now() };
+          pending.cancel ??= { operator: chosen.operator, reason: chosen.reason, at: chosen.at };
         }
         if (chosen?.action === 'update_shipping_address' && typeof chosen.fields.address === 'object') {
           address = chosen.fields.address as HoneybeeAddressInput;
@@ -512,10 +512,6 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
       }
     }
     return 'created';
-  }
-
-  function lastDecisionOperator(): string {
-    return state.decisions.at(-1)?.operator ?? '(unknown)';
   }
 
   /** Automatic Processing: Honeybee creates the order; if its event is late or lost, look for the order. */

@@ -12,7 +12,7 @@ import {
   prescriptionStatusQuery,
   type PatientSafetyInput,
 } from '../../workflows/honeybee/messages.js';
-import { resolveExceptionUpdate } from '../../workflows/shared/operator-messages.js';
+import { resolveExceptionSignal, resolveExceptionUpdate } from '../../workflows/shared/operator-messages.js';
 import { recordHistory } from '../harness/histories.js';
 import { startTimeSkipping, waitFor, type TimeSkippingHarness } from '../harness/time-skipping.js';
 import { createFakeActivities, fakeOrder, type FakeVendor } from './honeybee-fakes.js';
@@ -179,6 +179,44 @@ describe('patient-safety data on the orders a prescription creates', () => {
       expect(calls.ensures.at(-1)?.patientSafety).toEqual({ source: 'fill_approval', ...INTAKE });
       // The intake is patient data: the status does not answer it.
       expect(JSON.stringify(created)).not.toContain('penicillin');
+    });
+  });
+
+  it('a cancel_prescription correction is credited to whoever sent it, whatever is recorded after it', async () => {
+    const { activities } = createFakeActivities(vendor({ intakeMissing: true }));
+    // No cache: the next worker takes the workflow's next task at once (no sticky queue to time out).
+    const options = { activities, maxCachedWorkflows: 0 };
+    const first = await harness.createWorker(options);
+    const handle = await first.runUntil(async () => {
+      const started = await harness.env.client.workflow.start('prescriptionWorkflow', {
+        taskQueue: first.options.taskQueue,
+        workflowId: 'honeybee-rx-7070705',
+        args: [{ prescriptionId: '7070705', patientId: '4242', settings: settings('automatic') }],
+      });
+      await waitFor(
+        () => status(started),
+        (s) => s.stage === 'AWAITING_ORDER_CORRECTION',
+        'held for an operator',
+      );
+      return started;
+    });
+    // With no worker, both inputs reach the workflow in one task: the flow acts on the correction after the second
+    // one is recorded.
+    await handle.signal(resolveExceptionSignal, {
+      action: 'cancel_prescription',
+      fields: {},
+      operator: 'erin',
+      reason: 'the patient moved abroad',
+    });
+    await handle.signal(approveFillSignal, { approvedBy: 'billing-bot', fillNumber: 1 });
+    const second = await harness.createWorker({ ...options, taskQueue: first.options.taskQueue });
+    await second.runUntil(async () => {
+      const final = (await handle.result()) as { stage: string; canceled?: object; decisions: { operator: string }[] };
+      expect(final.decisions.map((decision) => decision.operator).slice(-2)).toEqual(['erin', 'billing-bot']);
+      expect(final).toMatchObject({
+        stage: 'CANCELED',
+        canceled: { operator: 'erin', reason: 'the patient moved abroad' },
+      });
     });
   });
 });

@@ -26,7 +26,8 @@ import { sharedSchema } from '../shared/shared-schemas.js';
 /** What accepted inputs leave for the prescription's flow to act on. */
 export interface PendingOperatorInputs {
   match?: { partnerPatientId: string; operator: string };
-  correction?: { action: string; fields: Record<string, unknown> };
+  /** Who sent it and why, as accepted: the flow acts on it later, when other inputs may have been recorded. */
+  correction?: { action: string; fields: Record<string, unknown>; operator: string; reason: string; at: string };
   cancel?: { operator: string; reason: string; at: string };
 }
 
@@ -207,7 +208,7 @@ export function createPrescriptionOperator(
     const action = check.action.action;
     const fields = correctionFields(action, check.fields, options.checksAddressCorrection ?? (() => true));
     if (!fields.ok) return refuse(input, via, fields.problem);
-    pending.correction = { action, fields: fields.value };
+    pending.correction = { action, fields: fields.value, operator: input.operator, reason: input.reason, at: now() };
     const message =
       action === 'cancel_prescription'
         ? 'the prescription will be canceled'

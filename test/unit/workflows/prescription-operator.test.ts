@@ -126,6 +126,9 @@ describe('prescription operator actions', () => {
     expect(operator.pending.correction).toEqual({
       action: 'provide_patient_safety',
       fields: { patientSafety: { ...intake, healthConditions: ['asthma'] } },
+      operator: 'dana',
+      reason: 'the patient told us',
+      at: NOW,
     });
   });
 
@@ -163,12 +166,18 @@ describe('prescription operator actions', () => {
     expect(operator.pending.correction).toEqual({
       action: 'update_shipping_address',
       fields: { address: { ...address, street1: '100 Example Ave' } },
+      operator: 'carol',
+      reason: 'patient called',
+      at: NOW,
     });
 
     // Replaying a run from before the check (no patch marker): the correction it accepted is accepted again.
     const before = operatorFor(refused, () => false).operator;
     expect(before.resolve(partial, 'signal')).toMatchObject({ accepted: true });
-    expect(before.pending.correction).toEqual({ action: 'update_shipping_address', fields: { address: { zip: '1' } } });
+    expect(before.pending.correction).toMatchObject({
+      action: 'update_shipping_address',
+      fields: { address: { zip: '1' } },
+    });
   });
 
   it('keeps the intake a fill approval carries for that fill, and carries later fills to the next run', () => {
