@@ -47,6 +47,7 @@ import {
   applyOrderMilestone,
   applyRxReceived,
   boundedMilestone,
+  CANCEL_BEFORE_NEXT_RUN_PATCH,
   closeFill,
   currentFillEnded,
   fillsRemaining,
@@ -605,6 +606,13 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
   // One run per fill keeps the history short.
   delete state.refillRequested;
   await condition(() => allHandlersFinished() && notifications.idle());
+  // A cancel accepted while the last notifications went out was answered "the prescription will be canceled"; the
+  // next run would not know of it (runs from before the patch continued, and must replay so).
+  if (canceled() && patched(CANCEL_BEFORE_NEXT_RUN_PATCH)) {
+    // The next fill's order, when Honeybee already made one, is the open order to cancel.
+    for (const milestone of nextFillMilestones.splice(0)) applyOrderMilestone(state, milestone, true);
+    return finishCanceled();
+  }
   return continueAsNew<typeof prescriptionWorkflow>({
     prescriptionId: state.prescriptionId,
     ...(state.patientId ? { patientId: state.patientId } : {}),

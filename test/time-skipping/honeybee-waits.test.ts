@@ -18,10 +18,10 @@ import {
   prescriptionStatusQuery,
   requestRefillSignal,
 } from '../../workflows/honeybee/messages.js';
-import { resolveExceptionUpdate } from '../../workflows/shared/operator-messages.js';
+import { cancelSignal, resolveExceptionUpdate } from '../../workflows/shared/operator-messages.js';
 import type { HoneybeeOrderState } from '../../workflows/honeybee/types.js';
 import { recordHistory } from '../harness/histories.js';
-import { startTimeSkipping, type TimeSkippingHarness } from '../harness/time-skipping.js';
+import { startTimeSkipping, waitFor, type TimeSkippingHarness } from '../harness/time-skipping.js';
 import { createFakeActivities, fakeOrder, type FakeVendor } from './honeybee-fakes.js';
 
 const HOUR = 3_600_000;
@@ -423,6 +423,55 @@ describe('Honeybee workflows: long waits', () => {
       expect(final).toMatchObject({ stage: 'EXPIRED', fillsDelivered: 2, endReason: 'the prescription expired' });
       expect(calls.notifications.map((n) => n.type)).toContain('prescription.expired');
       await recordHistory(harness.env.client, handle.workflowId, 'prescription-refill-window-expired');
+    });
+  });
+
+  it('a cancel accepted while the refill run sends its last notifications ends the prescription: no next run', async () => {
+    const fake = vendor({ refillsLeft: 2, nextOrderNumber: 'HBCF1' });
+    const { activities, calls } = createFakeActivities(fake);
+    // The partner's endpoint is slow to take `prescription.awaiting_refill`: the run waits for it before it continues.
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const slowActivities = {
+      ...activities,
+      async notifyPartner(notification: Parameters<typeof activities.notifyPartner>[0]) {
+        if (notification.type === 'prescription.awaiting_refill') await slow;
+        return activities.notifyPartner(notification);
+      },
+    };
+    await withWorker(slowActivities, async (worker, started) => {
+      const handle = started(
+        await harness.env.client.workflow.start('prescriptionWorkflow', {
+          taskQueue: worker.options.taskQueue,
+          workflowId: 'honeybee-rx-2000004',
+          args: [{ prescriptionId: '2000004', patientId: '4242', settings: SETTINGS }],
+        }),
+      );
+      const status = () => handle.query(prescriptionStatusQuery);
+      await waitFor(status, (s) => s.currentOrder?.orderNumber === 'HBCF1', 'the first order');
+      await handle.signal(orderMilestoneSignal, {
+        orderNumber: 'HBCF1',
+        milestone: 'delivered',
+        status: 'Delivered',
+        seq: 1,
+        at: await now(),
+      });
+      await waitFor(status, (s) => s.stage === 'AWAITING_REFILL', 'the refill wait');
+      fake.nextOrderNumber = 'HBCF2';
+      await handle.signal(requestRefillSignal, { requestedBy: 'partner' });
+      await waitFor(status, (s) => s.decisions.some((d) => d.action === 'requestRefill'), 'the refill taken');
+      await handle.signal(cancelSignal, { operator: 'ops', reason: 'patient withdrew' });
+      const told = await waitFor(status, (s) => s.decisions.some((d) => d.action === 'cancel'), 'the cancel');
+      expect(told.decisions.at(-1)).toMatchObject({ action: 'cancel', outcome: 'accepted' });
+      release();
+      const final = (await handle.result()) as { stage: string; canceled?: { operator: string; reason: string } };
+      expect(final).toMatchObject({
+        stage: 'CANCELED',
+        canceled: { operator: 'ops', reason: 'patient withdrew', orderOutcome: 'no open order' },
+      });
+      expect(calls.ensures).toHaveLength(1);
+      expect(calls.notifications.map((n) => n.type)).toContain('prescription.canceled');
+      await recordHistory(harness.env.client, handle.workflowId, 'prescription-canceled-before-next-run');
     });
   });
 });

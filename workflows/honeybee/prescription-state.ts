@@ -25,6 +25,12 @@ export const PrescriptionStage = {
   Canceled: 'CANCELED',
 } as const;
 
+/**
+ * A cancel accepted after the refill wait ended, while the run finished its last notifications, ends the prescription
+ * there. Runs from before it continued as new, and the next run knew nothing of the cancel.
+ */
+export const CANCEL_BEFORE_NEXT_RUN_PATCH = 'prescription-cancel-before-next-run';
+
 /** Without an expiry date from Honeybee, a prescription waits this long for a refill (a typical prescription's life). */
 export const DEFAULT_REFILL_WINDOW_MS = 365 * 86_400_000;
 const MAX_FILLS_KEPT = 24;
