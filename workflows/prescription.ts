@@ -65,7 +65,11 @@ import {
   patientLookupException,
   unmatchedPatientException,
 } from './honeybee/prescription-exceptions.js';
-import { ADDRESS_CORRECTION_CHECKED_PATCH, createPrescriptionOperator } from './honeybee/prescription-operator.js';
+import {
+  ADDRESS_CORRECTION_CHECKED_PATCH,
+  APPROVALS_BOUNDED_PATCH,
+  createPrescriptionOperator,
+} from './honeybee/prescription-operator.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import type {
   HoneybeeOrderMilestone,
@@ -155,6 +159,7 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     publish,
     intakes: input.carried?.intakes ?? [],
     checksAddressCorrection: () => patched(ADDRESS_CORRECTION_CHECKED_PATCH),
+    boundsApprovals: () => patched(APPROVALS_BOUNDED_PATCH),
   });
   /** What accepted operator inputs leave for the flow: a match, a correction, a cancellation. */
   const pending = operator.pending;
@@ -613,15 +618,12 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     for (const milestone of nextFillMilestones.splice(0)) applyOrderMilestone(state, milestone, true);
     return finishCanceled();
   }
+  // Before the state is carried: dropping approvals out of bounds changes it.
+  const intakes = operator.intakesFrom(state.fillNumber);
   return continueAsNew<typeof prescriptionWorkflow>({
     prescriptionId: state.prescriptionId,
     ...(state.patientId ? { patientId: state.patientId } : {}),
     settings,
-    carried: {
-      state,
-      seenEventIds: dedupe.snapshot(),
-      pendingMilestones: nextFillMilestones,
-      intakes: operator.intakesFrom(state.fillNumber),
-    },
+    carried: { state, seenEventIds: dedupe.snapshot(), pendingMilestones: nextFillMilestones, intakes },
   });
 }

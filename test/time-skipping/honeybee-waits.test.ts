@@ -474,4 +474,70 @@ describe('Honeybee workflows: long waits', () => {
       await recordHistory(harness.env.client, handle.workflowId, 'prescription-canceled-before-next-run');
     });
   });
+
+  it('approvals ahead are bounded: no fill beyond the prescription’s, no oversized intake; the next run gets the rest', async () => {
+    const fake = vendor({ refillsLeft: 2, nextOrderNumber: 'HBAB1' });
+    const { activities, calls } = createFakeActivities(fake);
+    await withWorker(activities, async (worker, started) => {
+      const rx = '2000005';
+      const handle = started(
+        await harness.env.client.workflow.start('prescriptionWorkflow', {
+          taskQueue: worker.options.taskQueue,
+          workflowId: `honeybee-rx-${rx}`,
+          args: [{ prescriptionId: rx, settings: { ...SETTINGS, fillApproval: 'partner' } }],
+        }),
+      );
+      await handle.signal(
+        honeybeeEventSignal,
+        event('RX_RECEIVED', {
+          event_type: 'RX_RECEIVED',
+          patient_id: 4242,
+          medication_requests: [
+            { id: Number(rx), prescription_id: Number(rx), refills_left: 2, expire_date: '2099-12-31' },
+          ],
+        }),
+      );
+      const status = () => handle.query(prescriptionStatusQuery);
+      await waitFor(status, (s) => s.stage === 'AWAITING_FILL_APPROVAL', 'the approval wait');
+      const intake = { medications: [], healthConditions: [], allergies: ['latex'] };
+      const oversized = { ...intake, allergies: [{ name: 'x'.repeat(2_500) }] };
+      // What anyone can send from the Web UI: a fill the prescription will never have, an intake past the bound.
+      await handle.signal(approveFillSignal, { approvedBy: 'x', fillNumber: 40, patientSafety: intake });
+      await handle.signal(approveFillSignal, { approvedBy: 'x', fillNumber: 3, patientSafety: oversized });
+      await handle.signal(approveFillSignal, { approvedBy: 'partner', fillNumber: 2, patientSafety: intake });
+      await handle.signal(approveFillSignal, { approvedBy: 'partner', fillNumber: 1 });
+      const ordered = await waitFor(status, (s) => s.currentOrder?.orderNumber === 'HBAB1', 'the first order');
+      const approvals = ordered.decisions.filter((d) => d.action === 'approveFill').map((d) => [d.outcome, d.detail]);
+      expect(approvals[1]?.[1]).toMatch(/^patientSafety\.allergies\[0\] is too large \(2\d{3} characters/);
+      expect(approvals).toEqual([
+        ['rejected', "fill 40 is beyond this prescription's fills (its last possible fill is 3)"],
+        ['rejected', approvals[1]?.[1]],
+        ['accepted', 'fill 2 approved'],
+        ['accepted', 'fill 1 approved'],
+      ]);
+      expect(ordered.approvedFills).toEqual([2]);
+      const firstRun = (await handle.describe()).runId;
+      await handle.signal(orderMilestoneSignal, {
+        orderNumber: 'HBAB1',
+        milestone: 'delivered',
+        status: 'Delivered',
+        seq: 1,
+        at: await now(),
+      });
+      await waitFor(status, (s) => s.stage === 'AWAITING_REFILL', 'the refill wait');
+      fake.nextOrderNumber = 'HBAB2';
+      await handle.signal(requestRefillSignal, { requestedBy: 'partner' });
+      const next = harness.env.client.workflow.getHandle(handle.workflowId);
+      await waitFor(
+        () => next.query(prescriptionStatusQuery),
+        (s) => s.currentOrder?.orderNumber === 'HBAB2',
+        'fill 2',
+      );
+      expect(calls.ensures.at(-1)).toMatchObject({
+        fillNumber: 2,
+        patientSafety: { source: 'fill_approval', ...intake },
+      });
+      await recordHistory(harness.env.client, handle.workflowId, 'prescription-fill-approvals-bounded', firstRun);
+    });
+  });
 });

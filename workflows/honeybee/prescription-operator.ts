@@ -18,7 +18,7 @@ import {
   operatorActionOf,
 } from './operator-actions.js';
 import { honeybeeShippingAddressInput, patientSafetyInput, type PatientSafetyInput } from './messages.js';
-import { PrescriptionStage } from './prescription-state.js';
+import { fillsRemaining, PrescriptionStage } from './prescription-state.js';
 import { checkResolution, offeredActionNames } from './resolution.js';
 import type { FillIntake, OperatorException, PrescriptionState } from './types.js';
 import { sharedSchema } from '../shared/shared-schemas.js';
@@ -57,6 +57,38 @@ const addressFields = sharedSchema('honeybee/prescription-operator:addressFields
  */
 export const ADDRESS_CORRECTION_CHECKED_PATCH = 'prescription-address-correction-checked';
 
+/**
+ * Approvals are bounded: a fill number within the fills the prescription can still have and at most
+ * MAX_FILLS_AHEAD past the current one, and an intake of bounded size. Each kept approval's intake is carried into
+ * every next run, so runs from before it that accepted fills far ahead with large intakes could not continue as new
+ * (PayloadLimitViolation): such approvals are refused, and those already kept are dropped when the run continues.
+ */
+export const APPROVALS_BOUNDED_PATCH = 'prescription-approvals-bounded';
+
+/** Fills past the current one that can be approved ahead (each may keep an intake for the next runs). */
+export const MAX_FILLS_AHEAD = 3;
+/** One patient-safety entry, as JSON: a name or a small object of the partner's. */
+export const MAX_INTAKE_ITEM_CHARS = 2_000;
+/** A whole intake, as JSON. */
+export const MAX_INTAKE_CHARS = 32_000;
+
+const INTAKE_LISTS = ['medications', 'healthConditions', 'allergies'] as const;
+
+/** What makes an intake too large to keep and send; undefined when it is not. */
+export function intakeSizeProblem(intake: PatientSafetyInput): string | undefined {
+  for (const list of INTAKE_LISTS) {
+    const at = intake[list].findIndex((item) => JSON.stringify(item).length > MAX_INTAKE_ITEM_CHARS);
+    if (at >= 0) {
+      const size = JSON.stringify(intake[list][at]).length;
+      return `patientSafety.${list}[${at}] is too large (${size} characters as JSON; at most ${MAX_INTAKE_ITEM_CHARS})`;
+    }
+  }
+  const size = JSON.stringify(intake).length;
+  return size > MAX_INTAKE_CHARS
+    ? `patientSafety is too large (${size} characters as JSON; at most ${MAX_INTAKE_CHARS})`
+    : undefined;
+}
+
 export function createPrescriptionOperator(
   state: PrescriptionState,
   options: {
@@ -65,9 +97,12 @@ export function createPrescriptionOperator(
     intakes?: FillIntake[];
     /** Whether this run checks a handled address correction: `patched(ADDRESS_CORRECTION_CHECKED_PATCH)`. */
     checksAddressCorrection?: () => boolean;
+    /** Whether this run bounds approvals and intakes: `patched(APPROVALS_BOUNDED_PATCH)`, asked when one is out. */
+    boundsApprovals?: () => boolean;
   },
 ) {
   const { now, publish } = options;
+  const boundsApprovals = options.boundsApprovals ?? (() => true);
   const pending: PendingOperatorInputs = {};
   const intakes: FillIntake[] = [...(options.intakes ?? [])];
 
@@ -82,9 +117,39 @@ export function createPrescriptionOperator(
     return intakes.find((intake) => intake.fillNumber === fillNumber)?.patientSafety;
   }
 
-  /** Intakes for `fillNumber` and later, for the next run. */
+  /** The last fill the prescription can have, when Honeybee said how many refills it has. */
+  function lastFill(): number | undefined {
+    return state.facts.refillsLeft === undefined ? undefined : state.fillsDelivered + fillsRemaining(state);
+  }
+
+  /** Why `fill` is out of the fills that can be approved now (beyond the prescription's, or too far ahead). */
+  function fillRangeProblem(fill: number): string | undefined {
+    const last = lastFill();
+    if (last !== undefined && fill > last) {
+      return `fill ${fill} is beyond this prescription's fills (its last possible fill is ${last})`;
+    }
+    const furthest = state.fillNumber + MAX_FILLS_AHEAD;
+    return fill > furthest
+      ? `fill ${fill} is too far ahead: fills ${state.fillNumber} to ${furthest} can be approved now`
+      : undefined;
+  }
+
+  function boundsProblem(fill: number, intake: PatientSafetyInput | null | undefined): string | undefined {
+    return fillRangeProblem(fill) ?? (intake ? intakeSizeProblem(intake) : undefined);
+  }
+
+  /**
+   * Intakes for `fillNumber` and later, for the next run; under APPROVALS_BOUNDED_PATCH without those (and the
+   * approvals) a run from before it kept out of bounds.
+   */
   function intakesFrom(fillNumber: number): FillIntake[] {
-    return intakes.filter((intake) => intake.fillNumber >= fillNumber);
+    const later = intakes.filter((intake) => intake.fillNumber >= fillNumber);
+    const kept = later.filter((intake) => !boundsProblem(intake.fillNumber, intake.patientSafety));
+    const approved = state.approvedFills.filter((fill) => !fillRangeProblem(fill));
+    if (kept.length === later.length && approved.length === state.approvedFills.length) return later;
+    if (!boundsApprovals()) return later;
+    state.approvedFills = approved;
+    return kept;
   }
 
   function creationException(): OperatorException | undefined {
@@ -171,7 +236,9 @@ export function createPrescriptionOperator(
     via: Via,
   ): ResolutionResult {
     const fill = input.fillNumber ?? state.fillNumber;
-    const problem = approvalProblem(fill);
+    const outOfBounds = boundsProblem(fill, input.patientSafety);
+    // Runs from before the bounds accepted such approvals, and must replay so.
+    const problem = approvalProblem(fill) ?? (outOfBounds && boundsApprovals() ? outOfBounds : undefined);
     if (!problem && !state.approvedFills.includes(fill)) state.approvedFills.push(fill);
     if (!problem && input.patientSafety) keepIntake(fill, input.patientSafety);
     return decide(
@@ -196,8 +263,13 @@ export function createPrescriptionOperator(
     action: string,
     fields: Record<string, unknown>,
     checksAddress: () => boolean,
+    boundsIntake: () => boolean,
   ): { ok: true; value: Record<string, unknown> } | { ok: false; problem: string } {
-    if (action === 'provide_patient_safety') return parseActionFields(patientSafetyFields, fields);
+    if (action === 'provide_patient_safety') {
+      const parsed = parseActionFields(patientSafetyFields, fields);
+      const tooLarge = parsed.ok ? intakeSizeProblem(parsed.value.patientSafety) : undefined;
+      return tooLarge && boundsIntake() ? { ok: false, problem: `fields.${tooLarge}` } : parsed;
+    }
     if (action === 'update_shipping_address' && checksAddress()) return parseActionFields(addressFields, fields);
     return { ok: true, value: fields };
   }
@@ -206,7 +278,12 @@ export function createPrescriptionOperator(
     const check = checkResolution(creationException(), input, creationBlocked());
     if (!check.ok) return refuse(input, via, check.reason);
     const action = check.action.action;
-    const fields = correctionFields(action, check.fields, options.checksAddressCorrection ?? (() => true));
+    const fields = correctionFields(
+      action,
+      check.fields,
+      options.checksAddressCorrection ?? (() => true),
+      boundsApprovals,
+    );
     if (!fields.ok) return refuse(input, via, fields.problem);
     pending.correction = { action, fields: fields.value, operator: input.operator, reason: input.reason, at: now() };
     const message =
@@ -268,7 +345,10 @@ export function createPrescriptionOperator(
       case 'approveFill': {
         const fields = parseActionFields(approveFields, input.fields);
         if (!fields.ok) return invalid(fields.problem);
-        return refusal(approvalProblem(fields.value.fillNumber ?? state.fillNumber));
+        const fill = fields.value.fillNumber ?? state.fillNumber;
+        const tooLarge = fields.value.patientSafety ? intakeSizeProblem(fields.value.patientSafety) : undefined;
+        if (tooLarge) return invalid(`fields.${tooLarge}`);
+        return refusal(approvalProblem(fill) ?? fillRangeProblem(fill));
       }
       case 'cancel':
         return refusal(cancelProblem());
@@ -278,7 +358,12 @@ export function createPrescriptionOperator(
           return { reason: result.reason, offeredActions: offeredActionNames(creationException()), kind: result.kind };
         }
         // A validator is never replayed: it checks an address in every run.
-        const fields = correctionFields(result.action.action, result.fields, () => true);
+        const fields = correctionFields(
+          result.action.action,
+          result.fields,
+          () => true,
+          () => true,
+        );
         return fields.ok ? undefined : invalid(fields.problem);
       }
     }

@@ -3,14 +3,23 @@
 import { describe, expect, it } from 'vitest';
 import { prescriptionDetails } from '../../../workflows/honeybee/details.js';
 import { orderRefusedException } from '../../../workflows/honeybee/prescription-exceptions.js';
-import { createPrescriptionOperator } from '../../../workflows/honeybee/prescription-operator.js';
+import {
+  createPrescriptionOperator,
+  MAX_INTAKE_CHARS,
+  MAX_INTAKE_ITEM_CHARS,
+} from '../../../workflows/honeybee/prescription-operator.js';
 import { initialPrescriptionState, PrescriptionStage } from '../../../workflows/honeybee/prescription-state.js';
 import { DEFAULT_HONEYBEE_SETTINGS } from '../../../workflows/honeybee/settings.js';
 import type { PrescriptionState } from '../../../workflows/honeybee/types.js';
+import type { PatientSafetyInput } from '../../../workflows/honeybee/messages.js';
 
 const NOW = '2026-01-01T00:00:00.000Z';
 
-function operatorFor(patch: Partial<PrescriptionState> = {}, checksAddressCorrection?: () => boolean) {
+function operatorFor(
+  patch: Partial<PrescriptionState> = {},
+  checksAddressCorrection?: () => boolean,
+  boundsApprovals?: () => boolean,
+) {
   const state = {
     ...initialPrescriptionState({ prescriptionId: '1' }, { ...DEFAULT_HONEYBEE_SETTINGS, fillApproval: 'partner' }),
     ...patch,
@@ -20,6 +29,7 @@ function operatorFor(patch: Partial<PrescriptionState> = {}, checksAddressCorrec
     now: () => NOW,
     publish: () => (published += 1),
     ...(checksAddressCorrection ? { checksAddressCorrection } : {}),
+    ...(boundsApprovals ? { boundsApprovals } : {}),
   });
   return { state, operator, published: () => published };
 }
@@ -191,5 +201,80 @@ describe('prescription operator actions', () => {
     const automatic = operatorFor({ fillApproval: 'automatic' }).operator;
     automatic.approve({ approvedBy: 'partner', reason: 'paid', patientSafety: intake }, 'approve');
     expect(automatic.intakeFor(1)).toBeUndefined();
+  });
+
+  it('approves only fills the prescription can still have, a few ahead, with an intake of bounded size', () => {
+    const waiting = { stage: PrescriptionStage.AwaitingFillApproval, facts: { refillsLeft: 5 } };
+    const { operator, state } = operatorFor(waiting);
+    const intake: PatientSafetyInput = { medications: [], healthConditions: [], allergies: ['penicillin'] };
+    const approve = (fillNumber: number, patientSafety = intake) =>
+      operator.approve({ approvedBy: 'partner', reason: 'paid', fillNumber, patientSafety }, 'approve');
+    const approveFill = (fillNumber: number, patientSafety: unknown = intake) => ({
+      action: 'approveFill',
+      fields: { fillNumber, patientSafety },
+      operator: 'partner',
+      reason: 'paid',
+    });
+    // Fills 1 to 6 exist (a first fill and five refills); up to three past the current one can be approved ahead.
+    expect(approve(40)).toMatchObject({
+      accepted: false,
+      reason: "fill 40 is beyond this prescription's fills (its last possible fill is 6)",
+    });
+    expect(operator.check(approveFill(40))?.reason).toBe(
+      "fill 40 is beyond this prescription's fills (its last possible fill is 6)",
+    );
+    expect(approve(5)).toMatchObject({
+      accepted: false,
+      reason: 'fill 5 is too far ahead: fills 1 to 4 can be approved now',
+    });
+    const bigItem = { name: 'x'.repeat(MAX_INTAKE_ITEM_CHARS) };
+    const refusedReason = (result: { accepted: boolean; reason?: string }) => (result.accepted ? '' : result.reason);
+    expect(refusedReason(approve(2, { ...intake, allergies: [bigItem] }))).toMatch(
+      /^patientSafety\.allergies\[0\] is too large/,
+    );
+    const invalid = operator.check(approveFill(2, { ...intake, allergies: [bigItem] }));
+    expect(invalid?.kind).toBe('invalid');
+    expect(invalid?.reason).toMatch(/^fields\.patientSafety\.allergies\[0\] is too large/);
+    const many = Array.from({ length: 200 }, (_, i) => `${i}`.padEnd(MAX_INTAKE_CHARS / 150, 'x'));
+    expect(refusedReason(approve(2, { ...intake, medications: many }))).toMatch(/^patientSafety is too large/);
+    expect(state.approvedFills).toEqual([]);
+    expect(operator.intakesFrom(1)).toEqual([]);
+    expect(approve(4)).toMatchObject({ accepted: true });
+    expect(operator.intakesFrom(1)).toEqual([{ fillNumber: 4, patientSafety: intake }]);
+
+    // An intake given as a correction is bounded alike.
+    const held = operatorFor({
+      stage: PrescriptionStage.AwaitingOrderCorrection,
+      exception: orderRefusedException(
+        { type: 'PatientSafetyUnknown', message: 'no intake', codes: [], fields: [], status: null, requestId: null },
+        NOW,
+      ),
+    }).operator;
+    const give = { action: 'provide_patient_safety', fields: { patientSafety: { ...intake, allergies: [bigItem] } } };
+    const tooLarge = /^fields\.patientSafety\.allergies\[0\] is too large/;
+    expect(held.check({ ...give, operator: 'dana', reason: 'r' })?.reason).toMatch(tooLarge);
+    expect(refusedReason(held.resolve({ ...give, operator: 'dana', reason: 'r' }, 'signal'))).toMatch(tooLarge);
+    expect(held.pending.correction).toBeUndefined();
+  });
+
+  it('a run from before the bounds replays its approvals as accepted, and drops them when it continues as new', () => {
+    let bounded = false;
+    const { operator, state } = operatorFor(
+      { stage: PrescriptionStage.AwaitingFillApproval, facts: { refillsLeft: 2 } },
+      undefined,
+      () => bounded,
+    );
+    const big = { medications: [], healthConditions: [], allergies: [{ name: 'x'.repeat(MAX_INTAKE_ITEM_CHARS) }] };
+    const small = { medications: [], healthConditions: [], allergies: ['latex'] };
+    expect(
+      operator.approve({ approvedBy: 'x', reason: 'r', fillNumber: 40, patientSafety: big }, 'approve'),
+    ).toMatchObject({ accepted: true });
+    operator.approve({ approvedBy: 'x', reason: 'r', fillNumber: 2, patientSafety: small }, 'approve');
+    expect(state.approvedFills).toEqual([40, 2]);
+    // Replaying the continue-as-new of a run from before the patch: everything carried, as it was.
+    expect(operator.intakesFrom(2)).toHaveLength(2);
+    bounded = true;
+    expect(operator.intakesFrom(2)).toEqual([{ fillNumber: 2, patientSafety: small }]);
+    expect(state.approvedFills).toEqual([2]);
   });
 });

@@ -52,7 +52,8 @@ export const prescriptionOperations = [
       'Approves the waiting fill (or, with `fillNumber`, a later one) once payment is done (with ' +
       "`HONEYBEE_FILL_APPROVAL=partner`). With `patientSafety` (the patient's intake) the fill's order carries it " +
       "instead of the partner directory's, and an order held for want of one is settled. 409 when fills need no " +
-      'approval here or that fill is past.',
+      "approval here, that fill is past, beyond the prescription's fills or more than 3 past the current one; an " +
+      'intake over 2,000 characters an entry (32,000 in all, as JSON) is refused as invalid.',
     body: approveFillBody,
     accepted: decided,
     message: resolveExceptionUpdate,
