@@ -52,6 +52,7 @@ import {
   currentFillEnded,
   fillsRemaining,
   initialPrescriptionState,
+  MAX_EMPTY_ORDER_LOOKS,
   MAX_PENDING_MILESTONES,
   msUntilExpiry,
   noteRequestIds,
@@ -59,11 +60,13 @@ import {
   orderFollowingStage,
   PrescriptionStage,
   recordOrder,
+  VENDOR_ORDER_WAIT_BOUNDED_PATCH,
 } from './honeybee/prescription-state.js';
 import {
   orderRefusedException,
   patientLookupException,
   unmatchedPatientException,
+  vendorOrderMissingException,
 } from './honeybee/prescription-exceptions.js';
 import {
   ADDRESS_CORRECTION_CHECKED_PATCH,
@@ -520,9 +523,34 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     return 'created';
   }
 
-  /** Automatic Processing: Honeybee creates the order; if its event is late or lost, look for the order. */
-  async function awaitVendorOrder(): Promise<'linked' | 'canceled'> {
+  /** Looks for the fill's order at Honeybee (Automatic Processing: Honeybee creates it). */
+  async function lookForVendorOrder(): Promise<void> {
+    try {
+      const result = await vendor.ensureHoneybeeFillOrder({
+        prescriptionId: state.prescriptionId,
+        patientId: state.patientId ?? '',
+        fillNumber: state.fillNumber,
+        recordedOrderNumbers: state.recordedOrders,
+        create: false,
+        shippingMethodId: settings.shippingMethodId,
+        quantity: 1,
+        settings,
+      });
+      noteRequestIds(state, ...result.requestIds);
+      if (result.orderNumber) recordOrder(state, result.orderNumber, result.status);
+    } catch (error) {
+      if (!activityProblem(error)) throw error;
+    }
+  }
+
+  /**
+   * Automatic Processing: Honeybee creates the order; if its event is late or lost, look for the order. Looks that
+   * keep finding nothing ask an operator (VENDOR_ORDER_WAIT_BOUNDED_PATCH), and the wait ends when the prescription
+   * expires.
+   */
+  async function awaitVendorOrder(): Promise<'linked' | 'canceled' | 'expired'> {
     setStage(PrescriptionStage.AwaitingOrder);
+    let emptyLooks = 0;
     while (!state.currentOrder) {
       const linked = await condition(
         () => state.currentOrder !== undefined || canceled(),
@@ -530,24 +558,57 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
       );
       if (canceled()) return 'canceled';
       if (linked || !state.patientId) continue;
-      try {
-        const result = await vendor.ensureHoneybeeFillOrder({
-          prescriptionId: state.prescriptionId,
-          patientId: state.patientId,
-          fillNumber: state.fillNumber,
-          recordedOrderNumbers: state.recordedOrders,
-          create: false,
-          shippingMethodId: settings.shippingMethodId,
-          quantity: 1,
-          settings,
-        });
-        noteRequestIds(state, ...result.requestIds);
-        if (result.orderNumber) recordOrder(state, result.orderNumber, result.status);
-      } catch (error) {
-        if (!activityProblem(error)) throw error;
+      await lookForVendorOrder();
+      if (state.currentOrder) break;
+      emptyLooks += 1;
+      const expired = msUntilExpiry(state, nowMs()) <= 0;
+      // Asked only when the run would otherwise look again: runs from before it looked forever, and replay so.
+      if ((expired || emptyLooks >= MAX_EMPTY_ORDER_LOOKS) && patched(VENDOR_ORDER_WAIT_BOUNDED_PATCH)) {
+        if (expired) return 'expired';
+        const settled = await awaitVendorOrderOperator(emptyLooks);
+        if (settled !== 'look_again') return settled;
+        emptyLooks = 0;
+        await lookForVendorOrder();
       }
     }
     return 'linked';
+  }
+
+  /** No order after many looks: flag an operator (escalating every holdEscalationRepeatMs) until one settles it. */
+  async function awaitVendorOrderOperator(looks: number): Promise<'linked' | 'canceled' | 'expired' | 'look_again'> {
+    raise(vendorOrderMissingException(looks, now()), 'order_not_created');
+    state.escalationLevel = 1;
+    publish();
+    let deadline = nowMs() + settings.holdEscalationRepeatMs;
+    for (;;) {
+      const untilExpiry = msUntilExpiry(state, nowMs());
+      if (untilExpiry <= 0) return 'expired';
+      await condition(
+        () => pending.correction !== undefined || canceled() || state.currentOrder !== undefined,
+        Math.max(1, Math.min(deadline - nowMs(), untilExpiry)),
+      );
+      const chosen = pending.correction;
+      delete pending.correction;
+      if (chosen?.action === 'cancel_prescription') {
+        pending.cancel ??= { operator: chosen.operator, reason: chosen.reason, at: chosen.at };
+      }
+      if (canceled()) return 'canceled';
+      if (state.currentOrder || chosen) {
+        clearException();
+        publish();
+        return state.currentOrder ? 'linked' : 'look_again';
+      }
+      if (nowMs() >= deadline) {
+        state.escalationLevel += 1;
+        notify('prescription.needs_operator', {
+          reason: 'order_not_created',
+          exception: state.exception ? exceptionLabel(state.exception) : null,
+          escalationLevel: state.escalationLevel,
+        });
+        publish();
+        deadline += settings.holdEscalationRepeatMs;
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------------------------ the flow
@@ -567,8 +628,16 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
   if (state.mode === 'partner_requested') {
     if ((await awaitApproval()) === 'canceled') return finishCanceled();
     if ((await createOrder()) === 'canceled') return finishCanceled();
-  } else if ((await awaitVendorOrder()) === 'canceled') {
-    return finishCanceled();
+  } else {
+    const found = await awaitVendorOrder();
+    if (found === 'canceled') return finishCanceled();
+    if (found === 'expired') {
+      return finish(
+        PrescriptionStage.Expired,
+        'the prescription expired before Honeybee created its order',
+        'prescription.expired',
+      );
+    }
   }
 
   setStage(orderFollowingStage(state));

@@ -1,8 +1,9 @@
 // Every long wait of the Honeybee workflows, on the time-skipping server with fake activities: a hold that nobody
 // resolves escalates after holdEscalationAfterMs and again every holdEscalationRepeatMs; a fill the partner does not
 // approve escalates; a quiet order is polled every reconcileIntervalMs (and never while events flow); a prescription
-// under Automatic Processing looks for its order when Honeybee's event does not come; after a fill, the prescription
-// waits for a refill until it expires.
+// under Automatic Processing looks for its order when Honeybee's event does not come (and, when four looks find
+// nothing, asks an operator, or ends at its expiry); after a fill, the prescription waits for a refill until it
+// expires (a cancel while the run continues is not lost); fill approvals ahead are bounded.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -538,6 +539,110 @@ describe('Honeybee workflows: long waits', () => {
         patientSafety: { source: 'fill_approval', ...intake },
       });
       await recordHistory(harness.env.client, handle.workflowId, 'prescription-fill-approvals-bounded', firstRun);
+    });
+  });
+
+  it('Automatic Processing: when no order comes after four looks, an operator is asked (escalating) and can look again', async () => {
+    const fake = vendor();
+    const { activities, calls } = createFakeActivities(fake);
+    await withWorker(activities, async (worker, started) => {
+      const handle = started(
+        await harness.env.client.workflow.start('prescriptionWorkflow', {
+          taskQueue: worker.options.taskQueue,
+          workflowId: 'honeybee-rx-2000006',
+          args: [{ prescriptionId: '2000006', patientId: '4242', settings: { ...SETTINGS, mode: 'automatic' } }],
+        }),
+      );
+      await harness.env.sleep(3 * 6 * HOUR + 60_000);
+      expect(await handle.query(prescriptionStatusQuery)).toMatchObject({
+        stage: 'AWAITING_ORDER',
+        needsOperator: false,
+      });
+      await harness.env.sleep(6 * HOUR);
+      const flagged = await handle.query(prescriptionStatusQuery);
+      expect(calls.ensures).toHaveLength(4);
+      expect(flagged).toMatchObject({
+        stage: 'AWAITING_ORDER',
+        needsOperator: true,
+        escalationLevel: 1,
+        exception: { code: 'ORDER_NOT_CREATED', name: 'Honeybee has not created the order' },
+        holdReason: 'ORDER_NOT_CREATED Honeybee has not created the order',
+      });
+      expect(flagged.offeredActions.map((action) => action.action)).toEqual([
+        'retry_order',
+        'cancel_prescription',
+        'cancel',
+      ]);
+      expect((await handle.describe()).searchAttributes).toMatchObject({
+        ExceptionReason: ['ORDER_NOT_CREATED Honeybee has not created the order'],
+        NeedsOperator: [true],
+        EscalationLevel: [1],
+      });
+      // Nobody answers: no more looks, the flag escalates every 24 h.
+      await harness.env.sleep(24 * HOUR);
+      expect(await handle.query(prescriptionStatusQuery)).toMatchObject({ escalationLevel: 2, needsOperator: true });
+      expect(calls.ensures).toHaveLength(4);
+      expect(calls.notifications.filter((n) => n.type === 'prescription.needs_operator')).toHaveLength(2);
+
+      fake.nextOrderNumber = 'HBLATE';
+      const result = await handle.executeUpdate(resolveExceptionUpdate, {
+        args: [{ action: 'retry_order', fields: {}, operator: 'erin', reason: 'Honeybee says it is created now' }],
+      });
+      expect(result).toMatchObject({ accepted: true, message: "Honeybee's order will be looked for again" });
+      const found = await waitFor(
+        () => handle.query(prescriptionStatusQuery),
+        (s) => s.currentOrder !== undefined,
+        'the order looked for again',
+      );
+      expect(found).toMatchObject({
+        stage: 'ORDER_IN_PROGRESS',
+        needsOperator: false,
+        escalationLevel: 0,
+        currentOrder: { orderNumber: 'HBLATE' },
+      });
+      expect(found.exception).toBeUndefined();
+      expect(calls.ensures).toHaveLength(5);
+      await handle.signal(orderMilestoneSignal, {
+        orderNumber: 'HBLATE',
+        milestone: 'delivered',
+        status: 'Delivered',
+        seq: 1,
+        at: await now(),
+      });
+      expect(await handle.result()).toMatchObject({ stage: 'COMPLETED', fillsDelivered: 1 });
+      await recordHistory(harness.env.client, handle.workflowId, 'prescription-vendor-order-missing-escalated');
+    });
+  });
+
+  it('Automatic Processing: a prescription whose order never comes ends EXPIRED once it has expired', async () => {
+    const start = await harness.env.currentTimeMs();
+    const fake = vendor({ expireDate: new Date(start + 2 * DAY).toISOString().slice(0, 10) });
+    const { activities } = createFakeActivities(fake);
+    await withWorker(activities, async (worker, started) => {
+      const rx = '2000007';
+      const handle = started(
+        await harness.env.client.workflow.start('prescriptionWorkflow', {
+          taskQueue: worker.options.taskQueue,
+          workflowId: `honeybee-rx-${rx}`,
+          args: [{ prescriptionId: rx, settings: { ...SETTINGS, mode: 'automatic' } }],
+        }),
+      );
+      await handle.signal(
+        honeybeeEventSignal,
+        event('RX_RECEIVED', {
+          event_type: 'RX_RECEIVED',
+          patient_id: 4242,
+          medication_requests: [
+            { id: Number(rx), prescription_id: Number(rx), refills_left: 0, expire_date: fake.expireDate },
+          ],
+        }),
+      );
+      const final = (await handle.result()) as { stage: string; endReason: string; needsOperator: boolean };
+      expect(final).toMatchObject({
+        stage: 'EXPIRED',
+        needsOperator: false,
+        endReason: 'the prescription expired before Honeybee created its order',
+      });
     });
   });
 });

@@ -120,3 +120,25 @@ export function orderRefusedException(problem: ActivityProblem, raisedAt: string
     raisedAt,
   };
 }
+
+/**
+ * Automatic Processing: Honeybee has not created the fill's order, however often the engine looked. Look again (once
+ * Honeybee has it, or after asking Honeybee), or cancel.
+ */
+export function vendorOrderMissingException(looks: number, raisedAt: string): OperatorException {
+  return {
+    source: 'order_creation',
+    code: 'ORDER_NOT_CREATED',
+    name: 'Honeybee has not created the order',
+    message: `no order for this prescription at Honeybee after ${looks} look(s)`,
+    actions: [
+      {
+        action: 'retry_order',
+        description: "Look for Honeybee's order again (once Honeybee has created it)",
+        fields: [],
+      },
+      CANCEL_PRESCRIPTION,
+    ],
+    raisedAt,
+  };
+}

@@ -293,7 +293,9 @@ export function createPrescriptionOperator(
           ? 'the order will be created again with the corrected address'
           : action === 'provide_patient_safety'
             ? 'the order will be created again with the patient-safety intake given'
-            : 'the order will be created again';
+            : state.mode === 'automatic'
+              ? "Honeybee's order will be looked for again"
+              : 'the order will be created again';
     return decide({ via, operator: input.operator, reason: input.reason, action }, undefined, message);
   }
 

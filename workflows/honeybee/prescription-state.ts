@@ -31,6 +31,15 @@ export const PrescriptionStage = {
  */
 export const CANCEL_BEFORE_NEXT_RUN_PATCH = 'prescription-cancel-before-next-run';
 
+/**
+ * Automatic Processing: after MAX_EMPTY_ORDER_LOOKS looks that found no order for the fill, the prescription asks an
+ * operator (escalating) and, past its expiry, ends EXPIRED. Runs from before it looked every reconcile interval
+ * forever, unflagged.
+ */
+export const VENDOR_ORDER_WAIT_BOUNDED_PATCH = 'prescription-vendor-order-wait-bounded';
+/** Looks for Honeybee's order, one every reconcile interval, before an operator is asked (a day at 6 h). */
+export const MAX_EMPTY_ORDER_LOOKS = 4;
+
 /** Without an expiry date from Honeybee, a prescription waits this long for a refill (a typical prescription's life). */
 export const DEFAULT_REFILL_WINDOW_MS = 365 * 86_400_000;
 const MAX_FILLS_KEPT = 24;
