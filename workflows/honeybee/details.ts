@@ -5,6 +5,7 @@ import { honeybeeFieldHelp } from '../../src/domain/honeybee-action-fields.js';
 import { FailureType } from '../../src/domain/failure-types.js';
 import type { HoneybeeOrderState, OperatorDecision, OperatorException, PrescriptionState } from './types.js';
 import { exceptionLabel } from './exception-label.js';
+import { ORDER_NOT_CREATED } from './prescription-exceptions.js';
 
 /** The example JSON for `resolveException` with the first offered action that is not a cancellation. */
 export function exampleResolution(exception: OperatorException): string {
@@ -138,7 +139,10 @@ export function prescriptionDetails(state: PrescriptionState): string {
       exception.code === FailureType.PatientSafetyUnknown
         ? "**Needs an operator: the order was not sent: the partner's patient-safety intake is missing** (the " +
             'pharmacy would read empty lists as "none known").'
-        : `**Needs an operator: Honeybee refused to create the order.**`,
+        : exception.code === ORDER_NOT_CREATED
+          ? `**Needs an operator: Honeybee has not created this fill's order** (Automatic Processing; looked for ` +
+            'every reconcile interval).'
+          : `**Needs an operator: Honeybee refused to create the order.**`,
       '',
       ...exceptionSection(exception, `workflow \`honeybee-rx-${state.prescriptionId}\``),
     );

@@ -125,10 +125,12 @@ export function orderRefusedException(problem: ActivityProblem, raisedAt: string
  * Automatic Processing: Honeybee has not created the fill's order, however often the engine looked. Look again (once
  * Honeybee has it, or after asking Honeybee), or cancel.
  */
+export const ORDER_NOT_CREATED = 'ORDER_NOT_CREATED';
+
 export function vendorOrderMissingException(looks: number, raisedAt: string): OperatorException {
   return {
     source: 'order_creation',
-    code: 'ORDER_NOT_CREATED',
+    code: ORDER_NOT_CREATED,
     name: 'Honeybee has not created the order',
     message: `no order for this prescription at Honeybee after ${looks} look(s)`,
     actions: [

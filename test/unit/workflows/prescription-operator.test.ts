@@ -2,7 +2,10 @@
 // workflow), and that resolveException carries out those actions as the dedicated signals do.
 import { describe, expect, it } from 'vitest';
 import { prescriptionDetails } from '../../../workflows/honeybee/details.js';
-import { orderRefusedException } from '../../../workflows/honeybee/prescription-exceptions.js';
+import {
+  orderRefusedException,
+  vendorOrderMissingException,
+} from '../../../workflows/honeybee/prescription-exceptions.js';
 import {
   createPrescriptionOperator,
   MAX_INTAKE_CHARS,
@@ -276,5 +279,17 @@ describe('prescription operator actions', () => {
     bounded = true;
     expect(operator.intakesFrom(2)).toEqual([{ fillNumber: 2, patientSafety: small }]);
     expect(state.approvedFills).toEqual([2]);
+  });
+
+  it('Automatic Processing: an order Honeybee has not created is looked for again or the prescription canceled', () => {
+    const exception = vendorOrderMissingException(4, NOW);
+    const { operator, state } = operatorFor({ mode: 'automatic', stage: PrescriptionStage.AwaitingOrder, exception });
+    expect(names(operator)).toEqual(['retry_order', 'cancel_prescription', 'cancel']);
+    expect(prescriptionDetails(state)).toContain("Honeybee has not created this fill's order");
+    expect(operator.resolve({ action: 'retry_order', operator: 'erin', reason: 'asked Honeybee' }, 'update')).toEqual({
+      accepted: true,
+      action: 'retry_order',
+      message: "Honeybee's order will be looked for again",
+    });
   });
 });
