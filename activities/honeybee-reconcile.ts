@@ -4,7 +4,7 @@
 // would have: the event is rebuilt from what Honeybee says about the prescription, routed by the bridge's own routing
 // and delivered by the bridge's own signal-with-start (same workflow id, start input, search attributes and signal).
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { honeybeePatientRegistryWorkflowId, prescriptionWorkflowId } from '../src/domain/workflow-ids.js';
 import type { HoneybeeWorkflowSettings } from '../src/domain/workflow-settings.js';
 import { routeHoneybeeEvent } from '../src/bridge/honeybee-routing.js';
@@ -15,11 +15,16 @@ import type { HoneybeeMedicationRequest } from '../src/vendors/honeybee/schemas.
 import { isVendorError } from '../src/vendors/shared/vendor-error.js';
 import { WindowBatcher } from '../src/runtime/window-batcher.js';
 import {
+  KNOWN_PATIENTS_PAGE_MAX,
+  NOTE_PATIENTS_MAX_IDS,
   honeybeePatientIdInput,
+  knownPatientsPageLookup,
   knownPatientsQuery,
   notePatientsSignal,
+  type KnownHoneybeePatientsPage,
 } from '../workflows/honeybee/patient-registry-messages.js';
-import type { honeybeePatientRegistryWorkflow } from '../workflows/honeybee-patients.js';
+import { MAX_SEGMENT } from '../workflows/honeybee/patient-registry.js';
+import type { HoneybeePatientRegistryInput, honeybeePatientRegistryWorkflow } from '../workflows/honeybee-patients.js';
 
 export interface HoneybeeReconcileDependencies {
   honeybee: HoneybeeClient;
@@ -40,20 +45,44 @@ export interface PatientReconciliation {
 }
 
 export interface SweepPageRequest {
+  /** Where the page starts in `segment`. */
   offset: number;
   limit: number;
   settings: HoneybeeWorkflowSettings;
+  /**
+   * The registry segment the page reads (0: the first, honeybee-patients-{task queue}). Absent from sweeps of older
+   * versions, which page through the first segment alone and get no `next`.
+   */
+  segment?: number;
+}
+
+/** Where a sweep's next page starts. */
+export interface SweepCursor {
+  segment: number;
+  offset: number;
 }
 
 export interface SweepPageResult {
   /** Patients read on this page (0: the sweep is past the end). */
   checked: number;
-  /** Patients known in all. */
+  /** Patients the page's segment holds. */
   total: number;
   started: string[];
   tooOld: number;
   /** Patients whose prescriptions Honeybee did not give this time. */
   failed: number;
+  /**
+   * Where the next page starts; null: the sweep is done. Absent when the request named no segment, and from workers
+   * of older versions (the next page then starts `checked` further on, and the sweep ends at `total`).
+   */
+  next?: SweepCursor | null;
+}
+
+export interface ForwardPatientsRequest {
+  /** The segment that takes the ids (signal-with-start: started with them when it does not run yet). */
+  segment: number;
+  patientIds: string[];
+  budgetBytes?: number;
 }
 
 /** Honeybee ids are numbers in its bodies and paths; a numeric string goes as its number. */
@@ -108,6 +137,32 @@ export async function noteHoneybeePatients(temporal: Client, taskQueue: string, 
   const patientIds = ids.filter((id) => honeybeePatientIdInput.safeParse(id).success);
   const notes = registryNotesFor(temporal, taskQueue);
   await Promise.all(patientIds.map((id) => notes.add(id)));
+}
+
+/**
+ * One page of a registry segment; undefined when the segment has no workflow (no patient met yet, or no segment past
+ * the last). A segment on a worker of an older version answers the whole-list query, which is bounded too.
+ */
+async function readRegistryPage(
+  temporal: Client,
+  taskQueue: string,
+  segment: number,
+  offset: number,
+  limit: number,
+): Promise<KnownHoneybeePatientsPage | undefined> {
+  const handle = temporal.workflow.getHandle(honeybeePatientRegistryWorkflowId(taskQueue, segment));
+  try {
+    try {
+      return await handle.query(knownPatientsPageLookup, { offset, limit });
+    } catch (error) {
+      if (!(error instanceof QueryNotRegisteredError)) throw error;
+      const { patientIds, rejected } = await handle.query(knownPatientsQuery);
+      return { patientIds: patientIds.slice(offset, offset + limit), total: patientIds.length, segment, rejected };
+    }
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
 }
 
 /** Whether a workflow with this id exists (running or closed): a closed prescription is never started again. */
@@ -183,24 +238,44 @@ export async function reconcileHoneybeePatient(
 export function createHoneybeeReconcileActivities(deps: HoneybeeReconcileDependencies) {
   return {
     /**
-     * One page of the sweep: the known patients from `offset`, each one's prescriptions read and the missing ones
-     * started. A patient Honeybee does not answer for is counted and left to the next sweep; a Temporal failure fails
+     * One page of the sweep: the known patients from `offset` in a registry segment (one query of at most a page,
+     * never the whole list), each one's prescriptions read and the missing ones started, and where the next page
+     * starts. A patient Honeybee does not answer for is counted and left to the next sweep; a Temporal failure fails
      * the page (retried).
      */
     async sweepKnownHoneybeePatients(request: SweepPageRequest): Promise<SweepPageResult> {
       const { taskQueue } = Context.current().info;
-      let known: string[];
-      try {
-        ({ patientIds: known } = await deps.temporal.workflow
-          .getHandle(honeybeePatientRegistryWorkflowId(taskQueue))
-          .query(knownPatientsQuery));
-      } catch (error) {
-        // No patient met yet: nothing to sweep.
-        if (error instanceof WorkflowNotFoundError) return { checked: 0, total: 0, started: [], tooOld: 0, failed: 0 };
-        throw error;
+      // An older sweep reads the first segment by offset and ends at its total: it is given no cursor.
+      const paged = request.segment !== undefined;
+      let segment = paged ? Math.min(Math.max(0, Math.trunc(request.segment ?? 0)), MAX_SEGMENT) : 0;
+      let offset = Math.max(0, Math.trunc(request.offset));
+      const limit = Math.min(Math.max(1, Math.trunc(request.limit)), KNOWN_PATIENTS_PAGE_MAX);
+      let read = await readRegistryPage(deps.temporal, taskQueue, segment, offset, limit);
+      // Past a segment's end (its tail moved on, or the sweep reached it): the ids go on in the next segment.
+      while (paged && read && read.patientIds.length === 0 && read.nextSegment !== undefined) {
+        if (read.nextSegment <= segment || read.nextSegment > MAX_SEGMENT) break;
+        segment = read.nextSegment;
+        offset = 0;
+        read = await readRegistryPage(deps.temporal, taskQueue, segment, offset, limit);
       }
-      const page = known.slice(request.offset, request.offset + request.limit);
-      const result: SweepPageResult = { checked: page.length, total: known.length, started: [], tooOld: 0, failed: 0 };
+      // No registry (no patient met yet), or no segment past the last one: nothing more to sweep.
+      if (!read) return { checked: 0, total: 0, started: [], tooOld: 0, failed: 0, ...(paged ? { next: null } : {}) };
+      const page = read.patientIds;
+      const end = offset + page.length;
+      const next: SweepCursor | null =
+        page.length > 0 && end < read.total
+          ? { segment, offset: end }
+          : read.nextSegment !== undefined && read.nextSegment > segment
+            ? { segment: read.nextSegment, offset: 0 }
+            : null;
+      const result: SweepPageResult = {
+        checked: page.length,
+        total: read.total,
+        started: [],
+        tooOld: 0,
+        failed: 0,
+        ...(paged ? { next } : {}),
+      };
       for (const patientId of page) {
         try {
           const reconciled = await reconcileHoneybeePatient(deps, { patientId, settings: request.settings, taskQueue });
@@ -214,6 +289,36 @@ export function createHoneybeeReconcileActivities(deps: HoneybeeReconcileDepende
         Context.current().heartbeat();
       }
       return result;
+    },
+
+    /**
+     * Hands the ids a registry segment cannot carry to the next segment, in signals of at most 500 (the next segment
+     * is started with the first if it does not run yet). Safe to repeat: a segment keeps each id once.
+     */
+    async forwardHoneybeePatients(request: ForwardPatientsRequest): Promise<void> {
+      const { taskQueue } = Context.current().info;
+      const segment = Math.trunc(request.segment);
+      if (!(segment > 0 && segment <= MAX_SEGMENT)) return;
+      const patientIds = (Array.isArray(request.patientIds) ? request.patientIds : []).filter(
+        (id) => honeybeePatientIdInput.safeParse(id).success,
+      );
+      const start: HoneybeePatientRegistryInput = {
+        segment,
+        ...(request.budgetBytes !== undefined ? { budgetBytes: request.budgetBytes } : {}),
+      };
+      for (let from = 0; from < patientIds.length; from += NOTE_PATIENTS_MAX_IDS) {
+        await deps.temporal.workflow.signalWithStart<
+          typeof honeybeePatientRegistryWorkflow,
+          [{ patientIds: string[] }]
+        >('honeybeePatientRegistryWorkflow', {
+          workflowId: honeybeePatientRegistryWorkflowId(taskQueue, segment),
+          taskQueue,
+          args: [start],
+          signal: notePatientsSignal,
+          signalArgs: [{ patientIds: patientIds.slice(from, from + NOTE_PATIENTS_MAX_IDS) }],
+        });
+        Context.current().heartbeat(from);
+      }
     },
   };
 }

@@ -27,6 +27,14 @@ export const ACTIVITY_OPTIONS = {
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
   },
   /**
+   * The sweep's patient registry handing the ids a segment cannot carry to the next segment (signal-with-start):
+   * retried without an attempt limit, since the segment keeps them and waits for it before it continues as new.
+   */
+  honeybeeRegistry: {
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  },
+  /**
    * An operator's action at Honeybee: bounded in attempts and in time, so the operator gets an answer rather than a
    * wait (a vendor's Retry-After replaces the backoff, so the attempts alone would not bound the wait).
    */

@@ -24,12 +24,15 @@ export function deadLetterWorkflowId(vendor: Vendor, engine: string, isoDay: str
 }
 
 /**
- * The Honeybee patients this engine knows (their ids live only in the workflow's encrypted state) and the schedule that
+ * The Honeybee patients this engine knows (their ids live only in the workflows' encrypted state) and the schedule that
  * sweeps them for prescriptions whose RX_RECEIVED never arrived. One of each per task queue: engines sharing a
- * namespace keep their own.
+ * namespace keep their own. The registry is a chain of segments, each carrying a bounded share of the ids
+ * (workflows/honeybee-patients.ts).
  */
-export function honeybeePatientRegistryWorkflowId(taskQueue: string): string {
-  return `honeybee-patients-${taskQueue}`;
+export function honeybeePatientRegistryWorkflowId(taskQueue: string, segment = 0): string {
+  // Segment 0 keeps the id it always had; the others' prefix differs from it, so no task queue name can make a
+  // segment's id collide with another queue's registry.
+  return segment === 0 ? `honeybee-patients-${taskQueue}` : `honeybee-patients+${segment}-${taskQueue}`;
 }
 
 export function honeybeeRxSweepScheduleId(taskQueue: string): string {

@@ -4,10 +4,14 @@
 // failing for one patient neither stops the page nor the order's milestone.
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { describe, expect, it, vi } from 'vitest';
 import { createActivities, type ActivityDependencies } from '../../../activities/index.js';
-import { noteHoneybeePatients } from '../../../activities/honeybee-reconcile.js';
+import {
+  noteHoneybeePatients,
+  type SweepCursor,
+  type SweepPageResult,
+} from '../../../activities/honeybee-reconcile.js';
 import { FailureType } from '../../../src/domain/failure-types.js';
 import type { Logger } from '../../../src/observability/logger.js';
 import type { HoneybeeClient } from '../../../src/vendors/honeybee/client.js';
@@ -35,7 +39,12 @@ const unavailable = () =>
 interface FakeOptions {
   prescriptions: Record<string, HoneybeeMedicationRequest[] | Error>;
   existing?: string[];
+  /** The first registry segment's ids (task queue q). */
   known?: string[];
+  /** The registry's segments by workflow id, each with its ids and the segment after it. */
+  segments?: Record<string, { ids: string[]; next?: number }>;
+  /** The registry runs on a worker from before pages: it answers only the whole-list query. */
+  olderRegistry?: boolean;
 }
 
 function setup(options: FakeOptions) {
@@ -43,10 +52,30 @@ function setup(options: FakeOptions) {
   const signalWithStart = vi.fn(async (_type: string, start: { workflowId: string; signal?: unknown }) => {
     existing.add(start.workflowId);
   });
-  const query = vi.fn(async () => {
-    if (!options.known) throw new WorkflowNotFoundError('none', 'honeybee-patients-q', undefined);
-    return { patientIds: options.known, rejected: 0 };
-  });
+  const segments = options.segments ?? (options.known ? { 'honeybee-patients-q': { ids: options.known } } : {});
+  /** Each registry query: the workflow, the query's name, and how many ids it answered. */
+  const queries: { workflowId: string; name: string; ids: number }[] = [];
+  const queryOf =
+    (workflowId: string) => async (definition: { name: string }, input?: { offset: number; limit: number }) => {
+      const held = segments[workflowId];
+      if (!held) throw new WorkflowNotFoundError('none', workflowId, undefined);
+      if (definition.name === 'knownPatientsPage') {
+        if (options.olderRegistry) {
+          throw new QueryNotRegisteredError('Workflow did not register a handler for knownPatientsPage', 3);
+        }
+        const page = held.ids.slice(input!.offset, input!.offset + input!.limit);
+        queries.push({ workflowId, name: definition.name, ids: page.length });
+        return {
+          patientIds: page,
+          total: held.ids.length,
+          segment: 0,
+          rejected: 0,
+          ...(held.next !== undefined ? { nextSegment: held.next } : {}),
+        };
+      }
+      queries.push({ workflowId, name: definition.name, ids: held.ids.length });
+      return { patientIds: held.ids, rejected: 0 };
+    };
   const described: string[] = [];
   const getHandle = (workflowId: string) => ({
     describe: async () => {
@@ -54,7 +83,7 @@ function setup(options: FakeOptions) {
       if (!existing.has(workflowId)) throw new WorkflowNotFoundError('not found', workflowId, undefined);
       return {};
     },
-    query,
+    query: queryOf(workflowId),
   });
   const listPatientPrescriptions = vi.fn(async (patientId: string | number) => {
     const answer = options.prescriptions[String(patientId)] ?? [];
@@ -79,7 +108,7 @@ function setup(options: FakeOptions) {
       .filter(([type]) => type === 'prescriptionWorkflow')
       .map(([, start]) => start as unknown as { workflowId: string; signal: string; signalArgs: unknown[] })
       .filter((start) => start.signal === 'honeybeeEvent');
-  return { activities, env, signalWithStart, listPatientPrescriptions, logger, rxStarts, described, client };
+  return { activities, env, signalWithStart, listPatientPrescriptions, logger, rxStarts, described, client, queries };
 }
 
 describe('sweepKnownHoneybeePatients', () => {
@@ -139,6 +168,107 @@ describe('sweepKnownHoneybeePatients', () => {
         fake.activities.sweepKnownHoneybeePatients({ offset: 0, limit: 5, settings: DEFAULT_HONEYBEE_SETTINGS }),
       ),
     ).toEqual({ checked: 0, total: 0, started: [], tooOld: 0, failed: 0 });
+  });
+});
+
+describe("the sweep's pages across the registry's segments", () => {
+  const segments = {
+    'honeybee-patients-q': { ids: ['1', '2', '3'], next: 1 },
+    'honeybee-patients+1-q': { ids: ['4', '5'], next: 2 },
+    'honeybee-patients+2-q': { ids: ['6'] },
+  };
+
+  /** Pages as honeybeeRxSweepWorkflow does: from the first segment, where each page says the next one starts. */
+  async function sweepAll(fake: ReturnType<typeof setup>, limit: number) {
+    const pages: SweepPageResult[] = [];
+    let cursor: SweepCursor | null = { segment: 0, offset: 0 };
+    while (cursor && pages.length < 20) {
+      const { segment, offset }: SweepCursor = cursor;
+      const page: SweepPageResult = await fake.env.run(() =>
+        fake.activities.sweepKnownHoneybeePatients({ offset, limit, settings: DEFAULT_HONEYBEE_SETTINGS, segment }),
+      );
+      pages.push(page);
+      cursor = page.next ?? null;
+    }
+    return pages;
+  }
+
+  it('reads every id once, segment after segment, each page one query of at most a page', async () => {
+    const fake = setup({ segments, prescriptions: {} });
+    const pages = await sweepAll(fake, 2);
+    expect(pages.map((page) => page.next)).toEqual([
+      { segment: 0, offset: 2 },
+      { segment: 1, offset: 0 },
+      { segment: 2, offset: 0 },
+      null,
+    ]);
+    expect(fake.listPatientPrescriptions.mock.calls.map(([id]) => id)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Never the whole list: one page per query.
+    expect(fake.queries.every((query) => query.name === 'knownPatientsPage' && query.ids <= 2)).toBe(true);
+  });
+
+  it('a cursor past the end of a segment (its tail moved on) reads on in the next', async () => {
+    const fake = setup({ segments, prescriptions: {} });
+    const page = await fake.env.run(() =>
+      fake.activities.sweepKnownHoneybeePatients({
+        offset: 7,
+        limit: 25,
+        settings: DEFAULT_HONEYBEE_SETTINGS,
+        segment: 0,
+      }),
+    );
+    expect(page).toMatchObject({ checked: 2, total: 2, next: { segment: 2, offset: 0 } });
+    expect(fake.listPatientPrescriptions.mock.calls.map(([id]) => id)).toEqual([4, 5]);
+  });
+
+  it('a sweep from before segments (no segment asked) reads the first segment by offset, as before', async () => {
+    const fake = setup({ segments, prescriptions: {} });
+    const page = await fake.env.run(() =>
+      fake.activities.sweepKnownHoneybeePatients({ offset: 2, limit: 25, settings: DEFAULT_HONEYBEE_SETTINGS }),
+    );
+    expect(page).toEqual({ checked: 1, total: 3, started: [], tooOld: 0, failed: 0 });
+  });
+
+  it('a registry on a worker from before pages: the page is cut from its whole-list answer', async () => {
+    const fake = setup({ known: ['1', '2', '3'], olderRegistry: true, prescriptions: {} });
+    const pages = await sweepAll(fake, 2);
+    expect(pages.map((page) => page.checked)).toEqual([2, 1]);
+    expect(pages.at(-1)?.next).toBeNull();
+  });
+
+  it('no registry yet: done at once', async () => {
+    const fake = setup({ prescriptions: {} });
+    expect(await sweepAll(fake, 25)).toEqual([{ checked: 0, total: 0, started: [], tooOld: 0, failed: 0, next: null }]);
+  });
+});
+
+describe("the registry's surplus handed to the next segment", () => {
+  it('goes in signals of at most 500 ids to that segment, started with its number if it does not run', async () => {
+    const fake = setup({ prescriptions: {} });
+    const ids = Array.from({ length: 1_200 }, (_, i) => String(i));
+    await fake.env.run(() =>
+      fake.activities.forwardHoneybeePatients({
+        segment: 2,
+        patientIds: [...ids, 'not an id!'],
+        budgetBytes: 4096,
+      }),
+    );
+    const sent = fake.signalWithStart.mock.calls.map(
+      ([, start]) =>
+        start as unknown as { workflowId: string; args: unknown[]; signalArgs: [{ patientIds: string[] }] },
+    );
+    expect(sent.map((start) => start.workflowId)).toEqual(Array(3).fill('honeybee-patients+2-q'));
+    expect(sent[0]?.args).toEqual([{ segment: 2, budgetBytes: 4096 }]);
+    expect(sent.map((start) => start.signalArgs[0].patientIds.length)).toEqual([500, 500, 200]);
+    expect(sent.flatMap((start) => start.signalArgs[0].patientIds)).toEqual(ids);
+  });
+
+  it('never to the first segment or one past the last', async () => {
+    const fake = setup({ prescriptions: {} });
+    for (const segment of [0, -1, 10_001, Number.NaN]) {
+      await fake.env.run(() => fake.activities.forwardHoneybeePatients({ segment, patientIds: ['1'] }));
+    }
+    expect(fake.signalWithStart).not.toHaveBeenCalled();
   });
 });
 
