@@ -95,6 +95,13 @@ export const ACTIVITY_SUMMARIES: Readonly<Partial<Record<keyof Activities, Summa
         `, ${text(nested(result, 'failed')) ?? '?'} not read`,
     };
   },
+  forwardHoneybeePatients: (input) => {
+    const ids = nested(input, 'patientIds');
+    return {
+      kind: 'link',
+      summary: `patient registry: ${Array.isArray(ids) ? ids.length : '?'} id(s) handed on to segment ${text(nested(input, 'segment')) ?? '?'}`,
+    };
+  },
   matchHoneybeePatient: (input, result) => ({
     kind: 'vendor.call',
     summary: `Honeybee patient ${text(nested(input, 'patientId')) ?? '?'} read; ${patientMatch(result)}`,
