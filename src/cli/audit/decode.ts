@@ -1,7 +1,8 @@
 // Decoding workflow histories for the audit: each event's payloads (inputs, results, failure messages) through the
 // payload codec, either the engine's own (keys from PAYLOAD_KEYS / PAYLOAD_KEY_FILE) or the codec service
 // (`--codec-endpoint`, the path the Web UI takes), then the default payload converter. Search attributes are plain
-// JSON (never encrypted, never PHI). A payload no configured key can decrypt fails the audit with the codec's reason.
+// JSON (never encrypted, never PHI). A payload no configured key can decrypt fails the audit with the codec's reason;
+// a value the converter cannot read (not JSON, an unknown encoding) becomes an `{ undecodable }` marker naming the event.
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { tsToDate, tsToMs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
@@ -137,7 +138,37 @@ async function decodeValues(
   } catch (error) {
     wrapCodecError(error, eventId);
   }
-  return decoded.map((payload) => defaultPayloadConverter.fromPayload(payload));
+  return decoded.map((payload) => fromPayloadOrMarker(payload, eventId));
+}
+
+/**
+ * What the audit shows in place of a value the converter cannot read. A history holds whatever a client sent (the
+ * Web UI lets anyone send `json/plain` text that is not JSON, or any encoding), so one such value must not hide the
+ * rest of the story; only a payload the codec cannot decrypt (a missing key) fails the audit.
+ */
+export interface UndecodableValue {
+  undecodable: string;
+}
+
+export function isUndecodable(value: unknown): value is UndecodableValue {
+  return typeof value === 'object' && value !== null && typeof (value as UndecodableValue).undecodable === 'string';
+}
+
+function fromPayloadOrMarker(payload: Payload, eventId: number): unknown {
+  try {
+    return defaultPayloadConverter.fromPayload(payload);
+  } catch (error) {
+    const encoding = payload.metadata?.encoding;
+    const encodingName = encoding ? new TextDecoder().decode(encoding) : undefined;
+    // The reason names the encoding and the error class only: the data itself may hold PHI and is not echoed.
+    const why =
+      error instanceof SyntaxError
+        ? `not valid JSON for ${encodingName ?? 'its encoding'}`
+        : encodingName
+          ? `unknown encoding ${JSON.stringify(encodingName.slice(0, 40))}`
+          : 'no encoding';
+    return { undecodable: `event ${eventId}: ${why}` } satisfies UndecodableValue;
+  }
 }
 
 async function decodeFailure(
@@ -169,11 +200,12 @@ async function decodeFailure(
 
 function plainSearchAttributes(
   fields: Record<string, proto.temporal.api.common.v1.IPayload> | null | undefined,
+  eventId: number,
 ): Record<string, unknown> | undefined {
   if (!fields || Object.keys(fields).length === 0) return undefined;
   return Object.fromEntries(
     Object.entries(fields).map(([key, payload]) => {
-      const value = defaultPayloadConverter.fromPayload(toPayloads([payload])[0]!);
+      const value = fromPayloadOrMarker(toPayloads([payload])[0]!, eventId);
       return [key, Array.isArray(value) && value.length === 1 ? value[0] : value];
     }),
   );
@@ -213,7 +245,7 @@ export async function decodeEvent(event: HistoryEvent, decoder: PayloadDecoder):
   const started = event.workflowExecutionStartedEventAttributes;
   if (started) {
     decoded.input = await decodeValues(decoder, started.input?.payloads, eventId);
-    const searchAttributes = plainSearchAttributes(started.searchAttributes?.indexedFields);
+    const searchAttributes = plainSearchAttributes(started.searchAttributes?.indexedFields, eventId);
     if (searchAttributes) decoded.searchAttributes = searchAttributes;
   }
   const signaled = event.workflowExecutionSignaledEventAttributes;
@@ -252,7 +284,7 @@ export async function decodeEvent(event: HistoryEvent, decoder: PayloadDecoder):
   if (taskFailed) decoded.failure = await decodeFailure(decoder, taskFailed.failure, eventId);
   const upsert = event.upsertWorkflowSearchAttributesEventAttributes;
   if (upsert) {
-    const searchAttributes = plainSearchAttributes(upsert.searchAttributes?.indexedFields);
+    const searchAttributes = plainSearchAttributes(upsert.searchAttributes?.indexedFields, eventId);
     if (searchAttributes) decoded.searchAttributes = searchAttributes;
   }
   return decoded;

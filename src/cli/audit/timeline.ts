@@ -10,7 +10,7 @@ import { honeybeeEventInput } from '../../../workflows/honeybee/messages.js';
 import { onegevityEventInput } from '../../../workflows/lab/messages.js';
 import { nested, summarizeActivity, text } from '../../../activities/summaries.js';
 import { formatAge } from '../output.js';
-import { durationMs, type DecodedEvent, type DecodedFailure } from './decode.js';
+import { durationMs, isUndecodable, type DecodedEvent, type DecodedFailure } from './decode.js';
 import { repairTermination, resetEntry, withoutCopiedEvents } from './resets.js';
 
 export interface AuditRunEvents {
@@ -262,8 +262,20 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
   const timers = new Map<string, { at: string; ms: number | undefined }>();
   const updates = new Map<string, { name: string; operator?: string; reason?: string; identity?: string }>();
   const searchAttributes = new Map<string, unknown>();
-  const add = (event: DecodedEvent, entry: Omit<TimelineEntry, 'at' | 'workflowId' | 'runId' | 'eventId'>) =>
-    entries.push({ at: event.at, workflowId: run.workflowId, runId: run.runId, eventId: event.eventId, ...entry });
+  const add = (event: DecodedEvent, entry: Omit<TimelineEntry, 'at' | 'workflowId' | 'runId' | 'eventId'>) => {
+    // A value the converter could not read is told, not skipped: otherwise "operator (missing)" would look like a
+    // well-formed input that lacked a name.
+    const unreadable = [...(event.input ?? []), event.result].filter(isUndecodable).map((value) => value.undecodable);
+    const summary = unreadable.length > 0 ? `${entry.summary} [undecodable: ${unreadable.join('; ')}]` : entry.summary;
+    entries.push({
+      at: event.at,
+      workflowId: run.workflowId,
+      runId: run.runId,
+      eventId: event.eventId,
+      ...entry,
+      summary,
+    });
+  };
 
   for (const event of run.events) {
     const a = event.attributes;

@@ -4,6 +4,7 @@
 // with the codec's reason.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { decodeHistory, localDecoder } from '../../../src/cli/audit/decode.js';
 import { renderMarkdown, renderText } from '../../../src/cli/audit/render.js';
@@ -28,7 +29,52 @@ function indexOf(entries: TimelineEntry[], match: (entry: TimelineEntry) => bool
   return index < 0 ? -1 : index + from;
 }
 
+/** The fixture with one more signal, as anyone with the Web UI could send it, before the workflow's end. */
+function withSignal(name: string, metadata: Record<string, string>, data: string) {
+  const history = fixture('order-exception-74-resolved');
+  const last = history.events.at(-1)!;
+  const signal = proto.temporal.api.history.v1.HistoryEvent.fromObject({
+    eventId: Number(String(last.eventId)) + 1,
+    eventTime: last.toJSON().eventTime,
+    eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED',
+    workflowExecutionSignaledEventAttributes: {
+      signalName: name,
+      input: {
+        payloads: [
+          {
+            metadata: Object.fromEntries(
+              Object.entries(metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+            ),
+            data: Buffer.from(data).toString('base64'),
+          },
+        ],
+      },
+    },
+  });
+  return proto.temporal.api.history.v1.History.fromObject({
+    events: [...history.events.slice(0, -1).map((e) => e.toJSON()), signal.toJSON(), last.toJSON()],
+  });
+}
+
 describe('audit timeline', () => {
+  it.each([
+    ['json/plain data that is not JSON', { encoding: 'json/plain' }, '{oops', /not valid JSON/],
+    ['an unknown encoding', { encoding: 'text/x-anything' }, 'hello', /unknown encoding "text\/x-anything"/],
+    ['no encoding at all', {}, '"x"', /no encoding/],
+  ])('tells the rest of the story around a signal with %s, marking that value', async (_, metadata, data, why) => {
+    const history = withSignal('resolveException', metadata, data);
+    const events = await decodeHistory(history, localDecoder(testPayloadKeyConfig));
+    const signalId = Number(String(history.events.at(-2)!.eventId));
+    const odd = events.find((event) => event.eventId === signalId)!;
+    expect(odd.input).toEqual([{ undecodable: expect.stringMatching(why) }]);
+    expect((odd.input![0] as { undecodable: string }).undecodable).toContain(`event ${signalId}`);
+    const timeline = buildTimeline([{ workflowId: 'wf', runId: 'r', workflowType: 'honeybeeOrderWorkflow', events }]);
+    expect(timeline.find((entry) => entry.eventId === signalId)?.summary).toMatch(/\[undecodable: event \d+: /);
+    expect(timeline.at(-1)?.kind).toBe('run.completed');
+    // The data is not echoed: it may be anything, PHI included.
+    expect(JSON.stringify(timeline.find((entry) => entry.eventId === signalId))).not.toContain(data);
+  });
+
   it('tells a hold, its resolution (who, why, request id) and the shipment in order', async () => {
     const timeline = buildTimeline([await run('order-exception-74-resolved', 'honeybeeOrderWorkflow')]);
     const steps = [
