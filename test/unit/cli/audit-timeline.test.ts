@@ -31,11 +31,13 @@ function indexOf(entries: TimelineEntry[], match: (entry: TimelineEntry) => bool
 
 /** The fixture with one more signal, as anyone with the Web UI could send it, before the workflow's end. */
 function withSignal(name: string, metadata: Record<string, string>, data: string) {
-  const history = fixture('order-exception-74-resolved');
-  const last = history.events.at(-1)!;
-  const signal = proto.temporal.api.history.v1.HistoryEvent.fromObject({
-    eventId: Number(String(last.eventId)) + 1,
-    eventTime: last.toJSON().eventTime,
+  const plain = JSON.parse(readFileSync(join(HISTORIES_DIR, 'order-exception-74-resolved.json'), 'utf8')) as {
+    events: { eventId: string; eventTime: unknown }[];
+  };
+  const last = plain.events.at(-1)!;
+  const signal = {
+    eventId: String(Number(last.eventId) + 1),
+    eventTime: last.eventTime,
     eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED',
     workflowExecutionSignaledEventAttributes: {
       signalName: name,
@@ -50,10 +52,8 @@ function withSignal(name: string, metadata: Record<string, string>, data: string
         ],
       },
     },
-  });
-  return proto.temporal.api.history.v1.History.fromObject({
-    events: [...history.events.slice(0, -1).map((e) => e.toJSON()), signal.toJSON(), last.toJSON()],
-  });
+  };
+  return proto.temporal.api.history.v1.History.fromObject({ events: [...plain.events.slice(0, -1), signal, last] });
 }
 
 describe('audit timeline', () => {
@@ -66,8 +66,10 @@ describe('audit timeline', () => {
     const events = await decodeHistory(history, localDecoder(testPayloadKeyConfig));
     const signalId = Number(String(history.events.at(-2)!.eventId));
     const odd = events.find((event) => event.eventId === signalId)!;
-    expect(odd.input).toEqual([{ undecodable: expect.stringMatching(why) }]);
-    expect((odd.input![0] as { undecodable: string }).undecodable).toContain(`event ${signalId}`);
+    expect(odd.input).toHaveLength(1);
+    const marker = (odd.input![0] as { undecodable: string }).undecodable;
+    expect(marker).toMatch(why);
+    expect(marker).toContain(`event ${signalId}`);
     const timeline = buildTimeline([{ workflowId: 'wf', runId: 'r', workflowType: 'honeybeeOrderWorkflow', events }]);
     expect(timeline.find((entry) => entry.eventId === signalId)?.summary).toMatch(/\[undecodable: event \d+: /);
     expect(timeline.at(-1)?.kind).toBe('run.completed');
