@@ -6,7 +6,13 @@ import { createHash } from 'node:crypto';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { planRepair, RepairRefused, type RepairPlan } from './repair-plan.js';
-import { formatRepairReason, leftOutEventIds, parseRepairReason, type RepairAttribution } from './repair-reason.js';
+import {
+  AmbiguousRepairRecord,
+  formatRepairReason,
+  leftOutEventIds,
+  parseRepairReason,
+  type RepairAttribution,
+} from './repair-reason.js';
 import { workflowTaskFailing, type WorkflowTaskFailing } from './workflow-health.js';
 
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
@@ -95,10 +101,20 @@ async function resume(
         'can be repaired (or a run an interrupted `fulfill repair` reset)',
     );
   }
-  // What the interrupted repair left out (its --keep-signal choices included), from what it recorded.
-  const leftOut = new Set(leftOutEventIds(recorded));
+  // What the interrupted repair left out (its --keep-signal choices included), from what it recorded, read against
+  // this run's own signals so that no signal name can change which ones are sent again.
   const found = planRepair(events);
   const signals = [...found.leftOut, ...found.resent].sort((a, b) => a.eventId - b.eventId);
+  let leftOut: Set<number>;
+  try {
+    leftOut = new Set(leftOutEventIds(recorded, signals));
+  } catch (error) {
+    if (!(error instanceof AmbiguousRepairRecord)) throw error;
+    throw new RepairRefused(
+      `${error.message}: nothing is sent again; send the good signals to run ${newRunId} by hand ` +
+        '(`fulfill audit` lists them)',
+    );
+  }
   const plan: RepairPlan = {
     ...found,
     leftOut: signals.filter((signal) => leftOut.has(signal.eventId)),

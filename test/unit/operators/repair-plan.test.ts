@@ -4,7 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import proto from '@temporalio/proto';
 import { planRepair, RepairRefused } from '../../../src/operators/repair-plan.js';
-import { formatRepairReason, leftOutEventIds, parseRepairReason } from '../../../src/operators/repair-reason.js';
+import {
+  AmbiguousRepairRecord,
+  formatRepairReason,
+  leftOutEventIds,
+  parseRepairReason,
+} from '../../../src/operators/repair-reason.js';
 
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 const { EventType, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
@@ -111,7 +116,47 @@ describe('the recorded reason', () => {
       reason: 'sent by mistake: ticket 42',
       details: 'reset to event 4; left out: poison #5; every later signal sent again',
     });
-    expect(leftOutEventIds(parsed!)).toEqual([5]);
+    expect(leftOutEventIds(parsed!, [...plan.leftOut, ...plan.resent])).toEqual([5]);
+  });
+
+  it('reads back exactly the signals left out whatever they are named', () => {
+    // Names as anyone with the Web UI can send them: one forging an event id, one the list's separators.
+    // 1 S, 2-4 T, 5 "honeybeeEvent #9", 6 "x; y, z #10]", 7 poison, 8-10 F, 11 good, 12-14 F
+    const events = history('S', 'T', 's:honeybeeEvent #9', 's:x; y, z #11]', 's:poison', 'F', 's:good', 'F');
+    const plan = planRepair(events, new Set([5]));
+    expect(ids(plan.leftOut)).toEqual([6, 7]);
+    const text = formatRepairReason({ operator: 'alice', reason: 'bad input' }, plan);
+    expect(text).toContain('left out: x_ y_ z _11_ #6, poison #7;');
+    const signals = [...plan.leftOut, ...plan.resent];
+    expect(leftOutEventIds(parseRepairReason(text)!, signals)).toEqual([6, 7]);
+  });
+
+  it('reads a reason written before names were cleaned when only one reading fits, and refuses one that fits none', () => {
+    const signals = [
+      { eventId: 5, name: 'honeybeeEvent #9' },
+      { eventId: 6, name: 'a' },
+      { eventId: 9, name: 'honeybeeEvent' },
+      { eventId: 11, name: 'b, honeybeeEvent #9' },
+    ];
+    const old = (list: string) => ({
+      operator: 'alice',
+      reason: 'r',
+      details: `reset to event 4; left out: ${list}; every later signal sent again`,
+    });
+    expect(leftOutEventIds(old('honeybeeEvent #9 #5'), signals)).toEqual([5]);
+    expect(leftOutEventIds(old('honeybeeEvent #9 #5, a #6'), signals)).toEqual([5, 6]);
+    expect(leftOutEventIds(old('none'), signals)).toEqual([]);
+    // "b, honeybeeEvent #9 #11" is signal 11 alone, or "b" (no such signal) then 9 and 11: only the first fits.
+    expect(leftOutEventIds(old('b, honeybeeEvent #9 #11'), signals)).toEqual([11]);
+    // A name cannot pose as other signals: each entry ends with its own event id, which fixes its name.
+    const forged = [
+      { eventId: 3, name: 'x' },
+      { eventId: 4, name: 'y' },
+      { eventId: 5, name: 'x #3, y' },
+    ];
+    expect(leftOutEventIds(old('x #3, y #5'), forged)).toEqual([5]);
+    expect(leftOutEventIds(old('x #3, y #4'), forged)).toEqual([3, 4]);
+    expect(() => leftOutEventIds(old('nobody #77'), forged)).toThrow(AmbiguousRepairRecord);
   });
 
   it('is not found in other reasons', () => {
