@@ -37,6 +37,30 @@ export function kindName(kind: TargetKind): string {
 
 /** Vendor ids and workflow ids: letters, digits and a few separators (never quotes: they go into visibility queries). */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+/** A workflow id made from such an id and a prefix (`honeybee-order-…`). */
+const WORKFLOW_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/;
+
+/** Whether `value` is shaped like a business id (a history can hold any text where one is expected). */
+export function isPlainId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}
+
+export function isPlainWorkflowId(value: unknown): value is string {
+  return typeof value === 'string' && WORKFLOW_ID_PATTERN.test(value);
+}
+
+/**
+ * `value` as a visibility query string literal. Only plain ids are accepted: none can close the quote, so text read
+ * from a history cannot rewrite the query; anything else is refused rather than escaped by guesswork.
+ */
+export function visibilityLiteral(value: string): string {
+  if (!WORKFLOW_ID_PATTERN.test(value)) {
+    throw new CommandFailure(
+      `${JSON.stringify(value.slice(0, 80))} is not an id, so it is not put into a visibility query`,
+    );
+  }
+  return `'${value}'`;
+}
 
 function target(kind: TargetKind, id: string): Target {
   return { kind, id, workflowId: KINDS[kind].workflowId(id) };

@@ -7,6 +7,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
 import type { temporal } from '@temporalio/proto';
+import { visibilityLiteral } from '../workflow-targets.js';
 
 type History = temporal.api.history.v1.IHistory;
 type SearchAttributes = temporal.api.common.v1.ISearchAttributes;
@@ -50,7 +51,7 @@ export async function archivedExecutions(client: Client, workflowId: string): Pr
     try {
       response = await client.workflowService.listArchivedWorkflowExecutions({
         namespace,
-        query: `WorkflowId = '${workflowId}'`,
+        query: `WorkflowId = ${visibilityLiteral(workflowId)}`,
         nextPageToken,
       });
     } catch (error) {

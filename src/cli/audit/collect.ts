@@ -2,12 +2,13 @@
 // ids from visibility `WorkflowId = '…'`), and the workflows around it: a prescription's orders (the order numbers its
 // history names, and order workflows whose HoneybeePrescriptionId is the prescription), an order's prescriptions, any
 // child workflows. Each run's history is fetched and decoded, then merged into one timeline. A workflow past its
-// namespace's retention comes from the archive (archive.ts).
+// namespace's retention comes from the archive (archive.ts). Ids read from a history are checked to be ids before
+// they go into a query, and a workflow only a signal names is kept only if it names the subject back.
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../../domain/workflow-ids.js';
 import { CommandFailure } from '../temporal-session.js';
-import { candidateTargets, resolveTarget, type Target } from '../workflow-targets.js';
+import { candidateTargets, isPlainId, resolveTarget, visibilityLiteral, type Target } from '../workflow-targets.js';
 import { archivedExecutions, archivedHistory } from './archive.js';
 import { decodeHistory, type PayloadDecoder } from './decode.js';
 import { buildTimeline, relatedIds, type AuditRunEvents, type TimelineEntry } from './timeline.js';
@@ -34,6 +35,11 @@ export interface AuditReport {
   workflows: AuditWorkflow[];
   /** Workflows the histories name that Temporal no longer (or never) had. */
   missing: string[];
+  /**
+   * Workflows only a signal named (`orderMilestone`, `orderLinked`, which anyone with the Web UI can send) that do not
+   * name the subject back: left out, so that a forged signal cannot pull another patient's order into this audit.
+   */
+  unconfirmed: string[];
   timeline: TimelineEntry[];
 }
 
@@ -59,7 +65,7 @@ async function listRuns(
   const runs = new Map<string, AuditRunInfo & { start: number }>();
   let type = '';
   let archived = false;
-  for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+  for await (const execution of client.workflow.list({ query: `WorkflowId = ${visibilityLiteral(workflowId)}` })) {
     type = execution.type;
     runs.set(execution.runId, runInfo(execution));
   }
@@ -130,7 +136,7 @@ async function collectWorkflow(
 
 async function ordersOfPrescription(client: Client, prescriptionId: string): Promise<string[]> {
   const ids: string[] = [];
-  const query = `WorkflowType = 'honeybeeOrderWorkflow' AND HoneybeePrescriptionId = '${prescriptionId}'`;
+  const query = `WorkflowType = 'honeybeeOrderWorkflow' AND HoneybeePrescriptionId = ${visibilityLiteral(prescriptionId)}`;
   for await (const execution of client.workflow.list({ query })) ids.push(execution.workflowId);
   return ids;
 }
@@ -141,12 +147,19 @@ export async function collectAudit(client: Client, input: string, decoder: Paylo
   const missing: string[] = [];
   const seen = new Set<string>();
 
-  const visit = async (workflowId: string): Promise<CollectedWorkflow | undefined> => {
+  const unconfirmed: string[] = [];
+
+  /** `namesBack`: for a workflow only a signal named, whether its own history names the subject back. */
+  const visit = async (
+    workflowId: string,
+    namesBack?: (events: AuditRunEvents['events']) => boolean,
+  ): Promise<CollectedWorkflow | undefined> => {
     if (seen.has(workflowId)) return undefined;
     seen.add(workflowId);
     const workflow = await collectWorkflow(client, workflowId, decoder);
-    if (workflow) collected.push(workflow);
-    else missing.push(workflowId);
+    if (!workflow) missing.push(workflowId);
+    else if (namesBack && !namesBack(workflow.runs.flatMap((run) => run.events))) unconfirmed.push(workflowId);
+    else collected.push(workflow);
     return workflow;
   };
 
@@ -154,22 +167,37 @@ export async function collectAudit(client: Client, input: string, decoder: Paylo
   const rootEvents = root?.runs.flatMap((run) => run.events) ?? [];
   const related = relatedIds(rootEvents);
   const around: string[] = [...related.childWorkflowIds];
+  const claimed: { workflowId: string; namesBack: (events: AuditRunEvents['events']) => boolean }[] = [];
   if (subject.kind === 'prescription') {
     around.push(...related.orderNumbers.map(honeybeeOrderWorkflowId));
     around.push(...(await ordersOfPrescription(client, subject.id)));
+    for (const orderNumber of related.claimedOrderNumbers) {
+      claimed.push({
+        workflowId: honeybeeOrderWorkflowId(orderNumber),
+        namesBack: (events) => relatedIds(events).prescriptionIds.includes(subject.id),
+      });
+    }
   } else if (subject.kind === 'order') {
     const attribute = subject.searchAttributes.HoneybeePrescriptionId as unknown[] | undefined;
-    const fromAttribute = (attribute ?? []).map(String);
+    const fromAttribute = (attribute ?? []).map(String).filter(isPlainId);
     around.push(...[...related.prescriptionIds, ...fromAttribute].map(prescriptionWorkflowId));
+    for (const prescriptionId of related.claimedPrescriptionIds) {
+      claimed.push({
+        workflowId: prescriptionWorkflowId(prescriptionId),
+        namesBack: (events) => relatedIds(events).orderNumbers.includes(subject.id),
+      });
+    }
   }
-  for (const workflowId of around) {
-    const workflow = await visit(workflowId);
+  const visitAround = async (workflowId: string, namesBack?: (events: AuditRunEvents['events']) => boolean) => {
+    const workflow = await visit(workflowId, namesBack);
     // Child workflows of the workflows around the subject belong to the story too (one level).
-    if (workflow) {
+    if (workflow && !unconfirmed.includes(workflowId)) {
       const children = relatedIds(workflow.runs.flatMap((run) => run.events)).childWorkflowIds;
       for (const child of children) await visit(child);
     }
-  }
+  };
+  for (const workflowId of around) await visitAround(workflowId);
+  for (const { workflowId, namesBack } of claimed) await visitAround(workflowId, namesBack);
 
   return {
     subject: { kind: subject.kind, id: subject.id, workflowId: subject.workflowId },
@@ -177,6 +205,7 @@ export async function collectAudit(client: Client, input: string, decoder: Paylo
     decodedVia: decoder.via,
     workflows: collected.map((workflow) => workflow.info),
     missing,
+    unconfirmed,
     timeline: buildTimeline(collected.flatMap((workflow) => workflow.runs)),
   };
 }

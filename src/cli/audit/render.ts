@@ -38,6 +38,8 @@ function source(workflow: AuditReport['workflows'][number]): string {
   return workflow.archived ? ', from the archive (past retention)' : '';
 }
 
+const UNCONFIRMED = 'named only by a signal and does not name this one back: left out';
+
 function header(report: AuditReport): string[] {
   const lines = [
     `Audit of ${kindName(report.subject.kind)} ${report.subject.id} (${report.subject.workflowId})`,
@@ -53,6 +55,7 @@ function header(report: AuditReport): string[] {
     }
   }
   for (const workflowId of report.missing) lines.push(`  ${workflowId}: named in the history, not found`);
+  for (const workflowId of report.unconfirmed) lines.push(`  ${workflowId}: ${UNCONFIRMED}`);
   return lines;
 }
 
@@ -92,6 +95,7 @@ export function renderMarkdown(report: AuditReport): string {
     }
   }
   for (const workflowId of report.missing) lines.push(`- \`${workflowId}\`: named in the history, not found`);
+  for (const workflowId of report.unconfirmed) lines.push(`- \`${workflowId}\`: ${UNCONFIRMED}`);
   lines.push(
     '',
     '## Timeline',

@@ -10,6 +10,7 @@ import { honeybeeEventInput } from '../../../workflows/honeybee/messages.js';
 import { onegevityEventInput } from '../../../workflows/lab/messages.js';
 import { nested, summarizeActivity, text } from '../../../activities/summaries.js';
 import { formatAge } from '../output.js';
+import { isPlainId, isPlainWorkflowId } from '../workflow-targets.js';
 import { durationMs, isUndecodable, type DecodedEvent, type DecodedFailure } from './decode.js';
 import { repairTermination, resetEntry, withoutCopiedEvents } from './resets.js';
 
@@ -499,35 +500,56 @@ export function buildTimeline(runs: readonly AuditRunEvents[]): TimelineEntry[] 
   return indexed.map(({ entry }) => entry);
 }
 
-/** Business ids a run's events name: the order numbers of a prescription, the prescriptions of an order. */
+/**
+ * Business ids a run's events name: the order numbers of a prescription, the prescriptions of an order. Ids the
+ * workflow itself recorded (its activities' results, its start input, the search attributes it upserted, its child
+ * workflows) are taken as they are; those only a signal claims (`orderMilestone`, `orderLinked`: anyone with the Web UI
+ * can send one) are apart, for the caller to check that the workflow they name names this one back. Anything not shaped
+ * like an id is dropped: these ids go into visibility queries.
+ */
 export function relatedIds(events: readonly DecodedEvent[]): {
   orderNumbers: string[];
   prescriptionIds: string[];
+  claimedOrderNumbers: string[];
+  claimedPrescriptionIds: string[];
   childWorkflowIds: string[];
 } {
   const orders = new Set<string>();
   const prescriptions = new Set<string>();
+  const claimedOrders = new Set<string>();
+  const claimedPrescriptions = new Set<string>();
   const children = new Set<string>();
+  const addIds = (into: Set<string>, value: unknown) => {
+    for (const id of Array.isArray(value) ? (value as unknown[]) : [value]) {
+      const plain = typeof id === 'number' ? String(id) : id;
+      if (isPlainId(plain)) into.add(plain);
+    }
+  };
   for (const event of events) {
     const input = event.input?.[0];
-    if (event.type === 'WORKFLOW_EXECUTION_STARTED') {
-      const ids = nested(input, 'prescriptionIds');
-      if (Array.isArray(ids)) ids.forEach((id) => text(id) && prescriptions.add(String(id)));
+    if (event.type === 'WORKFLOW_EXECUTION_STARTED') addIds(prescriptions, nested(input, 'prescriptionIds'));
+    if (event.searchAttributes) {
+      addIds(orders, event.searchAttributes.HoneybeeOrderNumber);
+      addIds(prescriptions, event.searchAttributes.HoneybeePrescriptionId);
     }
     if (event.type === 'WORKFLOW_EXECUTION_SIGNALED') {
       const name = text(event.attributes.signalName);
-      if (name === 'orderMilestone' && text(nested(input, 'orderNumber')))
-        orders.add(text(nested(input, 'orderNumber'))!);
-      if (name === 'orderLinked' && text(nested(input, 'prescriptionId'))) {
-        prescriptions.add(text(nested(input, 'prescriptionId'))!);
-      }
+      if (name === 'orderMilestone') addIds(claimedOrders, nested(input, 'orderNumber'));
+      if (name === 'orderLinked') addIds(claimedPrescriptions, nested(input, 'prescriptionId'));
     }
-    if (event.type === 'ACTIVITY_TASK_COMPLETED' && text(nested(event.result, 'orderNumber'))) {
-      orders.add(text(nested(event.result, 'orderNumber'))!);
+    if (event.type === 'ACTIVITY_TASK_COMPLETED') {
+      addIds(orders, nested(event.result, 'orderNumber'));
+      addIds(prescriptions, nested(event.result, 'prescriptionIds'));
     }
-    if (event.type === 'START_CHILD_WORKFLOW_EXECUTION_INITIATED' && text(event.attributes.workflowId)) {
-      children.add(text(event.attributes.workflowId)!);
+    if (event.type === 'START_CHILD_WORKFLOW_EXECUTION_INITIATED' && isPlainWorkflowId(event.attributes.workflowId)) {
+      children.add(event.attributes.workflowId);
     }
   }
-  return { orderNumbers: [...orders], prescriptionIds: [...prescriptions], childWorkflowIds: [...children] };
+  return {
+    orderNumbers: [...orders],
+    prescriptionIds: [...prescriptions],
+    claimedOrderNumbers: [...claimedOrders].filter((id) => !orders.has(id)),
+    claimedPrescriptionIds: [...claimedPrescriptions].filter((id) => !prescriptions.has(id)),
+    childWorkflowIds: [...children],
+  };
 }

@@ -4,8 +4,10 @@
 // with the codec's reason.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
+import { collectAudit } from '../../../src/cli/audit/collect.js';
 import { decodeHistory, localDecoder } from '../../../src/cli/audit/decode.js';
 import { renderMarkdown, renderText } from '../../../src/cli/audit/render.js';
 import { buildTimeline, relatedIds, type TimelineEntry } from '../../../src/cli/audit/timeline.js';
@@ -30,8 +32,13 @@ function indexOf(entries: TimelineEntry[], match: (entry: TimelineEntry) => bool
 }
 
 /** The fixture with one more signal, as anyone with the Web UI could send it, before the workflow's end. */
-function withSignal(name: string, metadata: Record<string, string>, data: string) {
-  const plain = JSON.parse(readFileSync(join(HISTORIES_DIR, 'order-exception-74-resolved.json'), 'utf8')) as {
+function withSignal(
+  name: string,
+  metadata: Record<string, string>,
+  data: string,
+  fixtureName = 'order-exception-74-resolved',
+) {
+  const plain = JSON.parse(readFileSync(join(HISTORIES_DIR, `${fixtureName}.json`), 'utf8')) as {
     events: { eventId: string; eventTime: unknown }[];
   };
   const last = plain.events.at(-1)!;
@@ -164,6 +171,7 @@ describe('audit timeline', () => {
       decodedVia: 'locally',
       workflows: [],
       missing: [],
+      unconfirmed: [],
       timeline,
     };
     const text = renderText(report);
@@ -172,5 +180,84 @@ describe('audit timeline', () => {
     // A signal sent without an identity (what the Web UI does) says so rather than staying silent.
     const anonymous = { ...report, timeline: timeline.map((entry) => ({ ...entry, identity: undefined })) };
     expect(renderText(anonymous)).toContain('by test-operator: resolving with override_allergy [sender not recorded]');
+  });
+});
+
+describe('audit collection', () => {
+  /** A client over fixed histories: `histories` by workflow id; every visibility query is recorded. */
+  function fakeClient(histories: Record<string, proto.temporal.api.history.v1.IHistory>, queries: string[]) {
+    const execution = (workflowId: string) => ({
+      workflowId,
+      runId: `run-of-${workflowId}`,
+      type: workflowId.startsWith('honeybee-rx-') ? 'prescriptionWorkflow' : 'honeybeeOrderWorkflow',
+      status: { name: 'COMPLETED' },
+      startTime: new Date(0),
+      closeTime: new Date(1),
+      searchAttributes: {},
+    });
+    return {
+      options: { namespace: 'default' },
+      workflow: {
+        list: ({ query }: { query: string }) => {
+          queries.push(query);
+          const id = /^WorkflowId = '([^']*)'$/.exec(query)?.[1];
+          return (async function* () {
+            if (id && histories[id]) yield execution(id);
+          })();
+        },
+        getHandle: (workflowId: string) => ({
+          describe: () =>
+            histories[workflowId]
+              ? Promise.resolve({ ...execution(workflowId), raw: {} })
+              : Promise.reject(new WorkflowNotFoundError('not found', workflowId, undefined)),
+          fetchHistory: () => Promise.resolve(histories[workflowId]),
+        }),
+      },
+      workflowService: {
+        listArchivedWorkflowExecutions: () => Promise.reject(Object.assign(new Error('no archive'), { code: 12 })),
+      },
+    };
+  }
+
+  const milestone = (orderNumber: string) =>
+    withSignal(
+      'orderMilestone',
+      { encoding: 'json/plain' },
+      JSON.stringify({ orderNumber, milestone: 'linked', seq: 1, at: '2026-01-01T00:00:00Z' }),
+      'prescription-operator-match',
+    );
+
+  it('puts no order number a signal claims into a query unless it is an id, and does not fail on one', async () => {
+    const queries: string[] = [];
+    const histories = { 'honeybee-rx-3507895': milestone("X' OR WorkflowType = 'prescriptionWorkflow") };
+    const report = await collectAudit(
+      fakeClient(histories, queries) as never,
+      '3507895',
+      localDecoder(testPayloadKeyConfig),
+    );
+    expect(queries.length).toBeGreaterThan(0);
+    expect(queries.filter((query) => query.includes('OR WorkflowType'))).toEqual([]);
+    expect(report.workflows.map((workflow) => workflow.workflowId)).toEqual(['honeybee-rx-3507895']);
+  });
+
+  it('leaves out an order a signal claims that does not name the prescription back', async () => {
+    const queries: string[] = [];
+    const histories = {
+      'honeybee-rx-3507895': milestone('HBYVJAWB89'),
+      // Another patient's order: it belongs to prescription 4608587.
+      'honeybee-order-HBYVJAWB89': fixture('order-partner-happy-path'),
+    };
+    const report = await collectAudit(
+      fakeClient(histories, queries) as never,
+      '3507895',
+      localDecoder(testPayloadKeyConfig),
+    );
+    expect(report.workflows.map((workflow) => workflow.workflowId)).toEqual(['honeybee-rx-3507895']);
+    expect(report.unconfirmed).toEqual(['honeybee-order-HBYVJAWB89']);
+    expect(report.timeline.every((entry) => entry.workflowId === 'honeybee-rx-3507895')).toBe(true);
+    expect(renderText(report)).toContain('honeybee-order-HBYVJAWB89: named only by a signal');
+    // Its own prescription is named back by the order (search attribute, Honeybee's answer), so it would be kept there.
+    const orderEvents = await decodeHistory(fixture('order-partner-happy-path'), localDecoder(testPayloadKeyConfig));
+    expect(relatedIds(orderEvents).prescriptionIds).toContain('4608587');
   });
 });
