@@ -48,13 +48,21 @@ export function repairTermination(attributes: Record<string, unknown>): EntryFie
   };
 }
 
-/** Each reset run without the events it copied from a base run the audit also has. */
+/**
+ * Each reset run without the events it copied from a base run the audit also has. A run reset twice holds the first
+ * reset event among its copied events (from the run the second repair reset), so the cut is at the last reset whose
+ * base run is here: everything before it is told by that base run already.
+ */
 export function withoutCopiedEvents(runs: readonly AuditRunEvents[]): AuditRunEvents[] {
   const present = new Set(runs.map((run) => run.runId));
   return runs.map((run) => {
-    const reset = run.events.find(isResetEvent);
-    const base = reset?.attributes.baseRunId;
-    if (!reset || typeof base !== 'string' || !present.has(base)) return run;
+    const reset = run.events.findLast(
+      (event) =>
+        isResetEvent(event) &&
+        typeof event.attributes.baseRunId === 'string' &&
+        present.has(event.attributes.baseRunId),
+    );
+    if (!reset) return run;
     return { ...run, events: run.events.filter((event) => event.eventId >= reset.eventId) };
   });
 }

@@ -67,4 +67,51 @@ describe('audit of a repaired workflow', () => {
     };
     expect(buildTimeline([other])).toMatchObject([{ kind: 'run.reset', summary: 'reset from run x', reason: 'cli' }]);
   });
+
+  it('tells each reset and each copied event once when a workflow was repaired twice', () => {
+    const second =
+      'fulfill repair by bob: again [reset to event 12; left out: note #13; every later signal sent again]';
+    const resetOnce = reset.events[1]!;
+    const cancel = event(
+      7,
+      'WORKFLOW_EXECUTION_SIGNALED',
+      { signalName: 'cancel', identity: 'ops' },
+      {
+        input: [{ operator: 'carol', reason: 'good signal sent again' }],
+      },
+    );
+    const middle = {
+      ...reset,
+      events: [
+        started,
+        resetOnce,
+        cancel,
+        event(13, 'WORKFLOW_EXECUTION_SIGNALED', { signalName: 'note' }),
+        event(20, 'WORKFLOW_EXECUTION_TERMINATED', { reason: second }),
+      ],
+    };
+    // The third run copies the middle run up to its event 12, its first reset event included, then its own reset.
+    const third = {
+      ...reset,
+      runId: 'run-third',
+      events: [
+        started,
+        resetOnce,
+        cancel,
+        event(
+          12,
+          'WORKFLOW_TASK_FAILED',
+          { cause: RESET_CAUSE, baseRunId: 'run-new' },
+          { failure: { message: second } },
+        ),
+      ],
+    };
+    const timeline = buildTimeline([base, middle, third]);
+    expect(timeline.filter((entry) => entry.kind === 'run.reset').map((entry) => entry.runId)).toEqual([
+      'run-new',
+      'run-third',
+    ]);
+    expect(timeline.filter((entry) => entry.kind === 'operator.input')).toHaveLength(1);
+    expect(timeline.filter((entry) => entry.kind === 'run.started')).toHaveLength(1);
+  });
 });
