@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { planRepair, RepairRefused, type RepairPlan } from './repair-plan.js';
+import { planRepair, RepairRefused, SENT_AGAIN_SUFFIX, type RepairPlan } from './repair-plan.js';
 import {
   AmbiguousRepairRecord,
   formatRepairReason,
@@ -25,6 +25,8 @@ export interface RepairRequest extends RepairAttribution {
   runId?: string;
   /** Event ids of signals delivered in the failing task to keep after all. */
   keep?: readonly number[];
+  /** Event ids of signals an earlier repair sent again (kept by default) to leave out after all. */
+  leaveOut?: readonly number[];
   dryRun?: boolean;
 }
 
@@ -73,7 +75,7 @@ async function sendAgain(
       signalName: attributes.signalName,
       input: attributes.input,
       header: attributes.header,
-      identity: `${attributes.identity || 'unknown sender'} (sent again by fulfill repair)`,
+      identity: `${attributes.identity || 'unknown sender'} ${SENT_AGAIN_SUFFIX}`,
       requestId: requestId('fulfill-repair-signal', baseRunId, signal.eventId),
     });
   }
@@ -148,7 +150,7 @@ export async function repairWorkflow(client: Client, request: RepairRequest): Pr
         '(`fulfill show` says what it waits for)',
     );
   }
-  const plan = planRepair(events, new Set(request.keep ?? []));
+  const plan = planRepair(events, new Set(request.keep ?? []), new Set(request.leaveOut ?? []));
   const recordedReason = formatRepairReason(request, plan);
   const outcome: RepairOutcome = {
     workflowId: request.workflowId,
@@ -174,7 +176,7 @@ export async function repairWorkflow(client: Client, request: RepairRequest): Pr
   // The old run's history is final now, with any signal that arrived during the reset (Temporal records it as the
   // run ends): send again from that.
   const final = (await client.workflow.getHandle(request.workflowId, description.runId).fetchHistory()).events ?? [];
-  const sent = planRepair(final, new Set(request.keep ?? []));
+  const sent = planRepair(final, new Set(request.keep ?? []), new Set(request.leaveOut ?? []));
   await sendAgain(client, request.workflowId, description.runId, newRunId, final, sent.resent);
   return { ...outcome, plan: sent, newRunId };
 }

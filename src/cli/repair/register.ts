@@ -18,6 +18,7 @@ interface RepairFlags {
   reason: string;
   runId?: string;
   keepSignal?: number[];
+  leaveOut?: number[];
   dryRun?: boolean;
   wait: number;
   json?: boolean;
@@ -75,12 +76,21 @@ function render(outcome: RepairOutcome): string {
   return [
     `${outcome.workflowId}, run ${outcome.runId}` +
       (failing ? `: workflow task failing: ${failing.message} (attempt ${failing.attempt})` : ''),
-    `reset to event ${plan.resetEventId} (the last workflow task that completed, ${plan.resetPointAt}); ` +
-      `first failure at event ${plan.failedEventId} (${plan.failedAt})`,
+    `reset to event ${plan.resetEventId} (${
+      plan.resetToEarlierReset
+        ? 'where the earlier repair reset it: no workflow task has completed since'
+        : 'the last workflow task that completed'
+    }, ${plan.resetPointAt}); first failure at event ${plan.failedEventId} (${plan.failedAt})`,
     'left out (delivered in the failing workflow task; keep one with --keep-signal <event>):',
     ...signalLines(plan.leftOut),
     'sent again to the new run, in this order (received after the failure):',
     ...signalLines(plan.resent),
+    ...(plan.sentAgainEarlier.length > 0
+      ? [
+          `of these, sent again by the earlier repair and so taken for good: event ${plan.sentAgainEarlier.join(', ')} ` +
+            '(if one is the bad input, leave it out with --leave-out <event>)',
+        ]
+      : []),
     ...(redone.length > 0 ? [`done again by the new run (recorded after the reset point): ${redone.join(', ')}`] : []),
     `recorded as: ${outcome.recordedReason}`,
     outcome.dryRun
@@ -116,6 +126,7 @@ async function repair(client: Client, input: string, flags: RepairFlags): Promis
       operator: flags.operator.trim(),
       reason: flags.reason.trim(),
       keep: flags.keepSignal ?? [],
+      leaveOut: flags.leaveOut ?? [],
       dryRun: flags.dryRun ?? false,
     });
   } catch (error) {
@@ -141,6 +152,11 @@ export function registerRepairCommand(program: Command): void {
     .requiredOption('--operator <name>', 'who you are (recorded in the history)')
     .requiredOption('--reason <text>', 'why (recorded in clear text in the history: no patient details)')
     .option('--keep-signal <event id>', 'keep a signal of the failing task after all (repeatable)', eventId)
+    .option(
+      '--leave-out <event id>',
+      'leave out a signal an earlier repair sent again, if it is the bad input (repeatable)',
+      eventId,
+    )
     .option('--run-id <run id>', 'the run to repair (default: the current one); an old run id finishes a repair')
     .option('--dry-run', 'print what it would do, change nothing')
     .option('--wait <seconds>', "seconds to wait for the new run's first workflow task (0: do not wait)", seconds, 30)

@@ -29,14 +29,18 @@ function history(...steps: string[]): HistoryEvent[] {
   for (const step of steps) {
     const [kind, name] = step.split(':');
     if (kind === 'S') add({ eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED });
-    if (kind === 's') {
+    if (kind === 's' || kind === 'r') {
       add({
         eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
-        workflowExecutionSignaledEventAttributes: { signalName: name, identity: 'ops@host' },
+        workflowExecutionSignaledEventAttributes: {
+          signalName: name,
+          // `r:`: a signal an earlier repair sent again.
+          identity: kind === 'r' ? 'ops@host (sent again by fulfill repair)' : 'ops@host',
+        },
       });
     }
     if (kind === 'timer') add({ eventType: EventType.EVENT_TYPE_TIMER_FIRED });
-    if (kind === 'T' || kind === 'F' || kind === 'U') {
+    if (kind === 'T' || kind === 'F' || kind === 'U' || kind === 'R') {
       add({ eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED });
       add({ eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED });
       const startedEventId = events.length;
@@ -49,7 +53,9 @@ function history(...steps: string[]): HistoryEvent[] {
             cause:
               kind === 'F'
                 ? WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE
-                : WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+                : kind === 'R'
+                  ? WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW
+                  : WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
           },
         });
       }
@@ -91,6 +97,37 @@ describe('planRepair', () => {
     const events = history('S', 'T', 's:a', 'U', 'T', 's:poison', 'F');
     expect(planRepair(events)).toMatchObject({ resetEventId: 11, failedEventId: 15 });
     expect(() => planRepair(history('S', 'T', 's:a', 'U'))).toThrow(RepairRefused);
+  });
+
+  it('repairs a run a first repair started no further back than that repair, keeping what it kept', () => {
+    // A run a first repair started: 1-4 copied, 5 a vendor event the old run had applied, 6-8 the reset (its task
+    // failed with cause RESET_WORKFLOW), 9 the operator's resolution that repair sent again, 10-12 a new failure.
+    const events = history('S', 'T', 's:honeybeeEvent', 'R', 'r:resolveException', 'F', 's:later', 'F');
+    const plan = planRepair(events);
+    expect(plan).toMatchObject({ resetEventId: 8, resetToEarlierReset: true, failedEventId: 12 });
+    expect(ids(plan.leftOut)).toEqual([]);
+    expect(ids(plan.resent)).toEqual([9, 13]);
+    expect(plan.sentAgainEarlier).toEqual([9]);
+    // If the signal sent again is the bad input after all, the operator says so.
+    const leaving = planRepair(events, new Set(), new Set([9]));
+    expect(ids(leaving.leftOut)).toEqual([9]);
+    expect(ids(leaving.resent)).toEqual([13]);
+    expect(() => planRepair(events, new Set(), new Set([5]))).toThrow('event 5 is not a signal an earlier repair sent');
+  });
+
+  it('after a first repair, still leaves out a new signal of the failing task', () => {
+    // 1 S, 2-4 T, 5 s:a, 6-8 R, 9 r:ok, 10 s:poison, 11-13 F
+    const plan = planRepair(history('S', 'T', 's:a', 'R', 'r:ok', 's:poison', 'F'));
+    expect(plan.resetEventId).toBe(8);
+    expect(ids(plan.leftOut)).toEqual([10]);
+    expect(ids(plan.resent)).toEqual([9]);
+  });
+
+  it('resets to the last completed task when one completed after the earlier reset', () => {
+    // 1 S, 2-4 T, 5-7 R, 8 r:ok, 9-11 T, 12 s:poison, 13-15 F
+    const plan = planRepair(history('S', 'T', 'R', 'r:ok', 'T', 's:poison', 'F'));
+    expect(plan).toMatchObject({ resetEventId: 11, resetToEarlierReset: false });
+    expect(ids(plan.leftOut)).toEqual([12]);
   });
 
   it('refuses when nothing has failed since the last completed task', () => {
