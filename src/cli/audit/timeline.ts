@@ -256,13 +256,25 @@ function resultSummary(workflowType: string, result: unknown): string {
   return parts.filter(Boolean).join(', ');
 }
 
-/** The timeline of one run. */
-export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
+/** The search attributes `events` leave set, in order. */
+function finalSearchAttributes(events: readonly DecodedEvent[]): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  for (const event of events) {
+    for (const [key, value] of Object.entries(event.searchAttributes ?? {})) values.set(key, value);
+  }
+  return values;
+}
+
+/**
+ * The timeline of one run. `inherited`: the search attributes the run starts from (a continued run's predecessor's
+ * final ones, which continue-as-new carries into its start event), so that a hold that goes on is not told again.
+ */
+export function runTimeline(run: AuditRunEvents, inherited?: ReadonlyMap<string, unknown>): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   const calls = new Map<number, ActivityCall>();
   const timers = new Map<string, { at: string; ms: number | undefined }>();
   const updates = new Map<string, { name: string; operator?: string; reason?: string; identity?: string }>();
-  const searchAttributes = new Map<string, unknown>();
+  const searchAttributes = new Map<string, unknown>(inherited);
   const add = (event: DecodedEvent, entry: Omit<TimelineEntry, 'at' | 'workflowId' | 'runId' | 'eventId'>) => {
     // A value the converter could not read is told, not skipped: otherwise "operator (missing)" would look like a
     // well-formed input that lacked a name.
@@ -493,9 +505,18 @@ export function runTimeline(run: AuditRunEvents): TimelineEntry[] {
 
 /** Every run's entries merged in time order (ties keep the workflows' and events' own order). */
 export function buildTimeline(runs: readonly AuditRunEvents[]): TimelineEntry[] {
-  const indexed = withoutCopiedEvents(runs).flatMap((run, runIndex) =>
-    runTimeline(run).map((entry, position) => ({ entry, runIndex, position })),
-  );
+  const byRunId = new Map(runs.map((run) => [run.runId, run]));
+  const indexed = withoutCopiedEvents(runs).flatMap((run, runIndex) => {
+    const original = runs[runIndex]!;
+    const previous = text(run.events[0]?.attributes.continuedExecutionRunId);
+    const previousRun =
+      run.events[0]?.type === 'WORKFLOW_EXECUTION_STARTED' && previous ? byRunId.get(previous) : undefined;
+    // A reset run's cut events were told by its base run: what they set is where this run starts from.
+    const inherited = previousRun
+      ? finalSearchAttributes(previousRun.events)
+      : finalSearchAttributes(original.events.slice(0, original.events.length - run.events.length));
+    return runTimeline(run, inherited).map((entry, position) => ({ entry, runIndex, position }));
+  });
   indexed.sort((a, b) => a.entry.at.localeCompare(b.entry.at) || a.runIndex - b.runIndex || a.position - b.position);
   return indexed.map(({ entry }) => entry);
 }

@@ -8,7 +8,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { collectAudit } from '../../../src/cli/audit/collect.js';
-import { decodeHistory, localDecoder } from '../../../src/cli/audit/decode.js';
+import { decodeHistory, localDecoder, type DecodedEvent } from '../../../src/cli/audit/decode.js';
 import { renderMarkdown, renderText } from '../../../src/cli/audit/render.js';
 import { buildTimeline, relatedIds, type TimelineEntry } from '../../../src/cli/audit/timeline.js';
 import { generatePayloadKey } from '../../../src/crypto/payload-keys.js';
@@ -259,5 +259,52 @@ describe('audit collection', () => {
     // Its own prescription is named back by the order (search attribute, Honeybee's answer), so it would be kept there.
     const orderEvents = await decodeHistory(fixture('order-partner-happy-path'), localDecoder(testPayloadKeyConfig));
     expect(relatedIds(orderEvents).prescriptionIds).toContain('4608587');
+  });
+});
+
+describe('audit timeline across runs', () => {
+  const event = (eventId: number, type: string, attributes = {}, extra: Partial<DecodedEvent> = {}): DecodedEvent => ({
+    eventId,
+    at: `2026-01-01T00:00:${String(eventId).padStart(2, '0')}.000Z`,
+    type,
+    attributes,
+    ...extra,
+  });
+
+  it('does not tell a hold and its escalation again when the order continues as new while on hold', () => {
+    const held = { FulfillmentStage: 'ON_HOLD', NeedsOperator: true, ExceptionReason: '74 Allergy Detected' };
+    const first = {
+      workflowId: 'honeybee-order-HB1',
+      runId: 'run-1',
+      workflowType: 'honeybeeOrderWorkflow',
+      events: [
+        event(1, 'WORKFLOW_EXECUTION_STARTED', {}, { searchAttributes: { FulfillmentStage: 'ORDER_PROCESSING' } }),
+        event(10, 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES', {}, { searchAttributes: held }),
+        event(20, 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES', {}, { searchAttributes: { EscalationLevel: 2 } }),
+        event(30, 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW', { newExecutionRunId: 'run-2' }),
+      ],
+    };
+    const second = {
+      ...first,
+      runId: 'run-2',
+      // Continue-as-new carries the search attributes into the new run's start event.
+      events: [
+        event(
+          31,
+          'WORKFLOW_EXECUTION_STARTED',
+          { continuedExecutionRunId: 'run-1' },
+          {
+            searchAttributes: { ...held, EscalationLevel: 2 },
+          },
+        ),
+        event(40, 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES', {}, { searchAttributes: { EscalationLevel: 0 } }),
+      ],
+    };
+    const timeline = buildTimeline([first, second]);
+    expect(timeline.filter((entry) => entry.runId === 'run-2').map((entry) => entry.summary)).toEqual([
+      'honeybeeOrderWorkflow started (run run-2), continuing run run-1',
+      'escalation cleared',
+    ]);
+    expect(timeline.filter((entry) => entry.summary === 'needs an operator')).toHaveLength(1);
   });
 });
