@@ -19,7 +19,7 @@ function time(iso: string): string {
 }
 
 /** Inputs whose sender Temporal should have recorded (the Web UI sends a signal without any identity). */
-const ATTRIBUTED_KINDS = new Set<TimelineEntry['kind']>(['operator.input', 'partner.input']);
+const ATTRIBUTED_KINDS = new Set<TimelineEntry['kind']>(['operator.input', 'partner.input', 'run.cancel_requested']);
 
 /** The name the input claims and why, then who Temporal says sent it: `alice: why [sent by partner-api:acme]`. */
 function who(entry: TimelineEntry): string {

@@ -32,6 +32,9 @@ export type EntryKind =
   | 'vendor.event'
   | 'vendor.call'
   | 'vendor.call_failed'
+  | 'vendor.call_canceled'
+  | 'vendor.call_pending'
+  | 'run.cancel_requested'
   | 'operator.input'
   | 'operator.outcome'
   | 'partner.input'
@@ -203,7 +206,7 @@ function outcomeSummary(result: unknown): string {
 interface ActivityCall {
   type: string;
   input: unknown;
-  scheduledAt: string;
+  scheduled: DecodedEvent;
   attempt: number;
   lastFailure?: DecodedFailure;
 }
@@ -394,7 +397,7 @@ export function runTimeline(run: AuditRunEvents, inherited?: ReadonlyMap<string,
         calls.set(event.eventId, {
           type: nameOf(a, 'activityType'),
           input: event.input?.[0],
-          scheduledAt: event.at,
+          scheduled: event,
           attempt: 1,
         });
         break;
@@ -409,6 +412,7 @@ export function runTimeline(run: AuditRunEvents, inherited?: ReadonlyMap<string,
       case 'ACTIVITY_TASK_COMPLETED': {
         const call = calls.get(eventRef(a.scheduledEventId));
         if (!call) break;
+        calls.delete(eventRef(a.scheduledEventId));
         const { kind, summary } = summarizeActivity(call.type, call.input, event.result);
         const requestIds = requestIdsOf(event.result);
         add(event, {
@@ -423,10 +427,33 @@ export function runTimeline(run: AuditRunEvents, inherited?: ReadonlyMap<string,
       case 'ACTIVITY_TASK_TIMED_OUT': {
         const call = calls.get(eventRef(a.scheduledEventId));
         if (!call) break;
+        calls.delete(eventRef(a.scheduledEventId));
         add(event, {
           kind: call.type === 'notifyPartner' ? 'notification' : 'vendor.call_failed',
           summary: `${call.type} failed after ${call.attempt} attempt(s): ${describeFailure(event.failure)}`,
           data: { activity: call.type, input: call.input, failure: event.failure },
+        });
+        break;
+      }
+      case 'ACTIVITY_TASK_CANCELED': {
+        const call = calls.get(eventRef(a.scheduledEventId));
+        if (!call) break;
+        calls.delete(eventRef(a.scheduledEventId));
+        add(event, {
+          kind: 'vendor.call_canceled',
+          summary: `${call.type} canceled by the workflow after ${call.attempt} attempt(s)`,
+          data: { activity: call.type, input: call.input },
+        });
+        break;
+      }
+      case 'WORKFLOW_EXECUTION_CANCEL_REQUESTED': {
+        const identity = text(a.identity);
+        const cause = text(a.cause);
+        add(event, {
+          kind: 'run.cancel_requested',
+          summary: 'cancellation requested',
+          ...(identity ? { identity } : {}),
+          ...(cause ? { reason: cause } : {}),
         });
         break;
       }
@@ -500,8 +527,30 @@ export function runTimeline(run: AuditRunEvents, inherited?: ReadonlyMap<string,
         break;
     }
   }
+  // Calls with no outcome: retrying or running now, or, in a run that has ended, abandoned with it. Told where they
+  // were scheduled, so an audit of a live workflow shows what it waits on.
+  const ended = entries.some((entry) => RUN_ENDS.has(entry.kind));
+  for (const call of calls.values()) {
+    add(call.scheduled, {
+      kind: 'vendor.call_pending',
+      summary:
+        `${call.type}: no outcome recorded` +
+        (ended ? ' before the run ended' : ', still in flight') +
+        (call.attempt > 1 ? ` (attempt ${call.attempt}, last failure ${describeFailure(call.lastFailure)})` : ''),
+      data: { activity: call.type, input: call.input },
+    });
+  }
   return entries;
 }
+
+const RUN_ENDS: ReadonlySet<EntryKind> = new Set([
+  'run.continued_as_new',
+  'run.completed',
+  'run.failed',
+  'run.terminated',
+  'run.canceled',
+  'run.timed_out',
+]);
 
 /** Every run's entries merged in time order (ties keep the workflows' and events' own order). */
 export function buildTimeline(runs: readonly AuditRunEvents[]): TimelineEntry[] {

@@ -307,4 +307,37 @@ describe('audit timeline across runs', () => {
     ]);
     expect(timeline.filter((entry) => entry.summary === 'needs an operator')).toHaveLength(1);
   });
+
+  it('tells calls still in flight, calls the workflow canceled, and who asked to cancel the run', () => {
+    const run = {
+      workflowId: 'honeybee-order-HB1',
+      runId: 'r',
+      workflowType: 'honeybeeOrderWorkflow',
+      events: [
+        event(1, 'WORKFLOW_EXECUTION_STARTED'),
+        event(5, 'ACTIVITY_TASK_SCHEDULED', { activityType: { name: 'submitHoneybeeOrderAction' } }),
+        event(6, 'ACTIVITY_TASK_SCHEDULED', { activityType: { name: 'cancelHoneybeeOrder' } }),
+        event(8, 'WORKFLOW_EXECUTION_CANCEL_REQUESTED', { identity: 'temporal-ui', cause: 'clicked cancel' }),
+        event(9, 'ACTIVITY_TASK_CANCEL_REQUESTED', { scheduledEventId: 5 }),
+        event(10, 'ACTIVITY_TASK_STARTED', { scheduledEventId: 5, attempt: 3 }),
+        event(11, 'ACTIVITY_TASK_CANCELED', { scheduledEventId: 5, startedEventId: 10 }),
+      ],
+    };
+    const timeline = buildTimeline([run]);
+    expect(timeline.map((entry) => [entry.eventId, entry.kind, entry.summary])).toEqual([
+      [1, 'run.started', 'honeybeeOrderWorkflow started (run r)'],
+      [6, 'vendor.call_pending', 'cancelHoneybeeOrder: no outcome recorded, still in flight'],
+      [8, 'run.cancel_requested', 'cancellation requested'],
+      [11, 'vendor.call_canceled', 'submitHoneybeeOrderAction canceled by the workflow after 3 attempt(s)'],
+    ]);
+    expect(timeline.find((entry) => entry.kind === 'run.cancel_requested')).toMatchObject({
+      identity: 'temporal-ui',
+      reason: 'clicked cancel',
+    });
+    // Once the run has ended, a call without an outcome was abandoned with it, not in flight.
+    const ended = { ...run, events: [...run.events, event(12, 'WORKFLOW_EXECUTION_CANCELED')] };
+    expect(buildTimeline([ended]).find((entry) => entry.eventId === 6)?.summary).toBe(
+      'cancelHoneybeeOrder: no outcome recorded before the run ended',
+    );
+  });
 });
