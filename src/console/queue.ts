@@ -3,13 +3,16 @@
 // workflow's status for its reason, actions and next escalation, or `workflow task failing: …`); parked events from
 // src/operators/parked-events.ts. Filters: vendor, kind, and a text search over ids and reasons.
 import type { Client } from '@temporalio/client';
-import { listHolds } from '../cli/operators/holds.js';
+import { readHolds, stuckScanNote } from '../cli/operators/holds.js';
 import type { Vendor } from '../domain/vendors.js';
 import type { ParkedEvents } from '../operators/parked-events.js';
 import { vendorOfWorkflow } from './workflow-detail.js';
 
 /** Holds read per refresh: more than a shift can clear, and each costs a status query. */
 export const QUEUE_LIMIT = 200;
+
+/** The scan for stuck workflows not on hold (a describe per running workflow) is reused this long between refreshes. */
+export const STUCK_SCAN_MAX_AGE_MS = 60_000;
 
 export const QUEUE_KINDS = ['all', 'holds', 'stuck', 'parked'] as const;
 export type QueueKind = (typeof QUEUE_KINDS)[number];
@@ -83,10 +86,16 @@ function matches(row: QueueRow, filters: QueueFilters): boolean {
 export async function readQueue(client: Client, parked: ParkedEvents, filters: QueueFilters): Promise<QueueReading> {
   const problems: string[] = [];
   const [holds, parkedListing] = await Promise.all([
-    listHolds(client, QUEUE_LIMIT).catch((error: unknown) => {
-      problems.push(`the holds could not be listed: ${error instanceof Error ? error.message : String(error)}`);
-      return [];
-    }),
+    readHolds(client, QUEUE_LIMIT, { stuckMaxAgeMs: STUCK_SCAN_MAX_AGE_MS })
+      .then(({ holds, stuckScan }) => {
+        const note = stuckScanNote(stuckScan);
+        if (note) problems.push(note);
+        return holds;
+      })
+      .catch((error: unknown) => {
+        problems.push(`the holds could not be listed: ${error instanceof Error ? error.message : String(error)}`);
+        return [];
+      }),
     parked.list(),
   ]);
   problems.push(...parkedListing.problems);

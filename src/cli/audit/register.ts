@@ -33,7 +33,8 @@ export function registerAuditCommand(program: Command): void {
       'The timeline of one prescription, order or lab order across all its workflow runs (continue-as-new chains ' +
         'and related orders included): vendor events received, vendor calls with their X-Request-Id, operator ' +
         'actions with who and why, timers, escalations, stage changes. Payloads are decoded: the output may contain ' +
-        'PHI (operator reasons; with --format json every decoded input and result). Handle it as PHI.',
+        'PHI (in every format operator reasons and decoded failure messages; with --format json every decoded ' +
+        'input and result too). Handle it as PHI.',
     )
     .argument('<id>', 'a prescription id, a Honeybee order number, a lab order identifier, or a workflow id')
     .addOption(

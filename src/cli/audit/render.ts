@@ -1,6 +1,6 @@
 // The audit report in three forms: `text` for a terminal, `md` for a ticket (a table), `json` for tools (with the
-// decoded payloads of every step under `data`). Text and markdown show ids, statuses, actions and the operators' own
-// words; only JSON carries payloads, which may hold PHI.
+// decoded payloads of every step under `data`). Text and markdown show ids, statuses, actions, the operators' own
+// words and decoded failure messages (which may name what failed: PHI too); only JSON carries inputs and results.
 import { kindName } from '../workflow-targets.js';
 import type { AuditReport } from './collect.js';
 import type { TimelineEntry } from './timeline.js';

@@ -2,7 +2,8 @@
 // what happened, in order: vendor events received, vendor calls made (with their X-Request-Id), operator and partner
 // inputs with who and why, the workflow's answers, timers fired, stage changes, holds and escalations (from the
 // search attributes the workflows upsert), partner notifications, and run boundaries (continue-as-new). Summaries
-// name ids, statuses and actions; decoded payloads go only into `data` (the JSON format), since they may hold PHI.
+// name ids, statuses, actions and decoded failure messages; decoded inputs and results go only into `data` (the JSON
+// format), since they may hold PHI.
 // Pure: no Temporal, so it is tested on recorded histories.
 import { honeybeeEventPrescriptionIds, type HoneybeeEvent } from '../../domain/honeybee-events.js';
 import type { OnegevityEvent } from '../../domain/onegevity-events.js';

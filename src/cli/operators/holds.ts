@@ -1,9 +1,10 @@
 // `fulfill holds`: what waits for an operator, oldest first. The list comes from visibility (search attributes only,
 // no PHI; src/operators/needs-operator.ts), the offered actions and the hold's reason from each workflow's `status`
 // query, the same for every workflow type (a workflow that does not answer is still listed, its actions unknown; a
-// stuck one, whose workflow task keeps failing, is listed as `workflow task failing: …`).
+// stuck one, whose workflow task keeps failing, is listed as `workflow task failing: …`, whether it was on hold or
+// not: those not on hold come from a bounded scan of the running workflows, see needs-operator.ts).
 import type { Client } from '@temporalio/client';
-import { listNeedsOperator } from '../../operators/needs-operator.js';
+import { listNeedsOperatorOrStuck, MAX_STUCK_SCAN, type StuckScan } from '../../operators/needs-operator.js';
 import { awaitingOperator, type ParkedEvents } from '../../operators/parked-events.js';
 import { workflowTaskFailing, workflowTaskFailingLine } from '../../operators/workflow-health.js';
 import { formatAge, print, printJson, table } from '../output.js';
@@ -53,11 +54,20 @@ async function actionsOf(client: Client, workflowId: string) {
   }
 }
 
-export async function listHolds(client: Client, limit: number, now = Date.now()): Promise<Hold[]> {
-  const entries = await listNeedsOperator(client, limit);
-  return Promise.all(
+export async function readHolds(
+  client: Client,
+  limit: number,
+  options: { now?: number; stuckMaxAgeMs?: number } = {},
+): Promise<{ holds: Hold[]; stuckScan: StuckScan }> {
+  const now = options.now ?? Date.now();
+  const { entries, stuckScan } = await listNeedsOperatorOrStuck(client, limit, {
+    ...(options.stuckMaxAgeMs !== undefined ? { stuckMaxAgeMs: options.stuckMaxAgeMs } : {}),
+  });
+  const holds = await Promise.all(
     entries.map(async (entry): Promise<Hold> => {
-      const read = await actionsOf(client, entry.workflowId);
+      const read = entry.workflowTaskFailing
+        ? { actions: null, error: workflowTaskFailingLine(entry.workflowTaskFailing), stuck: true }
+        : await actionsOf(client, entry.workflowId);
       return {
         workflowId: entry.workflowId,
         workflowType: entry.workflowType,
@@ -76,6 +86,20 @@ export async function listHolds(client: Client, limit: number, now = Date.now())
         ...(read.stuck ? { workflowTaskFailing: read.error } : {}),
       };
     }),
+  );
+  return { holds, stuckScan };
+}
+
+export async function listHolds(client: Client, limit: number, now = Date.now()): Promise<Hold[]> {
+  return (await readHolds(client, limit, { now })).holds;
+}
+
+/** Said whenever the scan for stuck workflows not on hold did not reach them all. */
+export function stuckScanNote(scan: StuckScan): string | undefined {
+  if (!scan.truncated) return undefined;
+  return (
+    `only the ${MAX_STUCK_SCAN} newest running workflows not on hold were checked for a failing workflow task; ` +
+    'for the others: temporal workflow list --query "ExecutionStatus = \'Running\'", then fulfill show <id>'
   );
 }
 
@@ -102,13 +126,15 @@ export async function printHolds(
   options: { limit: number; json?: boolean },
   parked: ParkedEvents,
 ): Promise<void> {
-  const [holds, listing] = await Promise.all([listHolds(client, options.limit), parked.list()]);
+  const [{ holds, stuckScan }, listing] = await Promise.all([readHolds(client, options.limit), parked.list()]);
   const waiting = awaitingOperator(listing.events).length;
   if (options.json) {
-    printJson({ holds, parked: { awaitingOperator: waiting, problems: listing.problems } });
+    printJson({ holds, stuckScan, parked: { awaitingOperator: waiting, problems: listing.problems } });
     return;
   }
   const lines = [holdsTable(holds)];
+  const note = stuckScanNote(stuckScan);
+  if (note) lines.push(note);
   if (waiting > 0) lines.push(`${waiting} parked webhook(s) wait for an operator: fulfill parked list`);
   for (const problem of listing.problems) lines.push(`parked events: ${problem}`);
   print(lines.join('\n'));

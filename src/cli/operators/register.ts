@@ -41,9 +41,13 @@ export function registerOperatorCommands(program: Command): void {
   program
     .command('holds')
     .summary('List what waits for an operator, oldest first.')
-    .description('List what waits for an operator (oldest first): order, prescription, reason, age, actions offered.')
+    .description(
+      'List what waits for an operator (oldest first): order, prescription, reason, age, actions offered. Stuck ' +
+        'workflows (workflow task failing) are listed whether on hold or not; those not on hold are looked for among ' +
+        'the newest 200 running workflows, and the output says when there were more.',
+    )
     .option('--limit <n>', 'at most this many', positiveInteger(10_000), 100)
-    .option('--json', 'print {holds: [...]} as JSON')
+    .option('--json', 'print {holds: [...], stuckScan: {checked, truncated}, parked: {...}} as JSON')
     .action(async (flags: { limit: number; json?: boolean }) => {
       await withTemporal((client, config) => printHolds(client, flags, parkedEventsOf(client, config)));
     });
