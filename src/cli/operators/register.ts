@@ -16,6 +16,7 @@ import {
   type MatchFlags,
   type ResolveFlags,
 } from './actions.js';
+import { MAX_STUCK_SCAN } from '../../operators/needs-operator.js';
 import { printHolds } from './holds.js';
 import { checkParkedId, parkedEventsOf, printParked, redriveParked, showParked } from './parked.js';
 import { showWorkflow } from './show.js';
@@ -44,7 +45,7 @@ export function registerOperatorCommands(program: Command): void {
     .description(
       'List what waits for an operator (oldest first): order, prescription, reason, age, actions offered. Stuck ' +
         'workflows (workflow task failing) are listed whether on hold or not; those not on hold are looked for among ' +
-        'the newest 200 running workflows, and the output says when there were more.',
+        `the newest ${MAX_STUCK_SCAN} running workflows, and the output says when there were more.`,
     )
     .option('--limit <n>', 'at most this many', positiveInteger(10_000), 100)
     .option('--json', 'print {holds: [...], stuckScan: {checked, truncated}, parked: {...}} as JSON')
