@@ -130,8 +130,10 @@ export function planRepair(
     .slice(completedAt + 1)
     .filter((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
     .map(signalRecord);
+  // Only where no task has completed since the earlier reset: once one has, a signal sent again that arrives in a
+  // failing task is that task's input like any other.
   const sentAgainEarlier = new Set(
-    lastReset >= 0
+    resetToEarlierReset
       ? signals
           .filter(
             (signal) => signal.eventId > eventIdOf(events[lastReset]!) && signal.identity.endsWith(SENT_AGAIN_SUFFIX),

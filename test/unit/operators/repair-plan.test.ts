@@ -124,10 +124,11 @@ describe('planRepair', () => {
   });
 
   it('resets to the last completed task when one completed after the earlier reset', () => {
-    // 1 S, 2-4 T, 5-7 R, 8 r:ok, 9-11 T, 12 s:poison, 13-15 F
-    const plan = planRepair(history('S', 'T', 'R', 'r:ok', 'T', 's:poison', 'F'));
-    expect(plan).toMatchObject({ resetEventId: 11, resetToEarlierReset: false });
-    expect(ids(plan.leftOut)).toEqual([12]);
+    // 1 S, 2-4 T, 5-7 R, 8 r:ok, 9-11 T, 12 r:late, 13 s:poison, 14-16 F: what arrives in the failing task is its
+    // input, whoever sent it.
+    const plan = planRepair(history('S', 'T', 'R', 'r:ok', 'T', 'r:late', 's:poison', 'F'));
+    expect(plan).toMatchObject({ resetEventId: 11, resetToEarlierReset: false, sentAgainEarlier: [] });
+    expect(ids(plan.leftOut)).toEqual([12, 13]);
   });
 
   it('refuses when nothing has failed since the last completed task', () => {
