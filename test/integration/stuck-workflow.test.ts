@@ -4,6 +4,7 @@
 // `fulfill repair --dry-run` says what it would do and changes nothing; `fulfill repair` resets the workflow to its last
 // good workflow task without the poison, keeps the good signal that arrived after the failure, records who and why
 // (shown by `fulfill audit`), and the workflow goes on to finish. Repeating the repair on the old run changes nothing.
+// A run a first repair started whose first task fails again is repaired from that repair's own reset event.
 // The workflow id has the order prefix so the commands and the partner API find it as they find an order.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,7 @@ describe('a stuck workflow is visible and repairable', () => {
   let bridgeUrl: string;
   let handle: WorkflowHandle;
   let taskQueue: string;
+  let workflowCode: string;
   const cliEnv = {
     TEMPORAL_ADDRESS: temporalAddress(),
     TEMPORAL_NAMESPACE: inject('temporalNamespace'),
@@ -52,6 +54,7 @@ describe('a stuck workflow is visible and repairable', () => {
       failureConverterPath: failureConverterPath(),
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
     });
+    workflowCode = code;
     connection = await NativeConnection.connect({ address: temporalAddress() });
     worker = await Worker.create({
       connection,
@@ -252,5 +255,66 @@ describe('a stuck workflow is visible and repairable', () => {
     expect(state.received).toEqual(['before', 'late']);
     await current.signal(noteSignal, 'finish');
     expect(await current.result()).toEqual(['before', 'late', 'finish']);
+  });
+
+  it("repairs again a run the first repair started, from that repair's reset, leaving out a poison it sent again", async () => {
+    const queue = uniqueTaskQueue('stuck-twice');
+    const twiceId = `honeybee-order-stuck-twice-${randomUUID().slice(0, 8)}`;
+    const startWorker = async () => {
+      const queueWorker = await Worker.create({
+        connection,
+        taskQueue: queue,
+        workflowBundle: { code: workflowCode },
+        dataConverter: createDataConverter(testPayloadKeyConfig),
+      });
+      return { queueWorker, done: queueWorker.run() };
+    };
+    let { queueWorker, done } = await startWorker();
+    const twice = await client.workflow.start('poisonSignalWorkflow', { taskQueue: queue, workflowId: twiceId });
+    await twice.signal(noteSignal, 'before');
+    await pollUntil(
+      'the first note',
+      async () => (await twice.query(noteStatusQuery)).received,
+      (n) => n.length === 1,
+      30_000,
+    );
+    await twice.signal(noteSignal, POISON);
+    await pollUntil('a failing workflow task', () => workflowTaskFailing(client, twiceId), Boolean, 60_000);
+    // A second poison after the failure: the first repair takes it for good and sends it again. With no worker, the
+    // new run's first task cannot complete before it arrives, so that task is the one that fails.
+    await twice.signal(noteSignal, POISON);
+    queueWorker.shutdown();
+    await done;
+    const first = await fulfill('repair', twiceId, '--operator', 'bob', '--reason', 'first', '--wait', '0', '--json');
+    expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
+    expect(jsonOf<RepairOutcome>(first).plan.resent).toHaveLength(1);
+    ({ queueWorker, done } = await startWorker());
+    try {
+      await pollUntil('the new run failing', () => workflowTaskFailing(client, twiceId), Boolean, 60_000);
+      const dry = await fulfill('repair', twiceId, '--operator', 'bob', '--reason', 'again', '--dry-run', '--json');
+      expect(dry.code, `${dry.stdout}\n${dry.stderr}`).toBe(0);
+      const { plan } = jsonOf<RepairOutcome>(dry);
+      expect(plan).toMatchObject({ resetToEarlierReset: true, leftOut: [] });
+      expect(plan.sentAgainEarlier).toHaveLength(1);
+      const again = await fulfill(
+        'repair',
+        twiceId,
+        '--operator',
+        'bob',
+        '--reason',
+        'the second poison',
+        '--leave-out',
+        String(plan.sentAgainEarlier[0]),
+      );
+      expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
+      const current = client.workflow.getHandle(twiceId);
+      // The note the first run applied before the reset point is still applied: the reset went no further back.
+      expect((await current.query(noteStatusQuery)).received).toEqual(['before']);
+      await current.signal(noteSignal, 'finish');
+      expect(await current.result()).toEqual(['before', 'finish']);
+    } finally {
+      queueWorker.shutdown();
+      await done;
+    }
   });
 });
