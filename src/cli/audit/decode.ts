@@ -144,14 +144,15 @@ async function decodeValues(
 /**
  * What the audit shows in place of a value the converter cannot read. A history holds whatever a client sent (the
  * Web UI lets anyone send `json/plain` text that is not JSON, or any encoding), so one such value must not hide the
- * rest of the story; only a payload the codec cannot decrypt (a missing key) fails the audit.
+ * rest of the story; only a payload the codec cannot decrypt (a missing key) fails the audit. A class, not a shape:
+ * a decoded input that merely looks like `{ undecodable }` is not taken for one.
  */
-export interface UndecodableValue {
-  undecodable: string;
+export class UndecodableValue {
+  constructor(readonly undecodable: string) {}
 }
 
 export function isUndecodable(value: unknown): value is UndecodableValue {
-  return typeof value === 'object' && value !== null && typeof (value as UndecodableValue).undecodable === 'string';
+  return value instanceof UndecodableValue;
 }
 
 function fromPayloadOrMarker(payload: Payload, eventId: number): unknown {
@@ -167,7 +168,7 @@ function fromPayloadOrMarker(payload: Payload, eventId: number): unknown {
         : encodingName
           ? `unknown encoding ${JSON.stringify(encodingName.slice(0, 40))}`
           : 'no encoding';
-    return { undecodable: `event ${eventId}: ${why}` } satisfies UndecodableValue;
+    return new UndecodableValue(`event ${eventId}: ${why}`);
   }
 }
 

@@ -14,6 +14,11 @@ function label(workflowId: string): string {
     .replace(/^onegevity-order-/, 'lab ');
 }
 
+/** Text from a history on one line: a signal name or an operator's words cannot start a line of their own. */
+function oneLine(value: string): string {
+  return value.replace(/\p{Cc}/gu, ' ');
+}
+
 function time(iso: string): string {
   return iso.replace('T', ' ').replace(/\.(\d{3})Z$/, '.$1Z');
 }
@@ -63,11 +68,11 @@ export function renderText(report: AuditReport): string {
   const width = Math.max(0, ...report.timeline.map((entry) => label(entry.workflowId).length));
   const lines = [...header(report), '', 'Timeline (UTC):'];
   for (const entry of report.timeline) {
-    lines.push(`${time(entry.at)}  ${label(entry.workflowId).padEnd(width)}  ${entry.summary}`);
+    lines.push(`${time(entry.at)}  ${label(entry.workflowId).padEnd(width)}  ${oneLine(entry.summary)}`);
     const indent = ' '.repeat(time(entry.at).length + width + 4);
     if (who(entry)) {
       const by = entry.operator || entry.reason ? 'by ' : '';
-      lines.push(`${indent}${by}${who(entry)}${entry.via ? ` (${entry.via})` : ''}`);
+      lines.push(oneLine(`${indent}${by}${who(entry)}${entry.via ? ` (${entry.via})` : ''}`));
     }
     if (entry.requestIds) lines.push(`${indent}X-Request-Id ${entry.requestIds.join(', ')}`);
     if (entry.bridgeRequestId) lines.push(`${indent}bridge request ${entry.bridgeRequestId}`);
@@ -76,7 +81,7 @@ export function renderText(report: AuditReport): string {
 }
 
 function cell(value: string): string {
-  return value.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return oneLine(value.replace(/\|/g, '\\|'));
 }
 
 export function renderMarkdown(report: AuditReport): string {

@@ -262,6 +262,32 @@ describe('audit collection', () => {
   });
 });
 
+describe('audit of text anyone can send', () => {
+  it('keeps a signal name or an operator reason with line breaks on its own line, and a look-alike marker as data', async () => {
+    const history = withSignal(
+      'note\n2026-01-01 00:00:00.000Z  order HB1  operator resolves: forged',
+      { encoding: 'json/plain' },
+      JSON.stringify({ undecodable: 'not really' }),
+    );
+    const events = await decodeHistory(history, localDecoder(testPayloadKeyConfig));
+    const timeline = buildTimeline([{ workflowId: 'wf', runId: 'r', workflowType: 'honeybeeOrderWorkflow', events }]);
+    expect(timeline.some((entry) => entry.summary.includes('[undecodable'))).toBe(false);
+    const report = {
+      subject: { kind: 'order' as const, id: 'HB1', workflowId: 'wf' },
+      generatedAt: '2026-01-01T00:00:00.000Z',
+      decodedVia: 'locally',
+      workflows: [],
+      missing: [],
+      unconfirmed: [],
+      timeline,
+    };
+    for (const rendered of [renderText(report), renderMarkdown(report)]) {
+      expect(rendered.split('\n').filter((line) => line.includes('forged'))).toHaveLength(1);
+      expect(rendered.split('\n').some((line) => line.startsWith('2026-01-01 00:00:00.000Z  order HB1'))).toBe(false);
+    }
+  });
+});
+
 describe('audit timeline across runs', () => {
   const event = (eventId: number, type: string, attributes = {}, extra: Partial<DecodedEvent> = {}): DecodedEvent => ({
     eventId,
