@@ -108,7 +108,8 @@ export function planRepair(
       event.workflowTaskFailedEventAttributes?.cause ===
         WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW,
   );
-  const resetToEarlierReset = lastReset > lastCompleted && lastCompleted >= 0;
+  // The reset event stands where the completed task it reset to was (a run reset to its first task holds none).
+  const resetToEarlierReset = lastReset > lastCompleted;
   const completedAt = resetToEarlierReset ? lastReset : lastCompleted;
   const failedAt = events.findIndex(
     (event, index) =>

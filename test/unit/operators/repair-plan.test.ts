@@ -115,6 +115,14 @@ describe('planRepair', () => {
     expect(() => planRepair(events, new Set(), new Set([5]))).toThrow('event 5 is not a signal an earlier repair sent');
   });
 
+  it('repairs again a run a first repair reset to its very first task', () => {
+    // The reset event takes the place of the task it reset to, so no completed task is left in the copy:
+    // 1 S, 2-4 R, 5 r:again, 6-8 F
+    const plan = planRepair(history('S', 'R', 'r:again', 'F'));
+    expect(plan).toMatchObject({ resetEventId: 4, resetToEarlierReset: true, sentAgainEarlier: [5] });
+    expect(ids(plan.leftOut)).toEqual([]);
+  });
+
   it('after a first repair, still leaves out a new signal of the failing task', () => {
     // 1 S, 2-4 T, 5 s:a, 6-8 R, 9 r:ok, 10 s:poison, 11-13 F
     const plan = planRepair(history('S', 'T', 's:a', 'R', 'r:ok', 's:poison', 'F'));
