@@ -27,6 +27,7 @@ import {
 import type { RefusalDetails, RefusalKind } from '../../workflows/shared/handlers.js';
 import { WindowBatcher, type Batched } from '../runtime/window-batcher.js';
 import { engineKey } from '../temporal/engine-key.js';
+import { assertWorkflowTaskHealthy } from '../operators/workflow-health.js';
 import { linkPartnerPatient, patientLinkOf } from './patient-index.js';
 import type { PartnerNotification } from './notifier.js';
 
@@ -256,15 +257,42 @@ export interface FeedPage {
   caughtUp: boolean;
 }
 
+/**
+ * A minute whose workflow ended other than by completing (an operator terminated one that could not complete, say):
+ * its events are not in a result, and the feed does not move past it on its own, since that would drop them unseen.
+ */
+export class FeedMinuteUnreadableError extends Error {
+  override name = 'FeedMinuteUnreadableError';
+
+  constructor(
+    readonly minute: number,
+    readonly workflowId: string,
+    readonly status: string,
+  ) {
+    super(`the feed's minute ${minute} (${workflowId}) ended ${status}: its events cannot be read`);
+  }
+}
+
+/**
+ * A minute's events: its result once it completed, its query while it runs. A running minute whose workflow task keeps
+ * failing throws WorkflowTaskFailingError (a query would wait out the deadline); one that ended otherwise,
+ * FeedMinuteUnreadableError.
+ */
 export async function readBucket(
   client: Client,
   taskQueue: string,
   minute: number,
 ): Promise<PartnerEventBucket | undefined> {
-  const handle = client.workflow.getHandle(eventBucketWorkflowId(taskQueue, minute));
+  const workflowId = eventBucketWorkflowId(taskQueue, minute);
+  const handle = client.workflow.getHandle(workflowId);
   try {
     const description = await handle.describe();
-    if (description.status.name === 'RUNNING') return await handle.query(partnerEventsQuery);
+    const status = description.status.name;
+    if (status === 'RUNNING') {
+      await assertWorkflowTaskHealthy(client, workflowId, description);
+      return await handle.query(partnerEventsQuery);
+    }
+    if (status !== 'COMPLETED') throw new FeedMinuteUnreadableError(minute, workflowId, status);
     return (await handle.result()) as PartnerEventBucket;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;
@@ -283,7 +311,14 @@ export async function readFeed(
   let position = { ...from };
   for (let walked = 0; walked < options.maxMinutes; walked += 1) {
     if (position.minute > minuteOf(now)) return { events, next: position, caughtUp: true };
-    const bucket = await readBucket(client, options.taskQueue, position.minute);
+    let bucket: PartnerEventBucket | undefined;
+    try {
+      bucket = await readBucket(client, options.taskQueue, position.minute);
+    } catch (error) {
+      // What was read before a minute that cannot be read is answered; the next page meets that minute first.
+      if (events.length > 0) return { events, next: position, caughtUp: false };
+      throw error;
+    }
     for (const event of bucket?.events ?? []) {
       if (event.seq <= position.seq) continue;
       if (events.length >= options.limit) return { events, next: position, caughtUp: false };

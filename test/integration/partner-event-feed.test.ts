@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventBucketWorkflowId,
   minuteOf,
+  readBucket,
   readFeed,
   TemporalEventFeed,
   type FeedPage,
@@ -19,7 +20,7 @@ import {
 import type { PartnerNotification } from '../../src/partner/notifier.js';
 import type { EngineProcess } from '../../src/runtime/child-process.js';
 import { createDataConverter, failureConverterPath } from '../../src/temporal/data-converter.js';
-import { EVENT_BUCKET_MS } from '../../workflows/notifications/feed-messages.js';
+import { EVENT_BUCKET_MS, MAX_BUCKET_BYTES } from '../../workflows/notifications/feed-messages.js';
 import { engineEnv, startWorkerProcess } from '../harness/engine.js';
 import { waitForClose } from '../harness/honeybee.js';
 import { recordHistory, recordingHistories } from '../harness/histories.js';
@@ -126,6 +127,42 @@ describe('the partner event feed under a burst of notifications', () => {
       expect(await waitForClose(client, bucketId, 150_000)).toBe('COMPLETED');
       await recordHistory(client, bucketId, 'partner-event-bucket-batched');
     }
+  });
+
+  it('fills a minute by bytes before its result outgrows Temporal, and the next minute takes the rest', async () => {
+    const intoMinute = Date.now() % EVENT_BUCKET_MS;
+    if (intoMinute > EVENT_BUCKET_MS - 25_000)
+      await new Promise((r) => setTimeout(r, EVENT_BUCKET_MS - intoMinute + 500));
+    const minute = minuteOf(Date.now());
+    const feed = new TemporalEventFeed(client, taskQueue);
+    // Shipped orders with 100 shipments and long tracking URLs (about 115 KB each): 20 of them are more than one
+    // minute's result may hold (before, the minute took them all and its last workflow task failed for good).
+    const large = Array.from({ length: 20 }, (_, index) => ({
+      id: `honeybee-order-bytes-${index}:shipped`,
+      type: 'order.shipped',
+      occurredAt: new Date().toISOString(),
+      data: {
+        orderNumber: `bytes-${index}`,
+        shipments: Array.from({ length: 100 }, (_, parcel) => ({
+          trackingNumber: `1Z${index}-${parcel}`,
+          trackingUrl: `https://tracking.example/${'t'.repeat(1_000)}`,
+          carrier: 'UPS',
+          shippedAt: new Date().toISOString(),
+        })),
+      },
+    }));
+    for (const n of large) await feed.record(n);
+
+    // The feed reads past a minute only once it is closed: each minute is read by itself here.
+    const first = (await readBucket(client, taskQueue, minute))?.events ?? [];
+    const next = (await readBucket(client, taskQueue, minute + 1))?.events ?? [];
+    expect([...first, ...next].map((event) => event.id)).toEqual(large.map((n) => n.id));
+    expect(next.length).toBeGreaterThan(0);
+    expect(Buffer.byteLength(JSON.stringify(first))).toBeLessThan(MAX_BUCKET_BYTES);
+
+    const bucketId = eventBucketWorkflowId(taskQueue, minute);
+    expect(await waitForClose(client, bucketId, 150_000)).toBe('COMPLETED');
+    if (recordingHistories()) await recordHistory(client, bucketId, 'partner-event-bucket-full-by-bytes');
   });
 
   it('falls back to single appends where a worker from before batches runs the minute', async () => {

@@ -7,14 +7,17 @@
 // histories that hold it). Appends are de-duplicated by notification id (an activity retry);
 // a bucket takes appends until a grace period after its minute ends, then seals and completes with its events as its
 // result, so a reader reads a closed minute without replaying it. Ids, types and statuses only: never PHI.
-import { allHandlersFinished, condition, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { handleQuery, handleUpdate } from '../shared/handlers.js';
 import {
   appendPartnerEventsUpdate,
   appendPartnerEventUpdate,
   EVENT_BUCKET_MS,
   EVENT_BUCKET_GRACE_MS,
+  feedEventBytes,
+  MAX_BUCKET_BYTES,
   MAX_EVENTS_PER_BUCKET,
+  MAX_FEED_EVENT_BYTES,
   partnerEventsQuery,
   type PartnerEventAppended,
   type PartnerEventBucket,
@@ -28,6 +31,12 @@ export interface PartnerEventBucketInput {
   minute: number;
 }
 
+/**
+ * A minute counts its events' bytes and is full once the largest event could take it past MAX_BUCKET_BYTES: before,
+ * one counted events only, and two large appends made a result Temporal refuses, the minute never completed.
+ */
+export const BUCKET_BYTES_PATCH = 'event-bucket-bytes';
+
 export async function partnerEventBucketWorkflow(input: PartnerEventBucketInput): Promise<PartnerEventBucket> {
   // Started by anything but the feed (someone in the Web UI): the minute comes from the id, which the feed sets.
   const fromId = Number(/^partner-events-[0-9a-f]+-(\d+)$/.exec(workflowInfo().workflowId)?.[1]);
@@ -35,16 +44,23 @@ export async function partnerEventBucketWorkflow(input: PartnerEventBucketInput)
   const events: PartnerFeedEvent[] = [];
   const seqById = new Map<string, number>();
   let sealed = false;
+  // Asked once, at the start: a minute that began before the patch keeps counting events only, as it did.
+  const countsBytes = patched(BUCKET_BYTES_PATCH);
+  let bytes = 0;
   const bucket = (): PartnerEventBucket => ({ minute, sealed, events });
   /** Why this minute takes no new event now; undefined while it does. */
   const closed = (): string | undefined => {
     if (sealed) return `the feed's minute ${minute} is sealed: append to the current minute`;
     if (events.length >= MAX_EVENTS_PER_BUCKET) return `the feed's minute ${minute} is full`;
+    // Full while any event could still fit: a byte limit that refused large events only would let a later, smaller
+    // one in ahead of them, and the feed keeps the order notifications were recorded in.
+    if (countsBytes && bytes > MAX_BUCKET_BYTES - MAX_FEED_EVENT_BYTES) return `the feed's minute ${minute} is full`;
     return undefined;
   };
   const append = (event: PartnerFeedEventInput): PartnerEventAppended => {
     const seq = events.length + 1;
     events.push({ ...event, seq });
+    if (countsBytes) bytes += feedEventBytes(event);
     seqById.set(event.id, seq);
     return { seq, duplicate: false };
   };

@@ -3,9 +3,11 @@
 // resumes. Recording in it: in batches, each caller answered for its own event, nothing lost.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import {
   eventBucketWorkflowId,
+  FeedMinuteUnreadableError,
   isResourceExhausted,
   type EventFeedBatching,
   readFeed,
@@ -13,23 +15,36 @@ import {
   TemporalEventFeed,
 } from '../../../src/partner/event-feed.js';
 import { FailureType } from '../../../src/domain/failure-types.js';
-import type { PartnerEventBucket } from '../../../workflows/notifications/feed-messages.js';
+import {
+  feedEventBytes,
+  MAX_FEED_EVENT_BYTES,
+  partnerFeedEventInput,
+  type PartnerEventBucket,
+} from '../../../workflows/notifications/feed-messages.js';
+import { shipmentNotificationData } from '../../../workflows/honeybee/shipment-notifications.js';
+import { WorkflowTaskFailingError } from '../../../src/operators/workflow-health.js';
 
 const MINUTE = 60_000;
+const { EventType, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
 
 function event(seq: number, id: string) {
   return { seq, id, type: 't', occurredAt: '2026-01-01T00:00:00Z', data: {}, workflowId: sourceWorkflowOf(id) };
 }
 
-/** A client whose bucket workflows are `buckets` (running ones answer the query, closed ones their result). */
-function feedClient(buckets: Record<number, { running: boolean; bucket: PartnerEventBucket }>): Client {
+/**
+ * A client whose bucket workflows are `buckets` (running ones answer the query, closed ones their result; `status`
+ * names another way a minute ended).
+ */
+function feedClient(
+  buckets: Record<number, { running: boolean; bucket: PartnerEventBucket; status?: string }>,
+): Client {
   const handle = (workflowId: string) => {
     const minute = Number(workflowId.split('-').at(-1));
     const found = buckets[minute];
     return {
       describe: async () => {
         if (!found) throw new WorkflowNotFoundError('no such workflow', workflowId, undefined);
-        return { status: { name: found.running ? 'RUNNING' : 'COMPLETED' } };
+        return { status: { name: found.status ?? (found.running ? 'RUNNING' : 'COMPLETED') }, raw: {} };
       },
       query: async () => found!.bucket,
       result: async () => found!.bucket,
@@ -83,6 +98,57 @@ describe('the partner event feed', () => {
     const second = await readFeed(client, first.next, { taskQueue: 'q', limit: 1, maxMinutes: 3, now: 100 * MINUTE });
     expect(second.events.map((e) => e.id)).toEqual(['a:2']);
     expect(second).toMatchObject({ caughtUp: false, next: { minute: 13, seq: 0 } });
+  });
+
+  it('stops before a minute that ended other than by completing, and names it rather than skipping it', async () => {
+    const client = feedClient({
+      10: { running: false, bucket: { minute: 10, sealed: true, events: [event(1, 'a:1')] } },
+      11: { running: false, status: 'TERMINATED', bucket: { minute: 11, sealed: false, events: [] } },
+      12: { running: false, bucket: { minute: 12, sealed: true, events: [event(1, 'c:1')] } },
+    });
+    const options = { taskQueue: 'q', limit: 10, maxMinutes: 50, now: 100 * MINUTE };
+    const page = await readFeed(client, { minute: 10, seq: 0 }, options);
+    expect(page.events.map((e) => e.id)).toEqual(['a:1']);
+    expect(page).toMatchObject({ caughtUp: false, next: { minute: 11, seq: 0 } });
+    const stuck = await readFeed(client, page.next, options).catch((error: unknown) => error);
+    expect(stuck).toBeInstanceOf(FeedMinuteUnreadableError);
+    expect(stuck).toMatchObject({ minute: 11, status: 'TERMINATED' });
+  });
+
+  it('answers a running minute whose workflow task keeps failing as stuck, without waiting out its query', async () => {
+    const workflowId = eventBucketWorkflowId('q', 10);
+    const client = {
+      workflow: {
+        getHandle: () => ({
+          describe: async () => ({
+            status: { name: 'RUNNING' },
+            runId: 'r',
+            raw: { pendingWorkflowTask: { attempt: 5 } },
+          }),
+          query: () => new Promise(() => {}),
+        }),
+      },
+      options: { namespace: 'default', loadedDataConverter: {} },
+      workflowService: {
+        getWorkflowExecutionHistoryReverse: async () => ({
+          history: {
+            events: [
+              {
+                eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+                workflowTaskFailedEventAttributes: {
+                  cause: WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_PAYLOADS_TOO_LARGE,
+                  failure: { message: 'payloads too large' },
+                },
+              },
+            ],
+          },
+        }),
+      },
+    } as unknown as Client;
+    const options = { taskQueue: 'q', limit: 10, maxMinutes: 5, now: 100 * MINUTE };
+    const error = await readFeed(client, { minute: 10, seq: 0 }, options).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(WorkflowTaskFailingError);
+    expect(error).toMatchObject({ failing: { workflowId } });
   });
 
   it('appends again soon while the bucket has too many updates in flight; any other failure goes to the caller', async () => {
@@ -348,5 +414,37 @@ describe('the partner event feed, recording in batches', () => {
       ['appendPartnerEvent', ['b:1']],
       ['appendPartnerEvents', ['a:1', 'c:1']],
     ]);
+  });
+});
+
+describe('what the feed takes as an event', () => {
+  const base = { id: 'honeybee-order-HB1:shipped', type: 'order.shipped', occurredAt: '2026-01-01T00:00:00Z' };
+
+  it('takes an order.shipped with its 100 shipments, long tracking URLs and all', () => {
+    const shipments = Array.from({ length: 100 }, (_, index) => ({
+      trackingNo: `1Z${index}`.padEnd(30, '0'),
+      trackingUrl: `https://tracking.example/${'x'.repeat(900)}?n=${index}`,
+      carrier: 'UPS',
+      shippedAt: '2026-01-01T00:00:00Z',
+    }));
+    const event = { ...base, workflowId: 'honeybee-order-HB1', data: shipmentNotificationData(shipments) };
+    expect(partnerFeedEventInput.safeParse(event).success).toBe(true);
+    // What it counts is never less than the JSON the event takes.
+    expect(feedEventBytes(event)).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(event)));
+  });
+
+  it('refuses a string in data beyond its limit and an event beyond its bytes, naming the problem', () => {
+    const huge = { ...base, workflowId: 'web-ui', data: { blob: 'x'.repeat(1_800_000) } };
+    expect(partnerFeedEventInput.safeParse(huge).success).toBe(false);
+    const wide = {
+      ...base,
+      workflowId: 'web-ui',
+      data: { rows: Array.from({ length: 100 }, () => ({ a: '"'.repeat(1_000) })) },
+    };
+    const parsed = partnerFeedEventInput.safeParse(wide);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toContain(`${MAX_FEED_EVENT_BYTES} bytes`);
+    // Escapes count: 100,000 quotes are 200,000 bytes of JSON.
+    expect(feedEventBytes(wide)).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(wide)));
   });
 });
