@@ -1,7 +1,7 @@
 // How partner API operations talk to the engine: every Temporal call within the call deadline, a workflow's state
 // read only once it is known to be healthy (a stuck workflow answers 409 at once, not after a timeout), and updates
 // answered synchronously: the result when the workflow accepted the input, 409 or 422 with its reason when it did not.
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateMessage } from '../../../workflows/shared/messages.js';
 import { workflowStatusQuery, type ResolutionResult } from '../../../workflows/shared/operator-messages.js';
 import type { HoneybeeWorkflowSettings, LabWorkflowSettings } from '../../domain/workflow-settings.js';
@@ -9,10 +9,16 @@ import type { OnegevityClient } from '../../vendors/onegevity/client.js';
 import type { ParkedEvents } from '../../operators/parked-events.js';
 import { assertWorkflowTaskHealthy } from '../../operators/workflow-health.js';
 import type { CallContext } from './operation.js';
-import { PartnerApiError } from './errors.js';
+import { isTemporalUnreachable, OutcomePendingError, PartnerApiError } from './errors.js';
 
-/** How long a partner call may wait on Temporal (an update waits for the workflow to validate and act). */
+/** How long a partner call may wait on Temporal to read, start a workflow, or have an input validated and accepted. */
 export const CALL_DEADLINE_MS = 15_000;
+/**
+ * How long a call waits, once its input is accepted, for the outcome of what it started: those outcomes wait on a
+ * vendor (creating an order up to 30 s, an action up to its 3 minutes, src/domain/activity-options.ts). Past it the
+ * answer is that the work goes on (OutcomePendingError), never that Temporal could not be reached.
+ */
+export const OUTCOME_DEADLINE_MS = 60_000;
 
 /** What operations need from the bridge's configuration. */
 export interface PartnerApiSettings {
@@ -39,6 +45,20 @@ export class PartnerEngine {
     return this.client.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
   }
 
+  /**
+   * Waits for the outcome of what `workflowId` accepted. The input is in its history already, so a deadline or a lost
+   * connection here means "not known yet", not "not done": OutcomePendingError, which no caller may answer as a
+   * failure to be retried blindly.
+   */
+  async outcome<T>(workflowId: string, fn: () => Promise<T>, deadlineMs = OUTCOME_DEADLINE_MS): Promise<T> {
+    try {
+      return await this.client.withDeadline(Date.now() + deadlineMs, fn);
+    } catch (error) {
+      if (isTemporalUnreachable(error)) throw new OutcomePendingError(workflowId, error);
+      throw error;
+    }
+  }
+
   /** A workflow's state: `{workflowId, execution, status}`; 409 at once when its workflow task keeps failing. */
   async status(handle: WorkflowHandle) {
     const description = await this.within(() => assertWorkflowTaskHealthy(this.client, handle.workflowId));
@@ -61,9 +81,15 @@ export class PartnerEngine {
     }
     const updateId = call.idempotent?.updateId;
     try {
-      return await this.within<R>(() =>
-        handle.executeUpdate(message as never, { args: [input] as never, ...(updateId ? { updateId } : {}) }),
+      // Accepted within the call deadline (the validator's answer); its outcome may wait on a vendor for longer.
+      const accepted = await this.within(() =>
+        handle.startUpdate(message as never, {
+          args: [input] as never,
+          waitForStage: WorkflowUpdateStage.ACCEPTED,
+          ...(updateId ? { updateId } : {}),
+        }),
       );
+      return await this.outcome(handle.workflowId, () => accepted.result() as Promise<R>);
     } catch (error) {
       // The workflow ended between the look and the update (Temporal says it is not found as a running one).
       if (error instanceof WorkflowNotFoundError) {

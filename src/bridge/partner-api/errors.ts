@@ -2,12 +2,14 @@
 // that says what to do: 400 fix the request, 401 authenticate, 403 use a key with the scope, 404 no such workflow,
 // 409 the workflow's state does not allow it now (reason given), or wait (another call with this Idempotency-Key
 // runs), or repair (the workflow's task keeps failing: an operator must repair it), 413 send less, 422 refused as
-// invalid (reason given), 429 and 503 retry after Retry-After.
+// invalid (reason given), 429 and 503 retry after Retry-After, 504 the input was taken and its outcome is not known
+// yet (never 503 then: a blind retry could act twice).
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { FailureType } from '../../domain/failure-types.js';
 import type { FastifyReply } from 'fastify';
 import { WorkflowTaskFailingError } from '../../operators/workflow-health.js';
+import { FeedMinuteUnreadableError } from '../../partner/event-feed.js';
 import type { z } from 'zod';
 import type { RefusalDetails } from '../../../workflows/shared/handlers.js';
 
@@ -23,6 +25,21 @@ export class PartnerApiError extends Error {
     readonly offeredActions?: string[],
   ) {
     super(message);
+  }
+}
+
+/**
+ * A workflow or update accepted the call's input and was still carrying it out when the call stopped waiting (or
+ * Temporal stopped answering after it accepted it): the outcome is not known yet, and the work goes on.
+ */
+export class OutcomePendingError extends Error {
+  override name = 'OutcomePendingError';
+
+  constructor(
+    readonly workflowId: string,
+    cause: unknown,
+  ) {
+    super(`${workflowId} accepted the input and is still carrying it out`, { cause });
   }
 }
 
@@ -74,6 +91,21 @@ export function isTemporalUnreachable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * 409 for a minute the feed cannot read: the reader is told, not moved past it; the cursor after it is the reader's
+ * choice to go on without that minute's events.
+ */
+export function feedGap(error: FeedMinuteUnreadableError, cursorAfter: string): PartnerApiError {
+  return new PartnerApiError(
+    409,
+    'feed_gap',
+    `${error.message} (an operator can read them from its history); to read on without them, continue from cursor ${cursorAfter}`,
+  );
+}
+
+/** A call whose outcome was still pending: about when to ask again. */
+const OUTCOME_RETRY_AFTER_SECONDS = 30;
+
 export function toPartnerApiError(error: unknown): PartnerApiError {
   if (error instanceof PartnerApiError) return error;
   if (error instanceof WorkflowNotFoundError) {
@@ -83,6 +115,27 @@ export function toPartnerApiError(error: unknown): PartnerApiError {
     return new PartnerApiError(409, 'workflow_task_failing', `${error.message} (an operator must repair it)`);
   }
   if (error instanceof WorkflowUpdateFailedError) return updateRefusal(error);
+  if (error instanceof FeedMinuteUnreadableError) return new PartnerApiError(409, 'feed_gap', error.message);
+  // Before isTemporalUnreachable: the deadline that ended this wait is not Temporal being away.
+  if (error instanceof OutcomePendingError) {
+    return new PartnerApiError(
+      504,
+      'outcome_pending',
+      `${error.message}: its outcome is not known yet (its status will show it); a retry with the same ` +
+        'Idempotency-Key answers with the outcome instead of acting again',
+      undefined,
+      OUTCOME_RETRY_AFTER_SECONDS,
+    );
+  }
+  if (error instanceof WorkflowExecutionAlreadyStartedError) {
+    return new PartnerApiError(
+      409,
+      'already_started',
+      `${error.workflowId} was already started for this request; retry after \`Retry-After\` for its outcome`,
+      undefined,
+      OUTCOME_RETRY_AFTER_SECONDS,
+    );
+  }
   if (isTemporalUnreachable(error)) {
     return new PartnerApiError(
       503,

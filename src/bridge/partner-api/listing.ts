@@ -10,9 +10,9 @@ import { visibleWorkflowOf } from '../../operators/needs-operator.js';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { prescriptionStatusQuery } from '../../../workflows/honeybee/messages.js';
 import { honeybeeOrderWorkflowId, labOrderWorkflowId, prescriptionWorkflowId } from '../../domain/workflow-ids.js';
-import { minuteOf, readFeed } from '../../partner/event-feed.js';
+import { FeedMinuteUnreadableError, minuteOf, readFeed } from '../../partner/event-feed.js';
 import { partnerPatientLinks } from '../../partner/patient-index.js';
-import { PartnerApiError } from './errors.js';
+import { feedGap, PartnerApiError } from './errors.js';
 import type { z } from 'zod';
 import type { listedWorkflow } from './responses.js';
 
@@ -240,7 +240,14 @@ export async function listWorkflowsThroughEngine(
   const wanted = patientIds ? new Set(patientIds) : undefined;
   const since = Date.parse(filter.updatedSince);
   const from = cursor?.m !== undefined ? { minute: cursor.m, seq: cursor.s ?? 0 } : { minute: minuteOf(since), seq: 0 };
-  const feed = await readFeed(client, from, { taskQueue, limit: 1000, maxMinutes: FEED_MINUTES_PER_CALL });
+  const feed = await readFeed(client, from, { taskQueue, limit: 1000, maxMinutes: FEED_MINUTES_PER_CALL }).catch(
+    (error: unknown) => {
+      if (error instanceof FeedMinuteUnreadableError) {
+        throw feedGap(error, encodeCursor({ f: hash, m: error.minute + 1, s: 0 }));
+      }
+      throw error;
+    },
+  );
   const seen = new Set<string>();
   // Where the next page starts: after the last event looked at (all of them, unless the page filled first).
   let next = feed.next;

@@ -2,16 +2,22 @@
 // disabled, kept by the target workflow and its batches), one sent again on request (a workflow of its own records
 // it), and the event feed, every notification in order from a cursor (src/partner/event-feed.ts).
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
 import {
   batchNotificationsQuery,
   parkedNotificationsQuery,
   type ParkedNotification,
 } from '../../../workflows/notifications/messages.js';
-import { partnerNotificationResendWorkflow } from '../../../workflows/notifications/resend-one.js';
-import { minuteOf, readBucket, readFeed, type FeedPosition } from '../../partner/event-feed.js';
+import { partnerNotificationResendWorkflow, type ResendOutcome } from '../../../workflows/notifications/resend-one.js';
+import {
+  FeedMinuteUnreadableError,
+  minuteOf,
+  readBucket,
+  readFeed,
+  type FeedPosition,
+} from '../../partner/event-feed.js';
 import { notificationTargetWorkflowId } from '../../partner/notification-target.js';
-import { PartnerApiError } from './errors.js';
+import { feedGap, PartnerApiError } from './errors.js';
 import { decodeCursor, encodeCursor } from './listing.js';
 import type { CallContext } from './operation.js';
 
@@ -80,13 +86,20 @@ export async function eventsPage(
   const from = query.after
     ? ((cursor) => ({ minute: cursor.m, seq: cursor.s }))(decodeCursor(query.after, isPosition))
     : { minute: Math.max(0, minuteOf(since)), seq: 0 };
-  const page = await call.engine.within(() =>
-    readFeed(call.client, from, {
-      taskQueue: call.engine.settings.taskQueue,
-      limit: query.limit,
-      maxMinutes: FEED_MINUTES_PER_CALL,
-    }),
-  );
+  const page = await call.engine
+    .within(() =>
+      readFeed(call.client, from, {
+        taskQueue: call.engine.settings.taskQueue,
+        limit: query.limit,
+        maxMinutes: FEED_MINUTES_PER_CALL,
+      }),
+    )
+    .catch((error: unknown) => {
+      if (error instanceof FeedMinuteUnreadableError) {
+        throw feedGap(error, feedCursor({ minute: error.minute + 1, seq: 0 }));
+      }
+      throw error;
+    });
   return {
     events: page.events.map(({ position, id, type, occurredAt, workflowId, data }) => ({
       cursor: feedCursor(position),
@@ -132,12 +145,23 @@ export async function resendOne(
   targetWorkflowId(call);
   const notification = await call.engine.within(() => findNotification(call, notificationId, body.cursor));
   const workflowId = `partner-notification-resend-${call.idempotent?.updateId ?? randomUUID()}`;
-  const outcome = await call.engine.within(() =>
-    call.client.workflow.execute(partnerNotificationResendWorkflow, {
-      workflowId,
-      taskQueue: call.engine.settings.taskQueue,
-      args: [{ notification, operator: body.operator, reason: body.reason }],
-    }),
+  await call.engine.within(async () => {
+    try {
+      await call.client.workflow.start(partnerNotificationResendWorkflow, {
+        workflowId,
+        taskQueue: call.engine.settings.taskQueue,
+        args: [{ notification, operator: body.operator, reason: body.reason }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+    } catch (error) {
+      // A retry with the same Idempotency-Key (the first answer was lost or not kept): the first run's outcome is
+      // this call's, and the notification is not sent twice.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  });
+  const outcome = await call.engine.outcome(
+    workflowId,
+    () => call.client.workflow.getHandle(workflowId).result() as Promise<ResendOutcome>,
   );
   return { notificationId, workflowId, ...outcome };
 }

@@ -53,13 +53,19 @@ const OPERATION_ERRORS: Record<ErrorStatus, string> = {
   409:
     "The workflow's state does not allow this now (`wrong_state`: the reason says why, `offeredActions` what it " +
     'accepts); or another call with this Idempotency-Key is running (`idempotency_in_progress`); or the workflow ' +
-    'is stuck (`workflow_task_failing`)',
+    'is stuck (`workflow_task_failing`); or a minute of the event feed did not complete (`feed_gap`); or the ' +
+    'workflow this request starts was already started (`already_started`)',
   413: 'The body exceeds `PARTNER_API_BODY_LIMIT_BYTES`',
   415: 'Send `Content-Type: application/json`',
   422:
     'Refused as invalid (`rejected`: a field missing or refused by the vendor), or the Idempotency-Key came ' +
     'with another request (`idempotency_key_reused`)',
-  502: 'The vendor answered something the engine could not use',
+  502:
+    'The vendor did not answer, or answered something the engine could not use (a reorder or an address: its ' +
+    'outcome is unknown, list first)',
+  504:
+    'The input was accepted and is still being carried out (`outcome_pending`): its outcome is not known yet; a ' +
+    'retry with the same Idempotency-Key after `Retry-After` answers with it',
 };
 
 const ERROR_NAMES: Record<number, string> = {
@@ -74,6 +80,7 @@ const ERROR_NAMES: Record<number, string> = {
   429: 'RateLimited',
   502: 'BadGateway',
   503: 'Unavailable',
+  504: 'OutcomePending',
 };
 
 const requestIdHeader = { description: 'The request id (in the bridge logs too)', schema: { type: 'string' } };
@@ -88,7 +95,7 @@ function errorResponses(): Record<string, JsonSchema> {
         description,
         headers: {
           'X-Request-Id': requestIdHeader,
-          ...([409, 429, 503].includes(Number(status)) ? { 'Retry-After': retryAfterHeader } : {}),
+          ...([409, 429, 503, 504].includes(Number(status)) ? { 'Retry-After': retryAfterHeader } : {}),
           ...(Number(status) === 401 ? { 'WWW-Authenticate': { schema: { type: 'string' } } } : {}),
         },
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

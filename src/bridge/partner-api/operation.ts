@@ -32,7 +32,7 @@ export interface SuccessAnswer {
 }
 
 /** Error statuses an operation may answer beyond the ones every operation may (400, 401, 403, 429, 503). */
-export type ErrorStatus = 404 | 409 | 413 | 415 | 422 | 502;
+export type ErrorStatus = 404 | 409 | 413 | 415 | 422 | 502 | 504;
 
 /** What a handler answers: a JSON body with its status, or bytes with their content type. */
 export type Answer =

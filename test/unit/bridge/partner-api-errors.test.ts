@@ -1,9 +1,16 @@
 // A workflow's refusal of an update, as the partner hears it: 409 when its state does not allow the input now, 422
-// when the input is invalid, with the workflow's own reason and what it would accept instead.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+// when the input is invalid, with the workflow's own reason and what it would accept instead. And work that goes on
+// past the call's deadline, as the partner hears it: never "could not reach Temporal", which invites a blind retry.
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { PartnerEngine, type PartnerApiSettings } from '../../../src/bridge/partner-api/engine-calls.js';
 import { toPartnerApiError } from '../../../src/bridge/partner-api/errors.js';
+import { eventsPage, resendOne } from '../../../src/bridge/partner-api/notifications.js';
+import { encodeCursor } from '../../../src/bridge/partner-api/listing.js';
+import type { CallContext } from '../../../src/bridge/partner-api/operation.js';
+import { runPartnerAction } from '../../../src/bridge/partner-api/partner-actions.js';
+import { changeShippingAddressUpdate } from '../../../workflows/honeybee/messages.js';
 import { FailureType } from '../../../src/domain/failure-types.js';
 import type { RefusalDetails, RefusalKind } from '../../../workflows/shared/handlers.js';
 
@@ -36,5 +43,125 @@ describe('update refusals', () => {
       ),
     );
     expect(error).toMatchObject({ status: 422, code: 'rejected', message: 'bad' });
+  });
+});
+
+/** How the client fails a call whose deadline passed: a ServiceError whose cause has gRPC code 4. */
+const deadlineExceeded = () =>
+  Object.assign(new Error('Deadline exceeded'), { cause: Object.assign(new Error('deadline'), { code: 4 }) });
+
+/** A client whose workflows take their input and then do not answer within the deadline. */
+function slowClient(started: string[] = []) {
+  const handle = (workflowId: string) => ({
+    workflowId,
+    describe: async () => ({ status: { name: 'RUNNING' }, raw: {} }),
+    // What executeUpdate and execute do once the deadline passes while the workflow works on.
+    executeUpdate: async () => {
+      throw deadlineExceeded();
+    },
+    startUpdate: async () => ({ result: async () => Promise.reject(deadlineExceeded()) }),
+    result: async () => Promise.reject(deadlineExceeded()),
+  });
+  return {
+    withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
+    workflow: {
+      getHandle: handle,
+      start: async (_type: unknown, options: { workflowId: string }) => {
+        started.push(options.workflowId);
+        return handle(options.workflowId);
+      },
+      execute: async (_type: unknown, options: { workflowId: string }) => {
+        started.push(options.workflowId);
+        throw deadlineExceeded();
+      },
+    },
+  } as unknown as Client;
+}
+
+function callOf(client: Client, settings: Partial<PartnerApiSettings> = {}) {
+  return {
+    client,
+    engine: new PartnerEngine(client, { taskQueue: 'q', ...settings } as PartnerApiSettings),
+  } as unknown as CallContext;
+}
+
+describe('a call whose work goes on past the deadline', () => {
+  it('answers an accepted update that is still running 504 outcome_pending, not "could not reach Temporal"', async () => {
+    const client = slowClient();
+    const call = callOf(client);
+    const error = await call.engine
+      .update(client.workflow.getHandle('honeybee-order-1'), changeShippingAddressUpdate, {}, call)
+      .catch((caught: unknown) => toPartnerApiError(caught));
+    expect(error).toMatchObject({ status: 504, code: 'outcome_pending', retryAfterSeconds: 30 });
+    expect((error as Error).message).toContain('honeybee-order-1');
+  });
+
+  it('answers a reorder Honeybee has not answered yet 502 (its outcome unknown: list first), not 503', async () => {
+    const call = callOf(slowClient());
+    const error = await runPartnerAction(call, 'HB1', { action: 'reorder', orderNumber: 'HB1' } as never).catch(
+      (caught: unknown) => toPartnerApiError(caught),
+    );
+    expect(error).toMatchObject({ status: 502, code: 'vendor_unavailable' });
+    expect((error as Error).message).toMatch(/outcome is unknown; list first/);
+  });
+
+  it('still answers 503 when Temporal does not take the input at all', async () => {
+    const client = slowClient();
+    Object.assign(client.workflow, { start: async () => Promise.reject(deadlineExceeded()) });
+    const error = await runPartnerAction(callOf(client), 'HB1', { action: 'reorder' } as never).catch(
+      (caught: unknown) => toPartnerApiError(caught),
+    );
+    expect(error).toMatchObject({ status: 503, code: 'temporal_unavailable' });
+  });
+});
+
+describe('a notification sent again, retried with its Idempotency-Key', () => {
+  it("answers with the first run's outcome instead of 500", async () => {
+    const notification = { id: 'honeybee-order-HB1:shipped', type: 'order.shipped', occurredAt: 't', data: {} };
+    const client = {
+      withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
+      workflow: {
+        getHandle: (workflowId: string) => ({
+          workflowId,
+          query: async () => ({ parked: [notification], batches: [] }),
+          result: async () => ({ delivered: true }),
+        }),
+        start: async (_type: unknown, options: { workflowId: string }) => {
+          throw new WorkflowExecutionAlreadyStartedError('already started', options.workflowId, 'type');
+        },
+        execute: async (_type: unknown, options: { workflowId: string }) => {
+          throw new WorkflowExecutionAlreadyStartedError('already started', options.workflowId, 'type');
+        },
+      },
+    } as unknown as Client;
+    const call = {
+      ...callOf(client, { notificationTargetUrl: 'https://partner.example/hooks' }),
+      idempotent: { updateId: 'key-1' },
+    } as unknown as CallContext;
+    const answer = await resendOne(call, notification.id, { operator: 'ops', reason: 'lost' });
+    expect(answer).toEqual({
+      notificationId: notification.id,
+      workflowId: 'partner-notification-resend-key-1',
+      delivered: true,
+    });
+  });
+
+  it('answers a start that met a running workflow 409, not 500', () => {
+    const error = toPartnerApiError(new WorkflowExecutionAlreadyStartedError('already started', 'w', 'type'));
+    expect(error).toMatchObject({ status: 409, code: 'already_started' });
+  });
+});
+
+describe('a minute of the feed that did not complete', () => {
+  it('answers 409 feed_gap naming the minute and the cursor after it, not 500', async () => {
+    const client = {
+      withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
+      workflow: { getHandle: () => ({ describe: async () => ({ status: { name: 'TERMINATED' }, raw: {} }) }) },
+    } as unknown as Client;
+    const error = await eventsPage(callOf(client), { after: encodeCursor({ m: 1_000, s: 0 }), limit: 10 }).catch(
+      (caught: unknown) => toPartnerApiError(caught),
+    );
+    expect(error).toMatchObject({ status: 409, code: 'feed_gap' });
+    expect((error as Error).message).toContain(`cursor ${encodeCursor({ m: 1_001, s: 0 })}`);
   });
 });

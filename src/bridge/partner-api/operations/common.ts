@@ -16,7 +16,7 @@ import { actionResult, workflowPage, workflowRead } from '../responses.js';
 import type { prescriptionListQuery } from '../schemas.js';
 
 /** What an input to a workflow may answer besides the common errors. */
-export const STATE_ERRORS: readonly ErrorStatus[] = [404, 409, 413, 415, 422];
+export const STATE_ERRORS: readonly ErrorStatus[] = [404, 409, 413, 415, 422, 504];
 
 export function listOperation(options: {
   operationId: string;
@@ -32,7 +32,8 @@ export function listOperation(options: {
     method: 'GET',
     scope: 'read',
     responses: { 200: { description: 'One page', schema: workflowPage } },
-    errors: [],
+    // 409 `feed_gap`: `updatedSince` reads the event feed.
+    errors: [409],
     handle: async ({ query }, call) =>
       json(
         200,

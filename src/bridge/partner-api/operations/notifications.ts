@@ -49,7 +49,7 @@ export const notificationOperations = [
       '409 `wrong_state` while a resend is under way.',
     body: resendBody,
     responses: { 200: { description: "The target's state as the resend begins", schema: targetState } },
-    errors: [404, 409, 413, 415],
+    errors: [404, 409, 413, 415, 504],
     handle: async ({ body }, call) => {
       const handle = targetHandle(call);
       try {
@@ -92,7 +92,7 @@ export const notificationOperations = [
     params: notificationParams,
     body: resendOneBody,
     responses: { 200: { description: 'What the endpoint said', schema: resendOutcome } },
-    errors: [404, 409, 413, 415, 422],
+    errors: [404, 409, 413, 415, 422, 504],
     handle: async ({ params, body }, call) => json(200, await resendOne(call, params.notificationId, body)),
   }),
   defineOperation({
@@ -109,7 +109,7 @@ export const notificationOperations = [
       "namespace's retention.",
     query: eventsQuery,
     responses: { 200: { description: 'One page of events', schema: feedPage } },
-    errors: [],
+    errors: [409],
     handle: async ({ query }, call) => json(200, await eventsPage(call, query)),
   }),
 ];

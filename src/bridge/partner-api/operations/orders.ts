@@ -18,7 +18,7 @@ import {
   resolutionBody,
   shippingAddressBody,
 } from '../schemas.js';
-import { decisionOperation, listOperation, readOperation, STATE_ERRORS } from './common.js';
+import { decisionOperation, listOperation, readOperation } from './common.js';
 
 const handleOf = (call: CallContext, params: { orderNumber: string }) =>
   call.client.workflow.getHandle(honeybeeOrderWorkflowId(params.orderNumber));
@@ -124,7 +124,7 @@ export const orderOperations = [
     params: orderParams,
     body: reorderBody,
     responses: { 201: { description: 'The new order', schema: partnerActionResult } },
-    errors: [...STATE_ERRORS, 502],
+    errors: [404, 409, 413, 415, 422, 502],
     handle: async ({ params, body }, call) =>
       json(
         201,
