@@ -2,6 +2,7 @@
 // (schemathesis against the live API) hold every answer to them. A workflow's state is open (`looseObject`): the
 // fields named here are the ones a partner may rely on, and a workflow may add more.
 import { z } from 'zod';
+import { partnerNotificationInput } from '../../../workflows/notifications/messages.js';
 import { VENDORS } from '../../domain/vendors.js';
 
 export const errorBody = z.object({
@@ -197,7 +198,8 @@ export const reportList = z.object({
   reportIdentifiers: z.array(z.string()),
 });
 
-const notificationData = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+/** What the engine stores and sends as a notification's `data`: scalars, and lists of records (a shipped order's `shipments`). */
+const notificationData = partnerNotificationInput.shape.data;
 
 export const feedPage = z.object({
   events: z.array(

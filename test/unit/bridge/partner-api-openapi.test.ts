@@ -12,6 +12,9 @@ import { partnerApiReference, referenceIn } from '../../../src/bridge/partner-ap
 import { jsonSchemaOf, openApiDocument } from '../../../src/bridge/partner-api/openapi.js';
 import { PARTNER_API_OPERATIONS } from '../../../src/bridge/partner-api/operations/index.js';
 import { registerPartnerApi } from '../../../src/bridge/partner-api/routes.js';
+import { feedPage, undeliveredPage } from '../../../src/bridge/partner-api/responses.js';
+import { partnerNotificationInput } from '../../../workflows/notifications/messages.js';
+import { shipmentNotificationData } from '../../../workflows/honeybee/shipment-notifications.js';
 import { createLazyClient } from '../../../src/temporal/client.js';
 
 type Json = Record<string, unknown>;
@@ -57,6 +60,22 @@ describe('the OpenAPI document', () => {
     expect(registered.length).toBeGreaterThan(10);
     expect([...registered].sort()).toEqual([...documented].sort());
     expect(document.openapi).toBe('3.1.0');
+  });
+
+  it("describes a notification's data as the engine sends it: a shipped order's shipments too", () => {
+    const data = shipmentNotificationData([
+      { trackingNo: '1Z1', trackingUrl: 'https://t/1', carrier: 'UPS', shippedAt: '2026-01-01T00:00:00Z' },
+    ]);
+    const event = { id: 'honeybee-order-HB1:shipped', type: 'order.shipped', occurredAt: '2026-01-01T00:00:00Z', data };
+    expect(partnerNotificationInput.safeParse(event).success).toBe(true);
+    const page = {
+      events: [{ ...event, cursor: 'c', workflowId: 'honeybee-order-HB1' }],
+      nextCursor: 'n',
+      caughtUp: true,
+    };
+    expect(feedPage.safeParse(page).success).toBe(true);
+    expect(undeliveredPage.safeParse({ items: [event], nextCursor: null }).success).toBe(true);
+    expect(JSON.stringify(jsonSchemaOf(feedPage, 'output'))).toMatch(/"type":"array"[^\]]*"additionalProperties"/);
   });
 
   it("takes each operation's schemas from the operation itself", () => {
