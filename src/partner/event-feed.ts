@@ -300,6 +300,28 @@ export async function readBucket(
   }
 }
 
+/** How long a namespace's retention is read for (it changes by an operator's hand, rarely). */
+const RETENTION_CACHE_MS = 10 * 60_000;
+const retentionByNamespace = new Map<string, { ms: number; readAt: number }>();
+
+/**
+ * The first minute the feed may still hold: a minute's workflow is removed the namespace's retention after it closes,
+ * so a reader asking for earlier minutes (`since=1970-01-01`, an old cursor) would walk hundreds of empty ones per
+ * call and find nothing. Readers start no earlier.
+ */
+export async function earliestFeedMinute(client: Client, now = Date.now()): Promise<number> {
+  const namespace = client.options.namespace;
+  let cached = retentionByNamespace.get(namespace);
+  if (!cached || now - cached.readAt > RETENTION_CACHE_MS) {
+    const described = await client.workflowService.describeNamespace({ namespace });
+    const ttl = described.config?.workflowExecutionRetentionTtl;
+    cached = { ms: Number(ttl?.seconds ?? 0) * 1_000, readAt: now };
+    retentionByNamespace.set(namespace, cached);
+  }
+  // No retention said (0): nothing is known to be removed.
+  return cached.ms > 0 ? Math.max(0, minuteOf(now - cached.ms) - 1) : 0;
+}
+
 /** Reads up to `limit` events after `from`, walking at most `maxMinutes` minutes (empty ones cost one call each). */
 export async function readFeed(
   client: Client,

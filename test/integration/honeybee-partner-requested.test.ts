@@ -343,6 +343,36 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
       await recordHistory(stack.client, rxId(rx), 'prescription-creation-422-address-checked');
     });
 
+    it('a resolution whose fields nest without bound is refused by the update and the signal, and changes nothing', async () => {
+      const rx = firstPrescriptionId(await stack.control.runScenario('address-rejected', { refills: 0 }));
+      await waitForPrescription(stack.client, rx, (s) => s.stage === 'AWAITING_ORDER_CORRECTION');
+      const handle = stack.client.workflow.getHandle(rxId(rx));
+      // Deep enough to pass the client's own JSON, deeper than a resolution's fields may be.
+      let deep: unknown = 'x';
+      for (let level = 0; level < 40; level += 1) deep = [deep];
+      const resolution = { action: 'update_shipping_address', fields: { address: VALID_ADDRESS, note: deep } };
+      const update = handle.executeUpdate(resolveExceptionUpdate, {
+        args: [{ ...resolution, operator: 'carol', reason: 'u' }],
+      });
+      expect(await updateRefusal(update)).toContain('nested deeper than 16 levels');
+      await handle.signal(resolveExceptionSignal, { ...resolution, operator: 'carol', reason: 's' });
+      const refused = await waitForPrescription(stack.client, rx, (s) =>
+        s.decisions.some((d) => d.via === 'signal' && d.outcome === 'rejected'),
+      );
+      expect(refused.decisions.at(-1)?.detail).toContain('nested deeper than 16 levels');
+      expect(refused).toMatchObject({ stage: 'AWAITING_ORDER_CORRECTION', exception: { code: '42230' } });
+      await handle.signal(resolveExceptionSignal, {
+        action: 'update_shipping_address',
+        fields: { address: VALID_ADDRESS },
+        operator: 'carol',
+        reason: 'patient confirmed a new address',
+      });
+      expect(await waitForClose(stack.client, rxId(rx))).toBe('COMPLETED');
+      expect(await ordersPerFill(stack.control, rx)).toEqual({ '1': 1 });
+      // After patched('signal-input-strict') (workflows/shared/handlers.ts): the signal's refusal records its marker.
+      await recordHistory(stack.client, rxId(rx), 'prescription-deep-fields-refused');
+    });
+
     it('a patient the directory does not know waits for matchPatient; an ambiguous one is canceled without an order', async () => {
       const unknownScenario = await stack.control.runScenario('patient-not-found', { refills: 0 });
       const unknown = firstPrescriptionId(unknownScenario);

@@ -4,7 +4,7 @@
 // records it in the decision log and the current details, changing nothing else); an invalid update is refused by its
 // validator with a message naming the fields, before anything is written to history. Queries take no input: whatever
 // a caller sends is ignored.
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
 import { FailureType } from '../../src/domain/failure-types.js';
 import { describeInputProblems } from './input-problems.js';
@@ -101,6 +101,12 @@ export interface SignalHandlerOptions {
   rejected: (rejection: RejectedInput) => void;
 }
 
+/**
+ * A signal whose input its message's `strict` schema refuses is rejected from this patch on; runs that took such an
+ * input before it replay as they ran. Asked only for such an input, so no other history records it.
+ */
+export const STRICT_SIGNAL_INPUT_PATCH = 'signal-input-strict';
+
 export function handleSignal<S extends z.ZodType>(
   message: SignalMessage<S>,
   handler: (input: z.output<S>) => void | Promise<void>,
@@ -111,6 +117,10 @@ export function handleSignal<S extends z.ZodType>(
     (input: unknown) => {
       const parsed = parseMessageInput(message.name, message.input, input);
       if (!parsed.ok) return options.rejected(parsed.rejection);
+      if (message.strict) {
+        const strict = parseMessageInput(message.name, message.strict, input);
+        if (!strict.ok && patched(STRICT_SIGNAL_INPUT_PATCH)) return options.rejected(strict.rejection);
+      }
       return handler(parsed.value);
     },
     { description: options.description },
@@ -160,6 +170,9 @@ export function handleUpdate<S extends z.ZodType, Result>(
       validator: (input: unknown) => {
         const parsed = parseMessageInput(message.name, message.input, input);
         if (!parsed.ok) refuse(parsed.rejection.problem);
+        // Only here: the handler, which replays, reads inputs as they were accepted when they were.
+        const strict = message.strict && parseMessageInput(message.name, message.strict, input);
+        if (strict && !strict.ok) refuse(strict.rejection.problem);
         const refusal = options.check?.(parsed.value);
         if (refusal) refuse(refusal.reason, refusal.offeredActions, refusal.kind ?? 'state');
       },

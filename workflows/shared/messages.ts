@@ -7,12 +7,20 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 
-export type SignalMessage<S extends z.ZodType = z.ZodType> = SignalDefinition<[z.input<S>]> & { readonly input: S };
+/**
+ * `strict`, where given, is what a new input must also satisfy (a schema that tightened after histories recorded
+ * inputs under `input`): an update's validator checks it, which never runs on replay, and a signal's handler behind a
+ * patch (workflows/shared/handlers.ts); `input` alone still reads what histories hold.
+ */
+export type SignalMessage<S extends z.ZodType = z.ZodType> = SignalDefinition<[z.input<S>]> & {
+  readonly input: S;
+  readonly strict?: z.ZodType;
+};
 
 export type UpdateMessage<S extends z.ZodType = z.ZodType, Result = unknown> = UpdateDefinition<
   Result,
   [z.input<S>]
-> & { readonly input: S };
+> & { readonly input: S; readonly strict?: z.ZodType };
 
 export type QueryMessage<Result = unknown> = QueryDefinition<Result>;
 
@@ -21,12 +29,16 @@ export type LookupMessage<S extends z.ZodType = z.ZodType, Result = unknown> = Q
   readonly input: S;
 };
 
-export function signalMessage<S extends z.ZodType>(name: string, input: S): SignalMessage<S> {
-  return { ...defineSignal<[z.input<S>]>(name), input };
+export function signalMessage<S extends z.ZodType>(name: string, input: S, strict?: z.ZodType): SignalMessage<S> {
+  return { ...defineSignal<[z.input<S>]>(name), input, ...(strict ? { strict } : {}) };
 }
 
-export function updateMessage<Result, S extends z.ZodType>(name: string, input: S): UpdateMessage<S, Result> {
-  return { ...defineUpdate<Result, [z.input<S>]>(name), input };
+export function updateMessage<Result, S extends z.ZodType>(
+  name: string,
+  input: S,
+  strict?: z.ZodType,
+): UpdateMessage<S, Result> {
+  return { ...defineUpdate<Result, [z.input<S>]>(name), input, ...(strict ? { strict } : {}) };
 }
 
 export function queryMessage<Result>(name: string): QueryMessage<Result> {

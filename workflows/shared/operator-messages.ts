@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { OperatorDecision } from './decision-log.js';
 import { queryMessage, signalMessage, updateMessage } from './messages.js';
+import { boundedJson } from './json-value.js';
 import { sharedSchema } from './shared-schemas.js';
 
 /** Text an operator must give: not blank, bounded (the state keeps it). */
@@ -37,6 +38,14 @@ export const resolveExceptionInput = sharedSchema('shared/operator-messages:reso
 );
 export type ResolveExceptionInput = z.input<typeof resolveExceptionInput>;
 
+/**
+ * What a new resolution must also be: its `fields` bounded JSON (an unbounded value passed, then overflowed the stack
+ * wherever it was serialized). Histories hold inputs that only `resolveExceptionInput` read.
+ */
+export const strictResolveExceptionInput = sharedSchema('shared/operator-messages:strictResolveExceptionInput', () =>
+  resolveExceptionInput.extend({ fields: boundedJson(z.record(z.string(), z.unknown())).nullish() }),
+);
+
 export const cancelInput = sharedSchema('shared/operator-messages:cancelInput', () => z.object(attribution));
 export type CancelInput = z.input<typeof cancelInput>;
 
@@ -48,11 +57,16 @@ export type ResolutionResult =
   { accepted: true; action: string; message: string } | { accepted: false; reason: string; offeredActions: string[] };
 
 /** Signal form, for the Web UI: an invalid input is recorded in the decision log and current details. */
-export const resolveExceptionSignal = signalMessage('resolveException', resolveExceptionInput);
+export const resolveExceptionSignal = signalMessage(
+  'resolveException',
+  resolveExceptionInput,
+  strictResolveExceptionInput,
+);
 /** Update form, for the partner API and CLI: the validator refuses an invalid input or an action not offered. */
 export const resolveExceptionUpdate = updateMessage<ResolutionResult, typeof resolveExceptionInput>(
   'resolveExceptionUpdate',
   resolveExceptionInput,
+  strictResolveExceptionInput,
 );
 
 /** Cancel at any wait: a prescription, an order (its On Hold exception's cancel action) or a lab order. */

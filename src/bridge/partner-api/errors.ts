@@ -5,7 +5,12 @@
 // invalid (reason given), 429 and 503 retry after Retry-After, 504 the input was taken and its outcome is not known
 // yet (never 503 then: a blind retry could act twice).
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  ValueError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/common';
 import { FailureType } from '../../domain/failure-types.js';
 import type { FastifyReply } from 'fastify';
 import { WorkflowTaskFailingError } from '../../operators/workflow-health.js';
@@ -126,6 +131,10 @@ export function toPartnerApiError(error: unknown): PartnerApiError {
       undefined,
       OUTCOME_RETRY_AFTER_SECONDS,
     );
+  }
+  // The payload converter could not write the input (anything the body's checks let through that JSON cannot hold).
+  if (error instanceof ValueError && error.message.startsWith('Unable to convert')) {
+    return new PartnerApiError(400, 'invalid_request', 'the input cannot be sent to the workflow as JSON');
   }
   if (error instanceof WorkflowExecutionAlreadyStartedError) {
     return new PartnerApiError(

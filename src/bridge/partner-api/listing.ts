@@ -10,7 +10,7 @@ import { visibleWorkflowOf } from '../../operators/needs-operator.js';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { prescriptionStatusQuery } from '../../../workflows/honeybee/messages.js';
 import { honeybeeOrderWorkflowId, labOrderWorkflowId, prescriptionWorkflowId } from '../../domain/workflow-ids.js';
-import { FeedMinuteUnreadableError, minuteOf, readFeed } from '../../partner/event-feed.js';
+import { earliestFeedMinute, FeedMinuteUnreadableError, minuteOf, readFeed } from '../../partner/event-feed.js';
 import { partnerPatientLinks } from '../../partner/patient-index.js';
 import { feedGap, PartnerApiError } from './errors.js';
 import type { z } from 'zod';
@@ -239,7 +239,11 @@ export async function listWorkflowsThroughEngine(
 
   const wanted = patientIds ? new Set(patientIds) : undefined;
   const since = Date.parse(filter.updatedSince);
-  const from = cursor?.m !== undefined ? { minute: cursor.m, seq: cursor.s ?? 0 } : { minute: minuteOf(since), seq: 0 };
+  const asked =
+    cursor?.m !== undefined ? { minute: cursor.m, seq: cursor.s ?? 0 } : { minute: minuteOf(since), seq: 0 };
+  // As the event feed does: minutes past the namespace's retention are gone, and walking them reads nothing.
+  const earliest = await earliestFeedMinute(client);
+  const from = asked.minute < earliest ? { minute: earliest, seq: 0 } : asked;
   const feed = await readFeed(client, from, { taskQueue, limit: 1000, maxMinutes: FEED_MINUTES_PER_CALL }).catch(
     (error: unknown) => {
       if (error instanceof FeedMinuteUnreadableError) {

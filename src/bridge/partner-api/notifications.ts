@@ -10,6 +10,7 @@ import {
 } from '../../../workflows/notifications/messages.js';
 import { partnerNotificationResendWorkflow, type ResendOutcome } from '../../../workflows/notifications/resend-one.js';
 import {
+  earliestFeedMinute,
   FeedMinuteUnreadableError,
   minuteOf,
   readBucket,
@@ -54,8 +55,20 @@ async function parkedNotifications(call: CallContext): Promise<ParkedNotificatio
   return [...all, ...state.parked];
 }
 
-const isOffset = (value: unknown): value is { o: number } =>
-  typeof value === 'object' && value !== null && Number.isSafeInteger((value as { o?: unknown }).o);
+/** Exactly the keys `keys`, each a safe integer at least 0: a cursor from another listing has others. */
+const hasOnly =
+  <K extends string>(...keys: K[]) =>
+  (value: unknown): value is Record<K, number> =>
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === keys.length &&
+    keys.every((key) => {
+      const field = (value as Record<string, unknown>)[key];
+      return Number.isSafeInteger(field) && (field as number) >= 0;
+    });
+
+const isOffset = hasOnly('o');
 
 export async function undeliveredPage(call: CallContext, page: { limit: number; cursor?: string | undefined }) {
   const all = await call.engine.within(() => parkedNotifications(call));
@@ -67,13 +80,7 @@ export async function undeliveredPage(call: CallContext, page: { limit: number; 
   return { items, nextCursor: end < all.length ? encodeCursor({ o: end }) : null };
 }
 
-const isPosition = (value: unknown): value is { m: number; s: number } =>
-  typeof value === 'object' &&
-  value !== null &&
-  Number.isSafeInteger((value as { m?: unknown }).m) &&
-  Number.isSafeInteger((value as { s?: unknown }).s) &&
-  (value as { m: number }).m >= 0 &&
-  (value as { s: number }).s >= 0;
+const isPosition = hasOnly('m', 's');
 
 const feedCursor = (position: FeedPosition) => encodeCursor({ m: position.minute, s: position.seq });
 
@@ -83,9 +90,12 @@ export async function eventsPage(
 ) {
   const since = query.since ? Date.parse(query.since) : Date.now() - DEFAULT_FEED_LOOKBACK_MS;
   if (!Number.isFinite(since)) throw new PartnerApiError(400, 'invalid_request', '`since` is not a time');
-  const from = query.after
+  const asked = query.after
     ? ((cursor) => ({ minute: cursor.m, seq: cursor.s }))(decodeCursor(query.after, isPosition))
     : { minute: Math.max(0, minuteOf(since)), seq: 0 };
+  // Minutes past the retention are gone: starting there reads nothing, at the cost of a call per minute.
+  const earliest = await call.engine.within(() => earliestFeedMinute(call.client));
+  const from = asked.minute < earliest ? { minute: earliest, seq: 0 } : asked;
   const page = await call.engine
     .within(() =>
       readFeed(call.client, from, {

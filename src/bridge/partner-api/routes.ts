@@ -15,6 +15,7 @@ import { CALL_DEADLINE_MS, PartnerEngine, type PartnerApiSettings } from './engi
 import { invalidRequest, PartnerApiError, sendPartnerApiError, toPartnerApiError } from './errors.js';
 import { claim, idempotencyKeyOf, idempotentCall, record } from './idempotency.js';
 import { fastifyPath, type CallContext, type Operation } from './operation.js';
+import { jsonValueProblem } from '../../../workflows/shared/json-value.js';
 import { PARTNER_API_OPERATIONS } from './operations/index.js';
 import { openApiDocument } from './openapi.js';
 
@@ -40,15 +41,25 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
   return parsed.data;
 }
 
+/**
+ * No body is nested deeper than this: a value Temporal's payload converter could not write again (its JSON.stringify
+ * recurses) would otherwise pass a schema that does not look inside it and fail only when sent.
+ */
+const MAX_BODY_DEPTH = 32;
+
 function jsonBody(request: FastifyRequest): unknown {
   if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
     throw new PartnerApiError(400, 'invalid_request', 'a JSON body is required');
   }
+  let body: unknown;
   try {
-    return JSON.parse(request.body.toString('utf8'));
+    body = JSON.parse(request.body.toString('utf8'));
   } catch {
     throw new PartnerApiError(400, 'malformed_json', 'the body is not valid JSON');
   }
+  const problem = jsonValueProblem(body, { maxDepth: MAX_BODY_DEPTH, maxValues: Infinity, maxText: Infinity });
+  if (problem) throw new PartnerApiError(400, 'invalid_request', `the body is ${problem}`);
+  return body;
 }
 
 export function registerPartnerApi(app: FastifyInstance, options: PartnerApiOptions): void {

@@ -15,7 +15,8 @@ import { activateKitInput } from '../../../workflows/lab/messages.js';
 import { OrderStage } from '../../../workflows/honeybee/order-state.js';
 import { PrescriptionStage } from '../../../workflows/honeybee/prescription-state.js';
 import { LabStage } from '../../../workflows/lab/state.js';
-import { attribution, cancelInput, resolveExceptionInput } from '../../../workflows/shared/operator-messages.js';
+import { boundedJson } from '../../../workflows/shared/json-value.js';
+import { attribution, cancelInput, strictResolveExceptionInput } from '../../../workflows/shared/operator-messages.js';
 
 const VENDOR_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -43,12 +44,12 @@ export const requestRefillBody = z.strictObject(requestRefillInput.shape);
 export const matchPatientBody = z.strictObject(matchPatientInput.shape);
 
 /** resolveException, the same for every workflow type: an offered action with its fields. */
-export const resolutionBody = z.strictObject(resolveExceptionInput.shape);
+export const resolutionBody = z.strictObject(strictResolveExceptionInput.shape);
 
 /** Lab orders also take the corrected address at the top level, as before `fields` (the same as `fields.address`). */
 export const labResolutionBody = z.strictObject({
-  ...resolveExceptionInput.shape,
-  address: z.record(z.string(), z.unknown()).optional(),
+  ...strictResolveExceptionInput.shape,
+  address: boundedJson(z.record(z.string(), z.unknown())).optional(),
 });
 
 export const cancelBody = z.strictObject(cancelInput.shape);

@@ -1,15 +1,23 @@
 // A workflow's refusal of an update, as the partner hears it: 409 when its state does not allow the input now, 422
 // when the input is invalid, with the workflow's own reason and what it would accept instead. And work that goes on
 // past the call's deadline, as the partner hears it: never "could not reach Temporal", which invites a blind retry.
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, ValueError, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { PartnerEngine, type PartnerApiSettings } from '../../../src/bridge/partner-api/engine-calls.js';
 import { toPartnerApiError } from '../../../src/bridge/partner-api/errors.js';
-import { eventsPage, resendOne } from '../../../src/bridge/partner-api/notifications.js';
+import { eventsPage, resendOne, undeliveredPage } from '../../../src/bridge/partner-api/notifications.js';
 import { encodeCursor } from '../../../src/bridge/partner-api/listing.js';
 import type { CallContext } from '../../../src/bridge/partner-api/operation.js';
 import { runPartnerAction } from '../../../src/bridge/partner-api/partner-actions.js';
+import { registerPartnerApi } from '../../../src/bridge/partner-api/routes.js';
+import { labResolutionBody, resolutionBody } from '../../../src/bridge/partner-api/schemas.js';
+import { createBridgeMetrics } from '../../../src/bridge/metrics.js';
+import { loadConfig } from '../../../src/config/env.js';
+import { createLazyClient } from '../../../src/temporal/client.js';
+import { jsonValueProblem } from '../../../workflows/shared/json-value.js';
+import { resolveExceptionUpdate } from '../../../workflows/shared/operator-messages.js';
 import { changeShippingAddressUpdate } from '../../../workflows/honeybee/messages.js';
 import { FailureType } from '../../../src/domain/failure-types.js';
 import type { RefusalDetails, RefusalKind } from '../../../workflows/shared/handlers.js';
@@ -152,9 +160,18 @@ describe('a notification sent again, retried with its Idempotency-Key', () => {
   });
 });
 
+/** A namespace of its own (the retention is cached per namespace) whose retention is `days`. */
+const retention = (namespace: string, days: number) => ({
+  options: { namespace },
+  workflowService: {
+    describeNamespace: async () => ({ config: { workflowExecutionRetentionTtl: { seconds: days * 86_400 } } }),
+  },
+});
+
 describe('a minute of the feed that did not complete', () => {
   it('answers 409 feed_gap naming the minute and the cursor after it, not 500', async () => {
     const client = {
+      ...retention('feed-gap', 0),
       withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
       workflow: { getHandle: () => ({ describe: async () => ({ status: { name: 'TERMINATED' }, raw: {} }) }) },
     } as unknown as Client;
@@ -163,5 +180,122 @@ describe('a minute of the feed that did not complete', () => {
     );
     expect(error).toMatchObject({ status: 409, code: 'feed_gap' });
     expect((error as Error).message).toContain(`cursor ${encodeCursor({ m: 1_001, s: 0 })}`);
+  });
+});
+
+describe('a value nested without bound', () => {
+  const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+
+  it('is found by a walk that keeps its own stack, however deep', () => {
+    let value: unknown = [];
+    for (let level = 0; level < 200_000; level += 1) value = [value];
+    expect(jsonValueProblem(value)).toBe('nested deeper than 16 levels');
+    expect(jsonValueProblem({ a: [1, 'x', null, { b: true }] })).toBeUndefined();
+    expect(jsonValueProblem(Array.from({ length: 5_000 }, () => 0))).toBe('more than 2000 values');
+  });
+
+  it('is refused in fields, a lab address and the update validator schema, naming the problem', () => {
+    const value = JSON.parse(deep(5_000)) as unknown;
+    const resolution = { action: 'override_allergy', fields: { note: value }, operator: 'a', reason: 'b' };
+    const refused = resolutionBody.safeParse(resolution);
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.path).toEqual(['fields']);
+    expect(refused.error?.issues[0]?.message).toContain('nested');
+    expect(
+      labResolutionBody.safeParse({ action: 'resubmit', operator: 'a', reason: 'b', address: { street1: value } })
+        .success,
+    ).toBe(false);
+    expect(resolveExceptionUpdate.strict?.safeParse(resolution).success).toBe(false);
+    expect(
+      resolutionBody.safeParse({ ...resolution, fields: { note: 'fine', address: { street1: 'x' } } }).success,
+    ).toBe(true);
+  });
+
+  it('in a body answers 400 naming the problem, not 500', async () => {
+    const key = 'k'.repeat(32);
+    const app = Fastify();
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser(['application/json'], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    registerPartnerApi(app, {
+      // Nowhere: the body is refused before anything is sent.
+      client: createLazyClient(
+        loadConfig({ PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`, TEMPORAL_ADDRESS: '127.0.0.1:1' }),
+      ),
+      taskQueue: 'q',
+      labSettings: {} as never,
+      honeybeeSettings: {} as never,
+      parkedEvents: () => ({}) as never,
+      apiKeys: [{ name: 't', scopes: ['read', 'operate', 'admin'], key, legacy: false }],
+      metrics: createBridgeMetrics(),
+      rateLimit: { max: 100, timeWindowMs: 60_000 },
+      bodyLimitBytes: 65_536,
+      idempotencyTtlMs: 1_000,
+    });
+    const answer = await app.inject({
+      method: 'POST',
+      url: '/api/orders/HB1/resolution',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      payload: `{"action":"override_allergy","fields":{"note":${deep(5_000)}},"operator":"dr.lee","reason":"r"}`,
+    });
+    await app.close();
+    expect(answer.statusCode).toBe(400);
+    const { error } = answer.json<{ error: { code: string; message: string } }>();
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toContain('nested');
+  });
+
+  it('that reaches the payload converter answers 400', () => {
+    const error = toPartnerApiError(new ValueError('Unable to convert [object Object] to payload'));
+    expect(error).toMatchObject({ status: 400, code: 'invalid_request' });
+  });
+});
+
+describe('cursors and starting points of the notification listings', () => {
+  const parked = Array.from({ length: 10 }, (_, index) => ({ id: `n${index}`, type: 't', occurredAt: 't', data: {} }));
+  const withDeadline = <T>(_deadline: number, fn: () => Promise<T>) => fn();
+  const targetClient = {
+    withDeadline,
+    workflow: { getHandle: () => ({ query: async () => ({ parked, batches: [] }) }) },
+  } as unknown as Client;
+  const undelivered = (cursor: string) =>
+    undeliveredPage(callOf(targetClient, { notificationTargetUrl: 'https://partner.example/hooks' }), {
+      limit: 100,
+      cursor,
+    }).catch((caught: unknown) => toPartnerApiError(caught));
+
+  it('refuses a cursor from another listing, or a negative offset, as 400 invalid_cursor', async () => {
+    expect(await undelivered(encodeCursor({ f: 'AAAAAAAAAAAAAAAA', o: 3 }))).toMatchObject({
+      status: 400,
+      code: 'invalid_cursor',
+    });
+    expect(await undelivered(encodeCursor({ o: -4 }))).toMatchObject({ status: 400, code: 'invalid_cursor' });
+    expect(await undelivered(encodeCursor({ o: 3 }))).toMatchObject({ items: parked.slice(3) });
+  });
+
+  it("refuses a listing's updatedSince cursor as the feed's", async () => {
+    const feedClient = { ...retention('cursor', 0), withDeadline } as unknown as Client;
+    const error = await eventsPage(callOf(feedClient), {
+      after: encodeCursor({ f: 'AAAAAAAAAAAAAAAA', m: 100, s: 0 }),
+      limit: 10,
+    }).catch((caught: unknown) => toPartnerApiError(caught));
+    expect(error).toMatchObject({ status: 400, code: 'invalid_cursor' });
+  });
+
+  it('starts the feed no earlier than the namespace keeps it, however far back `since` is', async () => {
+    const described: number[] = [];
+    const client = {
+      ...retention('since', 3),
+      withDeadline,
+      workflow: {
+        getHandle: (workflowId: string) => ({
+          describe: async () => {
+            described.push(Number(workflowId.split('-').at(-1)));
+            throw new WorkflowNotFoundError('not found', workflowId, undefined);
+          },
+        }),
+      },
+    } as unknown as Client;
+    await eventsPage(callOf(client), { since: '1970-01-01T00:00:00Z', limit: 10 });
+    expect(Math.min(...described)).toBeGreaterThanOrEqual(Math.floor((Date.now() - 3 * 86_400_000) / 60_000) - 1);
   });
 });
