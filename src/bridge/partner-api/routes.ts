@@ -11,7 +11,7 @@ import type { PartnerApiKey } from '../../config/env.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { callerClients, registerPartnerRateLimit, requireScope } from './callers.js';
 import { docsPage } from './docs-page.js';
-import { CALL_DEADLINE_MS, PartnerEngine, type PartnerApiSettings } from './engine-calls.js';
+import { CALL_DEADLINE_MS, OUTCOME_DEADLINE_MS, PartnerEngine, type PartnerApiSettings } from './engine-calls.js';
 import { invalidRequest, PartnerApiError, sendPartnerApiError, toPartnerApiError } from './errors.js';
 import { claim, idempotencyKeyOf, idempotentCall, record } from './idempotency.js';
 import { fastifyPath, type CallContext, type Operation } from './operation.js';
@@ -19,8 +19,11 @@ import { jsonValueProblem } from '../../../workflows/shared/json-value.js';
 import { PARTNER_API_OPERATIONS } from './operations/index.js';
 import { openApiDocument } from './openapi.js';
 
-/** An Idempotency-Key's claim outlives any call's deadline, so a retry never overtakes a call still running. */
-const IDEMPOTENCY_LEASE_MS = 2 * CALL_DEADLINE_MS;
+/**
+ * An Idempotency-Key's claim outlives any call (the claim, taking the input, waiting for its outcome, recording the
+ * answer), so a retry never overtakes a call still running.
+ */
+const IDEMPOTENCY_LEASE_MS = 3 * CALL_DEADLINE_MS + OUTCOME_DEADLINE_MS;
 
 export interface PartnerApiOptions extends PartnerApiSettings {
   client: Client;
