@@ -156,8 +156,10 @@ describe('the partner event feed under a burst of notifications', () => {
     // The feed reads past a minute only once it is closed: each minute is read by itself here.
     const first = (await readBucket(client, taskQueue, minute))?.events ?? [];
     const next = (await readBucket(client, taskQueue, minute + 1))?.events ?? [];
-    expect([...first, ...next].map((event) => event.id)).toEqual(large.map((n) => n.id));
-    expect(next.length).toBeGreaterThan(0);
+    // The other tests' notifications share this task queue's minutes.
+    const mine = (events: { id: string }[]) => events.filter((event) => event.id.startsWith('honeybee-order-bytes-'));
+    expect([...mine(first), ...mine(next)].map((event) => event.id)).toEqual(large.map((n) => n.id));
+    expect(mine(next).length).toBeGreaterThan(0);
     expect(Buffer.byteLength(JSON.stringify(first))).toBeLessThan(MAX_BUCKET_BYTES);
 
     const bucketId = eventBucketWorkflowId(taskQueue, minute);
