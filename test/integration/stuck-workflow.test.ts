@@ -149,6 +149,14 @@ describe('a stuck workflow is visible and repairable', () => {
       body: JSON.stringify({ action: 'override_allergy', operator: 'p', reason: 'r' }),
     });
     expect(resolution.status).toBe(409);
+    const queue = await fetch(`${bridgeUrl}/api/operator-queue?limit=100`, { headers });
+    expect(queue.status).toBe(200);
+    const listed = (await queue.json()) as {
+      items: { workflowId: string; workflowTaskFailing?: unknown }[];
+      stuckScan: { checked: number; truncated: boolean };
+    };
+    expect(listed.stuckScan).toMatchObject({ truncated: false });
+    expect(listed.items.some((item) => item.workflowId === workflowId)).toBe(true);
   });
 
   it('fulfill repair --dry-run names the poison and the good note, and changes nothing', async () => {

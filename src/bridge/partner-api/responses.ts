@@ -130,7 +130,23 @@ export const workflowPage = z.object({
 });
 
 export const operatorQueue = z.object({
-  items: z.array(listedWorkflow.omit({ execution: true, needsOperator: true, closedAt: true })),
+  items: z.array(
+    listedWorkflow.omit({ execution: true, needsOperator: true, closedAt: true }).extend({
+      workflowTaskFailing: z
+        .object({ attempt: z.number().int(), cause: z.string(), failedAt: z.string().nullable() })
+        .optional()
+        .describe(
+          'Set when the workflow is stuck rather than on hold: its workflow task keeps failing, so it answers ' +
+            'nothing until an operator repairs it (`fulfill repair`); the failure message is PHI and is not listed',
+        ),
+    }),
+  ),
+  stuckScan: z
+    .object({ checked: z.number().int(), truncated: z.boolean() })
+    .describe(
+      'Stuck workflows cannot mark themselves: the newest running ones not on hold are checked (`checked`); ' +
+        '`truncated` says there were more',
+    ),
   parked: z
     .object({ awaitingOperator: z.number().int() })
     .describe('Parked webhooks waiting for an operator (listed at /api/parked)'),

@@ -1,5 +1,5 @@
 // What waits for a human, oldest hold first (visibility only: ids, stages and reasons, no PHI).
-import { listNeedsOperator } from '../../../operators/needs-operator.js';
+import { listNeedsOperatorOrStuck } from '../../../operators/needs-operator.js';
 import { awaitingOperator } from '../../../operators/parked-events.js';
 import { PartnerApiError } from '../errors.js';
 import { defineOperation, json } from '../operation.js';
@@ -17,18 +17,26 @@ export const operatorOperations = [
     scope: 'read',
     summary: 'What waits for an operator',
     description:
-      'The running workflows that wait for a human (`NeedsOperator`), oldest hold first, and how many parked ' +
-      'webhooks wait for one (`parked.awaitingOperator`; listed at `/api/parked`).',
+      'The running workflows that wait for a human (`NeedsOperator`) and those stuck on a failing workflow task ' +
+      '(`workflowTaskFailing`), oldest first, and how many parked webhooks wait for one (`parked.awaitingOperator`; ' +
+      'listed at `/api/parked`).',
     query: operatorQueueQuery,
     responses: { 200: { description: 'The queue', schema: operatorQueue } },
     errors: [],
     handle: async ({ query }, call) => {
-      const [entries, parked] = await Promise.all([
-        call.engine.within(() => listNeedsOperator(call.client, query.limit)),
+      const [queue, parked] = await Promise.all([
+        // The scan for stuck workflows costs a describe each: one scan a minute serves every caller.
+        call.engine.within(() => listNeedsOperatorOrStuck(call.client, query.limit, { stuckMaxAgeMs: 60_000 })),
         call.engine.settings.parkedEvents(call.client).list(),
       ]);
       return json(200, {
-        items: entries.map(({ since: _since, ...item }) => item),
+        items: queue.entries.map(({ since: _since, workflowTaskFailing: failing, ...item }) => ({
+          ...item,
+          ...(failing
+            ? { workflowTaskFailing: { attempt: failing.attempt, cause: failing.cause, failedAt: failing.failedAt } }
+            : {}),
+        })),
+        stuckScan: queue.stuckScan,
         parked: { awaitingOperator: awaitingOperator(parked.events).length },
       });
     },
