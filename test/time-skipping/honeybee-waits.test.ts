@@ -5,7 +5,7 @@
 // nothing, asks an operator, or ends at its expiry); after a fill, the prescription waits for a refill until it
 // expires (a cancel while the run continues is not lost); fill approvals ahead are bounded.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { honeybeeEventFromPayload, type HoneybeeEvent } from '../../src/domain/honeybee-events.js';
@@ -51,6 +51,15 @@ describe('Honeybee workflows: long waits', () => {
   afterAll(async () => {
     await harness?.teardown();
   });
+  /**
+   * A year from the test server's clock when the test starts. Not a fixed date: awaiting a result lets the server skip
+   * time, also to timers of workflows already closed (a prescription's expiry), so one test can leave the clock past
+   * any fixed date the next one would use.
+   */
+  let farExpiry = '';
+  beforeEach(async () => {
+    farExpiry = new Date((await harness.env.currentTimeMs()) + 365 * DAY).toISOString().slice(0, 10);
+  });
 
   async function now(): Promise<string> {
     return new Date(await harness.env.currentTimeMs()).toISOString();
@@ -94,7 +103,7 @@ describe('Honeybee workflows: long waits', () => {
   }
 
   function vendor(overrides: Partial<FakeVendor> = {}): FakeVendor {
-    return { order: fakeOrder('HB0', 'Processing'), refillsLeft: 0, expireDate: '2099-12-31', ...overrides };
+    return { order: fakeOrder('HB0', 'Processing'), refillsLeft: 0, expireDate: farExpiry, ...overrides };
   }
 
   /**
@@ -135,6 +144,29 @@ describe('Honeybee workflows: long waits', () => {
       signal: honeybeeEventSignal,
       signalArgs: [first],
     });
+  }
+
+  /** Starts a prescription workflow without a patient and announces it with RX_RECEIVED, as the bridge would. */
+  async function receivedPrescription(
+    worker: Worker,
+    rx: string,
+    settings: HoneybeeWorkflowSettings,
+    medication: { refills_left: number; expire_date: string },
+  ): Promise<WorkflowHandle> {
+    const handle = await harness.env.client.workflow.start('prescriptionWorkflow', {
+      taskQueue: worker.options.taskQueue,
+      workflowId: `honeybee-rx-${rx}`,
+      args: [{ prescriptionId: rx, settings }],
+    });
+    await handle.signal(
+      honeybeeEventSignal,
+      event('RX_RECEIVED', {
+        event_type: 'RX_RECEIVED',
+        patient_id: 4242,
+        medication_requests: [{ id: Number(rx), prescription_id: Number(rx), ...medication }],
+      }),
+    );
+    return handle;
   }
 
   it('an unresolved hold escalates after 4 h, then every 24 h; resolving it stops the escalation', async () => {
@@ -370,20 +402,9 @@ describe('Honeybee workflows: long waits', () => {
     await withWorker(activities, async (worker, started) => {
       const rx = '2000003';
       const handle = started(
-        await harness.env.client.workflow.start('prescriptionWorkflow', {
-          taskQueue: worker.options.taskQueue,
-          workflowId: `honeybee-rx-${rx}`,
-          args: [{ prescriptionId: rx, settings: SETTINGS }],
-        }),
-      );
-      await handle.signal(
-        honeybeeEventSignal,
-        event('RX_RECEIVED', {
-          event_type: 'RX_RECEIVED',
-          patient_id: 4242,
-          medication_requests: [
-            { id: Number(rx), prescription_id: Number(rx), refills_left: 2, expire_date: expireDate },
-          ],
+        await receivedPrescription(worker, rx, SETTINGS, {
+          refills_left: 2,
+          expire_date: expireDate,
         }),
       );
       const deliver = async (orderNumber: string, seq: number) =>
@@ -482,21 +503,15 @@ describe('Honeybee workflows: long waits', () => {
     await withWorker(activities, async (worker, started) => {
       const rx = '2000005';
       const handle = started(
-        await harness.env.client.workflow.start('prescriptionWorkflow', {
-          taskQueue: worker.options.taskQueue,
-          workflowId: `honeybee-rx-${rx}`,
-          args: [{ prescriptionId: rx, settings: { ...SETTINGS, fillApproval: 'partner' } }],
-        }),
-      );
-      await handle.signal(
-        honeybeeEventSignal,
-        event('RX_RECEIVED', {
-          event_type: 'RX_RECEIVED',
-          patient_id: 4242,
-          medication_requests: [
-            { id: Number(rx), prescription_id: Number(rx), refills_left: 2, expire_date: '2099-12-31' },
-          ],
-        }),
+        await receivedPrescription(
+          worker,
+          rx,
+          { ...SETTINGS, fillApproval: 'partner' },
+          {
+            refills_left: 2,
+            expire_date: fake.expireDate,
+          },
+        ),
       );
       const status = () => handle.query(prescriptionStatusQuery);
       await waitFor(status, (s) => s.stage === 'AWAITING_FILL_APPROVAL', 'the approval wait');
@@ -621,21 +636,15 @@ describe('Honeybee workflows: long waits', () => {
     await withWorker(activities, async (worker, started) => {
       const rx = '2000007';
       const handle = started(
-        await harness.env.client.workflow.start('prescriptionWorkflow', {
-          taskQueue: worker.options.taskQueue,
-          workflowId: `honeybee-rx-${rx}`,
-          args: [{ prescriptionId: rx, settings: { ...SETTINGS, mode: 'automatic' } }],
-        }),
-      );
-      await handle.signal(
-        honeybeeEventSignal,
-        event('RX_RECEIVED', {
-          event_type: 'RX_RECEIVED',
-          patient_id: 4242,
-          medication_requests: [
-            { id: Number(rx), prescription_id: Number(rx), refills_left: 0, expire_date: fake.expireDate },
-          ],
-        }),
+        await receivedPrescription(
+          worker,
+          rx,
+          { ...SETTINGS, mode: 'automatic' },
+          {
+            refills_left: 0,
+            expire_date: fake.expireDate,
+          },
+        ),
       );
       const final = (await handle.result()) as { stage: string; endReason: string; needsOperator: boolean };
       expect(final).toMatchObject({
