@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { recordDecision, type OperatorDecision } from '../shared/decision-log.js';
 import { parseActionFields, type InputRefusal } from '../shared/handlers.js';
+import { jsonValueProblem } from '../shared/json-value.js';
 import {
   operatorText,
   type OperatorAction,
@@ -73,10 +74,19 @@ export const MAX_INTAKE_ITEM_CHARS = 2_000;
 export const MAX_INTAKE_CHARS = 32_000;
 
 const INTAKE_LISTS = ['medications', 'healthConditions', 'allergies'] as const;
+/** One entry's shape: shallow and small long before its JSON could reach MAX_INTAKE_ITEM_CHARS. */
+const INTAKE_ITEM_BOUNDS = { maxDepth: 8, maxValues: 500, maxText: MAX_INTAKE_ITEM_CHARS };
 
 /** What makes an intake too large to keep and send; undefined when it is not. */
 export function intakeSizeProblem(intake: PatientSafetyInput): string | undefined {
   for (const list of INTAKE_LISTS) {
+    // Measured by walking first: JSON.stringify of an entry nested thousands deep (anyone can send one from the Web
+    // UI) would overflow the stack and fail the workflow task.
+    const unbounded = intake[list].findIndex((item) => jsonValueProblem(item, INTAKE_ITEM_BOUNDS) !== undefined);
+    if (unbounded >= 0) {
+      const problem = jsonValueProblem(intake[list][unbounded], INTAKE_ITEM_BOUNDS) ?? '';
+      return `patientSafety.${list}[${unbounded}] must be plain JSON, not ${problem}`;
+    }
     const at = intake[list].findIndex((item) => JSON.stringify(item).length > MAX_INTAKE_ITEM_CHARS);
     if (at >= 0) {
       const size = JSON.stringify(intake[list][at]).length;

@@ -238,6 +238,12 @@ describe('prescription operator actions', () => {
     const invalid = operator.check(approveFill(2, { ...intake, allergies: [bigItem] }));
     expect(invalid?.kind).toBe('invalid');
     expect(invalid?.reason).toMatch(/^fields\.patientSafety\.allergies\[0\] is too large/);
+    // Nested past what JSON.stringify can walk: measuring it that way threw (a failed workflow task).
+    let deep: unknown = 'peanut';
+    for (let level = 0; level < 20_000; level += 1) deep = [deep];
+    expect(refusedReason(approve(2, { ...intake, allergies: [{ name: deep }] }))).toBe(
+      'patientSafety.allergies[0] must be plain JSON, not nested deeper than 8 levels',
+    );
     const many = Array.from({ length: 200 }, (_, i) => `${i}`.padEnd(MAX_INTAKE_CHARS / 150, 'x'));
     expect(refusedReason(approve(2, { ...intake, medications: many }))).toMatch(/^patientSafety is too large/);
     expect(state.approvedFills).toEqual([]);
