@@ -3,7 +3,7 @@
 // stack; the tests that inject global faults or kill the worker run alone, after them.
 import { tsToMs } from '@temporalio/common/lib/time.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { join } from 'node:path';
 import { PartnerDirectory } from '../../src/sandbox/partner/directory.js';
 import { EXCEPTION_REASONS } from '../../src/domain/honeybee-exception-reasons.js';
@@ -72,6 +72,17 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
   afterAll(async () => {
     await stack?.stop();
   });
+
+  /** The operator's correction of a refused address: the prescription then completes. */
+  async function correctAddressUntilCompleted(handle: WorkflowHandle, rx: string): Promise<void> {
+    await handle.signal(resolveExceptionSignal, {
+      action: 'update_shipping_address',
+      fields: { address: VALID_ADDRESS },
+      operator: 'carol',
+      reason: 'patient confirmed a new address',
+    });
+    expect(await waitForClose(stack.client, rxId(rx))).toBe('COMPLETED');
+  }
 
   /** A held order's state once its exception (and offered actions) is known. */
   async function heldOrder(prescriptionId: string): Promise<HoneybeeOrderState> {
@@ -328,13 +339,7 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
       );
       expect(refusedSignal.decisions.at(-1)?.detail).toContain('fields.address.city');
       expect(refusedSignal).toMatchObject({ stage: 'AWAITING_ORDER_CORRECTION', exception: { code: '42230' } });
-      await handle.signal(resolveExceptionSignal, {
-        action: 'update_shipping_address',
-        fields: { address: VALID_ADDRESS },
-        operator: 'carol',
-        reason: 'patient confirmed a new address',
-      });
-      expect(await waitForClose(stack.client, rxId(rx))).toBe('COMPLETED');
+      await correctAddressUntilCompleted(handle, rx);
       const final = await waitForPrescription(stack.client, rx, () => true);
       expect(final.fills).toEqual([expect.objectContaining({ outcome: 'delivered' })]);
       expect(await ordersPerFill(stack.control, rx)).toEqual({ '1': 1 });
@@ -361,13 +366,7 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
       );
       expect(refused.decisions.at(-1)?.detail).toContain('nested deeper than 16 levels');
       expect(refused).toMatchObject({ stage: 'AWAITING_ORDER_CORRECTION', exception: { code: '42230' } });
-      await handle.signal(resolveExceptionSignal, {
-        action: 'update_shipping_address',
-        fields: { address: VALID_ADDRESS },
-        operator: 'carol',
-        reason: 'patient confirmed a new address',
-      });
-      expect(await waitForClose(stack.client, rxId(rx))).toBe('COMPLETED');
+      await correctAddressUntilCompleted(handle, rx);
       expect(await ordersPerFill(stack.control, rx)).toEqual({ '1': 1 });
       // After patched('signal-input-strict') (workflows/shared/handlers.ts): the signal's refusal records its marker.
       await recordHistory(stack.client, rxId(rx), 'prescription-deep-fields-refused');

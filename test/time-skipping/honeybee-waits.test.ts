@@ -169,6 +169,17 @@ describe('Honeybee workflows: long waits', () => {
     return handle;
   }
 
+  /** The order's workflow reporting its delivery to the prescription. */
+  async function deliver(handle: WorkflowHandle, orderNumber: string, seq: number): Promise<void> {
+    await handle.signal(orderMilestoneSignal, {
+      orderNumber,
+      milestone: 'delivered',
+      status: 'Delivered',
+      seq,
+      at: await now(),
+    });
+  }
+
   it('an unresolved hold escalates after 4 h, then every 24 h; resolving it stops the escalation', async () => {
     const orderNumber = 'HBESCALATE';
     const fake = vendor({
@@ -362,13 +373,7 @@ describe('Honeybee workflows: long waits', () => {
       expect(calls.ensures).toEqual([
         expect.objectContaining({ create: true, fillNumber: 1, recordedOrderNumbers: [] }),
       ]);
-      await handle.signal(orderMilestoneSignal, {
-        orderNumber: 'HBAPPROVED',
-        milestone: 'delivered',
-        status: 'Delivered',
-        seq: 2,
-        at: await now(),
-      });
+      await deliver(handle, 'HBAPPROVED', 2);
       expect(await handle.result()).toMatchObject({ stage: 'COMPLETED', fillsDelivered: 1 });
       await recordHistory(harness.env.client, handle.workflowId, 'prescription-approval-overdue-then-approved');
     });
@@ -407,16 +412,8 @@ describe('Honeybee workflows: long waits', () => {
           expire_date: expireDate,
         }),
       );
-      const deliver = async (orderNumber: string, seq: number) =>
-        handle.signal(orderMilestoneSignal, {
-          orderNumber,
-          milestone: 'delivered',
-          status: 'Delivered',
-          seq,
-          at: await now(),
-        });
       await harness.env.sleep(1_000);
-      await deliver('HBFILL1', 1);
+      await deliver(handle, 'HBFILL1', 1);
       await harness.env.sleep(10 * DAY);
       expect(await handle.query(prescriptionStatusQuery)).toMatchObject({ stage: 'AWAITING_REFILL', fillNumber: 2 });
 
@@ -431,8 +428,8 @@ describe('Honeybee workflows: long waits', () => {
       });
       expect(calls.ensures.at(-1)).toMatchObject({ fillNumber: 2, recordedOrderNumbers: ['HBFILL1'] });
       // A late report about the first fill's order changes nothing.
-      await deliver('HBFILL1', 5);
-      await deliver('HBFILL2', 1);
+      await deliver(handle, 'HBFILL1', 5);
+      await deliver(handle, 'HBFILL2', 1);
       await harness.env.sleep(1_000);
       expect(await handle.query(prescriptionStatusQuery)).toMatchObject({
         stage: 'AWAITING_REFILL',
@@ -471,13 +468,7 @@ describe('Honeybee workflows: long waits', () => {
       );
       const status = () => handle.query(prescriptionStatusQuery);
       await waitFor(status, (s) => s.currentOrder?.orderNumber === 'HBCF1', 'the first order');
-      await handle.signal(orderMilestoneSignal, {
-        orderNumber: 'HBCF1',
-        milestone: 'delivered',
-        status: 'Delivered',
-        seq: 1,
-        at: await now(),
-      });
+      await deliver(handle, 'HBCF1', 1);
       await waitFor(status, (s) => s.stage === 'AWAITING_REFILL', 'the refill wait');
       fake.nextOrderNumber = 'HBCF2';
       await handle.signal(requestRefillSignal, { requestedBy: 'partner' });
@@ -533,13 +524,7 @@ describe('Honeybee workflows: long waits', () => {
       ]);
       expect(ordered.approvedFills).toEqual([2]);
       const firstRun = (await handle.describe()).runId;
-      await handle.signal(orderMilestoneSignal, {
-        orderNumber: 'HBAB1',
-        milestone: 'delivered',
-        status: 'Delivered',
-        seq: 1,
-        at: await now(),
-      });
+      await deliver(handle, 'HBAB1', 1);
       await waitFor(status, (s) => s.stage === 'AWAITING_REFILL', 'the refill wait');
       fake.nextOrderNumber = 'HBAB2';
       await handle.signal(requestRefillSignal, { requestedBy: 'partner' });
@@ -617,13 +602,7 @@ describe('Honeybee workflows: long waits', () => {
       });
       expect(found.exception).toBeUndefined();
       expect(calls.ensures).toHaveLength(5);
-      await handle.signal(orderMilestoneSignal, {
-        orderNumber: 'HBLATE',
-        milestone: 'delivered',
-        status: 'Delivered',
-        seq: 1,
-        at: await now(),
-      });
+      await deliver(handle, 'HBLATE', 1);
       expect(await handle.result()).toMatchObject({ stage: 'COMPLETED', fillsDelivered: 1 });
       await recordHistory(harness.env.client, handle.workflowId, 'prescription-vendor-order-missing-escalated');
     });

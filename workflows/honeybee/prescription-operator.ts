@@ -74,8 +74,8 @@ export const MAX_INTAKE_ITEM_CHARS = 2_000;
 export const MAX_INTAKE_CHARS = 32_000;
 
 const INTAKE_LISTS = ['medications', 'healthConditions', 'allergies'] as const;
-/** One entry's shape: shallow and small long before its JSON could reach MAX_INTAKE_ITEM_CHARS. */
-const INTAKE_ITEM_BOUNDS = { maxDepth: 8, maxValues: 500, maxText: MAX_INTAKE_ITEM_CHARS };
+/** One entry's shape, walked before JSON.stringify measures it: nested and numerous enough for any intake, no more. */
+const INTAKE_ITEM_BOUNDS = { maxDepth: 8, maxValues: 500, maxText: MAX_INTAKE_CHARS };
 
 /** What makes an intake too large to keep and send; undefined when it is not. */
 export function intakeSizeProblem(intake: PatientSafetyInput): string | undefined {

@@ -63,6 +63,19 @@ function withSignal(
   return proto.temporal.api.history.v1.History.fromObject({ events: [...plain.events.slice(0, -1), signal, last] });
 }
 
+/** A report on order HB1 as `fulfill audit` builds it, around a timeline. */
+function orderReport(workflowId: string, timeline: TimelineEntry[]) {
+  return {
+    subject: { kind: 'order' as const, id: 'HB1', workflowId },
+    generatedAt: '2026-01-01T00:00:00.000Z',
+    decodedVia: 'locally',
+    workflows: [],
+    missing: [],
+    unconfirmed: [],
+    timeline,
+  };
+}
+
 describe('audit timeline', () => {
   it.each([
     ['json/plain data that is not JSON', { encoding: 'json/plain' }, '{oops', /not valid JSON/],
@@ -165,15 +178,7 @@ describe('audit timeline', () => {
 
   it('shows both who the input claims and who Temporal says sent it', async () => {
     const timeline = buildTimeline([await run('order-exception-74-resolved', 'honeybeeOrderWorkflow')]);
-    const report = {
-      subject: { kind: 'order' as const, id: 'HB1', workflowId: 'wf-order-exception-74-resolved' },
-      generatedAt: '2026-01-01T00:00:00.000Z',
-      decodedVia: 'locally',
-      workflows: [],
-      missing: [],
-      unconfirmed: [],
-      timeline,
-    };
+    const report = orderReport('wf-order-exception-74-resolved', timeline);
     const text = renderText(report);
     expect(text).toContain('by test-operator: resolving with override_allergy [sent by 1001@vm] (update)');
     expect(renderMarkdown(report)).toContain('test-operator: resolving with override_allergy [sent by 1001@vm]');
@@ -272,15 +277,7 @@ describe('audit of text anyone can send', () => {
     const events = await decodeHistory(history, localDecoder(testPayloadKeyConfig));
     const timeline = buildTimeline([{ workflowId: 'wf', runId: 'r', workflowType: 'honeybeeOrderWorkflow', events }]);
     expect(timeline.some((entry) => entry.summary.includes('[undecodable'))).toBe(false);
-    const report = {
-      subject: { kind: 'order' as const, id: 'HB1', workflowId: 'wf' },
-      generatedAt: '2026-01-01T00:00:00.000Z',
-      decodedVia: 'locally',
-      workflows: [],
-      missing: [],
-      unconfirmed: [],
-      timeline,
-    };
+    const report = orderReport('wf', timeline);
     for (const rendered of [renderText(report), renderMarkdown(report)]) {
       expect(rendered.split('\n').filter((line) => line.includes('forged'))).toHaveLength(1);
       expect(rendered.split('\n').some((line) => line.startsWith('2026-01-01 00:00:00.000Z  order HB1'))).toBe(false);
