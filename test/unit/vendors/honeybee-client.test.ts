@@ -523,11 +523,14 @@ describe('failure classification (the client never retries on its own)', () => {
 
   it('a server that never answers is VendorUnavailable after the timeout', async () => {
     api('GET', '/orders/HB7K2M9Q', () => ({ hang: true }));
-    const { client } = createHoneybeeClientParts(options({ timeoutMs: 300 }));
+    // The timeout bounds the token request too, and the hanging request must reach the server before it runs out: a
+    // few hundred milliseconds is not enough for both under a loaded CI machine.
+    const { client } = createHoneybeeClientParts(options({ timeoutMs: 2_000 }));
     const error = await failure(client.getOrder('HB7K2M9Q'));
     expect(error.failureType).toBe(FailureType.VendorUnavailable);
+    expect(error.endpoint).toBe('GET /orders/{order_number}');
     expect(error.status).toBeUndefined();
-    expect(error.message).toContain('timeout after 300 ms');
+    expect(error.message).toContain('timeout after 2000 ms');
     expect(apiRequests('GET', '/orders/HB7K2M9Q')).toHaveLength(1);
   });
 
