@@ -5,7 +5,7 @@
 // reason. Then one authentic webhook still gets through: the same checks see a workflow when there is one.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForPrescription, firstPrescriptionId } from '../harness/honeybee.js';
+import { firstPrescriptionId, pollUntil, waitForPrescription } from '../harness/honeybee.js';
 import { GARBAGE_CATEGORIES, generateGarbage, type GarbageRequest } from './garbage-webhooks.js';
 import { printSummary, resilienceSeed, startRunStack, type RunStack } from './prescription-run.js';
 
@@ -169,7 +169,21 @@ describe('resilience: garbage webhooks', () => {
     // The same bridge still takes an authentic webhook, and the checks above see its workflow.
     const rx = firstPrescriptionId(await stack.control.runScenario('happy-path', { refills: 0 }));
     await waitForPrescription(stack.client, rx, () => true);
-    expect((await stack.client.workflow.count()).count).toBeGreaterThan(0);
-    expect((await webhookOutcomes(stack.bridgeUrl)).delivered).toBeGreaterThan(0);
+    // Answering a query says the workflow runs, not that visibility lists it yet (written apart, a moment later), nor
+    // that the bridge has counted the delivery (after Temporal answered it): wait for each.
+    const counted = await pollUntil(
+      'the workflow counted by visibility',
+      () => stack.client.workflow.count(),
+      (c) => c.count > 0,
+      30_000,
+    );
+    expect(counted.count).toBeGreaterThan(0);
+    const after = await pollUntil(
+      'the delivery in the bridge metrics',
+      () => webhookOutcomes(stack.bridgeUrl),
+      (o) => (o.delivered ?? 0) > 0,
+      30_000,
+    );
+    expect(after.delivered).toBeGreaterThan(0);
   });
 });
