@@ -26,8 +26,9 @@ function stoppingProcess() {
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // 'close', not 'exit': at 'exit' the last lines written before it (`stopped 1`) may still be unread in the pipe.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   const printed = async (text: string) => {
     for (let tries = 0; !output.includes(text); tries += 1) {
