@@ -53,6 +53,9 @@ export async function startEngineProcess(options: EngineProcessOptions): Promise
   );
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close' comes after the process's output has been read to the end; at 'exit' its last lines (the reason it
+  // failed to start) may still be in the pipes.
+  const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 
   const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(
@@ -74,7 +77,7 @@ export async function startEngineProcess(options: EngineProcessOptions): Promise
     };
     if (child.stdout) createInterface({ input: child.stdout }).on('line', watch('stdout'));
     if (child.stderr) createInterface({ input: child.stderr }).on('line', watch('stderr'));
-    void exited.then((code) => {
+    void closed.then((code) => {
       clearTimeout(timer);
       reject(new Error(`${options.name} exited with code ${String(code)} before it was ready:\n${lines.join('\n')}`));
     });
