@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { startEngineProcess, type EngineProcess } from '../../src/runtime/child-process.js';
 import { engineEnv } from '../harness/engine.js';
 
-/** Starts a process; returns its output once ready (then stops it), or the reason it never was. */
+/** Starts a process; returns all it printed once ready (then stopped), or the reason it never was. */
 async function outcome(
   name: string,
   entry: string,
@@ -17,9 +17,12 @@ async function outcome(
   } catch (error) {
     return { ready: false, output: String(error) };
   }
-  const output = started.output();
+  // The logger writes asynchronously, the ready line synchronously: a line logged before `ready` may be read after
+  // it. Everything the process printed is read once its output has closed.
+  const closed = new Promise((resolve) => started.child.once('close', resolve));
   await started.stop();
-  return { ready: true, output };
+  await closed;
+  return { ready: true, output: started.output() };
 }
 
 describe('production mode', () => {
