@@ -16,11 +16,18 @@ import { recordHistory } from '../harness/histories.js';
 import { pollUntil } from '../harness/honeybee.js';
 import { connectTestClient, createTestWorker, type TestWorker } from '../harness/temporal.js';
 
-const TTL_MS = 4_000;
+// A record lives its TTL from its first claim. Only the expiry test waits for one to end; the others make several
+// calls that must all reach a living record, so theirs outlives the test (a 4 s one ended mid-test under load).
+const LASTING_TTL_MS = 600_000;
+const EXPIRING_TTL_MS = 15_000;
+
+const started: string[] = [];
 
 function call(name: string, fingerprint: string): IdempotentCall {
+  const workflowId = `partner-api-idempotency-test-${name}-${Date.now()}`;
+  started.push(workflowId);
   return {
-    workflowId: `partner-api-idempotency-test-${name}-${Date.now()}`,
+    workflowId,
     fingerprint,
     updateId: 'unused',
     requestKey: 'unused',
@@ -38,15 +45,26 @@ describe('Idempotency-Key record', () => {
   let worker: TestWorker;
   let running: Promise<void>;
   let settings: IdempotencySettings;
+  let expiringSettings: IdempotencySettings;
 
   beforeAll(async () => {
     client = await connectTestClient();
     worker = await createTestWorker();
     running = worker.worker.run();
-    settings = { taskQueue: worker.taskQueue, ttlMs: TTL_MS, leaseMs: 60_000 };
+    settings = { taskQueue: worker.taskQueue, ttlMs: LASTING_TTL_MS, leaseMs: 60_000 };
+    expiringSettings = { ...settings, ttlMs: EXPIRING_TTL_MS };
   });
 
   afterAll(async () => {
+    // The lasting records (ended ones refuse, which is fine).
+    await Promise.all(
+      started.map((workflowId) =>
+        client?.workflow
+          .getHandle(workflowId)
+          .terminate('test done')
+          .catch(() => undefined),
+      ),
+    );
     worker?.worker.shutdown();
     await running;
     await worker?.close();
@@ -81,18 +99,18 @@ describe('Idempotency-Key record', () => {
 
   it('frees the key for a new request once the record has lived its TTL', async () => {
     const expiring = call('c', 'fingerprint-1');
-    expect(await claim(client, expiring, settings)).toBeUndefined();
+    expect(await claim(client, expiring, expiringSettings)).toBeUndefined();
     await record(client, expiring, { status: 200, body: '{}' });
-    expect(await claim(client, expiring, settings)).toEqual({ status: 200, body: '{}' });
+    expect(await claim(client, expiring, expiringSettings)).toEqual({ status: 200, body: '{}' });
     const handle = client.workflow.getHandle(expiring.workflowId);
     await pollUntil(
       'the record closed',
       async () => (await handle.describe()).status.name,
       (s) => s === 'COMPLETED',
-      30_000,
+      60_000,
     );
     await recordHistory(client, expiring.workflowId, 'partner-api-idempotency-replayed-then-expired');
-    expect(await claim(client, { ...expiring, fingerprint: 'fingerprint-2' }, settings)).toBeUndefined();
+    expect(await claim(client, { ...expiring, fingerprint: 'fingerprint-2' }, expiringSettings)).toBeUndefined();
   });
 
   it('ignores garbage on its handlers: the validator refuses a bad claim, a bad record changes nothing', async () => {
