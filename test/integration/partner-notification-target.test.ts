@@ -45,6 +45,11 @@ describe('a failing partner notification target', () => {
 
   const targetState = () => stack.client.workflow.getHandle(targetId).query(targetStateQuery);
   const metrics = async () => (await fetch(`${stack.bridgeUrl}/metrics`)).text();
+  /**
+   * The bridge's metrics once `ready` holds. Its target gauges query the target at scrape time with a 2 s deadline and
+   * keep their last value when the query is late (a loaded CI server has taken 7 s to answer one).
+   */
+  const metricsOnce = (what: string, ready: (text: string) => boolean) => pollUntil(what, metrics, ready, 30_000);
 
   it('is disabled after failing for the disable period; notifications are parked and the prescription completes', async () => {
     await stack.control.addFault({ endpoint: 'partner.notifications', rate503: 1 });
@@ -66,7 +71,9 @@ describe('a failing partner notification target', () => {
     const parked = await pollUntil<TargetState>('notifications parked', targetState, (s) => s.parked >= 3, 60_000);
     expect(await partnerNotifications(stack.control, { prescriptionId })).toEqual([]);
 
-    const text = await metrics();
+    const text = await metricsOnce('the target gauges read', (body) =>
+      /^fulfill_partner_notifications_target_disabled 1$/m.test(body),
+    );
     expect(text).toMatch(/^fulfill_partner_notifications_target_disabled 1$/m);
     expect(text).toMatch(new RegExp(`^fulfill_partner_notifications_parked ${parked.parked}$`, 'm'));
     expect(Number(/^fulfill_partner_notifications_target_failing_seconds (\S+)$/m.exec(text)?.[1])).toBeGreaterThan(3);
@@ -155,6 +162,9 @@ describe('a failing partner notification target', () => {
     expect(status.code, status.stderr).toBe(0);
     expect(jsonOf<TargetState>(status)).toMatchObject({ parked: 0, redelivering: false });
     expect(jsonOf<TargetState>(status).disabledAt).toBeUndefined();
-    expect(await metrics()).toMatch(/^fulfill_partner_notifications_target_disabled 0$/m);
+    const healthy = await metricsOnce('the target gauges read again', (body) =>
+      /^fulfill_partner_notifications_target_disabled 0$/m.test(body),
+    );
+    expect(healthy).toMatch(/^fulfill_partner_notifications_parked 0$/m);
   });
 });
