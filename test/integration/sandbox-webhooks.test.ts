@@ -1,11 +1,14 @@
 // Webhook delivery like a vendor's: redelivery with backoff after a 5xx or a timeout from the receiver (at-least-once),
 // bounded attempts, every attempt recorded; the duplicate and reorder switches; targets changed at run time. Every
 // copy verifies with the engine's verifiers. Redelivery backoff is 1 h of sandbox time here, so only the test's
-// clock advances trigger it.
+// clock advances trigger it. Attempts wait 10 s for an answer (the in-process receiver answers at once, but a loaded
+// CI machine can stall this process longer than a short timeout); the timeout test shortens it for its one attempt.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type InProcessSandbox } from '../harness/sandbox.js';
 import { checkHoneybeeWebhook, checkOnegevityWebhook } from '../harness/webhook-checks.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../harness/webhook-receiver.js';
+
+const ANSWER_TIMEOUT = '10s';
 
 describe('sandbox webhook delivery', () => {
   let sandbox: InProcessSandbox;
@@ -17,7 +20,7 @@ describe('sandbox webhook delivery', () => {
       BRIDGE_PUBLIC_URL: receiver.url,
       SANDBOX_WEBHOOK_BACKOFF: '1h',
       SANDBOX_WEBHOOK_BACKOFF_MAX: '4h',
-      SANDBOX_WEBHOOK_TIMEOUT: '300ms',
+      SANDBOX_WEBHOOK_TIMEOUT: ANSWER_TIMEOUT,
     });
   });
 
@@ -27,6 +30,7 @@ describe('sandbox webhook delivery', () => {
       duplicate: false,
       reorder: { enabled: false },
       maxAttempts: 8,
+      timeout: ANSWER_TIMEOUT,
       targets: { honeybee: `${receiver.url}/webhooks/honeybee`, onegevity: `${receiver.url}/webhooks/onegevity` },
     });
   });
@@ -86,6 +90,7 @@ describe('sandbox webhook delivery', () => {
   });
 
   it('counts a receiver that does not answer in time as a failed attempt, and redelivers', async () => {
+    await sandbox.control.configureWebhooks({ timeout: '300ms' });
     receiver.delayAnswers(2_000);
     const { patientId } = await rxReceived();
     let [delivery] = await deliveryFor(patientId);
@@ -93,6 +98,7 @@ describe('sandbox webhook delivery', () => {
     expect(delivery?.attempts[0]?.error).toBe('timeout after 300 ms');
     expect(delivery?.attempts[0]?.status).toBeUndefined();
     receiver.delayAnswers(0);
+    await sandbox.control.configureWebhooks({ timeout: ANSWER_TIMEOUT });
     await sandbox.control.advance('1h');
     [delivery] = await deliveryFor(patientId);
     expect(delivery?.state).toBe('delivered');
