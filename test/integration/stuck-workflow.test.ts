@@ -6,9 +6,11 @@
 // (shown by `fulfill audit`), and the workflow goes on to finish. Repeating the repair on the old run changes nothing.
 // A run a first repair started whose first task fails again is repaired from that repair's own reset event.
 // The workflow id has the order prefix so the commands and the partner API find it as they find an order.
+// In a namespace of its own: the operator queue's stuck scan reads the newest 200 running workflows and says when there
+// were more, and on the run's shared namespace that count is whatever the test files before this one left running.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { workflowTaskFailing } from '../../src/operators/workflow-health.js';
@@ -19,8 +21,9 @@ import type { TimelineEntry } from '../../src/cli/audit/timeline.js';
 import { engineEnv, startBridgeProcess } from '../harness/engine.js';
 import { jsonOf, runFulfill } from '../harness/fulfill-cli.js';
 import { pollUntil } from '../harness/honeybee.js';
+import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
 import { TEST_PAYLOAD_KEYS, testPayloadKeyConfig } from '../harness/payload-keys.js';
-import { connectTestClient, temporalAddress, uniqueTaskQueue } from '../harness/temporal.js';
+import { temporalAddress, uniqueTaskQueue } from '../harness/temporal.js';
 import { noteSignal, noteStatusQuery, POISON } from '../fixtures/workflows/poison-signal.js';
 
 const PARTNER_KEY = 'stuck-workflow-test-key';
@@ -28,6 +31,7 @@ const orderNumber = `stuck-${randomUUID().slice(0, 8)}`;
 const workflowId = `honeybee-order-${orderNumber}`;
 
 describe('a stuck workflow is visible and repairable', () => {
+  let namespace: TestNamespace;
   let client: Client;
   let connection: NativeConnection;
   let worker: Worker;
@@ -37,17 +41,19 @@ describe('a stuck workflow is visible and repairable', () => {
   let handle: WorkflowHandle;
   let taskQueue: string;
   let workflowCode: string;
-  const cliEnv = {
+  const cliEnv = () => ({
     TEMPORAL_ADDRESS: temporalAddress(),
-    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+    TEMPORAL_NAMESPACE: namespace.namespace,
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
-  };
-  const fulfill = (...args: string[]) => runFulfill(args, cliEnv);
+  });
+  const fulfill = (...args: string[]) => runFulfill(args, cliEnv());
   const repairByAlice = (reason: string, ...args: string[]) =>
     fulfill('repair', workflowId, '--operator', 'alice', '--reason', reason, ...args);
   const received = async () => (await handle.query(noteStatusQuery)).received;
 
   beforeAll(async () => {
+    namespace = await createTestNamespace('stuck');
+    client = namespace.client;
     taskQueue = uniqueTaskQueue('stuck');
     const { code } = await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('../fixtures/workflows/poison-signal.ts', import.meta.url)),
@@ -58,13 +64,15 @@ describe('a stuck workflow is visible and repairable', () => {
     connection = await NativeConnection.connect({ address: temporalAddress() });
     worker = await Worker.create({
       connection,
+      namespace: namespace.namespace,
       taskQueue,
       workflowBundle: { code },
       dataConverter: createDataConverter(testPayloadKeyConfig),
     });
     running = worker.run();
-    client = await connectTestClient();
-    const started = await startBridgeProcess(engineEnv({ PARTNER_API_KEYS: PARTNER_KEY, LOG_LEVEL: 'warn' }));
+    const started = await startBridgeProcess(
+      engineEnv({ TEMPORAL_NAMESPACE: namespace.namespace, PARTNER_API_KEYS: PARTNER_KEY, LOG_LEVEL: 'warn' }),
+    );
     bridge = started.process;
     bridgeUrl = started.url;
     handle = await client.workflow.start('poisonSignalWorkflow', { taskQueue, workflowId });
@@ -74,7 +82,7 @@ describe('a stuck workflow is visible and repairable', () => {
     worker?.shutdown();
     await running;
     await connection?.close();
-    await client?.connection.close();
+    await namespace?.close();
   });
 
   it('poison fails the workflow task, for real and for good', async () => {
@@ -271,6 +279,7 @@ describe('a stuck workflow is visible and repairable', () => {
     const startWorker = async () => {
       const queueWorker = await Worker.create({
         connection,
+        namespace: namespace.namespace,
         taskQueue: queue,
         workflowBundle: { code: workflowCode },
         dataConverter: createDataConverter(testPayloadKeyConfig),
