@@ -20,6 +20,11 @@ import { freePort } from '../harness/ports.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
 
 const ARTIFACTS = join(PROJECT_ROOT, 'test', 'artifacts');
+/**
+ * How long a UI state may take to show (vitest's expect.poll gives 1 s unless told): the signal list is filled from a
+ * query the worker answers, and Chromium renders on a CI machine loaded with other suites.
+ */
+const UI = { timeout: 15_000 };
 
 describe('operators in the Temporal Web UI', () => {
   let server: StartedDevServer;
@@ -88,7 +93,7 @@ describe('operators in the Temporal Web UI', () => {
   async function chooseMessage(dialog: Locator, kind: 'signal-select' | 'update-select', name: string): Promise<void> {
     await dialog.getByTestId(`${kind}-button`).click();
     const option = dialog.getByRole('option').filter({ hasText: new RegExp(`^\\s*${name}\\b`) });
-    await expect.poll(() => option.first().isVisible()).toBe(true);
+    await expect.poll(() => option.first().isVisible(), UI).toBe(true);
     await option.first().click();
   }
 
@@ -106,7 +111,7 @@ describe('operators in the Temporal Web UI', () => {
 
   async function submit(dialog: Locator): Promise<void> {
     const button = dialog.getByTestId('confirm-modal-button');
-    await expect.poll(() => button.isEnabled()).toBe(true);
+    await expect.poll(() => button.isEnabled(), UI).toBe(true);
     await button.click();
   }
 
@@ -155,7 +160,7 @@ describe('operators in the Temporal Web UI', () => {
     await expect.poll(() => dialog.isVisible(), { timeout: 10_000 }).toBe(true);
     await dialog.getByTestId('signal-select-button').click();
     const option = dialog.getByRole('option').filter({ hasText: 'resolveException' });
-    await expect.poll(() => option.isVisible()).toBe(true);
+    await expect.poll(() => option.isVisible(), UI).toBe(true);
     expect(await option.innerText()).toContain('Resolve the On Hold exception with one of its offered actions');
     const offered = await dialog.getByRole('option').allInnerTexts();
     expect(offered.some((text) => text.startsWith('cancel'))).toBe(true);
@@ -174,10 +179,10 @@ describe('operators in the Temporal Web UI', () => {
     await page.keyboard.insertText(JSON.stringify(input));
     // Leaving the editor reformats the JSON (and moves the buttons): do it before aiming at Submit.
     await editor.blur();
-    await expect.poll(async () => (await editor.innerText()).includes('\n')).toBe(true);
+    await expect.poll(async () => (await editor.innerText()).includes('\n'), UI).toBe(true);
     await screenshot(page, 'web-ui-3-signal-input.png');
     const submit = dialog.getByTestId('confirm-modal-button');
-    await expect.poll(() => submit.isEnabled()).toBe(true);
+    await expect.poll(() => submit.isEnabled(), UI).toBe(true);
     await submit.click();
     await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(false);
     // The UI encoded the typed input through the codec service before sending it: the history holds it encrypted.
