@@ -1,5 +1,6 @@
 // The engine observed from outside, as operators would: real sandbox, bridge and worker processes on the run's dev
-// server, tracing to an OTLP receiver in this process, every log line of every process kept.
+// server (in a namespace of their own: the worker's visibility gauges count every workflow of the namespace), tracing
+// to an OTLP receiver in this process, every log line of every process kept.
 //  - One trace from a vendor's webhook to the engine's vendor call: Honeybee's webhooks reach the bridge through a
 //    relay that adds a W3C traceparent (as a traced vendor or gateway would), and the trace it starts must run
 //    through the bridge, the prescription workflow and its activity to the POST /orders the sandbox serves.
@@ -24,10 +25,12 @@ import {
   waitForPrescription,
 } from '../harness/honeybee.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../harness/otlp-receiver.js';
+import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
 import { freePort } from '../harness/ports.js';
 import { dashboardExpressions, readDashboard, seriesIn } from '../harness/prometheus.js';
 import { engineEnv, startWorkerProcess } from '../harness/engine.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
+import { temporalAddress } from '../harness/temporal.js';
 
 const PARTNER_KEY = SANDBOX_PARTNER_API_KEY;
 const SPAN_SERVER = 2;
@@ -82,11 +85,13 @@ describe('observability of the running engine', () => {
   let receiver: OtlpReceiver;
   let relay: Relay;
   let stack: EngineStack;
+  let namespace: TestNamespace;
   const lines: { process: string; line: string }[] = [];
   const scenarios: ScenarioResult[] = [];
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
+    namespace = await createTestNamespace('observability');
     const bridgePort = await freePort();
     relay = await startTraceparentRelay(`http://127.0.0.1:${bridgePort}`);
     const tracing = {
@@ -98,6 +103,7 @@ describe('observability of the running engine', () => {
     const webhookUrl = `${relay.url}/webhooks/honeybee`;
     stack = await startStack({
       bridgePort,
+      temporal: { address: temporalAddress(), namespace: namespace.namespace },
       engine: {
         ...tracing,
         HONEYBEE_WEBHOOK_URL: webhookUrl,
@@ -115,6 +121,7 @@ describe('observability of the running engine', () => {
     await stack?.stop();
     await relay?.close();
     await receiver?.close();
+    await namespace?.close();
   });
 
   const spansOf = (traceId: string) => receiver.spans.filter((span) => span.traceId === traceId);
@@ -138,11 +145,20 @@ describe('observability of the running engine', () => {
     const { traceId, spanId: vendorsSpan } = rxReceived!;
     const byName = (name: string, service: string) => (span: ReceivedSpan) =>
       span.name === name && span.service === service;
+    // Each process exports its spans in batches of its own, in the order they end: wait until the vendor's span and
+    // every span above it up to the webhook are in (the walk below then shows what the path runs through).
+    const pathToWebhook = (found: ReceivedSpan[]): boolean => {
+      const byId = new Map(found.map((span) => [span.spanId, span]));
+      let span = found.find(byName('POST /honeybee/v1/orders', 'fulfill-sandbox'));
+      for (let depth = 0; span && depth < 100; depth += 1) {
+        if (byName('POST /webhooks/honeybee', 'fulfill-bridge')(span)) return true;
+        span = byId.get(span.parentSpanId ?? '');
+      }
+      return false;
+    };
     const spans = await eventually(
       () => spansOf(traceId),
-      (found) =>
-        found.some(byName('POST /honeybee/v1/orders', 'fulfill-sandbox')) &&
-        found.some(byName('RunWorkflow:prescriptionWorkflow', 'fulfill-worker')),
+      (found) => pathToWebhook(found) && found.some(byName('RunWorkflow:prescriptionWorkflow', 'fulfill-worker')),
       `the spans of trace ${traceId}`,
     );
 
