@@ -221,7 +221,13 @@ describe('fulfill operator commands', () => {
         action: 'override_allergy',
         outcome: 'accepted',
       });
-      expect((await holds()).some((h) => h.orderNumber === orderNumber)).toBe(false);
+      // The hold ended with the resolution; the queue reads visibility, which follows the workflow's upsert.
+      await pollUntil(
+        'the hold gone from the queue',
+        holds,
+        (list) => !list.some((h) => h.orderNumber === orderNumber),
+        30_000,
+      );
       // Beside the name it claims, Temporal recorded who sent the update: this CLI, as the OS user on this host.
       const accepted = (await stack.client.workflow.getHandle(workflowId).fetchHistory()).events
         ?.map((event) => event.workflowExecutionUpdateAcceptedEventAttributes)
