@@ -78,6 +78,9 @@ describe('Honeybee workflows: Automatic Processing', () => {
       const scenario = await stack.control.runScenario('happy-path', { refills: 0, medications: 2 });
       const [first, second] = scenario.prescriptionIds!.map(String);
       for (const rx of [first!, second!]) expect(await waitForClose(stack.client, rxId(rx))).toBe('COMPLETED');
+      // The prescriptions close on the order's `delivered` report, which travels on another lane than its partner
+      // notifications: the order workflow closes once those have reached the partner.
+      expect(await waitForClose(stack.client, orderId(scenario.orderNumber!))).toBe('COMPLETED');
       const order = await stack.client.workflow
         .getHandle(orderId(scenario.orderNumber!))
         .query(honeybeeOrderStatusQuery);
@@ -157,6 +160,9 @@ describe('Honeybee workflows: Automatic Processing', () => {
         for (const scenario of [happy, hold]) {
           const rx = firstPrescriptionId(scenario);
           expect(await waitForClose(stack.client, rxId(rx))).toBe('COMPLETED');
+          // The order closes once its notifications reached the partner (the prescription closes on its report,
+          // which can come first).
+          expect(await waitForClose(stack.client, orderId(scenario.orderNumber!))).toBe('COMPLETED');
           const order = await stack.client.workflow
             .getHandle(orderId(scenario.orderNumber!))
             .query(honeybeeOrderStatusQuery);
