@@ -140,7 +140,13 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
       expect(final).toMatchObject({ stage: 'COMPLETED', fillsDelivered: 2 });
       expect(final.fills.map((fill) => fill.outcome)).toEqual(['delivered', 'delivered']);
       expect(await ordersPerFill(stack.control, rx)).toEqual({ '1': 1, '2': 1 });
-      const runs = await runIdsOf(stack.client, rxId(rx));
+      // Listed from visibility, which follows the runs a moment later.
+      const runs = await pollUntil(
+        'both runs listed',
+        () => runIdsOf(stack.client, rxId(rx)),
+        (ids) => ids.length >= 2,
+        30_000,
+      );
       expect(runs).toHaveLength(2);
       await recordHistory(stack.client, rxId(rx), 'prescription-partner-refill-first-run', runs[0]);
       await recordHistory(stack.client, rxId(rx), 'prescription-partner-refill-second-run', runs[1]);
@@ -443,6 +449,10 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
       });
       expect(await waitForClose(stack.client, rxId(rx))).toBe('COMPLETED');
       expect(await ordersPerFill(stack.control, rx)).toEqual({ '1': 1 });
+      // The prescription closes on the order's `delivered` report, which travels on another lane than the order's
+      // partner notifications: the order workflow closes once those have reached the partner.
+      const [orderNumber] = (await waitForPrescription(stack.client, rx, () => true)).recordedOrders;
+      expect(await waitForClose(stack.client, orderId(orderNumber!))).toBe('COMPLETED');
       const types = (await partnerNotifications(stack.control, { prescriptionId: rx })).map((n) => n.type);
       expect(types).toEqual(expect.arrayContaining(['prescription.approval_requested', 'order.delivered']));
     });
@@ -481,14 +491,18 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
       try {
         const rx = firstPrescriptionId(await stack.control.runScenario('happy-path', { refills: 0 }));
         const handle = stack.client.workflow.getHandle(rxId(rx));
+        // Seen while it waits for its next attempt (once that attempt runs, it has no next attempt time; it times
+        // out as well, and the one after it waits the same way).
+        const waitingToRetry = (activity: { attempt?: number | null; nextAttemptScheduleTime?: unknown }) =>
+          (activity.attempt ?? 0) >= 2 && Boolean(activity.nextAttemptScheduleTime);
         const pending = await pollUntil(
           'the order creation retried after a timeout',
           async () => (await handle.describe()).raw.pendingActivities ?? [],
-          (activities) => activities.some((activity) => (activity.attempt ?? 0) >= 2),
+          (activities) => activities.some(waitingToRetry),
           90_000,
         );
         // Not posted again at once: Honeybee may still be making the order (no idempotency key).
-        const retried = pending.find((activity) => (activity.attempt ?? 0) >= 2);
+        const retried = pending.find(waitingToRetry);
         expect(retried?.lastFailure?.applicationFailureInfo?.type).toBe('VendorUnavailable');
         const waitMs = tsToMs(retried?.nextAttemptScheduleTime) - tsToMs(retried?.lastAttemptCompleteTime);
         expect(waitMs).toBeGreaterThanOrEqual(3_500);
