@@ -13,6 +13,7 @@ import type { ParkedEvent } from '../../src/operators/parked-events.js';
 import { engineKey } from '../../src/temporal/engine-key.js';
 import { startEngine, type EngineProcesses } from '../harness/engine.js';
 import { jsonOf, runFulfill } from '../harness/fulfill-cli.js';
+import { pollUntil } from '../harness/honeybee.js';
 import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
 import { postOnegevityWebhook } from '../harness/vendor-webhooks.js';
 
@@ -60,6 +61,19 @@ describe('dead letters of two engines on one namespace', () => {
     const hashB = await park(engineB, 'O71000002');
     const taskQueueA = engineA.env.TEMPORAL_TASK_QUEUE as string;
     const taskQueueB = engineB.env.TEMPORAL_TASK_QUEUE as string;
+    // `fulfill parked list` finds the days through visibility, which follows a workflow's start a moment later.
+    await pollUntil(
+      'both days listed by visibility',
+      async () => {
+        const queues: string[] = [];
+        for await (const run of namespace.client.workflow.list({ query: "WorkflowType = 'deadLetterWorkflow'" })) {
+          queues.push(run.taskQueue);
+        }
+        return queues;
+      },
+      (queues) => queues.includes(taskQueueA) && queues.includes(taskQueueB),
+      30_000,
+    );
     await engineA.stop();
 
     const listed = jsonOf<{ events: ParkedEvent[]; problems: string[] }>(
