@@ -49,12 +49,13 @@ describe('fulfill dev', () => {
     // Where the metrics are: the bridge's and the worker's (engine and Temporal SDK metrics on one endpoint).
     const workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
     expect(first.output()).toContain(`Metrics           ${bridgeUrl}/metrics   ${workerMetrics}`);
-    let metrics = '';
-    for (let tries = 0; tries < 50 && !/^temporal_num_pollers\{/m.test(metrics); tries += 1) {
-      // The SDK's pollers appear a moment after the worker's ready line.
-      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 200));
-      metrics = await (await fetch(workerMetrics)).text();
-    }
+    // The SDK's pollers appear a moment after the worker's ready line (later still on a loaded machine).
+    const metrics = await pollUntil(
+      'the worker pollers in its metrics',
+      async () => (await fetch(workerMetrics)).text(),
+      (text) => /^temporal_num_pollers\{/m.test(text),
+      30_000,
+    );
     expect(metrics).toMatch(/^temporal_num_pollers\{/m);
     expect(metrics).toContain('fulfill_worker_polling');
     // The codec service has a listener of its own (the bridge serves no codec), open on loopback in development, and
