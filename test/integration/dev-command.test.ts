@@ -20,10 +20,21 @@ import {
   isRunning,
   signalTwiceWhileStopping,
   startDev,
+  type DevRun,
 } from '../harness/dev-command.js';
 import { pollUntil } from '../harness/honeybee.js';
 import { childPids } from '../../bench/lib/cpu.js';
 import { freePort } from '../harness/ports.js';
+
+/** `fulfill dev`'s output once `text` is in it: the process's 'exit' can come before its last line is read. */
+function outputWith(run: DevRun, text: string): Promise<string> {
+  return pollUntil(
+    `"${text}" read`,
+    async () => run.output(),
+    (out) => out.includes(text),
+    10_000,
+  ).catch(() => run.output());
+}
 
 describe('fulfill dev', () => {
   it('starts the engine, serves a signed webhook, stops on Ctrl-C and keeps its data across restarts', async () => {
@@ -111,7 +122,7 @@ describe('fulfill dev', () => {
     expect(response.status).toBe(200);
 
     expect(await ctrlC(first)).toBe(0);
-    expect(first.output()).toContain('Stopped.');
+    expect(await outputWith(first, 'Stopped.')).toContain('Stopped.');
     await expect(fetch(`${bridgeUrl}/healthz`)).rejects.toThrow();
 
     const second = await startDev(env);
@@ -151,7 +162,7 @@ describe('fulfill dev', () => {
     try {
       await signalTwiceWhileStopping(second, 'SIGINT');
       expect(await second.exited).toBe(0);
-      expect(second.output()).toContain('Stopped.');
+      expect(await outputWith(second, 'Stopped.')).toContain('Stopped.');
       expect(children.filter(isRunning)).toEqual([]);
     } finally {
       for (const pid of children.filter(isRunning)) process.kill(pid, 'SIGKILL');

@@ -51,6 +51,16 @@ async function waitForOutput(run: DevRun, pattern: RegExp, timeoutMs: number): P
   });
 }
 
+/** `fulfill dev`'s output once `text` is in it: the process's 'exit' can come before its last line is read. */
+function outputWith(run: DevRun, text: string): Promise<string> {
+  return pollUntil(
+    `"${text}" read`,
+    async () => run.output(),
+    (out) => out.includes(text),
+    10_000,
+  ).catch(() => run.output());
+}
+
 describe('fulfill dev supervises its children', () => {
   it('restarts a worker killed with SIGKILL mid-run: every prescription finishes once, and dev stays up', async () => {
     const { env, bridgeUrl, sandboxUrl } = await devEnv();
@@ -109,7 +119,7 @@ describe('fulfill dev supervises its children', () => {
       await connection.close();
       if (run.child.exitCode === null) expect(await ctrlC(run)).toBe(0);
     }
-    expect(run.output()).toContain('Stopped.');
+    expect(await outputWith(run, 'Stopped.')).toContain('Stopped.');
   }, 420_000);
 
   it('stops everything and exits non-zero, naming the child, when the bridge keeps failing to start', async () => {
@@ -133,7 +143,7 @@ describe('fulfill dev supervises its children', () => {
       );
       const code = await run.exited;
       expect(code).toBe(1);
-      const output = run.output();
+      const output = await outputWith(run, 'fulfill dev stopped:');
       expect(output).toContain('[dev] bridge exited unexpectedly (signal SIGKILL); restarting it in 1 s');
       expect(output).toMatch(/\[dev\] bridge failed to restart \(bridge exited with code 1 before it was ready\)/);
       expect(output).toMatch(
@@ -159,7 +169,7 @@ describe('fulfill dev supervises its children', () => {
       );
       process.kill(onlyChild(run, 'start-dev'), 'SIGKILL');
       expect(await run.exited).toBe(1);
-      expect(run.output()).toContain(
+      expect(await outputWith(run, 'fulfill dev stopped:')).toContain(
         `fulfill dev stopped: the Temporal dev server at ${env.TEMPORAL_ADDRESS} stopped answering`,
       );
       for (const pid of engine) expect(() => process.kill(pid, 0)).toThrow();
