@@ -36,9 +36,17 @@ export function startDev(
     }, 200);
     void exited.then((code) => {
       clearInterval(timer);
-      reject(
-        new Error(`${['fulfill dev', ...args].join(' ')} exited (${String(code)}) before it was ready:\n${output}`),
-      );
+      // 'exit' can come before the last output (the reason it gives) is read from the pipe: wait for the streams to
+      // close ('close'), for at most 5 s (a child of its own could hold them open).
+      const fail = () =>
+        reject(
+          new Error(`${['fulfill dev', ...args].join(' ')} exited (${String(code)}) before it was ready:\n${output}`),
+        );
+      const closing = setTimeout(fail, 5_000);
+      child.once('close', () => {
+        clearTimeout(closing);
+        fail();
+      });
     });
   });
 }
