@@ -29,8 +29,9 @@ export function engineEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv 
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     LOG_LEVEL: 'info',
     // No reconciliation sweep unless a test asks for one (honeybee-rx-sweep.test.ts): an hourly one would start a
-    // workflow in the middle of tests that count the namespace's workflows, whenever a run spans the hour.
-    HONEYBEE_RX_SWEEP_INTERVAL: '365d',
+    // workflow in the middle of tests that count the namespace's workflows, whenever a run spans the hour. Intervals
+    // count from 1970: every 365 days would fire on 2026-12-18 (then yearly), every 36,500 days first in 2069.
+    HONEYBEE_RX_SWEEP_INTERVAL: '36500d',
     ...overrides,
   });
 }
