@@ -1,10 +1,14 @@
 // Keeps `fulfill dev`'s children running: a child that exits while nobody asked it to is named in one line with its
 // exit code or signal and started again after a backoff; one that keeps failing (RestartPolicy: so many failures
-// within a window) makes the supervisor give up, so dev stops everything and exits non-zero instead of pretending.
+// within a window, or in a row without becoming ready again) makes the supervisor give up, so dev stops everything
+// and exits non-zero instead of pretending.
 import type { EngineProcess } from './child-process.js';
 
 export interface RestartPolicy {
-  /** Failures (unexpected exits and failed restarts) of one child within `windowMs` that make the supervisor give up. */
+  /**
+   * Failures (unexpected exits and failed restarts) of one child that make the supervisor give up: within `windowMs`,
+   * or in a row without the child becoming ready in between (however long its starts take on a slow machine).
+   */
   maxFailures: number;
   windowMs: number;
   /** The first restart waits this long; each further failure in the window doubles it, up to `maxDelayMs`. */
@@ -20,20 +24,32 @@ export const DEV_RESTART_POLICY: RestartPolicy = {
 };
 
 export type RestartDecision =
-  { giveUp: false; delayMs: number; failuresInWindow: number } | { giveUp: true; failuresInWindow: number };
+  | { giveUp: false; delayMs: number; failuresInWindow: number; failuresInARow: number }
+  | { giveUp: true; failuresInWindow: number; failuresInARow: number };
 
 /** One child's failures: what to do after the latest one. Pure, so the policy is unit-tested. */
 export class RestartBudget {
   private failures: number[] = [];
+  private failuresInARow = 0;
 
   constructor(private readonly policy: RestartPolicy) {}
 
   recordFailure(now: number): RestartDecision {
     this.failures = [...this.failures.filter((at) => now - at < this.policy.windowMs), now];
+    this.failuresInARow += 1;
     const failuresInWindow = this.failures.length;
-    if (failuresInWindow >= this.policy.maxFailures) return { giveUp: true, failuresInWindow };
-    const delayMs = Math.min(this.policy.initialDelayMs * 2 ** (failuresInWindow - 1), this.policy.maxDelayMs);
-    return { giveUp: false, delayMs, failuresInWindow };
+    const failuresInARow = this.failuresInARow;
+    if (Math.max(failuresInWindow, failuresInARow) >= this.policy.maxFailures) {
+      return { giveUp: true, failuresInWindow, failuresInARow };
+    }
+    const doublings = Math.max(failuresInWindow, failuresInARow) - 1;
+    const delayMs = Math.min(this.policy.initialDelayMs * 2 ** doublings, this.policy.maxDelayMs);
+    return { giveUp: false, delayMs, failuresInWindow, failuresInARow };
+  }
+
+  /** The child started and became ready: failures before it no longer count as in a row. */
+  recordReady(): void {
+    this.failuresInARow = 0;
   }
 }
 
@@ -134,9 +150,11 @@ export class ProcessSupervisor {
     for (;;) {
       const decision = slot.budget.recordFailure((this.options.now ?? Date.now)());
       if (decision.giveUp) {
-        const reason =
-          `${what}; it failed ${decision.failuresInWindow} times within ${seconds(this.policy.windowMs)}, ` +
-          'so the engine is stopping';
+        const howOften =
+          decision.failuresInARow >= this.policy.maxFailures
+            ? `${decision.failuresInARow} times in a row`
+            : `${decision.failuresInWindow} times within ${seconds(this.policy.windowMs)}`;
+        const reason = `${what}; it failed ${howOften}, so the engine is stopping`;
         this.options.onGiveUp(reason);
         return;
       }
@@ -150,6 +168,7 @@ export class ProcessSupervisor {
           await restarted.stop();
           return;
         }
+        slot.budget.recordReady();
         this.adopt(slot, restarted);
         return;
       } catch (error) {
