@@ -190,7 +190,8 @@ describe('observability of the running engine', () => {
     );
     // A later webhook starts its own trace (from its own traceparent), not this one.
     const shipped = relay.traces.find((entry) => entry.eventType === 'SHIPMENT_UPDATED');
-    expect(shipped?.traceId).not.toBe(traceId);
+    expect(shipped?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(shipped!.traceId).not.toBe(traceId);
 
     // Log lines written inside the trace carry its ids: the worker's activity lines, the bridge's request line.
     const traced = (process: string) =>
