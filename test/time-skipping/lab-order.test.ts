@@ -627,6 +627,9 @@ describe('labOrderWorkflow (time-skipping)', () => {
       });
       const failed = (await handle.fetchHistory()).events?.filter((e) => e.workflowTaskFailedEventAttributes);
       expect(failed).toEqual([]);
+      // Not left running without a worker: its timers would fire once a later test lets the server skip time, and a
+      // workflow task no worker takes keeps the server from skipping again.
+      await handle.terminate('test over');
     });
   });
 
@@ -737,6 +740,12 @@ describe('labOrderWorkflow reads, orders and follows (time-skipping)', () => {
         reconcile: { reads: 3, coalesced: 3 },
         fulfillment: { trackingNumber: '123456789012' },
       });
+      // The read queues the shipped notification; the partner has it once the outbox has sent it.
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('shipped'),
+        'shipped sent',
+      );
       expect(notifiedTypes(run.vendor, orderIdentifier)).toEqual([
         'lab_order.created',
         'lab_order.accepted',
