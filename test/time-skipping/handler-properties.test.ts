@@ -268,7 +268,7 @@ afterAll(async () => {
 });
 
 async function query<T>(handle: WorkflowHandle, name: string, ...args: unknown[]): Promise<T> {
-  return harness.env.client.withDeadline(Date.now() + 10_000, () => handle.query<T, unknown[]>(name, ...args));
+  return harness.env.client.withDeadline(Date.now() + 30_000, () => handle.query<T, unknown[]>(name, ...args));
 }
 
 async function workflowTaskFailures(handle: WorkflowHandle): Promise<string[]> {
@@ -878,6 +878,14 @@ describe('every handler of every workflow survives any input, in every stage whe
         signal: notificationMessages.deliveryReportSignal.name,
         signalArgs: [failure],
       });
+      // The first failure is taken (the failing streak starts) before the clock moves on: the first workflow task of a
+      // new worker can take longer than the second that disables the target, and the server's clock runs in real time
+      // while it does.
+      await waitFor(
+        () => query<{ failingSince?: string }>(handle, 'targetState'),
+        (state) => state.failingSince !== undefined,
+        'the first failure taken',
+      );
       await harness.env.sleep(2_000);
       await handle.signal(notificationMessages.deliveryReportSignal, failure);
       for (const n of [1, 2]) {
