@@ -177,9 +177,11 @@ describe('honeybeeOrderWorkflow: holds without actions, parcels shipped apart', 
       dispensesEvent(orderNumber, [{ prescriptionId: 1111111, status: 'Ready To Ship' }]),
       async (handle, calls) => {
         // No known status yet: the workflow asks Honeybee, which says the same.
+        // `polls` counts a read once its answer is applied (the fake records the call before it answers): the status
+        // asserted is the one after the read.
         const first = await waitFor(
           () => handle.query(honeybeeOrderStatusQuery),
-          () => calls.polls.length > 0,
+          (s) => s.polls > 0,
           'the order read after its unknown first status',
         );
         expect(first).toMatchObject({ stage: 'ORDER_KNOWN', unknownStatuses: ['Ready To Ship'] });
