@@ -34,9 +34,13 @@ export async function startTimeSkipping(): Promise<TimeSkippingHarness> {
   };
 }
 
-/** Polls (real time) until `ok` holds; a workflow takes signals asynchronously. */
+/**
+ * Polls (real time) until `ok` holds; a workflow takes signals asynchronously. The deadline is generous: CI runs these
+ * files beside the integration suites on two cores, where a chain of workflow tasks and activities can take many
+ * seconds; only a test that is failing anyway waits it out.
+ */
 export async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   let last: T | undefined;
   for (;;) {
     last = await read();

@@ -61,7 +61,7 @@ afterAll(async () => {
 
 /** Reads a workflow within a deadline (a workflow whose task fails never answers). */
 async function query<T>(handle: WorkflowHandle, name: string): Promise<T> {
-  return harness.env.client.withDeadline(Date.now() + 10_000, () => handle.query<T>(name));
+  return harness.env.client.withDeadline(Date.now() + 30_000, () => handle.query<T>(name));
 }
 
 async function currentDetails(handle: WorkflowHandle): Promise<string> {
