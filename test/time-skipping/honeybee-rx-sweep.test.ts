@@ -98,9 +98,12 @@ describe('honeybeePatientRegistryWorkflow past what a run may carry', () => {
       const all: string[] = [];
       let most = 0;
       for (let segment = 0; segment < 50; segment += 1) {
-        const page = await client.workflow
-          .getHandle(segmentId(segment))
-          .query(knownPatientsPageLookup, { offset: 0, limit: 1_000 })
+        // Within a deadline: a query that reaches a segment's run as it continues as new is never answered by the
+        // time-skipping server. Unanswered counts as not settled yet: the next look asks again.
+        const page = await client
+          .withDeadline(Date.now() + 10_000, () =>
+            client.workflow.getHandle(segmentId(segment)).query(knownPatientsPageLookup, { offset: 0, limit: 1_000 }),
+          )
           .catch(() => undefined);
         if (!page) break;
         all.push(...page.patientIds);
