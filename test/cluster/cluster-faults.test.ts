@@ -13,6 +13,7 @@ import {
   runRows,
   startPrescriptions,
   waitUntilAllClosed,
+  waitUntilNoWebhookPending,
 } from '../resilience/prescription-run.js';
 import { pollUntil } from '../harness/honeybee.js';
 import { startClusterStack, type ClusterStack } from './cluster.js';
@@ -79,15 +80,7 @@ describe('the cluster: a history host, matching and PostgreSQL fail during a run
     }
     const progress = await waitUntilAllClosed(stack, ids, { timeoutMs: 600_000, pollMs: 2_000 });
     const check = await checkRun(stack, ids);
-    // Not settleWebhooks: it waits for queued and in-flight deliveries only, not for one refused during a fault that
-    // waits for its redelivery (retry_scheduled), and its order may have closed meanwhile on the events after it (a
-    // subject's first tries go in order, its redeliveries do not). The assertions below name any that never gets through.
-    await pollUntil(
-      'no Honeybee webhook pending',
-      () => stack.control.counters(),
-      (counters) => counters.webhooks.honeybee.pending === 0,
-      180_000,
-    ).catch(() => undefined);
+    await waitUntilNoWebhookPending(stack);
     const { deliveries } = await stack.control.webhooks({ vendor: 'honeybee' });
     const refused = deliveries.filter((d) => d.attempts.some((a) => a.status !== 200));
     const parked = await stack.client.workflow.count(`WorkflowType = 'deadLetterWorkflow'`);

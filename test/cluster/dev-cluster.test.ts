@@ -9,8 +9,8 @@ import { loadConfig } from '../../src/config/env.js';
 import { prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
 import { SandboxControlClient } from '../../src/sandbox/control/client.js';
 import { connectClient } from '../../src/temporal/client.js';
-import { firstPrescriptionId, pollUntil, waitForClose } from '../harness/honeybee.js';
-import { ctrlC, startDev } from '../harness/dev-command.js';
+import { firstPrescriptionId, waitForClose } from '../harness/honeybee.js';
+import { ctrlC, outputWith, startDev } from '../harness/dev-command.js';
 import { freePort } from '../harness/ports.js';
 import { testCluster } from './cluster.js';
 
@@ -52,13 +52,7 @@ describe('fulfill dev --cluster', () => {
     }
     expect(exitCode).toBe(0);
     // ctrlC resolves at the process's 'exit', when the line it wrote last may still be unread in the pipe.
-    const output = await pollUntil(
-      '"Stopped." read',
-      async () => run.output(),
-      (out) => out.includes('Stopped.'),
-      10_000,
-    ).catch(() => run.output());
-    expect(output).toContain('Stopped.');
+    expect(await outputWith(run, 'Stopped.')).toContain('Stopped.');
     expect(cluster.isRunning('frontend')).toBe(true);
   });
 });

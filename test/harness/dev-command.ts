@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childPids } from '../../bench/lib/cpu.js';
+import { pollUntil } from './honeybee.js';
 import { freePort } from './ports.js';
 
 export interface DevRun {
@@ -49,6 +50,16 @@ export function startDev(
       });
     });
   });
+}
+
+/** `fulfill dev`'s output once `text` is in it (10 s at most): its 'exit' can come before its last line is read. */
+export function outputWith(run: DevRun, text: string): Promise<string> {
+  return pollUntil(
+    `"${text}" read`,
+    async () => run.output(),
+    (out) => out.includes(text),
+    10_000,
+  ).catch(() => run.output());
 }
 
 export async function ctrlC(run: DevRun): Promise<number | null> {

@@ -18,23 +18,13 @@ import {
   devChildPids,
   devCommandEnv,
   isRunning,
+  outputWith,
   signalTwiceWhileStopping,
   startDev,
-  type DevRun,
 } from '../harness/dev-command.js';
 import { pollUntil } from '../harness/honeybee.js';
 import { childPids } from '../../bench/lib/cpu.js';
 import { freePort } from '../harness/ports.js';
-
-/** `fulfill dev`'s output once `text` is in it: the process's 'exit' can come before its last line is read. */
-function outputWith(run: DevRun, text: string): Promise<string> {
-  return pollUntil(
-    `"${text}" read`,
-    async () => run.output(),
-    (out) => out.includes(text),
-    10_000,
-  ).catch(() => run.output());
-}
 
 describe('fulfill dev', () => {
   it('starts the engine, serves a signed webhook, stops on Ctrl-C and keeps its data across restarts', async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
 import { SandboxControlClient } from '../../src/sandbox/control/client.js';
-import { ctrlC, devChildPids, devCommandEnv, startDev, type DevRun } from '../harness/dev-command.js';
+import { ctrlC, devChildPids, devCommandEnv, outputWith, startDev, type DevRun } from '../harness/dev-command.js';
 import { firstPrescriptionId, pollUntil } from '../harness/honeybee.js';
 
 const PRESCRIPTIONS = 8;
@@ -49,16 +49,6 @@ async function waitForOutput(run: DevRun, pattern: RegExp, timeoutMs: number): P
   ).catch((error: unknown) => {
     throw new Error(`${String(error)}\n--- fulfill dev output ---\n${run.output()}`);
   });
-}
-
-/** `fulfill dev`'s output once `text` is in it: the process's 'exit' can come before its last line is read. */
-function outputWith(run: DevRun, text: string): Promise<string> {
-  return pollUntil(
-    `"${text}" read`,
-    async () => run.output(),
-    (out) => out.includes(text),
-    10_000,
-  ).catch(() => run.output());
 }
 
 describe('fulfill dev supervises its children', () => {

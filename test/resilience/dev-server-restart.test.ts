@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type StartedDevServer } from '../../src/temporal/dev-server.js';
-import { pollUntil } from '../harness/honeybee.js';
 import { freePort } from '../harness/ports.js';
 import { startStack, type EngineStack } from '../harness/stack.js';
 import {
@@ -20,6 +19,7 @@ import {
   runRows,
   startPrescriptions,
   waitUntilAllClosed,
+  waitUntilNoWebhookPending,
 } from './prescription-run.js';
 
 const BEFORE = Number(process.env.RESILIENCE_RESTART_PRESCRIPTIONS ?? 100);
@@ -90,15 +90,7 @@ describe('resilience: Temporal dev server stopped and restarted', () => {
     const all = [...before, ...whileDown];
     const progress = await waitUntilAllClosed(stack, all, { timeoutMs: 1_200_000 });
     const check = await checkRun(stack, all);
-    // Not settleWebhooks: it waits for queued and in-flight deliveries only, not for one answered 503 that waits for its
-    // redelivery (retry_scheduled), and its order may have closed meanwhile on the events after it (a subject's first
-    // tries go in order, its redeliveries do not). The assertions below name any delivery that never gets through.
-    await pollUntil(
-      'no Honeybee webhook pending',
-      () => stack.control.counters(),
-      (counters) => counters.webhooks.honeybee.pending === 0,
-      180_000,
-    ).catch(() => undefined);
+    await waitUntilNoWebhookPending(stack);
     const { deliveries } = await stack.control.webhooks({ vendor: 'honeybee' });
     const answered503 = deliveries.filter((d) => d.attempts.some((a) => a.status === 503));
     const thenDelivered = answered503.filter((d) => d.state === 'delivered');

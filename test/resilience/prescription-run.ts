@@ -6,7 +6,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { SandboxCounters } from '../../src/sandbox/control/types.js';
 import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../../src/domain/workflow-ids.js';
 import { inject } from 'vitest';
-import { firstPrescriptionId } from '../harness/honeybee.js';
+import { firstPrescriptionId, pollUntil } from '../harness/honeybee.js';
 import { createTestNamespace, type TestNamespace } from '../harness/namespaces.js';
 import { startStack, type EngineStack, type StackOptions } from '../harness/stack.js';
 import { temporalAddress } from '../harness/temporal.js';
@@ -269,4 +269,19 @@ export function runRows(check: RunCheck, elapsedMs: number): [string, string | n
     ],
     ['seconds until all finished', (elapsedMs / 1000).toFixed(1)],
   ];
+}
+
+/**
+ * Waits (3 min at most) until the sandbox has no Honeybee webhook left to deliver. Not settleWebhooks: it waits for
+ * queued and in-flight deliveries only, not for one refused during a fault that waits for its redelivery
+ * (retry_scheduled), and its order may have closed meanwhile on the events after it (a subject's first tries go in
+ * order, its redeliveries do not). The caller's assertions name any delivery that never gets through.
+ */
+export async function waitUntilNoWebhookPending(stack: EngineStack): Promise<void> {
+  await pollUntil(
+    'no Honeybee webhook pending',
+    () => stack.control.counters(),
+    (counters) => counters.webhooks.honeybee.pending === 0,
+    180_000,
+  ).catch(() => undefined);
 }
