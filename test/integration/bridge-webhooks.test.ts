@@ -2,7 +2,7 @@
 // oversized, wrong content type, unroutable (parked in the dead-letter workflow), for a workflow that already ended
 // (recorded, not restarted), and Temporal unreachable (503 with Retry-After).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { deadLetterWorkflowId } from '../../src/domain/workflow-ids.js';
 import { engineKey } from '../../src/temporal/engine-key.js';
 import { signHoneybeeWebhook } from '../../src/vendors/honeybee/webhook-auth.js';
@@ -62,12 +62,26 @@ describe('bridge webhook answers', () => {
       body,
     });
 
+  /**
+   * What this engine's dead letters of yesterday and today (UTC) hold: a webhook is parked in the day the bridge
+   * received it, which is yesterday when it came just before midnight and the test asks just after.
+   */
   async function parkedReasons(vendor: 'honeybee' | 'onegevity'): Promise<string[]> {
-    const day = new Date().toISOString().slice(0, 10);
-    const handle = client.workflow.getHandle(
-      deadLetterWorkflowId(vendor, engineKey(engine.env.TEMPORAL_TASK_QUEUE as string), day),
-    );
-    return (await handle.query(parkedWebhooksQuery)).entries.map((entry) => entry.reason);
+    const reasons: string[] = [];
+    const now = Date.now();
+    for (const at of [now - 86_400_000, now]) {
+      const day = new Date(at).toISOString().slice(0, 10);
+      const handle = client.workflow.getHandle(
+        deadLetterWorkflowId(vendor, engineKey(engine.env.TEMPORAL_TASK_QUEUE as string), day),
+      );
+      try {
+        reasons.push(...(await handle.query(parkedWebhooksQuery)).entries.map((entry) => entry.reason));
+      } catch (error) {
+        // Nothing parked that day.
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+    }
+    return reasons;
   }
 
   it('delivers a signed event and answers with the workflow it reached and a request id', async () => {
