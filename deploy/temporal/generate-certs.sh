@@ -4,13 +4,21 @@
 #   server.pem, server.key  the Temporal server's certificate, for the frontend and between server roles (server and
 #                           client authentication), for the names in TEMPORAL_TLS_SERVER_NAMES
 #   client.pem, client.key  the engine's client certificate (worker, bridge, CLI, Web UI): CN fulfillment-engine
-# Files that exist are kept, so clients keep working across restarts; delete DIR to make new ones. Used by
+# Files that exist are kept, so clients keep working across restarts; delete DIR to make new ones. A certificate that
+# expires within RENEW_DAYS (default 30) is made again, keeping its key (the leaves only where ca.key is here: your own
+# CA's certificates are yours to renew), so a long-lived deployment does not stop at a certificate's end date. Used by
 # `fulfill cluster up` (src/cluster/) and by hand for the TLS option of docker-compose.yml (docs/CLUSTER.md).
 set -eu
 DIR="${1:-tls}"
 NAMES="${TEMPORAL_TLS_SERVER_NAMES:-DNS:temporal,DNS:localhost,IP:127.0.0.1}"
+RENEW_SECONDS=$(( ${RENEW_DAYS:-30} * 86400 ))
 mkdir -p "$DIR"
 umask 077
+
+# Whether a certificate exists and is still valid RENEW_DAYS from now.
+lasting() {
+  [ -f "$1" ] && openssl x509 -checkend "$RENEW_SECONDS" -noout -in "$1" >/dev/null 2>&1
+}
 
 key() {
   [ -f "$DIR/$1.key" ] || openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$DIR/$1.key"
@@ -18,7 +26,9 @@ key() {
 
 # leaf <name> <subject> <extended key usage> [subject alternative names]
 leaf() {
-  [ -f "$DIR/$1.pem" ] && return 0
+  if [ -f "$DIR/$1.pem" ]; then
+    if lasting "$DIR/$1.pem" || [ ! -f "$DIR/ca.key" ]; then return 0; fi
+  fi
   key "$1"
   {
     echo 'basicConstraints = critical, CA:FALSE'
@@ -32,7 +42,7 @@ leaf() {
   rm -f "$DIR/$1.csr" "$DIR/$1.ext"
 }
 
-if [ ! -f "$DIR/ca.pem" ]; then
+if [ ! -f "$DIR/ca.pem" ] || { [ -f "$DIR/ca.key" ] && ! lasting "$DIR/ca.pem"; }; then
   key ca
   openssl req -x509 -new -key "$DIR/ca.key" -subj '/O=fulfillment-engine/CN=fulfillment-engine Temporal CA' -days 730 \
     -addext 'basicConstraints = critical, CA:TRUE' -addext 'keyUsage = critical, keyCertSign, cRLSign' \
