@@ -60,8 +60,17 @@ export function waitForOrder(
 
 /** The order number of the prescription's current fill, once it has one. */
 export async function orderOf(client: Client, prescriptionId: string | number, timeoutMs = 90_000): Promise<string> {
-  const state = await waitForPrescription(client, prescriptionId, (s) => s.currentOrder !== undefined, timeoutMs);
-  return state.currentOrder!.orderNumber;
+  const state = await waitForPrescription(client, prescriptionId, hasOrdered(1), timeoutMs);
+  return state.currentOrder?.orderNumber ?? state.recordedOrders.at(-1)!;
+}
+
+/**
+ * Whether the prescription has made (or adopted) `count` orders. Not `currentOrder !== undefined`: an order the
+ * sandbox moves along by itself can be delivered, and the current order cleared, between two polls (a query can take
+ * seconds on a loaded machine); the recorded orders only grow.
+ */
+export function hasOrdered(count: number): (state: PrescriptionState) => boolean {
+  return (state) => state.recordedOrders.length >= count;
 }
 
 /** Waits for the latest run of a workflow id to close; returns its status name (COMPLETED, …). */

@@ -280,7 +280,7 @@ describe('Honeybee workflows: Automatic Processing', () => {
         lost.find((d) => d.eventType === type && (!status || d.body.includes(`"order_status":"${status}"`)))!.body;
       // Only two events ever reach the bridge, the order's first one before the prescription's RX_RECEIVED.
       expect((await postHoneybeeWebhook(stack, bridgeTarget, body('RX_UPDATED', 'Processing'))).status).toBe(200);
-      await waitForPrescription(stack.client, rx, (s) => s.currentOrder?.orderNumber === orderNumber);
+      await waitForPrescription(stack.client, rx, (s) => s.recordedOrders.includes(orderNumber));
       expect((await postHoneybeeWebhook(stack, bridgeTarget, body('RX_RECEIVED'))).status).toBe(200);
 
       expect(await waitForClose(stack.client, orderId(orderNumber), 60_000)).toBe('COMPLETED');

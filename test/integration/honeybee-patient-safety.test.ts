@@ -13,6 +13,7 @@ import { resolveExceptionSignal } from '../../workflows/shared/operator-messages
 import { runFulfill } from '../harness/fulfill-cli.js';
 import {
   firstPrescriptionId,
+  hasOrdered,
   orderOf,
   ordersPerFill,
   searchAttributes,
@@ -120,7 +121,7 @@ describe('Honeybee orders: patient-safety data from the partner intake', () => {
       reason: 'confirmed with the partner',
     });
     const orderNumber = await orderOf(stack.client, rx);
-    const prescription = await waitForPrescription(stack.client, rx, (s) => s.currentOrder !== undefined);
+    const prescription = await waitForPrescription(stack.client, rx, hasOrdered(1));
     expect(prescription.decisions.some((decision) => decision.action === 'create_order')).toBe(false);
     expect(prescription.match).toMatchObject({ partnerPatientId: chosen.partnerPatientId, matchedBy: 'operator' });
     const { orders } = await stack.control.honeybeeOrders();

@@ -12,6 +12,7 @@ import { knownPatientsQuery } from '../../workflows/honeybee/patient-registry-me
 import {
   duplicateFills,
   firstPrescriptionId,
+  hasOrdered,
   ordersPerFill,
   pollUntil,
   waitForClose,
@@ -128,7 +129,7 @@ describe('Honeybee reconciliation sweep: a lost RX_RECEIVED is still filled', ()
     ).toEqual([rx]);
 
     // Started from the rebuilt RX_RECEIVED (its facts came with it), not bare by the order's milestone.
-    const state = await waitForPrescription(stack.client, rx, (s) => s.currentOrder !== undefined, 120_000);
+    const state = await waitForPrescription(stack.client, rx, hasOrdered(1), 120_000);
     expect(state).toMatchObject({ eventsReceived: 1, lastEventType: 'RX_RECEIVED', facts: { refillsLeft: 0 } });
     expect(await knownPatients()).toContain(String(patientId));
     expect(await waitForClose(stack.client, rxId(rx), 120_000)).toBe('COMPLETED');
