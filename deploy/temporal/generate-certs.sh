@@ -11,7 +11,11 @@
 set -eu
 DIR="${1:-tls}"
 NAMES="${TEMPORAL_TLS_SERVER_NAMES:-DNS:temporal,DNS:localhost,IP:127.0.0.1}"
-RENEW_SECONDS=$(( ${RENEW_DAYS:-30} * 86400 ))
+RENEW_DAYS="${RENEW_DAYS:-30}"
+case "$RENEW_DAYS" in
+  *[!0-9]*) echo "generate-certs: RENEW_DAYS must be a whole number of days (got \"$RENEW_DAYS\")" >&2; exit 2 ;;
+esac
+RENEW_SECONDS=$((RENEW_DAYS * 86400))
 mkdir -p "$DIR"
 umask 077
 

@@ -1,8 +1,8 @@
 // deploy/temporal/generate-certs.sh run for real (openssl): existing certificates are kept across runs, one that
 // expires within RENEW_DAYS is made again (keeping its key) so a long-lived cluster does not stop at its end date,
 // and a directory without ca.key (the operator's own CA) is never touched.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,16 @@ describe('generate-certs.sh', () => {
     expect(again['ca.pem']).not.toBe(renewed['ca.pem']);
     expect(again['ca.key']).toBe(first['ca.key']);
     expect(verifies(dir, join(dir, 'server.pem')) && verifies(dir, before)).toBe(true);
+  });
+
+  it('refuses a RENEW_DAYS that is not a whole number of days, naming it, before making anything', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'certs-')), 'tls');
+    for (const value of ['abc', '1x', '-3']) {
+      const run = spawnSync('sh', [SCRIPT, dir], { env: { ...process.env, RENEW_DAYS: value }, encoding: 'utf8' });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`RENEW_DAYS must be a whole number of days (got "${value}")`);
+    }
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('never renews certificates in a directory without ca.key (an operator-provided CA)', () => {
