@@ -1,24 +1,16 @@
 // Ports for a cluster that must not collide with anything (the test project, the benchmark): every listener on a
-// port free right now, the membership ports below 32768 (the server stores them in a PostgreSQL smallint).
+// port free right now, the membership ports below 32768 (the server stores them in a PostgreSQL smallint) whatever
+// the kernel's ephemeral range.
 import { randomInt } from 'node:crypto';
-import { createServer } from 'node:net';
-import { freePort } from '../runtime/free-port.js';
+import { canListen, freePort } from '../runtime/free-port.js';
 import type { ClusterPorts } from './roles.js';
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
 
 export async function freeClusterPorts(): Promise<ClusterPorts> {
   const taken = new Set<number>();
   const next = async (low = false) => {
     for (;;) {
       const port = low ? randomInt(20_000, 32_000) : await freePort();
-      if (taken.has(port) || (low && !(await isFree(port)))) continue;
+      if (taken.has(port) || (low && !(await canListen(port)))) continue;
       taken.add(port);
       return port;
     }

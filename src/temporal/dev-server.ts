@@ -4,6 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 // CommonJS without static export names: Node's ESM loader offers only the default export.
 import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { freePort } from '../runtime/free-port.js';
 import { ENGINE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import {
   describeExecutable,
@@ -64,7 +65,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<St
       server: {
         executable: toSdkExecutable(resolved),
         ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
-        ...(options.port !== undefined ? { port: options.port } : {}),
+        // Our choice of a free port, not the SDK's: its free port is one an outgoing connection can take first.
+        port: options.port ?? (await freePort()),
         ...(options.ip ? { ip: options.ip } : {}),
         ...(options.uiPort !== undefined ? { ui: true, uiPort: options.uiPort } : { ui: false }),
         namespace: options.namespace ?? 'default',
@@ -104,7 +106,7 @@ export async function startTimeSkippingServer(
   const resolved = resolveTemporalExecutable('test-server', options.resolve);
   try {
     const env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: toSdkExecutable(resolved) },
+      server: { executable: toSdkExecutable(resolved), port: await freePort() },
       ...(options.dataConverter ? { client: { dataConverter: options.dataConverter } } : {}),
     });
     try {
