@@ -40,8 +40,20 @@ export const ENGINE_DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string>> 
   'history.maxInFlightUpdates': '200',
 };
 
-export function devServerExtraArgs(options: Pick<DevServerOptions, 'uiCodecEndpoint' | 'dynamicConfig'>): string[] {
+/** The dev server's side listeners (HTTP API, /metrics), which it otherwise puts on ports the kernel picks. */
+export interface DevServerSidePorts {
+  http: number;
+  metrics: number;
+}
+
+export function devServerExtraArgs(
+  options: Pick<DevServerOptions, 'uiCodecEndpoint' | 'dynamicConfig'> & { sidePorts?: DevServerSidePorts },
+): string[] {
   const args: string[] = [];
+  // Ours rather than the server's own pick, for the reason freePort gives: a port picked from the kernel's ephemeral
+  // range can be taken by an outgoing connection before the server listens on it, and the server does not start.
+  if (options.sidePorts)
+    args.push('--http-port', String(options.sidePorts.http), '--metrics-port', String(options.sidePorts.metrics));
   for (const [key, value] of Object.entries({ ...ENGINE_DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }))
     args.push('--dynamic-config-value', `${key}=${value}`);
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
@@ -71,7 +83,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<St
         ...(options.uiPort !== undefined ? { ui: true, uiPort: options.uiPort } : { ui: false }),
         namespace: options.namespace ?? 'default',
         searchAttributes: [...ENGINE_SEARCH_ATTRIBUTES],
-        extraArgs: devServerExtraArgs(options),
+        extraArgs: devServerExtraArgs({ ...options, sidePorts: { http: await freePort(), metrics: await freePort() } }),
         log: { format: 'pretty', level: options.logLevel ?? 'warn' },
       },
     });

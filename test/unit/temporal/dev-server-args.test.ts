@@ -18,6 +18,13 @@ describe('devServerExtraArgs', () => {
     expect(valueOf(args, 'history.maxInFlightUpdates')).toEqual(['history.maxInFlightUpdates=3']);
   });
 
+  it('puts the HTTP API and /metrics on the ports given (not ports the server picks from the ephemeral range)', () => {
+    const args = devServerExtraArgs({ sidePorts: { http: 23001, metrics: 23002 } }).join(' ');
+    expect(args).toContain('--http-port 23001');
+    expect(args).toContain('--metrics-port 23002');
+    expect(devServerExtraArgs({}).join(' ')).not.toMatch(/--(http|metrics)-port/);
+  });
+
   it('matches the dynamic config file compose and the cluster run with', () => {
     const file = readFileSync(join(import.meta.dirname, '../../../deploy/temporal/dynamicconfig.yaml'), 'utf8');
     for (const [key, value] of Object.entries(ENGINE_DEV_SERVER_DYNAMIC_CONFIG)) {
