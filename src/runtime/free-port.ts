@@ -33,7 +33,7 @@ function linuxPortRange(): string {
 }
 
 /** Whether a server could listen on this port of 127.0.0.1 right now. */
-export function canListen(port: number): Promise<boolean> {
+function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
@@ -53,20 +53,25 @@ function anyPort(): Promise<number> {
   });
 }
 
+/** A port free right now on 127.0.0.1 between two ports (inclusive) that no other caller in this process holds. */
+export async function freePortBetween(lowest: number, highest: number): Promise<number | undefined> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const port = randomInt(lowest, highest + 1);
+    if (handedOut.has(port)) continue;
+    // Reserved before the check: a concurrent call cannot draw it meanwhile.
+    handedOut.add(port);
+    if (await canListen(port)) return port;
+    handedOut.delete(port);
+  }
+  return undefined;
+}
+
 /** A port free right now on 127.0.0.1, outside the ephemeral range (for servers that cannot take port 0). */
 export async function freePort(): Promise<number> {
   const highest = Math.min(HIGHEST, (ephemeralRangeStart() ?? HIGHEST + 1) - 1);
   // A kernel whose ephemeral range starts below ours leaves no such port: the kernel's own choice, as before.
-  if (highest - LOWEST >= 1_000) {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-      const port = randomInt(LOWEST, highest + 1);
-      if (handedOut.has(port)) continue;
-      // Reserved before the check: a concurrent call cannot draw it meanwhile.
-      handedOut.add(port);
-      if (await canListen(port)) return port;
-      handedOut.delete(port);
-    }
-  }
+  const drawn = highest - LOWEST >= 1_000 ? await freePortBetween(LOWEST, highest) : undefined;
+  if (drawn !== undefined) return drawn;
   const port = await anyPort();
   handedOut.add(port);
   return port;

@@ -2,6 +2,7 @@
 // meantime: the bridge of a cluster test failed with EADDRINUSE on CI, its port taken between the choice and listen.
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freeClusterPorts } from '../../../src/cluster/free-ports.js';
 import { ephemeralRangeStart, freePort } from '../../../src/runtime/free-port.js';
 
 function listen(port: number): Promise<() => Promise<void>> {
@@ -39,5 +40,19 @@ describe('freePort', () => {
         throw new Error('ENOENT');
       }),
     ).toBeUndefined();
+  });
+});
+
+describe('freeClusterPorts', () => {
+  it('gives every listener of a cluster its own port, membership ports below 32768 (a PostgreSQL smallint)', async () => {
+    const ports = await freeClusterPorts();
+    const roles = Object.values(ports.roles);
+    const all = [
+      ports.postgres,
+      ports.frontendHttp,
+      ...roles.flatMap((role) => [role.grpc, role.membership, role.metrics]),
+    ];
+    expect(new Set(all).size).toBe(all.length);
+    for (const role of roles) expect(role.membership).toBeLessThan(32_768);
   });
 });
