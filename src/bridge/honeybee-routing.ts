@@ -4,9 +4,9 @@
 // Each start carries what the event says (ids), the engine's Honeybee settings and the search attributes of the
 // workflow's first state (free at start; an upsert later). The order workflow reports to its prescription workflows
 // itself, so the bridge never needs to know which prescription an order belongs to. An RX_RECEIVED without a
-// patient_id, an order event without an order_number, an unknown event type or a schema-invalid payload is parked
-// (202), never dropped.
-import { honeybeeOrderWorkflowId, prescriptionWorkflowId } from '../domain/workflow-ids.js';
+// patient_id, an order event without an order_number, an id unfit for a workflow id, an unknown event type or a
+// schema-invalid payload is parked (202), never dropped.
+import { honeybeeOrderWorkflowId, isVendorIdFitForWorkflowId, prescriptionWorkflowId } from '../domain/workflow-ids.js';
 import { honeybeeEventPrescriptionIds } from '../domain/honeybee-events.js';
 import { readHoneybeeWebhookEvent, toHoneybeeEvent } from '../vendors/honeybee/webhook-events.js';
 import {
@@ -30,6 +30,18 @@ export function routeHoneybeeEvent(payload: unknown, context: HoneybeeRoutingCon
     event.kind === 'RX_RECEIVED' || event.kind === 'RX_UPDATED' || event.kind === 'SHIPMENT_UPDATED'
       ? honeybeeEventPrescriptionIds(signal)
       : [];
+  const unfit = [
+    ...(signal.orderNumber && !isVendorIdFitForWorkflowId(signal.orderNumber) ? ['an order_number'] : []),
+    ...(prescriptionIds.some((id) => !isVendorIdFitForWorkflowId(id)) ? ['a prescription id'] : []),
+  ];
+  // Parked, not delivered: the id would become a workflow id the partner API cannot address and a notification header
+  // no HTTP client sends. The reason names the field, never the value (it is the vendor's text).
+  if (unfit.length > 0) {
+    return {
+      kind: 'park',
+      reason: `${signal.eventType} names ${unfit.join(' and ')} unfit for a workflow id (letters, digits, _ and -; 1 to 64)`,
+    };
+  }
 
   if (event.kind === 'RX_RECEIVED') {
     if (prescriptionIds.length === 0) return { kind: 'park', reason: 'RX_RECEIVED without medication requests' };

@@ -2,6 +2,17 @@
 // signal-with-start. Pure module: workflows import it.
 import type { Vendor } from './vendors.js';
 
+/**
+ * A vendor id the engine names a workflow after (and the partner API addresses): letters, digits, `_` and `-`, 1 to 64.
+ * Anything else (spaces, slashes, control or non-ASCII characters) would reach workflow ids, URLs and the partner's
+ * `webhook-id` header: an event naming one is parked for an operator instead.
+ */
+export const VENDOR_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isVendorIdFitForWorkflowId(id: string): boolean {
+  return VENDOR_ID_PATTERN.test(id);
+}
+
 export function prescriptionWorkflowId(prescriptionId: string | number): string {
   return `honeybee-rx-${prescriptionId}`;
 }

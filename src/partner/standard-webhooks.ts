@@ -20,6 +20,25 @@ export function signStandardWebhook(secret: string, id: string, timestampSeconds
   return `v1,${digest}`;
 }
 
+/**
+ * The notification id as the `webhook-id` header carries it (and the signature covers): the id itself when it is
+ * printable ASCII without `%`, else with `%` and every character outside that percent-encoded (UTF-8), so that no id,
+ * whatever vendor text reached it, makes a header no HTTP client sends, and two different ids never share one.
+ */
+export function webhookIdHeader(id: string): string {
+  if (HEADER_SAFE_ID.test(id)) return id;
+  return Array.from(id, (char) => {
+    if (HEADER_SAFE_ID.test(char)) return char;
+    const code = char.codePointAt(0)!;
+    // A lone surrogate has no UTF-8: its code unit, in a form the encoding of any other character never takes.
+    if (code >= 0xd800 && code <= 0xdfff) return `%u${code.toString(16).toUpperCase()}`;
+    return encodeURIComponent(char);
+  }).join('');
+}
+
+/** Printable ASCII but `%` (the escape). */
+const HEADER_SAFE_ID = /^[\x21-\x24\x26-\x7e]+$/;
+
 export interface StandardWebhookHeaders {
   'webhook-id': string;
   'webhook-timestamp': string;
@@ -33,9 +52,12 @@ export function standardWebhookHeaders(
   body: string,
 ): StandardWebhookHeaders {
   if (secrets.length === 0) throw new Error('no Standard Webhooks secret to sign with');
+  const headerId = webhookIdHeader(id);
   return {
-    'webhook-id': id,
+    'webhook-id': headerId,
     'webhook-timestamp': String(timestampSeconds),
-    'webhook-signature': secrets.map((secret) => signStandardWebhook(secret, id, timestampSeconds, body)).join(' '),
+    'webhook-signature': secrets
+      .map((secret) => signStandardWebhook(secret, headerId, timestampSeconds, body))
+      .join(' '),
   };
 }

@@ -17,7 +17,7 @@ import {
 } from '../../src/partner/patient-directory.js';
 import { Webhook } from 'standardwebhooks';
 import { readPatientSafety } from '../../src/partner/patient-safety.js';
-import { signStandardWebhook } from '../../src/partner/standard-webhooks.js';
+import { signStandardWebhook, webhookIdHeader } from '../../src/partner/standard-webhooks.js';
 
 const alice: PartnerPatient = {
   partnerPatientId: 'P-1',
@@ -245,6 +245,21 @@ describe('Standard Webhooks notifications', () => {
     });
     // The check can fail: another secret does not verify it.
     expect(() => new Webhook(NEXT_SECRET).verify(received.body, received.headers as Record<string, string>)).toThrow();
+  });
+
+  it('carries an id no header may hold percent-encoded, signed as sent, and never the same as another id', async () => {
+    // An order number with a newline or non-ASCII letters once made every attempt fail before it left (ERR_INVALID_CHAR).
+    const partner = await serve(() => ({ status: 204 }));
+    const odd = { ...SHIPPED, id: 'honeybee-order-Ünï😀\nB%:shipped' };
+    expect(await notifier(partner.url).notify(odd)).toEqual({ delivered: true, status: 204 });
+    const received = partner.requests[0]!;
+    expect(received.headers['webhook-id']).toBe('honeybee-order-%C3%9Cn%C3%AF%F0%9F%98%80%0AB%25:shipped');
+    expect(new Webhook(SECRET).verify(received.body, received.headers as Record<string, string>)).toMatchObject({
+      type: 'order.shipped',
+    });
+    expect(webhookIdHeader('a%25b')).not.toBe(webhookIdHeader('a%b'));
+    expect(webhookIdHeader('x\ud800')).toBe('x%uD800');
+    expect(webhookIdHeader(SHIPPED.id)).toBe(SHIPPED.id);
   });
 
   it('during a rotation signs with every secret, space-separated, so a receiver holding either verifies', async () => {

@@ -15,10 +15,11 @@ import { activateKitInput } from '../../../workflows/lab/messages.js';
 import { OrderStage } from '../../../workflows/honeybee/order-state.js';
 import { PrescriptionStage } from '../../../workflows/honeybee/prescription-state.js';
 import { LabStage } from '../../../workflows/lab/state.js';
+import { VENDOR_ID_PATTERN } from '../../domain/workflow-ids.js';
 import { boundedJson } from '../../../workflows/shared/json-value.js';
 import { attribution, cancelInput, strictResolveExceptionInput } from '../../../workflows/shared/operator-messages.js';
 
-const VENDOR_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const VENDOR_ID = VENDOR_ID_PATTERN;
 
 export const prescriptionParams = z.object({
   prescriptionId: z.string().regex(VENDOR_ID).describe("Honeybee's prescription id"),

@@ -184,6 +184,51 @@ describe('routeHoneybeeEvent', () => {
     });
   });
 
+  it('parks an order number or prescription id unfit for a workflow id, naming the field but not the value', () => {
+    // Such an id became a workflow id and the partner's webhook-id header, which no HTTP client sends: the order's
+    // notifications then failed for ever.
+    for (const orderNumber of ['Ünï😀', 'A\nB', 'HB FOO/../x', 'x'.repeat(65)]) {
+      const routing = routeHoneybeeEvent(
+        {
+          event_id: 'e8',
+          event_type: 'ORDER_EXCEPTION',
+          order_number: orderNumber,
+          exception: { id: 64, name: 'Partner Hold' },
+        },
+        context,
+      );
+      expect(routing).toEqual({
+        kind: 'park',
+        reason: 'ORDER_EXCEPTION names an order_number unfit for a workflow id (letters, digits, _ and -; 1 to 64)',
+      });
+    }
+    expect(
+      routeHoneybeeEvent(
+        {
+          event_id: 'e9',
+          event_type: 'RX_RECEIVED',
+          patient_id: 7,
+          medication_requests: [{ id: 111 }, { id: 'rx/2' }],
+        },
+        context,
+      ),
+    ).toEqual({
+      kind: 'park',
+      reason: 'RX_RECEIVED names a prescription id unfit for a workflow id (letters, digits, _ and -; 1 to 64)',
+    });
+    expect(
+      routeHoneybeeEvent(
+        {
+          event_id: 'e10',
+          event_type: 'RX_UPDATED',
+          order_number: 'HB_ok-1',
+          medication_requests: [{ id: 'x'.repeat(64) }],
+        },
+        context,
+      ),
+    ).toMatchObject({ kind: 'deliver' });
+  });
+
   it('names the first ten problems of a body with many, so the reason stays within what the dead letter keeps', () => {
     const routing = routeHoneybeeEvent(
       {
