@@ -13,6 +13,7 @@ import {
 } from '../src/partner/patient-directory.js';
 import type { PartnerNotifier } from '../src/partner/notifier.js';
 import type { PartnerEventRecorder } from '../src/partner/event-feed.js';
+import { withinFeedBounds } from '../src/partner/notification-bounds.js';
 
 export interface PartnerActivityDependencies {
   directory: PartnerPatientDirectory;
@@ -50,9 +51,11 @@ export function createPartnerActivities(deps: PartnerActivityDependencies) {
   return {
     /**
      * Records one milestone in the partner event feed, then POSTs it to the partner (Standard Webhooks); the id makes
-     * retries idempotent for the feed and the receiver alike.
+     * retries idempotent for the feed and the receiver alike. Vendor texts are cut to what the feed takes first, so
+     * both get the same notification and none is refused for ever.
      */
-    async notifyPartner(notification: PartnerNotification): Promise<NotifyResult> {
+    async notifyPartner(raw: PartnerNotification): Promise<NotifyResult> {
+      const notification = withinFeedBounds(raw);
       await deps.feed?.record(notification);
       try {
         return await deps.notifier.notify(notification);

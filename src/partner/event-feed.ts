@@ -162,6 +162,8 @@ export class TemporalEventFeed implements PartnerEventRecorder {
       try {
         return await this.whileBucketBusy(() => this.appendSingle(event, minute));
       } catch (error) {
+        // The event itself refused (not its minute): every minute and every retry would refuse it the same.
+        if (batchRefusal(error) === 'invalid') throw refusedForGood(error);
         if (!isMinuteClosed(error) || offset >= LAST_MINUTE_OFFSET) throw error;
       }
     }
@@ -225,6 +227,16 @@ function batchRefusal(error: unknown): RefusalKind | 'unknown' | undefined {
   if (failure?.type !== FailureType.InputRefused) return 'unknown';
   const details = failure.details?.[0] as Partial<RefusalDetails> | undefined;
   return details?.refusal === 'state' ? 'state' : 'invalid';
+}
+
+/** The bucket's refusal of an event as a failure no retry repeats, naming what it refused. */
+function refusedForGood(error: unknown): ApplicationFailure {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return ApplicationFailure.create({
+    type: FailureType.InputRefused,
+    message: `the partner event feed refuses the notification: ${cause instanceof Error ? cause.message : String(cause)}`,
+    nonRetryable: true,
+  });
 }
 
 /** A busy bucket is tried this often, about this long apart (with jitter): up to about 15 s in all. */

@@ -15,6 +15,7 @@ import {
   pollUntil,
   postHoneybeeWebhook,
   waitForClose,
+  waitForNotification,
   waitForOrder,
   waitForPrescription,
 } from '../harness/honeybee.js';
@@ -116,6 +117,43 @@ describe('bridge end to end', () => {
     expect(final.status).toBe('Delivered');
     expect(await ordersPerFill(stack.control, rx)).toEqual({ '1': 1 });
     expect(await duplicateFills(stack.control)).toEqual([]);
+  });
+
+  it('tells the partner of a hold whose exception name is longer than the event feed takes, the name cut', async () => {
+    // Sent whole, the feed refused it on every attempt, and the order's later notifications waited behind it.
+    const orderNumber = `HBLONG${Date.now().toString(36).toUpperCase()}`;
+    const target = new URL('/webhooks/honeybee', stack.env.BRIDGE_PUBLIC_URL).toString();
+    const body = JSON.stringify({
+      event_id: `long-${orderNumber}`,
+      event_type: 'ORDER_EXCEPTION',
+      order_number: orderNumber,
+      exception: { id: 69, name: 'N'.repeat(5_000), message: 'held' },
+      order_actions: [{ action: 'cancel_order', description: 'Cancel the order', fields: ['reason'] }],
+    });
+    expect((await postHoneybeeWebhook(stack, target, body)).status).toBe(200);
+    const notifications = await waitForNotification(stack.control, { orderNumber }, 'order.on_hold', 60_000);
+    const onHold = notifications.find((notification) => notification.type === 'order.on_hold')!;
+    expect(onHold.data?.exceptionName).toBe(`${'N'.repeat(3_999)}…`);
+    // The feed shows a minute once it takes no more appends (about 20 s).
+    type FeedEvent = { type: string; data: Record<string, unknown> };
+    const recorded = await pollUntil(
+      `order.on_hold of ${orderNumber} in the event feed`,
+      async () => {
+        for (let cursor: string | undefined, page = 0; page < 20; page += 1) {
+          const feed = await api('GET', `/api/events?limit=500${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
+          expect(feed.status).toBe(200);
+          const found = (feed.body.events as FeedEvent[]).find(
+            (event) => event.type === 'order.on_hold' && event.data.orderNumber === orderNumber,
+          );
+          if (found || feed.body.caughtUp === true) return found;
+          cursor = feed.body.nextCursor as string;
+        }
+        return undefined;
+      },
+      (event) => event !== undefined,
+      90_000,
+    );
+    expect(recorded.data.exceptionName).toBe(onHold.data?.exceptionName);
   });
 
   it('lists a held order in the operator queue and resolves it through the partner API (409 or 422 with the reason, then 200)', async () => {

@@ -131,6 +131,23 @@ describe('bridge webhook answers', () => {
     );
   });
 
+  it('parks an authentic order event whose order number is unfit for a workflow id (202), naming the field only', async () => {
+    // Delivered, it made a workflow the partner API cannot address and a webhook-id header no client sends.
+    const odd = await honeybee(
+      JSON.stringify({
+        event_id: 'odd-1',
+        event_type: 'ORDER_EXCEPTION',
+        order_number: 'Ünï😀\nB',
+        exception: { id: 64, name: 'Partner Hold' },
+      }),
+    );
+    expect(odd.status).toBe(202);
+    const reason = 'ORDER_EXCEPTION names an order_number unfit for a workflow id (letters, digits, _ and -; 1 to 64)';
+    expect(await odd.json()).toMatchObject({ parked: true, reason });
+    expect(await parkedReasons('honeybee')).toContain(reason);
+    await expect(client.workflow.getHandle('honeybee-order-Ünï😀\nB').describe()).rejects.toThrow(/not found/i);
+  });
+
   it('records an event for a workflow that already ended instead of starting a new run', async () => {
     expect((await honeybee(rxReceived('7000005'))).status).toBe(200);
     const handle = client.workflow.getHandle('honeybee-rx-7000005');

@@ -401,6 +401,31 @@ describe('the partner event feed, recording in batches', () => {
     expect(calls.slice(4).map((call) => call.update)).toEqual(['appendPartnerEvent', 'appendPartnerEvent']);
   });
 
+  it("fails for good, naming the bucket's reason, on a notification the bucket refuses as invalid", async () => {
+    // Retried, it was refused the same every minute and every attempt, and held up its workflow's later notifications.
+    const { client, calls, failNext } = bucketClient();
+    failNext.push(
+      new WorkflowUpdateFailedError(
+        'Workflow Update failed',
+        ApplicationFailure.create({
+          type: FailureType.InputRefused,
+          message: '"data.exceptionName" is too long (at most 4000 characters)',
+          nonRetryable: true,
+          details: [{ refusal: 'invalid' }],
+        }),
+      ),
+    );
+    const refusal = await feedOf(client)
+      .record({ ...notificationOf('a:1'), type: '' })
+      .catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ApplicationFailure);
+    expect(refusal).toMatchObject({ type: FailureType.InputRefused, nonRetryable: true });
+    expect((refusal as Error).message).toBe(
+      'the partner event feed refuses the notification: "data.exceptionName" is too long (at most 4000 characters)',
+    );
+    expect(calls).toHaveLength(1);
+  });
+
   it('sends a notification the bucket would refuse by itself, so that it takes no batch down with it', async () => {
     const { client, calls } = bucketClient();
     const feed = feedOf(client);
