@@ -2,7 +2,13 @@
 // to their workflow by signal-with-start, and answered 2xx only once Temporal accepted them. It also serves the
 // partner API (/api) and the operator console (/console).
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Client } from '@temporalio/client';
 import { honeybeeWebhookUrl, webhookSpoolDir, type EngineConfig } from '../config/env.js';
 import { honeybeeSettingsFromConfig, labSettingsFromConfig } from '../domain/workflow-settings.js';
@@ -39,7 +45,28 @@ const PARSER_ERRORS: Record<string, { status: number; code: string; message: str
     code: 'unsupported_media_type',
     message: 'a request with a body needs Content-Type: application/json',
   },
+  // Met by the router, before any route (answered through `frameworkErrors`).
+  FST_ERR_BAD_URL: { status: 400, code: 'bad_url', message: 'the path is not a valid URL (a malformed % escape)' },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'uri_too_long',
+    message: 'a path segment is longer than any id the bridge takes (100 characters)',
+  },
 };
+
+/** A refusal of PARSER_ERRORS in the bridge's error shape; the path is not echoed (it is the caller's text). */
+function refuseBeforeRouting(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply | undefined {
+  const known = error.code ? PARSER_ERRORS[error.code] : undefined;
+  if (!known) return undefined;
+  request.log.warn({ code: error.code }, 'request refused before routing');
+  // Refused before any route, the onSend hook that sets it does not run.
+  void reply.header('x-request-id', request.id);
+  return reply.code(known.status).send({ error: { code: known.code, message: known.message } });
+}
 
 /** The Onegevity client lab report downloads read through, made on first use; none without credentials. */
 function reportSource(config: EngineConfig): (() => OnegevityClient) | undefined {
@@ -55,6 +82,14 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     loggerInstance,
     logController: new OneLinePerRequestLogController(),
     bodyLimit: config.BRIDGE_BODY_LIMIT_BYTES,
+    // Otherwise Fastify answers these itself, in its own error shape and echoing the path.
+    frameworkErrors: (error, request, reply) => {
+      // Fastify types this reply by the route it has not found: it is a plain reply.
+      const plain = reply as unknown as FastifyReply;
+      if (!refuseBeforeRouting(error, request as FastifyRequest, plain)) {
+        void plain.code(400).send({ error: { code: 'bad_request', message: 'the request could not be routed' } });
+      }
+    },
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
@@ -73,11 +108,8 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = error.code ? PARSER_ERRORS[error.code] : undefined;
-    if (known) {
-      request.log.warn({ code: error.code }, 'request refused before routing');
-      return reply.code(known.status).send({ error: { code: known.code, message: known.message } });
-    }
+    const refused = refuseBeforeRouting(error, request, reply);
+    if (refused) return refused;
     request.log.error({ err: { name: error.name, code: error.code } }, 'request failed');
     return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error; see the bridge logs' } });
   });

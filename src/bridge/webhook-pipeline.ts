@@ -121,18 +121,21 @@ export async function handleAuthenticWebhook(
   }
 
   const eventType = spec.describe(webhook, payload);
+  // The sender's text: logs and traces get it as the dead letter does, bounded (a 5,000-character type was logged whole).
+  const shownType = eventType === undefined ? undefined : boundedText(eventType, PARK_TOPIC_MAX_LENGTH);
   const context = deps.routingContext(webhook.id);
   const park = async (reason: string, outcome: WebhookOutcome) => {
     // Within what the dead letter takes: a longer reason or topic (the sender's text) would have it refuse the entry.
+    const boundedReason = boundedText(reason, PARK_REASON_MAX_LENGTH);
     const parkedIn = await deps.delivery.park({
       vendor: spec.vendor,
-      reason: boundedText(reason, PARK_REASON_MAX_LENGTH),
+      reason: boundedReason,
       receivedAt: context.receivedAt,
       requestId: webhook.id,
       ...(eventType ? { topic: boundedText(eventType, PARK_TOPIC_MAX_LENGTH) } : {}),
       body: body.toString('utf8'),
     });
-    log.warn({ vendor: spec.vendor, eventType, reason, parkedIn }, 'webhook parked');
+    log.warn({ vendor: spec.vendor, eventType: shownType, reason: boundedReason, parkedIn }, 'webhook parked');
     recordWebhookOutcome(deps.metrics, spec.vendor, eventType, outcome);
     return parkedIn;
   };
@@ -153,7 +156,12 @@ export async function handleAuthenticWebhook(
       throw error;
     }
     for (const workflowId of outcome.ended) await park(`workflow ${workflowId} has already ended`, 'recorded_ended');
-    webhook.annotate?.({ vendor: spec.vendor, eventType, delivered: outcome.delivered, ended: outcome.ended });
+    webhook.annotate?.({
+      vendor: spec.vendor,
+      eventType: shownType,
+      delivered: outcome.delivered,
+      ended: outcome.ended,
+    });
     if (outcome.delivered.length > 0) recordWebhookOutcome(deps.metrics, spec.vendor, eventType, 'delivered');
     return {
       status: outcome.delivered.length > 0 ? 200 : 202,
@@ -169,7 +177,7 @@ export async function handleAuthenticWebhook(
       };
     };
     if (error instanceof TemporalUnavailableError) {
-      log.error({ vendor: spec.vendor, eventType }, 'Temporal unavailable: asking the vendor to retry');
+      log.error({ vendor: spec.vendor, eventType: shownType }, 'Temporal unavailable: asking the vendor to retry');
       return retryLater();
     }
     if (!(error instanceof TemporalRefusedError)) throw error;
@@ -189,13 +197,13 @@ export async function handleAuthenticWebhook(
     } catch (spoolError) {
       // Not kept anywhere yet: the vendor must keep it, so it is asked to retry.
       log.error(
-        { vendor: spec.vendor, eventType, code: error.code, err: spoolError },
+        { vendor: spec.vendor, eventType: shownType, code: error.code, err: spoolError },
         'Temporal refused the event and the spool could not keep it: asking the vendor to retry',
       );
       return retryLater();
     }
     log.error(
-      { vendor: spec.vendor, eventType, code: error.code, grpcCode: error.grpcCode, spooled: hash },
+      { vendor: spec.vendor, eventType: shownType, code: error.code, grpcCode: error.grpcCode, spooled: hash },
       'Temporal refused the event for good: kept in the spool',
     );
     deps.metrics.spooledWebhooks.inc({ vendor: spec.vendor, code: error.code });

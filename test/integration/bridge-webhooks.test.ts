@@ -209,6 +209,23 @@ describe('bridge webhook answers', () => {
     // On the per-topic path the router refuses a segment over 100 characters before anything is read: 4xx, not taken.
     expect((await post({ id: 3, orderIdentifier: order }, { path: `t.${'z'.repeat(150)}` })).status).toBe(414);
   });
+
+  it("answers what the router refuses in the bridge's own error shape, without echoing the path", async () => {
+    const long = await fetch(`${engine.bridgeUrl}/api/prescriptions/${'9'.repeat(3_000)}`);
+    expect(long.status).toBe(414);
+    const longBody = await long.text();
+    expect(JSON.parse(longBody)).toEqual({
+      error: {
+        code: 'uri_too_long',
+        message: 'a path segment is longer than any id the bridge takes (100 characters)',
+      },
+    });
+    expect(longBody).not.toContain('999');
+    expect(long.headers.get('x-request-id')).toBeTruthy();
+    const bad = await fetch(`${engine.bridgeUrl}/api/prescriptions/%E0%A4%A`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('bad_url');
+  });
 });
 
 describe('bridge with Temporal unreachable', () => {

@@ -34,9 +34,11 @@ describe('webhook pipeline: parking', () => {
       },
     };
     const body = Buffer.from(JSON.stringify({ event_id: 'e-1', event_type: `PRICE_${'X'.repeat(3_000)}` }));
+    const lines: string[] = [];
+    const log = Fastify({ logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } } }).log;
     const answer = await handleAuthenticWebhook(
       spec,
-      { id: 'req-1', log: Fastify().log, headers: {}, params: {}, body },
+      { id: 'req-1', log, headers: {}, params: {}, body },
       {
         delivery,
         spool: new WebhookSpool('/nonexistent'),
@@ -58,5 +60,10 @@ describe('webhook pipeline: parking', () => {
     expect(entry.topic).toHaveLength(200);
     const taken = parkedWebhookInput.safeParse({ ...entry, bodyHash: 'a'.repeat(64) });
     expect(taken.success, taken.error?.message).toBe(true);
+    // The log line is bounded the same way: the type and the reason as the dead letter took them.
+    const logged = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((l) => l.msg === 'webhook parked');
+    expect(logged).toMatchObject({ eventType: entry.topic, reason: entry.reason });
   });
 });
