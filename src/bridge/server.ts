@@ -86,7 +86,7 @@ export function buildBridge({ config, client, logger }: BridgeDependencies): Fas
     frameworkErrors: (error, request, reply) => {
       // Fastify types this reply by the route it has not found: it is a plain reply.
       const plain = reply as unknown as FastifyReply;
-      if (!refuseBeforeRouting(error, request as FastifyRequest, plain)) {
+      if (!refuseBeforeRouting(error, request, plain)) {
         void plain.code(400).send({ error: { code: 'bad_request', message: 'the request could not be routed' } });
       }
     },
