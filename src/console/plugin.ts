@@ -73,6 +73,16 @@ const queueQuery = z.object({
   q: z.string().max(200).optional(),
 });
 
+/** The identity provider out of reach: a retry will do, nothing about the credential is wrong. */
+const IDENTITY_RETRY_AFTER_SECONDS = 5;
+
+/** Why a request gets no caller; with when to try again where waiting is the answer (429, 503). */
+interface Refusal {
+  status: 401 | 403 | 429 | 503;
+  message: string;
+  retryAfterSeconds?: number;
+}
+
 interface Caller {
   principal: ConsolePrincipal;
   /** Absent when the request authenticated with a bearer (no cookie, no CSRF token needed). */
@@ -190,10 +200,37 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
     return sendPage(reply, status, { ...view, user: pageUser(caller), ...(flash ? { flash } : {}) });
   }
 
-  /** Who sends this request: a bearer on the request itself, else the session cookie; undefined when neither. */
-  async function callerOf(request: FastifyRequest): Promise<Caller | { status: 401 | 403 | 503; message: string }> {
-    const fromHeader = await authenticator.authenticateHeader(request.headers.authorization);
-    if (fromHeader) return fromHeader.ok ? { principal: fromHeader.principal } : fromHeader;
+  /** Too many failed credentials from this address: why, and how long until it may try again. */
+  function tooManyFailures(request: FastifyRequest, attempt: string): Refusal | undefined {
+    const wait = failedSignIns.retryAfterSeconds(request.ip);
+    if (wait === undefined) return undefined;
+    request.log.warn({ retryAfter: wait }, `console ${attempt} refused: too many failed sign-ins from this address`);
+    return {
+      status: 429,
+      message: `too many failed sign-ins from your address: try again in ${wait} s`,
+      retryAfterSeconds: wait,
+    };
+  }
+
+  /**
+   * Who sends this request: a bearer on the request itself, else the session cookie. A credential in the header is
+   * checked as a sign-in is, against the same count of failures per address: otherwise the header would be a way to
+   * guess keys without limit.
+   */
+  async function callerOf(request: FastifyRequest): Promise<Caller | Refusal> {
+    if (request.headers.authorization !== undefined) {
+      const refused = tooManyFailures(request, 'bearer');
+      if (refused) return refused;
+      const fromHeader = await authenticator.authenticateHeader(request.headers.authorization);
+      if (fromHeader?.ok) return { principal: fromHeader.principal };
+      if (fromHeader) {
+        request.log.warn({ status: fromHeader.status }, 'console bearer refused');
+        // An identity provider out of reach (503) is nobody's wrong guess.
+        if (fromHeader.status === 503) return { ...fromHeader, retryAfterSeconds: IDENTITY_RETRY_AFTER_SECONDS };
+        failedSignIns.recordFailure(request.ip);
+        return fromHeader;
+      }
+    }
     const session = sessions.get(sessionIdFrom(request.headers.cookie));
     if (session) return { principal: session.principal, session };
     return { status: 401, message: 'sign in to use the console' };
@@ -208,8 +245,7 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
         if (request.method === 'GET' && !request.headers.authorization && caller.status === 401) {
           return reply.redirect(`/console/sign-in?next=${encodeURIComponent(request.url)}`, 303);
         }
-        // The identity provider out of reach: a retry will do, nothing about the credential is wrong.
-        if (caller.status === 503) reply.header('retry-after', '5');
+        if (caller.retryAfterSeconds !== undefined) reply.header('retry-after', String(caller.retryAfterSeconds));
         return sendPage(reply, caller.status, {
           title: 'Not allowed',
           body: html`<h1>Not allowed</h1>
@@ -312,18 +348,17 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
             problem,
           }),
         );
-    const wait = failedSignIns.retryAfterSeconds(request.ip);
-    if (wait !== undefined) {
-      request.log.warn({ retryAfter: wait }, 'console sign-in refused: too many failed sign-ins from this address');
-      reply.header('retry-after', String(wait));
-      return refuse(429, `too many failed sign-ins from your address: try again in ${wait} s`);
+    const tooMany = tooManyFailures(request, 'sign-in');
+    if (tooMany) {
+      reply.header('retry-after', String(tooMany.retryAfterSeconds));
+      return refuse(tooMany.status, tooMany.message);
     }
     const result = await authenticator.authenticate(form.credential ?? '');
     if (!result.ok) {
       request.log.warn({ status: result.status }, 'console sign-in refused');
       // An identity provider out of reach (503) is nobody's wrong guess.
       if (result.status !== 503) failedSignIns.recordFailure(request.ip);
-      else reply.header('retry-after', '5');
+      else reply.header('retry-after', String(IDENTITY_RETRY_AFTER_SECONDS));
       return refuse(result.status, result.message);
     }
     const session = sessions.create(result.principal, operator || result.principal.suggestedOperator);

@@ -1,8 +1,9 @@
-// Failed console sign-ins, counted per client address in this bridge's memory. Past CONSOLE_SIGN_IN_RATE_LIMIT
-// failures within CONSOLE_SIGN_IN_RATE_WINDOW, every sign-in from that address is refused until the window ends,
-// before its credential is checked: refusing only wrong ones would still tell a right guess from a wrong one. Sign-ins
-// that succeed are not counted, so an operator signing in often never uses the allowance up. Behind a proxy that hides
-// the browsers' addresses, they share its one count.
+// Failed console sign-ins, counted per client address in this bridge's memory: the sign-in page's and the
+// `Authorization` header's alike (one count: either is a way to try a credential). Past CONSOLE_SIGN_IN_RATE_LIMIT
+// failures within CONSOLE_SIGN_IN_RATE_WINDOW, every credential from that address is refused until the window ends,
+// before it is checked: refusing only wrong ones would still tell a right guess from a wrong one. Sign-ins that
+// succeed are not counted, so an operator signing in often never uses the allowance up. Behind a proxy that hides the
+// browsers' addresses, they share its one count.
 
 /** More addresses than this: the oldest windows go first, so a flood of addresses cannot grow the map for ever. */
 const MAX_ADDRESSES = 10_000;

@@ -315,6 +315,64 @@ describe('failed sign-ins', () => {
   });
 });
 
+describe('failed bearers', () => {
+  it('count with failed sign-ins per address: past the limit every bearer from it is 429 with Retry-After, right or wrong', async () => {
+    const app = bridge({
+      ENGINE_ENV: 'production',
+      CONSOLE_SIGN_IN_RATE_LIMIT: '3',
+      CONSOLE_SIGN_IN_RATE_WINDOW: '10m',
+    });
+    try {
+      // A session made before the limit is reached is not ended by it (as sign-in's limit ends none).
+      const cookie = cookieOf((await signIn(app, OPERATE_KEY)).headers['set-cookie']);
+      // Past authentication without reaching Temporal: an id the console refuses to look up (400).
+      const authenticated = (headers: Record<string, string>, remoteAddress?: string) =>
+        app.inject({
+          method: 'GET',
+          url: "/console/workflows/not'an-id",
+          headers,
+          ...(remoteAddress ? { remoteAddress } : {}),
+        });
+      // Bearers that succeed are not counted.
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        expect((await authenticated({ authorization: `Bearer ${OPERATE_KEY}` })).statusCode).toBe(400);
+      }
+      expect((await authenticated({ authorization: 'Bearer wrong-1' })).statusCode).toBe(401);
+      expect((await authenticated({ authorization: 'Basic d3Jvbmc6Mg==' })).statusCode).toBe(401);
+      expect((await authenticated({ authorization: `Bearer ${READ_KEY}` })).statusCode).toBe(403);
+      for (const authorization of ['Bearer wrong-4', `Bearer ${OPERATE_KEY}`]) {
+        const refused = await authenticated({ authorization });
+        expect(refused.statusCode, authorization).toBe(429);
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(590);
+        expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(600);
+        expect(refused.body).toMatch(/role="alert">too many failed sign-ins from your address: try again in \d+ s/);
+      }
+      // One count with the sign-in page: it refuses the right key now too.
+      expect((await signIn(app, OPERATE_KEY)).statusCode).toBe(429);
+      expect((await authenticated({ cookie })).statusCode).toBe(400);
+      // Another address is counted apart.
+      expect((await authenticated({ authorization: `Bearer ${OPERATE_KEY}` }, '10.0.0.2')).statusCode).toBe(400);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('count towards the limit sign-in checks', async () => {
+    const app = bridge({ ENGINE_ENV: 'production', CONSOLE_SIGN_IN_RATE_LIMIT: '2' });
+    try {
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const wrong = await app.inject({ method: 'GET', url: '/console', headers: { authorization: 'Bearer nope' } });
+        expect(wrong.statusCode).toBe(401);
+      }
+      const refused = await signIn(app, OPERATE_KEY);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['set-cookie']).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('the console in development', () => {
   it("names the sandbox's dev key on the sign-in page, still needs it, and sets no Secure flag (plain http)", async () => {
     const app = bridge({
@@ -428,9 +486,15 @@ describe('access tokens while the identity provider is in trouble', () => {
         expect(refused.body).toContain('could not be fetched');
         expect(refused.body).not.toContain('not accepted');
       }
-      const bearer = await app.inject({ method: 'GET', url: '/console', headers: { authorization: `Bearer ${jwt}` } });
-      expect(bearer.statusCode).toBe(503);
-      expect(bearer.headers['retry-after']).toBe('5');
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const bearer = await app.inject({
+          method: 'GET',
+          url: '/console',
+          headers: { authorization: `Bearer ${jwt}` },
+        });
+        expect(bearer.statusCode).toBe(503);
+        expect(bearer.headers['retry-after']).toBe('5');
+      }
     } finally {
       await app.close();
       await new Promise((resolve) => jwks.close(resolve));
