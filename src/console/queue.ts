@@ -1,11 +1,12 @@
 // The console's queue: everything that waits for an operator, oldest first, in one list. Workflows come from
 // `listHolds` (the same reading as `fulfill holds`: visibility through src/operators/needs-operator.ts, then each
 // workflow's status for its reason, actions and next escalation, or `workflow task failing: …`); parked events from
-// src/operators/parked-events.ts. Filters: vendor, kind, and a text search over ids and reasons.
+// src/operators/parked-events.ts, only those waiting for an operator (its `awaitingOperator`, as `fulfill parked` and
+// the partner API count them: not those kept for the record, nor those re-driven already). Filters: vendor, kind, and a text search over ids and reasons.
 import type { Client } from '@temporalio/client';
 import { readHolds, stuckScanNote } from '../cli/operators/holds.js';
 import type { Vendor } from '../domain/vendors.js';
-import type { ParkedEvents } from '../operators/parked-events.js';
+import { awaitingOperator, type ParkedEvents } from '../operators/parked-events.js';
 import { vendorOfWorkflow } from './workflow-detail.js';
 
 /** Holds read per refresh: more than a shift can clear, and each costs a status query. */
@@ -45,7 +46,7 @@ export interface QueueRow {
 
 export interface QueueReading {
   rows: QueueRow[];
-  /** Before filtering. */
+  /** Before filtering; `parked`: those waiting for an operator. */
   totals: { holds: number; stuck: number; parked: number };
   problems: string[];
 }
@@ -99,6 +100,7 @@ export async function readQueue(client: Client, parked: ParkedEvents, filters: Q
     parked.list(),
   ]);
   problems.push(...parkedListing.problems);
+  const parkedWaiting = awaitingOperator(parkedListing.events);
   const rows: QueueRow[] = [
     ...holds.map((hold): QueueRow => {
       const vendor = vendorOfWorkflow(hold.workflowId);
@@ -117,7 +119,7 @@ export async function readQueue(client: Client, parked: ParkedEvents, filters: Q
         ...(hold.stage ? { stage: hold.stage } : {}),
       };
     }),
-    ...parkedListing.events.map((event): QueueRow => ({
+    ...parkedWaiting.map((event): QueueRow => ({
       kind: 'parked',
       id: event.id,
       vendor: event.vendor,
@@ -136,7 +138,7 @@ export async function readQueue(client: Client, parked: ParkedEvents, filters: Q
     totals: {
       holds: holds.length,
       stuck: rows.filter((row) => row.stuck).length,
-      parked: parkedListing.events.length,
+      parked: parkedWaiting.length,
     },
     problems,
   };
