@@ -170,8 +170,25 @@ async function registerConsoleRoutes(scope: FastifyInstance, options: ConsoleOpt
           <p><a href="/console">Back to the queue</a></p>`,
       });
     }
-    request.log.error({ err: { name: error.name, message: error.message } }, 'console request failed');
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      request.log.warn(
+        { contentLength: request.headers['content-length'], limit: FORM_BODY_LIMIT },
+        'console body refused: over the form limit',
+      );
+      return sendPage(reply, 413, {
+        title: 'Form too large',
+        body: html`<h1>Form too large</h1>
+          <p role="alert">
+            The console takes forms of at most ${FORM_BODY_LIMIT / 1024} KB, and this one was larger, so it did nothing
+            with it. Shorten what you typed (a reason or a note) and send it again.
+          </p>
+          <p><a href="/console">Back to the queue</a></p>`,
+      });
+    }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    // A request the client got wrong is no fault of the console's: not worth an error-level line.
+    const level = status === 500 ? 'error' : 'warn';
+    request.log[level]({ err: { name: error.name, message: error.message } }, 'console request failed');
     return sendPage(reply, status, {
       title: 'Error',
       body: html`<h1>Something went wrong</h1>

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { pino } from 'pino';
 import { buildBridge } from '../../../src/bridge/server.js';
 import { loadConfig } from '../../../src/config/env.js';
 import { createLogger } from '../../../src/observability/logger.js';
@@ -20,7 +21,7 @@ const READ_KEY = 'console-read-key-0123456789';
 const ISSUER = 'https://idp.console.example/';
 const AUDIENCE = 'fulfillment-console';
 
-function bridge(env: Record<string, string>): FastifyInstance {
+function bridge(env: Record<string, string>, logLines?: string[]): FastifyInstance {
   const config = loadConfig({
     // Nothing listens there: these requests never reach Temporal.
     TEMPORAL_ADDRESS: '127.0.0.1:9',
@@ -28,7 +29,10 @@ function bridge(env: Record<string, string>): FastifyInstance {
     PARTNER_API_KEYS: `coordinator:operate:${OPERATE_KEY},auditor:read:${READ_KEY}`,
     ...env,
   });
-  return buildBridge({ config, client: createLazyClient(config), logger: createLogger('bridge', 'silent') });
+  const logger = logLines
+    ? pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) })
+    : createLogger('bridge', 'silent');
+  return buildBridge({ config, client: createLazyClient(config), logger });
 }
 
 function form(fields: Record<string, string>): { headers: Record<string, string>; payload: string } {
@@ -207,6 +211,37 @@ describe('the console in production', () => {
         expect(answer.body).toContain('The console takes form posts only');
         expect(answer.headers['set-cookie']).toBeUndefined();
       }
+    }
+  });
+
+  it("refuses a form over 64 KB as too large (413), naming the limit, and logs it as the client's fault", async () => {
+    const lines: string[] = [];
+    const logged = bridge({ ENGINE_ENV: 'production' }, lines);
+    try {
+      const padding = 'x'.repeat(64 * 1024);
+      const routes: { url: string; headers: Record<string, string> }[] = [
+        { url: '/console/sign-in', headers: {} },
+        { url: '/console/workflows/honeybee-order-HB1/resolve', headers: { authorization: `Bearer ${OPERATE_KEY}` } },
+        { url: `/console/parked/sp.${'a'.repeat(64)}/redrive`, headers: { authorization: `Bearer ${OPERATE_KEY}` } },
+      ];
+      for (const { url, headers } of routes) {
+        const { headers: formHeaders, payload } = form({ credential: OPERATE_KEY, operator: 'Casey', padding });
+        const answer = await logged.inject({ method: 'POST', url, headers: { ...formHeaders, ...headers }, payload });
+        expect(answer.statusCode, url).toBe(413);
+        expect(answer.headers['content-type'], url).toBe('text/html; charset=utf-8');
+        expect(answer.body, url).toContain('<h1>Form too large</h1>');
+        expect(answer.body, url).toContain('at most 64 KB');
+        expect(answer.body, url).not.toContain('Something went wrong');
+        expect(answer.headers['set-cookie'], url).toBeUndefined();
+      }
+      const records = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+      const refusals = records.filter((record) => record.msg === 'console body refused: over the form limit');
+      expect(refusals).toHaveLength(routes.length);
+      // pino's levels: 40 is warn, 50 error.
+      expect(refusals.every((record) => record.level === 40)).toBe(true);
+      expect(records.filter((record) => record.level >= 50)).toEqual([]);
+    } finally {
+      await logged.close();
     }
   });
 
