@@ -50,7 +50,7 @@ import {
 import { Alarm } from './shared/alarm.js';
 import { Outbox } from './shared/outbox.js';
 import { operatorActionOf } from './honeybee/operator-actions.js';
-import { checkResolution, offeredActionNames } from './honeybee/resolution.js';
+import { checkResolution, fieldValueProblem, offeredActionNames } from './honeybee/resolution.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import { laterShipmentsKey, shipmentNotificationData, shipmentsToldKey } from './honeybee/shipment-notifications.js';
 import type { HoneybeeOrderMilestone, HoneybeeOrderState, HoneybeeOrderWorkflowInput } from './honeybee/types.js';
@@ -450,9 +450,13 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
   handleUpdate(resolveExceptionUpdate, (resolution) => resolve(resolution, 'update'), {
     check: (resolution) => {
       const check = checkResolution(state.exception, resolution, blockedReason());
-      return check.ok
-        ? undefined
-        : { reason: check.reason, offeredActions: offeredActionNames(state.exception), kind: check.kind };
+      const problem = check.ok ? fieldValueProblem(check.fields) : check.reason;
+      if (!problem) return undefined;
+      return {
+        reason: problem,
+        offeredActions: offeredActionNames(state.exception),
+        kind: check.ok ? 'invalid' : check.kind,
+      };
     },
     refused: (rejection) => reject('update', rejection, rejection.problem),
     description:

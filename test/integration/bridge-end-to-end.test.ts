@@ -194,6 +194,15 @@ describe('bridge end to end', () => {
     });
     expect(missingField.status).toBe(422);
     expect((missingField.body.error as { message: string }).message).toContain('prescriber_note');
+    // A text field given a number is refused before Honeybee is asked (it answered 422 42250).
+    const wrongType = await api('POST', `/api/orders/${orderNumber}/resolution`, {
+      action: 'override_allergy',
+      fields: { prescriber_note: 5 },
+      operator: 'dr.lee',
+      reason: 'wrong type',
+    });
+    expect(wrongType.status).toBe(422);
+    expect(wrongType.body.error).toMatchObject({ code: 'rejected', message: '"fields.prescriber_note" must be text' });
 
     const resolved = await api('POST', `/api/orders/${orderNumber}/resolution`, {
       action: 'override_allergy',

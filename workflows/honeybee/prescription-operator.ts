@@ -20,7 +20,7 @@ import {
 } from './operator-actions.js';
 import { honeybeeShippingAddressInput, patientSafetyInput, type PatientSafetyInput } from './messages.js';
 import { fillsRemaining, PrescriptionStage } from './prescription-state.js';
-import { checkResolution, offeredActionNames } from './resolution.js';
+import { checkResolution, fieldValueProblem, offeredActionNames } from './resolution.js';
 import type { FillIntake, OperatorException, PrescriptionState } from './types.js';
 import { sharedSchema } from '../shared/shared-schemas.js';
 
@@ -369,6 +369,8 @@ export function createPrescriptionOperator(
         if (!result.ok) {
           return { reason: result.reason, offeredActions: offeredActionNames(creationException()), kind: result.kind };
         }
+        const valueProblem = fieldValueProblem(result.fields);
+        if (valueProblem) return invalid(valueProblem);
         // A validator is never replayed: it checks an address in every run.
         const fields = correctionFields(
           result.action.action,

@@ -2,7 +2,8 @@
 // attributed and shaped right) can be carried out now, shared by the signal handler (the Web UI: a rejection is
 // recorded in the state and the current details) and the update validator (API/CLI: the caller gets the reason):
 // the action is one the exception offered, and every field that action requires is present. The vendor checks the
-// values themselves; its refusal is a rejection the operator sees too.
+// values themselves (an update's validator first refuses a text field given anything but text: fieldValueProblem);
+// its refusal is a rejection the operator sees too.
 import { ownEntry } from '../../src/domain/own-entry.js';
 import { quotedActionName } from '../shared/input-problems.js';
 import type { ResolveExceptionInput } from '../shared/operator-messages.js';
@@ -71,4 +72,19 @@ export function checkResolution(
   }
   const picked = Object.fromEntries(offered.fields.map((name) => [name, field(name)]));
   return { ok: true, action: offered, fields: picked };
+}
+
+/** Fields the vendor takes as text (VENDOR-FACTS.md's actions); the others' values are the vendor's to judge. */
+const TEXT_FIELDS: ReadonlySet<string> = new Set(['reason', 'prescriber_note', 'email', 'dob', 'name']);
+
+/**
+ * Why an update's fields cannot go to Honeybee as they are (a text field given a number, a list or an object), named
+ * for the caller; undefined when they can. Update validators only: a signal's handler replays, and takes what it
+ * took when it ran (the vendor's refusal is then the rejection the operator sees).
+ */
+export function fieldValueProblem(fields: Record<string, unknown>): string | undefined {
+  for (const [name, value] of Object.entries(fields)) {
+    if (TEXT_FIELDS.has(name) && typeof value !== 'string') return `"fields.${name}" must be text`;
+  }
+  return undefined;
 }

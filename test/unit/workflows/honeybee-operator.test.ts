@@ -14,7 +14,7 @@ import {
   msUntilExpiry,
   recordOrder,
 } from '../../../workflows/honeybee/prescription-state.js';
-import { checkResolution } from '../../../workflows/honeybee/resolution.js';
+import { checkResolution, fieldValueProblem } from '../../../workflows/honeybee/resolution.js';
 import type { ResolveExceptionInput } from '../../../workflows/shared/operator-messages.js';
 import { DEFAULT_HONEYBEE_SETTINGS, resolveHoneybeeSettings } from '../../../workflows/honeybee/settings.js';
 import type { OperatorException } from '../../../workflows/honeybee/types.js';
@@ -211,5 +211,15 @@ describe('settings', () => {
     expect(
       resolveHoneybeeSettings({ mode: 'automatic', holdEscalationAfterMs: -1, reconcileIntervalMs: 1000 }),
     ).toMatchObject({ mode: 'automatic', holdEscalationAfterMs: 4 * 3_600_000, reconcileIntervalMs: 1000 });
+  });
+});
+
+describe('fieldValueProblem (update validators)', () => {
+  it('refuses a text field given anything but text, naming it, and leaves other fields to the vendor', () => {
+    expect(fieldValueProblem({ prescriber_note: 5 })).toBe('"fields.prescriber_note" must be text');
+    expect(fieldValueProblem({ reason: { deep: [1, 2, 3] } })).toBe('"fields.reason" must be text');
+    expect(fieldValueProblem({ email: ['a@b.c'] })).toBe('"fields.email" must be text');
+    expect(fieldValueProblem({ prescriber_note: 'benefit outweighs risk', reason: 'called' })).toBeUndefined();
+    expect(fieldValueProblem({ address: { city: 'Austin' }, quantity: 30 })).toBeUndefined();
   });
 });
