@@ -3,13 +3,14 @@
 // worker, the bridge and the codec service (the Web UI decodes through it) as child processes, prints the URLs, and on
 // Ctrl-C stops everything in reverse order. A child that dies is restarted with backoff, one that keeps dying stops
 // the engine with a non-zero exit (docs/OPERATIONS.md). A second start reuses the same database, payload key and
-// sandbox state.
+// sandbox state. What the CLI needs to reach this engine without settings (the payload key file, the partner
+// notification target) is left in DATA_DIR (src/cli/operator-config.ts).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { hasRealVendorCredentials, type EngineConfig } from '../config/env.js';
 import { generatePayloadKeyFile } from '../crypto/payload-keys.js';
-import { devPayloadKeyFile } from './operator-config.js';
+import { devPayloadKeyFile, recordDevNotificationTarget } from './operator-config.js';
 import { startEngineProcess } from '../runtime/child-process.js';
 import { ProcessSupervisor } from '../runtime/supervisor.js';
 import {
@@ -178,6 +179,9 @@ export async function runDev(
       };
     }
     const engineEnv = childEnv;
+    // The CLI's `notifications` commands address the target by its exact URL, which (the sandbox's port) only this
+    // start knows: they read it from DATA_DIR, as they read the dev payload key.
+    recordDevNotificationTarget(dataDir, engineEnv.PARTNER_WEBHOOK_URL);
     const worker = await supervisor.start(engineChild('worker', 'workers/worker.ts', () => engineEnv));
     workerMetrics = typeof worker.ready.metrics === 'string' ? worker.ready.metrics : undefined;
     await supervisor.start(engineChild('bridge', 'workers/bridge.ts', () => engineEnv));

@@ -1,19 +1,24 @@
-// `fulfill notifications status | resend`: the partner notification target (PARTNER_WEBHOOK_URL). A target failing for
-// PARTNER_WEBHOOK_DISABLE_AFTER is disabled and its notifications parked; once the partner's endpoint works again an
-// operator re-enables it and re-sends what was parked, oldest first (and the audit trail keeps who and why).
+// `fulfill notifications status | resend`: the partner notification target (PARTNER_WEBHOOK_URL, else the one
+// `fulfill dev` recorded in DATA_DIR: src/cli/operator-config.ts). A target failing for PARTNER_WEBHOOK_DISABLE_AFTER
+// is disabled and its notifications parked; once the partner's endpoint works again an operator re-enables it and
+// re-sends what was parked, oldest first (and the audit trail keeps who and why).
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { EngineConfig } from '../config/env.js';
 import { notificationTargetWorkflowId } from '../partner/notification-target.js';
 import { resumeDeliveryUpdate, targetStateQuery, type TargetState } from '../../workflows/notifications/messages.js';
-import { defaultOperatorName } from './operator-config.js';
+import { defaultOperatorName, devNotificationTargetFile } from './operator-config.js';
 import { formatAge, print, printJson } from './output.js';
 import { CommandFailure, withTemporal } from './temporal-session.js';
 import { UsageError } from './usage-error.js';
 
 function targetHandle(client: Client, config: EngineConfig) {
   if (!config.PARTNER_WEBHOOK_URL) {
-    throw new UsageError('PARTNER_WEBHOOK_URL is not set: there is no notification target.');
+    throw new UsageError(
+      'PARTNER_WEBHOOK_URL is not set, and no `fulfill dev` recorded one in ' +
+        `${devNotificationTargetFile(config.DATA_DIR)}: there is no notification target. Set it to the URL the ` +
+        'engine sends to, or run this with the DATA_DIR `npm run dev` uses.',
+    );
   }
   return client.workflow.getHandle(notificationTargetWorkflowId(config.PARTNER_WEBHOOK_URL));
 }

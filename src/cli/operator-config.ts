@@ -1,23 +1,62 @@
-// The configuration operator commands run with: the engine's one configuration, plus one default for a laptop. When no
-// payload key is configured and `fulfill dev` has written its key file into DATA_DIR, the commands use that file, so
-// `fulfill holds` next to `npm run dev` decodes what the dev engine wrote without any setup. Elsewhere (no such file)
-// a missing key stays the configuration error that says what to set.
-import { existsSync } from 'node:fs';
+// The configuration operator commands run with: the engine's one configuration, plus the defaults for a laptop that
+// `fulfill dev` leaves in DATA_DIR. When no payload key is configured and `fulfill dev` has written its key file there,
+// the commands use that file, so `fulfill holds` next to `npm run dev` decodes what the dev engine wrote without any
+// setup; when PARTNER_WEBHOOK_URL is not set, the notification target `fulfill dev` gave its engine (the sandbox
+// partner's, whose port only the running sandbox knows for sure) is read from its record there. Elsewhere (no such
+// file) a missing key stays the configuration error that says what to set.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { loadConfig, type EngineConfig } from '../config/env.js';
 
 export const DEV_PAYLOAD_KEY_FILE = 'payload-keys.json';
+export const DEV_NOTIFICATION_TARGET_FILE = 'dev-notification-target.json';
 
 export function devPayloadKeyFile(dataDir: string): string {
   return resolve(dataDir, DEV_PAYLOAD_KEY_FILE);
 }
 
+export function devNotificationTargetFile(dataDir: string): string {
+  return resolve(dataDir, DEV_NOTIFICATION_TARGET_FILE);
+}
+
+/**
+ * `fulfill dev` records the PARTNER_WEBHOOK_URL it gives its engine, or that it gives none (the file removed, so an
+ * earlier sandbox's target is not taken for the current one). The URL may carry a token: readable by its owner only.
+ */
+export function recordDevNotificationTarget(dataDir: string, url: string | undefined): void {
+  const file = devNotificationTargetFile(dataDir);
+  if (!url?.trim()) {
+    rmSync(file, { force: true });
+    return;
+  }
+  writeFileSync(file, `${JSON.stringify({ PARTNER_WEBHOOK_URL: url.trim() })}\n`, { mode: 0o600 });
+}
+
+/** The target `fulfill dev` recorded in dataDir, if any (an unreadable record counts as none). */
+export function devNotificationTarget(dataDir: string): string | undefined {
+  try {
+    const record = JSON.parse(readFileSync(devNotificationTargetFile(dataDir), 'utf8')) as unknown;
+    const url = (record as { PARTNER_WEBHOOK_URL?: unknown } | null)?.PARTNER_WEBHOOK_URL;
+    return typeof url === 'string' && URL.canParse(url) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   const config = loadConfig(env);
-  if (config.PAYLOAD_KEYS.length > 0 || config.PAYLOAD_KEY_FILE) return config;
-  const devKeyFile = devPayloadKeyFile(config.DATA_DIR);
-  return existsSync(devKeyFile) ? { ...config, PAYLOAD_KEY_FILE: devKeyFile } : config;
+  const withKeys = (): Partial<EngineConfig> => {
+    if (config.PAYLOAD_KEYS.length > 0 || config.PAYLOAD_KEY_FILE) return {};
+    const devKeyFile = devPayloadKeyFile(config.DATA_DIR);
+    return existsSync(devKeyFile) ? { PAYLOAD_KEY_FILE: devKeyFile } : {};
+  };
+  const withTarget = (): Partial<EngineConfig> => {
+    if (config.PARTNER_WEBHOOK_URL) return {};
+    const url = devNotificationTarget(config.DATA_DIR);
+    return url ? { PARTNER_WEBHOOK_URL: url } : {};
+  };
+  return { ...config, ...withKeys(), ...withTarget() };
 }
 
 /** The account running this command (the OS user), for the Temporal identity and the default operator name. */

@@ -23,6 +23,7 @@ import {
   startDev,
 } from '../harness/dev-command.js';
 import { pollUntil } from '../harness/honeybee.js';
+import { jsonOf, runFulfill } from '../harness/fulfill-cli.js';
 import { childPids } from '../../bench/lib/cpu.js';
 import { freePort } from '../harness/ports.js';
 
@@ -92,6 +93,16 @@ describe('fulfill dev', () => {
     );
     expect(delivery?.target).toBe(`${bridgeUrl}/webhooks/honeybee`);
     expect(delivery?.attempts.at(-1)).toMatchObject({ status: 200 });
+
+    // The notification commands next to it need no PARTNER_WEBHOOK_URL: they find the sandbox partner's target (its
+    // port is the sandbox's) where `fulfill dev` left it in DATA_DIR.
+    const notificationStatus = await runFulfill(['notifications', 'status', '--json'], env);
+    expect(notificationStatus.code, notificationStatus.stderr).toBe(0);
+    expect(jsonOf(notificationStatus)).toMatchObject({ parked: 0 });
+    const resend = await runFulfill(['notifications', 'resend', '--reason', 'dev check'], env);
+    // It reached the target: one that never failed has nothing to resend (exit 1, not the usage error's 2).
+    expect(resend.stderr).toContain('The target never failed');
+    expect(resend.code).toBe(1);
 
     const body = JSON.stringify({
       event_id: 'dev-evt-1',
