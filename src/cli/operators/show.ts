@@ -19,21 +19,30 @@ function searchAttributesOf(target: ResolvedTarget): Record<string, unknown> {
   );
 }
 
-/** A command line to start from for an offered action: its required fields, with placeholders. */
-function resolveHint(target: ResolvedTarget, offered: OperatorAction): string {
+/** Single-quoted for a POSIX shell, so a pasted JSON value reaches `--field` as it is. */
+function shellQuoted(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A command line to start from for an offered action: its required fields, with placeholders. An object field is
+ * given whole, as JSON from its example: dotted `--field name.key=value` parts give only text, and an object whose
+ * schema wants lists or every key (patientSafety) refuses them.
+ */
+export function resolveHint(id: string, offered: OperatorAction): string {
   const { action, fields } = offered;
   if (action === 'matchPatient') {
-    return `fulfill match ${target.id} --partner-patient <id> --operator <you> --reason <why>`;
+    return `fulfill match ${id} --partner-patient <id> --operator <you> --reason <why>`;
   }
-  if (action === 'cancel') return `fulfill cancel ${target.id} --operator <you> --reason <why>`;
+  if (action === 'cancel') return `fulfill cancel ${id} --operator <you> --reason <why>`;
   const fieldArgs = fields
     .filter((field) => field.required)
     .map((field) =>
       typeof field.example === 'object' && field.example !== null
-        ? `--field ${field.name}.<name>=<value> …`
+        ? `--field ${shellQuoted(`${field.name}:=${JSON.stringify(field.example)}`)}`
         : `--field ${field.name}=<value>`,
     );
-  return ['fulfill resolve', target.id, '--action', action, ...fieldArgs, '--operator <you> --reason <why>'].join(' ');
+  return ['fulfill resolve', id, '--action', action, ...fieldArgs, '--operator <you> --reason <why>'].join(' ');
 }
 
 export async function showWorkflow(client: Client, input: string, options: { json?: boolean }): Promise<void> {
@@ -64,7 +73,7 @@ export async function showWorkflow(client: Client, input: string, options: { jso
     });
     return;
   }
-  const hints = offered.map((action) => resolveHint(target, action));
+  const hints = offered.map((action) => resolveHint(target.id, action));
   print(
     [
       `${target.workflowId} (${description.type}): ${description.status.name}, run ${description.runId}`,
