@@ -1,7 +1,7 @@
 // The markdown each Honeybee workflow shows in the Web UI's "current details": what is wrong, what an operator can
 // do, and an input to paste into "Send a Signal". Ids, statuses, reasons and actions only: never patient data, and
 // never the vendor's free-text message (it may quote the patient).
-import { honeybeeFieldHelp } from '../../src/domain/honeybee-action-fields.js';
+import { honeybeeFieldHelp, isDefaultedHoneybeeField } from '../../src/domain/honeybee-action-fields.js';
 import { FailureType } from '../../src/domain/failure-types.js';
 import type { HoneybeeOrderState, OperatorDecision, OperatorException, PrescriptionState } from './types.js';
 import { exceptionLabel } from './exception-label.js';
@@ -28,6 +28,18 @@ function escapeCell(value: string): string {
   return value.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+/**
+ * A field the engine fills in when it is missing (cancel_order's `reason`: the operator's reason) is optional, as the
+ * offered actions and the validation (resolution.ts) have it: listed apart, not among the required ones.
+ */
+function fieldsCell(fields: readonly string[]): string {
+  const code = (names: readonly string[]) => names.map((field) => `\`${field}\``).join(', ');
+  const required = fields.filter((field) => !isDefaultedHoneybeeField(field));
+  const optional = fields.filter(isDefaultedHoneybeeField);
+  if (optional.length === 0) return code(required) || '(none)';
+  return `${code(required) || '(none)'}; optional: ${code(optional)}`;
+}
+
 function exceptionSection(exception: OperatorException, signalTarget: string): string[] {
   const lines = [`### ${exceptionLabel(exception)}`, ''];
   if (exception.fallbackActions) {
@@ -39,11 +51,7 @@ function exceptionSection(exception: OperatorException, signalTarget: string): s
   }
   lines.push('| action | required fields | what it does |', '|---|---|---|');
   for (const action of exception.actions) {
-    lines.push(
-      `| \`${action.action}\` | ${action.fields.map((field) => `\`${field}\``).join(', ') || '(none)'} | ${escapeCell(
-        action.description ?? '',
-      )} |`,
-    );
+    lines.push(`| \`${action.action}\` | ${fieldsCell(action.fields)} | ${escapeCell(action.description ?? '')} |`);
   }
   lines.push(
     '',

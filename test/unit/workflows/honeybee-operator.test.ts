@@ -115,6 +115,8 @@ describe('current details', () => {
     expect(details).toContain('## Honeybee order HB7K2M9Q: On Hold');
     expect(details).toContain('### 74 Allergy Detected');
     expect(details).toContain('| `override_allergy` | `prescriber_note` | Prescriber overrides the allergy alert |');
+    // Its reason defaults to the operator's, so it is not a required field.
+    expect(details).toContain('| `cancel_order` | (none); optional: `reason` | Cancel the order |');
     // The update first (it answers), the signal as the fallback.
     expect(details).toContain(
       'on workflow `honeybee-order-HB7K2M9Q` with **Send an Update** → `resolveExceptionUpdate`',
