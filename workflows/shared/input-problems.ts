@@ -51,9 +51,11 @@ function describeIssue(issue: z.core.$ZodIssue, shape: string): string {
       if (path === '') return `the input must be one JSON object ${shape}`;
       return missing ? `${field} is required` : `${field} must be ${expected(issue)}`;
     case 'too_small':
-      return issue.origin === 'string'
-        ? `${field} must not be empty`
-        : `${field} must be at least ${String(issue.minimum)}`;
+      // "must not be empty" only where one character is enough: `address.state=x` is not empty, yet too short.
+      if (issue.origin !== 'string') return `${field} must be at least ${String(issue.minimum)}`;
+      return Number(issue.minimum) > 1
+        ? `${field} must be at least ${String(issue.minimum)} characters`
+        : `${field} must not be empty`;
     case 'too_big':
       return issue.origin === 'string'
         ? `${field} is too long (at most ${String(issue.maximum)} characters)`
