@@ -22,7 +22,10 @@ export function buildProgram(): Command {
 
   program
     .command('dev')
-    .description('Start the engine locally: Temporal dev server (SQLite, Web UI), worker and bridge.')
+    .description(
+      'Start the engine locally: Temporal dev server (SQLite, Web UI), sandbox vendors (unless real vendor ' +
+        'credentials are set), worker, bridge and codec service.',
+    )
     .option(
       '--cluster [dir]',
       'run against the local Temporal cluster in dir (default {DATA_DIR}/cluster) instead; `fulfill cluster up` first if needed',

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { EngineConfig } from '../config/env.js';
 import { notificationTargetWorkflowId } from '../partner/notification-target.js';
 import { resumeDeliveryUpdate, targetStateQuery, type TargetState } from '../../workflows/notifications/messages.js';
-import { defaultOperatorName, devNotificationTargetFile } from './operator-config.js';
+import { devNotificationTargetFile, operatorOption } from './operator-config.js';
 import { formatAge, print, printJson } from './output.js';
 import { CommandFailure, withTemporal } from './temporal-session.js';
 import { UsageError } from './usage-error.js';
@@ -73,11 +73,7 @@ export function registerNotificationCommands(program: Command): void {
   notifications
     .command('resend')
     .description('Enable a disabled (or failing) target again and re-send its parked notifications, oldest first.')
-    .option(
-      '--operator <name>',
-      'who you are (default: FULFILL_OPERATOR, else your OS user name)',
-      defaultOperatorName(),
-    )
+    .addOption(operatorOption('who you are, recorded in the audit trail'))
     .requiredOption('--reason <text>', 'why (e.g. "partner fixed their endpoint")')
     .option('--json', 'print the state as JSON')
     .action(async (flags: { operator: string; reason: string; json?: boolean }) => {

@@ -4,6 +4,7 @@
 // setup; when PARTNER_WEBHOOK_URL is not set, the notification target `fulfill dev` gave its engine (the sandbox
 // partner's, whose port only the running sandbox knows for sure) is read from its record there. Elsewhere (no such
 // file) a missing key stays the configuration error that says what to set.
+import { Option } from 'commander';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -72,6 +73,18 @@ export function osUserName(env: NodeJS.ProcessEnv = process.env): string {
 /** Who an operator command says acted when --operator is not given: FULFILL_OPERATOR, else the OS user. */
 export function defaultOperatorName(env: NodeJS.ProcessEnv = process.env): string {
   return env.FULFILL_OPERATOR?.trim() || osUserName(env);
+}
+
+/**
+ * `--operator <name>`, its default said once in the help: commander would print the resolved name as well, after a
+ * description that already explains where it comes from.
+ */
+export function operatorOption(description: string, env: NodeJS.ProcessEnv = process.env): Option {
+  const name = defaultOperatorName(env);
+  return new Option('--operator <name>', description).default(
+    name,
+    `FULFILL_OPERATOR, else your OS user name; now ${JSON.stringify(name)}`,
+  );
 }
 
 /**

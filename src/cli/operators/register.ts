@@ -1,7 +1,7 @@
 // The operator commands of `fulfill`: holds, show, resolve, match, cancel. Usage errors exit 2, a refusal or an
 // unreachable Temporal exits 1 with what to do; `--json` prints machine-readable results on stdout.
 import { type Command, InvalidArgumentError } from 'commander';
-import { defaultOperatorName } from '../operator-config.js';
+import { operatorOption } from '../operator-config.js';
 import { collect } from '../operator-fields.js';
 import { withTemporal } from '../temporal-session.js';
 import { candidateTargets } from '../workflow-targets.js';
@@ -21,9 +21,7 @@ import { printHolds } from './holds.js';
 import { checkParkedId, parkedEventsOf, printParked, redriveParked, showParked } from './parked.js';
 import { showWorkflow } from './show.js';
 
-const OPERATOR_HELP =
-  'who you are, recorded in the audit trail beside the identity Temporal records for this CLI (default: ' +
-  'FULFILL_OPERATOR, else your OS user name)';
+const OPERATOR_HELP = 'who you are, recorded in the audit trail beside the identity Temporal records for this CLI';
 
 function positiveInteger(max: number) {
   return (value: string): number => {
@@ -78,7 +76,7 @@ export function registerOperatorCommands(program: Command): void {
         '(--field address.city=Austin)',
       collect,
     )
-    .option('--operator <name>', OPERATOR_HELP, defaultOperatorName())
+    .addOption(operatorOption(OPERATOR_HELP))
     .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
     .option('--wait <seconds>', WAIT_HELP, positiveInteger(3600), 60)
     .option('--json', 'print the result as JSON')
@@ -92,7 +90,7 @@ export function registerOperatorCommands(program: Command): void {
     .description("Match a prescription's patient to a partner patient when the directory found none or several.")
     .argument('<prescription>', 'the prescription id (or its workflow id)')
     .requiredOption('--partner-patient <id>', "the partner's patient id")
-    .option('--operator <name>', OPERATOR_HELP, defaultOperatorName())
+    .addOption(operatorOption(OPERATOR_HELP))
     .requiredOption('--reason <text>', 'why this patient')
     .option('--wait <seconds>', WAIT_HELP, positiveInteger(3600), 60)
     .option('--json', 'print the outcome as JSON')
@@ -108,7 +106,7 @@ export function registerOperatorCommands(program: Command): void {
       'Cancel a prescription (at any wait), an On Hold order (cancel_order), or a lab order (at Onegevity while it can).',
     )
     .argument('<id>', ID_HELP)
-    .option('--operator <name>', OPERATOR_HELP, defaultOperatorName())
+    .addOption(operatorOption(OPERATOR_HELP))
     .requiredOption('--reason <text>', 'why')
     .option('--wait <seconds>', WAIT_HELP, positiveInteger(3600), 60)
     .option('--json', 'print the outcome as JSON')
@@ -148,7 +146,7 @@ export function registerOperatorCommands(program: Command): void {
         'Refused (exit 1) if it still routes nowhere, its workflow has ended, or it was re-driven already.',
     )
     .argument('<id>', 'a parked event id from `fulfill parked list`')
-    .option('--operator <name>', OPERATOR_HELP, defaultOperatorName())
+    .addOption(operatorOption(OPERATOR_HELP))
     .option('--json', 'print the outcome as JSON')
     .action(async (id: string, flags: { operator: string; json?: boolean }) => {
       checkParkedId(id);
