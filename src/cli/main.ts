@@ -14,6 +14,7 @@ import { registerSandboxCommands } from './sandbox/register.js';
 import { registerSpoolCommands } from './spool.js';
 import { UsageError } from './usage-error.js';
 import { signWebhookHeaders } from './webhook-sign.js';
+import { withDevKeyFileHint } from './operator-config.js';
 
 export function buildProgram(): Command {
   const program = new Command('fulfill')
@@ -103,7 +104,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${withDevKeyFileHint(error).message}\n`);
+      return 2;
+    }
+    if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
       return 2;
     }

@@ -3,12 +3,12 @@
 // the commands use that file, so `fulfill holds` next to `npm run dev` decodes what the dev engine wrote without any
 // setup; when PARTNER_WEBHOOK_URL is not set, the notification target `fulfill dev` gave its engine (the sandbox
 // partner's, whose port only the running sandbox knows for sure) is read from its record there. Elsewhere (no such
-// file) a missing key stays the configuration error that says what to set.
+// file) a missing key stays the configuration error that says what to set, and it names the file looked for.
 import { Option } from 'commander';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { loadConfig, type EngineConfig } from '../config/env.js';
+import { ConfigError, loadConfig, type EngineConfig } from '../config/env.js';
 
 export const DEV_PAYLOAD_KEY_FILE = 'payload-keys.json';
 export const DEV_NOTIFICATION_TARGET_FILE = 'dev-notification-target.json';
@@ -58,6 +58,37 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Engine
     return url ? { PARTNER_WEBHOOK_URL: url } : {};
   };
   return { ...config, ...withKeys(), ...withTarget() };
+}
+
+const NO_PAYLOAD_KEY = /^no payload encryption key configured\b/;
+
+/**
+ * A missing payload key, with where the key file of `fulfill dev` was looked for: a CLI run with another DATA_DIR
+ * than `npm run dev` (another directory, a DATA_DIR of its own) misses the file, and the message alone would not say
+ * so. Other errors, and a key configured but unusable, are returned as they are.
+ */
+export function withDevKeyFileHint(error: ConfigError, env: NodeJS.ProcessEnv = process.env): ConfigError {
+  if (!error.problems.some((problem) => NO_PAYLOAD_KEY.test(problem.message))) return error;
+  let config: EngineConfig;
+  try {
+    config = loadConfig(env);
+  } catch {
+    return error;
+  }
+  if (config.PAYLOAD_KEYS.length > 0 || config.PAYLOAD_KEY_FILE) return error;
+  const file = devPayloadKeyFile(config.DATA_DIR);
+  return new ConfigError(
+    error.problems.map((problem) =>
+      NO_PAYLOAD_KEY.test(problem.message)
+        ? {
+            ...problem,
+            message:
+              `${problem.message}; nor is there a key file of \`fulfill dev\` at ${file} (DATA_DIR ` +
+              `${config.DATA_DIR}): next to \`npm run dev\`, run this with the DATA_DIR it uses`,
+          }
+        : problem,
+    ),
+  );
 }
 
 /** The account running this command (the OS user), for the Temporal identity and the default operator name. */

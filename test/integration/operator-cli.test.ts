@@ -83,6 +83,8 @@ describe('fulfill operator commands', () => {
       const result = await runFulfill(['holds'], { ...env, PAYLOAD_KEYS: undefined, DATA_DIR: dataDir });
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/PAYLOAD_KEYS: no payload encryption key configured/);
+      // Where the key file of `fulfill dev` was looked for: a DATA_DIR other than the one `npm run dev` used shows.
+      expect(result.stderr).toContain(`key file of \`fulfill dev\` at ${join(dataDir, 'payload-keys.json')}`);
     });
   });
 
