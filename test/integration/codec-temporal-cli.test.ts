@@ -88,6 +88,11 @@ describe('the temporal CLI through the codec service', () => {
 
     const encrypted = await temporalCli(['workflow', 'query', '--name', 'status', '-w', workflowId]);
     expect(encrypted.stdout).not.toContain('On Hold');
+
+    // A mistyped name is answered in the SDK's words, readable without the codec (it was "Encoded failure").
+    const mistyped = await temporalCli(['workflow', 'query', '--name', 'stauts', '-w', workflowId]);
+    expect(mistyped.code).not.toBe(0);
+    expect(mistyped.stderr + mistyped.stdout).toContain('Workflow did not register a handler for stauts');
   });
 
   it("reads an update's validation error in the validator's words, with the codec or without", async () => {

@@ -190,7 +190,7 @@ export function handleQuery<Result>(
 
 /**
  * A query that takes an input (a lookup by key): the input is parsed with the message's schema, and one it refuses
- * fails the query with the problem (a query is never recorded, so nothing else changes).
+ * fails the query with the problem, an InputRefused (a query is never recorded, so nothing else changes).
  */
 export function handleLookup<S extends z.ZodType, Result>(
   message: LookupMessage<S, Result>,
@@ -201,7 +201,8 @@ export function handleLookup<S extends z.ZodType, Result>(
     message,
     (input: unknown) => {
       const parsed = parseMessageInput(message.name, message.input, input);
-      if (!parsed.ok) throw new Error(`${message.name}: ${parsed.rejection.problem}`);
+      // As a validator refuses: InputRefused travels in the clear, so a CLI without the codec reads the problem.
+      if (!parsed.ok) refuse(`${message.name}: ${parsed.rejection.problem}`);
       return handler(parsed.value);
     },
     { description: options.description },

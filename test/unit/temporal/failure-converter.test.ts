@@ -29,6 +29,33 @@ describe('failure converter', () => {
   });
 
   it.each([
+    [
+      'a query no handler takes (the SDK wraps its ReferenceError)',
+      ApplicationFailure.create({
+        type: 'ReferenceError',
+        message: 'Workflow did not register a handler for stauts. Registered queries: [status]',
+      }),
+    ],
+    [
+      'an update no handler takes',
+      ApplicationFailure.nonRetryable('No registered handler for update: resolveExceptionUpdat'),
+    ],
+  ])("keeps the SDK's refusal of %s readable", (_name, refusal) => {
+    const failure = failureConverter.errorToFailure(refusal, defaultPayloadConverter);
+    expect(failure.message).toBe(refusal.message);
+    expect(failure.encodedAttributes).toBeFalsy();
+    expect(failure.stackTrace).toBe('');
+  });
+
+  it.each([
+    [
+      'a ReferenceError of workflow code',
+      ApplicationFailure.create({ type: 'ReferenceError', message: 'x is not defined at 12 Main St' }),
+    ],
+    [
+      'a failure that only ends like an unknown update',
+      ApplicationFailure.nonRetryable('12 Main St. No registered handler for update: x'),
+    ],
     ['any other failure type', ApplicationFailure.create({ type: FailureType.InvalidInput, message: '12 Main St' })],
     ['an untyped error', new Error('12 Main St')],
     [
@@ -44,6 +71,6 @@ describe('failure converter', () => {
     expect(failure.message).toBe('Encoded failure');
     expect(JSON.stringify({ ...failure, encodedAttributes: undefined })).not.toContain('12 Main St');
     expect(failure.encodedAttributes).toBeTruthy();
-    expect(failureConverter.failureToError(failure, defaultPayloadConverter).message).toBe('12 Main St');
+    expect(failureConverter.failureToError(failure, defaultPayloadConverter).message).toBe(error.message);
   });
 });
