@@ -237,6 +237,16 @@ describe('workflow handlers refuse bad input without failing a workflow task', (
       const after = await sendAllGarbage(handle, signals, ['resolveExceptionUpdate']);
       expect(after.stage).toBe('AWAITING_FILL_APPROVAL');
 
+      // A resolution pasted into the cancel box is refused, naming the stray field, not taken as a cancel.
+      await handle.signal('cancel', { operator: 'pasted', reason: 'wrong box', action: 'cancel_order', fields: {} });
+      const pasted = await waitFor(
+        () => query<{ stage: string; lastRejection?: { operator: string; detail: string } }>(handle, 'status'),
+        (state) => state.lastRejection?.operator === 'pasted',
+        'the pasted cancel rejected',
+      );
+      expect(pasted.stage).toBe('AWAITING_FILL_APPROVAL');
+      expect(pasted.lastRejection?.detail).toMatch(/action/);
+
       await handle.signal('approveFill', { approvedBy: 'partner-backend' });
       await waitFor(
         () => query<{ currentOrder?: { orderNumber: string } }>(handle, 'status'),

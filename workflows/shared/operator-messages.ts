@@ -69,8 +69,16 @@ export const resolveExceptionUpdate = updateMessage<ResolutionResult, typeof res
   strictResolveExceptionInput,
 );
 
+/**
+ * What a new cancel must also be: who and why, nothing else. A resolution pasted into the cancel box (its `action`,
+ * its `fields`) was taken as a cancel; histories hold cancels that only `cancelInput` read.
+ */
+export const strictCancelInput = sharedSchema('shared/operator-messages:strictCancelInput', () =>
+  z.strictObject(attribution),
+);
+
 /** Cancel at any wait: a prescription, an order (its On Hold exception's cancel action) or a lab order. */
-export const cancelSignal = signalMessage('cancel', cancelInput);
+export const cancelSignal = signalMessage('cancel', cancelInput, strictCancelInput);
 
 // ---------------------------------------------------------------------------------------------------------------
 // What every workflow's `status` answers, besides its own state
