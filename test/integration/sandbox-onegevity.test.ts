@@ -341,6 +341,8 @@ describe('Onegevity simulator', () => {
       await sandbox.control.activateKit(orderIdentifier);
       expect((await getOrder(patientIdentifier, orderIdentifier)).status).toBe('ACTIVATED');
       await expect(sandbox.control.activateKit(orderIdentifier)).rejects.toMatchObject({ status: 409 });
+      // An order it never had is not found (as `hold` answers), not a conflict.
+      await expect(sandbox.control.activateKit('labnope')).rejects.toMatchObject({ status: 404 });
     });
 
     it('announces patient.created once, and patient.updated when a later order changes the details', async () => {

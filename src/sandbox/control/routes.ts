@@ -231,6 +231,8 @@ export function registerControlRoutes(app: FastifyInstance, core: SandboxCore): 
     `${PREFIX}/onegevity/orders/:orderIdentifier/activate`,
     async (request, reply) => {
       const result = core.onegevity.activateAsPatient(request.params.orderIdentifier);
+      // As `hold` answers an unknown order: 404, not a conflict with its state.
+      if (!result.ok && result.missing) return controlError(reply, 404, 'not_found', result.message);
       if (!result.ok) return controlError(reply, 409, 'conflict', result.message);
       return reply.send({ order: result.order });
     },

@@ -304,11 +304,15 @@ export class OnegevitySimulator {
   // ---------------------------------------------------------------------------------------------- control
 
   /** A simulated patient activates the kit now (the kit must have shipped). */
-  activateAsPatient(orderIdentifier: string): { ok: true; order: OnegevityOrder } | { ok: false; message: string } {
+  activateAsPatient(
+    orderIdentifier: string,
+  ): { ok: true; order: OnegevityOrder } | { ok: false; missing: boolean; message: string } {
     const record = this.state.orders[orderIdentifier];
-    if (!record) return { ok: false, message: `order ${orderIdentifier} not found` };
+    if (!record) return { ok: false, missing: true, message: `order ${orderIdentifier} not found` };
     const waiting = record.order.elements.filter((element) => element.kitStatus === 'NOT_ACTIVATED');
-    if (waiting.length === 0) return { ok: false, message: `order ${orderIdentifier} has no shipped, unactivated kit` };
+    if (waiting.length === 0) {
+      return { ok: false, missing: false, message: `order ${orderIdentifier} has no shipped, unactivated kit` };
+    }
     for (const element of waiting) {
       if (this.#activate(record, element.packageElementIdentifier, this.#activationCode())) {
         this.state.counters.kitActivations.patient++;
