@@ -2,7 +2,8 @@
 // `listHolds` (the same reading as `fulfill holds`: visibility through src/operators/needs-operator.ts, then each
 // workflow's status for its reason, actions and next escalation, or `workflow task failing: …`); parked events from
 // src/operators/parked-events.ts, only those waiting for an operator (its `awaitingOperator`, as `fulfill parked` and
-// the partner API count them: not those kept for the record, nor those re-driven already). Filters: vendor, kind, and a text search over ids and reasons.
+// the partner API count them: not those kept for the record, nor those re-driven already). Filters: vendor, kind,
+// and a text search over ids and reasons.
 import type { Client } from '@temporalio/client';
 import { readHolds, stuckScanNote } from '../cli/operators/holds.js';
 import type { Vendor } from '../domain/vendors.js';

@@ -40,3 +40,8 @@ export function honeybeeFieldHelp(field: string): FieldHelp {
 export function isDefaultedHoneybeeField(field: string): boolean {
   return field === 'reason';
 }
+
+/** A field Honeybee takes as text: a known one whose example is text (an unknown one's kind is the vendor's to judge). */
+export function isTextHoneybeeField(field: string): boolean {
+  return typeof ownEntry(FIELDS, field)?.example === 'string';
+}

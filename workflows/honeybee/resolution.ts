@@ -4,6 +4,7 @@
 // the action is one the exception offered, and every field that action requires is present. The vendor checks the
 // values themselves (an update's validator first refuses a text field given anything but text: fieldValueProblem);
 // its refusal is a rejection the operator sees too.
+import { isDefaultedHoneybeeField, isTextHoneybeeField } from '../../src/domain/honeybee-action-fields.js';
 import { ownEntry } from '../../src/domain/own-entry.js';
 import { quotedActionName } from '../shared/input-problems.js';
 import type { ResolveExceptionInput } from '../shared/operator-messages.js';
@@ -59,7 +60,9 @@ export function checkResolution(
   }
   // A `reason` field (cancel_order) defaults to the operator's reason, so a cancellation needs no repetition.
   const given: Record<string, unknown> = { ...(isRecord(fields) ? fields : {}) };
-  if (offered.fields.includes('reason') && !filled(given.reason)) given.reason = reason;
+  for (const name of offered.fields.filter(isDefaultedHoneybeeField)) {
+    if (!filled(ownEntry(given, name))) given[name] = reason;
+  }
   // The field names are the vendor's: one named `constructor` or `toString` is missing until the operator gives it.
   const field = (name: string) => ownEntry(given, name);
   const missing = offered.fields.filter((name) => !filled(field(name)));
@@ -74,9 +77,6 @@ export function checkResolution(
   return { ok: true, action: offered, fields: picked };
 }
 
-/** Fields the vendor takes as text (VENDOR-FACTS.md's actions); the others' values are the vendor's to judge. */
-const TEXT_FIELDS: ReadonlySet<string> = new Set(['reason', 'prescriber_note', 'email', 'dob', 'name']);
-
 /**
  * Why an update's fields cannot go to Honeybee as they are (a text field given a number, a list or an object), named
  * for the caller; undefined when they can. Update validators only: a signal's handler replays, and takes what it
@@ -84,7 +84,7 @@ const TEXT_FIELDS: ReadonlySet<string> = new Set(['reason', 'prescriber_note', '
  */
 export function fieldValueProblem(fields: Record<string, unknown>): string | undefined {
   for (const [name, value] of Object.entries(fields)) {
-    if (TEXT_FIELDS.has(name) && typeof value !== 'string') return `"fields.${name}" must be text`;
+    if (isTextHoneybeeField(name) && typeof value !== 'string') return `"fields.${name}" must be text`;
   }
   return undefined;
 }
