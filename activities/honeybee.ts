@@ -368,6 +368,19 @@ export function createHoneybeeActivities(deps: HoneybeeActivityDependencies) {
       return { ...match, ...(patient.requestId ? { requestId: patient.requestId } : {}) };
     },
 
+    /**
+     * Whether the partner's directory knows a partner patient id an operator typed to match a prescription: a typo
+     * would otherwise put the prescription in another patient's chart. Answers known or not only.
+     */
+    async lookUpPartnerPatient(request: { partnerPatientId: string }): Promise<{ known: boolean }> {
+      try {
+        const found = await deps.directory.find({ by: 'partnerPatientId', partnerPatientId: request.partnerPatientId });
+        return { known: found.length > 0 };
+      } catch (error) {
+        throw toPartnerFailure(error);
+      }
+    },
+
     /** The prescription's facts (refills, expiry) when the RX_RECEIVED that carries them never arrived. */
     async getHoneybeePrescription(request: {
       patientId: string;

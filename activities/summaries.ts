@@ -106,6 +106,10 @@ export const ACTIVITY_SUMMARIES: Readonly<Partial<Record<keyof Activities, Summa
     kind: 'vendor.call',
     summary: `Honeybee patient ${text(nested(input, 'patientId')) ?? '?'} read; ${patientMatch(result)}`,
   }),
+  lookUpPartnerPatient: (input, result) => ({
+    kind: 'vendor.call',
+    summary: `partner directory asked for partner patient ${text(nested(input, 'partnerPatientId')) ?? '?'} (an operator's match): ${nested(result, 'known') === true ? 'known' : 'not known'}`,
+  }),
   // Its input is the patient's identity (PHI): only the outcome is told.
   matchPartnerPatient: (_input, result) => ({
     kind: 'vendor.call',

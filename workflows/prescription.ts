@@ -72,6 +72,8 @@ import {
   ADDRESS_CORRECTION_CHECKED_PATCH,
   APPROVALS_BOUNDED_PATCH,
   createPrescriptionOperator,
+  OPERATOR_MATCH_CHECKED_PATCH,
+  type PartnerPatientLookup,
 } from './honeybee/prescription-operator.js';
 import { resolveHoneybeeSettings } from './honeybee/settings.js';
 import type {
@@ -87,6 +89,16 @@ export type { PrescriptionWorkflowInput, PrescriptionState };
 
 const vendor = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeVendor);
 const messaging = proxyActivities<Activities>(ACTIVITY_OPTIONS.honeybeeMessaging);
+const lookups = proxyActivities<Activities>(ACTIVITY_OPTIONS.operatorLookup);
+
+/** Runs inside a handler, so it never throws: a directory that does not answer leaves the match unchecked. */
+async function lookUpPartnerPatient(partnerPatientId: string): Promise<PartnerPatientLookup> {
+  try {
+    return (await lookups.lookUpPartnerPatient({ partnerPatientId })).known ? 'known' : 'unknown';
+  } catch {
+    return 'unchecked';
+  }
+}
 
 const FOLLOWING_STAGES: ReadonlySet<string> = new Set([
   PrescriptionStage.AwaitingOrder,
@@ -163,6 +175,8 @@ export async function prescriptionWorkflow(input: PrescriptionWorkflowInput): Pr
     intakes: input.carried?.intakes ?? [],
     checksAddressCorrection: () => patched(ADDRESS_CORRECTION_CHECKED_PATCH),
     boundsApprovals: () => patched(APPROVALS_BOUNDED_PATCH),
+    lookUpPartnerPatient: (partnerPatientId) =>
+      patched(OPERATOR_MATCH_CHECKED_PATCH) ? lookUpPartnerPatient(partnerPatientId) : undefined,
   });
   /** What accepted operator inputs leave for the flow: a match, a correction, a cancellation. */
   const pending = operator.pending;

@@ -43,6 +43,15 @@ export const ACTIVITY_OPTIONS = {
     scheduleToCloseTimeout: '3 minutes',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
   },
+  /**
+   * A look-up an operator's input waits for (the partner directory asked whether a patient id exists): a few quick
+   * attempts, then the workflow decides without it, so the operator is never left waiting on an outage.
+   */
+  operatorLookup: {
+    startToCloseTimeout: '10 seconds',
+    scheduleToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
+  },
   /** A partner's action at a vendor (an update waits for it): bounded like an operator's, so the partner gets an answer. */
   partnerAction: {
     startToCloseTimeout: '30 seconds',

@@ -392,31 +392,40 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
       expect(twin.exception).toMatchObject({ code: 'PATIENT_AMBIGUOUS' });
       expect(twin.exception?.name).toContain('2 partner patients match by email');
 
-      await stack.client.workflow.getHandle(rxId(unknown)).signal(matchPatientSignal, {
-        partnerPatientId: 'P-OPERATOR-1',
-        operator: 'dana',
-        reason: 'called the clinic',
+      // An id the partner's directory does not know is refused, naming it: a typo must not put the prescription
+      // in another patient's chart.
+      const match = { partnerPatientId: 'P-OPERATOR-1', operator: 'dana', reason: 'called the clinic' };
+      await stack.client.workflow.getHandle(rxId(unknown)).signal(matchPatientSignal, match);
+      const refused = await waitForPrescription(stack.client, unknown, (s) =>
+        s.decisions.some((decision) => decision.action === 'matchPatient'),
+      );
+      expect(refused.decisions.at(-1)).toMatchObject({
+        outcome: 'rejected',
+        detail: expect.stringContaining('the partner directory has no patient P-OPERATOR-1') as unknown,
       });
+      expect(refused).toMatchObject({ stage: 'AWAITING_PATIENT_MATCH', needsOperator: true });
+      expect(refused.match).toBeUndefined();
       await stack.client.workflow
         .getHandle(rxId(ambiguous))
         .signal(cancelSignal, { operator: 'dana', reason: 'duplicate patient records' });
 
-      // The partner's directory has no intake for the patient yet: no order until it has (never "no known
-      // allergies" by default). The partner adds the record, the operator retries.
+      // The partner adds the patient, without an intake yet: the match is taken, and no order is placed until the
+      // intake is in (never "no known allergies" by default). The partner adds it, the operator retries.
+      const { person, ehrId } = unknownScenario.patient;
+      const directory = new PartnerDirectory(join(stack.env.DATA_DIR as string, 'partner-directory.json'));
+      const record = {
+        partnerPatientId: 'P-OPERATOR-1',
+        ehrId: ehrId ?? null,
+        email: person.email,
+        firstName: person.firstName,
+        lastName: person.lastName,
+        dob: person.dob,
+      };
+      directory.add([record]);
+      await stack.client.workflow.getHandle(rxId(unknown)).signal(matchPatientSignal, match);
       const noIntake = await waitForPrescription(stack.client, unknown, (s) => s.stage === 'AWAITING_ORDER_CORRECTION');
       expect(noIntake.exception).toMatchObject({ source: 'order_creation', code: 'PatientSafetyUnknown' });
-      const { person, ehrId } = unknownScenario.patient;
-      new PartnerDirectory(join(stack.env.DATA_DIR as string, 'partner-directory.json')).add([
-        {
-          partnerPatientId: 'P-OPERATOR-1',
-          ehrId: ehrId ?? null,
-          email: person.email,
-          firstName: person.firstName,
-          lastName: person.lastName,
-          dob: person.dob,
-          patientSafety: { medications: [], healthConditions: [], allergies: [] },
-        },
-      ]);
+      directory.add([{ ...record, patientSafety: { medications: [], healthConditions: [], allergies: [] } }]);
       await stack.client.workflow.getHandle(rxId(unknown)).signal(resolveExceptionSignal, {
         action: 'retry_order',
         fields: {},
@@ -436,7 +445,7 @@ describe('Honeybee workflows: Partner Requested Fills', () => {
         canceled: { orderOutcome: 'no open order' },
       });
       expect(await ordersPerFill(stack.control, ambiguous)).toEqual({});
-      await recordHistory(stack.client, rxId(unknown), 'prescription-operator-match');
+      await recordHistory(stack.client, rxId(unknown), 'prescription-operator-match-checked');
     });
 
     it('partner fill approval: no order until approveFill, then one order', async () => {

@@ -7,6 +7,7 @@ import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hold } from '../../src/cli/operators/holds.js';
+import { PartnerDirectory } from '../../src/sandbox/partner/directory.js';
 import { labOrderStatusQuery } from '../../workflows/lab/messages.js';
 import { jsonOf, runFulfill } from '../harness/fulfill-cli.js';
 import { firstPrescriptionId, orderOf, pollUntil, waitForOrder, waitForPrescription } from '../harness/honeybee.js';
@@ -270,6 +271,23 @@ describe('fulfill operator commands', () => {
       ).then((list) => list.find((h) => h.prescriptionId === rx)!);
       expect(hold.actions).toEqual(['matchPatient', 'cancel']);
       expect(hold.reason).toMatch(/^PATIENT_NOT_FOUND/);
+
+      const matchArgs = ['match', rx, '--partner-patient', 'P-CLI-1', '--operator', 'cli-op', '--reason', 'called'];
+      const unknown = await fulfill(...matchArgs);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('the partner directory has no patient P-CLI-1');
+      // The partner adds the patient (the directory is read on every lookup).
+      const { person } = result.patient;
+      new PartnerDirectory(join(stack.env.DATA_DIR as string, 'partner-directory.json')).add(
+        ['P-CLI-1', 'P-CLI-2'].map((partnerPatientId) => ({
+          partnerPatientId,
+          ehrId: null,
+          email: null,
+          firstName: person.firstName,
+          lastName: person.lastName,
+          dob: person.dob,
+        })),
+      );
 
       const matched = await fulfill(
         'match',

@@ -174,6 +174,16 @@ describe('partner API: synchronous answers, vendor actions, listings and the eve
   it('cancels a prescription (202: the work goes on), lists it by stage first, and pages with cursors', async () => {
     const rx = firstPrescriptionId(await stack.control.runScenario('patient-not-found'));
     await waitForPrescription(stack.client, rx, (s) => s.stage === 'AWAITING_PATIENT_MATCH');
+    // A partner patient its own directory does not know is refused (422), naming it; the prescription still waits.
+    const typo = await api('POST', `/api/prescriptions/${rx}/patient-match`, { partnerPatientId: 'P-NOBODY', ...who });
+    expect(typo.status).toBe(422);
+    expect(errorOf(typo)).toMatchObject({
+      code: 'rejected',
+      message: expect.stringContaining('the partner directory has no patient P-NOBODY') as unknown,
+    });
+    const still = await waitForPrescription(stack.client, rx, () => true);
+    expect(still.stage).toBe('AWAITING_PATIENT_MATCH');
+    expect(still.match ?? undefined).toBeUndefined();
     const waiting = await pollUntil(
       'the prescription listed by stage',
       () => api('GET', '/api/prescriptions?stage=AWAITING_PATIENT_MATCH&needsOperator=true'),

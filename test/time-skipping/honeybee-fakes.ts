@@ -23,6 +23,8 @@ export interface FakeVendor {
   match?: HoneybeePatientMatch;
   /** The directory holds no intake: creating an order without one fails PatientSafetyUnknown (as under `hold`). */
   intakeMissing?: boolean;
+  /** Partner patient ids the directory does not know (every other id it does). */
+  unknownPatients?: string[];
 }
 
 export interface FakeCalls {
@@ -32,6 +34,8 @@ export interface FakeCalls {
   actions: { orderNumber: string; action: string; fields: Record<string, unknown> }[];
   reports: ReportMilestoneRequest[];
   matches: string[];
+  /** The partner patient ids looked up in the directory (an operator's matches). */
+  lookups: string[];
 }
 
 export function fakeOrder(orderNumber: string, status: string, prescriptionId = '1111111'): HoneybeeOrderSnapshot {
@@ -49,7 +53,15 @@ export function fakeOrder(orderNumber: string, status: string, prescriptionId = 
 }
 
 export function createFakeActivities(vendor: FakeVendor) {
-  const calls: FakeCalls = { notifications: [], ensures: [], polls: [], actions: [], reports: [], matches: [] };
+  const calls: FakeCalls = {
+    notifications: [],
+    ensures: [],
+    polls: [],
+    actions: [],
+    reports: [],
+    matches: [],
+    lookups: [],
+  };
   const activities = {
     async notifyPartner(notification: PartnerNotification) {
       calls.notifications.push(notification);
@@ -60,6 +72,10 @@ export function createFakeActivities(vendor: FakeVendor) {
       return (
         vendor.match ?? { outcome: 'matched', partnerPatientId: 'P-1', matchedBy: 'ehrId', requestId: 'req-match' }
       );
+    },
+    async lookUpPartnerPatient(request: { partnerPatientId: string }): Promise<{ known: boolean }> {
+      calls.lookups.push(request.partnerPatientId);
+      return { known: !vendor.unknownPatients?.includes(request.partnerPatientId) };
     },
     async getHoneybeePrescription() {
       return { found: true, facts: { refillsLeft: vendor.refillsLeft, expireDate: vendor.expireDate } };

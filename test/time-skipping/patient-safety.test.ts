@@ -99,6 +99,57 @@ describe('patient-safety data on the orders a prescription creates', () => {
     });
   });
 
+  it("refuses an operator's match the partner directory does not know, by signal and by update, naming the id", async () => {
+    const fake = vendor({
+      match: { outcome: 'not_found', tried: ['ehrId', 'email'] },
+      unknownPatients: ['P-TYPO', 'P-GONE'],
+    });
+    await prescription('7070703', fake, 'automatic', async (handle, calls) => {
+      await waitFor(
+        () => status(handle),
+        (s) => s.stage === 'AWAITING_PATIENT_MATCH',
+        'awaiting a match',
+      );
+      await handle.signal(matchPatientSignal, { partnerPatientId: 'P-TYPO', operator: 'erin', reason: 'phoned' });
+      const refused = await waitFor(
+        () => status(handle),
+        (s) => s.decisions.some((decision) => decision.outcome === 'rejected'),
+        'the signal refused',
+      );
+      expect(refused.decisions.at(-1)).toMatchObject({
+        via: 'match',
+        action: 'matchPatient',
+        outcome: 'rejected',
+        detail: expect.stringContaining('the partner directory has no patient P-TYPO') as unknown,
+      });
+      expect(refused).toMatchObject({ stage: 'AWAITING_PATIENT_MATCH', needsOperator: true });
+      expect(refused.match).toBeUndefined();
+
+      const answer = await handle.executeUpdate(resolveExceptionUpdate, {
+        args: [{ action: 'matchPatient', fields: { partnerPatientId: 'P-GONE' }, operator: 'erin', reason: 'r' }],
+      });
+      expect(answer).toMatchObject({
+        accepted: false,
+        reason: expect.stringContaining('the partner directory has no patient P-GONE') as unknown,
+        offeredActions: ['matchPatient', 'cancel'],
+      });
+      expect(calls.ensures).toEqual([]);
+
+      const taken = await handle.executeUpdate(resolveExceptionUpdate, {
+        args: [{ action: 'matchPatient', fields: { partnerPatientId: 'P-78' }, operator: 'erin', reason: 'r' }],
+      });
+      expect(taken).toMatchObject({ accepted: true, message: 'matched to partner patient P-78' });
+      await waitFor(
+        () => status(handle),
+        (s) => s.currentOrder?.orderNumber === 'HBSAFE',
+        'the order',
+      );
+      expect(calls.lookups).toEqual(['P-TYPO', 'P-GONE', 'P-78']);
+      expect(calls.ensures[0]).toMatchObject({ create: true, partnerPatientId: 'P-78' });
+      expect((await status(handle)).match).toMatchObject({ partnerPatientId: 'P-78', matchedBy: 'operator' });
+    });
+  });
+
   it('an order held for want of an intake: named for it, settled by the intake an operator gives', async () => {
     await prescription('7070702', vendor({ intakeMissing: true }), 'automatic', async (handle, calls) => {
       const held = await waitFor(

@@ -139,6 +139,7 @@ export function prescriptionDetails(state: PrescriptionState): string {
       JSON.stringify({ partnerPatientId: '<partner patient id>', operator: '<your name>', reason: '<why>' }),
       '```',
       '',
+      "The id is looked up in the partner's directory first: one it does not know is refused.",
       '`cancel` (`{"operator", "reason"}`) ends the prescription.',
     );
   } else if (exception) {

@@ -59,6 +59,15 @@ const addressFields = sharedSchema('honeybee/prescription-operator:addressFields
 export const ADDRESS_CORRECTION_CHECKED_PATCH = 'prescription-address-correction-checked';
 
 /**
+ * An operator's patient match is looked up in the partner directory before it is taken: a mistyped id would put the
+ * prescription in another patient's chart. Runs from before took any id; their accepted matches replay as they ran.
+ */
+export const OPERATOR_MATCH_CHECKED_PATCH = 'prescription-operator-match-checked';
+
+/** What the partner directory said of a partner patient id; unchecked when it did not answer in time. */
+export type PartnerPatientLookup = 'known' | 'unknown' | 'unchecked';
+
+/**
  * Approvals are bounded: a fill number within the fills the prescription can still have and at most
  * MAX_FILLS_AHEAD past the current one, and an intake of bounded size. Each kept approval's intake is carried into
  * every next run, so runs from before it that accepted fills far ahead with large intakes could not continue as new
@@ -109,11 +118,18 @@ export function createPrescriptionOperator(
     checksAddressCorrection?: () => boolean;
     /** Whether this run bounds approvals and intakes: `patched(APPROVALS_BOUNDED_PATCH)`, asked when one is out. */
     boundsApprovals?: () => boolean;
+    /**
+     * Looks up an operator's match in the partner directory; undefined when this run does not
+     * (`patched(OPERATOR_MATCH_CHECKED_PATCH)`, asked only for a match about to be taken). Never rejects.
+     */
+    lookUpPartnerPatient?: (partnerPatientId: string) => Promise<PartnerPatientLookup> | undefined;
   },
 ) {
   const { now, publish } = options;
   const boundsApprovals = options.boundsApprovals ?? (() => true);
   const pending: PendingOperatorInputs = {};
+  /** The partner patient id of a match being looked up in the directory: no other match is taken meanwhile. */
+  let matchLookingUp: string | undefined;
   const intakes: FillIntake[] = [...(options.intakes ?? [])];
 
   function keepIntake(fillNumber: number, patientSafety: PatientSafetyInput): void {
@@ -201,7 +217,7 @@ export function createPrescriptionOperator(
   function offeredActions(): OperatorAction[] {
     if (state.endReason) return [];
     const actions: OperatorAction[] = [];
-    if (!matchProblem() && !pending.match) actions.push(MATCH_PATIENT_ACTION);
+    if (!matchProblem() && !pending.match && !matchLookingUp) actions.push(MATCH_PATIENT_ACTION);
     const creation = creationException();
     if (creation && !creationBlocked()) actions.push(...creation.actions.map(operatorActionOf));
     if (state.stage === PrescriptionStage.AwaitingFillApproval) actions.push(APPROVE_FILL_ACTION);
@@ -226,14 +242,37 @@ export function createPrescriptionOperator(
       : { accepted: true, action: decision.action, message: done };
   }
 
-  function match(input: { partnerPatientId: string; operator: string; reason: string }, via: Via): ResolutionResult {
-    const problem = matchProblem();
-    if (!problem) pending.match = { partnerPatientId: input.partnerPatientId.trim(), operator: input.operator };
-    return decide(
-      { via, operator: input.operator, reason: input.reason, action: 'matchPatient' },
-      problem,
-      `matched to partner patient ${input.partnerPatientId}`,
-    );
+  /** Why no second match can be taken now: one is already taken, or being looked up. */
+  function matchUnderWay(): string | undefined {
+    if (pending.match) return 'a match is already being applied';
+    return matchLookingUp ? `a match (${matchLookingUp}) is being looked up in the partner directory` : undefined;
+  }
+
+  function match(
+    input: { partnerPatientId: string; operator: string; reason: string },
+    via: Via,
+  ): ResolutionResult | Promise<ResolutionResult> {
+    const decision = { via, operator: input.operator, reason: input.reason, action: 'matchPatient' };
+    const partnerPatientId = input.partnerPatientId.trim();
+    const problem = matchProblem() ?? (matchLookingUp ? matchUnderWay() : undefined);
+    const lookup = problem ? undefined : options.lookUpPartnerPatient?.(partnerPatientId);
+    if (!lookup) {
+      if (!problem) pending.match = { partnerPatientId, operator: input.operator };
+      return decide(decision, problem, `matched to partner patient ${input.partnerPatientId}`);
+    }
+    matchLookingUp = partnerPatientId;
+    return lookup.then((found) => {
+      matchLookingUp = undefined;
+      // The wait may have seen a cancellation or another path's match.
+      const late = matchProblem() ?? matchUnderWay();
+      const unknown =
+        found === 'unknown'
+          ? `the partner directory has no patient ${partnerPatientId}: check the id with the partner (the directory must know the patient first)`
+          : undefined;
+      if (!late && !unknown) pending.match = { partnerPatientId, operator: input.operator };
+      const unchecked = found === 'unchecked' ? ' (not looked up: the partner directory did not answer)' : '';
+      return decide(decision, late ?? unknown, `matched to partner patient ${partnerPatientId}${unchecked}`);
+    });
   }
 
   function approve(
@@ -314,7 +353,10 @@ export function createPrescriptionOperator(
   }
 
   /** Carries out a resolveException input (signal or update): any action offered now. */
-  function resolve(input: ResolveExceptionInput, via: 'signal' | 'update'): ResolutionResult {
+  function resolve(
+    input: ResolveExceptionInput,
+    via: 'signal' | 'update',
+  ): ResolutionResult | Promise<ResolutionResult> {
     switch (input.action) {
       case 'matchPatient': {
         const fields = parseActionFields(matchFields, input.fields);
@@ -352,7 +394,7 @@ export function createPrescriptionOperator(
       case 'matchPatient': {
         const fields = parseActionFields(matchFields, input.fields);
         if (!fields.ok) return invalid(fields.problem);
-        return refusal(matchProblem() ?? (pending.match ? 'a match is already being applied' : undefined));
+        return refusal(matchProblem() ?? matchUnderWay());
       }
       case 'approveFill': {
         const fields = parseActionFields(approveFields, input.fields);

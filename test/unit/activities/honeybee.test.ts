@@ -15,6 +15,7 @@ import { HONEYBEE_CREATE_IN_DOUBT_RECHECK_MS } from '../../../src/domain/activit
 import { FailureType } from '../../../src/domain/failure-types.js';
 import type { Logger } from '../../../src/observability/logger.js';
 import type { DirectoryQuery, PartnerPatientDirectory } from '../../../src/partner/patient-directory.js';
+import { PartnerDirectoryError } from '../../../src/partner/http-directory.js';
 import type { HoneybeeClient } from '../../../src/vendors/honeybee/client.js';
 import type { HoneybeeOrder } from '../../../src/vendors/honeybee/schemas.js';
 import { VendorError } from '../../../src/vendors/shared/vendor-error.js';
@@ -422,6 +423,22 @@ describe('the other Honeybee activities', () => {
       requestId: 'req-patient',
     });
     expect(JSON.stringify(match)).not.toMatch(/Jane|Roe|1980|j@x/);
+  });
+
+  it('lookUpPartnerPatient says whether the directory knows an id, nothing more; a directory failure is typed', async () => {
+    const { activities, env, find } = setup({});
+    expect(await env.run(() => activities.lookUpPartnerPatient({ partnerPatientId: 'P-1' }))).toEqual({ known: true });
+    expect(await env.run(() => activities.lookUpPartnerPatient({ partnerPatientId: 'P-TYPO' }))).toEqual({
+      known: false,
+    });
+    expect(find).toHaveBeenLastCalledWith({ by: 'partnerPatientId', partnerPatientId: 'P-TYPO' });
+    find.mockRejectedValueOnce(
+      new PartnerDirectoryError('the partner directory answered 503', FailureType.PartnerUnavailable, 503),
+    );
+    const failure = await env
+      .run(() => activities.lookUpPartnerPatient({ partnerPatientId: 'P-1' }))
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ type: 'PartnerUnavailable', message: 'the partner directory answered 503' });
   });
 
   it('cancelHoneybeeOrder submits cancel_order only when the On Hold order offers it', async () => {

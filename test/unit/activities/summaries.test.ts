@@ -32,6 +32,10 @@ describe('activity summaries', () => {
       kind: 'notification',
       summary: 'parked partner notifications re-sent: 1 of 2 (stopped: answered 503)',
     });
+    expect(summarizeActivity('lookUpPartnerPatient', { partnerPatientId: 'P-9' }, { known: false })).toEqual({
+      kind: 'vendor.call',
+      summary: "partner directory asked for partner patient P-9 (an operator's match): not known",
+    });
     expect(summarizeActivity('somethingNew', {}, {})).toEqual({
       kind: 'vendor.call',
       summary: 'somethingNew completed',

@@ -15,7 +15,7 @@ describe('activity options', () => {
     const bounded = Object.entries(ACTIVITY_OPTIONS)
       .filter(([, options]) => 'maximumAttempts' in options.retry)
       .map(([name]) => name);
-    expect(bounded).toEqual(['honeybeeOperatorAction', 'partnerAction', 'partnerCreate']);
+    expect(bounded).toEqual(['honeybeeOperatorAction', 'operatorLookup', 'partnerAction', 'partnerCreate']);
     // A reorder is not idempotent at Honeybee: one attempt, never a second order from a lost answer.
     expect(ACTIVITY_OPTIONS.partnerCreate.retry.maximumAttempts).toBe(1);
   });

@@ -10,6 +10,7 @@ import {
   createPrescriptionOperator,
   MAX_INTAKE_CHARS,
   MAX_INTAKE_ITEM_CHARS,
+  type PartnerPatientLookup,
 } from '../../../workflows/honeybee/prescription-operator.js';
 import { initialPrescriptionState, PrescriptionStage } from '../../../workflows/honeybee/prescription-state.js';
 import { DEFAULT_HONEYBEE_SETTINGS } from '../../../workflows/honeybee/settings.js';
@@ -22,6 +23,7 @@ function operatorFor(
   patch: Partial<PrescriptionState> = {},
   checksAddressCorrection?: () => boolean,
   boundsApprovals?: () => boolean,
+  lookUpPartnerPatient?: (partnerPatientId: string) => Promise<PartnerPatientLookup> | undefined,
 ) {
   const state = {
     ...initialPrescriptionState({ prescriptionId: '1' }, { ...DEFAULT_HONEYBEE_SETTINGS, fillApproval: 'partner' }),
@@ -33,6 +35,7 @@ function operatorFor(
     publish: () => (published += 1),
     ...(checksAddressCorrection ? { checksAddressCorrection } : {}),
     ...(boundsApprovals ? { boundsApprovals } : {}),
+    ...(lookUpPartnerPatient ? { lookUpPartnerPatient } : {}),
   });
   return { state, operator, published: () => published };
 }
@@ -85,15 +88,95 @@ describe('prescription operator actions', () => {
     expect(
       approval.operator.check({ action: 'approveFill', fields: { paymentReference: 7 }, operator: 'o', reason: 'r' }),
     ).toMatchObject({ reason: '"fields.paymentReference" must be text' });
-    approval.operator.resolve({ action: 'approveFill', operator: 'o', reason: 'paid by phone' }, 'signal');
+    void approval.operator.resolve({ action: 'approveFill', operator: 'o', reason: 'paid by phone' }, 'signal');
     expect(approval.state.approvedFills).toEqual([1]);
 
     const cancel = operatorFor({ stage: PrescriptionStage.AwaitingFillApproval });
-    cancel.operator.resolve({ action: 'cancel', operator: 'o', reason: 'r' }, 'signal');
+    void cancel.operator.resolve({ action: 'cancel', operator: 'o', reason: 'r' }, 'signal');
     expect(cancel.operator.pending.cancel).toMatchObject({ operator: 'o', reason: 'r' });
     expect(cancel.operator.check({ action: 'cancel', operator: 'o', reason: 'again' })).toMatchObject({
       reason: 'a cancellation is already under way',
     });
+  });
+
+  it('looks a match up in the partner directory before taking it: an unknown id is refused, naming it', async () => {
+    const asked: string[] = [];
+    let answer: (found: PartnerPatientLookup) => void = () => undefined;
+    const { operator, state } = operatorFor(
+      { stage: PrescriptionStage.AwaitingPatientMatch },
+      undefined,
+      undefined,
+      (id) => {
+        asked.push(id);
+        return new Promise<PartnerPatientLookup>((resolve) => (answer = resolve));
+      },
+    );
+    const matchTo = (partnerPatientId: string) => ({
+      action: 'matchPatient',
+      fields: { partnerPatientId },
+      operator: 'dana',
+      reason: 'called the clinic',
+    });
+
+    const typo = operator.resolve(matchTo(' P-TYPO '), 'update');
+    expect(asked).toEqual(['P-TYPO']);
+    // While the directory is asked, no other match is taken and none is offered.
+    expect(names(operator)).toEqual(['cancel']);
+    expect(operator.check(matchTo('P-OTHER'))).toMatchObject({
+      reason: 'a match (P-TYPO) is being looked up in the partner directory',
+    });
+    expect(await operator.match({ partnerPatientId: 'P-OTHER', operator: 'erin', reason: 'r' }, 'match')).toMatchObject(
+      { accepted: false, reason: 'a match (P-TYPO) is being looked up in the partner directory' },
+    );
+    answer('unknown');
+    expect(await typo).toMatchObject({
+      accepted: false,
+      reason: expect.stringContaining('the partner directory has no patient P-TYPO') as unknown,
+      offeredActions: ['matchPatient', 'cancel'],
+    });
+    expect(operator.pending.match).toBeUndefined();
+    expect(state.decisions.at(-1)).toMatchObject({ action: 'matchPatient', outcome: 'rejected', operator: 'dana' });
+
+    const known = operator.resolve(matchTo('P-7'), 'signal');
+    answer('known');
+    expect(await known).toMatchObject({ accepted: true, message: 'matched to partner patient P-7' });
+    expect(operator.pending.match).toEqual({ partnerPatientId: 'P-7', operator: 'dana' });
+    expect(asked).toEqual(['P-TYPO', 'P-7']);
+  });
+
+  it('takes a match the directory could not be asked about, saying so; a cancellation meanwhile wins', async () => {
+    let answer: (found: PartnerPatientLookup) => void = () => undefined;
+    const lookUp = () => new Promise<PartnerPatientLookup>((resolve) => (answer = resolve));
+    const down = operatorFor({ stage: PrescriptionStage.AwaitingPatientMatch }, undefined, undefined, lookUp);
+    const taken = down.operator.match({ partnerPatientId: 'P-9', operator: 'o', reason: 'r' }, 'match');
+    answer('unchecked');
+    expect(await taken).toMatchObject({
+      accepted: true,
+      message: 'matched to partner patient P-9 (not looked up: the partner directory did not answer)',
+    });
+    expect(down.operator.pending.match).toEqual({ partnerPatientId: 'P-9', operator: 'o' });
+
+    const canceled = operatorFor({ stage: PrescriptionStage.AwaitingPatientMatch }, undefined, undefined, lookUp);
+    const late = canceled.operator.match({ partnerPatientId: 'P-9', operator: 'o', reason: 'r' }, 'match');
+    canceled.state.stage = PrescriptionStage.Canceled;
+    answer('known');
+    expect(await late).toMatchObject({
+      accepted: false,
+      reason: expect.stringContaining('not waiting for a patient match') as unknown,
+    });
+    expect(canceled.operator.pending.match).toBeUndefined();
+
+    // A run from before the look-up (the patch not taken) takes the match at once, as it did.
+    const before = operatorFor(
+      { stage: PrescriptionStage.AwaitingPatientMatch },
+      undefined,
+      undefined,
+      () => undefined,
+    );
+    expect(before.operator.match({ partnerPatientId: 'P-1', operator: 'o', reason: 'r' }, 'match')).toMatchObject({
+      accepted: true,
+    });
+    expect(before.operator.pending.match).toEqual({ partnerPatientId: 'P-1', operator: 'o' });
   });
 
   it('refuses what is not offered now, with the reason', () => {
@@ -206,7 +289,7 @@ describe('prescription operator actions', () => {
     expect(automatic.intakeFor(1)).toBeUndefined();
   });
 
-  it('approves only fills the prescription can still have, a few ahead, with an intake of bounded size', () => {
+  it('approves only fills the prescription can still have, a few ahead, with an intake of bounded size', async () => {
     const waiting = { stage: PrescriptionStage.AwaitingFillApproval, facts: { refillsLeft: 5 } };
     const { operator, state } = operatorFor(waiting);
     const intake: PatientSafetyInput = { medications: [], healthConditions: [], allergies: ['penicillin'] };
@@ -262,7 +345,7 @@ describe('prescription operator actions', () => {
     const give = { action: 'provide_patient_safety', fields: { patientSafety: { ...intake, allergies: [bigItem] } } };
     const tooLarge = /^fields\.patientSafety\.allergies\[0\] is too large/;
     expect(held.check({ ...give, operator: 'dana', reason: 'r' })?.reason).toMatch(tooLarge);
-    expect(refusedReason(held.resolve({ ...give, operator: 'dana', reason: 'r' }, 'signal'))).toMatch(tooLarge);
+    expect(refusedReason(await held.resolve({ ...give, operator: 'dana', reason: 'r' }, 'signal'))).toMatch(tooLarge);
     expect(held.pending.correction).toBeUndefined();
   });
 

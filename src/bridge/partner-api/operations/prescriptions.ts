@@ -87,7 +87,8 @@ export const prescriptionOperations = [
     summary: "Settle the prescription's patient match",
     description:
       'Names the partner patient when the directory found none or several. 409 when the prescription is not ' +
-      'waiting for a match (or it is already matched).',
+      'waiting for a match (or it is already matched); 422 when the partner directory does not know the patient ' +
+      '(it is looked up first; if the directory does not answer within 30 s, the match is taken and says so).',
     body: matchPatientBody,
     accepted: decided,
     message: resolveExceptionUpdate,
