@@ -198,8 +198,11 @@ export const envSchema = z.object({
   // Bridge (webhooks in, partner API)
   BRIDGE_HOST: z.string().min(1).default('127.0.0.1'),
   BRIDGE_PORT: port.default(DEFAULT_BRIDGE_PORT),
-  /** The bridge's public base URL, as the vendors see it. Honeybee signs the full webhook URL. */
-  BRIDGE_PUBLIC_URL: url.default(`http://127.0.0.1:${DEFAULT_BRIDGE_PORT}`),
+  /**
+   * The bridge's public base URL, as the vendors see it (Honeybee signs the full webhook URL). Default
+   * `http://127.0.0.1:{BRIDGE_PORT}`, so moving the port alone moves it too.
+   */
+  BRIDGE_PUBLIC_URL: url.optional(),
   BRIDGE_BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   /** Where the bridge keeps authentic webhooks Temporal refused for good. Default `{DATA_DIR}/webhook-spool`. */
   BRIDGE_SPOOL_DIR: z.string().min(1).optional(),
@@ -430,9 +433,10 @@ export const RENAMED_VARIABLES: Readonly<Record<string, string>> = {
 };
 
 /** The environment as parsed, with the Temporal connection resolved (variables, then profile file, then defaults). */
-export type EngineConfig = Omit<ParsedEnv, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> & {
+export type EngineConfig = Omit<ParsedEnv, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'BRIDGE_PUBLIC_URL'> & {
   TEMPORAL_ADDRESS: string;
   TEMPORAL_NAMESPACE: string;
+  BRIDGE_PUBLIC_URL: string;
 };
 export type EnvName = keyof typeof envSchema.shape;
 export const ENV_NAMES = Object.keys(envSchema.shape) as EnvName[];
@@ -476,7 +480,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   const temporal = applyTemporalProfile(parsed.data, env);
   const problems = [...renamed, ...crossFieldProblems(parsed.data), ...temporal.problems];
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...parsed.data, ...temporal.settings };
+  const bridgePublicUrl = parsed.data.BRIDGE_PUBLIC_URL ?? `http://127.0.0.1:${parsed.data.BRIDGE_PORT}`;
+  return { ...parsed.data, ...temporal.settings, BRIDGE_PUBLIC_URL: bridgePublicUrl };
 }
 
 export function isDevelopment(config: Pick<EngineConfig, 'ENGINE_ENV'>): boolean {

@@ -31,6 +31,14 @@ describe('configuration', () => {
     expect(config.BRIDGE_PORT).toBe(4000);
   });
 
+  it("moves the bridge's public URL with its port unless the URL is set", () => {
+    expect(loadConfig({}).BRIDGE_PUBLIC_URL).toBe('http://127.0.0.1:3000');
+    expect(loadConfig({ BRIDGE_PORT: '23000' }).BRIDGE_PUBLIC_URL).toBe('http://127.0.0.1:23000');
+    expect(loadConfig({ BRIDGE_PORT: '23000', BRIDGE_PUBLIC_URL: 'https://hooks.example.com' }).BRIDGE_PUBLIC_URL).toBe(
+      'https://hooks.example.com',
+    );
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ BRIDGE_PORT: '' }).BRIDGE_PORT).toBe(3000);
   });
