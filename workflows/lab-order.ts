@@ -132,6 +132,12 @@ export const LAB_MILESTONES_IN_ORDER_PATCH = 'lab-order-milestones-in-order';
 /** Runs from before it kept a followed order's rejection flagged after whoever placed it sent a new request. */
 export const LAB_FOLLOWED_REQUEST_SETTLES_REJECTION_PATCH = 'lab-followed-request-settles-rejection';
 
+/** Runs from before it took `results.released` at its word, ending the order though its own read said otherwise. */
+export const LAB_RESULTS_CONFIRMED_BY_READ_PATCH = 'lab-results-confirmed-by-read';
+
+/** Runs from before it refused an event naming another order (a signal sent to the wrong workflow). */
+export const LAB_EVENT_OF_OWN_ORDER_PATCH = 'lab-event-of-own-order';
+
 interface PendingResolution {
   id: number;
   resolution: LabResolution;
@@ -203,9 +209,20 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
         state.events.duplicates += 1;
         return;
       }
+      // The bridge routes by the order the event names: one naming another order was sent here by hand.
+      const named = event.orderIdentifier;
+      if (named !== undefined && named !== state.orderIdentifier && patched(LAB_EVENT_OF_OWN_ORDER_PATCH)) {
+        rejectInput('signal')({
+          message: onegevityEventSignal.name,
+          problem: `"orderIdentifier" names another order than this workflow's (${state.orderIdentifier})`,
+        });
+        return;
+      }
       state.events.received += 1;
       state.events.lastTopic = event.topic;
-      const effect = applyLabEvent(state, event, nowIso());
+      const effect = applyLabEvent(state, event, nowIso(), {
+        resultsConfirmedByRead: () => patched(LAB_RESULTS_CONFIRMED_BY_READ_PATCH),
+      });
       if (effect === 'late' || effect === 'other_request') state.events.late += 1;
       if (effect === 'informational') state.events.informational += 1;
       // Activated before its shipment was seen: the order's read brings the shipment (and its tracking) first.
@@ -448,6 +465,11 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
           }
         } else if (snapshot.status) state.orderStatus = normalizeOnegevityStatus(snapshot.status);
         state.reconcile.lastSucceededAt = startedAt;
+        if (state.resultsAnnouncedAt && !state.resultsReleasedAt && !isTerminal(state)) {
+          state.lastProblem =
+            `a results.released webhook arrived, but the order reads ${state.orderStatus ?? 'without a status'} ` +
+            'without released results: it is read again until it shows them';
+        }
       } catch (error) {
         if (isCancellation(error)) throw error;
         state.lastProblem = `reading the order failed: ${describeFailure(error)}`;
@@ -458,8 +480,9 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
 
   const collectResults = async (): Promise<void> => {
     state.reportAttempts += 1;
-    // One last read first: it brings tracking and milestones whose webhooks were lost or are still on their way.
-    await reconcile();
+    // One last read first: it brings tracking and milestones whose webhooks were lost or are still on their way
+    // (results a webhook announced were taken only from a read just made).
+    if (!state.resultsAnnouncedAt) await reconcile();
     queueReachedMilestones();
     try {
       const reports = await vendorWrites.listLabReports(ref());

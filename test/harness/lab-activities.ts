@@ -56,6 +56,12 @@ export function createdSnapshot(orderIdentifier: string): LabOrderSnapshot {
   };
 }
 
+/** Onegevity releases the order's results: its reads show them from now on (it does so before its webhook). */
+export function releaseResults(vendor: FakeLabVendor, orderIdentifier: string): void {
+  const order = vendor.orders.get(orderIdentifier) ?? createdSnapshot(orderIdentifier);
+  vendor.orders.set(orderIdentifier, { ...order, status: 'RESULTS_RELEASED', completed: true });
+}
+
 export function vendorRejected(message = 'Onegevity POST /patients/{patientIdentifier}/orders: VendorRejected'): Error {
   return ApplicationFailure.create({
     type: FailureType.VendorRejected,

@@ -27,7 +27,12 @@ import * as idempotencyMessages from '../../workflows/partner-api/messages.js';
 import * as operatorMessages from '../../workflows/shared/operator-messages.js';
 import type { SignalMessage, UpdateMessage } from '../../workflows/shared/messages.js';
 import type { OperatorStatus } from '../../workflows/shared/operator-messages.js';
-import { createFakeLabVendor, fakeLabActivities, type FakeLabVendor } from '../harness/lab-activities.js';
+import {
+  createFakeLabVendor,
+  fakeLabActivities,
+  releaseResults,
+  type FakeLabVendor,
+} from '../harness/lab-activities.js';
 import { DAY, labEvent, labPlacement, labSettings } from '../harness/lab-orders.js';
 import { startTimeSkipping, waitFor, type TimeSkippingHarness } from '../harness/time-skipping.js';
 import { createFakeActivities, fakeOrder, type FakeVendor } from './honeybee-fakes.js';
@@ -806,6 +811,7 @@ describe('every handler of every workflow survives any input, in every stage whe
             };
           },
         });
+        releaseResults(vendor, orderIdentifier);
         await step.finish(handle, orderIdentifier);
         expect(await handle.result()).toMatchObject({ stage: 'RESULTS_RELEASED' });
       });

@@ -31,7 +31,12 @@ import { LAB_FOLLOWED_REQUEST_SETTLES_REJECTION_PATCH, type labOrderWorkflow } f
 import { EscalationLevel, FulfillmentStage, LabOrderId, NeedsOperator } from '../../workflows/search-attributes.js';
 import type { OnegevityEvent } from '../../src/domain/onegevity-events.js';
 import { historyToFixtureJson } from '../harness/history-json.js';
-import { createFakeLabVendor, fakeLabActivities, type FakeLabVendor } from '../harness/lab-activities.js';
+import {
+  createFakeLabVendor,
+  fakeLabActivities,
+  releaseResults,
+  type FakeLabVendor,
+} from '../harness/lab-activities.js';
 import { DAY, HOUR, labEvent, labPlacement, labSettings } from '../harness/lab-orders.js';
 import { startTimeSkipping, waitFor, type TimeSkippingHarness } from '../harness/time-skipping.js';
 
@@ -185,6 +190,7 @@ describe('labOrderWorkflow (time-skipping)', () => {
       expect(current).toMatchObject({ needsOperator: false, escalationLevel: 0, kitStatus: 'ACTIVATED' });
       expect(await searchAttributes(handle)).toMatchObject({ needsOperator: false, escalationLevel: 0 });
 
+      releaseResults(run.vendor, orderIdentifier);
       await handle.signal(
         onegevityEventSignal,
         labEvent('results.released', { id: 1, orderIdentifier, patientIdentifier: 'P-TS-1' }),
@@ -307,6 +313,22 @@ describe('labOrderWorkflow (time-skipping)', () => {
       expect(await refused({ action: 'refund', operator: 'ops', reason: 'x' })).toMatch(
         /"action" must be one of "resubmit", "cancel"/,
       );
+      // A misspelt address is not dropped (the kit would go again to the address just rejected): it is refused.
+      const address = { streetAddress1: '1 Typo Rd', city: 'Salem', region: 'OR', country: 'US', postalCode: '97301' };
+      expect(await refused({ action: 'resubmit', operator: 'ops', reason: 'fix', adress: address })).toMatch(
+        /unknown field\(s\) "adress"/,
+      );
+      // So is an address beside `fields` in the update every workflow shares.
+      const beside = await handle
+        .executeUpdate(resolveExceptionUpdate, {
+          args: [{ action: 'resubmit', operator: 'ops', reason: 'fix', address } as never],
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(beside).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((beside as WorkflowUpdateFailedError).cause?.message).toMatch(/unknown field\(s\) "address"/);
       expect(run.vendor.calls.requestLabFulfillment).toHaveLength(0);
 
       const corrected = {
@@ -759,6 +781,56 @@ describe('labOrderWorkflow reads, orders and follows (time-skipping)', () => {
     });
   });
 
+  it('takes results.released only once a read of the order shows them; refuses an event naming another order', async () => {
+    await withWorker(async (run) => {
+      const { handle, orderIdentifier } = await startOrder(run, labSettings({ reconcileIntervalMs: 30 * DAY }));
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.includes('created'),
+        'created',
+      );
+      const patient = { id: 1, patientIdentifier: 'P-TS-1' };
+      // Another order's event, signalled here by hand (the bridge routes by the order named): refused, nothing moves.
+      const other = 'labffffffffffffffffffffffff';
+      await handle.signal(onegevityEventSignal, labEvent('results.released', { ...patient, orderIdentifier: other }));
+      const refused = await waitFor(
+        () => status(handle),
+        (s) => s.lastRejection !== undefined,
+        'the stray event refused',
+      );
+      expect(refused.lastRejection).toMatchObject({
+        via: 'signal',
+        outcome: 'rejected',
+        detail: `onegevityEvent: "orderIdentifier" names another order than this workflow's (${orderIdentifier})`,
+      });
+      expect(refused).toMatchObject({ stage: 'FULFILLMENT_REQUESTED', kitStatus: 'UNREGISTERED' });
+      expect(refused.events.received).toBe(0);
+
+      // Its own results.released while Onegevity's order shows no results: read, and not taken.
+      await handle.signal(onegevityEventSignal, labEvent('results.released', { ...patient, orderIdentifier }));
+      const announced = await waitFor(
+        () => status(handle),
+        (s) => s.reconcile.reads === 1 && s.lastProblem?.includes('results.released') === true,
+        'the announcement read',
+      );
+      expect(announced).toMatchObject({ stage: 'FULFILLMENT_REQUESTED', kitStatus: 'UNREGISTERED' });
+      expect(announced.resultsAnnouncedAt).toBeDefined();
+      expect(announced.lastProblem).toContain('a results.released webhook arrived, but the order reads');
+      expect(run.vendor.calls.listLabReports).toEqual([]);
+      expect(notifiedTypes(run.vendor, orderIdentifier)).toEqual(['lab_order.created']);
+
+      // Onegevity's order shows them later: read again within 15 minutes (not the 30-day interval), then taken.
+      releaseResults(run.vendor, orderIdentifier);
+      await harness.env.sleep(16 * 60_000);
+      const result = await handle.result();
+      expect(result).toMatchObject({ stage: 'RESULTS_RELEASED', reportIdentifiers: ['R-1'] });
+      expect(result.resultsAnnouncedAt).toBeUndefined();
+      expect(run.vendor.calls.getLabOrder).toHaveLength(2);
+      expect(notifiedTypes(run.vendor, orderIdentifier).at(-1)).toBe('lab_order.results_released');
+      await record('results-confirmed-by-read', handle);
+    });
+  });
+
   it('tells the partner shipped before kit_activated when the activation overtakes the shipment', async () => {
     await withWorker(async (run) => {
       // The read after the activation shows the shipment: shipped (with its tracking), then kit_activated.
@@ -898,6 +970,7 @@ describe('labOrderWorkflow reads, orders and follows (time-skipping)', () => {
         labEvent('kit.activated', { id: 9, orderIdentifier, patientIdentifier: 'P-BROWSER', activationCode: 'TH-1' }),
       );
       await waitFor(() => status(handle), stageIs('KIT_ACTIVATED'), 'activated');
+      releaseResults(run.vendor, orderIdentifier);
       await handle.signal(
         onegevityEventSignal,
         labEvent('results.released', { id: 9, orderIdentifier, patientIdentifier: 'P-BROWSER' }),
@@ -962,6 +1035,7 @@ describe('labOrderWorkflow reads, orders and follows (time-skipping)', () => {
         ),
       );
       expect(patchIds.some((id) => id.includes(LAB_FOLLOWED_REQUEST_SETTLES_REJECTION_PATCH))).toBe(true);
+      releaseResults(run.vendor, orderIdentifier);
       await handle.signal(onegevityEventSignal, labEvent('results.released', patient));
       expect(await handle.result()).toMatchObject({ stage: 'RESULTS_RELEASED', needsOperator: false });
       await record('followed-rejected-then-new-request', handle);

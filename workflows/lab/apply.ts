@@ -118,7 +118,21 @@ export function requestRead(state: LabOrderState): void {
   state.readRequested = true;
 }
 
-export function applyLabEvent(state: LabOrderState, event: OnegevityEvent, now: string): LabEventEffect {
+/** How an event is applied in a given run. */
+export interface LabEventOptions {
+  /**
+   * Whether `results.released` waits for a read of the order to show the results before the order takes them as
+   * released (and tells the partner of every milestone they imply). Asked only when the results are not yet released.
+   */
+  resultsConfirmedByRead?: () => boolean;
+}
+
+export function applyLabEvent(
+  state: LabOrderState,
+  event: OnegevityEvent,
+  now: string,
+  options: LabEventOptions = {},
+): LabEventEffect {
   const patientIdentifier = event.patientIdentifier;
   if (!state.patientIdentifier && patientIdentifier) {
     state.patientIdentifier = patientIdentifier;
@@ -145,6 +159,13 @@ export function applyLabEvent(state: LabOrderState, event: OnegevityEvent, now: 
     case 'kit.activated':
       return applyKitStatus(state, KitStatus.Activated, now) ? 'applied' : 'late';
     case 'results.released':
+      if (state.resultsReleasedAt) return 'late';
+      // A webhook is a hint: an early, misrouted or forged one must not end the order on its own word.
+      if (options.resultsConfirmedByRead?.()) {
+        state.resultsAnnouncedAt ??= now;
+        requestRead(state);
+        return 'read_requested';
+      }
       return markResultsReleased(state, now) ? 'applied' : 'late';
     case 'order.updated':
       state.events.rereadRequests = (state.events.rereadRequests ?? 0) + 1;

@@ -5,6 +5,9 @@ import type { LabWorkflowSettings } from '../../src/domain/workflow-settings.js'
 import { KitStatus } from '../../src/domain/onegevity-status.js';
 import { isTerminal, isTracked, kitRank, type LabOrderState } from './state.js';
 
+/** How soon results a webhook announced but a read did not show are read again (a read may lag the webhook). */
+export const ANNOUNCED_RESULTS_REREAD_MS = 15 * 60_000;
+
 export interface LabDeadlines {
   reconcileAt?: number;
   reminderAt?: number;
@@ -20,7 +23,11 @@ export function labDeadlines(state: LabOrderState, settings: LabWorkflowSettings
       ? { reconcileAt: Date.parse(state.lastActivityAt) + settings.reconcileIntervalMs }
       : {};
   }
-  const deadlines: LabDeadlines = { reconcileAt: Date.parse(state.lastActivityAt) + settings.reconcileIntervalMs };
+  const unconfirmed = state.resultsAnnouncedAt !== undefined && !state.resultsReleasedAt;
+  const interval = unconfirmed
+    ? Math.min(settings.reconcileIntervalMs, ANNOUNCED_RESULTS_REREAD_MS)
+    : settings.reconcileIntervalMs;
+  const deadlines: LabDeadlines = { reconcileAt: Date.parse(state.lastActivityAt) + interval };
   const waitingForActivation =
     state.shippedAt !== undefined &&
     !state.resultsReleasedAt &&

@@ -85,18 +85,26 @@ export const labAddressSchema = sharedSchema('lab/messages:labAddressSchema', ()
  * Resolve a rejected kit fulfillment: resubmit (usually with a corrected address) or cancel. Deprecated: kept for lab
  * orders and histories that use it; `resolveException` {action, fields: {address}} does the same on every workflow.
  */
+const labResolutionShape = () => ({
+  action: z.enum(['resubmit', 'cancel']),
+  /** A corrected shipping address for `resubmit`. */
+  address: labAddressSchema.optional(),
+  ...attribution,
+});
+
 export const resolveLabExceptionInput = sharedSchema('lab/messages:resolveLabExceptionInput', () =>
-  z
-    .object({
-      action: z.enum(['resubmit', 'cancel']),
-      /** A corrected shipping address for `resubmit`. */
-      address: labAddressSchema.optional(),
-      ...attribution,
-    })
-    .refine((input) => input.address === undefined || input.action === 'resubmit', {
-      message: 'goes only with "resubmit"',
-      path: ['address'],
-    }),
+  z.object(labResolutionShape()).refine((input) => input.address === undefined || input.action === 'resubmit', {
+    message: 'goes only with "resubmit"',
+    path: ['address'],
+  }),
+);
+
+/**
+ * What a new update must also be: nothing beside the action, its address and who and why (a misspelt `adress` was
+ * dropped without a word, and the kit sent again to the address just rejected). Validators never replay.
+ */
+const updateResolveLabExceptionInput = sharedSchema('lab/messages:updateResolveLabExceptionInput', () =>
+  z.strictObject(labResolutionShape()),
 );
 export type ResolveLabExceptionInput = z.input<typeof resolveLabExceptionInput>;
 
@@ -104,6 +112,7 @@ export const resolveLabExceptionSignal = signalMessage('resolveLabException', re
 export const resolveLabExceptionUpdate = updateMessage<ResolutionResult, typeof resolveLabExceptionInput>(
   'resolveLabExceptionUpdate',
   resolveLabExceptionInput,
+  updateResolveLabExceptionInput,
 );
 
 /**
@@ -180,6 +189,8 @@ export interface LabOrderStatus extends OperatorStatus {
   shippedAt?: string;
   kitActivatedAt?: string;
   resultsReleasedAt?: string;
+  /** A `results.released` webhook arrived, but no read of the order has shown the results yet. */
+  resultsAnnouncedAt?: string;
   reportIdentifiers?: string[];
   canceled?: { by: 'vendor' | 'operator'; at: string; operator?: string; canceledAtVendor?: boolean };
   events: {

@@ -63,6 +63,11 @@ export interface LabOrderState extends DecisionLog {
   shippedAt?: string;
   kitActivatedAt?: string;
   resultsReleasedAt?: string;
+  /**
+   * When a `results.released` webhook said the results were out, before a read of the order showed them: the results
+   * are taken as released (and the partner told) only once a read does (LAB_RESULTS_CONFIRMED_BY_READ_PATCH).
+   */
+  resultsAnnouncedAt?: string;
   reportIdentifiers?: string[];
   reportAttempts: number;
   canceled?: { by: 'vendor' | 'operator'; at: string; operator?: string; canceledAtVendor?: boolean };
@@ -261,6 +266,7 @@ export function labOrderStatusView(
     ...(state.shippedAt ? { shippedAt: state.shippedAt } : {}),
     ...(state.kitActivatedAt ? { kitActivatedAt: state.kitActivatedAt } : {}),
     ...(state.resultsReleasedAt ? { resultsReleasedAt: state.resultsReleasedAt } : {}),
+    ...(state.resultsAnnouncedAt && !state.resultsReleasedAt ? { resultsAnnouncedAt: state.resultsAnnouncedAt } : {}),
     ...(state.reportIdentifiers ? { reportIdentifiers: [...state.reportIdentifiers] } : {}),
     ...(state.canceled ? { canceled: { ...state.canceled } } : {}),
     events: { ...state.events },

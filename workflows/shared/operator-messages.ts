@@ -46,6 +46,15 @@ export const strictResolveExceptionInput = sharedSchema('shared/operator-message
   resolveExceptionInput.extend({ fields: boundedJson(z.record(z.string(), z.unknown())).nullish() }),
 );
 
+/**
+ * What a new update must also be: nothing beside the action, its fields and who and why. A field put beside `fields`
+ * (an `address` at the top) was dropped without a word and the action carried out without it. Only the update is held
+ * to it (a validator never replays); the signal's recorded inputs replay as they were read.
+ */
+export const updateResolveExceptionInput = sharedSchema('shared/operator-messages:updateResolveExceptionInput', () =>
+  z.strictObject(strictResolveExceptionInput.shape),
+);
+
 export const cancelInput = sharedSchema('shared/operator-messages:cancelInput', () => z.object(attribution));
 export type CancelInput = z.input<typeof cancelInput>;
 
@@ -66,7 +75,7 @@ export const resolveExceptionSignal = signalMessage(
 export const resolveExceptionUpdate = updateMessage<ResolutionResult, typeof resolveExceptionInput>(
   'resolveExceptionUpdate',
   resolveExceptionInput,
-  strictResolveExceptionInput,
+  updateResolveExceptionInput,
 );
 
 /**

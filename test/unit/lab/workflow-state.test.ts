@@ -95,6 +95,29 @@ describe('applyLabEvent', () => {
     expect(labStage(state)).toBe('RESULTS_RELEASED');
   });
 
+  it('takes results.released as a request to read (in runs that ask), released only once a read shows it', () => {
+    const state = created();
+    const confirmedByRead = { resultsConfirmedByRead: () => true };
+    const released = labEvent('results.released', { id: 1, orderIdentifier: ORDER });
+    expect(applyLabEvent(state, released, T0, confirmedByRead)).toBe('read_requested');
+    expect(state).toMatchObject({ readRequested: true, resultsAnnouncedAt: T0, kitStatus: 'UNREGISTERED' });
+    expect(state.resultsReleasedAt).toBeUndefined();
+    expect(labStage(state)).toBe('FULFILLMENT_REQUESTED');
+    // Read again within 15 minutes, not the 30-day interval, while the announcement is unconfirmed.
+    state.lastActivityAt = T0;
+    expect(labDeadlines(state, labSettings({ reconcileIntervalMs: 30 * DAY })).reconcileAt).toBe(
+      Date.parse(T0) + 15 * 60_000,
+    );
+    applyOrderSnapshot(state, snapshot({ status: 'FULFILLMENT_REQUESTED' }), at(HOUR));
+    expect(state.resultsReleasedAt).toBeUndefined();
+    applyOrderSnapshot(state, snapshot({ status: 'RESULTS_RELEASED', completed: true }), at(2 * HOUR));
+    expect(state).toMatchObject({ resultsReleasedAt: at(2 * HOUR), kitStatus: 'COMPLETED' });
+    expect(applyLabEvent(state, released, at(3 * HOUR), confirmedByRead)).toBe('late');
+    expect(labDeadlines(state, labSettings({ reconcileIntervalMs: 30 * DAY })).reconcileAt).toBe(
+      Date.parse(T0) + 30 * DAY,
+    );
+  });
+
   it('treats an earlier fulfillment request as late once a resubmission is current', () => {
     const state = created();
     event(state, 'fulfillment.rejected', { requestorId: ORDER, reason: 'PO box' });
