@@ -22,19 +22,45 @@ export function normalizeOnegevityTopic(value: string): string {
 
 const resourceId = vendorIdString.nullish();
 
-const patientPayload = z.looseObject({ id: resourceId, patientIdentifier: vendorIdString });
+/**
+ * The longest patient identifier taken: the engine reads the order under it (a path segment), and a longer one only
+ * fails every read (431). The partner's own identifiers are 1 to 64 characters (src/lab/lab-order-request.ts).
+ */
+export const ONEGEVITY_PATIENT_IDENTIFIER_MAX = 128;
+/** The longest tracking number taken (carriers' are under 40 characters); a longer one is parked, not shown. */
+export const ONEGEVITY_TRACKING_NUMBER_MAX = 100;
+const TRACKING_URL_MAX = 2048;
+const REASON_MAX = 2000;
+
+const patientIdentifier = vendorIdString.pipe(
+  z.string().max(ONEGEVITY_PATIENT_IDENTIFIER_MAX, `must be at most ${ONEGEVITY_PATIENT_IDENTIFIER_MAX} characters`),
+);
+/** Vendor text for people (a tracking number, a reason, a code): a number is read as its digits, as ids are. */
+const textOrNumber = z.union([z.string(), z.number()]);
+const vendorText = (max: number) =>
+  textOrNumber.transform(String).pipe(z.string().max(max, `must be at most ${max} characters`));
+/**
+ * A tracking link goes to the partner and the Web UI: kept only as an http(s) URL of sane length. Anything else is
+ * dropped (the shipment still counts), never refused: the event's news is the shipment, not the link.
+ */
+const trackingUrl = textOrNumber.transform((value) => {
+  const url = String(value).trim();
+  return /^https?:\/\/[^\s]+$/i.test(url) && url.length <= TRACKING_URL_MAX ? url : null;
+});
+
+const patientPayload = z.looseObject({ id: resourceId, patientIdentifier });
 const orderPayload = z.looseObject({
   id: resourceId,
   orderIdentifier: vendorIdString,
-  patientIdentifier: vendorIdString.nullish(),
+  patientIdentifier: patientIdentifier.nullish(),
 });
-const kitActivatedPayload = orderPayload.extend({ activationCode: z.string().nullish() });
+const kitActivatedPayload = orderPayload.extend({ activationCode: vendorText(64).nullish() });
 const fulfillmentPayload = z.looseObject({ id: resourceId, requestorId: vendorIdString });
 /** ASSUMED (WIRE-CONTRACT.md): a rejection carries `reason`. */
-const fulfillmentRejectedPayload = fulfillmentPayload.extend({ reason: z.string().nullish() });
+const fulfillmentRejectedPayload = fulfillmentPayload.extend({ reason: vendorText(REASON_MAX).nullish() });
 const fulfillmentShippedPayload = fulfillmentPayload.extend({
-  trackingNumber: z.string().nullish(),
-  trackingUrl: z.string().nullish(),
+  trackingNumber: vendorText(ONEGEVITY_TRACKING_NUMBER_MAX).nullish(),
+  trackingUrl: trackingUrl.nullish(),
 });
 
 const PAYLOAD_SCHEMAS = {

@@ -80,6 +80,35 @@ describe('parseOnegevityWebhookEvent', () => {
     });
     expect(readOnegevityWebhookEvent('survey.completed', 'text').ok).toBe(false);
   });
+
+  it('reads vendor texts sent as numbers, drops a tracking link that is not http(s), bounds what people read', () => {
+    const shipped = readOnegevityWebhookEvent('fulfillment.shipped', {
+      requestorId: ORDER_ID,
+      trackingNumber: 123456789012,
+      trackingUrl: 'javascript:alert(document.cookie)',
+    });
+    expect(shipped).toMatchObject({
+      ok: true,
+      event: { payload: { trackingNumber: '123456789012', trackingUrl: null } },
+    });
+    expect(
+      readOnegevityWebhookEvent('fulfillment.shipped', { requestorId: ORDER_ID, trackingNumber: '' }),
+    ).toMatchObject({ ok: true, event: { payload: { trackingNumber: '' } } });
+    expect(readOnegevityWebhookEvent('fulfillment.rejected', { requestorId: ORDER_ID, reason: 42 })).toMatchObject({
+      ok: true,
+      event: { payload: { reason: '42' } },
+    });
+    expect(
+      readOnegevityWebhookEvent('kit.activated', { orderIdentifier: ORDER_ID, activationCode: 1234 }),
+    ).toMatchObject({ ok: true, event: { payload: { activationCode: '1234' } } });
+    // Too long for anyone to read, or to read the order under: kept in the dead letter instead (invalid_event).
+    expect(
+      readOnegevityWebhookEvent('fulfillment.shipped', { requestorId: ORDER_ID, trackingNumber: 'Z'.repeat(101) }),
+    ).toEqual({ ok: false, problem: 'invalid_event', issues: ['trackingNumber'] });
+    expect(
+      readOnegevityWebhookEvent('order.created', { orderIdentifier: 'ZQ2003', patientIdentifier: 'P'.repeat(129) }),
+    ).toEqual({ ok: false, problem: 'invalid_event', issues: ['patientIdentifier'] });
+  });
 });
 
 describe('onegevityRouteKey', () => {
