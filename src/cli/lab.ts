@@ -1,7 +1,7 @@
 // `fulfill lab order --file request.json`: starts a lab-kit order for the partner from a JSON request (the same body
 // the partner API takes; see docs/WORKFLOWS.md "Lab orders (Onegevity)"). A request that cannot be read or is invalid
 // exits 2 naming the fields (never their values: the request is PHI); Temporal unreachable or any other failure exits 1.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadOperatorConfig } from './operator-config.js';
 import { labSettingsFromConfig } from '../domain/workflow-settings.js';
@@ -15,14 +15,40 @@ interface LabOrderFlags {
   json?: boolean;
 }
 
-function readRequest(path: string): unknown {
-  let text: string;
+/** As large a request as the partner API takes by default (PARTNER_API_BODY_LIMIT_BYTES): a kit order is a few KB. */
+export const LAB_REQUEST_FILE_MAX_BYTES = 65_536;
+
+/** The file's first bytes, at most `max` of them; undefined when there are more (`/dev/zero` would never end). */
+function readAtMost(path: string, max: number): Buffer | undefined {
+  const fd = openSync(path, 'r');
   try {
-    text = readFileSync(path, 'utf8');
+    const buffer = Buffer.alloc(max + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) return buffer.subarray(0, length);
+      length += read;
+      if (length > max) return undefined;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readRequest(path: string): unknown {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = readAtMost(path, LAB_REQUEST_FILE_MAX_BYTES);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     throw new UsageError(`Cannot read --file ${path}${typeof code === 'string' ? ` (${code})` : ''}.`);
   }
+  if (!bytes) {
+    throw new UsageError(
+      `--file ${path} is larger than ${LAB_REQUEST_FILE_MAX_BYTES} bytes: it is not a lab order request.`,
+    );
+  }
+  const text = bytes.toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch {

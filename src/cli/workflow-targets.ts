@@ -1,6 +1,6 @@
 // What an operator types to name a business object, and the workflow behind it: a prescription id
 // (`honeybee-rx-{id}`), a Honeybee order number (`honeybee-order-{n}`), a lab order identifier
-// (`onegevity-order-lab…`), or the full workflow id. Ids carry no PHI, so they are safe to echo in messages.
+// (`onegevity-order-lab…`, or a followed order's own, `onegevity-order-O13988`), or the full workflow id. Ids carry no PHI, so they are safe to echo in messages.
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { isLabOrderIdentifier } from '../domain/lab-order-identifiers.js';
@@ -82,10 +82,11 @@ export function candidateTargets(input: string, kinds: readonly TargetKind[] = T
   } else if (isLabOrderIdentifier(value)) {
     candidates = [target('lab', value)];
   } else if (/^\d+$/.test(value)) {
-    // Honeybee prescription ids are numbers; an all-digit order number is possible, but less likely.
-    candidates = [target('prescription', value), target('order', value)];
+    // Honeybee prescription ids are numbers; an all-digit order number is possible, but less likely. A lab order
+    // placed outside the engine and followed keeps its own identifier (`O13988`), so it is looked for last.
+    candidates = [target('prescription', value), target('order', value), target('lab', value)];
   } else {
-    candidates = [target('order', value), target('prescription', value)];
+    candidates = [target('order', value), target('prescription', value), target('lab', value)];
   }
   const allowed = candidates.filter((candidate) => kinds.includes(candidate.kind));
   if (allowed.length === 0) {

@@ -57,6 +57,18 @@ describe('fulfill lab order', () => {
     expect(broken.stderr).toMatch(/is not valid JSON/);
   });
 
+  it('exits 2 for a file larger than a request can be, reading no more than that (a device never ends)', async () => {
+    const endless = await run(['--file', '/dev/zero']);
+    expect(endless.code).toBe(2);
+    expect(endless.stderr).toMatch(/--file \/dev\/zero is larger than 65536 bytes/);
+    const padded = await run([
+      '--file',
+      file('padded.json', `${JSON.stringify(labOrderRequest('P-PAD'))}${' '.repeat(70_000)}`),
+    ]);
+    expect(padded.code).toBe(2);
+    expect(padded.stderr).toMatch(/is larger than 65536 bytes/);
+  });
+
   it('exits 2 naming each invalid field, without echoing the PHI it was given', async () => {
     const request = labOrderRequest('P-1001');
     const bad = {

@@ -19,14 +19,18 @@ describe('candidateTargets', () => {
   });
 
   it('tries a number as a prescription first, other ids as an order first, a lab identifier as a lab order', () => {
+    // A followed lab order keeps the identifier it was placed with (`O13988`): looked for last.
     expect(candidateTargets('5574755').map((target) => target.workflowId)).toEqual([
       'honeybee-rx-5574755',
       'honeybee-order-5574755',
+      'onegevity-order-5574755',
     ]);
     expect(candidateTargets('HB8LGLQSFE').map((target) => target.workflowId)).toEqual([
       'honeybee-order-HB8LGLQSFE',
       'honeybee-rx-HB8LGLQSFE',
+      'onegevity-order-HB8LGLQSFE',
     ]);
+    expect(candidateTargets('O13988', ['lab']).map((target) => target.workflowId)).toEqual(['onegevity-order-O13988']);
     expect(candidateTargets('lab0123456789abcdef01234567').map((target) => target.workflowId)).toEqual([
       'onegevity-order-lab0123456789abcdef01234567',
     ]);

@@ -132,7 +132,9 @@ export const labOrderOperations = [
     description:
       "Sends the code printed on the kit to Onegevity (its order's `kitActivations`). Without " +
       '`packageElementIdentifier`, the one kit element waiting for activation is meant. 409 before the kit has ' +
-      'shipped, once it is activated, or for an order placed outside the engine; 422 when Onegevity refuses the code.',
+      'shipped, once it is activated, or for an order placed outside the engine; 422 when Onegevity refuses the code ' +
+      "(the answer names the field, not Onegevity's words; the sandbox takes codes like `TH-AB12CD`: two capital " +
+      'letters, a dash, 4 to 12 capital letters or digits).',
     body: kitActivationBody,
     accepted: 'Onegevity took the activation',
     message: activateKitUpdate,
