@@ -24,10 +24,16 @@ export interface DecisionLog {
   lastRejection?: OperatorDecision;
 }
 
-/** Appends a decision to the bounded log. */
+/**
+ * Appends a decision to the bounded log. When it is full, the oldest rejection makes room first: anyone who may signal
+ * can send a burst of refused inputs, and it must not push who did what out of the status (the history keeps all).
+ */
 export function recordDecision(log: DecisionLog, decision: OperatorDecision): void {
   log.decisions.push(decision);
-  if (log.decisions.length > MAX_DECISIONS) log.decisions.shift();
+  if (log.decisions.length > MAX_DECISIONS) {
+    const oldestRejection = log.decisions.findIndex((entry) => entry.outcome === 'rejected');
+    log.decisions.splice(Math.max(oldestRejection, 0), 1);
+  }
   if (decision.outcome === 'rejected') log.lastRejection = decision;
 }
 

@@ -287,6 +287,32 @@ describe('applying observations', () => {
     expect(state.decisions).toHaveLength(50);
     expect(state.lastRejection?.action).toBe('a3');
   });
+
+  it('makes room with the oldest rejections first, so refused inputs never push accepted decisions out', () => {
+    const state = initialOrderState({ orderNumber: 'HB1' });
+    const decide = (action: string, outcome: 'accepted' | 'rejected') =>
+      recordDecision(state, { at: T(1), via: 'signal', operator: 'o', reason: 'r', action, outcome, detail: 'd' });
+    decide('override_allergy', 'accepted');
+    for (let i = 0; i < 60; i++) decide(`garbage${i}`, 'rejected');
+    expect(state.decisions).toHaveLength(50);
+    expect(state.decisions[0]).toMatchObject({ action: 'override_allergy', outcome: 'accepted' });
+    expect(state.decisions.at(-1)?.action).toBe('garbage59');
+    expect(state.lastRejection?.action).toBe('garbage59');
+    // With only accepted decisions, the oldest goes.
+    const accepted = initialOrderState({ orderNumber: 'HB2' });
+    for (let i = 0; i < 51; i++) {
+      recordDecision(accepted, {
+        at: T(1),
+        via: 'update',
+        operator: 'o',
+        reason: 'r',
+        action: `a${i}`,
+        outcome: 'accepted',
+        detail: 'd',
+      });
+    }
+    expect(accepted.decisions[0]?.action).toBe('a1');
+  });
 });
 
 describe('event de-duplication', () => {
