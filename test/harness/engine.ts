@@ -24,6 +24,8 @@ export function engineEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv 
     TEMPORAL_TASK_QUEUE: uniqueTaskQueue('engine'),
     WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
     BRIDGE_PORT: '0',
+    // The URL the vendors sign for, as behind a proxy: not the ephemeral port the tests reach the bridge on.
+    BRIDGE_PUBLIC_URL: 'http://127.0.0.1:3000',
     // Many workers at once: each serves its metrics on a free port (its ready line says which).
     WORKER_METRICS_PORT: '127.0.0.1:0',
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,

@@ -25,7 +25,8 @@ describe('walking skeleton: webhook → bridge → signal-with-start → workflo
   });
 
   async function postSigned(body: string, url = `${engine.bridgeUrl}/webhooks/honeybee`) {
-    // The bridge verifies against its public URL (BRIDGE_PUBLIC_URL default), not the ephemeral port we reach it on.
+    // The bridge verifies against its public URL (BRIDGE_PUBLIC_URL, test/harness/engine.ts), not the ephemeral port
+    // we reach it on.
     const signature = signHoneybeeWebhook(CLIENT_SECRET, {
       method: 'POST',
       url: 'http://127.0.0.1:3000/webhooks/honeybee',
