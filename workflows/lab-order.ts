@@ -468,7 +468,7 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
         if (state.resultsAnnouncedAt && !state.resultsReleasedAt && !isTerminal(state)) {
           state.lastProblem =
             `a results.released webhook arrived, but the order reads ${state.orderStatus ?? 'without a status'} ` +
-            'without released results: it is read again until it shows them';
+            'without released results: it is read again (every 15 minutes for the first hour) until it shows them';
         }
       } catch (error) {
         if (isCancellation(error)) throw error;

@@ -5,8 +5,12 @@ import type { LabWorkflowSettings } from '../../src/domain/workflow-settings.js'
 import { KitStatus } from '../../src/domain/onegevity-status.js';
 import { isTerminal, isTracked, kitRank, type LabOrderState } from './state.js';
 
-/** How soon results a webhook announced but a read did not show are read again (a read may lag the webhook). */
+/**
+ * How soon results a webhook announced but a read did not show are read again (a read may lag the webhook), for the
+ * first hour after the announcement; then at the usual interval (a false announcement costs a few reads, not many).
+ */
 export const ANNOUNCED_RESULTS_REREAD_MS = 15 * 60_000;
+export const ANNOUNCED_RESULTS_REREAD_FOR_MS = 60 * 60_000;
 
 export interface LabDeadlines {
   reconcileAt?: number;
@@ -23,7 +27,10 @@ export function labDeadlines(state: LabOrderState, settings: LabWorkflowSettings
       ? { reconcileAt: Date.parse(state.lastActivityAt) + settings.reconcileIntervalMs }
       : {};
   }
-  const unconfirmed = state.resultsAnnouncedAt !== undefined && !state.resultsReleasedAt;
+  const unconfirmed =
+    state.resultsAnnouncedAt !== undefined &&
+    !state.resultsReleasedAt &&
+    Date.parse(state.lastActivityAt) - Date.parse(state.resultsAnnouncedAt) < ANNOUNCED_RESULTS_REREAD_FOR_MS;
   const interval = unconfirmed
     ? Math.min(settings.reconcileIntervalMs, ANNOUNCED_RESULTS_REREAD_MS)
     : settings.reconcileIntervalMs;

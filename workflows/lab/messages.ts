@@ -81,10 +81,6 @@ export const labAddressSchema = sharedSchema('lab/messages:labAddressSchema', ()
   ),
 );
 
-/**
- * Resolve a rejected kit fulfillment: resubmit (usually with a corrected address) or cancel. Deprecated: kept for lab
- * orders and histories that use it; `resolveException` {action, fields: {address}} does the same on every workflow.
- */
 const labResolutionShape = () => ({
   action: z.enum(['resubmit', 'cancel']),
   /** A corrected shipping address for `resubmit`. */
@@ -92,6 +88,10 @@ const labResolutionShape = () => ({
   ...attribution,
 });
 
+/**
+ * Resolve a rejected kit fulfillment: resubmit (usually with a corrected address) or cancel. Deprecated: kept for lab
+ * orders and histories that use it; `resolveException` {action, fields: {address}} does the same on every workflow.
+ */
 export const resolveLabExceptionInput = sharedSchema('lab/messages:resolveLabExceptionInput', () =>
   z.object(labResolutionShape()).refine((input) => input.address === undefined || input.action === 'resubmit', {
     message: 'goes only with "resubmit"',

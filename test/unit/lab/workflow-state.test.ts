@@ -110,11 +110,16 @@ describe('applyLabEvent', () => {
     );
     applyOrderSnapshot(state, snapshot({ status: 'FULFILLMENT_REQUESTED' }), at(HOUR));
     expect(state.resultsReleasedAt).toBeUndefined();
+    // An hour after the announcement, still not shown: back to the usual interval (a false one costs a few reads).
+    state.lastActivityAt = at(HOUR);
+    expect(labDeadlines(state, labSettings({ reconcileIntervalMs: 30 * DAY })).reconcileAt).toBe(
+      Date.parse(at(HOUR)) + 30 * DAY,
+    );
     applyOrderSnapshot(state, snapshot({ status: 'RESULTS_RELEASED', completed: true }), at(2 * HOUR));
     expect(state).toMatchObject({ resultsReleasedAt: at(2 * HOUR), kitStatus: 'COMPLETED' });
     expect(applyLabEvent(state, released, at(3 * HOUR), confirmedByRead)).toBe('late');
     expect(labDeadlines(state, labSettings({ reconcileIntervalMs: 30 * DAY })).reconcileAt).toBe(
-      Date.parse(T0) + 30 * DAY,
+      Date.parse(at(HOUR)) + 30 * DAY,
     );
   });
 
