@@ -13,22 +13,48 @@ const str = () => z.string(presence('a string'));
 
 const text = (max: number) => str().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 
+/**
+ * Control characters and the direction overrides (U+202A–U+202E, U+2066–U+2069): no name has them, and they make what
+ * an operator or a pharmacist reads differ from what is stored.
+ */
+function hasHiddenCharacter(value: string): boolean {
+  for (const char of value) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+    if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return true;
+  }
+  return false;
+}
+
+/** A person's name: text without hidden characters. */
+const name = (max: number) =>
+  text(max).refine((value) => !hasHiddenCharacter(value), 'must not contain control or direction characters');
+
+/** The earliest birth date taken: anything before is a typo or a placeholder (0000-01-01). */
+const EARLIEST_BIRTH_DATE = '1900-01-01';
+
 const phoneNumber = str().regex(/^\+?[0-9 ().-]{7,20}$/, 'must be a phone number');
 
 const dateOfBirth = str()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine((value) => {
     const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) && date.getTime() <= Date.now();
-  }, 'must be a real date in the past');
+    return (
+      !Number.isNaN(date.getTime()) &&
+      date.toISOString().startsWith(value) &&
+      date.getTime() <= Date.now() &&
+      value >= EARLIEST_BIRTH_DATE
+    );
+  }, `must be a real date in the past, from ${EARLIEST_BIRTH_DATE} on`);
 
 export const labPatientInformationSchema = z.strictObject(
   {
-    firstName: text(50),
-    lastName: text(50),
+    firstName: name(50),
+    lastName: name(50),
     gender: z.enum(['FEMALE', 'MALE', 'UNKNOWN'], presence('FEMALE, MALE or UNKNOWN')),
     dateOfBirth,
-    email: z.email(presence('an email address')),
+    // RFC 5321's limit on a path: a longer one is no address a kit's mail can reach.
+    email: z.email(presence('an email address')).max(254, 'must be at most 254 characters'),
     address: labAddressSchema,
     phoneNumber,
   },
@@ -38,8 +64,8 @@ export const labPatientInformationSchema = z.strictObject(
 /** Everything optional: the recipient defaults to the patient, the address to the patient's, the method to GROUND. */
 export const labFulfillmentRequestSchema = z.strictObject(
   {
-    recipientFirstName: text(50).optional(),
-    recipientLastName: text(50).optional(),
+    recipientFirstName: name(50).optional(),
+    recipientLastName: name(50).optional(),
     recipientPhoneNumber: phoneNumber.optional(),
     shippingMethod: z.enum(['GROUND', 'TWODAY', 'NEXTDAY'], presence('GROUND, TWODAY or NEXTDAY')).optional(),
     shippingAddress: labAddressSchema.optional(),

@@ -84,7 +84,7 @@ describe('lab order requests', () => {
       expect.arrayContaining([
         { path: 'patientIdentifier', message: 'must be 1 to 64 letters, digits, _ or -' },
         { path: 'patientInformation.email', message: 'must be an email address' },
-        { path: 'patientInformation.dateOfBirth', message: 'must be a real date in the past' },
+        { path: 'patientInformation.dateOfBirth', message: 'must be a real date in the past, from 1900-01-01 on' },
         { path: 'patientInformation.gender', message: 'must be FEMALE, MALE or UNKNOWN' },
         { path: 'patientInformation.address.country', message: 'must be an ISO 3166 two-letter country code' },
         { path: 'patientInformation.address.postalCode', message: 'is required' },
@@ -92,6 +92,40 @@ describe('lab order requests', () => {
       ]),
     );
     expect(message).not.toMatch(/Kitowska|1984|USA|P 1001/);
+  });
+
+  it('refuses hidden characters in names, a placeholder birth date and an email no mail reaches', () => {
+    const base = labOrderRequest('P-1001');
+    const { issues } = issuesOf({
+      ...base,
+      patientInformation: {
+        ...base.patientInformation,
+        firstName: 'Ann\u0000a',
+        lastName: 'Kit\u202eowska',
+        dateOfBirth: '0000-01-01',
+        email: `${'a'.repeat(250)}@x.io`,
+      },
+      fulfillmentInformation: { recipientFirstName: '\u0007' },
+    });
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: 'patientInformation.firstName', message: 'must not contain control or direction characters' },
+        { path: 'patientInformation.lastName', message: 'must not contain control or direction characters' },
+        { path: 'patientInformation.dateOfBirth', message: 'must be a real date in the past, from 1900-01-01 on' },
+        { path: 'patientInformation.email', message: 'must be at most 254 characters' },
+        {
+          path: 'fulfillmentInformation.recipientFirstName',
+          message: 'must not contain control or direction characters',
+        },
+      ]),
+    );
+    // Names in any script still pass.
+    expect(() =>
+      parseLabOrderRequest({
+        ...base,
+        patientInformation: { ...base.patientInformation, firstName: 'Zoë', lastName: 'Łukasiewicz-Ōta' },
+      }),
+    ).not.toThrow();
   });
 
   it('refuses what is not an object and a missing patient', () => {
