@@ -138,6 +138,12 @@ export const LAB_RESULTS_CONFIRMED_BY_READ_PATCH = 'lab-results-confirmed-by-rea
 /** Runs from before it refused an event naming another order (a signal sent to the wrong workflow). */
 export const LAB_EVENT_OF_OWN_ORDER_PATCH = 'lab-event-of-own-order';
 
+/** Runs from before it asked an operator about an order it could not read, read after read. */
+export const LAB_UNREADABLE_ORDER_FLAGGED_PATCH = 'lab-unreadable-order-flagged';
+
+/** Reads in a row that fail before an operator is asked (at the reconcile interval: most of a day by default). */
+const UNREADABLE_AFTER_FAILED_READS = 3;
+
 interface PendingResolution {
   id: number;
   resolution: LabResolution;
@@ -465,6 +471,8 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
           }
         } else if (snapshot.status) state.orderStatus = normalizeOnegevityStatus(snapshot.status);
         state.reconcile.lastSucceededAt = startedAt;
+        state.reconcile.failedInARow = 0;
+        clearAttention(state, 'order_unreadable');
         if (state.resultsAnnouncedAt && !state.resultsReleasedAt && !isTerminal(state)) {
           state.lastProblem =
             `a results.released webhook arrived, but the order reads ${state.orderStatus ?? 'without a status'} ` +
@@ -473,6 +481,22 @@ export async function labOrderWorkflow(input: LabOrderWorkflowInput): Promise<La
       } catch (error) {
         if (isCancellation(error)) throw error;
         state.lastProblem = `reading the order failed: ${describeFailure(error)}`;
+        const failed = (state.reconcile.failedInARow ?? 0) + 1;
+        state.reconcile.failedInARow = failed;
+        if (
+          failed >= UNREADABLE_AFTER_FAILED_READS &&
+          isTracked(state) &&
+          !state.attention &&
+          patched(LAB_UNREADABLE_ORDER_FLAGGED_PATCH)
+        ) {
+          setAttention(
+            state,
+            'order_unreadable',
+            `Reading the order at Onegevity failed ${failed} times in a row (last: ${describeFailure(error)})`,
+            nowIso(),
+          );
+          enqueue(needsOperatorMilestone(state, state.reconcile.reads));
+        }
       }
     }
     state.lastActivityAt = nowIso();

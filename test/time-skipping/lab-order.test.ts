@@ -993,6 +993,58 @@ describe('labOrderWorkflow reads, orders and follows (time-skipping)', () => {
     });
   });
 
+  it('asks an operator once three reads in a row fail, and clears when a read works', async () => {
+    await withWorker(async (run) => {
+      counter += 1;
+      const orderIdentifier = `O${String(Date.now()).slice(-7)}${counter}U`;
+      // Onegevity does not know the order (404) until later: every read fails.
+      const handle = await harness.env.client.workflow.signalWithStart<typeof labOrderWorkflow, [OnegevityEvent]>(
+        'labOrderWorkflow',
+        {
+          taskQueue: run.worker.options.taskQueue,
+          workflowId: labOrderWorkflowId(orderIdentifier),
+          args: [{ orderIdentifier, settings: labSettings({ reconcileIntervalMs: HOUR }), follow: true }],
+          signal: onegevityEventSignal,
+          signalArgs: [labEvent('order.created', { id: 9, orderIdentifier, patientIdentifier: 'P-GONE' })],
+        },
+      );
+      await waitFor(
+        () => status(handle),
+        (s) => s.reconcile.reads === 1,
+        'the first read',
+      );
+      expect((await status(handle)).needsOperator).toBe(false);
+      await harness.env.sleep(2 * HOUR + 60_000);
+      const flagged = await waitFor(
+        () => status(handle),
+        (s) => s.needsOperator,
+        'the operator asked',
+      );
+      expect(flagged.reconcile).toMatchObject({ reads: 3, failedInARow: 3 });
+      expect(flagged.attention).toMatchObject({ kind: 'order_unreadable' });
+      expect(flagged.holdDetail).toContain('Reading the order at Onegevity failed 3 times in a row');
+      expect(flagged.offeredActions.map((a) => a.action)).toEqual(['cancel']);
+      await waitFor(
+        () => status(handle),
+        (s) => s.notified.some((id) => id.startsWith('needs_operator:order_unreadable:')),
+        'the partner told',
+      );
+      expect(await searchAttributes(handle)).toMatchObject({ needsOperator: true });
+
+      run.vendor.orders.set(orderIdentifier, { ...createdSnapshotFor(orderIdentifier), status: 'ACCEPTED' });
+      await harness.env.sleep(HOUR + 60_000);
+      const cleared = await waitFor(
+        () => status(handle),
+        (s) => !s.needsOperator,
+        'cleared by a read that works',
+      );
+      expect(cleared.reconcile.failedInARow).toBe(0);
+      expect(await searchAttributes(handle)).toMatchObject({ needsOperator: false });
+      await record('unreadable-order-flagged-then-read', handle);
+      await handle.terminate('test over');
+    });
+  });
+
   it('settles a followed order’s rejection when whoever placed it sends a new fulfillment request', async () => {
     await withWorker(async (run) => {
       counter += 1;

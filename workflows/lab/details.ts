@@ -52,6 +52,11 @@ function whatIsWrong(state: LabOrderState, settings: LabWorkflowSettings): strin
       );
     case 'reports_unavailable':
       return `${attention.detail}. The engine retries on its reconcile interval; cancel stops following the order.`;
+    case 'order_unreadable':
+      return (
+        `${attention.detail}. The engine keeps reading on its reconcile interval and this clears when a read works; ` +
+        'check the order (and its patient identifier) at Onegevity, or cancel to stop following it.'
+      );
     case 'unknown_order':
       return (
         `${attention.detail}. Its events are kept here and nothing is sent to Onegevity or the partner. ` +

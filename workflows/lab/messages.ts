@@ -149,7 +149,12 @@ export const activateKitUpdate = updateMessage<ResolutionResult, typeof activate
 
 /** What needs a human on a lab order (NeedsOperator is true exactly when one of these is set). */
 export type LabAttentionKind =
-  'fulfillment_rejected' | 'order_failed' | 'kit_not_activated' | 'reports_unavailable' | 'unknown_order';
+  | 'fulfillment_rejected'
+  | 'order_failed'
+  | 'kit_not_activated'
+  | 'reports_unavailable'
+  | 'unknown_order'
+  | 'order_unreadable';
 
 /**
  * The `status` query of `labOrderWorkflow`: ids, vendor statuses, counters and the operator contract (offered actions,
@@ -203,7 +208,7 @@ export interface LabOrderStatus extends OperatorStatus {
     rereadRequests?: number;
   };
   /** Reads of the order; `coalesced` counts read requests that joined a read already queued. */
-  reconcile: { reads: number; lastAt?: string; lastSucceededAt?: string; coalesced?: number };
+  reconcile: { reads: number; lastAt?: string; lastSucceededAt?: string; coalesced?: number; failedInARow?: number };
   /** Partner notifications sent (milestone ids, e.g. `shipped`, `rejected:1`). */
   notified: string[];
   /** The last thing that went wrong (an operator input refused, a vendor call failed), without PHI. */

@@ -100,6 +100,8 @@ export interface LabOrderState extends DecisionLog {
     lastSucceededAt?: string;
     /** Read requests that found a read already queued and joined it (one read in flight, at most one more queued). */
     coalesced?: number;
+    /** Reads that failed since the last that succeeded: enough of them ask an operator (`order_unreadable`). */
+    failedInARow?: number;
   };
   /** Milestone ids handed to the partner notifier (queued or sent), so each is sent once. */
   milestonesQueued: string[];
