@@ -329,6 +329,31 @@ describe('labOrderWorkflow (time-skipping)', () => {
         );
       expect(beside).toBeInstanceOf(WorkflowUpdateFailedError);
       expect((beside as WorkflowUpdateFailedError).cause?.message).toMatch(/unknown field\(s\) "address"/);
+      // And by signal (the Web UI's fallback): rejected, recorded, nothing sent.
+      await handle.signal(resolveLabExceptionSignal, {
+        action: 'resubmit',
+        operator: 'ops',
+        reason: 'fix',
+        adress: address,
+      } as never);
+      const misspelt = await waitFor(
+        () => status(handle),
+        (s) => s.lastRejection?.detail.includes('"adress"') === true,
+        'the misspelt signal rejected',
+      );
+      expect(misspelt.lastRejection?.detail).toBe('resolveLabException: the input has unknown field(s) "adress"');
+      await handle.signal(resolveExceptionSignal, {
+        action: 'resubmit',
+        operator: 'ops',
+        reason: 'fix',
+        address,
+      } as never);
+      await waitFor(
+        () => status(handle),
+        (s) => s.lastRejection?.detail === 'resolveException: the input has unknown field(s) "address"',
+        'the misplaced address rejected',
+      );
+      expect(await status(handle)).toMatchObject({ stage: 'REJECTED', needsOperator: true });
       expect(run.vendor.calls.requestLabFulfillment).toHaveLength(0);
 
       const corrected = {
@@ -376,6 +401,8 @@ describe('labOrderWorkflow (time-skipping)', () => {
       expect(result).toMatchObject({ stage: 'CANCELED', canceled: { by: 'operator', canceledAtVendor: true } });
       expect(run.vendor.calls.cancelLabFulfillment).toEqual([{ requestIdentifier: `${orderIdentifier}R2` }]);
       expect(result.decisions.map((d) => [d.action, d.outcome])).toEqual([
+        ['resubmit', 'rejected'],
+        ['resubmit', 'rejected'],
         ['resubmit', 'accepted'],
         ['cancel', 'accepted'],
       ]);

@@ -100,19 +100,21 @@ export const resolveLabExceptionInput = sharedSchema('lab/messages:resolveLabExc
 );
 
 /**
- * What a new update must also be: nothing beside the action, its address and who and why (a misspelt `adress` was
- * dropped without a word, and the kit sent again to the address just rejected). Validators never replay.
+ * What a new resolution must also be: nothing beside the action, its address and who and why (a misspelt `adress` was
+ * dropped without a word, and the kit sent again to the address just rejected).
  */
-const updateResolveLabExceptionInput = sharedSchema('lab/messages:updateResolveLabExceptionInput', () =>
+const closedResolveLabExceptionInput = sharedSchema('lab/messages:closedResolveLabExceptionInput', () =>
   z.strictObject(labResolutionShape()),
 );
 export type ResolveLabExceptionInput = z.input<typeof resolveLabExceptionInput>;
 
-export const resolveLabExceptionSignal = signalMessage('resolveLabException', resolveLabExceptionInput);
+export const resolveLabExceptionSignal = signalMessage('resolveLabException', resolveLabExceptionInput, {
+  closed: closedResolveLabExceptionInput,
+});
 export const resolveLabExceptionUpdate = updateMessage<ResolutionResult, typeof resolveLabExceptionInput>(
   'resolveLabExceptionUpdate',
   resolveLabExceptionInput,
-  updateResolveLabExceptionInput,
+  { closed: closedResolveLabExceptionInput },
 );
 
 /**

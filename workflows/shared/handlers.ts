@@ -107,6 +107,9 @@ export interface SignalHandlerOptions {
  */
 export const STRICT_SIGNAL_INPUT_PATCH = 'signal-input-strict';
 
+/** The same for a message's `closed` schema (fields beside the ones it names): a patch of its own, asked alike. */
+export const CLOSED_SIGNAL_INPUT_PATCH = 'signal-input-closed';
+
 export function handleSignal<S extends z.ZodType>(
   message: SignalMessage<S>,
   handler: (input: z.output<S>) => void | Promise<void>,
@@ -120,6 +123,10 @@ export function handleSignal<S extends z.ZodType>(
       if (message.strict) {
         const strict = parseMessageInput(message.name, message.strict, input);
         if (!strict.ok && patched(STRICT_SIGNAL_INPUT_PATCH)) return options.rejected(strict.rejection);
+      }
+      if (message.closed) {
+        const closed = parseMessageInput(message.name, message.closed, input);
+        if (!closed.ok && patched(CLOSED_SIGNAL_INPUT_PATCH)) return options.rejected(closed.rejection);
       }
       return handler(parsed.value);
     },
@@ -171,8 +178,10 @@ export function handleUpdate<S extends z.ZodType, Result>(
         const parsed = parseMessageInput(message.name, message.input, input);
         if (!parsed.ok) refuse(parsed.rejection.problem);
         // Only here: the handler, which replays, reads inputs as they were accepted when they were.
-        const strict = message.strict && parseMessageInput(message.name, message.strict, input);
-        if (strict && !strict.ok) refuse(strict.rejection.problem);
+        for (const tightened of [message.strict, message.closed]) {
+          const parsedAgain = tightened && parseMessageInput(message.name, tightened, input);
+          if (parsedAgain && !parsedAgain.ok) refuse(parsedAgain.rejection.problem);
+        }
         const refusal = options.check?.(parsed.value);
         if (refusal) refuse(refusal.reason, refusal.offeredActions, refusal.kind ?? 'state');
       },

@@ -8,19 +8,27 @@ import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@tempo
 import type { z } from 'zod';
 
 /**
- * `strict`, where given, is what a new input must also satisfy (a schema that tightened after histories recorded
- * inputs under `input`): an update's validator checks it, which never runs on replay, and a signal's handler behind a
- * patch (workflows/shared/handlers.ts); `input` alone still reads what histories hold.
+ * `strict` and `closed`, where given, are what a new input must also satisfy (schemas that tightened after histories
+ * recorded inputs under `input`; `closed` refuses fields beside the ones the message names, which `input` drops
+ * without a word): an update's validator checks them, which never runs on replay, and a signal's handler behind a
+ * patch each (workflows/shared/handlers.ts); `input` alone still reads what histories hold.
  */
 export type SignalMessage<S extends z.ZodType = z.ZodType> = SignalDefinition<[z.input<S>]> & {
   readonly input: S;
   readonly strict?: z.ZodType;
+  readonly closed?: z.ZodType;
 };
 
 export type UpdateMessage<S extends z.ZodType = z.ZodType, Result = unknown> = UpdateDefinition<
   Result,
   [z.input<S>]
-> & { readonly input: S; readonly strict?: z.ZodType };
+> & { readonly input: S; readonly strict?: z.ZodType; readonly closed?: z.ZodType };
+
+/** The tightenings of a message's input (see SignalMessage). */
+export interface InputTightening {
+  strict?: z.ZodType;
+  closed?: z.ZodType;
+}
 
 export type QueryMessage<Result = unknown> = QueryDefinition<Result>;
 
@@ -29,16 +37,24 @@ export type LookupMessage<S extends z.ZodType = z.ZodType, Result = unknown> = Q
   readonly input: S;
 };
 
-export function signalMessage<S extends z.ZodType>(name: string, input: S, strict?: z.ZodType): SignalMessage<S> {
-  return { ...defineSignal<[z.input<S>]>(name), input, ...(strict ? { strict } : {}) };
+export function signalMessage<S extends z.ZodType>(
+  name: string,
+  input: S,
+  tightening: InputTightening = {},
+): SignalMessage<S> {
+  return { ...defineSignal<[z.input<S>]>(name), input, ...tightenings(tightening) };
 }
 
 export function updateMessage<Result, S extends z.ZodType>(
   name: string,
   input: S,
-  strict?: z.ZodType,
+  tightening: InputTightening = {},
 ): UpdateMessage<S, Result> {
-  return { ...defineUpdate<Result, [z.input<S>]>(name), input, ...(strict ? { strict } : {}) };
+  return { ...defineUpdate<Result, [z.input<S>]>(name), input, ...tightenings(tightening) };
+}
+
+function tightenings({ strict, closed }: InputTightening): InputTightening {
+  return { ...(strict ? { strict } : {}), ...(closed ? { closed } : {}) };
 }
 
 export function queryMessage<Result>(name: string): QueryMessage<Result> {

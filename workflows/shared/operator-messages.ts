@@ -47,12 +47,11 @@ export const strictResolveExceptionInput = sharedSchema('shared/operator-message
 );
 
 /**
- * What a new update must also be: nothing beside the action, its fields and who and why. A field put beside `fields`
- * (an `address` at the top) was dropped without a word and the action carried out without it. Only the update is held
- * to it (a validator never replays); the signal's recorded inputs replay as they were read.
+ * What a new resolution must also be: nothing beside the action, its fields and who and why. A field put beside
+ * `fields` (an `address` at the top) was dropped without a word and the action carried out without it.
  */
-export const updateResolveExceptionInput = sharedSchema('shared/operator-messages:updateResolveExceptionInput', () =>
-  z.strictObject(strictResolveExceptionInput.shape),
+export const closedResolveExceptionInput = sharedSchema('shared/operator-messages:closedResolveExceptionInput', () =>
+  z.strictObject(resolveExceptionInput.shape),
 );
 
 export const cancelInput = sharedSchema('shared/operator-messages:cancelInput', () => z.object(attribution));
@@ -66,16 +65,15 @@ export type ResolutionResult =
   { accepted: true; action: string; message: string } | { accepted: false; reason: string; offeredActions: string[] };
 
 /** Signal form, for the Web UI: an invalid input is recorded in the decision log and current details. */
-export const resolveExceptionSignal = signalMessage(
-  'resolveException',
-  resolveExceptionInput,
-  strictResolveExceptionInput,
-);
+export const resolveExceptionSignal = signalMessage('resolveException', resolveExceptionInput, {
+  strict: strictResolveExceptionInput,
+  closed: closedResolveExceptionInput,
+});
 /** Update form, for the partner API and CLI: the validator refuses an invalid input or an action not offered. */
 export const resolveExceptionUpdate = updateMessage<ResolutionResult, typeof resolveExceptionInput>(
   'resolveExceptionUpdate',
   resolveExceptionInput,
-  updateResolveExceptionInput,
+  { strict: strictResolveExceptionInput, closed: closedResolveExceptionInput },
 );
 
 /**
@@ -87,7 +85,7 @@ export const strictCancelInput = sharedSchema('shared/operator-messages:strictCa
 );
 
 /** Cancel at any wait: a prescription, an order (its On Hold exception's cancel action) or a lab order. */
-export const cancelSignal = signalMessage('cancel', cancelInput, strictCancelInput);
+export const cancelSignal = signalMessage('cancel', cancelInput, { strict: strictCancelInput });
 
 // ---------------------------------------------------------------------------------------------------------------
 // What every workflow's `status` answers, besides its own state
