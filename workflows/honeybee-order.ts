@@ -259,7 +259,11 @@ export async function honeybeeOrderWorkflow(input: HoneybeeOrderWorkflowInput): 
   function blockedReason(): string | undefined {
     if (resolutionInFlight) return 'a resolution is being submitted to Honeybee; wait for its outcome';
     if (state.awaitingVendor) {
-      return `the action ${state.awaitingVendor.action} was accepted by Honeybee; the order waits for its next status`;
+      // A refusal, though it names an acceptance: the earlier action is what the order waits on.
+      return (
+        `nothing more can be done until the order's next status: an earlier ${state.awaitingVendor.action} was ` +
+        'already accepted by Honeybee'
+      );
     }
     if (!isOnHold(state)) {
       return `order ${state.orderNumber} is ${state.status ?? 'not known yet'}, not On Hold: there is nothing to resolve`;

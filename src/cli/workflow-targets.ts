@@ -1,6 +1,7 @@
 // What an operator types to name a business object, and the workflow behind it: a prescription id
 // (`honeybee-rx-{id}`), a Honeybee order number (`honeybee-order-{n}`), a lab order identifier
-// (`onegevity-order-lab…`, or a followed order's own, `onegevity-order-O13988`), or the full workflow id. Ids carry no PHI, so they are safe to echo in messages.
+// (`onegevity-order-lab…`, or a followed order's own, `onegevity-order-O13988`), or the full workflow id. Ids carry
+// no PHI, so they are safe to echo in messages.
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { isLabOrderIdentifier } from '../domain/lab-order-identifiers.js';
