@@ -4,6 +4,7 @@
 // under Automatic Processing looks for its order when Honeybee's event does not come (and, when four looks find
 // nothing, asks an operator, or ends at its expiry); after a fill, the prescription waits for a refill until it
 // expires (a cancel while the run continues is not lost); fill approvals ahead are bounded.
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -250,6 +251,19 @@ describe('Honeybee workflows: long waits', () => {
       });
       expect(calls.notifications.filter((n) => n.type === 'order.escalated')).toHaveLength(2);
       expect(after.nextEscalationAt).toBeUndefined();
+      // Another action while Honeybee's accepted one has not moved the order: refused, and it reads as a refusal.
+      const again = await handle
+        .executeUpdate(resolveExceptionUpdate, {
+          args: [{ action: 'override_allergy', fields: { prescriber_note: 'ok' }, operator: 'bob', reason: 'again' }],
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(again).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((again as WorkflowUpdateFailedError).cause?.message).toContain(
+        "nothing more can be done until the order's next status: an earlier override_allergy was already accepted",
+      );
 
       await handle.signal(honeybeeEventSignal, await statusEvent(orderNumber, 'Filling'));
       await handle.signal(honeybeeEventSignal, await statusEvent(orderNumber, 'Delivered'));
